@@ -1,0 +1,194 @@
+// Every msal-node concern in one place: start a sign-in, redeem the code, get an access token for
+// Azure DevOps, and the sign-out address. Routes call these and never msal-node directly.
+import {
+  AuthError,
+  ConfidentialClientApplication,
+  CryptoProvider,
+  InteractionRequiredAuthError,
+  LogLevel,
+  ResponseMode,
+  type AccountInfo,
+  type Configuration,
+  type INetworkModule,
+} from '@azure/msal-node';
+import type { Session, SessionData } from 'express-session';
+import type { AppConfig } from '../config/config.ts';
+import type { Logger } from '../logging.ts';
+import { IdentityUnavailableError } from './identity-network-client.ts';
+import { sessionTokenCachePlugin } from './session-token-cache.ts';
+import type { PendingSignIn, SignedInAccount } from './session-types.ts';
+
+/** Azure DevOps, as a resource of the Microsoft identity platform. */
+export const AZURE_DEVOPS_SCOPE = '499b84ac-1321-427f-aa17-267ca6975798/.default';
+const SCOPES = [AZURE_DEVOPS_SCOPE];
+/** A sign-in left unfinished longer than this is forgotten; a few tabs may sign in at once. */
+const PENDING_SIGN_IN_TTL_MS = 15 * 60 * 1000;
+const MAX_PENDING_SIGN_INS = 5;
+
+type AppSession = Session & Partial<SessionData>;
+
+/** The person must (again) sign in interactively; the page they wanted is kept. */
+export class SignInRequiredError extends Error {
+  override name = 'SignInRequiredError';
+}
+
+export type SignInFailure = 'declined' | 'expired' | 'rejected' | 'unavailable';
+
+export class SignInFailedError extends Error {
+  override name = 'SignInFailedError';
+  readonly reason: SignInFailure;
+  constructor(reason: SignInFailure, detail: string) {
+    super(detail);
+    this.reason = reason;
+  }
+}
+
+export interface AuthService {
+  beginSignIn(session: AppSession, returnTo: string): Promise<string>;
+  takePendingSignIn(session: AppSession, state: string | undefined): PendingSignIn;
+  redeemCode(session: AppSession, code: string, state: string, pending: PendingSignIn): Promise<SignedInAccount>;
+  acquireAccessToken(session: AppSession, options: { forceRefresh: boolean }): Promise<string>;
+  signOutUrl(): string;
+}
+
+export function createAuthService(options: { config: AppConfig; networkClient: INetworkModule; logger: Logger }): AuthService {
+  const { config, networkClient, logger } = options;
+  const authority = `${config.identity.authorityHost}/${config.identity.tenant}`;
+  const redirectUri = new URL('/getAToken', config.baseUrl).href;
+  const crypto = new CryptoProvider();
+  let discoveryDocument: Promise<string> | undefined;
+
+  /** Fetched once, so that no request pays for discovery; a failure is retried on the next call. */
+  function authorityMetadata(): Promise<string> {
+    discoveryDocument ??= networkClient
+      .sendGetRequestAsync<object>(`${authority}/v2.0/.well-known/openid-configuration`)
+      .then((response) => {
+        if (response.status !== 200) throw new IdentityUnavailableError(`discovery answered ${response.status}`);
+        return JSON.stringify(response.body);
+      })
+      .catch((error: unknown) => {
+        discoveryDocument = undefined;
+        throw error;
+      });
+    return discoveryDocument;
+  }
+
+  function credential(): Partial<Configuration['auth']> {
+    const configured = config.identity.credential;
+    if (configured.kind === 'secret') return { clientSecret: configured.clientSecret };
+    return {
+      clientCertificate: {
+        thumbprintSha256: configured.thumbprintSha256,
+        privateKey: configured.privateKey,
+        ...(configured.certificateChain ? { x5c: configured.certificateChain } : {}),
+      },
+    };
+  }
+
+  /** A client per operation, bound to one person's cache: nothing is shared between sessions. */
+  async function clientFor(session: AppSession): Promise<ConfidentialClientApplication> {
+    return new ConfidentialClientApplication({
+      auth: {
+        clientId: config.identity.clientId,
+        authority,
+        knownAuthorities: [new URL(authority).host],
+        authorityMetadata: await authorityMetadata(),
+        ...credential(),
+      },
+      cache: { cachePlugin: sessionTokenCachePlugin(session) },
+      system: {
+        networkClient,
+        loggerOptions: {
+          piiLoggingEnabled: false,
+          logLevel: LogLevel.Warning,
+          loggerCallback: (_level, message) => logger.warn({ msal: message }, 'msal-node'),
+        },
+      },
+    });
+  }
+
+  function unavailableOr(error: unknown, otherwise: () => Error): Error {
+    return error instanceof IdentityUnavailableError ? new SignInFailedError('unavailable', error.message) : otherwise();
+  }
+
+  return {
+    async beginSignIn(session, returnTo) {
+      const { verifier, challenge } = await crypto.generatePkceCodes();
+      const state = crypto.createNewGuid();
+      const nonce = crypto.createNewGuid();
+      const now = Date.now();
+      const stillPending = Object.entries(session.pendingSignIns ?? {})
+        .filter(([, pending]) => now - pending.startedAt < PENDING_SIGN_IN_TTL_MS)
+        .slice(-(MAX_PENDING_SIGN_INS - 1));
+      session.pendingSignIns = Object.fromEntries([...stillPending, [state, { codeVerifier: verifier, nonce, returnTo, startedAt: now }]]);
+      try {
+        const client = await clientFor(session);
+        return await client.getAuthCodeUrl({
+          scopes: SCOPES,
+          redirectUri,
+          responseMode: ResponseMode.QUERY,
+          codeChallenge: challenge,
+          codeChallengeMethod: 'S256',
+          state,
+          nonce,
+          prompt: 'select_account',
+        });
+      } catch (error) {
+        throw unavailableOr(error, () => error as Error);
+      }
+    },
+
+    takePendingSignIn(session, state) {
+      const pending = state ? session.pendingSignIns?.[state] : undefined;
+      if (state && session.pendingSignIns) delete session.pendingSignIns[state];
+      if (!pending || Date.now() - pending.startedAt >= PENDING_SIGN_IN_TTL_MS) {
+        throw new SignInFailedError('expired', 'no sign-in in progress matches this answer (state mismatch)');
+      }
+      return pending;
+    },
+
+    async redeemCode(session, code, state, pending) {
+      try {
+        const client = await clientFor(session);
+        const result = await client.acquireTokenByCode(
+          { code, codeVerifier: pending.codeVerifier, redirectUri, scopes: SCOPES, state },
+          { code, state, nonce: pending.nonce },
+        );
+        const account = result.account;
+        if (!account) throw new SignInFailedError('rejected', 'the token response named no account');
+        return { homeAccountId: account.homeAccountId, name: account.name ?? account.username, username: account.username, environment: account.environment, tenantId: account.tenantId, localAccountId: account.localAccountId };
+      } catch (error) {
+        if (error instanceof SignInFailedError) throw error;
+        const code = error instanceof AuthError ? error.errorCode : 'unknown';
+        logger.warn({ errorCode: code }, 'sign-in: code redemption failed');
+        throw unavailableOr(error, () => new SignInFailedError('rejected', `the sign-in service refused the sign-in (${code})`));
+      }
+    },
+
+    async acquireAccessToken(session, { forceRefresh }) {
+      const account = session.account;
+      if (!account) throw new SignInRequiredError('not signed in');
+      const client = await clientFor(session).catch((error: unknown) => {
+        throw unavailableOr(error, () => error as Error);
+      });
+      try {
+        const result = await client.acquireTokenSilent({ account: account as AccountInfo, scopes: SCOPES, forceRefresh });
+        return result.accessToken;
+      } catch (error) {
+        if (error instanceof IdentityUnavailableError) throw new SignInFailedError('unavailable', error.message);
+        // A revoked or expired refresh token, consent withdrawn, or a cache that lost the account.
+        if (error instanceof InteractionRequiredAuthError || error instanceof AuthError) {
+          logger.info({ errorCode: error.errorCode }, 'silent token renewal needs the person to sign in again');
+          throw new SignInRequiredError(error.errorCode);
+        }
+        throw error;
+      }
+    },
+
+    signOutUrl() {
+      const url = new URL(`${authority}/oauth2/v2.0/logout`);
+      url.searchParams.set('post_logout_redirect_uri', new URL('/', config.baseUrl).href);
+      return url.href;
+    },
+  };
+}

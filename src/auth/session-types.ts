@@ -1,0 +1,36 @@
+// What PAT Manager keeps in a person's session, in one declaration.
+import 'express-session';
+
+/** Enough of msal-node's AccountInfo to find the person's tokens without reading the cache twice. */
+export interface SignedInAccount {
+  homeAccountId: string;
+  environment: string;
+  tenantId: string;
+  localAccountId: string;
+  name: string;
+  username: string;
+}
+
+/** The state of one sign-in between /login and /getAToken (one per browser tab, keyed by `state`). */
+export interface PendingSignIn {
+  codeVerifier: string;
+  nonce: string;
+  returnTo: string;
+  startedAt: number;
+}
+
+export interface FlashMessage {
+  kind: 'success' | 'info' | 'error';
+  text: string;
+}
+
+declare module 'express-session' {
+  interface SessionData {
+    pendingSignIns: Record<string, PendingSignIn>;
+    account: SignedInAccount;
+    /** msal-node's serialized token cache for this person only (refresh token included). */
+    tokenCache: string;
+    organization: string;
+    flash: FlashMessage[];
+  }
+}

@@ -1,0 +1,181 @@
+// The one place that reads the environment. Everything the app can be told is declared and checked
+// here at start-up, so a wrong setting stops the app with one line that names it, instead of a
+// failure deep inside a request later.
+import { readFileSync } from 'node:fs';
+import dotenv from 'dotenv';
+import { z } from 'zod';
+
+export type ClientCredential =
+  | { kind: 'secret'; clientSecret: string }
+  | { kind: 'certificate'; thumbprintSha256: string; privateKey: string; certificateChain?: string };
+
+export interface AppConfig {
+  port: number;
+  /** The public address people use; the redirect URI is `${baseUrl}/getAToken`. */
+  baseUrl: URL;
+  /** True when the app talks to the local emulator with fake data; every page says so. */
+  demo: boolean;
+  production: boolean;
+  identity: {
+    /** `${authorityHost}/${tenant}` is the msal-node authority. */
+    authorityHost: string;
+    tenant: string;
+    clientId: string;
+    credential: ClientCredential;
+  };
+  devops: {
+    patsBaseUrl: string;
+    profileBaseUrl: string;
+    defaultOrganization: string | undefined;
+  };
+  upstream: {
+    timeoutMs: number;
+    /** Extra certificate authority (PEM) to trust for upstream TLS, e.g. the emulator's. */
+    ca: string | undefined;
+  };
+  session: {
+    secret: string;
+    store: 'sqlite' | 'memory' | 'redis';
+    sqliteFile: string;
+    redisUrl: string | undefined;
+    idleMinutes: number;
+  };
+  logLevel: string;
+  trustProxy: boolean;
+}
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const httpUrl = z.url({ protocol: /^https?$/, error: 'an http(s) URL such as https://example.com' });
+const httpsUrl = z.url({ protocol: /^https$/, error: 'an https URL (msal-node and Azure DevOps require TLS)' });
+const optionalText = z.string().trim().min(1).optional();
+const flag = z.enum(['true', 'false', '1', '0', 'yes', 'no']).transform((v) => ['true', '1', 'yes'].includes(v));
+
+/** Each setting, with the message that tells a person what to put there. */
+const schema = z.object({
+  PORT: z.coerce.number({ error: 'a port number, e.g. 5000' }).int().min(1).max(65535).default(5000),
+  BASE_URL: httpUrl.default('http://localhost:5000').transform((v) => v.replace(/\/+$/, '')),
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  DEMO_MODE: flag.default(false),
+  AZURE_CLIENT_ID: z.string().trim().regex(GUID, 'the Application (client) ID GUID from the app registration').optional(),
+  AZURE_CLIENT_SECRET: optionalText,
+  AZURE_CLIENT_CERTIFICATE_THUMBPRINT: z.string().trim().regex(/^[0-9a-f]{64}$/i, 'the certificate\'s SHA-256 thumbprint: 64 hex characters').optional(),
+  AZURE_CLIENT_CERTIFICATE_KEY_FILE: optionalText,
+  AZURE_CLIENT_CERTIFICATE_FILE: optionalText,
+  AZURE_TENANT_ID: z.string().trim().regex(/^([0-9a-f-]{36}|organizations|common|[a-z0-9-]+\.onmicrosoft\.com)$/i, 'a tenant id GUID, a *.onmicrosoft.com domain, "organizations" or "common"').default('organizations'),
+  IDENTITY_BASE_URL: httpsUrl.default('https://login.microsoftonline.com').transform((v) => v.replace(/\/+$/, '')),
+  AZURE_DEVOPS_PATS_BASE_URL: httpsUrl.default('https://vssps.dev.azure.com').transform((v) => v.replace(/\/+$/, '')),
+  AZURE_DEVOPS_PROFILE_BASE_URL: httpsUrl.default('https://app.vssps.visualstudio.com').transform((v) => v.replace(/\/+$/, '')),
+  AZURE_DEVOPS_DEFAULT_ORGANIZATION: z.string().trim().regex(/^[A-Za-z0-9][A-Za-z0-9-]{0,49}$/, 'an organization name as in https://dev.azure.com/{name}').optional(),
+  UPSTREAM_TIMEOUT_MS: z.coerce.number({ error: 'milliseconds, e.g. 10000' }).int().min(100).max(120_000).default(10_000),
+  UPSTREAM_CA_FILE: optionalText,
+  SESSION_SECRET: z.string().min(32, 'at least 32 random characters, e.g. from `openssl rand -base64 48`').optional(),
+  SESSION_STORE: z.enum(['sqlite', 'memory', 'redis'], { error: 'one of sqlite, memory, redis' }).default('sqlite'),
+  SESSION_SQLITE_FILE: z.string().trim().min(1).default('.data/sessions.sqlite'),
+  SESSION_IDLE_MINUTES: z.coerce.number({ error: 'minutes, e.g. 480' }).int().min(5).max(7 * 24 * 60).default(480),
+  REDIS_URL: z.url({ protocol: /^rediss?$/, error: 'a redis:// or rediss:// URL' }).optional(),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  TRUST_PROXY: flag.default(false),
+});
+
+type Settings = z.infer<typeof schema>;
+type Environment = Record<string, string | undefined>;
+
+/** Empty values count as unset, as they do in most .env files. */
+function withoutEmptyValues(env: Environment): Environment {
+  return Object.fromEntries(Object.entries(env).filter(([, value]) => value !== undefined && value.trim() !== ''));
+}
+
+function readFileSetting(name: string, path: string): string {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch {
+    throw new ConfigError(`${name}: cannot read the file "${path}"; put the path of a readable PEM file there`);
+  }
+}
+
+function clientCredential(settings: Settings): ClientCredential {
+  if (settings.AZURE_CLIENT_CERTIFICATE_THUMBPRINT || settings.AZURE_CLIENT_CERTIFICATE_KEY_FILE) {
+    if (!settings.AZURE_CLIENT_CERTIFICATE_THUMBPRINT || !settings.AZURE_CLIENT_CERTIFICATE_KEY_FILE) {
+      throw new ConfigError('AZURE_CLIENT_CERTIFICATE_THUMBPRINT and AZURE_CLIENT_CERTIFICATE_KEY_FILE: set both to sign in with a certificate');
+    }
+    const chainFile = settings.AZURE_CLIENT_CERTIFICATE_FILE;
+    return {
+      kind: 'certificate',
+      thumbprintSha256: settings.AZURE_CLIENT_CERTIFICATE_THUMBPRINT,
+      privateKey: readFileSetting('AZURE_CLIENT_CERTIFICATE_KEY_FILE', settings.AZURE_CLIENT_CERTIFICATE_KEY_FILE),
+      ...(chainFile ? { certificateChain: readFileSetting('AZURE_CLIENT_CERTIFICATE_FILE', chainFile) } : {}),
+    };
+  }
+  if (settings.AZURE_CLIENT_SECRET) return { kind: 'secret', clientSecret: settings.AZURE_CLIENT_SECRET };
+  throw new ConfigError('AZURE_CLIENT_SECRET: set the client secret of the app registration (or a certificate: AZURE_CLIENT_CERTIFICATE_THUMBPRINT and AZURE_CLIENT_CERTIFICATE_KEY_FILE)');
+}
+
+function required<T>(value: T | undefined, name: string, what: string): T {
+  if (value === undefined) throw new ConfigError(`${name}: missing; set it to ${what}`);
+  return value;
+}
+
+/** Validates the environment; throws ConfigError with one line naming the first bad setting. */
+export function loadConfig(env: Environment): AppConfig {
+  const parsed = schema.safeParse(withoutEmptyValues(env));
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    const name = String(issue.path[0] ?? 'configuration');
+    throw new ConfigError(`${name}: invalid value; set it to ${issue.message}`);
+  }
+  const settings = parsed.data;
+  const baseUrl = new URL(settings.BASE_URL);
+  const production = settings.NODE_ENV === 'production';
+  if (production && baseUrl.protocol !== 'https:' && baseUrl.hostname !== 'localhost') {
+    throw new ConfigError('BASE_URL: must be https in production, so the session cookie can be Secure');
+  }
+  if (settings.SESSION_STORE === 'redis' && !settings.REDIS_URL) {
+    throw new ConfigError('REDIS_URL: missing; SESSION_STORE=redis needs a redis:// URL such as redis://localhost:6379');
+  }
+  return {
+    port: settings.PORT,
+    baseUrl,
+    demo: settings.DEMO_MODE,
+    production,
+    identity: {
+      authorityHost: settings.IDENTITY_BASE_URL,
+      tenant: settings.AZURE_TENANT_ID,
+      clientId: required(settings.AZURE_CLIENT_ID, 'AZURE_CLIENT_ID', 'the Application (client) ID of your app registration'),
+      credential: clientCredential(settings),
+    },
+    devops: {
+      patsBaseUrl: settings.AZURE_DEVOPS_PATS_BASE_URL,
+      profileBaseUrl: settings.AZURE_DEVOPS_PROFILE_BASE_URL,
+      defaultOrganization: settings.AZURE_DEVOPS_DEFAULT_ORGANIZATION,
+    },
+    upstream: {
+      timeoutMs: settings.UPSTREAM_TIMEOUT_MS,
+      ca: settings.UPSTREAM_CA_FILE ? readFileSetting('UPSTREAM_CA_FILE', settings.UPSTREAM_CA_FILE) : undefined,
+    },
+    session: {
+      secret: required(settings.SESSION_SECRET, 'SESSION_SECRET', 'at least 32 random characters, e.g. from `openssl rand -base64 48`'),
+      store: settings.SESSION_STORE,
+      sqliteFile: settings.SESSION_SQLITE_FILE,
+      redisUrl: settings.REDIS_URL,
+      idleMinutes: settings.SESSION_IDLE_MINUTES,
+    },
+    logLevel: settings.LOG_LEVEL,
+    trustProxy: settings.TRUST_PROXY,
+  };
+}
+
+/** With no app registration configured, `npm start` runs the demo against the local emulator. */
+export function wantsDemo(env: Environment): boolean {
+  return !withoutEmptyValues(env).AZURE_CLIENT_ID;
+}
+
+/** The process environment over a local `.env` file (the real environment wins, as with dotenv). */
+export function readEnvironment(envFile = '.env'): Environment {
+  const fromFile: Environment = {};
+  dotenv.config({ path: envFile, processEnv: fromFile as dotenv.DotenvPopulateInput, quiet: true });
+  return { ...fromFile, ...process.env };
+}

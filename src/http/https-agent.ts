@@ -1,0 +1,33 @@
+// One way to build the HTTPS agent for upstream calls (Azure DevOps, and the identity platform through
+// msal-node's network client), so keep-alive, connection limits and an extra trusted CA are decided
+// once rather than per caller.
+import { Agent } from 'node:https';
+import { rootCertificates } from 'node:tls';
+
+export interface HttpsAgentOptions {
+  /**
+   * An extra certificate authority (PEM) to trust, such as the local emulator's. It is added to
+   * Node's public roots, not put in their place, so the real services stay reachable.
+   */
+  ca?: string | Buffer | undefined;
+  /** Reuse connections between requests; on by default (TLS handshakes are the slow part). */
+  keepAlive?: boolean;
+  /** Concurrent sockets per host. */
+  maxSockets?: number;
+  /** Idle sockets kept open per host. */
+  maxFreeSockets?: number;
+  /** Close an idle socket after this long, before the server (or a load balancer) drops it. */
+  idleSocketTimeoutMs?: number;
+}
+
+export function createHttpsAgent(options: HttpsAgentOptions = {}): Agent {
+  return new Agent({
+    keepAlive: options.keepAlive ?? true,
+    maxSockets: options.maxSockets ?? 50,
+    maxFreeSockets: options.maxFreeSockets ?? 10,
+    // Sockets idle this long are closed, which keeps us from reusing one the other side already shut.
+    timeout: options.idleSocketTimeoutMs ?? 30_000,
+    scheduling: 'lifo',
+    ...(options.ca === undefined ? {} : { ca: [...rootCertificates, options.ca] }),
+  });
+}
