@@ -11,11 +11,15 @@ export type ClientCredential =
 
 export interface AppConfig {
   port: number;
+  /** The address to listen on: loopback by default, 0.0.0.0 behind a load balancer. */
+  host: string;
   /** The public address people use; the redirect URI is `${baseUrl}/getAToken`. */
   baseUrl: URL;
   /** True when the app talks to the local emulator with fake data; every page says so. */
   demo: boolean;
   production: boolean;
+  /** Compile templates once (everywhere but development, where edits should show at once). */
+  cacheViews: boolean;
   identity: {
     /** `${authorityHost}/${tenant}` is the msal-node authority. */
     authorityHost: string;
@@ -57,7 +61,8 @@ const flag = z.enum(['true', 'false', '1', '0', 'yes', 'no']).transform((v) => [
 /** Each setting, with the message that tells a person what to put there. */
 const schema = z.object({
   PORT: z.coerce.number({ error: 'a port number, e.g. 5000' }).int().min(1).max(65535).default(5000),
-  BASE_URL: httpUrl.default('http://localhost:5000').transform((v) => v.replace(/\/+$/, '')),
+  HOST: z.string().trim().min(1).default('127.0.0.1'),
+  BASE_URL: httpUrl.transform((v) => v.replace(/\/+$/, '')).optional(),
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
   DEMO_MODE: flag.default(false),
   AZURE_CLIENT_ID: z.string().trim().regex(GUID, 'the Application (client) ID GUID from the app registration').optional(),
@@ -128,7 +133,7 @@ export function loadConfig(env: Environment): AppConfig {
     throw new ConfigError(`${name}: invalid value; set it to ${issue.message}`);
   }
   const settings = parsed.data;
-  const baseUrl = new URL(settings.BASE_URL);
+  const baseUrl = new URL(settings.BASE_URL ?? `http://localhost:${settings.PORT}`);
   const production = settings.NODE_ENV === 'production';
   if (production && baseUrl.protocol !== 'https:' && baseUrl.hostname !== 'localhost') {
     throw new ConfigError('BASE_URL: must be https in production, so the session cookie can be Secure');
@@ -138,9 +143,11 @@ export function loadConfig(env: Environment): AppConfig {
   }
   return {
     port: settings.PORT,
+    host: settings.HOST,
     baseUrl,
     demo: settings.DEMO_MODE,
     production,
+    cacheViews: settings.NODE_ENV !== 'development',
     identity: {
       authorityHost: settings.IDENTITY_BASE_URL,
       tenant: settings.AZURE_TENANT_ID,
@@ -166,6 +173,12 @@ export function loadConfig(env: Environment): AppConfig {
     logLevel: settings.LOG_LEVEL,
     trustProxy: settings.TRUST_PROXY,
   };
+}
+
+/** The public base URL the settings give, before the rest is checked (the demo needs it first). */
+export function baseUrlOf(env: Environment): URL {
+  const settings = withoutEmptyValues(env);
+  return new URL(settings.BASE_URL ?? `http://localhost:${settings.PORT ?? 5000}`);
 }
 
 /** With no app registration configured, `npm start` runs the demo against the local emulator. */

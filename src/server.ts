@@ -1,0 +1,43 @@
+// Builds the app from its configuration and serves it; stops gracefully on request.
+import type { Server } from 'node:http';
+import { createIdentityNetworkClient } from './auth/identity-network-client.ts';
+import { createAuthService } from './auth/auth-service.ts';
+import type { AppConfig } from './config/config.ts';
+import { createHttpsAgent } from './http/https-agent.ts';
+import type { Logger } from './logging.ts';
+import { createApp } from './web/app.ts';
+import { createSessionStore } from './web/session/session-store.ts';
+
+export interface RunningServer {
+  server: Server;
+  url: string;
+  close(): Promise<void>;
+}
+
+export async function startServer(config: AppConfig, logger: Logger, options: { port?: number } = {}): Promise<RunningServer> {
+  const agent = createHttpsAgent({ ca: config.upstream.ca });
+  const networkClient = createIdentityNetworkClient({ agent, timeoutMs: config.upstream.timeoutMs, logger });
+  const auth = createAuthService({ config, networkClient, logger });
+  const sessions = createSessionStore(config);
+  const app = createApp({ config, logger, auth, sessionStore: sessions.store });
+
+  const server = await new Promise<Server>((resolve, reject) => {
+    const listening = app.listen(options.port ?? config.port, config.host, () => resolve(listening)).once('error', reject);
+  });
+  const address = server.address();
+  const port = typeof address === 'object' && address ? address.port : config.port;
+
+  return {
+    server,
+    url: `http://localhost:${port}`,
+    // Stop accepting, let requests in flight finish, then release the store and upstream sockets.
+    async close() {
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeIdleConnections();
+      });
+      await sessions.close();
+      agent.destroy();
+    },
+  };
+}

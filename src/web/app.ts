@@ -1,0 +1,72 @@
+// The Express application: middleware in the order that keeps people safe, then the routes.
+import { fileURLToPath } from 'node:url';
+import express, { type Express } from 'express';
+import session from 'express-session';
+import type { AuthService } from '../auth/auth-service.ts';
+import type { AppConfig } from '../config/config.ts';
+import type { Logger } from '../logging.ts';
+import { csrfProtection } from './csrf.ts';
+import { errorHandler, notFound } from './errors.ts';
+import { baseLocals, pageLocals } from './page-locals.ts';
+import { requestLog } from './request-log.ts';
+import { authRoutes } from './routes/auth-routes.ts';
+import { healthRoutes } from './routes/health-routes.ts';
+import { homeRoutes } from './routes/home-routes.ts';
+import { securityHeaders } from './security-headers.ts';
+
+const VIEWS_DIR = fileURLToPath(new URL('../../views', import.meta.url));
+const PUBLIC_DIR = fileURLToPath(new URL('../../public', import.meta.url));
+
+export interface AppDependencies {
+  config: AppConfig;
+  logger: Logger;
+  auth: AuthService;
+  sessionStore: session.Store;
+}
+
+export function sessionCookieName(config: AppConfig): string {
+  // The __Host- prefix makes browsers refuse the cookie unless it is Secure, host-only and path=/.
+  return config.baseUrl.protocol === 'https:' ? '__Host-patmanager.sid' : 'patmanager.sid';
+}
+
+export function createApp({ config, logger, auth, sessionStore }: AppDependencies): Express {
+  const app = express();
+  app.set('trust proxy', config.trustProxy ? 1 : false);
+  app.set('view engine', 'ejs');
+  app.set('views', VIEWS_DIR);
+  app.set('view cache', config.cacheViews);
+  app.set('session cookie name', sessionCookieName(config));
+
+  app.use(requestLog(logger));
+  app.use(baseLocals(config));
+  app.use(securityHeaders(config));
+  app.use(express.static(PUBLIC_DIR, { index: false, maxAge: config.production ? '1h' : 0 }));
+  app.use(healthRoutes());
+  app.use(
+    session({
+      name: sessionCookieName(config),
+      secret: config.session.secret,
+      store: sessionStore,
+      resave: false,
+      saveUninitialized: false,
+      rolling: true,
+      unset: 'destroy',
+      proxy: config.trustProxy,
+      cookie: {
+        httpOnly: true,
+        sameSite: 'lax',
+        secure: config.baseUrl.protocol === 'https:',
+        path: '/',
+        maxAge: config.session.idleMinutes * 60 * 1000,
+      },
+    }),
+  );
+  app.use(express.urlencoded({ extended: false, limit: '64kb', parameterLimit: 200 }));
+  app.use(csrfProtection);
+  app.use(pageLocals(config));
+  app.use(authRoutes(auth, config.baseUrl));
+  app.use(homeRoutes());
+  app.use(notFound());
+  app.use(errorHandler(logger));
+  return app;
+}

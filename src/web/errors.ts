@@ -1,0 +1,94 @@
+// Every failure becomes one of a few pages here, in one place. Routes throw; they never build
+// error pages. A person sees what happened and what to do; the log gets the detail; nobody sees a
+// stack trace or upstream internals.
+import type { ErrorRequestHandler, Request, RequestHandler } from 'express';
+import { SignInFailedError, SignInRequiredError, type SignInFailure } from '../auth/auth-service.ts';
+import type { Logger } from '../logging.ts';
+import { flash } from './flash.ts';
+
+/** A page the app chooses to show, e.g. a resource that does not exist. */
+export class PageError extends Error {
+  override name = 'PageError';
+  readonly status: number;
+  readonly title: string;
+  constructor(status: number, title: string, message: string) {
+    super(message);
+    this.status = status;
+    this.title = title;
+  }
+}
+
+interface ErrorPage {
+  status: number;
+  title: string;
+  message: string;
+  retryAfterSeconds?: number;
+  signInAgain?: boolean;
+}
+
+const SIGN_IN_FAILURES: Record<SignInFailure, ErrorPage> = {
+  declined: { status: 403, title: 'Sign-in cancelled', message: 'You declined to sign in or to give PAT Manager access to Azure DevOps, so nothing was done. You can try again.', signInAgain: true },
+  expired: { status: 400, title: 'Sign-in expired', message: 'This sign-in was started too long ago, in another browser, or was already used. Please start again.', signInAgain: true },
+  rejected: { status: 400, title: 'Sign-in failed', message: 'The Microsoft identity platform refused the sign-in. Please try again; if it keeps failing, ask your administrator to check the app registration.', signInAgain: true },
+  unavailable: { status: 503, title: 'Sign-in service unavailable', message: 'The Microsoft identity platform did not answer in time. Please try again in a minute.', signInAgain: true },
+};
+
+/** Errors from upstream services carry a kind and a message meant for people (see devops/). */
+interface KindedError {
+  kind: string;
+  userMessage: string;
+  retryAfterSeconds?: number;
+}
+
+function isKinded(error: unknown): error is KindedError {
+  return typeof error === 'object' && error !== null && 'kind' in error && 'userMessage' in error;
+}
+
+const STATUS_BY_KIND: Record<string, { status: number; title: string }> = {
+  forbidden: { status: 403, title: 'Not allowed' },
+  notFound: { status: 404, title: 'Not found' },
+  throttled: { status: 429, title: 'Too many requests' },
+  rejected: { status: 400, title: 'Azure DevOps refused the change' },
+  unavailable: { status: 502, title: 'Azure DevOps is unavailable' },
+};
+
+function describe(error: unknown): ErrorPage {
+  if (error instanceof SignInFailedError) return SIGN_IN_FAILURES[error.reason];
+  if (error instanceof PageError) return { status: error.status, title: error.title, message: error.message };
+  if (isKinded(error) && STATUS_BY_KIND[error.kind]) {
+    return { ...STATUS_BY_KIND[error.kind]!, message: error.userMessage, ...(error.retryAfterSeconds ? { retryAfterSeconds: error.retryAfterSeconds } : {}) };
+  }
+  const { code, type, status } = error as { code?: string; type?: string; status?: number };
+  if (code === 'EBADCSRFTOKEN') return { status: 403, title: 'Form expired', message: 'This form was not sent from a current PAT Manager page (its security token is missing or out of date), so nothing was changed. Go back, reload the page and try again.' };
+  if (type === 'entity.too.large') return { status: 413, title: 'Too much data', message: 'That form sent far more data than PAT Manager accepts, so nothing was changed.' };
+  if (typeof status === 'number' && status >= 400 && status < 500) return { status, title: 'Bad request', message: 'PAT Manager could not read that request, so nothing was changed.' };
+  return { status: 500, title: 'Something went wrong', message: 'PAT Manager met an unexpected problem and nothing was changed. Please try again; if it keeps happening, give your administrator the request id below.' };
+}
+
+/** Where to come back to after signing in again: the page itself, or the page a form was on. */
+function pageToReturnTo(req: Request): string {
+  if (req.method === 'GET') return req.originalUrl;
+  const referrer = req.get('referer');
+  return referrer ? new URL(referrer, 'http://referrer.invalid').pathname : '/';
+}
+
+export function notFound(): RequestHandler {
+  return (_req, _res, next) => next(new PageError(404, 'Page not found', 'There is no page at this address.'));
+}
+
+export function errorHandler(logger: Logger): ErrorRequestHandler {
+  return (error: unknown, req, res, next) => {
+    if (res.headersSent) return next(error);
+    if (error instanceof SignInRequiredError || (isKinded(error) && error.kind === 'unauthorized')) {
+      if (req.method !== 'GET') flash(req, 'info', 'Your sign-in had expired, so nothing was changed. Please sign in and try again.');
+      return res.redirect(303, `/login?returnTo=${encodeURIComponent(pageToReturnTo(req))}`);
+    }
+    const page = describe(error);
+    const requestId = res.locals.requestId as string | undefined;
+    const logged = { requestId, status: page.status, errorName: (error as Error)?.name, errorMessage: (error as Error)?.message };
+    if (page.status >= 500) logger.error({ ...logged, stack: (error as Error)?.stack }, 'request failed');
+    else logger.info(logged, 'request refused');
+    if (page.retryAfterSeconds) res.setHeader('Retry-After', String(page.retryAfterSeconds));
+    res.status(page.status).render('error', { ...page, requestId });
+  };
+}

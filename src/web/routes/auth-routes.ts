@@ -1,0 +1,63 @@
+// Sign-in and sign-out: the routes only wire paths to the auth service.
+import { Router, type Request } from 'express';
+import type { AuthService } from '../../auth/auth-service.ts';
+import { SignInFailedError } from '../../auth/auth-service.ts';
+import { safeReturnTo } from '../../auth/return-to.ts';
+import { flash } from '../flash.ts';
+
+function queryText(req: Request, name: string): string | undefined {
+  const value = req.query[name];
+  return typeof value === 'string' ? value : undefined;
+}
+
+/** A new session id at sign-in, so a session id planted before sign-in is worth nothing after. */
+function regenerateSession(req: Request): Promise<void> {
+  return new Promise((resolve, reject) => req.session.regenerate((error) => (error ? reject(error) : resolve())));
+}
+
+function saveSession(req: Request): Promise<void> {
+  return new Promise((resolve, reject) => req.session.save((error) => (error ? reject(error) : resolve())));
+}
+
+export function authRoutes(auth: AuthService, baseUrl: URL): Router {
+  const router = Router();
+
+  router.get('/login', async (req, res) => {
+    const returnTo = safeReturnTo(req.query.returnTo, baseUrl);
+    const authorizeUrl = await auth.beginSignIn(req.session, returnTo);
+    await saveSession(req);
+    res.redirect(303, authorizeUrl);
+  });
+
+  // The redirect URI registered in Azure: the identity platform sends the browser back here.
+  router.get('/getAToken', async (req, res) => {
+    const pending = auth.takePendingSignIn(req.session, queryText(req, 'state'));
+    const error = queryText(req, 'error');
+    if (error) {
+      throw new SignInFailedError(error === 'access_denied' ? 'declined' : 'rejected', `the identity platform answered ${error}`);
+    }
+    const code = queryText(req, 'code');
+    if (!code) throw new SignInFailedError('rejected', 'the answer carried no authorization code');
+    const carriedFlash = req.session.flash;
+    await regenerateSession(req);
+    req.session.account = await auth.redeemCode(req.session, code, queryText(req, 'state')!, pending);
+    if (carriedFlash) req.session.flash = carriedFlash;
+    flash(req, 'success', `Signed in as ${req.session.account.name}.`);
+    await saveSession(req);
+    res.redirect(303, pending.returnTo);
+  });
+
+  router.get('/logout', (req, res) => {
+    if (!req.session.account) return res.redirect(303, '/');
+    res.render('sign-out');
+  });
+
+  router.post('/logout', async (req, res) => {
+    const signOutUrl = auth.signOutUrl();
+    await new Promise<void>((resolve, reject) => req.session.destroy((error) => (error ? reject(error) : resolve())));
+    res.clearCookie(req.app.get('session cookie name') as string, { path: '/' });
+    res.redirect(303, signOutUrl);
+  });
+
+  return router;
+}
