@@ -1,0 +1,69 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, baseUrlOf, loadConfig, wantsDemo } from '../../src/config/config.ts';
+
+const valid = {
+  AZURE_CLIENT_ID: '11111111-2222-4333-8444-555555555555',
+  AZURE_CLIENT_SECRET: 'a-client-secret',
+  SESSION_SECRET: 'x'.repeat(40),
+};
+
+function errorOf(env: Record<string, string | undefined>): string {
+  try {
+    loadConfig(env);
+  } catch (error) {
+    expect(error).toBeInstanceOf(ConfigError);
+    return (error as Error).message;
+  }
+  throw new Error('expected a ConfigError');
+}
+
+describe('configuration', () => {
+  it('reads a minimal Azure configuration with Microsoft defaults', () => {
+    const config = loadConfig(valid);
+    expect(config.port).toBe(5000);
+    expect(config.baseUrl.href).toBe('http://localhost:5000/');
+    expect(config.identity.authorityHost).toBe('https://login.microsoftonline.com');
+    expect(config.identity.tenant).toBe('organizations');
+    expect(config.identity.credential).toEqual({ kind: 'secret', clientSecret: 'a-client-secret' });
+    expect(config.devops.patsBaseUrl).toBe('https://vssps.dev.azure.com');
+    expect(config.session.store).toBe('sqlite');
+    expect(config.demo).toBe(false);
+  });
+
+  it('derives the base URL from PORT and strips trailing slashes from upstream URLs', () => {
+    expect(loadConfig({ ...valid, PORT: '6123' }).baseUrl.href).toBe('http://localhost:6123/');
+    expect(baseUrlOf({ PORT: '6123' }).href).toBe('http://localhost:6123/');
+    expect(loadConfig({ ...valid, IDENTITY_BASE_URL: 'https://login.example.com/' }).identity.authorityHost).toBe('https://login.example.com');
+  });
+
+  it('treats empty values as unset, so a copied .env.example means demo', () => {
+    expect(wantsDemo({ AZURE_CLIENT_ID: '' })).toBe(true);
+    expect(wantsDemo({ AZURE_CLIENT_ID: valid.AZURE_CLIENT_ID })).toBe(false);
+    expect(loadConfig({ ...valid, REDIS_URL: '', PORT: '' }).port).toBe(5000);
+  });
+
+  it.each([
+    [{ ...valid, AZURE_CLIENT_ID: 'not-a-guid' }, /^AZURE_CLIENT_ID: invalid value; set it to the Application \(client\) ID/],
+    [{ ...valid, AZURE_CLIENT_ID: undefined }, /^AZURE_CLIENT_ID: missing/],
+    [{ ...valid, AZURE_CLIENT_SECRET: undefined }, /^AZURE_CLIENT_SECRET: set the client secret/],
+    [{ ...valid, SESSION_SECRET: 'short' }, /^SESSION_SECRET: invalid value; set it to at least 32 random characters/],
+    [{ ...valid, SESSION_SECRET: undefined }, /^SESSION_SECRET: missing/],
+    [{ ...valid, PORT: 'eighty' }, /^PORT: invalid value; set it to a port number/],
+    [{ ...valid, IDENTITY_BASE_URL: 'http://login.example.com' }, /^IDENTITY_BASE_URL: invalid value; set it to an https URL/],
+    [{ ...valid, SESSION_STORE: 'mongo' }, /^SESSION_STORE: invalid value; set it to one of sqlite, memory, redis/],
+    [{ ...valid, SESSION_STORE: 'redis' }, /^REDIS_URL: missing/],
+    [{ ...valid, AZURE_CLIENT_CERTIFICATE_THUMBPRINT: 'ab'.repeat(32) }, /^AZURE_CLIENT_CERTIFICATE_THUMBPRINT and AZURE_CLIENT_CERTIFICATE_KEY_FILE: set both/],
+    [{ ...valid, AZURE_CLIENT_CERTIFICATE_THUMBPRINT: 'ab'.repeat(32), AZURE_CLIENT_CERTIFICATE_KEY_FILE: '/nonexistent/key.pem' }, /^AZURE_CLIENT_CERTIFICATE_KEY_FILE: cannot read the file/],
+    [{ ...valid, UPSTREAM_CA_FILE: '/nonexistent/ca.pem' }, /^UPSTREAM_CA_FILE: cannot read the file/],
+    [{ ...valid, NODE_ENV: 'production', BASE_URL: 'http://pat.example.com' }, /^BASE_URL: must be https in production/],
+  ])('stops with one line naming the setting: %#', (env, expected) => {
+    const message = errorOf(env);
+    expect(message).toMatch(expected);
+    expect(message).not.toContain('\n');
+  });
+
+  it('never echoes a secret in its messages', () => {
+    const message = errorOf({ ...valid, AZURE_CLIENT_ID: 'zzz', AZURE_CLIENT_SECRET: 'super-secret-value' });
+    expect(message).not.toContain('super-secret-value');
+  });
+});
