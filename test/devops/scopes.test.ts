@@ -1,0 +1,78 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { describeScopes, findScope, FULL_ACCESS, isKnownScope, SCOPE_AREAS, splitScopes, validateScopeSelection } from '../../src/devops/scopes.ts';
+
+/** Every `vso.*` name in the Scopes section of the shared API notes. */
+function scopesNamedInPatApiNotes(): string[] {
+  const notes = readFileSync(new URL('../../../shared/reference/pat-api.md', import.meta.url), 'utf8');
+  const section = notes.slice(notes.indexOf('## Scopes'));
+  return [...section.matchAll(/`(vso\.[a-z_.]+)`/g)].map((match) => match[1]!);
+}
+
+describe('scope catalogue', () => {
+  it('knows every scope the API notes name, and full access', () => {
+    const named = scopesNamedInPatApiNotes();
+    expect(named.length).toBeGreaterThan(40);
+    expect(named.filter((name) => !isKnownScope(name))).toEqual([]);
+    expect(isKnownScope(FULL_ACCESS)).toBe(true);
+  });
+
+  it('groups scopes by area with a level and a description each', () => {
+    const code = SCOPE_AREAS.find((area) => area.area === 'Code');
+    expect(code?.scopes.map((scope) => scope.name)).toEqual(['vso.code', 'vso.code_write', 'vso.code_manage', 'vso.code_full', 'vso.code_status']);
+    expect(findScope('vso.build_execute')).toMatchObject({ area: 'Build', level: 'Read & execute' });
+    for (const area of SCOPE_AREAS) for (const scope of area.scopes) expect(scope.description).not.toBe('');
+  });
+
+  it('rejects names it does not know', () => {
+    expect(isKnownScope('vso.code_writ')).toBe(false);
+    expect(isKnownScope('')).toBe(false);
+    expect(isKnownScope('user_impersonation')).toBe(false);
+  });
+});
+
+describe('describeScopes', () => {
+  it('makes full access stand out', () => {
+    const described = describeScopes(['app_token']);
+    expect(described.fullAccess).toBe(true);
+    expect(described.summary).toBe('Full access');
+    expect(described.lines[0]).toMatchObject({ name: 'app_token', title: 'Full access', known: true });
+  });
+
+  it('describes custom scopes in catalogue order and flags unknown ones', () => {
+    const described = describeScopes(['vso.work_write', 'vso.code', 'vso.mystery', 'vso.code']);
+    expect(described.fullAccess).toBe(false);
+    expect(described.summary).toBe('Code: Read; Work Items: Read & write; vso.mystery');
+    expect(described.lines.map((line) => [line.name, line.known])).toEqual([
+      ['vso.code', true],
+      ['vso.work_write', true],
+      ['vso.mystery', false],
+    ]);
+  });
+
+  it('says when there are none', () => {
+    expect(describeScopes([]).summary).toBe('No scopes');
+  });
+});
+
+describe('validateScopeSelection', () => {
+  it('accepts known scopes and gives the space-separated value in catalogue order', () => {
+    expect(validateScopeSelection(['vso.work', ' vso.code_write ', 'vso.work'])).toEqual({
+      ok: true,
+      names: ['vso.code_write', 'vso.work'],
+      scope: 'vso.code_write vso.work',
+    });
+    expect(validateScopeSelection(['app_token'])).toEqual({ ok: true, names: ['app_token'], scope: 'app_token' });
+  });
+
+  it('rejects unknown names, an empty choice, and full access mixed with other scopes', () => {
+    expect(validateScopeSelection(['vso.code', 'vso.nope'])).toMatchObject({ ok: false, unknown: ['vso.nope'] });
+    expect(validateScopeSelection([])).toMatchObject({ ok: false, unknown: [] });
+    expect(validateScopeSelection(['  '])).toMatchObject({ ok: false });
+    expect(validateScopeSelection(['app_token', 'vso.code'])).toMatchObject({ ok: false });
+  });
+
+  it('splits a token scope string', () => {
+    expect(splitScopes(' vso.code  vso.work_write ')).toEqual(['vso.code', 'vso.work_write']);
+  });
+});
