@@ -3,6 +3,7 @@ import type { Server } from 'node:http';
 import { createIdentityNetworkClient } from './auth/identity-network-client.ts';
 import { createAuthService } from './auth/auth-service.ts';
 import type { AppConfig } from './config/config.ts';
+import { createDevOpsClient } from './devops/client.ts';
 import { createHttpsAgent } from './http/https-agent.ts';
 import type { Logger } from './logging.ts';
 import { createApp } from './web/app.ts';
@@ -18,8 +19,9 @@ export async function startServer(config: AppConfig, logger: Logger, options: { 
   const agent = createHttpsAgent({ ca: config.upstream.ca });
   const networkClient = createIdentityNetworkClient({ agent, timeoutMs: config.upstream.timeoutMs, logger });
   const auth = createAuthService({ config, networkClient, logger });
+  const devops = createDevOpsClient({ patsBaseUrl: config.devops.patsBaseUrl, profileBaseUrl: config.devops.profileBaseUrl, timeoutMs: config.upstream.timeoutMs, httpsAgent: agent, logger });
   const sessions = createSessionStore(config);
-  const app = createApp({ config, logger, auth, sessionStore: sessions.store });
+  const app = createApp({ config, logger, auth, devops, sessionStore: sessions.store });
 
   const server = await new Promise<Server>((resolve, reject) => {
     const listening = app.listen(options.port ?? config.port, config.host, () => resolve(listening)).once('error', reject);

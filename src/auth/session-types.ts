@@ -30,7 +30,12 @@ declare module 'express-session' {
     account: SignedInAccount;
     /** msal-node's serialized token cache for this person only (refresh token included). */
     tokenCache: string;
+    /** The organization chosen for pages that work in one (its name, as in URLs). */
     organization: string;
+    /** The person's organizations, listed once after sign-in (and on request). */
+    organizations: Array<{ accountId: string; accountName: string }>;
+    /** Create forms already handled, so a double submit or a reload creates nothing twice. */
+    createdForms: Record<string, string>;
     flash: FlashMessage[];
   }
 }

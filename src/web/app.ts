@@ -3,6 +3,7 @@ import { fileURLToPath } from 'node:url';
 import express, { type Express } from 'express';
 import session from 'express-session';
 import type { AuthService } from '../auth/auth-service.ts';
+import type { DevOpsClient } from '../devops/types.ts';
 import type { AppConfig } from '../config/config.ts';
 import type { Logger } from '../logging.ts';
 import { csrfProtection } from './csrf.ts';
@@ -11,7 +12,11 @@ import { baseLocals, pageLocals } from './page-locals.ts';
 import { requestLog } from './request-log.ts';
 import { authRoutes } from './routes/auth-routes.ts';
 import { healthRoutes } from './routes/health-routes.ts';
-import { homeRoutes } from './routes/home-routes.ts';
+import { welcomeSignedOut } from './routes/home-routes.ts';
+import { organizationRoutes } from './routes/organization-routes.ts';
+import { tokenRoutes } from './routes/token-routes.ts';
+import { organizationContext } from './devops-context.ts';
+import { requireSignIn } from './require-sign-in.ts';
 import { securityHeaders } from './security-headers.ts';
 
 const VIEWS_DIR = fileURLToPath(new URL('../../views', import.meta.url));
@@ -21,6 +26,7 @@ export interface AppDependencies {
   config: AppConfig;
   logger: Logger;
   auth: AuthService;
+  devops: DevOpsClient;
   sessionStore: session.Store;
 }
 
@@ -29,7 +35,7 @@ export function sessionCookieName(config: AppConfig): string {
   return config.baseUrl.protocol === 'https:' ? '__Host-patmanager.sid' : 'patmanager.sid';
 }
 
-export function createApp({ config, logger, auth, sessionStore }: AppDependencies): Express {
+export function createApp({ config, logger, auth, devops, sessionStore }: AppDependencies): Express {
   const app = express();
   app.set('trust proxy', config.trustProxy ? 1 : false);
   app.set('view engine', 'ejs');
@@ -65,7 +71,11 @@ export function createApp({ config, logger, auth, sessionStore }: AppDependencie
   app.use(csrfProtection);
   app.use(pageLocals(config));
   app.use(authRoutes(auth, config.baseUrl));
-  app.use(homeRoutes());
+  const signedIn = [requireSignIn, organizationContext({ devops, auth, config, logger })];
+  const tokens = tokenRoutes({ devops, auth });
+  app.get('/', welcomeSignedOut, ...signedIn, tokens.list);
+  app.use('/tokens', ...signedIn, tokens.router);
+  app.use('/organizations', ...signedIn, organizationRoutes(config.baseUrl));
   app.use(notFound());
   app.use(errorHandler(logger));
   return app;

@@ -1,9 +1,7 @@
-import { Router } from 'express';
+import type { RequestHandler } from 'express';
 
-export function homeRoutes(): Router {
-  const router = Router();
-  router.get('/', (req, res) => {
-    res.render(req.session.account ? 'signed-in-home' : 'home');
-  });
-  return router;
-}
+/** Signed-out people get the welcome page; signed-in people go on to their token list. */
+export const welcomeSignedOut: RequestHandler = (req, res, next) => {
+  if (req.session.account) return next();
+  res.render('home', { title: 'Welcome' });
+};

@@ -1,0 +1,53 @@
+// Glue between a request and the Azure DevOps client: the person's access token, and their
+// organizations (listed once per session, in parallel where possible).
+import type { Request, RequestHandler } from 'express';
+import type { AuthService } from '../auth/auth-service.ts';
+import type { AppConfig } from '../config/config.ts';
+import { isDevOpsError } from '../devops/errors.ts';
+import type { AccessTokenSource, DevOpsClient, Organization } from '../devops/types.ts';
+import type { Logger } from '../logging.ts';
+import { PageError } from './errors.ts';
+import { flash } from './flash.ts';
+
+export function accessTokenOf(req: Request, auth: AuthService): AccessTokenSource {
+  return (options) => auth.acquireAccessToken(req.session, options);
+}
+
+async function listOrganizations(devops: DevOpsClient, accessToken: AccessTokenSource): Promise<Organization[]> {
+  const profile = await devops.getMyProfile(accessToken);
+  const organizations = await devops.listOrganizations(accessToken, profile.id);
+  return [...organizations].sort((a, b) => a.accountName.localeCompare(b.accountName));
+}
+
+/**
+ * Makes sure the person has an organization to work in: their chosen one, else their first, else
+ * the configured default. Upstream trouble listing them falls back to the default with a note.
+ */
+export function organizationContext(options: { devops: DevOpsClient; auth: AuthService; config: AppConfig; logger: Logger }): RequestHandler {
+  const { devops, auth, config, logger } = options;
+  return async (req, res, next) => {
+    if (!req.session.organizations || req.query.refreshOrganizations === '1') {
+      try {
+        req.session.organizations = await listOrganizations(devops, accessTokenOf(req, auth));
+      } catch (error) {
+        if (!isDevOpsError(error) || error.kind === 'unauthorized') throw error;
+        logger.warn({ kind: error.kind, detail: error.message }, 'could not list organizations');
+        req.session.organizations = [];
+        flash(req, 'error', `Your organizations could not be listed (${error.userMessage})${config.devops.defaultOrganization ? `; using ${config.devops.defaultOrganization}.` : '.'}`);
+      }
+    }
+    const organizations = req.session.organizations;
+    const chosen = req.session.organization;
+    if (!chosen || (organizations.length > 0 && !organizations.some((org) => org.accountName === chosen))) {
+      const fallback = organizations[0]?.accountName ?? config.devops.defaultOrganization;
+      if (fallback) req.session.organization = fallback;
+      else delete req.session.organization;
+    }
+    if (!req.session.organization) {
+      throw new PageError(404, 'No Azure DevOps organization', 'Your account does not belong to any Azure DevOps organization, so there are no tokens to manage. Join or create an organization at dev.azure.com, then come back.');
+    }
+    res.locals.organization = req.session.organization;
+    res.locals.organizations = organizations;
+    next();
+  };
+}

@@ -1,0 +1,96 @@
+// The create and edit form: what a person typed, checked field by field. A rejected form comes
+// back with what they typed and a message beside each field at fault; nothing is sent upstream.
+import { FULL_ACCESS, validateScopeSelection } from '../../devops/scopes.ts';
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+export const EXPIRY_PRESETS = ['7', '30', '60', '90'] as const;
+/** The service refuses a PAT valid for more than a year. */
+export const MAX_LIFETIME_DAYS = 365;
+export const MAX_NAME_LENGTH = 100;
+
+export type TokenFormField = 'displayName' | 'expiry' | 'customDate' | 'organizations' | 'scopes';
+
+/** The form as typed, redisplayed as-is when rejected. */
+export interface TokenFormValues {
+  displayName: string;
+  /** A preset number of days, `custom`, or `keep` (edit only: leave the expiry as it is). */
+  expiry: string;
+  customDate: string;
+  organizations: 'this' | 'all';
+  access: 'full' | 'custom';
+  scopes: string[];
+}
+
+export interface TokenFormResult {
+  displayName: string;
+  scope: string;
+  /** Undefined when editing and the expiry is kept. */
+  validTo: Date | undefined;
+  allOrgs: boolean;
+}
+
+export type ParsedTokenForm =
+  | { ok: true; values: TokenFormValues; result: TokenFormResult }
+  | { ok: false; values: TokenFormValues; errors: Partial<Record<TokenFormField, string>> };
+
+function text(value: unknown): string {
+  return typeof value === 'string' ? value : '';
+}
+
+function list(value: unknown): string[] {
+  return (Array.isArray(value) ? value : [value]).filter((item): item is string => typeof item === 'string');
+}
+
+export function emptyTokenForm(): TokenFormValues {
+  return { displayName: '', expiry: '30', customDate: '', organizations: 'this', access: 'custom', scopes: [] };
+}
+
+export function isoDay(date: Date): string {
+  return date.toISOString().slice(0, 10);
+}
+
+/** A custom date means "valid through that whole day" (UTC), as the Azure DevOps page does. */
+function endOfDay(day: string): Date | undefined {
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(day)) return undefined;
+  const date = new Date(`${day}T23:59:59.000Z`);
+  return Number.isNaN(date.getTime()) || isoDay(date) !== day ? undefined : date;
+}
+
+export function parseTokenForm(body: Record<string, unknown>, options: { now: Date; editing: boolean }): ParsedTokenForm {
+  const values: TokenFormValues = {
+    displayName: text(body.displayName).trim(),
+    expiry: text(body.expiry),
+    customDate: text(body.customDate).trim(),
+    organizations: text(body.organizations) === 'all' ? 'all' : 'this',
+    access: text(body.access) === 'full' ? 'full' : 'custom',
+    scopes: list(body.scopes),
+  };
+  const errors: Partial<Record<TokenFormField, string>> = {};
+
+  if (values.displayName === '') errors.displayName = 'Give the token a name, so you can recognise it later.';
+  else if (values.displayName.length > MAX_NAME_LENGTH) errors.displayName = `Keep the name to ${MAX_NAME_LENGTH} characters or fewer.`;
+  else if (/[\u0000-\u001f\u007f]/.test(values.displayName)) errors.displayName = 'The name cannot contain control characters such as tabs or line breaks.';
+
+  if (!['this', 'all'].includes(text(body.organizations))) errors.organizations = 'Choose this organization or all your organizations.';
+
+  let validTo: Date | undefined;
+  const latest = new Date(options.now.getTime() + MAX_LIFETIME_DAYS * DAY_MS);
+  if ((EXPIRY_PRESETS as readonly string[]).includes(values.expiry)) {
+    validTo = new Date(options.now.getTime() + Number(values.expiry) * DAY_MS);
+  } else if (values.expiry === 'custom') {
+    validTo = endOfDay(values.customDate);
+    if (!validTo) errors.customDate = 'Enter the date as year-month-day, for example 2027-03-31.';
+    else if (validTo.getTime() <= options.now.getTime()) errors.customDate = 'Choose a date after today: a token cannot expire in the past.';
+    else if (validTo.getTime() > latest.getTime() + DAY_MS) errors.customDate = `Azure DevOps allows at most one year: choose ${isoDay(latest)} or earlier.`;
+    else if (validTo.getTime() > latest.getTime()) validTo = latest;
+  } else if (!(options.editing && values.expiry === 'keep')) {
+    errors.expiry = 'Choose when the token expires.';
+  }
+
+  const chosen = values.access === 'full' ? [FULL_ACCESS] : values.scopes;
+  const selection = validateScopeSelection(chosen);
+  if (!selection.ok) errors.scopes = selection.message;
+
+  if (Object.keys(errors).length > 0 || !selection.ok) return { ok: false, values, errors };
+  return { ok: true, values, result: { displayName: values.displayName, scope: selection.scope, validTo, allOrgs: values.organizations === 'all' } };
+}

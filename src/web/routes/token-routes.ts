@@ -1,0 +1,199 @@
+// The token pages: list, details, create, edit, revoke. Each handler loads what it needs through
+// the Azure DevOps client and renders or redirects; errors go to the one error handler.
+import { randomUUID } from 'node:crypto';
+import { Router, type Request, type RequestHandler, type Response } from 'express';
+import { z } from 'zod';
+import type { AuthService } from '../../auth/auth-service.ts';
+import { isDevOpsError, type PatTokenField } from '../../devops/errors.ts';
+import { FULL_ACCESS, SCOPE_AREAS } from '../../devops/scopes.ts';
+import type { AccessTokenSource, DevOpsClient, PatToken } from '../../devops/types.ts';
+import { accessTokenOf } from '../devops-context.ts';
+import { PageError } from '../errors.ts';
+import { flash } from '../flash.ts';
+import { EXPIRY_PRESETS, MAX_LIFETIME_DAYS, emptyTokenForm, isoDay, parseTokenForm, type TokenFormField, type TokenFormValues } from '../forms/token-form.ts';
+import { viewOf, type TokenView } from '../token-view.ts';
+
+const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const REMEMBERED_CREATE_FORMS = 20;
+/** Tokens revoked are looked up (at most this many) to mark them in "all" lists and on details. */
+const REVOKED_LOOKUP_SIZE = 100;
+
+export const listQuerySchema = z.object({
+  status: z.enum(['active', 'expired', 'revoked', 'all']).default('active'),
+  sort: z.enum(['displayName', 'displayDate', 'status']).default('displayName'),
+  order: z.enum(['asc', 'desc']).default('asc'),
+  size: z.enum(['10', '25', '50', '100']).default('25').transform(Number),
+  after: z.string().min(1).max(4096).optional(),
+  page: z.coerce.number().int().min(1).max(1_000_000).default(1),
+});
+export type ListQuery = z.infer<typeof listQuerySchema>;
+
+/** Where a rejection from Azure DevOps belongs on the form. */
+const FORM_FIELD_OF: Record<PatTokenField, TokenFormField> = { displayName: 'displayName', scope: 'scopes', validTo: 'customDate', allOrgs: 'organizations' };
+
+/** Create requests being handled now, so a second click while the first is on its way waits out. */
+const createsInFlight = new Set<string>();
+
+function listUrl(query: ListQuery, changes: Partial<ListQuery>): string {
+  const next = { ...query, ...changes };
+  const params = new URLSearchParams({ status: next.status, sort: next.sort, order: next.order, size: String(next.size) });
+  if (next.after) {
+    params.set('after', next.after);
+    params.set('page', String(next.page));
+  }
+  return `/?${params.toString()}`;
+}
+
+async function revokedIds(devops: DevOpsClient, accessToken: AccessTokenSource, organization: string): Promise<Set<string>> {
+  const page = await devops.listTokens(accessToken, organization, { filter: 'revoked', sortBy: 'displayDate', ascending: false, top: REVOKED_LOOKUP_SIZE });
+  return new Set(page.tokens.map((token) => token.authorizationId));
+}
+
+function formLocals(values: TokenFormValues, errors: Partial<Record<TokenFormField, string>>, now: Date) {
+  return { values, errors, scopeAreas: SCOPE_AREAS, presets: EXPIRY_PRESETS, maxDate: isoDay(new Date(now.getTime() + MAX_LIFETIME_DAYS * 86_400_000)), minDate: isoDay(new Date(now.getTime() + 86_400_000)), maxLifetimeDays: MAX_LIFETIME_DAYS };
+}
+
+function valuesOf(token: PatToken): TokenFormValues {
+  const fullAccess = token.scopes.includes(FULL_ACCESS);
+  return { ...emptyTokenForm(), displayName: token.displayName, expiry: 'keep', organizations: token.targetAccounts === null ? 'all' : 'this', access: fullAccess ? 'full' : 'custom', scopes: fullAccess ? [] : token.scopes };
+}
+
+/** The token list (the signed-in home page) and the router for everything under /tokens. */
+export function tokenRoutes(options: { devops: DevOpsClient; auth: AuthService }): { list: RequestHandler; router: Router } {
+  const { devops, auth } = options;
+  const router = Router();
+
+  const context = (req: Request) => ({ accessToken: accessTokenOf(req, auth), organization: req.session.organization!, organizations: req.session.organizations ?? [] });
+
+  async function loadToken(req: Request): Promise<{ token: PatToken; view: TokenView }> {
+    const id = req.params.authorizationId;
+    if (typeof id !== 'string' || !GUID.test(id)) throw new PageError(404, 'Token not found', 'There is no token at this address.');
+    const { accessToken, organization, organizations } = context(req);
+    const [token, revoked] = await Promise.all([devops.getToken(accessToken, organization, id), revokedIds(devops, accessToken, organization)]);
+    return { token, view: viewOf(token, { now: new Date(), listedAs: 'all', organizations, revokedIds: revoked }) };
+  }
+
+  function renderForm(res: Response, status: number, locals: { mode: 'create' | 'edit'; values: TokenFormValues; errors?: Partial<Record<TokenFormField, string>>; token?: TokenView; formKey?: string }) {
+    res.status(status).render('tokens/form', { ...locals, ...formLocals(locals.values, locals.errors ?? {}, new Date()), title: locals.mode === 'create' ? 'New token' : `Edit ${locals.token?.displayName ?? 'token'}` });
+  }
+
+  const list: RequestHandler = async (req, res) => {
+    const parsed = listQuerySchema.safeParse(req.query);
+    if (!parsed.success) throw new PageError(400, 'Unknown list options', 'The address asks for a filter, sort or page size PAT Manager does not offer. Use the controls above the list instead.');
+    const query = parsed.data;
+    const { accessToken, organization, organizations } = context(req);
+    const [page, revoked] = await Promise.all([
+      devops.listTokens(accessToken, organization, { filter: query.status, sortBy: query.sort, ascending: query.order === 'asc', top: query.size, continuationToken: query.after }),
+      query.status === 'all' ? revokedIds(devops, accessToken, organization) : Promise.resolve(new Set<string>()),
+    ]);
+    const now = new Date();
+    res.render('tokens/list', {
+      title: 'Your tokens',
+      query,
+      tokens: page.tokens.map((token) => viewOf(token, { now, listedAs: query.status, organizations, revokedIds: revoked })),
+      nextUrl: page.continuationToken ? listUrl(query, { after: page.continuationToken, page: query.page + 1 }) : undefined,
+      firstUrl: query.after ? listUrl(query, { after: undefined, page: 1 }) : undefined,
+      sortUrl: (sort: ListQuery['sort']) => listUrl(query, { sort, order: query.sort === sort && query.order === 'asc' ? 'desc' : 'asc', after: undefined, page: 1 }),
+    });
+  };
+
+  router.get('/new', (_req, res) => {
+    renderForm(res, 200, { mode: 'create', values: emptyTokenForm(), formKey: randomUUID() });
+  });
+
+  router.post('/', async (req, res) => {
+    const body = req.body as Record<string, unknown>;
+    const formKey = typeof body.formKey === 'string' && GUID.test(body.formKey) ? body.formKey : undefined;
+    if (!formKey) throw new PageError(400, 'Form incomplete', 'This form is missing part of what PAT Manager put in it, so nothing was created. Open "New token" again.');
+    const createdBefore = req.session.createdForms?.[formKey];
+    if (createdBefore) {
+      flash(req, 'info', 'This token was already created. Its secret was shown once and cannot be shown again; if you did not copy it, revoke the token and create another.');
+      return res.redirect(303, `/tokens/${createdBefore}`);
+    }
+    const form = parseTokenForm(body, { now: new Date(), editing: false });
+    if (!form.ok) return renderForm(res, 422, { mode: 'create', values: form.values, errors: form.errors, formKey });
+
+    const inFlightKey = `${req.sessionID}:${formKey}`;
+    if (createsInFlight.has(inFlightKey)) throw new PageError(409, 'Already being created', 'This token is being created from your first click. Open your token list in a moment to see it.');
+    createsInFlight.add(inFlightKey);
+    try {
+      const { accessToken, organization, organizations } = context(req);
+      const created = await devops.createToken(accessToken, organization, { displayName: form.result.displayName, scope: form.result.scope, validTo: form.result.validTo!, allOrgs: form.result.allOrgs });
+      const remembered = Object.entries(req.session.createdForms ?? {}).slice(-(REMEMBERED_CREATE_FORMS - 1));
+      req.session.createdForms = Object.fromEntries([...remembered, [formKey, created.token.authorizationId]]);
+      await new Promise<void>((resolve, reject) => req.session.save((error) => (error ? reject(error) : resolve())));
+      // The secret goes straight into this one response and nowhere else: not the session, a URL or a log.
+      res.set('Cache-Control', 'no-store');
+      res.render('tokens/created', { title: 'Token created', token: viewOf(created.token, { now: new Date(), listedAs: 'active', organizations }), secret: created.secret });
+    } catch (error) {
+      if (isDevOpsError(error) && error.kind === 'rejected' && error.field) {
+        return renderForm(res, 422, { mode: 'create', values: form.values, errors: { [FORM_FIELD_OF[error.field]]: error.userMessage }, formKey });
+      }
+      throw error;
+    } finally {
+      createsInFlight.delete(inFlightKey);
+    }
+  });
+
+  router.get('/:authorizationId', async (req, res) => {
+    const { view } = await loadToken(req);
+    res.render('tokens/details', { title: view.displayName, token: view });
+  });
+
+  router.get('/tokens/:authorizationId/edit', async (req, res) => {
+    const { token, view } = await loadToken(req);
+    if (view.status === 'revoked') throw new PageError(409, 'Revoked tokens cannot be changed', `"${view.displayName}" was revoked, and Azure DevOps does not let a revoked token be edited. Create a new token instead.`);
+    renderForm(res, 200, { mode: 'edit', values: valuesOf(token), token: view });
+  });
+
+  router.post('/:authorizationId', async (req, res) => {
+    const { view } = await loadToken(req);
+    if (view.status === 'revoked') throw new PageError(409, 'Revoked tokens cannot be changed', `"${view.displayName}" was revoked, so nothing was changed.`);
+    const form = parseTokenForm(req.body as Record<string, unknown>, { now: new Date(), editing: true });
+    if (!form.ok) return renderForm(res, 422, { mode: 'edit', values: form.values, errors: form.errors, token: view });
+    try {
+      const { accessToken, organization } = context(req);
+      await devops.updateToken(accessToken, organization, { authorizationId: view.authorizationId, ...form.result });
+    } catch (error) {
+      if (isDevOpsError(error) && error.kind === 'rejected' && error.field) {
+        return renderForm(res, 422, { mode: 'edit', values: form.values, errors: { [FORM_FIELD_OF[error.field]]: error.userMessage }, token: view });
+      }
+      throw error;
+    }
+    flash(req, 'success', `Saved the changes to "${form.result.displayName}".`);
+    res.redirect(303, `/tokens/${view.authorizationId}`);
+  });
+
+  router.get('/tokens/:authorizationId/revoke', async (req, res) => {
+    const { view } = await loadToken(req);
+    if (view.status === 'revoked') {
+      flash(req, 'info', `"${view.displayName}" is already revoked.`);
+      return res.redirect(303, `/tokens/${view.authorizationId}`);
+    }
+    res.render('tokens/revoke', { title: `Revoke ${view.displayName}`, token: view });
+  });
+
+  router.post('/tokens/:authorizationId/revoke', async (req, res) => {
+    let name: string;
+    try {
+      const { view } = await loadToken(req);
+      if (view.status === 'revoked') {
+        flash(req, 'info', `"${view.displayName}" was already revoked; nothing changed.`);
+        return res.redirect(303, '/');
+      }
+      name = view.displayName;
+      const { accessToken, organization } = context(req);
+      await devops.revokeToken(accessToken, organization, view.authorizationId);
+    } catch (error) {
+      if ((isDevOpsError(error) && error.kind === 'notFound') || (error instanceof PageError && error.status === 404)) {
+        flash(req, 'info', 'That token no longer exists (it may have been revoked and removed already); nothing changed.');
+        return res.redirect(303, '/');
+      }
+      throw error;
+    }
+    flash(req, 'success', `Revoked "${name}". Anything still using it will now be refused by Azure DevOps.`);
+    res.redirect(303, '/');
+  });
+
+  return { list, router };
+}

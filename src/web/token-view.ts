@@ -1,0 +1,75 @@
+// How a token reads on a page: its status, its expiry in words, its scopes and organizations by
+// name. Pure functions of the token and "now", so pages and tests agree.
+import { describeScopes, type ScopeDescription } from '../devops/scopes.ts';
+import type { Organization, PatToken, TokenFilter } from '../devops/types.ts';
+
+export type TokenStatus = 'active' | 'expired' | 'revoked';
+const DAY_MS = 24 * 60 * 60 * 1000;
+export const EXPIRING_SOON_DAYS = 7;
+
+export interface TokenView {
+  authorizationId: string;
+  displayName: string;
+  status: TokenStatus;
+  expiringSoon: boolean;
+  scopes: ScopeDescription;
+  /** Organization names, or null for "all organizations". */
+  organizations: string[] | null;
+  validFrom: Date;
+  validTo: Date;
+  createdText: string;
+  expiresText: string;
+  expiresRelative: string;
+}
+
+/**
+ * The API has no status field: a list filtered by status says it; otherwise the dates do, and a
+ * revoked token is known by its id being among the revoked ones.
+ */
+export function statusOf(token: PatToken, now: Date, listedAs: TokenFilter, revokedIds: ReadonlySet<string> = new Set()): TokenStatus {
+  if (listedAs === 'revoked' || revokedIds.has(token.authorizationId)) return 'revoked';
+  return token.validTo.getTime() <= now.getTime() ? 'expired' : 'active';
+}
+
+const dateFormat = new Intl.DateTimeFormat('en-GB', { day: 'numeric', month: 'short', year: 'numeric', timeZone: 'UTC' });
+const relativeFormat = new Intl.RelativeTimeFormat('en', { numeric: 'auto' });
+
+export function formatDate(date: Date): string {
+  return dateFormat.format(date);
+}
+
+/** "in 3 days", "tomorrow", "2 months ago": rounded the way people speak. */
+export function relativeTo(date: Date, now: Date): string {
+  const days = (date.getTime() - now.getTime()) / DAY_MS;
+  const abs = Math.abs(days);
+  if (abs < 1) {
+    const hours = Math.round((date.getTime() - now.getTime()) / 3_600_000);
+    return hours === 0 ? 'now' : relativeFormat.format(hours, 'hour');
+  }
+  if (abs < 45) return relativeFormat.format(Math.round(days), 'day');
+  if (abs < 365) return relativeFormat.format(Math.round(days / 30), 'month');
+  return relativeFormat.format(Math.round(days / 365), 'year');
+}
+
+export function organizationNames(targetAccounts: string[] | null, known: readonly Organization[]): string[] | null {
+  if (targetAccounts === null) return null;
+  return targetAccounts.map((id) => known.find((org) => org.accountId.toLowerCase() === id.toLowerCase())?.accountName ?? `unknown organization ${id}`);
+}
+
+export function viewOf(token: PatToken, options: { now: Date; listedAs: TokenFilter; organizations: readonly Organization[]; revokedIds?: ReadonlySet<string> }): TokenView {
+  const status = statusOf(token, options.now, options.listedAs, options.revokedIds);
+  const msLeft = token.validTo.getTime() - options.now.getTime();
+  return {
+    authorizationId: token.authorizationId,
+    displayName: token.displayName,
+    status,
+    expiringSoon: status === 'active' && msLeft < EXPIRING_SOON_DAYS * DAY_MS,
+    scopes: describeScopes(token.scopes),
+    organizations: organizationNames(token.targetAccounts, options.organizations),
+    validFrom: token.validFrom,
+    validTo: token.validTo,
+    createdText: formatDate(token.validFrom),
+    expiresText: formatDate(token.validTo),
+    expiresRelative: relativeTo(token.validTo, options.now),
+  };
+}
