@@ -1,6 +1,6 @@
 // Every sentence the Azure DevOps client can put in front of a person, in one table, so wording is
 // reviewed in one place and no upstream text (error codes, stack traces, TF numbers) leaks to a page.
-import type { PatTokenField } from './errors.ts';
+import type { DevOpsErrorKind, PatTokenField } from './errors.ts';
 
 export const MESSAGES = {
   unauthorized: 'Azure DevOps no longer accepts your sign-in. Please sign in again.',
@@ -17,11 +17,14 @@ export const MESSAGES = {
   unavailable: 'Azure DevOps could not be reached just now. Try again in a few minutes.',
   timedOut: 'Azure DevOps took too long to answer. Try again in a few minutes.',
   unexpectedAnswer: 'Azure DevOps answered in a way PAT Manager did not expect. Try again in a few minutes.',
+  tokenAlreadyGone: 'That token could not be found. It may already have been revoked.',
 } as const;
 
 interface PatTokenErrorEntry {
   message: string;
   field?: PatTokenField;
+  /** `rejected` unless the value really means "no such token" or "not yours". */
+  kind?: Extract<DevOpsErrorKind, 'notFound' | 'forbidden'>;
 }
 
 const SIGN_IN_AGAIN = 'Sign out, sign in again and retry.';
@@ -45,6 +48,7 @@ export const PAT_TOKEN_ERRORS = {
   invalidUserType: { message: 'Your type of account cannot manage personal access tokens in this organization.' },
   accessDenied: {
     message: 'You are not allowed to do this. Ask an administrator of the organization if you think you should be.',
+    kind: 'forbidden',
   },
   failedToIssueAccessToken: { message: 'Azure DevOps could not create the token. Try again in a few minutes.' },
   invalidClient: { message: `Azure DevOps did not accept PAT Manager acting for you. ${ASK_APP_OWNERS}` },
@@ -54,8 +58,8 @@ export const PAT_TOKEN_ERRORS = {
     message: 'The token cannot be limited to the chosen organization. Check the organization choice.',
     field: 'allOrgs',
   },
-  hostAuthorizationNotFound: { message: 'That token is not available in the chosen organization.' },
-  authorizationNotFound: { message: 'That token could not be found. It may have been revoked or removed.' },
+  hostAuthorizationNotFound: { message: 'That token is not available in the chosen organization.', kind: 'notFound' },
+  authorizationNotFound: { message: 'That token could not be found. It may have been revoked or removed.', kind: 'notFound' },
   failedToUpdateAccessToken: { message: 'Azure DevOps could not save the changes to the token. Try again in a few minutes.' },
   sourceNotSupported: { message: 'Azure DevOps does not allow tokens to be managed this way for your account.' },
   invalidSourceIP: {
@@ -67,8 +71,8 @@ export const PAT_TOKEN_ERRORS = {
   duplicateHash: { message: 'Azure DevOps could not create a unique token. Please try again.' },
   sshPolicyDisabled: { message: 'Your organization has turned this kind of credential off in its policies.' },
   invalidToken: { message: 'That token is no longer valid. It may have expired or been revoked.' },
-  tokenNotFound: { message: 'That token could not be found. It may have been revoked or removed.' },
-  invalidAuthorizationId: { message: 'That token could not be found: the link to it is not valid.' },
+  tokenNotFound: { message: 'That token could not be found. It may have been revoked or removed.', kind: 'notFound' },
+  invalidAuthorizationId: { message: 'That token could not be found: the link to it is not valid.', kind: 'notFound' },
   failedToReadTenantPolicy: {
     message: "Azure DevOps could not check your organization's token policies just now. Try again in a few minutes.",
   },

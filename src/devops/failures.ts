@@ -1,0 +1,81 @@
+// How an upstream outcome that is not a success becomes a DevOpsError: HTTP status, a PAT
+// operation's `patTokenError`, a network failure, or an answer that is not what Microsoft documents.
+import { DevOpsError } from './errors.ts';
+import { MESSAGES, patTokenErrorEntry } from './messages.ts';
+
+/**
+ * A `patTokenError` other than "none" is a refusal, whether it came with HTTP 200 or 400: `rejected`,
+ * except the values that mean the token does not exist (`notFound`) or is not the caller's (`forbidden`).
+ */
+export function patTokenRefusal(operation: string, status: number, code: string): DevOpsError {
+  const entry = patTokenErrorEntry(code);
+  return new DevOpsError({
+    kind: entry.kind ?? 'rejected',
+    userMessage: entry.message,
+    message: `${operation}: HTTP ${status}, patTokenError ${code}`,
+    status,
+    patTokenError: code,
+    field: entry.field,
+  });
+}
+
+export function errorForStatus(
+  operation: string,
+  status: number,
+  body: unknown,
+  retryAfterSeconds: number | undefined,
+): DevOpsError {
+  const code = patTokenErrorIn(body);
+  if (status === 400 && code !== undefined && code !== 'none') return patTokenRefusal(operation, status, code);
+
+  const typeKey = typeKeyIn(body);
+  const message = `${operation}: HTTP ${status}${typeKey ? ` ${typeKey}` : ''}`;
+  if (status === 401) return new DevOpsError({ kind: 'unauthorized', userMessage: MESSAGES.unauthorized, message, status });
+  if (status === 403) return new DevOpsError({ kind: 'forbidden', userMessage: MESSAGES.forbidden, message, status });
+  if (status === 404) return new DevOpsError({ kind: 'notFound', userMessage: MESSAGES.notFound, message, status });
+  if (status === 429) {
+    return new DevOpsError({ kind: 'throttled', userMessage: MESSAGES.throttled, message, status, retryAfterSeconds });
+  }
+  if (status === 500 && typeKey === 'SessionTokenNotFoundException') {
+    // Revoke of an unknown or already revoked token: the service's controller lets this exception
+    // through as a 500 (not documented; seen in Azure DevOps Server's code and Azure's own tools).
+    return new DevOpsError({ kind: 'notFound', userMessage: MESSAGES.tokenAlreadyGone, message, status });
+  }
+  if (status >= 500) {
+    return new DevOpsError({ kind: 'unavailable', userMessage: MESSAGES.unavailable, message, status, retryAfterSeconds });
+  }
+  if (status >= 400) return new DevOpsError({ kind: 'rejected', userMessage: MESSAGES.rejected, message, status });
+  // 1xx/3xx (redirects are not followed): nothing Microsoft documents for these APIs.
+  return unexpectedAnswer(operation, status, 'unexpected status');
+}
+
+export function errorForNetworkFailure(operation: string, code: string, timedOut: boolean): DevOpsError {
+  return new DevOpsError({
+    kind: 'unavailable',
+    userMessage: timedOut ? MESSAGES.timedOut : MESSAGES.unavailable,
+    message: `${operation}: ${timedOut ? 'timed out' : 'network error'} (${code})`,
+  });
+}
+
+/** Malformed JSON or the wrong shape: say so now rather than fail somewhere later. */
+export function unexpectedAnswer(operation: string, status: number, detail: string): DevOpsError {
+  return new DevOpsError({
+    kind: 'unavailable',
+    userMessage: MESSAGES.unexpectedAnswer,
+    message: `${operation}: HTTP ${status}, unexpected answer (${detail})`,
+    status,
+  });
+}
+
+function patTokenErrorIn(body: unknown): string | undefined {
+  if (typeof body !== 'object' || body === null) return undefined;
+  const code = (body as { patTokenError?: unknown }).patTokenError;
+  return typeof code === 'string' ? code : undefined;
+}
+
+/** Azure DevOps error bodies name the exception type (`typeKey`): useful in logs, never on a page. */
+function typeKeyIn(body: unknown): string | undefined {
+  if (typeof body !== 'object' || body === null) return undefined;
+  const typeKey = (body as { typeKey?: unknown }).typeKey;
+  return typeof typeKey === 'string' && /^\w{1,100}$/.test(typeKey) ? typeKey : undefined;
+}
