@@ -1,0 +1,174 @@
+// Sends one Azure DevOps request with the signed-in person's token and applies the retry rules:
+// - 401: ask the token source for a fresh token once and repeat (the request was refused at
+//   authentication, so even a write has not happened and is safe to repeat);
+// - GET only: one more try after a connection reset, or after 429/503 whose Retry-After is at most
+//   2 seconds. Writes are never retried otherwise: a lost answer does not mean the write was lost.
+// Everything else becomes a DevOpsError (see failures.ts).
+import type { Agent } from 'node:https';
+import { setTimeout as sleep } from 'node:timers/promises';
+import axios, { type AxiosInstance } from 'axios';
+import type { Logger } from '../logging.ts';
+import { createHttpsAgent } from '../http/https-agent.ts';
+import { errorForNetworkFailure, errorForStatus, unexpectedAnswer } from './failures.ts';
+import { parseRetryAfter } from './retry-after.ts';
+import type { AccessTokenSource } from './types.ts';
+
+export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'DELETE';
+
+export interface UpstreamRequest {
+  /** The client operation, for logs and error messages (`listTokens`). */
+  operation: string;
+  method: HttpMethod;
+  /** Absolute URL with every path segment already encoded. */
+  url: string;
+  /** Query values; axios encodes them. */
+  params: Record<string, string | number | boolean | undefined>;
+  body?: unknown;
+}
+
+export interface UpstreamAnswer {
+  status: number;
+  /** Parsed JSON, or `undefined` for an empty body. */
+  body: unknown;
+}
+
+export interface Transport {
+  send(accessToken: AccessTokenSource, request: UpstreamRequest): Promise<UpstreamAnswer>;
+  close(): void;
+}
+
+export interface TransportOptions {
+  timeoutMs: number;
+  ca?: string | undefined;
+  /** A shared keep-alive agent; without one the transport makes (and closes) its own. */
+  agent?: Agent | undefined;
+  logger: Logger;
+}
+
+const MAX_RETRY_AFTER_SECONDS = 2;
+const MAX_RESPONSE_BYTES = 5 * 1024 * 1024;
+
+type Outcome =
+  | { type: 'answer'; status: number; text: string; retryAfterSeconds: number | undefined }
+  | { type: 'failure'; code: string; timedOut: boolean };
+
+export function createTransport(options: TransportOptions): Transport {
+  const ownAgent = options.agent ? undefined : createHttpsAgent({ ca: options.ca });
+  const http = axios.create({
+    httpsAgent: options.agent ?? ownAgent,
+    timeout: options.timeoutMs,
+    maxRedirects: 0,
+    // Environment proxies would bypass the agent above (and its trusted CA); none is configured.
+    proxy: false,
+    maxContentLength: MAX_RESPONSE_BYTES,
+    // Keep the raw text: this module decides what malformed JSON means.
+    responseType: 'text',
+    transformResponse: [(data: unknown) => data],
+    validateStatus: () => true,
+    transitional: { clarifyTimeoutError: true },
+    headers: { Accept: 'application/json' },
+  });
+  const log = options.logger;
+
+  async function send(accessToken: AccessTokenSource, request: UpstreamRequest): Promise<UpstreamAnswer> {
+    let token = await accessToken({ forceRefresh: false });
+    let refreshed = false;
+    let retried = false;
+    for (let attempt = 1; ; attempt += 1) {
+      const started = performance.now();
+      const outcome = await attemptOnce(http, request, token, options.timeoutMs);
+      log.debug(
+        { operation: request.operation, method: request.method, attempt, durationMs: Math.round(performance.now() - started), ...describe(outcome) },
+        'Azure DevOps call',
+      );
+
+      if (outcome.type === 'answer' && outcome.status === 401 && !refreshed) {
+        refreshed = true;
+        log.info({ operation: request.operation }, 'Azure DevOps refused the access token; retrying with a fresh one');
+        token = await accessToken({ forceRefresh: true });
+        continue;
+      }
+      const delayMs = retried || request.method !== 'GET' ? undefined : retryDelayMs(outcome);
+      if (delayMs !== undefined) {
+        retried = true;
+        log.info({ operation: request.operation, delayMs, ...describe(outcome) }, 'Retrying Azure DevOps call once');
+        await sleep(delayMs);
+        continue;
+      }
+      return finish(request, outcome);
+    }
+  }
+
+  function finish(request: UpstreamRequest, outcome: Outcome): UpstreamAnswer {
+    try {
+      return answerOrThrow(request.operation, outcome);
+    } catch (error) {
+      log.warn({ operation: request.operation, method: request.method, ...describe(outcome) }, 'Azure DevOps call failed');
+      throw error;
+    }
+  }
+
+  return { send, close: () => ownAgent?.destroy() };
+}
+
+async function attemptOnce(http: AxiosInstance, request: UpstreamRequest, token: string, timeoutMs: number): Promise<Outcome> {
+  // axios's timeout restarts on socket activity; this signal bounds the whole attempt.
+  const deadline = AbortSignal.timeout(timeoutMs);
+  try {
+    const response = await http.request<string>({
+      method: request.method,
+      url: request.url,
+      params: request.params,
+      data: request.body,
+      headers: { Authorization: `Bearer ${token}` },
+      signal: deadline,
+    });
+    const retryAfter = response.headers['retry-after'];
+    return {
+      type: 'answer',
+      status: response.status,
+      text: typeof response.data === 'string' ? response.data : '',
+      retryAfterSeconds: parseRetryAfter(typeof retryAfter === 'string' ? retryAfter : undefined),
+    };
+  } catch (error) {
+    // Only the code is kept: axios errors carry the request config, Authorization header included.
+    const code = axios.isAxiosError(error) && error.code ? error.code : 'UNKNOWN';
+    const timedOut = deadline.aborted || code === 'ETIMEDOUT' || code === 'ECONNABORTED';
+    return { type: 'failure', code, timedOut };
+  }
+}
+
+function retryDelayMs(outcome: Outcome): number | undefined {
+  if (outcome.type === 'failure') return outcome.code === 'ECONNRESET' ? 0 : undefined;
+  const { status, retryAfterSeconds } = outcome;
+  if ((status === 429 || status === 503) && retryAfterSeconds !== undefined && retryAfterSeconds <= MAX_RETRY_AFTER_SECONDS) {
+    return retryAfterSeconds * 1000;
+  }
+  return undefined;
+}
+
+function answerOrThrow(operation: string, outcome: Outcome): UpstreamAnswer {
+  if (outcome.type === 'failure') throw errorForNetworkFailure(operation, outcome.code, outcome.timedOut);
+  const { status, text } = outcome;
+  const parsed = parseJson(text);
+  if (status >= 200 && status < 300) {
+    if (!parsed.ok) throw unexpectedAnswer(operation, status, 'malformed JSON');
+    return { status, body: parsed.value };
+  }
+  throw errorForStatus(operation, status, parsed.ok ? parsed.value : undefined, outcome.retryAfterSeconds);
+}
+
+function parseJson(text: string): { ok: true; value: unknown } | { ok: false } {
+  if (text.trim() === '') return { ok: true, value: undefined };
+  try {
+    return { ok: true, value: JSON.parse(text) as unknown };
+  } catch {
+    return { ok: false };
+  }
+}
+
+function describe(outcome: Outcome): Record<string, unknown> {
+  return outcome.type === 'answer'
+    ? { status: outcome.status, retryAfterSeconds: outcome.retryAfterSeconds }
+    : { networkError: outcome.code, timedOut: outcome.timedOut };
+}
