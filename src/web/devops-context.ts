@@ -9,8 +9,27 @@ import type { Logger } from '../logging.ts';
 import { PageError } from './errors.ts';
 import { flash } from './flash.ts';
 
+const requestTokens = new WeakMap<Request, Promise<string>>();
+
+/**
+ * The person's access token for Azure DevOps. Calls made for one request share one silent
+ * acquisition (one read of the token cache); a forced refresh always goes to msal-node.
+ */
 export function accessTokenOf(req: Request, auth: AuthService): AccessTokenSource {
-  return (options) => auth.acquireAccessToken(req.session, options);
+  return (options) => {
+    if (options.forceRefresh) {
+      const refreshed = auth.acquireAccessToken(req.session, options);
+      requestTokens.set(req, refreshed);
+      return refreshed;
+    }
+    let token = requestTokens.get(req);
+    if (!token) {
+      token = auth.acquireAccessToken(req.session, options);
+      requestTokens.set(req, token);
+      token.catch(() => requestTokens.delete(req));
+    }
+    return token;
+  };
 }
 
 async function listOrganizations(devops: DevOpsClient, accessToken: AccessTokenSource): Promise<Organization[]> {
