@@ -1,0 +1,51 @@
+// The layout is the architecture: these rules keep it true as the code grows.
+import { readdirSync, readFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { describe, expect, it } from 'vitest';
+
+const ROOT = join(import.meta.dirname, '..', '..');
+
+function sourceFiles(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
+    const path = join(dir, entry.name);
+    return entry.isDirectory() ? sourceFiles(path) : entry.name.endsWith('.ts') ? [path] : [];
+  });
+}
+
+const files = sourceFiles(join(ROOT, 'src')).map((path) => ({ path: relative(ROOT, path), text: readFileSync(path, 'utf8') }));
+const importsOf = (text: string) => [...text.matchAll(/^\s*(?:import|export)[^'"]*from\s+['"]([^'"]+)['"]/gm), ...text.matchAll(/import\(\s*['"]([^'"]+)['"]\s*\)/g)].map((m) => m[1]!);
+
+describe('module boundaries', () => {
+  it('the app never imports the emulator (only the demo launcher starts it)', () => {
+    const offenders = files
+      .filter((file) => !file.path.startsWith('src/emulator/') && file.path !== 'src/demo/demo-environment.ts')
+      .filter((file) => importsOf(file.text).some((target) => target.includes('emulator/')))
+      .map((file) => file.path);
+    expect(offenders).toEqual([]);
+    expect(files.some((file) => file.path === 'src/demo/demo-environment.ts')).toBe(true);
+  });
+
+  it('the emulator never imports the app', () => {
+    const offenders = files
+      .filter((file) => file.path.startsWith('src/emulator/'))
+      .filter((file) => importsOf(file.text).some((target) => target.startsWith('.') && !join(file.path, '..', target).startsWith('src/emulator/')))
+      .map((file) => file.path);
+    expect(offenders).toEqual([]);
+  });
+
+  it('only the configuration module reads process.env', () => {
+    const offenders = files
+      .filter((file) => file.path !== 'src/config/config.ts' && !file.path.startsWith('src/emulator/'))
+      .filter((file) => /process\.env/.test(file.text))
+      .map((file) => file.path);
+    expect(offenders).toEqual([]);
+  });
+
+  it('routes never call axios or msal-node directly', () => {
+    const offenders = files
+      .filter((file) => file.path.startsWith('src/web/'))
+      .filter((file) => importsOf(file.text).some((target) => target === 'axios' || target.startsWith('@azure/msal')))
+      .map((file) => file.path);
+    expect(offenders).toEqual([]);
+  });
+});

@@ -1,0 +1,105 @@
+// Starts the emulator and the real app wired to it, on free ports, for one test file. Everything
+// is real: msal-node, the HTTP client, the session store, the templates; only the base URLs point
+// at the emulator. Log lines are kept so tests can inspect them (and check no secret is there).
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Writable } from 'node:stream';
+import { loadConfig, type AppConfig } from '../../src/config/config.ts';
+import { startEmulator, type RunningEmulator, type StartEmulatorOptions } from '../../src/emulator/index.ts';
+import { createLogger } from '../../src/logging.ts';
+import { startServer, type RunningServer } from '../../src/server.ts';
+import { TestBrowser } from './browser.ts';
+
+export const TEST_CLIENT_ID = '0b1c2d3e-4f50-4a6b-8c7d-8e9fa0b1c2d3';
+
+export interface Harness {
+  emulator: RunningEmulator;
+  app: RunningServer;
+  appUrl: string;
+  config: AppConfig;
+  clientSecret: string;
+  logLines: string[];
+  browser(): TestBrowser;
+  /** Restarts the app (same settings, same session file) as a deployment would. */
+  restartApp(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.once('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const address = probe.address();
+      probe.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
+    });
+  });
+}
+
+export interface HarnessOptions {
+  emulator?: Partial<StartEmulatorOptions>;
+  env?: Record<string, string>;
+}
+
+export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'pat-manager-test-'));
+  const port = await freePort();
+  const appUrl = `http://localhost:${port}`;
+  const clientSecret = randomBytes(24).toString('base64url');
+  const emulator = await startEmulator({
+    port: 0,
+    dataDir: join(dataDir, 'emulator'),
+    seed: 'demo',
+    clients: [{ clientId: TEST_CLIENT_ID, clientSecret, redirectUris: [`${appUrl}/getAToken`], postLogoutRedirectUris: [`${appUrl}/`] }],
+    ...options.emulator,
+  });
+  const config = loadConfig({
+    NODE_ENV: 'test',
+    PORT: String(port),
+    DEMO_MODE: 'true',
+    AZURE_CLIENT_ID: TEST_CLIENT_ID,
+    AZURE_CLIENT_SECRET: clientSecret,
+    AZURE_TENANT_ID: emulator.tenantId,
+    IDENTITY_BASE_URL: emulator.urls.identity,
+    AZURE_DEVOPS_PATS_BASE_URL: emulator.urls.pats,
+    AZURE_DEVOPS_PROFILE_BASE_URL: emulator.urls.profile,
+    UPSTREAM_CA_FILE: emulator.caCertificateFile,
+    UPSTREAM_TIMEOUT_MS: '2000',
+    SESSION_SECRET: randomBytes(32).toString('base64url'),
+    SESSION_SQLITE_FILE: join(dataDir, 'sessions.sqlite'),
+    LOG_LEVEL: 'info',
+    ...options.env,
+  });
+  const logLines: string[] = [];
+  const logSink = new Writable({
+    write(chunk: Buffer, _encoding, done) {
+      logLines.push(...chunk.toString('utf8').split('\n').filter(Boolean));
+      done();
+    },
+  });
+  const logger = createLogger(config.logLevel, logSink);
+  let app = await startServer(config, logger);
+
+  return {
+    emulator,
+    get app() {
+      return app;
+    },
+    appUrl,
+    config,
+    clientSecret,
+    logLines,
+    browser: () => new TestBrowser(emulator.caCertificatePem),
+    async restartApp() {
+      await app.close();
+      app = await startServer(config, logger);
+    },
+    async close() {
+      await app.close();
+      await emulator.close();
+    },
+  };
+}
