@@ -1,0 +1,147 @@
+// What tests and demos may do to the emulated Azure DevOps from outside: put tokens in place, read
+// the full state back, set organization policies, queue domain faults, and go back to the seed.
+// The same operations are offered over HTTP by control-routes.ts; inputs are checked here, with zod,
+// so both doors accept exactly the same things.
+
+import { z } from 'zod';
+import { findOrganization, findPerson, type Directory, type Person } from '../directory.ts';
+import { FAULTABLE_OPERATIONS, type FaultableOperation, type FaultQueue } from './fault-queue.ts';
+import { isGuid, newAuthorizationId } from './identifiers.ts';
+import type { OrganizationPolicies, PolicyStore } from './organization-policies.ts';
+import { PAT_TOKEN_ERRORS, type PatTokenError } from './pat-token-error.ts';
+import { toServiceTime } from './service-time.ts';
+import type { PatRecord, TokenStore } from './token-store.ts';
+import { tokenState, type TokenState } from './wire.ts';
+
+const tokenSeedSchema = z.object({
+  authorizationId: z.string().refine(isGuid, 'authorizationId must be a GUID').optional(),
+  displayName: z.string().min(1),
+  /** Space-separated scope names or `app_token`; taken as given, so tests can plant odd data. */
+  scope: z.string().min(1),
+  validFrom: z.coerce.date().optional(),
+  validTo: z.coerce.date(),
+  /** accountIds, or null for a token valid in all the person's organizations. */
+  targetAccounts: z.array(z.string().refine(isGuid, 'targetAccounts must hold GUIDs')).nullable(),
+  revoked: z.boolean().optional(),
+});
+
+export type TokenSeed = z.input<typeof tokenSeedSchema>;
+
+export const policiesSchema = z
+  .object({
+    restrictGlobalPats: z.boolean(),
+    restrictFullScopePats: z.boolean(),
+    maxPatLifespanDays: z.number().int().positive().nullable(),
+  })
+  .partial()
+  .strict();
+
+export const faultSchema = z.object({
+  operation: z.enum(FAULTABLE_OPERATIONS),
+  patTokenError: z.enum(PAT_TOKEN_ERRORS).exclude(['none']),
+  times: z.number().int().positive().default(1),
+});
+
+export interface DevOpsControl {
+  /** Every token of the person (all organizations, all statuses), for comparing final state. */
+  tokens(objectId: string): TokenState[];
+  /** Adds tokens to the person's. */
+  addTokens(objectId: string, tokens: readonly TokenSeed[]): TokenState[];
+  /** Replaces all of the person's tokens. */
+  replaceTokens(objectId: string, tokens: readonly TokenSeed[]): TokenState[];
+  clearTokens(objectId: string): void;
+  policies(organization: string): OrganizationPolicies;
+  setPolicies(organization: string, changes: Partial<OrganizationPolicies>): OrganizationPolicies;
+  /** The next `times` (default 1) calls of the operation answer `{ patToken: null, patTokenError }`. */
+  failNext(operation: FaultableOperation, patTokenError: PatTokenError, times?: number): void;
+  /** Back to the seed the emulator started with: tokens, no policies, no queued faults. */
+  reset(): void;
+}
+
+/** A control call that names something that does not exist, or carries bad input. */
+export class ControlError extends Error {
+  override name = 'ControlError';
+  readonly status: number;
+
+  constructor(status: number, message: string) {
+    super(message);
+    this.status = status;
+  }
+}
+
+export interface ControlDependencies {
+  directory: Directory;
+  tokens: TokenStore;
+  policies: PolicyStore;
+  faults: FaultQueue;
+  reset: () => void;
+}
+
+export function createDevOpsControl({ directory, tokens, policies, faults, reset }: ControlDependencies): DevOpsControl {
+  const personOf = (objectId: string): Person => {
+    const person = findPerson(directory, objectId);
+    if (!person) throw new ControlError(404, `No person with objectId ${objectId} in the directory`);
+    return person;
+  };
+
+  const accountIdOf = (organization: string): string => {
+    const found = findOrganization(directory, organization);
+    if (!found) throw new ControlError(404, `No organization named ${organization}`);
+    return found.accountId;
+  };
+
+  const statesOf = (objectId: string) => tokens.tokensOf(objectId).map((record) => tokenState(record));
+
+  const recordsFrom = (seeds: readonly TokenSeed[], replacing: string | undefined): PatRecord[] => {
+    const records = seeds.map((seed) => recordFrom(parse(tokenSeedSchema, seed)));
+    for (const record of records) {
+      const holder = tokens.find(record.authorizationId)?.ownerObjectId;
+      const clash = holder !== undefined && holder !== replacing;
+      const repeated = records.filter((other) => other.authorizationId === record.authorizationId).length > 1;
+      if (clash || repeated) throw new ControlError(409, `authorizationId ${record.authorizationId} is already in use`);
+    }
+    return records;
+  };
+
+  return {
+    tokens: (objectId) => statesOf(personOf(objectId).objectId),
+    addTokens(objectId, seeds) {
+      const person = personOf(objectId);
+      for (const record of recordsFrom(seeds, undefined)) tokens.add(person.objectId, record);
+      return statesOf(person.objectId);
+    },
+    replaceTokens(objectId, seeds) {
+      const person = personOf(objectId);
+      tokens.setTokens(person.objectId, recordsFrom(seeds, person.objectId));
+      return statesOf(person.objectId);
+    },
+    clearTokens(objectId) {
+      tokens.setTokens(personOf(objectId).objectId, []);
+    },
+    policies: (organization) => policies.policiesOf(accountIdOf(organization)),
+    setPolicies: (organization, changes) => policies.set(accountIdOf(organization), parse(policiesSchema, changes)),
+    failNext(operation, patTokenError, times) {
+      const fault = parse(faultSchema, { operation, patTokenError, times });
+      faults.enqueue(fault.operation, fault.patTokenError, fault.times);
+    },
+    reset,
+  };
+}
+
+function recordFrom(seed: z.output<typeof tokenSeedSchema>): PatRecord {
+  return {
+    authorizationId: (seed.authorizationId ?? newAuthorizationId()).toLowerCase(),
+    displayName: seed.displayName,
+    scope: seed.scope,
+    targetAccounts: seed.targetAccounts === null ? null : seed.targetAccounts.map((id) => id.toLowerCase()),
+    validFrom: toServiceTime(seed.validFrom ?? new Date()),
+    validTo: toServiceTime(seed.validTo),
+    revoked: seed.revoked ?? false,
+  };
+}
+
+export function parse<T>(schema: z.ZodType<T>, input: unknown): T {
+  const result = schema.safeParse(input);
+  if (!result.success) throw new ControlError(400, z.prettifyError(result.error));
+  return result.data;
+}
