@@ -1,0 +1,58 @@
+// The two grants PAT Manager uses: redeeming an authorization code (checked against the authorize
+// request: client, redirect URI, PKCE verifier, tenant) and redeeming a refresh token.
+import { createHash } from 'node:crypto';
+import type { AuthorizationCodes, CodeGrant } from './authorization-codes.ts';
+import type { AuthenticatedClient } from './client-authentication.ts';
+import {
+  codeForOtherTenant,
+  codeRedirectUriMismatch,
+  codeVerifierMismatch,
+  grantNotForThisClient,
+  missingParameter,
+} from './errors.ts';
+import type { RefreshTokens } from './refresh-tokens.ts';
+import type { TenantSegment } from './tenants.ts';
+import type { TokenRequest } from './token-response.ts';
+
+export type TokenForm = Record<string, string | undefined>;
+
+export function redeemAuthorizationCode(codes: AuthorizationCodes, form: TokenForm, caller: AuthenticatedClient, tenant: TenantSegment): TokenRequest {
+  if (!form.code) throw missingParameter('code');
+  if (!form.redirect_uri) throw missingParameter('redirect_uri');
+  const grant = codes.redeem(form.code);
+  if (grant.clientId.toLowerCase() !== caller.client.clientId.toLowerCase()) throw grantNotForThisClient();
+  // A code from a tenant-specific authority must be redeemed there; one from organizations/common anywhere.
+  if (!grant.tenantSegment.match(/^(organizations|common)$/) && grant.tenantSegment !== tenant.segment) throw codeForOtherTenant();
+  if (form.redirect_uri !== grant.redirectUri) throw codeRedirectUriMismatch(form.redirect_uri, grant.redirectUri);
+  checkCodeVerifier(grant, form.code_verifier);
+  return {
+    signIn: grant,
+    scope: form.scope ?? grant.scope,
+    singleResource: true,
+    clientAuth: caller.method,
+    nonce: grant.nonce,
+    wantsClientInfo: form.client_info === '1',
+  };
+}
+
+/** PKCE (RFC 7636): S256 compares the verifier's SHA-256, plain the verifier itself. */
+function checkCodeVerifier(grant: CodeGrant, verifier: string | undefined): void {
+  if (!grant.codeChallenge) return;
+  if (!verifier) throw missingParameter('code_verifier');
+  const derived = grant.codeChallengeMethod === 'S256' ? createHash('sha256').update(verifier).digest('base64url') : verifier;
+  if (derived !== grant.codeChallenge) throw codeVerifierMismatch();
+}
+
+export async function redeemRefreshToken(refreshTokens: RefreshTokens, form: TokenForm, caller: AuthenticatedClient): Promise<TokenRequest> {
+  if (!form.refresh_token) throw missingParameter('refresh_token');
+  const signIn = await refreshTokens.redeem(form.refresh_token, caller.client.clientId);
+  return {
+    signIn,
+    scope: form.scope ?? signIn.scope,
+    singleResource: false,
+    clientAuth: caller.method,
+    // The nonce belongs to the sign-in; refreshed ID tokens carry none.
+    nonce: undefined,
+    wantsClientInfo: form.client_info === '1',
+  };
+}

@@ -1,0 +1,141 @@
+// Scopes: which resource (API) a request is for, which of its delegated permissions, and which
+// OpenID Connect scopes. The emulator knows two resources, Azure DevOps and Microsoft Graph, and
+// treats their permissions as already consented for the tenant (admin consent), so sign-in never
+// shows a consent step. Unknown resources and permissions are refused as the real service does.
+import { invalidScope, multipleResources, resourceNotFound } from './errors.ts';
+
+export const AZURE_DEVOPS_RESOURCE_ID = '499b84ac-1321-427f-aa17-267ca6975798';
+export const MICROSOFT_GRAPH_RESOURCE_ID = '00000003-0000-0000-c000-000000000000';
+
+export interface Resource {
+  appId: string;
+  identifierUri?: string;
+  displayName: string;
+  /** Delegated permissions, and what the consent screen would say about each. */
+  permissions: Record<string, string>;
+}
+
+const AZURE_DEVOPS: Resource = {
+  appId: AZURE_DEVOPS_RESOURCE_ID,
+  displayName: 'Azure DevOps',
+  permissions: { user_impersonation: 'Have full access to the Azure DevOps REST APIs as you' },
+};
+const MICROSOFT_GRAPH: Resource = {
+  appId: MICROSOFT_GRAPH_RESOURCE_ID,
+  identifierUri: 'https://graph.microsoft.com',
+  displayName: 'Microsoft Graph',
+  permissions: { 'User.Read': 'Sign you in and read your profile' },
+};
+const RESOURCES = [AZURE_DEVOPS, MICROSOFT_GRAPH];
+
+export const OIDC_SCOPES: Record<string, string> = {
+  openid: 'Sign you in',
+  profile: 'View your basic profile',
+  email: 'View your email address',
+  offline_access: 'Keep access to what you allowed, even when you are not using the app',
+};
+
+export interface ResourceScopes {
+  resource: Resource;
+  /** The resource as the request named it (app id or identifier URI); answers repeat it. */
+  prefix: string;
+  permissions: string[];
+  asksDefault: boolean;
+}
+
+export interface RequestedScopes {
+  oidc: Set<string>;
+  /** In request order: when several resources are named, the first one gets the token. */
+  resources: ResourceScopes[];
+}
+
+export function parseScopes(scope: string, tenantId: string): RequestedScopes {
+  const requested: RequestedScopes = { oidc: new Set(), resources: [] };
+  for (const name of scope.split(' ').filter(Boolean)) {
+    const oidcName = name.toLowerCase();
+    if (oidcName in OIDC_SCOPES) {
+      requested.oidc.add(oidcName);
+      continue;
+    }
+    const { resource, prefix, permission } = splitScope(name, tenantId);
+    const entry = findOrAdd(requested, resource, prefix);
+    if (permission === '.default') {
+      entry.asksDefault = true;
+      addPermissions(entry, Object.keys(resource.permissions));
+    } else {
+      const canonical = Object.keys(resource.permissions).find((known) => known.toLowerCase() === permission.toLowerCase());
+      if (!canonical) throw invalidScope(name);
+      addPermissions(entry, [canonical]);
+    }
+  }
+  return requested;
+}
+
+function splitScope(name: string, tenantId: string): { resource: Resource; prefix: string; permission: string } {
+  const slash = name.lastIndexOf('/');
+  // A bare permission such as `User.Read` belongs to Microsoft Graph.
+  if (slash === -1) return { resource: MICROSOFT_GRAPH, prefix: MICROSOFT_GRAPH.identifierUri!, permission: name };
+  const prefix = name.slice(0, slash);
+  const resource = RESOURCES.find(
+    (candidate) => candidate.appId === prefix.toLowerCase() || (candidate.identifierUri && candidate.identifierUri === prefix.replace(/\/$/, '')),
+  );
+  if (!resource) throw resourceNotFound(prefix, tenantId);
+  return { resource, prefix, permission: name.slice(slash + 1) };
+}
+
+function findOrAdd(requested: RequestedScopes, resource: Resource, prefix: string): ResourceScopes {
+  let entry = requested.resources.find((candidate) => candidate.resource === resource);
+  if (!entry) {
+    entry = { resource, prefix, permissions: [], asksDefault: false };
+    requested.resources.push(entry);
+  }
+  return entry;
+}
+
+function addPermissions(entry: ResourceScopes, permissions: string[]): void {
+  for (const permission of permissions) if (!entry.permissions.includes(permission)) entry.permissions.push(permission);
+}
+
+export interface TokenTarget {
+  resource: Resource;
+  /** The access token's `scp` claim. */
+  scp: string;
+  /** The token response's `scope`. */
+  scope: string;
+}
+
+/**
+ * The resource an access token is issued for. Without a resource scope the token is for Microsoft
+ * Graph (`User.Read`), as on the real service. Code redemption takes one resource only; a refresh
+ * names several at its peril and gets the first (Microsoft's documented behaviour for each grant).
+ */
+export function tokenTarget(requested: RequestedScopes, rawScope: string, options: { singleResource: boolean }): TokenTarget {
+  if (options.singleResource && requested.resources.length > 1) throw multipleResources(rawScope);
+  const first = requested.resources[0];
+  if (!first || first.resource === MICROSOFT_GRAPH) {
+    const permissions = first?.permissions.length ? first.permissions : ['User.Read'];
+    const prefix = first?.prefix ?? MICROSOFT_GRAPH.identifierUri!;
+    const oidc = [...requested.oidc].filter((name) => name !== 'offline_access');
+    return {
+      resource: MICROSOFT_GRAPH,
+      scp: [...oidc, ...permissions].join(' '),
+      scope: [...oidc, ...permissions.map((permission) => `${prefix}/${permission}`), ...(first?.asksDefault ? [`${prefix}/.default`] : [])].join(' '),
+    };
+  }
+  // Other resources' answers leave out the OpenID Connect scopes (they are Graph's).
+  return {
+    resource: first.resource,
+    scp: first.permissions.join(' '),
+    scope: [...first.permissions.map((permission) => `${first.prefix}/${permission}`), ...(first.asksDefault ? [`${first.prefix}/.default`] : [])].join(' '),
+  };
+}
+
+/** Plain words for the sign-in page: what the application asks for. */
+export function describeScopes(requested: RequestedScopes): string[] {
+  return [
+    ...[...requested.oidc].map((name) => OIDC_SCOPES[name] ?? name),
+    ...requested.resources.flatMap(({ resource, permissions }) =>
+      permissions.map((permission) => `${resource.displayName}: ${resource.permissions[permission] ?? permission}`),
+    ),
+  ];
+}
