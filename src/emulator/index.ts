@@ -1,0 +1,100 @@
+// The local emulator of the Microsoft identity platform and the Azure DevOps APIs: real HTTPS on
+// localhost, so the app's real msal-node and HTTP client talk to it exactly as they would to Azure.
+// Start it with `startEmulator`; drive it with `control` (or the same over HTTP under /_emulator).
+import { randomBytes } from 'node:crypto';
+import { resolveDataDir } from './data-dir.ts';
+import { createControlRouter, createEmulatorControl, type EmulatorControl } from './control.ts';
+import { createDevOps } from './devops/index.ts';
+import { demoDirectory, type Directory } from './directory.ts';
+import { createFaults } from './faults.ts';
+import { createIdentityPlatform, type EmulatorClient } from './identity/index.ts';
+import { CONTROL_PATH, createEmulatorApp, listenHttps } from './server.ts';
+import { loadOrCreateSigningKey } from './signing-keys.ts';
+import { createStats } from './stats.ts';
+import { loadOrCreateTls } from './tls.ts';
+
+export type { EmulatorControl } from './control.ts';
+export { CONTROL_KEY_HEADER } from './control.ts';
+export type { EmulatorClient, IssueAccessTokenOptions, VerifiedCaller } from './identity/index.ts';
+export { AZURE_DEVOPS_RESOURCE_ID, MICROSOFT_GRAPH_RESOURCE_ID } from './identity/index.ts';
+export type { ActiveFault, FaultSpec, FaultTarget } from './faults.ts';
+export type { EmulatorStats } from './stats.ts';
+export type { Directory, Organization, Person } from './directory.ts';
+
+export interface StartEmulatorOptions {
+  /** 0 (default) takes a free port. The server listens on 127.0.0.1; its origin names `localhost`. */
+  port?: number;
+  /** Keeps the CA, server certificate and token keys between runs; default: a fresh temp dir. */
+  dataDir?: string;
+  /** Registered applications. */
+  clients: EmulatorClient[];
+  /** Copied, then changed only through `control`. Default: the demo directory. */
+  directory?: Directory;
+  /** Passed to the Azure DevOps half: demo tokens, or none. Default 'demo'. */
+  seed?: 'demo' | 'empty';
+  /** Default 3600. */
+  accessTokenLifetimeSeconds?: number;
+}
+
+export interface RunningEmulator {
+  /** e.g. https://localhost:5443 */
+  origin: string;
+  tenantId: string;
+  /** The CA the app must trust, and the PEM file holding it (in the data directory). */
+  caCertificatePem: string;
+  caCertificateFile: string;
+  urls: {
+    /** The authority host: authorities are `${identity}/${tenant}`. */
+    identity: string;
+    /** Stands for https://vssps.dev.azure.com */
+    pats: string;
+    /** Stands for https://app.vssps.visualstudio.com */
+    profile: string;
+  };
+  /** The per-run key the HTTP control surface requires (header `x-emulator-control-key`). */
+  controlKey: string;
+  /** In-process control, with the same powers as the HTTP control surface. */
+  control: EmulatorControl;
+  /** Closes the server and all its sockets, kept-alive ones too. */
+  close(): Promise<void>;
+}
+
+export async function startEmulator(options: StartEmulatorOptions): Promise<RunningEmulator> {
+  const dataDir = resolveDataDir(options.dataDir);
+  const tls = loadOrCreateTls(dataDir);
+  const signingKey = loadOrCreateSigningKey(dataDir);
+  const directory = structuredClone(options.directory ?? demoDirectory());
+  const stats = createStats();
+  const faults = createFaults({ exemptPathPrefix: CONTROL_PATH });
+  const server = await listenHttps({ port: options.port ?? 0, tls, stats });
+  const origin = `https://localhost:${server.port}`;
+
+  const identity = createIdentityPlatform({
+    origin,
+    directory,
+    clients: options.clients,
+    signingKey,
+    dataDir,
+    accessTokenLifetimeSeconds: options.accessTokenLifetimeSeconds ?? 3600,
+    onGrant: (grantType) => stats.grant(grantType),
+  });
+  const devops = createDevOps({ directory, seed: options.seed ?? 'demo', verifyAccessToken: identity.verifyAccessToken, origin });
+  const control = createEmulatorControl({ directory, identity, faults, stats, devops: devops.control });
+  const controlKey = randomBytes(24).toString('base64url');
+  const controlRouter = createControlRouter(control, { controlKey, devopsControlRouter: devops.controlRouter });
+  server.serve(createEmulatorApp({ identity: identity.router, pats: devops.patsRouter, profile: devops.profileRouter, control: controlRouter }, { faults, stats }));
+
+  return {
+    origin,
+    tenantId: directory.tenantId,
+    caCertificatePem: tls.caCertificatePem,
+    caCertificateFile: tls.caCertificateFile,
+    urls: { identity: origin, pats: `${origin}/vssps`, profile: `${origin}/app-vssps` },
+    controlKey,
+    control,
+    async close() {
+      faults.dispose();
+      await server.close();
+    },
+  };
+}
