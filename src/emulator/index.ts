@@ -55,7 +55,7 @@ export interface RunningEmulator {
   controlKey: string;
   /** In-process control, with the same powers as the HTTP control surface. */
   control: EmulatorControl;
-  /** Closes the server and all its sockets, kept-alive ones too. */
+  /** Closes the server and all its sockets, kept-alive ones too. Calling it again is harmless. */
   close(): Promise<void>;
 }
 
@@ -82,6 +82,7 @@ export async function startEmulator(options: StartEmulatorOptions): Promise<Runn
   const control = createEmulatorControl({ directory, identity, faults, stats, devops: devops.control });
   const controlKey = randomBytes(24).toString('base64url');
   const controlRouter = createControlRouter(control, { controlKey, devopsControlRouter: devops.controlRouter });
+  let closing: Promise<void> | undefined;
   server.serve(createEmulatorApp({ identity: identity.router, pats: devops.patsRouter, profile: devops.profileRouter, control: controlRouter }, { faults, stats }));
 
   return {
@@ -92,9 +93,10 @@ export async function startEmulator(options: StartEmulatorOptions): Promise<Runn
     urls: { identity: origin, pats: `${origin}/vssps`, profile: `${origin}/app-vssps` },
     controlKey,
     control,
-    async close() {
-      faults.dispose();
-      await server.close();
+    close() {
+      // Idempotent: a test's own close and its cleanup hook may both call it.
+      closing ??= (faults.dispose(), server.close());
+      return closing;
     },
   };
 }
