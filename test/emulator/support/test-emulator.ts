@@ -73,14 +73,15 @@ export function msalApp(
   return { msal: new ConfidentialClientApplication(config), network, authority };
 }
 
-export interface SignInResult {
-  result: AuthenticationResult;
+export interface AuthorizedCode {
+  code: string;
+  verifier: string;
   nonce: string;
   state: string;
 }
 
-/** The whole authorization code flow with PKCE, as the app does it, choosing a person on the emulator's page. */
-export async function signIn(app: TestApp, emulator: RunningEmulator, who: SignInChoice = { objectId: ADA.objectId }, signInOptions: Partial<EmulatorSignInOptions> = {}): Promise<SignInResult> {
+/** The first leg: msal-node's authorize URL (PKCE S256), a person picked on the emulator's page, the code. */
+export async function authorizeCode(app: TestApp, emulator: RunningEmulator, who: SignInChoice = { objectId: ADA.objectId }, signInOptions: Partial<EmulatorSignInOptions> = {}): Promise<AuthorizedCode> {
   const crypto = new CryptoProvider();
   const { verifier, challenge } = await crypto.generatePkceCodes();
   const state = crypto.createNewGuid();
@@ -88,11 +89,27 @@ export async function signIn(app: TestApp, emulator: RunningEmulator, who: SignI
   const url = await app.msal.getAuthCodeUrl({ scopes: [AZURE_DEVOPS_SCOPE], redirectUri: REDIRECT_URI, codeChallenge: challenge, codeChallengeMethod: 'S256', state, nonce, prompt: 'select_account' });
   const location = new URL(await signInThroughEmulator(url, who, { caCertificatePem: emulator.caCertificatePem, ...signInOptions }));
   const code = location.searchParams.get('code');
-  if (!code) throw new Error(`no code in ${location.href}`);
-  const result = await app.msal.acquireTokenByCode(
+  if (!code || location.searchParams.get('state') !== state) throw new Error(`no code for this state in ${location.href}`);
+  return { code, verifier, nonce, state };
+}
+
+/** The second leg, as PAT Manager does it. */
+export function redeemCode(app: TestApp, authorized: AuthorizedCode, overrides: { codeVerifier?: string; redirectUri?: string } = {}): Promise<AuthenticationResult> {
+  const { code, state, nonce } = authorized;
+  return app.msal.acquireTokenByCode(
     // msal-node 7 takes the expected nonce from the request; the payload's is ignored.
-    { code, codeVerifier: verifier, redirectUri: REDIRECT_URI, scopes: [AZURE_DEVOPS_SCOPE], state, nonce },
-    { code, state: location.searchParams.get('state') ?? '' },
+    { code, codeVerifier: overrides.codeVerifier ?? authorized.verifier, redirectUri: overrides.redirectUri ?? REDIRECT_URI, scopes: [AZURE_DEVOPS_SCOPE], state, nonce },
+    { code, state },
   );
-  return { result, nonce, state };
+}
+
+export interface SignInResult {
+  result: AuthenticationResult;
+  nonce: string;
+}
+
+/** The whole authorization code flow with PKCE, choosing a person on the emulator's page. */
+export async function signIn(app: TestApp, emulator: RunningEmulator, who: SignInChoice = { objectId: ADA.objectId }, signInOptions: Partial<EmulatorSignInOptions> = {}): Promise<SignInResult> {
+  const authorized = await authorizeCode(app, emulator, who, signInOptions);
+  return { result: await redeemCode(app, authorized), nonce: authorized.nonce };
 }
