@@ -7,7 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 
 /** Named targets, so callers need not know the emulator's paths. */
-export const FAULT_TARGETS = {
+const FAULT_TARGETS = {
   discovery: '/*/v2.0/.well-known/openid-configuration',
   keys: '/*/discovery/v2.0/keys',
   authorize: '/*/oauth2/v2.0/authorize',
@@ -27,7 +27,7 @@ export function targetOf(path: string): FaultTarget | undefined {
   return TARGET_PATTERNS.find(({ pattern }) => pattern.test(path))?.name;
 }
 
-export const faultSpecSchema = z
+const faultSpecSchema = z
   .object({
     target: z.enum(Object.keys(FAULT_TARGETS) as [FaultTarget, ...FaultTarget[]]).optional(),
     /** `*` matches any characters (slashes too); compared without the query, ignoring case. */

@@ -36,7 +36,7 @@ export interface AccessTokens {
 
 const MAX_REMEMBERED = 10_000;
 
-export function v1Issuer(tenantId: string): string {
+function v1Issuer(tenantId: string): string {
   return `https://sts.windows.net/${tenantId}/`;
 }
 

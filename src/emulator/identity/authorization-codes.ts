@@ -19,7 +19,7 @@ export interface AuthorizationCodes {
   redeem(code: string): CodeGrant;
 }
 
-export const AUTHORIZATION_CODE_LIFETIME_MS = 10 * 60 * 1000;
+const AUTHORIZATION_CODE_LIFETIME_MS = 10 * 60 * 1000;
 
 export function createAuthorizationCodes(): AuthorizationCodes {
   const codes = new Map<string, { grant: CodeGrant; expiresAt: number; redeemed: boolean }>();

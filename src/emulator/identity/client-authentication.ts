@@ -21,7 +21,7 @@ import {
 } from './errors.ts';
 import type { ClientAuthMethod } from './access-tokens.ts';
 
-export const JWT_BEARER_ASSERTION = 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer';
+const JWT_BEARER_ASSERTION = 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer';
 const CLOCK_SKEW_SECONDS = 300;
 
 export interface ClientCredentials {

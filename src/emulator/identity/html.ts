@@ -11,7 +11,7 @@ export class SafeHtml {
 
 const ENTITIES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
 
-export function escapeHtml(text: string): string {
+function escapeHtml(text: string): string {
   return text.replace(/[&<>"']/g, (char) => ENTITIES[char]!);
 }
 
@@ -26,7 +26,7 @@ export function html(strings: TemplateStringsArray, ...values: unknown[]): SafeH
   return new SafeHtml(strings.reduce((out, text, index) => out + text + (index < values.length ? render(values[index]) : ''), ''));
 }
 
-export const PAGE_TITLE = 'Local Microsoft identity platform emulator — demo people, fake data';
+const PAGE_TITLE = 'Local Microsoft identity platform emulator — demo people, fake data';
 export const STYLESHEET_PATH = '/emulator-assets/emulator.css';
 
 export function sendPage(res: Response, page: { status?: number; heading: string; body: SafeHtml; formTargets?: string[] }): void {

@@ -28,7 +28,7 @@ const MICROSOFT_GRAPH: Resource = {
 };
 const RESOURCES = [AZURE_DEVOPS, MICROSOFT_GRAPH];
 
-export const OIDC_SCOPES: Record<string, string> = {
+const OIDC_SCOPES: Record<string, string> = {
   openid: 'Sign you in',
   profile: 'View your basic profile',
   email: 'View your email address',
