@@ -1,7 +1,6 @@
 // POST /{tenant}/oauth2/v2.0/token: authenticates the client, redeems the grant, answers with
 // tokens or with the service's JSON error (and its no-store headers, request id and status).
 import express, { type Response, type Router } from 'express';
-import type { Directory } from '../directory.ts';
 import type { AuthorizationCodes } from './authorization-codes.ts';
 import { authenticateClient, readClientCredentials } from './client-authentication.ts';
 import type { ClientRegistry } from './clients.ts';
