@@ -27,7 +27,7 @@ const tokenSeedSchema = z.object({
 
 export type TokenSeed = z.input<typeof tokenSeedSchema>;
 
-export const policiesSchema = z
+const policiesSchema = z
   .object({
     restrictGlobalPats: z.boolean(),
     restrictFullScopePats: z.boolean(),

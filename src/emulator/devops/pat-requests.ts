@@ -21,9 +21,9 @@ import { addDays, toServiceTime } from './service-time.ts';
 import type { PatRecord } from './token-store.ts';
 
 /** Lifetime of a token created without `validTo` (the "New token" page's default of 30 days). */
-export const DEFAULT_LIFETIME_DAYS = 30;
+const DEFAULT_LIFETIME_DAYS = 30;
 /** Azure DevOps Services' maximum PAT lifetime. */
-export const MAX_LIFETIME_DAYS = 365;
+const MAX_LIFETIME_DAYS = 365;
 const MAX_DISPLAY_NAME_LENGTH = 256;
 
 export interface RequestContext {
