@@ -1,0 +1,217 @@
+// The emulator held to Microsoft's OpenAPI files for Tokens, Profile and Accounts (Swagger 2.0, read
+// from ../shared): live answers must validate against each operation's response schema and carry
+// every property its example carries, with the example's JSON types. The examples are validated too,
+// and a deliberately wrong object must fail, so a validator that accepts everything cannot pass.
+//
+// Two readings of the files, both forced by the service itself:
+// - Swagger 2.0 cannot say "null", yet the service sends null for absent values (the examples have
+//   `"token": null`, `"targetAccounts": null`), so every property also accepts null.
+// - Azure DevOps wraps every list as `{ count, value }` (VssJsonCollectionWrapper, as the Accounts
+//   examples show); for an array response schema, `value` is validated and `count` checked.
+import { readFileSync } from 'node:fs';
+import { basename } from 'node:path';
+import { Ajv, type ValidateFunction } from 'ajv';
+import ajvFormats from 'ajv-formats';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { RunningEmulator } from '../../src/emulator/index.ts';
+import { devOpsApi, type DevOpsAnswer, type DevOpsApi } from './support/devops-api.ts';
+import { ADA, startTestEmulator } from './support/test-emulator.ts';
+
+const SPECS = new URL('../../../shared/reference/azure-devops-specs/', import.meta.url);
+
+type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
+type JsonObject = { [key: string]: Json };
+
+/** The files are UTF-8 with a byte order mark, which JSON.parse refuses. */
+function readJson(relativePath: string): JsonObject {
+  return JSON.parse(readFileSync(new URL(relativePath, SPECS), 'utf8').replace(/^\uFEFF/, '')) as JsonObject;
+}
+
+const SPEC_FILES = { tokens: 'tokens-7.1.json', profile: 'profile-7.1.json', account: 'account-7.1.json' } as const;
+type SpecName = keyof typeof SPEC_FILES;
+const specs = Object.fromEntries(Object.entries(SPEC_FILES).map(([name, file]) => [name, readJson(file)])) as Record<SpecName, JsonObject>;
+
+// Where each operation sits in its file. List is under x-ms-paths (its path ends in `?`).
+const OPERATIONS = {
+  list: { spec: 'tokens', section: 'x-ms-paths', path: '/{organization}/_apis/tokens/pats?', method: 'get' },
+  get: { spec: 'tokens', section: 'paths', path: '/{organization}/_apis/tokens/pats', method: 'get' },
+  create: { spec: 'tokens', section: 'paths', path: '/{organization}/_apis/tokens/pats', method: 'post' },
+  update: { spec: 'tokens', section: 'paths', path: '/{organization}/_apis/tokens/pats', method: 'put' },
+  revoke: { spec: 'tokens', section: 'paths', path: '/{organization}/_apis/tokens/pats', method: 'delete' },
+  profile: { spec: 'profile', section: 'paths', path: '/_apis/profile/profiles/{id}', method: 'get' },
+  accounts: { spec: 'account', section: 'paths', path: '/_apis/accounts', method: 'get' },
+} as const satisfies Record<string, { spec: SpecName; section: string; path: string; method: string }>;
+type OperationName = keyof typeof OPERATIONS;
+
+function operationOf(name: OperationName): JsonObject {
+  const { spec, section, path, method } = OPERATIONS[name];
+  return (((specs[spec][section] as JsonObject)[path] as JsonObject)[method] as JsonObject) ?? {};
+}
+
+/** The example files an operation names (`./httpExamples/Pats/GetPat.json` lives as examples/GetPat.json). */
+function examplesOf(name: OperationName): { file: string; status: string; body: Json }[] {
+  const named = Object.values(operationOf(name)['x-ms-examples'] as JsonObject) as { $ref: string }[];
+  return named.map(({ $ref }) => {
+    const file = basename($ref);
+    const responses = readJson(`examples/${file}`).responses as JsonObject;
+    const [status, response] = Object.entries(responses)[0]!;
+    return { file, status, body: (response as JsonObject).body ?? null };
+  });
+}
+
+// --- Swagger 2.0 schemas as ajv schemas -------------------------------------------------------
+
+/** Copies a schema: `#/definitions/X` points into the named file, and every property may be null. */
+function readable(schema: Json, spec: SpecName): Json {
+  if (Array.isArray(schema)) return schema.map((item) => readable(item, spec));
+  if (schema === null || typeof schema !== 'object') return schema;
+  const copy: JsonObject = {};
+  for (const [key, value] of Object.entries(schema)) {
+    if (key === '$ref' && typeof value === 'string' && value.startsWith('#/')) copy[key] = `${spec}.json${value}`;
+    else if (key === 'properties' && value && typeof value === 'object' && !Array.isArray(value)) {
+      copy[key] = Object.fromEntries(Object.entries(value).map(([property, propertySchema]) => [property, { anyOf: [readable(propertySchema, spec), { type: 'null' }] }]));
+    } else copy[key] = readable(value, spec);
+  }
+  return copy;
+}
+
+const ajv = new Ajv({ strict: false, allErrors: true });
+// ajv-formats is CommonJS: under Node's ESM its default import is the module, the plugin its `default`.
+ajvFormats.default(ajv);
+// .NET type names the files use as "formats"; they constrain nothing.
+for (const format of ['T', 'JToken', 'JTokenType', 'CultureInfo', 'TimeZoneInfo']) ajv.addFormat(format, true);
+for (const spec of Object.keys(SPEC_FILES) as SpecName[]) {
+  ajv.addSchema({ $id: `${spec}.json`, definitions: readable(specs[spec].definitions!, spec) });
+}
+
+interface ResponseCheck {
+  validate: ValidateFunction | undefined;
+  /** Array responses come wrapped as `{ count, value }`. */
+  wrapped: boolean;
+}
+
+function responseCheckOf(name: OperationName): ResponseCheck {
+  const schema = ((operationOf(name).responses as JsonObject)['200'] as JsonObject | undefined)?.schema as JsonObject | undefined;
+  if (!schema) return { validate: undefined, wrapped: false };
+  return { validate: ajv.compile(readable(schema, OPERATIONS[name].spec) as JsonObject), wrapped: schema.type === 'array' };
+}
+
+/** Validation errors for a body, `[]` when it conforms. */
+function schemaErrors(name: OperationName, body: Json): string[] {
+  const { validate, wrapped } = responseCheckOf(name);
+  if (!validate) return [];
+  if (wrapped) {
+    const wrapper = body as { count?: unknown; value?: Json[] };
+    if (!Array.isArray(wrapper?.value)) return ['expected { count, value } with an array value'];
+    if (wrapper.count !== wrapper.value.length) return [`count ${String(wrapper.count)} is not value.length ${wrapper.value.length}`];
+    body = wrapper.value;
+  }
+  return validate(body) ? [] : (validate.errors ?? []).map((error) => `${error.instancePath || '/'} ${error.message ?? ''}`);
+}
+
+// --- "Carries every property the example carries, with the same types" ---------------------------
+
+const jsonType = (value: Json) => (value === null ? 'null' : Array.isArray(value) ? 'array' : typeof value);
+
+/** Every path in a JSON value (array elements as `[]`) with the JSON types seen there. */
+function shapeOf(value: Json, path = '$', shape = new Map<string, Set<string>>()): Map<string, Set<string>> {
+  shape.set(path, (shape.get(path) ?? new Set()).add(jsonType(value)));
+  if (Array.isArray(value)) for (const item of value) shapeOf(item, `${path}[]`, shape);
+  else if (value !== null && typeof value === 'object') for (const [key, item] of Object.entries(value)) shapeOf(item, `${path}.${key}`, shape);
+  return shape;
+}
+
+/** Paths of the example the live answer lacks, or holds with types the example never shows there. */
+function shapeDifferences(live: Json, example: Json): string[] {
+  const liveShape = shapeOf(live);
+  return [...shapeOf(example)].flatMap(([path, exampleTypes]) => {
+    const liveTypes = liveShape.get(path);
+    if (!liveTypes) return [`${path} is missing`];
+    const foreign = [...liveTypes].filter((type) => !exampleTypes.has(type));
+    return foreign.length ? [`${path} is ${foreign.join('/')}, the example has ${[...exampleTypes].join('/')}`] : [];
+  });
+}
+
+// --- The checks ---------------------------------------------------------------------------------
+
+describe('the OpenAPI files and their examples', () => {
+  it.each(Object.keys(OPERATIONS) as OperationName[])('%s: every example answer validates against the response schema', (name) => {
+    const examples = examplesOf(name);
+    expect(examples.length).toBeGreaterThan(0);
+    for (const example of examples) expect(schemaErrors(name, example.body), example.file).toEqual([]);
+  });
+
+  it('the validator can fail: wrong objects are refused, with reasons', () => {
+    const wrongResult = { patToken: { authorizationId: 'not-a-guid', validTo: 'tomorrow', targetAccounts: 'contoso' }, patTokenError: 'oops' };
+    const errors = schemaErrors('create', wrongResult);
+    expect(errors.join('\n')).toMatch(/authorizationId/);
+    expect(errors.join('\n')).toMatch(/validTo/);
+    expect(errors.join('\n')).toMatch(/targetAccounts/);
+    expect(errors.join('\n')).toMatch(/patTokenError/);
+    expect(schemaErrors('list', { continuationToken: 5, patTokens: {} } as unknown as Json)).not.toEqual([]);
+    expect(schemaErrors('accounts', [{ accountId: 'contoso' }])).not.toEqual([]);
+    expect(schemaErrors('accounts', { count: 1, value: [{ accountId: 'not-a-guid' }] })).not.toEqual([]);
+    expect(schemaErrors('profile', { id: 42, timeStamp: 'now' })).not.toEqual([]);
+    // And the shape comparison notices missing properties and changed types.
+    expect(shapeDifferences({ a: '1' }, { a: 1, b: null })).toEqual(['$.a is string, the example has number', '$.b is missing']);
+  });
+});
+
+describe('live answers of the emulator', () => {
+  let emulator: RunningEmulator;
+  let api: DevOpsApi;
+  let token: string;
+  const answers = new Map<OperationName, DevOpsAnswer[]>();
+
+  beforeAll(async () => {
+    emulator = await startTestEmulator({ seed: 'demo' });
+    api = devOpsApi(emulator);
+    token = await emulator.control.issueAccessToken(ADA.objectId);
+    const call = (method: 'GET' | 'POST' | 'PUT' | 'DELETE', url: string, body?: unknown) => api.call(method, url, { token, body });
+    const validTo = new Date(Date.now() + 30 * 86_400_000).toISOString();
+
+    // Mirrors the examples: a list with single- and all-organization tokens, a full-access token
+    // created for one organization, an update to all organizations, a revoke.
+    answers.set('list', [await call('GET', api.patsUrl('contoso', { displayFilterOption: 'all', $top: 100 }))]);
+    const created = await call('POST', api.patsUrl('contoso'), { displayName: 'new_token', scope: 'app_token', validTo, allOrgs: false });
+    answers.set('create', [created]);
+    const id: string = created.body.patToken.authorizationId;
+    answers.set('get', [await call('GET', api.patsUrl('contoso', { authorizationId: id }))]);
+    answers.set('update', [await call('PUT', api.patsUrl('contoso'), { authorizationId: id, displayName: 'updated_token', scope: 'vso.analytics', validTo, allOrgs: true })]);
+    answers.set('revoke', [await call('DELETE', api.patsUrl('contoso', { authorizationId: id }))]);
+    answers.set('profile', [await call('GET', api.profileUrl('/_apis/profile/profiles/me'))]);
+    answers.set('accounts', [
+      await call('GET', api.profileUrl('/_apis/accounts', { memberId: ADA.memberId })),
+      await call('GET', api.profileUrl('/_apis/accounts', { ownerId: ADA.memberId })),
+    ]);
+  });
+  afterAll(() => emulator.close());
+
+  it.each(['list', 'get', 'create', 'update', 'profile', 'accounts'] as const)('%s: validates against the response schema', (name) => {
+    for (const answer of answers.get(name)!) {
+      expect(answer.status).toBe(200);
+      expect(schemaErrors(name, answer.body)).toEqual([]);
+    }
+  });
+
+  it.each(['list', 'get', 'create', 'update', 'profile', 'accounts'] as const)('%s: carries every property of the example, with its types', (name) => {
+    const live = answers.get(name)!;
+    const examples = examplesOf(name);
+    // The Accounts examples (by member, by owner) pair with the two live calls in order.
+    examples.forEach((example, index) => expect(shapeDifferences(live[Math.min(index, live.length - 1)]!.body, example.body), example.file).toEqual([]));
+  });
+
+  it('revoke: answers as the example does (204, no body; the file’s 200 is also allowed)', () => {
+    const [answer] = answers.get('revoke')!;
+    const [example] = examplesOf('revoke');
+    expect(example?.status).toBe('204');
+    expect([200, 204]).toContain(answer!.status);
+    expect(answer!.text).toBe('');
+  });
+
+  it('refusals are PatTokenResults too: patToken null and an enum value', async () => {
+    const refused = await api.call('POST', api.patsUrl('contoso'), { token, body: { displayName: 'x', scope: 'vso.nonsense' } });
+    expect(refused.body).toEqual({ patToken: null, patTokenError: 'invalidScope' });
+    expect(schemaErrors('create', refused.body)).toEqual([]);
+  });
+});
