@@ -151,7 +151,7 @@ export function createAuthService(options: { config: AppConfig; networkClient: I
       try {
         const client = await clientFor(session);
         const result = await client.acquireTokenByCode(
-          { code, codeVerifier: pending.codeVerifier, redirectUri, scopes: SCOPES, state },
+          { code, codeVerifier: pending.codeVerifier, redirectUri, scopes: SCOPES, state, nonce: pending.nonce },
           { code, state, nonce: pending.nonce },
         );
         const account = result.account;

@@ -9,6 +9,14 @@ export function safeReturnTo(candidate: unknown, baseUrl: URL): string {
   // Browsers treat a backslash like a slash and drop tabs and newlines inside URLs.
   if (!candidate.startsWith('/') || /[\\\u0000-\u001f\u007f]/.test(candidate)) return HOME;
   if (candidate.startsWith('//')) return HOME;
+  // Some proxies and frameworks decode once more; refuse what would be off-site after that too.
+  let decoded: string;
+  try {
+    decoded = decodeURIComponent(candidate);
+  } catch {
+    return HOME;
+  }
+  if (/^\/[\\/]/.test(decoded) || /[\u0000-\u001f\u007f]/.test(decoded)) return HOME;
   let resolved: URL;
   try {
     resolved = new URL(candidate, baseUrl);

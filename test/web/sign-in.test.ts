@@ -179,10 +179,11 @@ describe('tokens over time', () => {
     await signIn(browser, h.appUrl, ADA);
     h.emulator.control.revokeRefreshTokens(ADA.objectId);
     h.emulator.control.expireAccessTokens(ADA.objectId);
-    const signInPage = await browser.get(`${h.appUrl}/tokens/new`);
-    expect(signInPage.trail).toContain(`${h.appUrl}/login?returnTo=%2Ftokens%2Fnew`);
+    const signInPage = await browser.get(`${h.appUrl}/?status=expired`);
+    expect(signInPage.trail).toContain(`${h.appUrl}/login?returnTo=%2F%3Fstatus%3Dexpired`);
     const page = await pickPerson(browser, signInPage, ADA);
-    expect(page.url).toBe(`${h.appUrl}/tokens/new`);
+    expect(page.url).toBe(`${h.appUrl}/?status=expired`);
+    expect(page.body).toContain('legacy-jenkins');
     expect(page.status).toBe(200);
   });
 

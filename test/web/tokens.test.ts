@@ -275,7 +275,7 @@ describe('revoking a token', () => {
   it('asks for confirmation naming the token, then revokes it and says so', async () => {
     const token = byName('release-bot');
     const confirm = await browser.get(`${h.appUrl}/tokens/${token.authorizationId}/revoke`);
-    expect(confirm.body).toContain('Revoke &#34;release-bot&#34;?');
+    expect(confirm.body).toContain('<h1>Revoke "release-bot"?</h1>');
     const page = await browser.submit(confirm, `/tokens/${token.authorizationId}/revoke`);
     expect(page.url).toBe(`${h.appUrl}/`);
     expect(page.body).toContain('Revoked &#34;release-bot&#34;.');

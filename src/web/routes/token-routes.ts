@@ -140,7 +140,7 @@ export function tokenRoutes(options: { devops: DevOpsClient; auth: AuthService }
     res.render('tokens/details', { title: view.displayName, token: view });
   });
 
-  router.get('/tokens/:authorizationId/edit', async (req, res) => {
+  router.get('/:authorizationId/edit', async (req, res) => {
     const { token, view } = await loadToken(req);
     if (view.status === 'revoked') throw new PageError(409, 'Revoked tokens cannot be changed', `"${view.displayName}" was revoked, and Azure DevOps does not let a revoked token be edited. Create a new token instead.`);
     renderForm(res, 200, { mode: 'edit', values: valuesOf(token), token: view });
@@ -164,7 +164,7 @@ export function tokenRoutes(options: { devops: DevOpsClient; auth: AuthService }
     res.redirect(303, `/tokens/${view.authorizationId}`);
   });
 
-  router.get('/tokens/:authorizationId/revoke', async (req, res) => {
+  router.get('/:authorizationId/revoke', async (req, res) => {
     const { view } = await loadToken(req);
     if (view.status === 'revoked') {
       flash(req, 'info', `"${view.displayName}" is already revoked.`);
@@ -173,7 +173,7 @@ export function tokenRoutes(options: { devops: DevOpsClient; auth: AuthService }
     res.render('tokens/revoke', { title: `Revoke ${view.displayName}`, token: view });
   });
 
-  router.post('/tokens/:authorizationId/revoke', async (req, res) => {
+  router.post('/:authorizationId/revoke', async (req, res) => {
     let name: string;
     try {
       const { view } = await loadToken(req);
