@@ -26,7 +26,9 @@ import {
   prepareUpdate,
   readCreateRequest,
   readUpdateRequest,
+  type CreateRequest,
   type RequestContext,
+  type UpdateRequest,
 } from './pat-requests.ts';
 import { queryValue } from './query.ts';
 import { worksIn, type OwnedPat, type TokenStore } from './token-store.ts';
@@ -78,55 +80,46 @@ export function createPatsRouter({ access, tokens, policies, faults }: PatsRoute
     res.json({ continuationToken: page.continuationToken, patTokens: page.records.map((record) => wirePatToken(record)) });
   };
 
-  const get = (res: Response, authorizationId: string) => {
-    if (answeredByFault('get', res)) return;
+  const got = (res: Response, authorizationId: string) => {
     const owned = ownToken(res, authorizationId);
-    res.json(typeof owned === 'string' ? patTokenFailure(owned) : patTokenResult(owned.record));
+    return typeof owned === 'string' ? patTokenFailure(owned) : patTokenResult(owned.record);
   };
 
   // Web API picks GetPat when the query names an authorizationId, ListPats otherwise.
   router.get(PATS_PATH, (req, res) => {
     const authorizationId = queryValue(req, 'authorizationId');
-    if (authorizationId === undefined) list(req, res);
-    else get(res, requiredAuthorizationId(authorizationId));
+    if (authorizationId === undefined) return list(req, res);
+    const id = requiredAuthorizationId(authorizationId);
+    if (!answeredByFault('get', res)) res.json(got(res, id));
   });
+
+  const created = (res: Response, request: CreateRequest) => {
+    const outcome = prepareCreate(request, contextOf(res));
+    if (outcome.error) return patTokenFailure(outcome.error);
+    tokens.add(callerOf(res).objectId, outcome.record);
+    return patTokenResult(outcome.record, newTokenSecret());
+  };
+
+  const updated = (res: Response, request: UpdateRequest) => {
+    const authorizationId = namedAuthorizationId(request);
+    if (authorizationId === undefined) return patTokenFailure('invalidAuthorizationId');
+    const owned = ownToken(res, authorizationId);
+    if (typeof owned === 'string') return patTokenFailure(owned);
+    if (owned.record.revoked) return patTokenFailure('invalidToken');
+    const outcome = prepareUpdate(owned.record, request, contextOf(res));
+    if (outcome.error) return patTokenFailure(outcome.error);
+    tokens.put(outcome.record);
+    return patTokenResult(outcome.record);
+  };
 
   router.post(PATS_PATH, (req, res) => {
     const request = readCreateRequest(req.body);
-    if (answeredByFault('create', res)) return;
-    const outcome = prepareCreate(request, contextOf(res));
-    if (outcome.error) {
-      res.json(patTokenFailure(outcome.error));
-      return;
-    }
-    tokens.add(callerOf(res).objectId, outcome.record);
-    res.json(patTokenResult(outcome.record, newTokenSecret()));
+    if (!answeredByFault('create', res)) res.json(created(res, request));
   });
 
   router.put(PATS_PATH, (req, res) => {
     const request = readUpdateRequest(req.body);
-    if (answeredByFault('update', res)) return;
-    const authorizationId = namedAuthorizationId(request);
-    if (authorizationId === undefined) {
-      res.json(patTokenFailure('invalidAuthorizationId'));
-      return;
-    }
-    const owned = ownToken(res, authorizationId);
-    if (typeof owned === 'string') {
-      res.json(patTokenFailure(owned));
-      return;
-    }
-    if (owned.record.revoked) {
-      res.json(patTokenFailure('invalidToken'));
-      return;
-    }
-    const outcome = prepareUpdate(owned.record, request, contextOf(res));
-    if (outcome.error) {
-      res.json(patTokenFailure(outcome.error));
-      return;
-    }
-    tokens.put(outcome.record);
-    res.json(patTokenResult(outcome.record));
+    if (!answeredByFault('update', res)) res.json(updated(res, request));
   });
 
   router.delete(PATS_PATH, (req, res) => {
