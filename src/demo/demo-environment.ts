@@ -1,0 +1,51 @@
+// Demo mode: with no app registration configured, PAT Manager runs against the local emulator of
+// Microsoft's services, with fake people and tokens. This is the only module of the app's start-up
+// that knows the emulator exists; the app itself only ever sees base URLs and a demo flag.
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { startEmulator, type RunningEmulator } from '../emulator/index.ts';
+
+export const DEMO_CLIENT_ID = '26dbd09d-f263-4386-8ddd-b82864b1b2e1';
+
+/** Kept between runs so demo sessions survive a restart, as real ones do with a fixed secret. */
+function demoSessionSecret(dataDir: string): string {
+  const file = join(dataDir, 'demo-session-secret');
+  if (!existsSync(file)) {
+    mkdirSync(dataDir, { recursive: true });
+    writeFileSync(file, randomBytes(48).toString('base64url'), { mode: 0o600 });
+  }
+  return readFileSync(file, 'utf8').trim();
+}
+
+export async function startDemoEmulator(options: { dataDir: string; port: number; baseUrl: URL }): Promise<{ emulator: RunningEmulator; settings: Record<string, string> }> {
+  // A fresh client secret per run: it only has to match between the app and its emulator.
+  const clientSecret = randomBytes(32).toString('base64url');
+  const emulator = await startEmulator({
+    port: options.port,
+    dataDir: join(options.dataDir, 'emulator'),
+    seed: 'demo',
+    clients: [
+      {
+        clientId: DEMO_CLIENT_ID,
+        clientSecret,
+        redirectUris: [new URL('/getAToken', options.baseUrl).href],
+        postLogoutRedirectUris: [new URL('/', options.baseUrl).href],
+      },
+    ],
+  });
+  return {
+    emulator,
+    settings: {
+      DEMO_MODE: 'true',
+      AZURE_CLIENT_ID: DEMO_CLIENT_ID,
+      AZURE_CLIENT_SECRET: clientSecret,
+      AZURE_TENANT_ID: emulator.tenantId,
+      IDENTITY_BASE_URL: emulator.urls.identity,
+      AZURE_DEVOPS_PATS_BASE_URL: emulator.urls.pats,
+      AZURE_DEVOPS_PROFILE_BASE_URL: emulator.urls.profile,
+      UPSTREAM_CA_FILE: emulator.caCertificateFile,
+      SESSION_SECRET: demoSessionSecret(options.dataDir),
+    },
+  };
+}

@@ -1,0 +1,44 @@
+// `npm start`: read the settings, start the demo emulator when no Azure app registration is
+// configured, then serve PAT Manager until asked to stop.
+import { ConfigError, baseUrlOf, loadConfig, readEnvironment, wantsDemo } from './config/config.ts';
+import { createLogger } from './logging.ts';
+import { startServer } from './server.ts';
+
+const DATA_DIR = '.data';
+const DEMO_EMULATOR_PORT = 5443;
+
+async function main(): Promise<void> {
+  let env = readEnvironment();
+  const stops: Array<() => Promise<void>> = [];
+
+  if (wantsDemo(env)) {
+    const { startDemoEmulator } = await import('./demo/demo-environment.ts');
+    const port = Number(env.DEMO_EMULATOR_PORT ?? DEMO_EMULATOR_PORT);
+    const demo = await startDemoEmulator({ dataDir: DATA_DIR, port, baseUrl: baseUrlOf(env) });
+    env = { ...env, ...demo.settings };
+    stops.push(() => demo.emulator.close());
+  }
+
+  const config = loadConfig(env);
+  const logger = createLogger(config.logLevel);
+  const running = await startServer(config, logger);
+  stops.unshift(() => running.close());
+  logger.info({ url: config.baseUrl.href, demo: config.demo, sessionStore: config.session.store }, config.demo
+    ? `PAT Manager demo (fake data, local emulator) at ${config.baseUrl.href}`
+    : `PAT Manager at ${config.baseUrl.href}`);
+
+  const shutdown = async (signal: string) => {
+    logger.info({ signal }, 'shutting down: finishing requests in flight');
+    for (const stop of stops) await stop();
+    process.exit(0);
+  };
+  process.once('SIGTERM', () => void shutdown('SIGTERM'));
+  process.once('SIGINT', () => void shutdown('SIGINT'));
+}
+
+main().catch((error: unknown) => {
+  // A configuration mistake is one clear line, not a stack trace.
+  if (error instanceof ConfigError) console.error(`PAT Manager cannot start: ${error.message}`);
+  else console.error('PAT Manager cannot start:', error);
+  process.exit(1);
+});
