@@ -29,7 +29,10 @@ interface PatTokenErrorEntry {
 
 const SIGN_IN_AGAIN = 'Sign out, sign in again and retry.';
 const ASK_APP_OWNERS = 'If it keeps happening, tell the people who run PAT Manager.';
-const POLICY = 'an Azure DevOps administrator sets this policy for your organization';
+// These policies are set by the organization's Azure DevOps Administrator in Microsoft Entra,
+// each with an allowlist of people it does not apply to.
+const POLICY = 'a policy your Azure DevOps administrator sets';
+const ASK_ADMIN = 'or ask that administrator to exempt you from the policy';
 
 /**
  * A message for every `patTokenError` value of the PAT Lifecycle Management API (PatTokenResult in
@@ -79,19 +82,19 @@ export const PAT_TOKEN_ERRORS = {
   globalPatPolicyViolation: {
     message:
       `Your organization does not allow tokens that work in all organizations (${POLICY}). ` +
-      'Make the token for this organization only, or ask the administrator about the policy.',
+      `Make the token for this organization only, ${ASK_ADMIN}.`,
     field: 'allOrgs',
   },
   fullScopePatPolicyViolation: {
     message:
       `Your organization does not allow full-access tokens (${POLICY}). ` +
-      'Choose only the scopes you need, or ask the administrator about the policy.',
+      `Choose only the scopes you need, ${ASK_ADMIN}.`,
     field: 'scope',
   },
   patLifespanPolicyViolation: {
     message:
       `Your organization limits how long a token may last (${POLICY}). ` +
-      'Choose an earlier expiry date, or ask the administrator what the limit is.',
+      `Choose an earlier expiry date, ${ASK_ADMIN}.`,
     field: 'validTo',
   },
   invalidTokenType: { message: 'Azure DevOps does not accept this type of token for this request.' },
