@@ -1,6 +1,7 @@
 // The shapes Azure DevOps sends (Microsoft's OpenAPI files for tokens, profile and accounts, 7.1),
 // checked at runtime and turned into the app's types. Anything else counts as an unexpected answer.
 import { z } from 'zod';
+import { splitScopes } from './scopes.ts';
 import { parseServiceDate } from './service-dates.ts';
 import type { Organization, PatToken, Profile } from './types.ts';
 
@@ -52,7 +53,7 @@ export function toPatToken(wire: WirePatToken): PatToken {
   return {
     authorizationId: wire.authorizationId,
     displayName: wire.displayName,
-    scopes: wire.scope.split(/\s+/).filter((name) => name !== ''),
+    scopes: splitScopes(wire.scope),
     targetAccounts: wire.targetAccounts ?? null,
     validFrom: wire.validFrom,
     validTo: wire.validTo,
