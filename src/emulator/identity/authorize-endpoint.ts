@@ -55,6 +55,7 @@ export function authorizeEndpoint(options: AuthorizeEndpointOptions): Router {
       people: options.directory.people,
       signedInObjectId: signedIn?.objectId,
       loginHint: request.loginHint,
+      redirectUri: request.reply.redirectUri,
     });
   }
 

@@ -15,6 +15,8 @@ export interface SignInPage {
   people: Person[];
   signedInObjectId: string | undefined;
   loginHint: string | undefined;
+  /** Where the choice is redirected: browsers apply form-action to a form's redirects too. */
+  redirectUri: string;
 }
 
 export function sendSignInPage(res: Response, page: SignInPage): void {
@@ -26,6 +28,7 @@ export function sendSignInPage(res: Response, page: SignInPage): void {
   );
   sendPage(res, {
     heading: 'Pick an account',
+    formTargets: [new URL(page.redirectUri).origin],
     body: html`<p>The application <code>${page.clientId}</code> asks to:</p>
 <ul>${page.asksFor.map((item) => html`<li>${item}</li>`)}</ul>
 <form method="post" action="${page.action}">
