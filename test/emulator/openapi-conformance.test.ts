@@ -8,7 +8,7 @@
 //   `"token": null`, `"targetAccounts": null`), so every property also accepts null.
 // - Azure DevOps wraps every list as `{ count, value }` (VssJsonCollectionWrapper, as the Accounts
 //   examples show); for an array response schema, `value` is validated and `count` checked.
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import { Ajv, type ValidateFunction } from 'ajv';
 import ajvFormats from 'ajv-formats';
@@ -24,7 +24,9 @@ type JsonObject = { [key: string]: Json };
 
 /** The files are UTF-8 with a byte order mark, which JSON.parse refuses. */
 function readJson(relativePath: string): JsonObject {
-  return JSON.parse(readFileSync(new URL(relativePath, SPECS), 'utf8').replace(/^\uFEFF/, '')) as JsonObject;
+  const file = new URL(relativePath, SPECS);
+  if (!existsSync(file)) throw new Error(`Microsoft's OpenAPI files are expected beside the project, in ${SPECS.pathname} (../shared)`);
+  return JSON.parse(readFileSync(file, 'utf8').replace(/^\uFEFF/, '')) as JsonObject;
 }
 
 const SPEC_FILES = { tokens: 'tokens-7.1.json', profile: 'profile-7.1.json', account: 'account-7.1.json' } as const;
