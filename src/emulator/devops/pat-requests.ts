@@ -42,9 +42,17 @@ const DATE_TIME = /^\d{4}-\d{2}-\d{2}(?:T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+
 const dateTimeField = z
   .string()
   .regex(DATE_TIME)
-  // A time without an offset is taken as UTC, as the service does (DateTimeKind.Unspecified → Utc).
-  .transform((text) => new Date(/T.*(?:Z|[+-]\d{2}:?\d{2})$/i.test(text) || !text.includes('T') ? text : `${text}Z`))
+  .transform((text) => new Date(asUtcIso(text)))
   .refine((date) => !Number.isNaN(date.getTime()));
+
+/** In the form JavaScript parses; a time without an offset is UTC, as for the service (Unspecified → Utc). */
+function asUtcIso(text: string): string {
+  const upper = text.toUpperCase();
+  if (!upper.includes('T')) return upper;
+  if (/(?:Z|[+-]\d{2}:\d{2})$/.test(upper)) return upper;
+  if (/[+-]\d{4}$/.test(upper)) return `${upper.slice(0, -2)}:${upper.slice(-2)}`;
+  return `${upper}Z`;
+}
 
 const createBody = z.object({
   displayName: z.string().nullish(),
