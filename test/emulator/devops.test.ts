@@ -256,6 +256,12 @@ describe('Create', () => {
     expect(answer.body.patToken.validTo).toBe(validTo.toISOString().replace('.319Z', '.32Z'));
   });
 
+  it('reads a validTo without an offset as UTC, and converts other offsets', async () => {
+    const day = inDays(20).toISOString().slice(0, 10);
+    expect((await create({ displayName: 'plain', scope: 'vso.code', validTo: `${day}T10:00:00` })).body.patToken.validTo).toBe(`${day}T10:00:00Z`);
+    expect((await create({ displayName: 'offset', scope: 'vso.code', validTo: `${day}T10:00:00+0530` })).body.patToken.validTo).toBe(`${day}T04:30:00Z`);
+  });
+
   it('makes an all-organizations token with allOrgs', async () => {
     const answer = await create({ displayName: 'everywhere', scope: 'vso.packaging', validTo: inDays(5).toISOString(), allOrgs: true });
     expect(answer.body.patToken.targetAccounts).toBeNull();
