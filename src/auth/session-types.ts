@@ -28,6 +28,8 @@ declare module 'express-session' {
   interface SessionData {
     pendingSignIns: Record<string, PendingSignIn>;
     account: SignedInAccount;
+    /** When the person last signed in interactively (ms since the epoch). */
+    signedInAt: number;
     /** msal-node's serialized token cache for this person only (refresh token included). */
     tokenCache: string;
     /** The organization chosen for pages that work in one (its name, as in URLs). */

@@ -49,10 +49,11 @@ export function errorForStatus(
   return unexpectedAnswer(operation, status, 'unexpected status');
 }
 
-export function errorForNetworkFailure(operation: string, code: string, timedOut: boolean): DevOpsError {
+/** A write that got no answer may still have happened upstream: the person must be told so. */
+export function errorForNetworkFailure(operation: string, code: string, timedOut: boolean, write = false): DevOpsError {
   return new DevOpsError({
     kind: 'unavailable',
-    userMessage: timedOut ? MESSAGES.timedOut : MESSAGES.unavailable,
+    userMessage: write ? MESSAGES.writeOutcomeUnknown : timedOut ? MESSAGES.timedOut : MESSAGES.unavailable,
     message: `${operation}: ${timedOut ? 'timed out' : 'network error'} (${code})`,
   });
 }

@@ -16,6 +16,8 @@ export const MESSAGES = {
   validToInvalid: 'Choose a valid expiry date.',
   unavailable: 'Azure DevOps could not be reached just now. Try again in a few minutes.',
   timedOut: 'Azure DevOps took too long to answer. Try again in a few minutes.',
+  writeOutcomeUnknown:
+    'Azure DevOps did not answer, so PAT Manager cannot tell whether the change was made. Check your token list before trying again.',
   unexpectedAnswer: 'Azure DevOps answered in a way PAT Manager did not expect. Try again in a few minutes.',
   tokenAlreadyGone: 'That token could not be found. It may already have been revoked.',
 } as const;

@@ -101,7 +101,7 @@ export function createTransport(options: TransportOptions): Transport {
 
   function finish(request: UpstreamRequest, outcome: Outcome): UpstreamAnswer {
     try {
-      return answerOrThrow(request.operation, outcome);
+      return answerOrThrow(request, outcome);
     } catch (error) {
       log.warn({ operation: request.operation, method: request.method, ...describe(outcome) }, 'Azure DevOps call failed');
       throw error;
@@ -147,8 +147,8 @@ function retryDelayMs(outcome: Outcome): number | undefined {
   return undefined;
 }
 
-function answerOrThrow(operation: string, outcome: Outcome): UpstreamAnswer {
-  if (outcome.type === 'failure') throw errorForNetworkFailure(operation, outcome.code, outcome.timedOut);
+function answerOrThrow({ operation, method }: UpstreamRequest, outcome: Outcome): UpstreamAnswer {
+  if (outcome.type === 'failure') throw errorForNetworkFailure(operation, outcome.code, outcome.timedOut, method !== 'GET');
   const { status, text } = outcome;
   const parsed = parseJson(text);
   if (status >= 200 && status < 300) {

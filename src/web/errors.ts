@@ -76,14 +76,23 @@ export function notFound(): RequestHandler {
   return (_req, _res, next) => next(new PageError(404, 'Page not found', 'There is no page at this address.'));
 }
 
+/** Azure DevOps refusing a token this fresh is not cured by signing in again: say so, don't loop. */
+const FRESH_SIGN_IN_MS = 2 * 60 * 1000;
+const REFUSED_AFTER_SIGN_IN: ErrorPage = {
+  status: 403,
+  title: 'Azure DevOps did not accept your sign-in',
+  message: 'You signed in, but Azure DevOps refused the access it gave. You may not be a member of this organization, or it may not allow third-party applications to use Microsoft Entra sign-in. Choose another organization, or ask your Azure DevOps administrator.',
+};
+
 export function errorHandler(logger: Logger): ErrorRequestHandler {
   return (error: unknown, req, res, next) => {
     if (res.headersSent) return next(error);
-    if (error instanceof SignInRequiredError || (isKinded(error) && error.kind === 'unauthorized')) {
+    const refusedWhenFresh = isKinded(error) && error.kind === 'unauthorized' && Date.now() - (req.session?.signedInAt ?? 0) < FRESH_SIGN_IN_MS;
+    if (!refusedWhenFresh && (error instanceof SignInRequiredError || (isKinded(error) && error.kind === 'unauthorized'))) {
       if (req.method !== 'GET') flash(req, 'info', 'Your sign-in had expired, so nothing was changed. Please sign in and try again.');
       return res.redirect(303, `/login?returnTo=${encodeURIComponent(pageToReturnTo(req))}`);
     }
-    const page = describe(error);
+    const page = refusedWhenFresh ? REFUSED_AFTER_SIGN_IN : describe(error);
     const requestId = res.locals.requestId as string | undefined;
     const logged = { requestId, status: page.status, errorName: (error as Error)?.name, errorMessage: (error as Error)?.message };
     if (page.status >= 500) logger.error({ ...logged, stack: (error as Error)?.stack }, 'request failed');

@@ -166,7 +166,7 @@ describe('network failures', () => {
 
   it('a write whose connection is reset is not retried', async () => {
     const fault = fixture.emulator.control.injectFault({ target: 'pats', method: 'POST', reset: true, times: 1 });
-    expect(await failure(create())).toMatchObject({ kind: 'unavailable', userMessage: MESSAGES.unavailable });
+    expect(await failure(create())).toMatchObject({ kind: 'unavailable', userMessage: MESSAGES.writeOutcomeUnknown });
     expect(callsSeenBy(fault.id)).toBe(1);
   });
 

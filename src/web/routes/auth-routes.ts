@@ -41,6 +41,7 @@ export function authRoutes(auth: AuthService, baseUrl: URL): Router {
     const carriedFlash = req.session.flash;
     await regenerateSession(req);
     req.session.account = await auth.redeemCode(req.session, code, queryText(req, 'state')!, pending);
+    req.session.signedInAt = Date.now();
     if (carriedFlash) req.session.flash = carriedFlash;
     flash(req, 'success', `Signed in as ${req.session.account.name}.`);
     await saveSession(req);
