@@ -66,7 +66,9 @@ export function createTransport(options: TransportOptions): Transport {
     transformResponse: [(data: unknown) => data],
     validateStatus: () => true,
     transitional: { clarifyTimeoutError: true },
-    headers: { Accept: 'application/json' },
+    // Without X-TFS-FedAuthRedirect: Suppress, Azure DevOps answers a refused credential with a
+    // redirect to its sign-in page (302/203) instead of 401, which would read as success.
+    headers: { Accept: 'application/json', 'X-TFS-FedAuthRedirect': 'Suppress' },
   });
   const log = options.logger;
 

@@ -190,6 +190,15 @@ describe('creating a token', () => {
     expect(tokensOf()).toHaveLength(before + 1);
   });
 
+  it('offers every scope of the catalogue, and Azure DevOps accepts them all', async () => {
+    const form = await newTokenForm();
+    const offered = [...form.body.matchAll(/name="scopes" value="([^"]+)"/g)].map((m) => m[1]!);
+    expect(offered.length).toBeGreaterThan(60);
+    const page = await create({ displayName: 'every-scope', scopes: offered }, form);
+    expect(page.status).toBe(200);
+    expect(byName('every-scope').scope.split(' ').sort()).toEqual([...offered].sort());
+  });
+
   it('creates a full-access token for all organizations', async () => {
     await create({ displayName: 'everything', access: 'full', scopes: [], organizations: 'all', expiry: '7' });
     const created = byName('everything');
