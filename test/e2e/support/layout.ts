@@ -1,0 +1,68 @@
+// How a page fits its viewport: whether it scrolls sideways (and which elements stick out), and
+// how each table is laid out: as a table, or as one card per row with each cell labelled.
+import type { Page } from 'playwright-core';
+import type { BrowserGlobals, DomElement } from './dom.ts';
+
+export interface TableLayout {
+  /** A short CSS-like path to the table, for messages. */
+  table: string;
+  /** `display` of its body rows: `table-row` as a table, `block`/`grid`/`flex` as cards. */
+  rowDisplay: string;
+  /** The column headers take no visible room. */
+  headerHidden: boolean;
+  /** Body cells without a visible label of their own when shown as cards. */
+  unlabelledCells: number;
+  /** The table is wider than its container. */
+  overflows: boolean;
+}
+
+export interface Layout {
+  viewportWidth: number;
+  scrollWidth: number;
+  /** Elements whose right edge is beyond the viewport (the outermost ones). */
+  stickingOut: string[];
+  tables: TableLayout[];
+}
+
+export async function layoutOf(page: Page): Promise<Layout> {
+  return page.evaluate(() => {
+    const { document, innerWidth, getComputedStyle } = globalThis as unknown as BrowserGlobals;
+    const viewportWidth = Math.min(innerWidth, document.documentElement.clientWidth);
+    const describe = (element: DomElement) => {
+      const id = element.id ? `#${element.id}` : '';
+      const classes = typeof element.className === 'string' && element.className ? `.${element.className.trim().split(/\s+/).join('.')}` : '';
+      return `${element.tagName.toLowerCase()}${id}${classes}`;
+    };
+    const visible = (element: DomElement) => {
+      const style = getComputedStyle(element);
+      const rect = element.getBoundingClientRect();
+      return style.visibility !== 'hidden' && style.display !== 'none' && rect.width > 1 && rect.height > 1;
+    };
+    const stickingOut: string[] = [];
+    for (const element of Array.from(document.body.querySelectorAll('*'))) {
+      if (!visible(element) || element.getBoundingClientRect().right <= viewportWidth + 0.5) continue;
+      // Report the outermost offender only: its children stick out because it does.
+      const parent = element.parentElement;
+      if (parent && parent !== document.body && visible(parent) && parent.getBoundingClientRect().right > viewportWidth + 0.5) continue;
+      stickingOut.push(`${describe(element)} (right edge ${Math.round(element.getBoundingClientRect().right)}px)`);
+    }
+    const tables = Array.from(document.querySelectorAll('table')).map((table) => {
+      const rows = Array.from(table.querySelectorAll('tbody tr'));
+      const head = table.querySelectorAll('thead')[0];
+      const cards = rows.length > 0 && getComputedStyle(rows[0]!).display !== 'table-row';
+      const unlabelledCells = cards
+        ? rows
+            .flatMap((row) => Array.from(row.children))
+            .filter((cell) => visible(cell) && (cell.textContent ?? '').trim() !== '' && ['none', 'normal', '""'].includes(getComputedStyle(cell, '::before').content)).length
+        : 0;
+      return {
+        table: describe(table),
+        rowDisplay: rows.length > 0 ? getComputedStyle(rows[0]!).display : 'none',
+        headerHidden: head === undefined || head.getBoundingClientRect().height <= 1,
+        unlabelledCells,
+        overflows: table.scrollWidth > (table.parentElement?.clientWidth ?? viewportWidth) + 0.5,
+      };
+    });
+    return { viewportWidth, scrollWidth: document.documentElement.scrollWidth, stickingOut, tables };
+  });
+}

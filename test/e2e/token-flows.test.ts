@@ -1,0 +1,208 @@
+// The whole life of a token in a real browser, with the mouse: sign in on the emulator's page,
+// choose an organization, list, filter, sort and page, create a token with chosen scopes, copy its
+// secret, see it gone on reload, edit it, revoke it, sign out. Pages keep their CSP; any console
+// error, uncaught error, failed request or CSP violation fails the test.
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { ADA } from '../support/sign-in.ts';
+import { signInAs, startE2E, type E2E, type Session } from './support/e2e.ts';
+
+let e2e: E2E;
+let session: Session;
+let page: Page;
+
+beforeAll(async () => {
+  e2e = await startE2E();
+});
+afterAll(async () => {
+  await e2e?.close();
+});
+beforeEach(async () => {
+  e2e.h.emulator.control.devops.reset();
+  session = await e2e.newSession({ clipboard: true });
+  page = session.page;
+});
+afterEach(async () => {
+  try {
+    session.problems.assertNone('in the browser');
+  } finally {
+    await session.close();
+  }
+});
+
+const heading = () => page.getByRole('heading', { level: 1 });
+const flash = () => page.locator('.flash');
+const tokenNames = () => page.locator('table.tokens tbody td[data-label="Name"]').allTextContents();
+const expiryDates = async () => (await page.locator('table.tokens tbody td[data-label="Expires"] time').evaluateAll((times) => times.map((time) => time.getAttribute('datetime') ?? ''))).map((iso) => Date.parse(iso));
+const tokenNamed = (name: string) => e2e.h.emulator.control.devops.tokens(ADA.objectId).find((token) => token.displayName === name);
+
+describe('signing in and choosing an organization', () => {
+  it('signs in on the emulator\'s page, lands on the token list, and switches organization', async () => {
+    await page.goto(e2e.h.appUrl);
+    await expect(heading().textContent()).resolves.toBe('Keep your Azure DevOps personal access tokens under control');
+    await page.getByRole('link', { name: 'Sign in with Microsoft' }).click();
+    await expect(page.getByRole('heading', { name: 'Pick an account' }).isVisible()).resolves.toBe(true);
+    await page.getByRole('button', { name: /^Ada Lovelace/ }).click();
+    await page.waitForURL(`${e2e.h.appUrl}/`);
+    expect(await heading().textContent()).toBe('Your tokens in contoso');
+    expect(await flash().textContent()).toBe('Signed in as Ada Lovelace.');
+
+    await page.getByRole('link', { name: 'switch organization' }).click();
+    expect(await heading().textContent()).toBe('Choose an organization');
+    await page.getByRole('radio', { name: 'fabrikam' }).check();
+    await page.getByRole('button', { name: 'Switch' }).click();
+    expect(await heading().textContent()).toBe('Your tokens in fabrikam');
+    expect(await flash().textContent()).toBe('Now working in fabrikam.');
+    expect(await tokenNames()).toContain('fabrikam-deploy');
+    expect(await tokenNames()).not.toContain('ci-pipeline');
+  });
+});
+
+describe('the token list', () => {
+  beforeEach(async () => {
+    await signInAs(page, e2e.h.appUrl);
+  });
+
+  it('filters by status with the controls', async () => {
+    await page.getByLabel('Show').selectOption('expired');
+    await page.getByRole('button', { name: 'Apply' }).click();
+    expect(new URL(page.url()).searchParams.get('status')).toBe('expired');
+    expect(await tokenNames()).toContain('legacy-jenkins');
+    expect(await tokenNames()).not.toContain('ci-pipeline');
+    expect(new Set(await page.locator('table.tokens tbody .status').allTextContents())).toEqual(new Set(['Expired']));
+
+    await page.getByLabel('Show').selectOption('all');
+    await page.getByLabel('Per page').selectOption('100');
+    await page.getByRole('button', { name: 'Apply' }).click();
+    const statuses = new Set(await page.locator('table.tokens tbody .status').allTextContents());
+    expect(statuses).toEqual(new Set(['Active', 'Active, expiring soon', 'Expired', 'Revoked']));
+  });
+
+  it('sorts by a column header, both ways, and says so to assistive technology', async () => {
+    const expires = page.getByRole('columnheader', { name: 'Expires' });
+    await expires.getByRole('link').click();
+    expect(await expires.getAttribute('aria-sort')).toBe('ascending');
+    const ascending = await expiryDates();
+    expect(ascending).toEqual([...ascending].sort((a, b) => a - b));
+
+    await page.getByRole('columnheader', { name: 'Expires' }).getByRole('link').click();
+    expect(await page.getByRole('columnheader', { name: 'Expires' }).getAttribute('aria-sort')).toBe('descending');
+    const descending = await expiryDates();
+    expect(descending).toEqual([...descending].sort((a, b) => b - a));
+    expect(await page.getByLabel('Sort by').inputValue()).toBe('displayDate');
+    expect(await page.getByLabel('Order').inputValue()).toBe('desc');
+  });
+
+  it('pages forward and back to the first page', async () => {
+    await page.getByLabel('Show').selectOption('all');
+    await page.getByLabel('Per page').selectOption('10');
+    await page.getByRole('button', { name: 'Apply' }).click();
+    const first = await tokenNames();
+    expect(first).toHaveLength(10);
+    expect(await page.locator('.list-summary').textContent()).toBe('Page 1: 10 tokens.');
+
+    await page.getByRole('navigation', { name: 'Pages' }).getByRole('link', { name: 'Next page' }).click();
+    const second = await tokenNames();
+    expect(await page.locator('.list-summary').textContent()).toBe('Page 2: 10 tokens.');
+    expect(second.filter((name) => first.includes(name))).toEqual([]);
+    expect([...first, ...second]).toEqual([...first, ...second].sort((a, b) => a.localeCompare(b, 'en', { sensitivity: 'base' })));
+
+    await page.getByRole('link', { name: 'First page' }).click();
+    expect(await tokenNames()).toEqual(first);
+  });
+});
+
+describe('a token from creation to revocation', () => {
+  it('creates it with chosen scopes, copies the secret once, edits it, revokes it', async () => {
+    await signInAs(page, e2e.h.appUrl);
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'New token' }).click();
+    expect(await heading().textContent()).toBe('New personal access token');
+    await page.getByLabel('Name').fill('e2e-deploy-bot');
+    await page.getByRole('radio', { name: '60 days from now' }).check();
+    await page.getByRole('group', { name: 'Code' }).getByRole('checkbox', { name: /^Read & write —/ }).check();
+    await page.getByRole('group', { name: 'Build' }).getByRole('checkbox', { name: /^Read & execute —/ }).check();
+    await page.getByRole('button', { name: 'Create token' }).click();
+
+    expect(await heading().textContent()).toBe('Token "e2e-deploy-bot" created');
+    const secret = await page.getByRole('textbox', { name: 'Your new personal access token' }).inputValue();
+    expect(secret).toMatch(/^[A-Za-z0-9]{52,}$/);
+    await page.getByRole('button', { name: 'Copy' }).click();
+    await page.getByRole('status').filter({ hasText: 'Copied to the clipboard.' }).waitFor();
+    expect(await page.evaluate('navigator.clipboard.readText()')).toBe(secret);
+    const created = tokenNamed('e2e-deploy-bot');
+    expect(created?.scope.split(' ').sort()).toEqual(['vso.build_execute', 'vso.code_write']);
+    expect(created?.status).toBe('active');
+
+    // Reloading sends the form again: the app recognises it, creates nothing and shows no secret.
+    await page.reload();
+    expect(await heading().textContent()).toBe('e2e-deploy-bot');
+    expect(await flash().textContent()).toContain('Its secret was shown once and cannot be shown again');
+    expect(await page.content()).not.toContain(secret);
+    expect(e2e.h.emulator.control.devops.tokens(ADA.objectId).filter((token) => token.displayName === 'e2e-deploy-bot')).toHaveLength(1);
+
+    await page.getByRole('link', { name: 'Edit' }).click();
+    expect(await heading().textContent()).toBe('Edit "e2e-deploy-bot"');
+    expect(await page.getByRole('radio', { name: /^Keep the current expiry/ }).isChecked()).toBe(true);
+    await page.getByLabel('Name').fill('e2e-deploy-bot-renamed');
+    await page.getByRole('group', { name: 'Work Items' }).getByRole('checkbox', { name: /^Read —/ }).check();
+    await page.getByRole('group', { name: 'Build' }).getByRole('checkbox', { name: /^Read & execute —/ }).uncheck();
+    await page.getByRole('button', { name: 'Save changes' }).click();
+    expect(await heading().textContent()).toBe('e2e-deploy-bot-renamed');
+    expect(await flash().textContent()).toBe('Saved the changes to "e2e-deploy-bot-renamed".');
+    expect(tokenNamed('e2e-deploy-bot-renamed')?.scope.split(' ').sort()).toEqual(['vso.code_write', 'vso.work']);
+    expect(tokenNamed('e2e-deploy-bot-renamed')?.validTo).toBe(created?.validTo);
+
+    await page.getByRole('link', { name: 'Revoke' }).click();
+    expect(await heading().textContent()).toBe('Revoke "e2e-deploy-bot-renamed"?');
+    await page.getByRole('link', { name: 'Keep it' }).click();
+    expect(tokenNamed('e2e-deploy-bot-renamed')?.revoked).toBe(false);
+    await page.getByRole('link', { name: 'Revoke' }).click();
+    await page.getByRole('button', { name: 'Revoke this token' }).click();
+    expect(await heading().textContent()).toBe('Your tokens in contoso');
+    expect(await flash().textContent()).toMatch(/^Revoked "e2e-deploy-bot-renamed"\./);
+    expect(await tokenNames()).not.toContain('e2e-deploy-bot-renamed');
+    expect(tokenNamed('e2e-deploy-bot-renamed')?.revoked).toBe(true);
+  });
+
+  it('shows what to correct when the form is incomplete, and keeps what was typed', async () => {
+    await signInAs(page, e2e.h.appUrl);
+    await page.goto(`${e2e.h.appUrl}/tokens/new`);
+    await page.getByLabel('Name').fill('half-done');
+    await page.getByRole('radio', { name: 'On a date of my choice' }).check();
+    await page.getByRole('button', { name: 'Create token' }).click();
+    const summary = page.getByRole('alert');
+    expect(await summary.getByRole('heading').textContent()).toBe('Please correct these and send the form again');
+    const problems = await summary.getByRole('link').allTextContents();
+    expect(problems).toHaveLength(2);
+    expect(await page.getByLabel('Name').inputValue()).toBe('half-done');
+    // Each message links to its field.
+    await summary.getByRole('link').first().click();
+    expect(await page.evaluate('document.activeElement?.id')).toBe('customDate');
+    expect(tokenNamed('half-done')).toBeUndefined();
+  });
+});
+
+describe('signing out', () => {
+  it('from the header: signed out here and at the identity platform, back on the welcome page', async () => {
+    await signInAs(page, e2e.h.appUrl);
+    await page.getByRole('banner').getByRole('button', { name: 'Sign out' }).click();
+    await page.waitForURL(`${e2e.h.appUrl}/`);
+    expect(await heading().textContent()).toBe('Keep your Azure DevOps personal access tokens under control');
+    expect(await page.getByRole('button', { name: 'Sign out' }).count()).toBe(0);
+    // The app's pages now ask for sign-in again, and the emulator shows the account picker.
+    await page.goto(`${e2e.h.appUrl}/tokens/new`);
+    expect(await page.getByRole('heading', { name: 'Pick an account' }).isVisible()).toBe(true);
+  });
+
+  it('through the confirmation page, or stays signed in', async () => {
+    await signInAs(page, e2e.h.appUrl);
+    await page.goto(`${e2e.h.appUrl}/logout`);
+    expect(await heading().textContent()).toBe('Sign out of PAT Manager?');
+    await page.getByRole('link', { name: 'Stay signed in' }).click();
+    expect(await heading().textContent()).toBe('Your tokens in contoso');
+    await page.goto(`${e2e.h.appUrl}/logout`);
+    await page.getByRole('main').getByRole('button', { name: 'Sign out' }).click();
+    await page.waitForURL(`${e2e.h.appUrl}/`);
+    expect(await page.getByRole('link', { name: 'Sign in with Microsoft' }).isVisible()).toBe(true);
+  });
+});
