@@ -13,6 +13,7 @@ export function baseLocals(config: AppConfig): RequestHandler {
     res.locals.organization = undefined;
     res.locals.flash = [];
     res.locals.currentPath = req.path;
+    res.locals.currentUrl = req.originalUrl;
     next();
   };
 }

@@ -9,6 +9,10 @@ export const EXPIRING_SOON_DAYS = 7;
 
 export interface TokenView {
   authorizationId: string;
+  /** The token's page, through the organization it was listed in when that is not the chosen one. */
+  href: string;
+  /** The organization it was listed through, when not the chosen one. */
+  via: string | undefined;
   displayName: string;
   status: TokenStatus;
   expiringSoon: boolean;
@@ -56,11 +60,13 @@ export function organizationNames(targetAccounts: string[] | null, known: readon
   return targetAccounts.map((id) => known.find((org) => org.accountId.toLowerCase() === id.toLowerCase())?.accountName ?? `unknown organization ${id}`);
 }
 
-export function viewOf(token: PatToken, options: { now: Date; listedAs: TokenFilter; organizations: readonly Organization[]; revokedIds?: ReadonlySet<string> }): TokenView {
+export function viewOf(token: PatToken, options: { now: Date; listedAs: TokenFilter; organizations: readonly Organization[]; revokedIds?: ReadonlySet<string>; via?: string }): TokenView {
   const status = statusOf(token, options.now, options.listedAs, options.revokedIds);
   const msLeft = token.validTo.getTime() - options.now.getTime();
   return {
     authorizationId: token.authorizationId,
+    href: `/tokens/${token.authorizationId}${options.via ? `?organization=${encodeURIComponent(options.via)}` : ''}`,
+    via: options.via,
     displayName: token.displayName,
     status,
     expiringSoon: status === 'active' && msLeft < EXPIRING_SOON_DAYS * DAY_MS,

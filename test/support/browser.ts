@@ -85,16 +85,21 @@ const decode = (text: string) =>
   text.replace(/&quot;/g, '"').replace(/&#39;/g, "'").replace(/&#x27;/g, "'").replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
 
 /** The first form whose action ends with `action`, with its hidden inputs. */
-export function findForm(html: string, action: string): { action: string; hidden: Record<string, string> } | undefined {
+export function findForm(html: string, action: string): { action: string; hidden: Record<string, string | string[]> } | undefined {
   for (const match of html.matchAll(/<form\b([^>]*)>([\s\S]*?)<\/form>/gi)) {
     const formAction = decode(/\baction="([^"]*)"/i.exec(match[1]!)?.[1] ?? '');
     if (!formAction.split('?')[0]!.endsWith(action) && formAction !== action) continue;
-    const hidden: Record<string, string> = {};
+    const hidden: Record<string, string | string[]> = {};
     for (const input of match[2]!.matchAll(/<input\b[^>]*>/gi)) {
       const tag = input[0];
       if (!/type="hidden"/i.test(tag)) continue;
       const name = /\bname="([^"]*)"/i.exec(tag)?.[1];
-      if (name) hidden[decode(name)] = decode(/\bvalue="([^"]*)"/i.exec(tag)?.[1] ?? '');
+      if (!name) continue;
+      const value = decode(/\bvalue="([^"]*)"/i.exec(tag)?.[1] ?? '');
+      const key = decode(name);
+      const previous = hidden[key];
+      // Repeated names (a list of ids) are sent as repeated fields, as a browser does.
+      hidden[key] = previous === undefined ? value : [previous, value].flat();
     }
     return { action: formAction, hidden };
   }

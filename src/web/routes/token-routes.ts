@@ -1,22 +1,22 @@
 // The token pages: list, details, create, edit, revoke. Each handler loads what it needs through
 // the Azure DevOps client and renders or redirects; errors go to the one error handler.
-import { randomUUID } from 'node:crypto';
 import { Router, type Request, type RequestHandler, type Response } from 'express';
 import { z } from 'zod';
+import type { ActivityLog } from '../../activity/activity-log.ts';
+import { describeChanges, describeToken } from '../../activity/describe-changes.ts';
 import type { AuthService } from '../../auth/auth-service.ts';
+import { safeReturnTo } from '../../auth/return-to.ts';
 import { isDevOpsError, type PatTokenField } from '../../devops/errors.ts';
 import { FULL_ACCESS, SCOPE_AREAS } from '../../devops/scopes.ts';
-import type { AccessTokenSource, DevOpsClient, PatToken } from '../../devops/types.ts';
-import { accessTokenOf } from '../devops-context.ts';
+import type { DevOpsClient, PatToken } from '../../devops/types.ts';
 import { PageError } from '../errors.ts';
 import { flash } from '../flash.ts';
 import { EXPIRY_PRESETS, MAX_LIFETIME_DAYS, emptyTokenForm, isoDay, parseTokenForm, type TokenFormField, type TokenFormValues } from '../forms/token-form.ts';
-import { viewOf, type TokenView } from '../token-view.ts';
+import { oneTimeForms, revokedIds, tokenRequests } from '../token-requests.ts';
+import { formatDate, viewOf, type TokenView } from '../token-view.ts';
 
-const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-const REMEMBERED_CREATE_FORMS = 20;
-/** Tokens revoked are looked up (at most this many) to mark them in "all" lists and on details. */
-const REVOKED_LOOKUP_SIZE = 100;
+const DAY_MS = 86_400_000;
+const EXTEND_DAYS = [30, 90];
 
 export const listQuerySchema = z.object({
   status: z.enum(['active', 'expired', 'revoked', 'all']).default('active'),
@@ -31,9 +31,6 @@ export type ListQuery = z.infer<typeof listQuerySchema>;
 /** Where a rejection from Azure DevOps belongs on the form. */
 const FORM_FIELD_OF: Record<PatTokenField, TokenFormField> = { displayName: 'displayName', scope: 'scopes', validTo: 'customDate', allOrgs: 'organizations' };
 
-/** Create requests being handled now, so a second click while the first is on its way waits out. */
-const createsInFlight = new Set<string>();
-
 function listUrl(query: ListQuery, changes: Partial<ListQuery>): string {
   const next = { ...query, ...changes };
   const params = new URLSearchParams({ status: next.status, sort: next.sort, order: next.order, size: String(next.size) });
@@ -42,11 +39,6 @@ function listUrl(query: ListQuery, changes: Partial<ListQuery>): string {
     params.set('page', String(next.page));
   }
   return `/?${params.toString()}`;
-}
-
-async function revokedIds(devops: DevOpsClient, accessToken: AccessTokenSource, organization: string): Promise<Set<string>> {
-  const page = await devops.listTokens(accessToken, organization, { filter: 'revoked', sortBy: 'displayDate', ascending: false, top: REVOKED_LOOKUP_SIZE });
-  return new Set(page.tokens.map((token) => token.authorizationId));
 }
 
 function formLocals(values: TokenFormValues, errors: Partial<Record<TokenFormField, string>>, now: Date) {
@@ -59,19 +51,10 @@ function valuesOf(token: PatToken): TokenFormValues {
 }
 
 /** The token list (the signed-in home page) and the router for everything under /tokens. */
-export function tokenRoutes(options: { devops: DevOpsClient; auth: AuthService }): { list: RequestHandler; router: Router } {
-  const { devops, auth } = options;
+export function tokenRoutes(options: { devops: DevOpsClient; auth: AuthService; activity: ActivityLog; baseUrl: URL }): { list: RequestHandler; router: Router } {
+  const { devops, baseUrl } = options;
   const router = Router();
-
-  const context = (req: Request) => ({ accessToken: accessTokenOf(req, auth), organization: req.session.organization!, organizations: req.session.organizations ?? [] });
-
-  async function loadToken(req: Request): Promise<{ token: PatToken; view: TokenView }> {
-    const id = req.params.authorizationId;
-    if (typeof id !== 'string' || !GUID.test(id)) throw new PageError(404, 'Token not found', 'There is no token at this address.');
-    const { accessToken, organization, organizations } = context(req);
-    const [token, revoked] = await Promise.all([devops.getToken(accessToken, organization, id), revokedIds(devops, accessToken, organization)]);
-    return { token, view: viewOf(token, { now: new Date(), listedAs: 'all', organizations, revokedIds: revoked }) };
-  }
+  const { context, loadToken, record } = tokenRequests(options);
 
   function renderForm(res: Response, status: number, locals: { mode: 'create' | 'edit'; values: TokenFormValues; errors?: Partial<Record<TokenFormField, string>>; token?: TokenView; formKey?: string }) {
     res.status(status).render('tokens/form', { ...locals, ...formLocals(locals.values, locals.errors ?? {}, new Date()), title: locals.mode === 'create' ? 'New token' : `Edit ${locals.token?.displayName ?? 'token'}` });
@@ -94,34 +77,31 @@ export function tokenRoutes(options: { devops: DevOpsClient; auth: AuthService }
       nextUrl: page.continuationToken ? listUrl(query, { after: page.continuationToken, page: query.page + 1 }) : undefined,
       firstUrl: query.after ? listUrl(query, { after: undefined, page: 1 }) : undefined,
       sortUrl: (sort: ListQuery['sort']) => listUrl(query, { sort, order: query.sort === sort && query.order === 'asc' ? 'desc' : 'asc', after: undefined, page: 1 }),
+      exportUrl: (format: string) => `/export?${new URLSearchParams({ format, status: query.status, sort: query.sort, order: query.order }).toString()}`,
     });
   };
 
   router.get('/new', (_req, res) => {
-    renderForm(res, 200, { mode: 'create', values: emptyTokenForm(), formKey: randomUUID() });
+    renderForm(res, 200, { mode: 'create', values: emptyTokenForm(), formKey: oneTimeForms.newKey() });
   });
 
   router.post('/', async (req, res) => {
     const body = req.body as Record<string, unknown>;
-    const formKey = typeof body.formKey === 'string' && GUID.test(body.formKey) ? body.formKey : undefined;
-    if (!formKey) throw new PageError(400, 'Form incomplete', 'This form is missing part of what PAT Manager put in it, so nothing was created. Open "New token" again.');
-    const createdBefore = req.session.createdForms?.[formKey];
+    const formKey = oneTimeForms.keyOf(body);
+    const createdBefore = oneTimeForms.createdBy(req, formKey);
     if (createdBefore) {
       flash(req, 'info', 'This token was already created. Its secret was shown once and cannot be shown again; if you did not copy it, revoke the token and create another.');
       return res.redirect(303, `/tokens/${createdBefore}`);
     }
     const form = parseTokenForm(body, { now: new Date(), editing: false });
     if (!form.ok) return renderForm(res, 422, { mode: 'create', values: form.values, errors: form.errors, formKey });
-
-    const inFlightKey = `${req.sessionID}:${formKey}`;
-    if (createsInFlight.has(inFlightKey)) throw new PageError(409, 'Already being created', 'This token is being created from your first click. Open your token list in a moment to see it.');
-    createsInFlight.add(inFlightKey);
     try {
       const { accessToken, organization, organizations } = context(req);
-      const created = await devops.createToken(accessToken, organization, { displayName: form.result.displayName, scope: form.result.scope, validTo: form.result.validTo!, allOrgs: form.result.allOrgs });
-      const remembered = Object.entries(req.session.createdForms ?? {}).slice(-(REMEMBERED_CREATE_FORMS - 1));
-      req.session.createdForms = Object.fromEntries([...remembered, [formKey, created.token.authorizationId]]);
-      await new Promise<void>((resolve, reject) => req.session.save((error) => (error ? reject(error) : resolve())));
+      const { created } = await oneTimeForms.once(req, formKey, async () => {
+        const created = await devops.createToken(accessToken, organization, { displayName: form.result.displayName, scope: form.result.scope, validTo: form.result.validTo!, allOrgs: form.result.allOrgs });
+        record(req, 'create', created.token, describeToken(created.token));
+        return { created, createdId: created.token.authorizationId };
+      });
       // The secret goes straight into this one response and nowhere else: not the session, a URL or a log.
       res.set('Cache-Control', 'no-store');
       res.render('tokens/created', { title: 'Token created', token: viewOf(created.token, { now: new Date(), listedAs: 'active', organizations }), secret: created.secret });
@@ -130,8 +110,6 @@ export function tokenRoutes(options: { devops: DevOpsClient; auth: AuthService }
         return renderForm(res, 422, { mode: 'create', values: form.values, errors: { [FORM_FIELD_OF[error.field]]: error.userMessage }, formKey });
       }
       throw error;
-    } finally {
-      createsInFlight.delete(inFlightKey);
     }
   });
 
@@ -147,13 +125,14 @@ export function tokenRoutes(options: { devops: DevOpsClient; auth: AuthService }
   });
 
   router.post('/:authorizationId', async (req, res) => {
-    const { view } = await loadToken(req);
+    const { token: before, view } = await loadToken(req);
     if (view.status === 'revoked') throw new PageError(409, 'Revoked tokens cannot be changed', `"${view.displayName}" was revoked, so nothing was changed.`);
     const form = parseTokenForm(req.body as Record<string, unknown>, { now: new Date(), editing: true });
     if (!form.ok) return renderForm(res, 422, { mode: 'edit', values: form.values, errors: form.errors, token: view });
     try {
       const { accessToken, organization } = context(req);
-      await devops.updateToken(accessToken, organization, { authorizationId: view.authorizationId, ...form.result });
+      const after = await devops.updateToken(accessToken, organization, { authorizationId: view.authorizationId, ...form.result });
+      record(req, 'edit', after, describeChanges(before, after));
     } catch (error) {
       if (isDevOpsError(error) && error.kind === 'rejected' && error.field) {
         return renderForm(res, 422, { mode: 'edit', values: form.values, errors: { [FORM_FIELD_OF[error.field]]: error.userMessage }, token: view });
@@ -162,6 +141,29 @@ export function tokenRoutes(options: { devops: DevOpsClient; auth: AuthService }
     }
     flash(req, 'success', `Saved the changes to "${form.result.displayName}".`);
     res.redirect(303, `/tokens/${view.authorizationId}`);
+  });
+
+  router.post('/:authorizationId/extend', async (req, res) => {
+    const body = req.body as Record<string, unknown>;
+    const returnTo = safeReturnTo(body.returnTo, baseUrl);
+    const days = Number(body.days);
+    if (!EXTEND_DAYS.includes(days)) throw new PageError(400, 'Unknown extension', 'Tokens can be extended by 30 or 90 days here; use Edit for another date.');
+    const { token, view } = await loadToken(req);
+    if (view.status === 'revoked') throw new PageError(409, 'Revoked tokens cannot be changed', `"${view.displayName}" was revoked, so it cannot be extended.`);
+    const now = Date.now();
+    const wanted = Math.max(token.validTo.getTime(), now) + days * DAY_MS;
+    const limit = now + MAX_LIFETIME_DAYS * DAY_MS;
+    const validTo = new Date(Math.min(wanted, limit));
+    try {
+      const { accessToken, organization } = context(req);
+      const after = await devops.updateToken(accessToken, organization, { authorizationId: token.authorizationId, validTo });
+      record(req, 'edit', after, describeChanges(token, after));
+      flash(req, 'success', `Extended "${view.displayName}" to ${formatDate(after.validTo)}${wanted > limit ? ' (the one-year limit Azure DevOps allows)' : ''}.`);
+    } catch (error) {
+      if (!isDevOpsError(error) || error.kind !== 'rejected') throw error;
+      flash(req, 'error', `"${view.displayName}" was not extended: ${error.userMessage}`);
+    }
+    res.redirect(303, returnTo);
   });
 
   router.get('/:authorizationId/revoke', async (req, res) => {
@@ -176,7 +178,7 @@ export function tokenRoutes(options: { devops: DevOpsClient; auth: AuthService }
   router.post('/:authorizationId/revoke', async (req, res) => {
     let name: string;
     try {
-      const { view } = await loadToken(req);
+      const { token, view } = await loadToken(req);
       if (view.status === 'revoked') {
         flash(req, 'info', `"${view.displayName}" was already revoked; nothing changed.`);
         return res.redirect(303, '/');
@@ -184,6 +186,7 @@ export function tokenRoutes(options: { devops: DevOpsClient; auth: AuthService }
       name = view.displayName;
       const { accessToken, organization } = context(req);
       await devops.revokeToken(accessToken, organization, view.authorizationId);
+      record(req, 'revoke', token, []);
     } catch (error) {
       if ((isDevOpsError(error) && error.kind === 'notFound') || (error instanceof PageError && error.status === 404)) {
         flash(req, 'info', 'That token no longer exists (it may have been revoked and removed already); nothing changed.');

@@ -1,0 +1,96 @@
+// What the token pages share: which organization a request works in, loading the token named in
+// the URL, recording what was done, and the one-time forms that must never create twice.
+import { randomUUID } from 'node:crypto';
+import type { Request } from 'express';
+import type { ActivityAction, ActivityLog } from '../activity/activity-log.ts';
+import type { AuthService } from '../auth/auth-service.ts';
+import type { AccessTokenSource, DevOpsClient, Organization, PatToken } from '../devops/types.ts';
+import { accessTokenOf } from './devops-context.ts';
+import { PageError } from './errors.ts';
+import { viewOf, type TokenView } from './token-view.ts';
+
+export const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+/** Tokens revoked are looked up (at most this many) to mark them in "all" lists and on details. */
+const REVOKED_LOOKUP_SIZE = 100;
+const REMEMBERED_FORMS = 20;
+
+/**
+ * The organization to call Azure DevOps in: one of the person's own named by the page (the
+ * all-organizations views link to a token through an organization it belongs to), else the chosen one.
+ */
+export function organizationOf(req: Request): string {
+  const body = req.body as Record<string, unknown> | undefined;
+  const requested = [req.query.organization, body?.organization].find((value): value is string => typeof value === 'string');
+  const known = req.session.organizations ?? [];
+  return requested && known.some((org) => org.accountName === requested) ? requested : req.session.organization!;
+}
+
+export async function revokedIds(devops: DevOpsClient, accessToken: AccessTokenSource, organization: string): Promise<Set<string>> {
+  const page = await devops.listTokens(accessToken, organization, { filter: 'revoked', sortBy: 'displayDate', ascending: false, top: REVOKED_LOOKUP_SIZE });
+  return new Set(page.tokens.map((token) => token.authorizationId));
+}
+
+export interface RequestContext {
+  accessToken: AccessTokenSource;
+  organization: string;
+  organizations: Organization[];
+}
+
+export interface TokenRequests {
+  context(req: Request): RequestContext;
+  /** The token named by `:authorizationId`, with its status; 404 for a malformed id. */
+  loadToken(req: Request, id?: string): Promise<{ token: PatToken; view: TokenView }>;
+  record(req: Request, action: ActivityAction, token: PatToken, changes: string[]): void;
+}
+
+export function tokenRequests(options: { devops: DevOpsClient; auth: AuthService; activity: ActivityLog }): TokenRequests {
+  const { devops, auth, activity } = options;
+  const context = (req: Request): RequestContext => ({ accessToken: accessTokenOf(req, auth), organization: organizationOf(req), organizations: req.session.organizations ?? [] });
+  return {
+    context,
+    async loadToken(req, id = req.params.authorizationId as string | undefined) {
+      if (typeof id !== 'string' || !GUID.test(id)) throw new PageError(404, 'Token not found', 'There is no token at this address.');
+      const { accessToken, organization, organizations } = context(req);
+      const [token, revoked] = await Promise.all([devops.getToken(accessToken, organization, id), revokedIds(devops, accessToken, organization)]);
+      return { token, view: viewOf(token, { now: new Date(), listedAs: 'all', organizations, revokedIds: revoked }) };
+    },
+    record(req, action, token, changes) {
+      activity.record(req.session.account!.homeAccountId, { action, organization: organizationOf(req), tokenId: token.authorizationId, tokenName: token.displayName, changes });
+    },
+  };
+}
+
+/** Forms that create a token carry a one-time key: a reload or a second click must not create twice. */
+export const oneTimeForms = {
+  newKey: () => randomUUID(),
+
+  keyOf(body: Record<string, unknown>): string {
+    const key = body.formKey;
+    if (typeof key !== 'string' || !GUID.test(key)) throw new PageError(400, 'Form incomplete', 'This form is missing part of what PAT Manager put in it, so nothing was created. Open it again from the token list.');
+    return key;
+  },
+
+  /** The token a form already created, if it did. */
+  createdBy(req: Request, key: string): string | undefined {
+    return req.session.createdForms?.[key];
+  },
+
+  /** Runs `work` unless the same form is being handled right now; remembers what it created. */
+  async once<T extends { createdId: string }>(req: Request, key: string, work: () => Promise<T>): Promise<T> {
+    const inFlightKey = `${req.sessionID}:${key}`;
+    if (inFlight.has(inFlightKey)) throw new PageError(409, 'Already being created', 'This token is being created from your first click. Open your token list in a moment to see it.');
+    inFlight.add(inFlightKey);
+    try {
+      const result = await work();
+      const remembered = Object.entries(req.session.createdForms ?? {}).slice(-(REMEMBERED_FORMS - 1));
+      req.session.createdForms = Object.fromEntries([...remembered, [key, result.createdId]]);
+      await new Promise<void>((resolve, reject) => req.session.save((error) => (error ? reject(error) : resolve())));
+      return result;
+    } finally {
+      inFlight.delete(inFlightKey);
+    }
+  },
+};
+
+/** Create requests being handled now, in this process. */
+const inFlight = new Set<string>();

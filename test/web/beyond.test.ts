@@ -1,0 +1,219 @@
+// What PAT Manager adds beyond the Azure DevOps page: all organizations at once, the expiry watch,
+// regenerate, bulk revoke, export and the activity log, through the real app and emulator.
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { Page, TestBrowser } from '../support/browser.ts';
+import { startHarness, type Harness } from '../support/harness.ts';
+import { ADA, GRACE, signIn } from '../support/sign-in.ts';
+
+let h: Harness;
+let browser: TestBrowser;
+
+beforeAll(async () => {
+  h = await startHarness();
+});
+afterAll(async () => {
+  await h?.close();
+});
+beforeEach(async () => {
+  h.emulator.control.clearFaults();
+  h.emulator.control.devops.reset();
+  browser = h.browser();
+  await signIn(browser, h.appUrl, ADA);
+});
+
+const DAY = 86_400_000;
+const namesOn = (page: Page) => [...page.body.matchAll(/<td data-label="Name"><a href="\/tokens\/[0-9a-f-]+[^"]*">([^<]*)<\/a>/g)].map((m) => m[1]!);
+const tokens = () => h.emulator.control.devops.tokens(ADA.objectId);
+const byName = (name: string) => tokens().find((token) => token.displayName === name)!;
+
+describe('all organizations', () => {
+  it('lists the tokens of every organization once, in parallel, with the organizations each reaches', async () => {
+    h.emulator.control.resetStats();
+    const page = await browser.get(`${h.appUrl}/all?size=100`);
+    expect(page.status).toBe(200);
+    const names = namesOn(page);
+    expect(names).toContain('ci-pipeline');
+    expect(names).toContain('fabrikam-deploy');
+    expect(names).toContain('northwind-boards');
+    expect(names.filter((name) => name === 'npm-registry-read')).toHaveLength(1);
+    expect(page.body).toContain('All organizations');
+    expect(page.body).toMatch(/>fabrikam-deploy<\/a><\/td>[\s\S]*?data-label="Organizations">fabrikam\s*</);
+    expect(page.body).toContain(`href="/tokens/${byName('fabrikam-deploy').authorizationId}?organization=fabrikam"`);
+  });
+
+  it('filters and sorts like the organization list', async () => {
+    const expired = namesOn(await browser.get(`${h.appUrl}/all?status=expired&size=100`));
+    expect(expired).toEqual(expect.arrayContaining(['legacy-jenkins', 'fabrikam-nuget']));
+    expect(expired).not.toContain('ci-pipeline');
+    const desc = namesOn(await browser.get(`${h.appUrl}/all?sort=displayName&order=desc&size=100`));
+    expect(desc).toEqual([...desc].sort((a, b) => b.localeCompare(a, 'en', { sensitivity: 'base' })));
+    const pageTwo = await browser.get(`${h.appUrl}/all?size=10&page=2`);
+    expect(namesOn(pageTwo)).toHaveLength(10);
+    expect(pageTwo.body).toContain('rel="prev"');
+  });
+
+  it('opens a token of another organization through that organization', async () => {
+    const page = await browser.get(`${h.appUrl}/tokens/${byName('northwind-boards').authorizationId}?organization=northwind`);
+    expect(page.status).toBe(200);
+    expect(page.body).toContain('<h1>northwind-boards</h1>');
+  });
+});
+
+describe('expiry watch', () => {
+  it('lists tokens expiring within the window, and expired ones', async () => {
+    const week = await browser.get(`${h.appUrl}/expiring?within=7`);
+    const [soon, expired] = week.body.split('<h2>Expired');
+    expect(soon).toContain('az-cli-local');
+    expect(soon).toContain('sonar-scanner');
+    expect(soon).not.toContain('>ci-pipeline<');
+    expect(expired).toContain('legacy-jenkins');
+    const month = await browser.get(`${h.appUrl}/expiring?within=30`);
+    expect(month.body.split('<h2>Expired')[0]).toContain('wiki-export');
+  });
+
+  it('extends by 30 days in one click', async () => {
+    const token = byName('sonar-scanner');
+    const week = await browser.get(`${h.appUrl}/expiring?within=7`);
+    const page = await browser.submit(week, `/tokens/${token.authorizationId}/extend`, { days: '30' });
+    expect(page.url).toBe(`${h.appUrl}/expiring?within=7`);
+    expect(page.body).toContain('Extended &#34;sonar-scanner&#34; to');
+    expect(new Date(byName('sonar-scanner').validTo).getTime()).toBeCloseTo(new Date(token.validTo).getTime() + 30 * DAY, -5);
+  });
+
+  it('extends an expired token from today, not from its old expiry', async () => {
+    const token = byName('legacy-jenkins');
+    const week = await browser.get(`${h.appUrl}/expiring?within=7`);
+    await browser.submit(week, `/tokens/${token.authorizationId}/extend`, { days: '90' });
+    expect(new Date(byName('legacy-jenkins').validTo).getTime()).toBeGreaterThan(Date.now() + 89 * DAY);
+  });
+
+  it('explains an organization policy that refuses the extension', async () => {
+    const token = byName('sonar-scanner');
+    h.emulator.control.devops.setPolicies('contoso', { maxPatLifespanDays: 7 });
+    const week = await browser.get(`${h.appUrl}/expiring?within=7`);
+    const page = await browser.submit(week, `/tokens/${token.authorizationId}/extend`, { days: '90' });
+    expect(page.body).toMatch(/was not extended: [^<]*polic/i);
+    expect(byName('sonar-scanner').validTo).toBe(token.validTo);
+  });
+});
+
+describe('regenerate', () => {
+  it('creates the replacement first, shows its secret once, then revokes the old one', async () => {
+    const old = byName('ci-pipeline');
+    const form = await browser.get(`${h.appUrl}/tokens/${old.authorizationId}/regenerate`);
+    const page = await browser.submit(form, `/tokens/${old.authorizationId}/regenerate`, { expiry: '60' });
+    expect(page.status).toBe(200);
+    expect(page.headers['cache-control']).toBe('no-store');
+    expect(page.body).toMatch(/id="secret" type="text" readonly value="\w+"/);
+    expect(page.body).toContain('Create the new token:</strong> created');
+    expect(page.body).toContain('Revoke the old token:</strong> revoked');
+    const both = tokens().filter((token) => token.displayName === 'ci-pipeline');
+    expect(both).toHaveLength(2);
+    expect(both.find((token) => token.authorizationId === old.authorizationId)!.status).toBe('revoked');
+    const fresh = both.find((token) => token.authorizationId !== old.authorizationId)!;
+    expect(fresh.status).toBe('active');
+    expect(fresh.scope).toBe(old.scope);
+    expect(fresh.targetAccounts).toEqual(old.targetAccounts);
+  });
+
+  it('keeps the old token, and says so, when the revoke step fails', async () => {
+    const old = byName('ci-pipeline');
+    const form = await browser.get(`${h.appUrl}/tokens/${old.authorizationId}/regenerate`);
+    h.emulator.control.injectFault({ target: 'pats', method: 'DELETE', status: 503 });
+    const page = await browser.submit(form, `/tokens/${old.authorizationId}/regenerate`, { expiry: '30' });
+    expect(page.status).toBe(200);
+    expect(page.body).toMatch(/id="secret" type="text" readonly value="\w+"/);
+    expect(page.body).toContain('Revoke the old token:</strong> not revoked');
+    expect(page.body).toContain('The old token still works.');
+    expect(byName('ci-pipeline')).toBeDefined();
+    expect(tokens().find((token) => token.authorizationId === old.authorizationId)!.status).toBe('active');
+    expect(tokens().filter((token) => token.displayName === 'ci-pipeline')).toHaveLength(2);
+  });
+
+  it('changes nothing when the create step fails', async () => {
+    const before = tokens().length;
+    const old = byName('ci-pipeline');
+    const form = await browser.get(`${h.appUrl}/tokens/${old.authorizationId}/regenerate`);
+    h.emulator.control.devops.failNext('create', 'fullScopePatPolicyViolation');
+    const page = await browser.submit(form, `/tokens/${old.authorizationId}/regenerate`, { expiry: '30' });
+    expect(page.status).toBe(400);
+    expect(tokens()).toHaveLength(before);
+    expect(tokens().find((token) => token.authorizationId === old.authorizationId)!.status).toBe('active');
+  });
+});
+
+describe('bulk revoke', () => {
+  it('confirms the selection by name, then reports a result per token', async () => {
+    const chosen = ['release-bot', 'wiki-export', 'backlog-report'].map(byName);
+    const confirm = await browser.get(`${h.appUrl}/tokens/bulk?${chosen.map((t) => `ids=${t.authorizationId}`).join('&')}`);
+    expect(confirm.body).toContain('Revoke 3 tokens?');
+    for (const token of chosen) expect(confirm.body).toContain(`<strong>${token.displayName}</strong>`);
+    h.emulator.control.injectFault({ path: '/vssps/*/_apis/tokens/pats', method: 'DELETE', status: 503, skip: 1, times: 1 });
+    const result = await browser.submit(confirm, '/tokens/bulk/revoke');
+    expect(result.url).toBe(`${h.appUrl}/tokens/bulk/result`);
+    expect(result.body).toContain('2 of 3 revoked; 1 could not be revoked.');
+    expect(result.body).toMatch(/<strong>wiki-export<\/strong>: not revoked/);
+    expect(chosen.map((t) => byName(t.displayName).status)).toEqual(['revoked', 'active', 'revoked']);
+    expect((await browser.get(`${h.appUrl}/tokens/bulk/result`)).url).toBe(`${h.appUrl}/`);
+  });
+
+  it('refuses an empty or malformed selection', async () => {
+    expect((await browser.get(`${h.appUrl}/tokens/bulk`)).status).toBe(400);
+    expect((await browser.get(`${h.appUrl}/tokens/bulk?ids=not-a-guid`)).status).toBe(400);
+  });
+});
+
+describe('export', () => {
+  it('downloads the filtered list as CSV and JSON, without secrets, formulas defused', async () => {
+    h.emulator.control.devops.addTokens(ADA.objectId, [{ displayName: '=HYPERLINK("http://evil.example")', scope: 'vso.code', validTo: new Date(Date.now() + 5 * DAY), targetAccounts: null }]);
+    const csv = await browser.get(`${h.appUrl}/export?format=csv&status=expired`);
+    expect(csv.status).toBe(200);
+    expect(csv.headers['content-type']).toContain('text/csv');
+    expect(csv.headers["content-disposition"]).toMatch(/attachment; filename="?pat-tokens-contoso-expired-\d{4}-\d{2}-\d{2}\.csv"?$/);
+    const lines = csv.body.trim().split('\r\n');
+    expect(lines[0]).toBe('authorizationId,displayName,status,scopes,organizations,validFrom,validTo');
+    expect(lines.slice(1).every((line) => line.includes(',expired,'))).toBe(true);
+    expect(lines.length - 1).toBe(tokens().filter((t) => t.status === 'expired' && (t.targetAccounts === null || t.targetAccounts.includes('f9424e7c-ea71-44cb-aa51-cae3213c1e15'))).length);
+
+    const json = await browser.get(`${h.appUrl}/export?format=json&status=active`);
+    const rows = JSON.parse(json.body) as Array<Record<string, string>>;
+    const hostile = rows.find((row) => row.displayName!.startsWith('=HYPERLINK'))!;
+    expect(hostile).toBeDefined();
+    expect(Object.keys(rows[0]!)).not.toContain('token');
+    const hostileCsv = await browser.get(`${h.appUrl}/export?format=csv&status=active`);
+    expect(hostileCsv.body).toContain(`"'=HYPERLINK(""http://evil.example"")"`);
+  });
+
+  it('exports all organizations at once', async () => {
+    const json = await browser.get(`${h.appUrl}/export?format=json&scope=all&status=all`);
+    const names = (JSON.parse(json.body) as Array<{ displayName: string }>).map((row) => row.displayName);
+    expect(names).toEqual(expect.arrayContaining(['fabrikam-deploy', 'northwind-boards', 'leaked-in-ci-logs']));
+  });
+});
+
+describe('activity log', () => {
+  it('records create, edit, regenerate and revoke for the person who did them, newest first, without secrets', async () => {
+    const form = await browser.get(`${h.appUrl}/tokens/new`);
+    const created = await browser.submit(form, '/tokens', { displayName: 'audit-me', expiry: '30', organizations: 'this', access: 'custom', scopes: ['vso.code'] });
+    const secret = /id="secret" type="text" readonly value="([^"]+)"/.exec(created.body)![1]!;
+    const token = byName('audit-me');
+    const edit = await browser.get(`${h.appUrl}/tokens/${token.authorizationId}/edit`);
+    await browser.submit(edit, `/tokens/${token.authorizationId}`, { displayName: 'audit-me-2', expiry: 'keep', organizations: 'this', access: 'custom', scopes: ['vso.code', 'vso.build'] });
+    const regen = await browser.get(`${h.appUrl}/tokens/${token.authorizationId}/regenerate`);
+    await browser.submit(regen, `/tokens/${token.authorizationId}/regenerate`, { expiry: '7' });
+    const fresh = tokens().find((t) => t.displayName === 'audit-me-2' && t.status === 'active')!;
+    const revoke = await browser.get(`${h.appUrl}/tokens/${fresh.authorizationId}/revoke`);
+    await browser.submit(revoke, `/tokens/${fresh.authorizationId}/revoke`);
+
+    const page = await browser.get(`${h.appUrl}/activity`);
+    const actions = [...page.body.matchAll(/<td data-label="What">(\w+)<\/td>/g)].map((m) => m[1]);
+    expect(actions.slice(0, 4)).toEqual(['Revoked', 'Regenerated', 'Changed', 'Created']);
+    expect(page.body).toContain('name: audit-me → audit-me-2');
+    expect(page.body).toContain('scopes: vso.code → vso.build vso.code');
+    expect(page.body).not.toContain(secret);
+
+    const grace = h.browser();
+    await signIn(grace, h.appUrl, GRACE);
+    expect((await grace.get(`${h.appUrl}/activity`)).body).not.toContain('audit-me');
+  });
+});
