@@ -1,12 +1,13 @@
 // What the token pages share: which organization a request works in, loading the token named in
 // the URL, recording what was done, and the one-time forms that must never create twice.
 import { randomUUID } from 'node:crypto';
-import type { Request } from 'express';
+import type { Request, Response } from 'express';
 import type { ActivityAction, ActivityLog } from '../activity/activity-log.ts';
 import type { AuthService } from '../auth/auth-service.ts';
 import type { AccessTokenSource, DevOpsClient, Organization, PatToken } from '../devops/types.ts';
 import { accessTokenOf } from './devops-context.ts';
 import { PageError } from './errors.ts';
+import { flash } from './flash.ts';
 import { viewOf, type TokenView } from './token-view.ts';
 
 export const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -70,9 +71,13 @@ export const oneTimeForms = {
     return key;
   },
 
-  /** The token a form already created, if it did. */
-  createdBy(req: Request, key: string): string | undefined {
-    return req.session.createdForms?.[key];
+  /** When this form already created a token, sends the person to it (with `message`) and says so. */
+  sentToEarlierResult(req: Request, res: Response, key: string, message: string): boolean {
+    const created = req.session.createdForms?.[key];
+    if (!created) return false;
+    flash(req, 'info', message);
+    res.redirect(303, `/tokens/${created}`);
+    return true;
   },
 
   /** Runs `work` unless the same form is being handled right now; remembers what it created. */

@@ -7,7 +7,6 @@ import type { AuthService } from '../../auth/auth-service.ts';
 import { isDevOpsError } from '../../devops/errors.ts';
 import type { DevOpsClient } from '../../devops/types.ts';
 import { PageError } from '../errors.ts';
-import { flash } from '../flash.ts';
 import { EXPIRY_PRESETS } from '../forms/token-form.ts';
 import { oneTimeForms, tokenRequests } from '../token-requests.ts';
 import { formatDate, viewOf } from '../token-view.ts';
@@ -34,11 +33,7 @@ export function regenerateRoutes(options: { devops: DevOpsClient; auth: AuthServ
   router.post('/:authorizationId/regenerate', async (req, res) => {
     const body = req.body as Record<string, unknown>;
     const formKey = oneTimeForms.keyOf(body);
-    const createdBefore = oneTimeForms.createdBy(req, formKey);
-    if (createdBefore) {
-      flash(req, 'info', 'This token was already regenerated. The new secret was shown once and cannot be shown again.');
-      return res.redirect(303, `/tokens/${createdBefore}`);
-    }
+    if (oneTimeForms.sentToEarlierResult(req, res, formKey, 'This token was already regenerated. The new secret was shown once and cannot be shown again.')) return;
     const days = Number(body.expiry);
     if (!(EXPIRY_PRESETS as readonly string[]).includes(String(body.expiry))) throw new PageError(400, 'Choose an expiry', 'Choose how long the new token should last (7, 30, 60 or 90 days); nothing was changed.');
     const { token: old, view } = await loadToken(req);

@@ -88,11 +88,7 @@ export function tokenRoutes(options: { devops: DevOpsClient; auth: AuthService; 
   router.post('/', async (req, res) => {
     const body = req.body as Record<string, unknown>;
     const formKey = oneTimeForms.keyOf(body);
-    const createdBefore = oneTimeForms.createdBy(req, formKey);
-    if (createdBefore) {
-      flash(req, 'info', 'This token was already created. Its secret was shown once and cannot be shown again; if you did not copy it, revoke the token and create another.');
-      return res.redirect(303, `/tokens/${createdBefore}`);
-    }
+    if (oneTimeForms.sentToEarlierResult(req, res, formKey, 'This token was already created. Its secret was shown once and cannot be shown again; if you did not copy it, revoke the token and create another.')) return;
     const form = parseTokenForm(body, { now: new Date(), editing: false });
     if (!form.ok) return renderForm(res, 422, { mode: 'create', values: form.values, errors: form.errors, formKey });
     try {
