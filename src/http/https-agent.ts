@@ -2,7 +2,7 @@
 // msal-node's network client), so keep-alive, connection limits and an extra trusted CA are decided
 // once rather than per caller.
 import { Agent } from 'node:https';
-import { rootCertificates } from 'node:tls';
+import { createSecureContext, rootCertificates } from 'node:tls';
 
 export interface HttpsAgentOptions {
   /**
@@ -14,20 +14,23 @@ export interface HttpsAgentOptions {
   keepAlive?: boolean;
   /** Concurrent sockets per host. */
   maxSockets?: number;
-  /** Idle sockets kept open per host. */
+  /** Idle sockets kept open per host; as many as may be busy, so a burst's connections are reused. */
   maxFreeSockets?: number;
   /** Close an idle socket after this long, before the server (or a load balancer) drops it. */
   idleSocketTimeoutMs?: number;
 }
 
 export function createHttpsAgent(options: HttpsAgentOptions = {}): Agent {
+  const maxSockets = options.maxSockets ?? 50;
   return new Agent({
     keepAlive: options.keepAlive ?? true,
-    maxSockets: options.maxSockets ?? 50,
-    maxFreeSockets: options.maxFreeSockets ?? 10,
+    maxSockets,
+    maxFreeSockets: options.maxFreeSockets ?? maxSockets,
     // Sockets idle this long are closed, which keeps us from reusing one the other side already shut.
     timeout: options.idleSocketTimeoutMs ?? 30_000,
     scheduling: 'lifo',
-    ...(options.ca === undefined ? {} : { ca: [...rootCertificates, options.ca] }),
+    // The roots plus the extra CA are parsed once into one TLS context. Given as `ca`, they would be
+    // parsed again for every new connection and joined into the agent's pool key on every request.
+    ...(options.ca === undefined ? {} : { secureContext: createSecureContext({ ca: [...rootCertificates, options.ca] }) }),
   });
 }
