@@ -41,11 +41,22 @@ export interface AppConfig {
     secret: string;
     store: 'sqlite' | 'memory' | 'redis';
     sqliteFile: string;
-    redisUrl: string | undefined;
+    /** Set when `store` is redis: sessions and msal-node token caches live there, shared by instances. */
+    redis: RedisSettings | undefined;
     idleMinutes: number;
   };
   logLevel: string;
   trustProxy: boolean;
+  /** How long a stopping instance lets requests in flight finish before it closes their connections. */
+  shutdownTimeoutMs: number;
+}
+
+export interface RedisSettings {
+  url: string;
+  /** Put before every key, so that several apps (or environments) can share one Redis. */
+  keyPrefix: string;
+  /** The longest any Redis command, connection attempt or readiness ping may take. */
+  timeoutMs: number;
 }
 
 export class ConfigError extends Error {
@@ -82,8 +93,11 @@ const schema = z.object({
   SESSION_SQLITE_FILE: z.string().trim().min(1).default('.data/sessions.sqlite'),
   SESSION_IDLE_MINUTES: z.coerce.number({ error: 'minutes, e.g. 480' }).int().min(5).max(7 * 24 * 60).default(480),
   REDIS_URL: z.url({ protocol: /^rediss?$/, error: 'a redis:// or rediss:// URL' }).optional(),
+  REDIS_KEY_PREFIX: z.string().regex(/^[A-Za-z0-9:_.-]{0,64}$/, 'up to 64 letters, digits or : _ . - (e.g. patmanager:)').default('patmanager:'),
+  REDIS_TIMEOUT_MS: z.coerce.number({ error: 'milliseconds, e.g. 1000' }).int().min(50).max(30_000).default(1000),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   TRUST_PROXY: flag.default(false),
+  SHUTDOWN_TIMEOUT_MS: z.coerce.number({ error: 'milliseconds, e.g. 10000' }).int().min(0).max(300_000).default(10_000),
 });
 
 type Settings = z.infer<typeof schema>;
@@ -167,11 +181,12 @@ export function loadConfig(env: Environment): AppConfig {
       secret: required(settings.SESSION_SECRET, 'SESSION_SECRET', 'at least 32 random characters, e.g. from `openssl rand -base64 48`'),
       store: settings.SESSION_STORE,
       sqliteFile: settings.SESSION_SQLITE_FILE,
-      redisUrl: settings.REDIS_URL,
+      redis: settings.REDIS_URL ? { url: settings.REDIS_URL, keyPrefix: settings.REDIS_KEY_PREFIX, timeoutMs: settings.REDIS_TIMEOUT_MS } : undefined,
       idleMinutes: settings.SESSION_IDLE_MINUTES,
     },
     logLevel: settings.LOG_LEVEL,
     trustProxy: settings.TRUST_PROXY,
+    shutdownTimeoutMs: settings.SHUTDOWN_TIMEOUT_MS,
   };
 }
 

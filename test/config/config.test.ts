@@ -27,7 +27,18 @@ describe('configuration', () => {
     expect(config.identity.credential).toEqual({ kind: 'secret', clientSecret: 'a-client-secret' });
     expect(config.devops.patsBaseUrl).toBe('https://vssps.dev.azure.com');
     expect(config.session.store).toBe('sqlite');
+    expect(config.session.redis).toBeUndefined();
+    expect(config.shutdownTimeoutMs).toBe(10_000);
     expect(config.demo).toBe(false);
+  });
+
+  it('reads the Redis settings, with a key prefix and a time limit by default', () => {
+    const config = loadConfig({ ...valid, SESSION_STORE: 'redis', REDIS_URL: 'redis://:pw@cache.internal:6380/2' });
+    expect(config.session.store).toBe('redis');
+    expect(config.session.redis).toEqual({ url: 'redis://:pw@cache.internal:6380/2', keyPrefix: 'patmanager:', timeoutMs: 1000 });
+    const tuned = loadConfig({ ...valid, SESSION_STORE: 'redis', REDIS_URL: 'rediss://cache.internal', REDIS_KEY_PREFIX: 'pat:prod:', REDIS_TIMEOUT_MS: '250', SHUTDOWN_TIMEOUT_MS: '30000' });
+    expect(tuned.session.redis).toMatchObject({ keyPrefix: 'pat:prod:', timeoutMs: 250 });
+    expect(tuned.shutdownTimeoutMs).toBe(30_000);
   });
 
   it('derives the base URL from PORT and strips trailing slashes from upstream URLs', () => {
@@ -52,6 +63,10 @@ describe('configuration', () => {
     [{ ...valid, IDENTITY_BASE_URL: 'http://login.example.com' }, /^IDENTITY_BASE_URL: invalid value; set it to an https URL/],
     [{ ...valid, SESSION_STORE: 'mongo' }, /^SESSION_STORE: invalid value; set it to one of sqlite, memory, redis/],
     [{ ...valid, SESSION_STORE: 'redis' }, /^REDIS_URL: missing/],
+    [{ ...valid, REDIS_URL: 'http://cache.internal' }, /^REDIS_URL: invalid value; set it to a redis:\/\/ or rediss:\/\/ URL/],
+    [{ ...valid, REDIS_KEY_PREFIX: 'has spaces' }, /^REDIS_KEY_PREFIX: invalid value/],
+    [{ ...valid, REDIS_TIMEOUT_MS: '10' }, /^REDIS_TIMEOUT_MS: invalid value/],
+    [{ ...valid, SHUTDOWN_TIMEOUT_MS: 'soon' }, /^SHUTDOWN_TIMEOUT_MS: invalid value; set it to milliseconds/],
     [{ ...valid, AZURE_CLIENT_CERTIFICATE_THUMBPRINT: 'ab'.repeat(32) }, /^AZURE_CLIENT_CERTIFICATE_THUMBPRINT and AZURE_CLIENT_CERTIFICATE_KEY_FILE: set both/],
     [{ ...valid, AZURE_CLIENT_CERTIFICATE_THUMBPRINT: 'ab'.repeat(32), AZURE_CLIENT_CERTIFICATE_KEY_FILE: '/nonexistent/key.pem' }, /^AZURE_CLIENT_CERTIFICATE_KEY_FILE: cannot read the file/],
     [{ ...valid, UPSTREAM_CA_FILE: '/nonexistent/ca.pem' }, /^UPSTREAM_CA_FILE: cannot read the file/],
@@ -65,5 +80,6 @@ describe('configuration', () => {
   it('never echoes a secret in its messages', () => {
     const message = errorOf({ ...valid, AZURE_CLIENT_ID: 'zzz', AZURE_CLIENT_SECRET: 'super-secret-value' });
     expect(message).not.toContain('super-secret-value');
+    expect(errorOf({ ...valid, REDIS_URL: 'http://:redis-password@cache' })).not.toContain('redis-password');
   });
 });
