@@ -6,8 +6,8 @@ import type { AppConfig } from './config/config.ts';
 import { createDevOpsClient } from './devops/client.ts';
 import { createHttpsAgent } from './http/https-agent.ts';
 import type { Logger } from './logging.ts';
+import { createStorage } from './storage/storage.ts';
 import { createApp } from './web/app.ts';
-import { createSessionStore } from './web/session/session-store.ts';
 
 export interface RunningServer {
   server: Server;
@@ -18,13 +18,18 @@ export interface RunningServer {
 export async function startServer(config: AppConfig, logger: Logger, options: { port?: number } = {}): Promise<RunningServer> {
   const agent = createHttpsAgent({ ca: config.upstream.ca });
   const networkClient = createIdentityNetworkClient({ agent, timeoutMs: config.upstream.timeoutMs, logger });
-  const auth = createAuthService({ config, networkClient, logger });
+  const storage = createStorage(config, logger);
+  const auth = createAuthService({ config, networkClient, tokenCache: storage.tokenCache, logger });
   const devops = createDevOpsClient({ patsBaseUrl: config.devops.patsBaseUrl, profileBaseUrl: config.devops.profileBaseUrl, timeoutMs: config.upstream.timeoutMs, httpsAgent: agent, logger });
-  const sessions = createSessionStore(config);
-  const app = createApp({ config, logger, auth, devops, sessionStore: sessions.store });
+  const app = createApp({ config, logger, auth, devops, sessionStore: storage.sessionStore });
 
   const server = await new Promise<Server>((resolve, reject) => {
     const listening = app.listen(options.port ?? config.port, config.host, () => resolve(listening)).once('error', reject);
+  }).catch(async (error: unknown) => {
+    // Not serving after all: don't leave a Redis connection retrying in the background.
+    await storage.close();
+    agent.destroy();
+    throw error;
   });
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
@@ -38,7 +43,7 @@ export async function startServer(config: AppConfig, logger: Logger, options: { 
         server.close(() => resolve());
         server.closeIdleConnections();
       });
-      await sessions.close();
+      await storage.close();
       agent.destroy();
     },
   };

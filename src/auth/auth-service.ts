@@ -11,12 +11,12 @@ import {
   type Configuration,
   type INetworkModule,
 } from '@azure/msal-node';
-import type { Session, SessionData } from 'express-session';
 import type { AppConfig } from '../config/config.ts';
 import type { Logger } from '../logging.ts';
+import { StoreUnavailableError } from '../storage/store-unavailable.ts';
 import { IdentityUnavailableError } from './identity-network-client.ts';
-import { sessionTokenCachePlugin } from './session-token-cache.ts';
-import type { PendingSignIn, SignedInAccount } from './session-types.ts';
+import type { AppSession, PendingSignIn, SignedInAccount } from './session-types.ts';
+import type { TokenCacheStore } from './token-cache-store.ts';
 
 /** Azure DevOps, as a resource of the Microsoft identity platform. */
 export const AZURE_DEVOPS_SCOPE = '499b84ac-1321-427f-aa17-267ca6975798/.default';
@@ -24,8 +24,6 @@ const SCOPES = [AZURE_DEVOPS_SCOPE];
 /** A sign-in left unfinished longer than this is forgotten; a few tabs may sign in at once. */
 const PENDING_SIGN_IN_TTL_MS = 15 * 60 * 1000;
 const MAX_PENDING_SIGN_INS = 5;
-
-type AppSession = Session & Partial<SessionData>;
 
 /** The person must (again) sign in interactively; the page they wanted is kept. */
 export class SignInRequiredError extends Error {
@@ -51,8 +49,8 @@ export interface AuthService {
   signOutUrl(): string;
 }
 
-export function createAuthService(options: { config: AppConfig; networkClient: INetworkModule; logger: Logger }): AuthService {
-  const { config, networkClient, logger } = options;
+export function createAuthService(options: { config: AppConfig; networkClient: INetworkModule; tokenCache: TokenCacheStore; logger: Logger }): AuthService {
+  const { config, networkClient, tokenCache, logger } = options;
   const authority = `${config.identity.authorityHost}/${config.identity.tenant}`;
   const redirectUri = new URL('/getAToken', config.baseUrl).href;
   const crypto = new CryptoProvider();
@@ -85,7 +83,10 @@ export function createAuthService(options: { config: AppConfig; networkClient: I
     };
   }
 
-  /** A client per operation, bound to one person's cache: nothing is shared between sessions. */
+  /**
+   * A client per operation, bound to one person's cache: nothing is shared between sessions, and
+   * msal-node's in-memory cache dies with the client, so no process accumulates anyone's tokens.
+   */
   async function clientFor(session: AppSession): Promise<ConfidentialClientApplication> {
     return new ConfidentialClientApplication({
       auth: {
@@ -95,7 +96,7 @@ export function createAuthService(options: { config: AppConfig; networkClient: I
         authorityMetadata: await authorityMetadata(),
         ...credential(),
       },
-      cache: { cachePlugin: sessionTokenCachePlugin(session) },
+      cache: { cachePlugin: tokenCache.pluginFor(session) },
       system: {
         networkClient,
         loggerOptions: {
@@ -158,7 +159,8 @@ export function createAuthService(options: { config: AppConfig; networkClient: I
         if (!account) throw new SignInFailedError('rejected', 'the token response named no account');
         return { homeAccountId: account.homeAccountId, name: account.name ?? account.username, username: account.username, environment: account.environment, tenantId: account.tenantId, localAccountId: account.localAccountId };
       } catch (error) {
-        if (error instanceof SignInFailedError) throw error;
+        // The person did nothing wrong when the token cache could not be written: say the app is unavailable.
+        if (error instanceof SignInFailedError || error instanceof StoreUnavailableError) throw error;
         const code = error instanceof AuthError ? error.errorCode : 'unknown';
         logger.warn({ errorCode: code }, 'sign-in: code redemption failed');
         throw unavailableOr(error, () => new SignInFailedError('rejected', `the sign-in service refused the sign-in (${code})`));

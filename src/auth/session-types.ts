@@ -1,5 +1,9 @@
 // What PAT Manager keeps in a person's session, in one declaration.
 import 'express-session';
+import type { Session, SessionData } from 'express-session';
+
+/** A request's session as the auth service and token caches see it. */
+export type AppSession = Session & Partial<SessionData>;
 
 /** Enough of msal-node's AccountInfo to find the person's tokens without reading the cache twice. */
 export interface SignedInAccount {
@@ -30,7 +34,7 @@ declare module 'express-session' {
     account: SignedInAccount;
     /** When the person last signed in interactively (ms since the epoch). */
     signedInAt: number;
-    /** msal-node's serialized token cache for this person only (refresh token included). */
+    /** msal-node's serialized token cache for this person only (refresh token included); with Redis it has a key of its own instead. */
     tokenCache: string;
     /** The organization chosen for pages that work in one (its name, as in URLs). */
     organization: string;

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import type { SessionData } from 'express-session';
 import { afterEach, describe, expect, it } from 'vitest';
-import { SqliteSessionStore } from '../../src/web/session/sqlite-session-store.ts';
+import { SqliteSessionStore } from '../../src/storage/sqlite-session-store.ts';
 
 const stores: SqliteSessionStore[] = [];
 afterEach(() => stores.splice(0).forEach((store) => store.close()));

@@ -11,7 +11,7 @@ type Callback<T = void> = (error?: unknown, value?: T) => void;
 
 export class SqliteSessionStore extends session.Store {
   private readonly database: DatabaseSync;
-  private readonly statements: Record<'get' | 'set' | 'touch' | 'destroy' | 'sweep' | 'count', StatementSync>;
+  private readonly statements: Record<'get' | 'set' | 'touch' | 'destroy' | 'sweep' | 'count' | 'ping', StatementSync>;
   private readonly sweeper: NodeJS.Timeout;
   private readonly defaultTtlMs: number;
 
@@ -34,6 +34,7 @@ export class SqliteSessionStore extends session.Store {
       destroy: this.database.prepare('DELETE FROM sessions WHERE id = ?'),
       sweep: this.database.prepare('DELETE FROM sessions WHERE expires_at <= ?'),
       count: this.database.prepare('SELECT COUNT(*) AS n FROM sessions WHERE expires_at > ?'),
+      ping: this.database.prepare('SELECT 1 FROM sessions LIMIT 1'),
     };
     this.sweeper = setInterval(() => this.sweepExpired(), SWEEP_INTERVAL_MS).unref();
   }
@@ -65,6 +66,11 @@ export class SqliteSessionStore extends session.Store {
 
   override length(callback: Callback<number>): void {
     this.run(callback, () => Number((this.statements.count.get(Date.now()) as { n: number }).n));
+  }
+
+  /** Readiness: the database is open and its table can be read (throws otherwise). */
+  ping(): void {
+    this.statements.ping.get();
   }
 
   sweepExpired(): number {

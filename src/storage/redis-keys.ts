@@ -1,0 +1,18 @@
+// Where things live in Redis, in one place: a session and its msal-node token cache share the
+// session id, so the session store can keep the two in step (same lifetime, gone together).
+
+export interface RedisKeys {
+  /** connect-redis prepends this to the session id. */
+  sessionPrefix: string;
+  session(sessionId: string): string;
+  tokenCache(sessionId: string): string;
+}
+
+export function redisKeys(prefix: string): RedisKeys {
+  const sessionPrefix = `${prefix}sess:`;
+  return {
+    sessionPrefix,
+    session: (sessionId) => `${sessionPrefix}${sessionId}`,
+    tokenCache: (sessionId) => `${prefix}msal:${sessionId}`,
+  };
+}

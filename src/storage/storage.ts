@@ -1,0 +1,58 @@
+// Where per-person state lives, chosen in this one place from the configuration: the session store,
+// where each person's msal-node token cache goes, how readiness checks the store, and how to close
+// it. SQLite (default) and memory keep the token cache inside the session; Redis, shared by every
+// instance, gives it a key of its own next to the session.
+import session from 'express-session';
+import { inSessionTokenCache } from '../auth/session-token-cache.ts';
+import type { TokenCacheStore } from '../auth/token-cache-store.ts';
+import type { AppConfig } from '../config/config.ts';
+import type { Logger } from '../logging.ts';
+import { createRedisConnection } from './redis-connection.ts';
+import { redisKeys } from './redis-keys.ts';
+import { RedisSessionStore } from './redis-session-store.ts';
+import { redisTokenCache } from './redis-token-cache.ts';
+import { SqliteSessionStore } from './sqlite-session-store.ts';
+import { storeUnavailable } from './store-unavailable.ts';
+
+export interface Storage {
+  sessionStore: session.Store;
+  tokenCache: TokenCacheStore;
+  /** Readiness: resolves when the store answers, rejects with StoreUnavailableError otherwise. */
+  ping(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export function createStorage(config: AppConfig, logger: Logger): Storage {
+  const idleSeconds = config.session.idleMinutes * 60;
+  switch (config.session.store) {
+    case 'sqlite': {
+      const store = new SqliteSessionStore(config.session.sqliteFile, idleSeconds * 1000);
+      return {
+        sessionStore: store,
+        tokenCache: inSessionTokenCache,
+        ping: async () => {
+          try {
+            store.ping();
+          } catch (error) {
+            throw storeUnavailable('readiness query', error);
+          }
+        },
+        close: async () => store.close(),
+      };
+    }
+    case 'memory':
+      return { sessionStore: new session.MemoryStore(), tokenCache: inSessionTokenCache, ping: async () => {}, close: async () => {} };
+    case 'redis': {
+      const settings = config.session.redis;
+      if (!settings) throw new Error('SESSION_STORE=redis needs REDIS_URL'); // config.ts says so first
+      const connection = createRedisConnection(settings, logger);
+      const keys = redisKeys(settings.keyPrefix);
+      return {
+        sessionStore: new RedisSessionStore(connection, keys, idleSeconds),
+        tokenCache: redisTokenCache(connection, keys, idleSeconds),
+        ping: () => connection.ping(),
+        close: () => connection.close(),
+      };
+    }
+  }
+}

@@ -1,0 +1,177 @@
+// SESSION_STORE=redis against a real redis-server: sessions and their token caches (one key each,
+// the same lifetime, gone together), failures that are fast and named, and recovery on its own.
+import type { TokenCacheContext } from '@azure/msal-node';
+import type { SessionData } from 'express-session';
+import { createClient } from 'redis';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { AppSession } from '../../src/auth/session-types.ts';
+import { loadConfig } from '../../src/config/config.ts';
+import { createLogger } from '../../src/logging.ts';
+import { StoreUnavailableError } from '../../src/storage/store-unavailable.ts';
+import { createStorage, type Storage } from '../../src/storage/storage.ts';
+import { eventually } from '../support/processes.ts';
+import { startRedis, type TestRedis } from '../support/redis-server.ts';
+import { Writable } from 'node:stream';
+
+const PREFIX = 'test:';
+const TIMEOUT_MS = 300;
+const IDLE_MINUTES = 30;
+
+let redis: TestRedis;
+let storage: Storage;
+let inspector: ReturnType<typeof createClient>;
+const logLines: string[] = [];
+
+beforeAll(async () => {
+  redis = await startRedis();
+  const config = loadConfig({
+    AZURE_CLIENT_ID: '11111111-2222-4333-8444-555555555555',
+    AZURE_CLIENT_SECRET: 'not-used-here',
+    SESSION_SECRET: 'x'.repeat(40),
+    SESSION_STORE: 'redis',
+    REDIS_URL: redis.url,
+    REDIS_KEY_PREFIX: PREFIX,
+    REDIS_TIMEOUT_MS: String(TIMEOUT_MS),
+    SESSION_IDLE_MINUTES: String(IDLE_MINUTES),
+    LOG_LEVEL: 'debug',
+  });
+  const sink = new Writable({
+    write(chunk: Buffer, _encoding, done) {
+      logLines.push(...chunk.toString('utf8').split('\n').filter(Boolean));
+      done();
+    },
+  });
+  storage = createStorage(config, createLogger(config.logLevel, sink));
+  await eventually('the store answers', () => storage.ping().then(() => true), 5000);
+  inspector = createClient({ url: redis.url });
+  inspector.on('error', () => {});
+  await inspector.connect();
+});
+
+afterAll(async () => {
+  inspector?.destroy();
+  await storage?.close();
+  await redis?.close();
+});
+
+/** express-session's callback API as promises. */
+function store() {
+  const target = storage.sessionStore;
+  const call = <T>(run: (callback: (error: unknown, value?: T) => void) => void) =>
+    new Promise<T>((resolve, reject) => run((error, value) => (error ? reject(error) : resolve(value as T))));
+  return {
+    get: (id: string) => call<SessionData | null>((done) => target.get(id, done)),
+    set: (id: string, data: SessionData) => call<void>((done) => target.set(id, data, done)),
+    touch: (id: string, data: SessionData) => call<void>((done) => target.touch!(id, data, done as () => void)),
+    destroy: (id: string) => call<void>((done) => target.destroy(id, done)),
+  };
+}
+
+function sessionExpiringIn(ms: number, extra: object = {}): SessionData {
+  return { cookie: { originalMaxAge: ms, expires: new Date(Date.now() + ms) }, ...extra } as unknown as SessionData;
+}
+
+/** What msal-node hands the cache plugin, reduced to the calls DistributedCachePlugin makes. */
+function cacheContext(serialized: string, received: { data?: string } = {}): TokenCacheContext {
+  return {
+    cacheHasChanged: true,
+    tokenCache: {
+      getKVStore: () => ({}),
+      serialize: () => serialized,
+      deserialize: (data: string) => {
+        received.data = data;
+      },
+    },
+  } as unknown as TokenCacheContext;
+}
+
+async function readTokenCache(sessionId: string): Promise<string | undefined> {
+  const received: { data?: string } = {};
+  await storage.tokenCache.pluginFor({ id: sessionId } as AppSession).beforeCacheAccess(cacheContext('', received));
+  return received.data;
+}
+
+describe('SESSION_STORE=redis', () => {
+  it('keeps a session under the prefix, for as long as its cookie lives', async () => {
+    await store().set('s1', sessionExpiringIn(600_000, { organization: 'contoso' }));
+    expect(await store().get('s1')).toMatchObject({ organization: 'contoso' });
+    const ttl = await inspector.ttl(`${PREFIX}sess:s1`);
+    expect(ttl).toBeGreaterThan(590);
+    expect(ttl).toBeLessThanOrEqual(600);
+    expect(await store().get('never-was')).toBeNull();
+  });
+
+  it('keeps each token cache under its own key, with the idle time as TTL, read by any instance', async () => {
+    await storage.tokenCache.pluginFor({ id: 's1' } as AppSession).afterCacheAccess(cacheContext('{"cache":"of s1"}'));
+    expect(await inspector.get(`${PREFIX}msal:s1`)).toBe('{"cache":"of s1"}');
+    expect(await inspector.ttl(`${PREFIX}msal:s1`)).toBeGreaterThan(IDLE_MINUTES * 60 - 10);
+    expect(await readTokenCache('s1')).toBe('{"cache":"of s1"}');
+    // Partitioned by session: another person's session reads nothing.
+    expect(await readTokenCache('s2')).toBe('');
+  });
+
+  it('extends the token cache with its session on touch and save, and deletes both on destroy', async () => {
+    await store().touch('s1', sessionExpiringIn(900_000));
+    for (const key of ['sess', 'msal']) expect(await inspector.ttl(`${PREFIX}${key}:s1`)).toBeGreaterThan(890);
+    await store().set('s1', sessionExpiringIn(1_200_000, { organization: 'contoso' }));
+    for (const key of ['sess', 'msal']) expect(await inspector.ttl(`${PREFIX}${key}:s1`)).toBeGreaterThan(1190);
+    await store().destroy('s1');
+    expect(await inspector.exists([`${PREFIX}sess:s1`, `${PREFIX}msal:s1`])).toBe(0);
+  });
+
+  it('fails at once with StoreUnavailableError while Redis is down, and recovers by itself', async () => {
+    await store().set('kept', sessionExpiringIn(600_000, { organization: 'fabrikam' }));
+    await redis.stop();
+    const started = performance.now();
+    await expect(store().get('kept')).rejects.toBeInstanceOf(StoreUnavailableError);
+    await expect(store().set('other', sessionExpiringIn(600_000))).rejects.toBeInstanceOf(StoreUnavailableError);
+    await expect(readTokenCache('kept')).rejects.toBeInstanceOf(StoreUnavailableError);
+    await expect(storage.ping()).rejects.toBeInstanceOf(StoreUnavailableError);
+    expect(performance.now() - started).toBeLessThan(TIMEOUT_MS);
+
+    await redis.start();
+    const recoveredInMs = await eventually('the store answers again', () => storage.ping().then(() => true), 10_000);
+    expect(recoveredInMs).toBeLessThan(5000);
+    expect(await store().get('kept')).toMatchObject({ organization: 'fabrikam' });
+    expect(logLines.some((line) => line.includes('connection lost'))).toBe(true);
+    expect(logLines.some((line) => line.includes('connected again'))).toBe(true);
+  });
+
+  it('gives up after REDIS_TIMEOUT_MS when Redis accepts commands but does not answer', async () => {
+    const pid = redis.pid()!;
+    process.kill(pid, 'SIGSTOP');
+    try {
+      const started = performance.now();
+      await expect(store().get('kept')).rejects.toBeInstanceOf(StoreUnavailableError);
+      const waited = performance.now() - started;
+      expect(waited).toBeGreaterThanOrEqual(TIMEOUT_MS - 20);
+      expect(waited).toBeLessThan(TIMEOUT_MS + 500);
+    } finally {
+      process.kill(pid, 'SIGCONT');
+    }
+    // The late answer is discarded, not handed to the next command.
+    await eventually('the store answers again', () => storage.ping().then(() => true), 5000);
+    expect(await store().get('kept')).toMatchObject({ organization: 'fabrikam' });
+  });
+
+  it('drops a connection that stays silent, then fails at once until a new one is up', async () => {
+    const pid = redis.pid()!;
+    const lostBefore = logLines.filter((line) => line.includes('connection lost')).length;
+    process.kill(pid, 'SIGSTOP');
+    try {
+      // Silent for a keep-alive PING plus the time limit: the client closes it and reconnects.
+      await eventually('the silent connection is dropped', async () => logLines.filter((line) => line.includes('connection lost')).length > lostBefore, 6000);
+      const started = performance.now();
+      await expect(store().get('kept')).rejects.toBeInstanceOf(StoreUnavailableError);
+      expect(performance.now() - started).toBeLessThan(50);
+    } finally {
+      process.kill(pid, 'SIGCONT');
+    }
+    await eventually('the store answers again', () => storage.ping().then(() => true), 8000);
+    expect(await store().get('kept')).toMatchObject({ organization: 'fabrikam' });
+  });
+
+  it('never logs the Redis URL (it can carry a password)', () => {
+    expect(logLines.join('\n')).not.toContain(redis.url);
+  });
+});
