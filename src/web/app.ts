@@ -1,6 +1,7 @@
 // The Express application: middleware in the order that keeps people safe, then the routes.
 import { fileURLToPath } from 'node:url';
-import express, { type Express } from 'express';
+import { extname } from 'node:path';
+import express, { type Express, type RequestHandler } from 'express';
 import session from 'express-session';
 import type { AuthService } from '../auth/auth-service.ts';
 import type { DevOpsClient } from '../devops/types.ts';
@@ -35,6 +36,15 @@ export function sessionCookieName(config: AppConfig): string {
   return config.baseUrl.protocol === 'https:' ? '__Host-patmanager.sid' : 'patmanager.sid';
 }
 
+/**
+ * The files under public/ (css/, js/, favicon.svg). Only a path with a file extension can name one,
+ * so pages skip serve-static's file-system lookup (a stat per request) altogether.
+ */
+function publicFiles(config: AppConfig): RequestHandler {
+  const serve = express.static(PUBLIC_DIR, { index: false, redirect: false, maxAge: config.production ? '1h' : 0 });
+  return (req, res, next) => (extname(req.path) ? serve(req, res, next) : next());
+}
+
 export function createApp({ config, logger, auth, devops, sessionStore }: AppDependencies): Express {
   const app = express();
   app.set('trust proxy', config.trustProxy ? 1 : false);
@@ -46,7 +56,7 @@ export function createApp({ config, logger, auth, devops, sessionStore }: AppDep
   app.use(requestLog(logger));
   app.use(baseLocals(config));
   app.use(securityHeaders(config));
-  app.use(express.static(PUBLIC_DIR, { index: false, maxAge: config.production ? '1h' : 0 }));
+  app.use(publicFiles(config));
   app.use(healthRoutes());
   app.use(
     session({
