@@ -6,6 +6,8 @@ import { startServer } from './server.ts';
 
 const DATA_DIR = '.data';
 const DEMO_EMULATOR_PORT = 5443;
+/** Closing the store and the emulator after the requests' deadline gets this much longer. */
+const FORCED_EXIT_AFTER_DEADLINE_MS = 5000;
 
 async function main(): Promise<void> {
   let env = readEnvironment();
@@ -27,13 +29,30 @@ async function main(): Promise<void> {
     ? `PAT Manager demo (fake data, local emulator) at ${config.baseUrl.href}`
     : `PAT Manager at ${config.baseUrl.href}`);
 
+  let stopping = false;
   const shutdown = async (signal: string) => {
-    logger.info({ signal }, 'shutting down: finishing requests in flight');
-    for (const stop of stops) await stop();
+    if (stopping) {
+      logger.warn({ signal }, 'stopping at once (second signal): requests in flight are cut off');
+      process.exit(1);
+    }
+    stopping = true;
+    logger.info({ signal, timeoutMs: config.shutdownTimeoutMs }, 'shutting down: no new connections, finishing requests in flight');
+    // Whatever happens below, the process ends: a stop that hangs is cut off soon after the deadline.
+    setTimeout(() => {
+      logger.error('shutdown took too long; exiting');
+      process.exit(1);
+    }, config.shutdownTimeoutMs + FORCED_EXIT_AFTER_DEADLINE_MS).unref();
+    try {
+      for (const stop of stops) await stop();
+    } catch (error) {
+      logger.error({ errorName: (error as Error)?.name, errorMessage: (error as Error)?.message }, 'shutdown failed');
+      process.exit(1);
+    }
+    logger.info('stopped');
     process.exit(0);
   };
-  process.once('SIGTERM', () => void shutdown('SIGTERM'));
-  process.once('SIGINT', () => void shutdown('SIGINT'));
+  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+  process.on('SIGINT', () => void shutdown('SIGINT'));
 }
 
 main().catch((error: unknown) => {

@@ -4,10 +4,12 @@ import { createIdentityNetworkClient } from './auth/identity-network-client.ts';
 import { createAuthService } from './auth/auth-service.ts';
 import type { AppConfig } from './config/config.ts';
 import { createDevOpsClient } from './devops/client.ts';
+import { gracefulClose } from './http/graceful-close.ts';
 import { createHttpsAgent } from './http/https-agent.ts';
 import type { Logger } from './logging.ts';
 import { createStorage } from './storage/storage.ts';
 import { createApp } from './web/app.ts';
+import type { Readiness } from './web/routes/health-routes.ts';
 
 export interface RunningServer {
   server: Server;
@@ -20,8 +22,12 @@ export async function startServer(config: AppConfig, logger: Logger, options: { 
   const networkClient = createIdentityNetworkClient({ agent, timeoutMs: config.upstream.timeoutMs, logger });
   const storage = createStorage(config, logger);
   const auth = createAuthService({ config, networkClient, tokenCache: storage.tokenCache, logger });
+  const readiness = async (): Promise<Readiness> => {
+    if (closer.closing) return 'stopping';
+    return storage.ping().then(() => 'ready' as const, () => 'store-unavailable' as const);
+  };
   const devops = createDevOpsClient({ patsBaseUrl: config.devops.patsBaseUrl, profileBaseUrl: config.devops.profileBaseUrl, timeoutMs: config.upstream.timeoutMs, httpsAgent: agent, logger });
-  const app = createApp({ config, logger, auth, devops, sessionStore: storage.sessionStore });
+  const app = createApp({ config, logger, auth, devops, sessionStore: storage.sessionStore, readiness });
 
   const server = await new Promise<Server>((resolve, reject) => {
     const listening = app.listen(options.port ?? config.port, config.host, () => resolve(listening)).once('error', reject);
@@ -31,18 +37,17 @@ export async function startServer(config: AppConfig, logger: Logger, options: { 
     agent.destroy();
     throw error;
   });
+  const closer = gracefulClose(server);
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
 
   return {
     server,
     url: `http://localhost:${port}`,
-    // Stop accepting, let requests in flight finish, then release the store and upstream sockets.
+    // Stop accepting, let requests in flight finish (until the deadline), then release the store
+    // and upstream sockets.
     async close() {
-      await new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeIdleConnections();
-      });
+      await closer.close(config.shutdownTimeoutMs);
       await storage.close();
       agent.destroy();
     },

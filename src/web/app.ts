@@ -12,7 +12,7 @@ import { errorHandler, notFound } from './errors.ts';
 import { baseLocals, pageLocals } from './page-locals.ts';
 import { requestLog } from './request-log.ts';
 import { authRoutes } from './routes/auth-routes.ts';
-import { healthRoutes } from './routes/health-routes.ts';
+import { healthRoutes, type Readiness } from './routes/health-routes.ts';
 import { welcomeSignedOut } from './routes/home-routes.ts';
 import { organizationRoutes } from './routes/organization-routes.ts';
 import { tokenRoutes } from './routes/token-routes.ts';
@@ -29,6 +29,8 @@ export interface AppDependencies {
   auth: AuthService;
   devops: DevOpsClient;
   sessionStore: session.Store;
+  /** For /readyz: whether the session store answers and the instance is not stopping. */
+  readiness: () => Promise<Readiness>;
 }
 
 export function sessionCookieName(config: AppConfig): string {
@@ -45,7 +47,7 @@ function publicFiles(config: AppConfig): RequestHandler {
   return (req, res, next) => (extname(req.path) ? serve(req, res, next) : next());
 }
 
-export function createApp({ config, logger, auth, devops, sessionStore }: AppDependencies): Express {
+export function createApp({ config, logger, auth, devops, sessionStore, readiness }: AppDependencies): Express {
   const app = express();
   app.set('trust proxy', config.trustProxy ? 1 : false);
   app.set('view engine', 'ejs');
@@ -57,7 +59,7 @@ export function createApp({ config, logger, auth, devops, sessionStore }: AppDep
   app.use(baseLocals(config));
   app.use(securityHeaders(config));
   app.use(publicFiles(config));
-  app.use(healthRoutes());
+  app.use(healthRoutes(readiness));
   app.use(
     session({
       name: sessionCookieName(config),
