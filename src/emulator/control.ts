@@ -15,6 +15,7 @@
 //   POST   /_emulator/people/:objectId/access-tokens        { clientId?, lifetimeSeconds? } → { access_token }
 //   PUT    /_emulator/access-token-lifetime                 { seconds }
 //   GET    /_emulator/stats              DELETE: resets the counters
+//   GET    /_emulator/issued-secrets                         [{ kind, value }]: every secret handed out
 //   *      /_emulator/devops/*                              the Azure DevOps half's control
 import { timingSafeEqual } from 'node:crypto';
 import express, { type ErrorRequestHandler, type RequestHandler, type Router } from 'express';
@@ -23,6 +24,7 @@ import type { DevOpsControl } from './devops/index.ts';
 import type { Directory, Organization, Person } from './directory.ts';
 import type { ActiveFault, FaultSpec, Faults } from './faults.ts';
 import type { EmulatorClient, IdentityPlatform, IssueAccessTokenOptions } from './identity/index.ts';
+import type { IssuedSecret, IssuedSecrets } from './issued-secrets.ts';
 import type { EmulatorStats, StatsRecorder } from './stats.ts';
 
 export interface EmulatorControl {
@@ -49,6 +51,8 @@ export interface EmulatorControl {
   issueAccessToken(objectId: string, options?: IssueAccessTokenOptions): Promise<string>;
   stats(): EmulatorStats;
   resetStats(): void;
+  /** Every access, refresh and ID token and PAT secret handed out (the most recent 20,000), for log checks. */
+  issuedSecrets(): IssuedSecret[];
   devops: DevOpsControl;
 }
 
@@ -72,8 +76,8 @@ const clientSchema = z
   })
   .strict();
 
-export function createEmulatorControl(parts: { directory: Directory; identity: IdentityPlatform; faults: Faults; stats: StatsRecorder; devops: DevOpsControl }): EmulatorControl {
-  const { directory, identity, faults, stats } = parts;
+export function createEmulatorControl(parts: { directory: Directory; identity: IdentityPlatform; faults: Faults; stats: StatsRecorder; issued: IssuedSecrets; devops: DevOpsControl }): EmulatorControl {
+  const { directory, identity, faults, stats, issued } = parts;
   // The directory object is shared with both halves: change its arrays in place, never replace them.
   const replaceOrAdd = <T>(list: T[], item: T, same: (existing: T) => boolean) => {
     const index = list.findIndex(same);
@@ -111,9 +115,14 @@ export function createEmulatorControl(parts: { directory: Directory; identity: I
     expireAccessTokens: (objectId) => identity.expireAccessTokens(objectId),
     revokeRefreshTokens: (objectId) => identity.revokeRefreshTokens(objectId),
     setAccessTokenLifetime: (seconds) => identity.setAccessTokenLifetime(seconds),
-    issueAccessToken: (objectId, options) => identity.issueAccessToken(objectId, options),
+    async issueAccessToken(objectId, options) {
+      const token = await identity.issueAccessToken(objectId, options);
+      issued.record('access_token', token);
+      return token;
+    },
     stats: () => stats.snapshot(),
     resetStats: () => stats.reset(),
+    issuedSecrets: () => issued.list(),
     devops: parts.devops,
   };
 }
@@ -179,6 +188,9 @@ export function createControlRouter(control: EmulatorControl, options: { control
   });
   router.get('/stats', (_req, res) => {
     res.json(control.stats());
+  });
+  router.get('/issued-secrets', (_req, res) => {
+    res.json(control.issuedSecrets());
   });
   router.delete('/stats', (_req, res) => {
     control.resetStats();

@@ -8,6 +8,7 @@ import { createDevOps } from './devops/index.ts';
 import { demoDirectory, type Directory } from './directory.ts';
 import { createFaults } from './faults.ts';
 import { createIdentityPlatform, type EmulatorClient } from './identity/index.ts';
+import { createIssuedSecrets } from './issued-secrets.ts';
 import { CONTROL_PATH, createEmulatorApp, listenHttps } from './server.ts';
 import { loadOrCreateSigningKey } from './signing-keys.ts';
 import { createStats } from './stats.ts';
@@ -19,6 +20,7 @@ export type { EmulatorClient, IssueAccessTokenOptions, VerifiedCaller } from './
 export { AZURE_DEVOPS_RESOURCE_ID, MICROSOFT_GRAPH_RESOURCE_ID } from './identity/index.ts';
 export type { ActiveFault, FaultSpec, FaultTarget } from './faults.ts';
 export type { EmulatorStats } from './stats.ts';
+export type { IssuedSecret, IssuedSecretKind } from './issued-secrets.ts';
 export type { Directory, Organization, Person } from './directory.ts';
 
 export interface StartEmulatorOptions {
@@ -65,6 +67,7 @@ export async function startEmulator(options: StartEmulatorOptions): Promise<Runn
   const signingKey = loadOrCreateSigningKey(dataDir);
   const directory = structuredClone(options.directory ?? demoDirectory());
   const stats = createStats();
+  const issued = createIssuedSecrets();
   const faults = createFaults({ exemptPathPrefix: CONTROL_PATH });
   const server = await listenHttps({ port: options.port ?? 0, tls, stats });
   const origin = `https://localhost:${server.port}`;
@@ -79,11 +82,11 @@ export async function startEmulator(options: StartEmulatorOptions): Promise<Runn
     onGrant: (grantType) => stats.grant(grantType),
   });
   const devops = createDevOps({ directory, seed: options.seed ?? 'demo', verifyAccessToken: identity.verifyAccessToken, origin });
-  const control = createEmulatorControl({ directory, identity, faults, stats, devops: devops.control });
+  const control = createEmulatorControl({ directory, identity, faults, stats, issued, devops: devops.control });
   const controlKey = randomBytes(24).toString('base64url');
   const controlRouter = createControlRouter(control, { controlKey, devopsControlRouter: devops.controlRouter });
   let closing: Promise<void> | undefined;
-  server.serve(createEmulatorApp({ identity: identity.router, pats: devops.patsRouter, profile: devops.profileRouter, control: controlRouter }, { faults, stats }));
+  server.serve(createEmulatorApp({ identity: identity.router, pats: devops.patsRouter, profile: devops.profileRouter, control: controlRouter }, { faults, stats, issued }));
 
   return {
     origin,

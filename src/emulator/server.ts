@@ -7,6 +7,7 @@ import type { Socket } from 'node:net';
 import type { TLSSocket } from 'node:tls';
 import express, { type ErrorRequestHandler, type Express, type Router } from 'express';
 import type { Faults } from './faults.ts';
+import type { IssuedSecrets } from './issued-secrets.ts';
 import type { StatsRecorder } from './stats.ts';
 import type { TlsMaterial } from './tls.ts';
 
@@ -19,11 +20,12 @@ export interface EmulatorRoutes {
   control: Router;
 }
 
-export function createEmulatorApp(routes: EmulatorRoutes, parts: { faults: Faults; stats: StatsRecorder }): Express {
+export function createEmulatorApp(routes: EmulatorRoutes, parts: { faults: Faults; stats: StatsRecorder; issued: IssuedSecrets }): Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('etag', false);
   app.use(parts.stats.countRequests);
+  app.use(parts.issued.watch);
   app.use(parts.faults.middleware);
   app.use(CONTROL_PATH, routes.control);
   app.use('/vssps', routes.pats);
