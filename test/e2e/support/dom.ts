@@ -36,11 +36,13 @@ export interface DomStyle {
   outlineWidth: string;
   boxShadow: string;
   content: string;
+  width: string;
   overflowX: string;
 }
 
 export interface BrowserGlobals {
   document: {
+    createRange(): { selectNodeContents(node: DomElement): void; getClientRects(): ArrayLike<DomRect> };
     documentElement: DomElement;
     body: DomElement;
     activeElement: DomElement | null;

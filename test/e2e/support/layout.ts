@@ -12,6 +12,8 @@ export interface TableLayout {
   headerHidden: boolean;
   /** Body cells without a visible label of their own when shown as cards. */
   unlabelledCells: number;
+  /** Cards whose cell content runs into its label. */
+  overlappingCells: number;
   /** The table is wider than its container. */
   overflows: boolean;
 }
@@ -38,9 +40,16 @@ export async function layoutOf(page: Page): Promise<Layout> {
       const rect = element.getBoundingClientRect();
       return style.visibility !== 'hidden' && style.display !== 'none' && rect.width > 1 && rect.height > 1;
     };
+    // Inside an ancestor that clips its overflow (a visually hidden table header, say) and itself fits.
+    const clipped = (element: DomElement) => {
+      for (let ancestor = element.parentElement; ancestor && ancestor !== document.body; ancestor = ancestor.parentElement) {
+        if (getComputedStyle(ancestor).overflowX !== 'visible' && ancestor.getBoundingClientRect().right <= viewportWidth + 0.5) return true;
+      }
+      return false;
+    };
     const stickingOut: string[] = [];
     for (const element of Array.from(document.body.querySelectorAll('*'))) {
-      if (!visible(element) || element.getBoundingClientRect().right <= viewportWidth + 0.5) continue;
+      if (!visible(element) || element.getBoundingClientRect().right <= viewportWidth + 0.5 || clipped(element)) continue;
       // Report the outermost offender only: its children stick out because it does.
       const parent = element.parentElement;
       if (parent && parent !== document.body && visible(parent) && parent.getBoundingClientRect().right > viewportWidth + 0.5) continue;
@@ -50,16 +59,21 @@ export async function layoutOf(page: Page): Promise<Layout> {
       const rows = Array.from(table.querySelectorAll('tbody tr'));
       const head = table.querySelectorAll('thead')[0];
       const cards = rows.length > 0 && getComputedStyle(rows[0]!).display !== 'table-row';
-      const unlabelledCells = cards
-        ? rows
-            .flatMap((row) => Array.from(row.children))
-            .filter((cell) => visible(cell) && (cell.textContent ?? '').trim() !== '' && ['none', 'normal', '""'].includes(getComputedStyle(cell, '::before').content)).length
-        : 0;
+      const cells = cards ? rows.flatMap((row) => Array.from(row.children)).filter((cell) => visible(cell) && (cell.textContent ?? '').trim() !== '') : [];
+      const unlabelledCells = cells.filter((cell) => ['none', 'normal', '""'].includes(getComputedStyle(cell, '::before').content)).length;
+      // The label is the cell's ::before; a range over the cell's contents leaves it out.
+      const overlappingCells = cells.filter((cell) => {
+        const labelRight = cell.getBoundingClientRect().left + (Number.parseFloat(getComputedStyle(cell, '::before').width) || 0);
+        const range = document.createRange();
+        range.selectNodeContents(cell);
+        return Array.from(range.getClientRects()).some((rect) => rect.width > 0 && rect.left < labelRight - 0.5);
+      }).length;
       return {
         table: describe(table),
         rowDisplay: rows.length > 0 ? getComputedStyle(rows[0]!).display : 'none',
         headerHidden: head === undefined || head.getBoundingClientRect().height <= 1,
         unlabelledCells,
+        overlappingCells,
         overflows: table.scrollWidth > (table.parentElement?.clientWidth ?? viewportWidth) + 0.5,
       };
     });

@@ -1,0 +1,210 @@
+// Every page a person can meet, in a state worth looking at: signed out and signed in, empty and
+// full lists, forms with errors, error pages, and the emulator's own pages. Each entry opens its
+// page from a signed-in (or signed-out) browser; before each, the emulator is back to its demo
+// seed with no faults. test/e2e/pages.test.ts scans each for accessibility, checks its layout at
+// desktop and phone widths and saves a screenshot. New pages belong here.
+import type { Page } from 'playwright-core';
+import type { RunningEmulator } from '../../../src/emulator/index.ts';
+import { ADA } from '../../support/sign-in.ts';
+
+export type Visitor = 'nobody' | 'ada' | 'grace' | 'alan';
+
+export interface World {
+  appUrl: string;
+  emulator: RunningEmulator;
+  /** The id of one of Ada's demo tokens. */
+  tokenId(name: string): string;
+}
+
+export interface PageVisit {
+  /** The screenshot's file name. */
+  name: string;
+  who: Visitor;
+  /** The HTTP status of the page finally shown. */
+  status: number;
+  open(page: Page, world: World): Promise<unknown>;
+}
+
+const ABSENT_TOKEN = '00000000-0000-4000-8000-000000000000';
+
+async function submitTokenForm(page: Page, fill: (page: Page) => Promise<void>, button: string): Promise<void> {
+  await fill(page);
+  await page.getByRole('button', { name: button }).click();
+  await page.waitForLoadState();
+}
+
+export const PAGE_CATALOGUE: readonly PageVisit[] = [
+  // Signed out
+  { name: 'welcome', who: 'nobody', status: 200, open: (page, w) => page.goto(w.appUrl) },
+  { name: 'emulator-sign-in', who: 'nobody', status: 200, open: (page, w) => page.goto(`${w.appUrl}/login`) },
+  {
+    name: 'sign-in-declined',
+    who: 'nobody',
+    status: 403,
+    open: async (page, w) => {
+      await page.goto(`${w.appUrl}/login`);
+      await page.getByRole('button', { name: 'Decline: do not sign in' }).click();
+      await page.waitForURL((url) => url.origin === w.appUrl);
+    },
+  },
+  { name: 'page-not-found', who: 'nobody', status: 404, open: (page, w) => page.goto(`${w.appUrl}/no-such-page`) },
+  { name: 'emulator-signed-out', who: 'nobody', status: 200, open: (page, w) => page.goto(`${w.emulator.origin}/${w.emulator.tenantId}/oauth2/v2.0/logout`) },
+  {
+    name: 'emulator-error',
+    who: 'nobody',
+    status: 400,
+    open: (page, w) => page.goto(`${w.emulator.origin}/${w.emulator.tenantId}/oauth2/v2.0/authorize?client_id=${ABSENT_TOKEN}&response_type=code&scope=openid&redirect_uri=${encodeURIComponent(`${w.appUrl}/getAToken`)}`),
+  },
+
+  // Signed in: the token list
+  { name: 'tokens-active', who: 'ada', status: 200, open: (page, w) => page.goto(w.appUrl) },
+  { name: 'tokens-all', who: 'ada', status: 200, open: (page, w) => page.goto(`${w.appUrl}/?status=all`) },
+  {
+    name: 'tokens-page-2',
+    who: 'ada',
+    status: 200,
+    open: async (page, w) => {
+      await page.goto(`${w.appUrl}/?status=all&size=10`);
+      await page.getByRole('link', { name: 'Next page' }).click();
+      await page.waitForURL(/page=2/);
+    },
+  },
+  {
+    name: 'tokens-empty',
+    who: 'ada',
+    status: 200,
+    open: (page, w) => {
+      w.emulator.control.devops.clearTokens(ADA.objectId);
+      return page.goto(w.appUrl);
+    },
+  },
+  {
+    name: 'tokens-after-revoke',
+    who: 'ada',
+    status: 200,
+    open: async (page, w) => {
+      await page.goto(`${w.appUrl}/tokens/${w.tokenId('ci-pipeline')}/revoke`);
+      await page.getByRole('button', { name: 'Revoke this token' }).click();
+      await page.waitForURL(`${w.appUrl}/`);
+    },
+  },
+  { name: 'organizations', who: 'ada', status: 200, open: (page, w) => page.goto(`${w.appUrl}/organizations`) },
+
+  // Signed in: one token
+  { name: 'token-new', who: 'ada', status: 200, open: (page, w) => page.goto(`${w.appUrl}/tokens/new`) },
+  {
+    name: 'token-new-errors',
+    who: 'ada',
+    status: 422,
+    open: async (page, w) => {
+      await page.goto(`${w.appUrl}/tokens/new`);
+      await submitTokenForm(page, (form) => form.getByRole('radio', { name: 'On a date of my choice' }).check(), 'Create token');
+    },
+  },
+  {
+    name: 'token-created',
+    who: 'ada',
+    status: 200,
+    open: async (page, w) => {
+      await page.goto(`${w.appUrl}/tokens/new`);
+      await submitTokenForm(
+        page,
+        async (form) => {
+          await form.getByLabel('Name').fill('nightly build on ci-01');
+          await form.getByRole('group', { name: 'Build' }).getByRole('checkbox', { name: /^Read & execute —/ }).check();
+          await form.getByRole('group', { name: 'Code' }).getByRole('checkbox', { name: /^Read —/ }).check();
+        },
+        'Create token',
+      );
+    },
+  },
+  { name: 'token-details', who: 'ada', status: 200, open: (page, w) => page.goto(`${w.appUrl}/tokens/${w.tokenId('ci-pipeline')}`) },
+  { name: 'token-details-full-access', who: 'ada', status: 200, open: (page, w) => page.goto(`${w.appUrl}/tokens/${w.tokenId('admin-break-glass')}`) },
+  { name: 'token-details-revoked', who: 'ada', status: 200, open: (page, w) => page.goto(`${w.appUrl}/tokens/${w.tokenId('leaked-in-ci-logs')}`) },
+  { name: 'token-edit', who: 'ada', status: 200, open: (page, w) => page.goto(`${w.appUrl}/tokens/${w.tokenId('ci-pipeline')}/edit`) },
+  {
+    name: 'token-edit-errors',
+    who: 'ada',
+    status: 422,
+    open: async (page, w) => {
+      await page.goto(`${w.appUrl}/tokens/${w.tokenId('ci-pipeline')}/edit`);
+      await submitTokenForm(page, (form) => form.getByLabel('Name').fill(''), 'Save changes');
+    },
+  },
+  { name: 'token-revoke', who: 'ada', status: 200, open: (page, w) => page.goto(`${w.appUrl}/tokens/${w.tokenId('ci-pipeline')}/revoke`) },
+  { name: 'token-regenerate', who: 'ada', status: 200, open: (page, w) => page.goto(`${w.appUrl}/tokens/${w.tokenId('sonar-scanner')}/regenerate`) },
+  {
+    name: 'token-regenerated',
+    who: 'ada',
+    status: 200,
+    open: async (page, w) => {
+      await page.goto(`${w.appUrl}/tokens/${w.tokenId('sonar-scanner')}/regenerate`);
+      await page.getByRole('button', { name: 'Regenerate' }).click();
+      await page.waitForLoadState();
+    },
+  },
+  { name: 'sign-out', who: 'ada', status: 200, open: (page, w) => page.goto(`${w.appUrl}/logout`) },
+
+  // Signed in: beyond one organization's list
+  { name: 'all-organizations', who: 'ada', status: 200, open: (page, w) => page.goto(`${w.appUrl}/all`) },
+  { name: 'expiry-watch', who: 'ada', status: 200, open: (page, w) => page.goto(`${w.appUrl}/expiring`) },
+  {
+    name: 'bulk-revoke-confirm',
+    who: 'ada',
+    status: 200,
+    open: async (page, w) => {
+      await page.goto(w.appUrl);
+      for (const name of ['wiki-export', 'release-bot']) await page.getByRole('checkbox', { name: `Select ${name}` }).check();
+      await page.getByRole('button', { name: /^Revoke the selected tokens/ }).click();
+      await page.waitForURL(/\/tokens\/bulk\?/);
+    },
+  },
+  {
+    name: 'bulk-revoke-result',
+    who: 'ada',
+    status: 200,
+    open: async (page, w) => {
+      await page.goto(w.appUrl);
+      for (const name of ['wiki-export', 'release-bot']) await page.getByRole('checkbox', { name: `Select ${name}` }).check();
+      await page.getByRole('button', { name: /^Revoke the selected tokens/ }).click();
+      await page.getByRole('button', { name: 'Revoke these 2 tokens' }).click();
+      await page.waitForURL(/\/tokens\/bulk\/result/);
+    },
+  },
+  { name: 'activity-empty', who: 'grace', status: 200, open: (page, w) => page.goto(`${w.appUrl}/activity`) },
+  {
+    name: 'activity',
+    who: 'ada',
+    status: 200,
+    open: async (page, w) => {
+      await page.goto(`${w.appUrl}/tokens/${w.tokenId('backlog-report')}/revoke`);
+      await page.getByRole('button', { name: 'Revoke this token' }).click();
+      await page.waitForURL(`${w.appUrl}/`);
+      return page.goto(`${w.appUrl}/activity`);
+    },
+  },
+
+  // Signed in: error pages
+  { name: 'token-not-found', who: 'ada', status: 404, open: (page, w) => page.goto(`${w.appUrl}/tokens/${ABSENT_TOKEN}`) },
+  { name: 'unknown-list-options', who: 'ada', status: 400, open: (page, w) => page.goto(`${w.appUrl}/?sort=sideways`) },
+  { name: 'revoked-cannot-be-edited', who: 'ada', status: 409, open: (page, w) => page.goto(`${w.appUrl}/tokens/${w.tokenId('leaked-in-ci-logs')}/edit`) },
+  {
+    name: 'devops-throttled',
+    who: 'ada',
+    status: 429,
+    open: (page, w) => {
+      w.emulator.control.injectFault({ target: 'pats', method: 'GET', status: 429, headers: { 'Retry-After': '30' } });
+      return page.goto(w.appUrl);
+    },
+  },
+  {
+    name: 'devops-unavailable',
+    who: 'ada',
+    status: 502,
+    open: (page, w) => {
+      w.emulator.control.injectFault({ target: 'pats', method: 'GET', status: 503 });
+      return page.goto(w.appUrl);
+    },
+  },
+  { name: 'no-organization', who: 'alan', status: 404, open: (page, w) => page.goto(w.appUrl) },
+];
