@@ -4,6 +4,7 @@
 import type { ErrorRequestHandler, Request, RequestHandler } from 'express';
 import { SignInFailedError, SignInRequiredError, type SignInFailure } from '../auth/auth-service.ts';
 import type { Logger } from '../logging.ts';
+import { StoreUnavailableError } from '../storage/store-unavailable.ts';
 import { flash } from './flash.ts';
 
 /** A page the app chooses to show, e.g. a resource that does not exist. */
@@ -33,6 +34,13 @@ const SIGN_IN_FAILURES: Record<SignInFailure, ErrorPage> = {
   unavailable: { status: 503, title: 'Sign-in service unavailable', message: 'The Microsoft identity platform did not answer in time. Please try again in a minute.', signInAgain: true },
 };
 
+/** The session store (Redis) is down or too slow: every instance says the same, and it passes. */
+const STORE_UNAVAILABLE: ErrorPage = {
+  status: 503,
+  title: 'Temporarily unavailable',
+  message: 'PAT Manager cannot reach the store that keeps sign-ins right now, so it could not finish this request. This usually passes within a minute: please try again shortly.',
+};
+
 /** Errors from upstream services carry a kind and a message meant for people (see devops/). */
 interface KindedError {
   kind: string;
@@ -54,6 +62,7 @@ const STATUS_BY_KIND: Record<string, { status: number; title: string }> = {
 
 function describe(error: unknown): ErrorPage {
   if (error instanceof SignInFailedError) return SIGN_IN_FAILURES[error.reason];
+  if (error instanceof StoreUnavailableError) return STORE_UNAVAILABLE;
   if (error instanceof PageError) return { status: error.status, title: error.title, message: error.message };
   if (isKinded(error) && STATUS_BY_KIND[error.kind]) {
     return { ...STATUS_BY_KIND[error.kind]!, message: error.userMessage, ...(error.retryAfterSeconds ? { retryAfterSeconds: error.retryAfterSeconds } : {}) };
@@ -86,7 +95,12 @@ const REFUSED_AFTER_SIGN_IN: ErrorPage = {
 
 export function errorHandler(logger: Logger): ErrorRequestHandler {
   return (error: unknown, req, res, next) => {
-    if (res.headersSent) return next(error);
+    if (res.headersSent) {
+      // The session could not be saved after the page was sent (the store went away meanwhile): the
+      // page stands, so don't let Express cut the connection; the next request will say 503.
+      if (error instanceof StoreUnavailableError) return void logger.warn({ requestId: res.locals.requestId, errorMessage: error.message }, 'session not saved: store unavailable');
+      return next(error);
+    }
     const refusedWhenFresh = isKinded(error) && error.kind === 'unauthorized' && Date.now() - (req.session?.signedInAt ?? 0) < FRESH_SIGN_IN_MS;
     if (!refusedWhenFresh && (error instanceof SignInRequiredError || (isKinded(error) && error.kind === 'unauthorized'))) {
       if (req.method !== 'GET') flash(req, 'info', 'Your sign-in had expired, so nothing was changed. Please sign in and try again.');
@@ -95,7 +109,9 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
     const page = refusedWhenFresh ? REFUSED_AFTER_SIGN_IN : describe(error);
     const requestId = res.locals.requestId as string | undefined;
     const logged = { requestId, status: page.status, errorName: (error as Error)?.name, errorMessage: (error as Error)?.message };
-    if (page.status >= 500) logger.error({ ...logged, stack: (error as Error)?.stack }, 'request failed');
+    // An outage of the store is expected to pass and fails every request alike: one line, no stack.
+    if (page === STORE_UNAVAILABLE) logger.warn(logged, 'request failed: session store unavailable');
+    else if (page.status >= 500) logger.error({ ...logged, stack: (error as Error)?.stack }, 'request failed');
     else logger.info(logged, 'request refused');
     if (page.retryAfterSeconds) res.setHeader('Retry-After', String(page.retryAfterSeconds));
     res.status(page.status).render('error', { ...page, requestId });

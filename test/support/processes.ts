@@ -38,7 +38,8 @@ export function startChild(name: string, command: string, args: string[], option
       for (const wake of waiters) wake();
       resolve({ code, signal });
     });
-    child.once('error', () => {
+    child.once('error', (error) => {
+      lines.push(`${name} could not be started: ${error.message}`);
       hasExited = true;
       for (const wake of waiters) wake();
       resolve({ code: null, signal: null });

@@ -46,10 +46,15 @@ export async function startRedis(): Promise<TestRedis> {
 
   async function start() {
     service = startChild('redis-server', 'redis-server', [configFile]);
+    const { lines } = service;
     // loglevel warning prints nothing when all is well, so wait until the port answers PING.
     const started = performance.now();
     while (!(await answersPing(port))) {
-      if (performance.now() - started > READY_TIMEOUT_MS) throw new Error(`redis-server did not start: ${service.lines.join('\n')}`);
+      const gone = service.child.pid === undefined || service.child.exitCode !== null;
+      if (gone || performance.now() - started > READY_TIMEOUT_MS) {
+        await stop();
+        throw new Error(`redis-server did not start (is Debian's redis-server package installed?):\n${lines.join('\n')}`);
+      }
       await new Promise((resolve) => setTimeout(resolve, 50));
     }
   }
