@@ -8,6 +8,12 @@ export const EXPIRY_PRESETS = ['7', '30', '60', '90'] as const;
 export const MAX_LIFETIME_DAYS = 365;
 export const MAX_NAME_LENGTH = 100;
 
+/**
+ * C0 and C1 controls, and the marks that reorder text (bidi embeddings, overrides and isolates): a
+ * name with them can show as something else than it is ("invoice\u202Efdp.exe" reads "invoiceexe.pdf").
+ */
+const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/;
+
 export type TokenFormField = 'displayName' | 'expiry' | 'customDate' | 'organizations' | 'scopes';
 
 /** The form as typed, redisplayed as-is when rejected. */
@@ -69,7 +75,7 @@ export function parseTokenForm(body: Record<string, unknown>, options: { now: Da
 
   if (values.displayName === '') errors.displayName = 'Give the token a name, so you can recognise it later.';
   else if (values.displayName.length > MAX_NAME_LENGTH) errors.displayName = `Keep the name to ${MAX_NAME_LENGTH} characters or fewer.`;
-  else if (/[\u0000-\u001f\u007f]/.test(values.displayName)) errors.displayName = 'The name cannot contain control characters such as tabs or line breaks.';
+  else if (CONTROL_CHARACTERS.test(values.displayName)) errors.displayName = 'The name cannot contain control characters such as tabs, line breaks or text-direction marks.';
 
   if (!['this', 'all'].includes(text(body.organizations))) errors.organizations = 'Choose this organization or all your organizations.';
 

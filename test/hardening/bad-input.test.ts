@@ -1,0 +1,395 @@
+// Every form and route fed with what a careless or hostile client sends: missing fields, wrong
+// types, very long and strange strings, unknown scopes, impossible dates, forged CSRF tokens,
+// tampered and expired session cookies, off-site return addresses, huge bodies and unexpected
+// methods. Each gets a clear 4xx answer (or, for a return address, is sent home) and changes
+// nothing: the emulator's token state is the same before and after.
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import type { Page, TestBrowser } from '../support/browser.ts';
+import { startHarness, type Harness } from '../support/harness.ts';
+import { ADA, GRACE, csrfOf, openSignInPage, pickPerson, signIn } from '../support/sign-in.ts';
+
+const COOKIE = 'patmanager.sid';
+const UNKNOWN_ID = '00000000-0000-4000-8000-000000000000';
+const FORM_KEY = '3f1c2d3e-4f50-4a6b-8c7d-8e9fa0b1c2d3';
+const KB = 1024;
+
+let h: Harness;
+let browser: TestBrowser;
+let csrf: string;
+/** An active token of Ada's in contoso, and its state before anything was tried. */
+let tokenId: string;
+
+beforeAll(async () => {
+  h = await startHarness({ env: { SESSION_IDLE_MINUTES: '30' } });
+  browser = h.browser();
+  csrf = csrfOf(await signIn(browser, h.appUrl, ADA));
+  tokenId = h.emulator.control.devops.tokens(ADA.objectId).find((token) => token.displayName === 'wiki-export')!.authorizationId;
+});
+afterAll(async () => {
+  await h?.close();
+});
+afterEach(() => {
+  vi.useRealTimers();
+});
+
+interface Answer {
+  status: number;
+  location: string | null;
+  body: string;
+}
+
+/** One request as a client sends it, with Ada's session cookie unless told otherwise. */
+async function send(method: string, path: string, options: { form?: Record<string, string | string[]>; body?: string | Buffer; headers?: Record<string, string>; cookie?: string | null } = {}): Promise<Answer> {
+  const cookie = options.cookie === undefined ? await browser.jar.getCookieString(h.appUrl) : options.cookie;
+  let body = options.body;
+  const headers: Record<string, string> = { ...(cookie ? { cookie } : {}), ...options.headers };
+  if (options.form) {
+    const params = new URLSearchParams();
+    for (const [name, value] of Object.entries(options.form)) for (const item of [value].flat()) params.append(name, item);
+    body = params.toString();
+    headers['content-type'] ??= 'application/x-www-form-urlencoded';
+  }
+  const response = await fetch(`${h.appUrl}${path}`, { method, headers, body, redirect: 'manual' });
+  return { status: response.status, location: response.headers.get('location'), body: await response.text() };
+}
+
+const post = (path: string, form: Record<string, string | string[]>, cookie?: string | null) => send('POST', path, { form, ...(cookie === undefined ? {} : { cookie }) });
+
+/** The full state of every token of the people this suite signs in as. */
+const state = () => JSON.stringify([ADA, GRACE].map((person) => h.emulator.control.devops.tokens(person.objectId)));
+
+/** Runs `attempt` and checks it changed no token anywhere. */
+async function unchanged(attempt: () => Promise<Answer>): Promise<Answer> {
+  const before = state();
+  const answer = await attempt();
+  expect(state()).toBe(before);
+  return answer;
+}
+
+function expectClearRefusal(answer: Answer, status: number, text?: RegExp) {
+  expect(answer.status).toBe(status);
+  expect(answer.body).not.toMatch(/\bat .+:\d+:\d+/);
+  expect(answer.body).not.toMatch(/TypeError|ReferenceError|SyntaxError|node_modules/);
+  if (text) expect(answer.body).toMatch(text);
+}
+
+const validCreate = () => ({ _csrf: csrf, formKey: crypto.randomUUID(), displayName: 'hardening', expiry: '30', organizations: 'this', access: 'custom', scopes: ['vso.code'] });
+const validEdit = () => ({ _csrf: csrf, displayName: 'wiki-export', expiry: 'keep', organizations: 'this', access: 'custom', scopes: ['vso.wiki'] });
+const inDays = (days: number) => new Date(Date.now() + days * 86_400_000).toISOString().slice(0, 10);
+
+describe('CSRF: every state-changing form refuses a missing, forged or borrowed token', () => {
+  const forms = (): Array<[string, Record<string, string | string[]>]> => [
+    ['/tokens', validCreate()],
+    [`/tokens/${tokenId}`, validEdit()],
+    [`/tokens/${tokenId}/revoke`, {}],
+    [`/tokens/${tokenId}/extend`, { days: '30', returnTo: '/' }],
+    [`/tokens/${tokenId}/regenerate`, { formKey: FORM_KEY, expiry: '30' }],
+    ['/tokens/bulk/revoke', { ids: tokenId }],
+    ['/organizations', { organization: 'fabrikam', returnTo: '/' }],
+    ['/logout', {}],
+  ];
+
+  it.each([
+    ['missing', () => undefined],
+    ['forged', () => 'forged-token-that-was-never-issued'],
+    ['empty', () => ''],
+    ['two values, one of them right', () => [csrf, 'forged']],
+  ])('%s', async (_name, token) => {
+    for (const [path, fields] of forms()) {
+      const { _csrf: _valid, ...rest } = fields;
+      const value = token();
+      const answer = await unchanged(() => post(path, value === undefined ? rest : { ...rest, _csrf: value }));
+      expectClearRefusal(answer, 403, /Form expired/);
+    }
+    expect((await send('GET', '/')).body).toContain('Your tokens in contoso');
+  });
+
+  it('another person\'s token', async () => {
+    const grace = h.browser();
+    const graceCsrf = csrfOf(await signIn(grace, h.appUrl, GRACE));
+    for (const [path, fields] of forms()) expectClearRefusal(await unchanged(() => post(path, { ...fields, _csrf: graceCsrf })), 403);
+  });
+
+  it('the right token in the query string instead of the form', async () => {
+    expectClearRefusal(await unchanged(() => send('POST', `/tokens/${tokenId}/revoke?_csrf=${encodeURIComponent(csrf)}`, { form: {} })), 403);
+  });
+});
+
+describe('session cookies', () => {
+  async function tamperedCookie(change: (value: string) => string): Promise<string> {
+    const value = (await browser.cookie(h.appUrl, COOKIE))!;
+    return `${COOKIE}=${change(value)}`;
+  }
+
+  it.each([
+    ['a changed signature', (value: string) => value.slice(0, -2) + (value.endsWith('AA') ? 'BB' : 'AA')],
+    ['a changed session id', (value: string) => value.replace(/^s%3A(.)/, (_all, first: string) => `s%3A${first === 'x' ? 'y' : 'x'}`)],
+    ['a made-up session', () => 's%3Aforged.forged'],
+    ['garbage', () => '%%%not-a-cookie'],
+    ['6 KB of junk', () => 'x'.repeat(6 * KB)],
+  ])('with %s, the person is signed out and nothing can be changed', async (_name, change) => {
+    const cookie = await tamperedCookie(change);
+    const page = await send('GET', '/tokens/new', { cookie });
+    expect(page.status).toBe(303);
+    expect(page.location).toBe('/login?returnTo=%2Ftokens%2Fnew');
+    expectClearRefusal(await unchanged(() => post('/tokens', validCreate(), cookie)), 403, /Form expired/);
+    expectClearRefusal(await unchanged(() => post(`/tokens/${tokenId}/revoke`, { _csrf: csrf }, cookie)), 403);
+  });
+
+  it('an expired session is signed out and can change nothing', async () => {
+    const other = h.browser();
+    const otherCsrf = csrfOf(await signIn(other, h.appUrl, ADA));
+    const cookie = await other.jar.getCookieString(h.appUrl);
+    vi.useFakeTimers({ toFake: ['Date'] });
+    vi.setSystemTime(Date.now() + 31 * 60_000);
+    const page = await send('GET', '/tokens/new', { cookie });
+    expect(page.status).toBe(303);
+    expect(page.location).toMatch(/^\/login\?returnTo=/);
+    expectClearRefusal(await unchanged(() => post('/tokens', { ...validCreate(), _csrf: otherCsrf }, cookie)), 403);
+    expectClearRefusal(await unchanged(() => post(`/tokens/${tokenId}/revoke`, { _csrf: otherCsrf }, cookie)), 403);
+  });
+});
+
+describe('the create form', () => {
+  it.each<[string, Record<string, string | string[]>, RegExp]>([
+    ['no fields at all', { displayName: '', expiry: '', organizations: '', access: '', scopes: [] }, /Give the token a name/],
+    ['a name sent twice (an array)', { displayName: ['one', 'two'] }, /Give the token a name/],
+    ['a 60 KB name', { displayName: 'n'.repeat(60 * KB) }, /Keep the name to 100 characters/],
+    ['a NUL in the name', { displayName: 'bad\u0000name' }, /control characters/],
+    ['a line break in the name', { displayName: 'two\nlines' }, /control characters/],
+    ['a bell in the name', { displayName: 'ding\u0007' }, /control characters/],
+    ['DEL in the name', { displayName: 'del\u007f' }, /control characters/],
+    ['a C1 control (NEL) in the name', { displayName: 'next\u0085line' }, /control characters/],
+    ['a right-to-left override in the name', { displayName: 'invoice\u202efdp.exe' }, /control characters/],
+    ['an unknown scope', { scopes: ['vso.code', 'vso.made_up'] }, /does not know this scope: vso\.made_up/],
+    ['a scope that looks like a path', { scopes: ['../../etc/passwd'] }, /does not know this scope/],
+    ['no scope', { scopes: [] }, /Choose at least one scope/],
+    ['a date in the past', { expiry: 'custom', customDate: '2020-01-01' }, /cannot expire in the past/],
+    ['today', { expiry: 'custom', customDate: new Date(Date.now() - 86_400_000).toISOString().slice(0, 10) }, /cannot expire in the past/],
+    ['a date beyond one year', { expiry: 'custom', customDate: inDays(400) }, /at most one year/],
+    ['a date in the year 99999', { expiry: 'custom', customDate: '99999-01-01' }, /year-month-day/],
+    ['a date that does not exist', { expiry: 'custom', customDate: '2027-02-30' }, /year-month-day/],
+    ['a date in another format', { expiry: 'custom', customDate: '31/12/2026' }, /year-month-day/],
+    ['two dates (an array)', { expiry: 'custom', customDate: [inDays(10), inDays(20)] }, /year-month-day/],
+    ['an expiry that is not offered', { expiry: '3650' }, /Choose when the token expires/],
+    ['expiry "keep" (only editing keeps)', { expiry: 'keep' }, /Choose when the token expires/],
+    ['an unknown organization choice', { organizations: 'everyone' }, /Choose this organization or all/],
+  ])('%s: 422 with the reason, nothing created', async (_name, fields, reason) => {
+    const answer = await unchanged(() => post('/tokens', { ...validCreate(), ...fields }));
+    expectClearRefusal(answer, 422, reason);
+    expect(answer.body).toContain('class="error-summary"');
+  });
+
+  it.each([
+    ['missing', undefined],
+    ['not a GUID', 'abc'],
+    ['two of them', [FORM_KEY, FORM_KEY]],
+  ])('a form key %s: 400, nothing created', async (_name, formKey) => {
+    const { formKey: _key, ...rest } = validCreate();
+    const answer = await unchanged(() => post('/tokens', formKey === undefined ? rest : { ...rest, formKey }));
+    expectClearRefusal(answer, 400, /Form incomplete/);
+  });
+
+  it('a name in other scripts and emoji is kept exactly as typed', async () => {
+    const name = 'Zürich 東京 🚀 مرحبا';
+    const answer = await post('/tokens', { ...validCreate(), displayName: name });
+    expect(answer.status).toBe(200);
+    expect(h.emulator.control.devops.tokens(ADA.objectId).some((token) => token.displayName === name)).toBe(true);
+  });
+});
+
+describe('the other forms', () => {
+  it.each<[string, Record<string, string | string[]>, number, RegExp]>([
+    ['edit: no name', { ...validEditFields(), displayName: '' }, 422, /Give the token a name/],
+    ['edit: a 60 KB name', { ...validEditFields(), displayName: 'n'.repeat(60 * KB) }, 422, /100 characters/],
+    ['edit: an unknown scope', { ...validEditFields(), scopes: ['vso.nope'] }, 422, /does not know this scope/],
+    ['edit: a date in the past', { ...validEditFields(), expiry: 'custom', customDate: '2001-01-01' }, 422, /past/],
+    ['edit: beyond one year', { ...validEditFields(), expiry: 'custom', customDate: inDays(500) }, 422, /at most one year/],
+  ])('%s', async (_name, fields, status, reason) => {
+    expectClearRefusal(await unchanged(() => post(`/tokens/${tokenId}`, { _csrf: csrf, ...fields })), status, reason);
+  });
+
+  it.each([['45'], ['-30'], ['1e9'], ['thirty']])('extend by %s days: 400', async (days) => {
+    expectClearRefusal(await unchanged(() => post(`/tokens/${tokenId}/extend`, { _csrf: csrf, days, returnTo: '/' })), 400, /extended by 30 or 90 days/);
+  });
+
+  it('extend with two values: 400', async () => {
+    expectClearRefusal(await unchanged(() => post(`/tokens/${tokenId}/extend`, { _csrf: csrf, days: ['30', '30'], returnTo: '/' })), 400);
+  });
+
+  it.each([['365'], [''], ['keep']])('regenerate with expiry %j: 400', async (expiry) => {
+    expectClearRefusal(await unchanged(() => post(`/tokens/${tokenId}/regenerate`, { _csrf: csrf, formKey: FORM_KEY, expiry })), 400, /Choose an expiry/);
+  });
+
+  it('regenerate without a form key: 400', async () => {
+    expectClearRefusal(await unchanged(() => post(`/tokens/${tokenId}/regenerate`, { _csrf: csrf, expiry: '30' })), 400, /Form incomplete/);
+  });
+
+  it.each<[string, Record<string, string | string[]>, RegExp]>([
+    ['no ids', {}, /No tokens selected/],
+    ['an id that is not a GUID', { ids: 'x' }, /Unknown tokens/],
+    ['a path for an id', { ids: '../../_apis' }, /Unknown tokens/],
+    ['101 ids', { ids: Array.from({ length: 101 }, (_, i) => `00000000-0000-4000-8000-${String(i).padStart(12, '0')}`) }, /at most 100/],
+  ])('bulk revoke with %s: 400', async (_name, fields, reason) => {
+    expectClearRefusal(await unchanged(() => post('/tokens/bulk/revoke', { _csrf: csrf, ...fields })), 400, reason);
+    const query = new URLSearchParams();
+    for (const id of [fields.ids ?? []].flat()) query.append('ids', id);
+    expectClearRefusal(await unchanged(() => send('GET', `/tokens/bulk?${query.toString()}`)), 400, reason);
+  });
+
+  it.each([['evilcorp'], [''], ['../contoso'], ['contoso\u0000']])('choose organization %j: 400, still in contoso', async (organization) => {
+    expectClearRefusal(await unchanged(() => post('/organizations', { _csrf: csrf, organization, returnTo: '/' })), 400, /not a member of that organization/);
+    expect((await send('GET', '/')).body).toContain('Your tokens in contoso');
+  });
+
+  it('choose organization with two values: 400', async () => {
+    expectClearRefusal(await unchanged(() => post('/organizations', { _csrf: csrf, organization: ['fabrikam', 'contoso'], returnTo: '/' })), 400);
+  });
+});
+
+function validEditFields() {
+  return { displayName: 'wiki-export', expiry: 'keep', organizations: 'this', access: 'custom', scopes: ['vso.wiki'] };
+}
+
+describe('addresses and query strings', () => {
+  it.each([
+    ['/?status=everything', 400],
+    ['/?size=1000', 400],
+    ['/?page=-1&after=x', 400],
+    ['/?sort=secret', 400],
+    ['/?status=active&status=all', 400],
+    ['/all?page=0', 400],
+    ['/all?size=7', 400],
+    ['/expiring?within=365', 400],
+    ['/export?format=xml', 400],
+    ['/export?format=csv&scope=everyone', 400],
+    ['/activity?page=abc', 400],
+    ['/tokens/not-a-guid', 404],
+    [`/tokens/${'a'.repeat(2 * KB)}`, 404],
+    ['/tokens/%00', 404],
+    ['/tokens/..%2F..%2F_apis%2Ftokens', 404],
+    ['/tokens/%F0%9F%9A%80/edit', 404],
+    [`/tokens/${UNKNOWN_ID}`, 404],
+    [`/tokens/${UNKNOWN_ID}/edit`, 404],
+    [`/tokens/${UNKNOWN_ID}/regenerate`, 404],
+    ['/tokens/%E0%A4%A', 400],
+    ['/no/such/page', 404],
+  ])('GET %s: %i', async (path, status) => {
+    const answer = await unchanged(() => send('GET', path));
+    expectClearRefusal(answer, status);
+    expect(answer.body).toContain('Request id:');
+  });
+
+  it('a 100 KB query string: 431 from the server, nothing else', async () => {
+    expectClearRefusal(await unchanged(() => send('GET', `/?status=${'a'.repeat(100 * KB)}`)), 431);
+  });
+
+  it('the sign-in redirect with a bad answer: a clear 400, no sign-in loop', async () => {
+    expectClearRefusal(await send('GET', '/getAToken?state=forged&code=forged', { cookie: null }), 400, /Sign-in expired/);
+    expectClearRefusal(await send('GET', '/getAToken?state=a&state=b', { cookie: null }), 400);
+    expectClearRefusal(await send('GET', `/getAToken?error=${'x'.repeat(10 * KB)}`, { cookie: null }), 400);
+  });
+});
+
+describe('return addresses that point off-site are replaced by the home page', () => {
+  const offSite = [
+    '//evil.example',
+    'https://evil.example',
+    'https://evil.example/',
+    '/\\evil.example',
+    '\\\\evil.example',
+    '/%2Fevil.example',
+    '%2F%2Fevil.example',
+    '/%5Cevil.example',
+    '\t//evil.example',
+    '/\t/evil.example',
+    'javascript:alert(1)',
+    'http:evil.example',
+    `/${'x'.repeat(3 * KB)}`,
+    '/login?returnTo=//evil.example',
+  ];
+
+  it.each(offSite)('after sign-in: %j', async (returnTo) => {
+    const fresh = h.browser();
+    const signInPage = await openSignInPage(fresh, h.appUrl, returnTo);
+    const emulatorAnswer = await pickPerson(fresh, signInPage, ADA, { follow: false });
+    const back = await fresh.get(emulatorAnswer.headers.location!, { follow: false });
+    expect(back.status).toBe(303);
+    expect(back.headers.location).toBe('/');
+  });
+
+  it.each(offSite)('after choosing an organization: %j', async (returnTo) => {
+    const answer = await post('/organizations', { _csrf: csrf, organization: 'contoso', returnTo });
+    expect(answer.status).toBe(303);
+    expect(answer.location).toBe('/');
+  });
+
+  it('a doubly encoded one stays a path on this site (a browser does not decode a Location twice)', async () => {
+    const answer = await post('/organizations', { _csrf: csrf, organization: 'contoso', returnTo: '/%252F%252Fevil.example' });
+    expect(answer.location).toMatch(/^\/[^/\\]/);
+    expect(decodeURIComponent(answer.location!)).toMatch(/^\/[^/\\]/);
+  });
+
+  it('a page of this site is kept', async () => {
+    const answer = await post('/organizations', { _csrf: csrf, organization: 'contoso', returnTo: '/all?status=all' });
+    expect(answer.location).toBe('/all?status=all');
+  });
+});
+
+describe('bodies', () => {
+  it('a 100 KB form: 413, nothing created', async () => {
+    expectClearRefusal(await unchanged(() => post('/tokens', { ...validCreate(), displayName: 'n'.repeat(100 * KB) })), 413, /Too much data/);
+  });
+
+  it('a 5 MB form: 413', async () => {
+    expectClearRefusal(await unchanged(() => send('POST', '/tokens', { body: `_csrf=${csrf}&x=${'y'.repeat(5 * KB * KB)}`, headers: { 'content-type': 'application/x-www-form-urlencoded' } })), 413);
+  });
+
+  it('more than 200 fields: 413', async () => {
+    const scopes = Array.from({ length: 250 }, (_, i) => `vso.scope${i}`);
+    expectClearRefusal(await unchanged(() => post('/tokens', { ...validCreate(), scopes })), 413);
+  });
+
+  it('JSON instead of a form: refused (no form, no CSRF token)', async () => {
+    const body = JSON.stringify(validCreate());
+    expectClearRefusal(await unchanged(() => send('POST', '/tokens', { body, headers: { 'content-type': 'application/json' } })), 403);
+  });
+
+  it('a form in an unsupported character set: 415', async () => {
+    expectClearRefusal(await unchanged(() => send('POST', '/tokens', { form: validCreate(), headers: { 'content-type': 'application/x-www-form-urlencoded; charset=koi8-r' } })), 415);
+  });
+
+  it('a gzip body that is not gzip: 400', async () => {
+    expectClearRefusal(await unchanged(() => send('POST', '/tokens', { body: 'not gzip at all', headers: { 'content-type': 'application/x-www-form-urlencoded', 'content-encoding': 'gzip' } })), 400);
+  });
+
+  it('an unknown content encoding: 415', async () => {
+    expectClearRefusal(await unchanged(() => send('POST', '/tokens', { body: 'x=1', headers: { 'content-type': 'application/x-www-form-urlencoded', 'content-encoding': 'br-nope' } })), 415);
+  });
+});
+
+describe('unexpected methods', () => {
+  const paths = () => ['/', '/tokens', '/tokens/new', `/tokens/${tokenId}`, `/tokens/${tokenId}/revoke`, '/organizations', '/login', '/logout', '/all', '/healthz'];
+
+  it.each(['PUT', 'DELETE', 'PATCH'])('%s with no CSRF token: 403 everywhere', async (method) => {
+    for (const path of paths()) expectClearRefusal(await unchanged(() => send(method, path, { form: {} })), 403);
+  });
+
+  it.each(['PUT', 'DELETE', 'PATCH'])('%s even with a valid CSRF token: 404 everywhere', async (method) => {
+    for (const path of paths()) expectClearRefusal(await unchanged(() => send(method, path, { form: { ...validEdit(), _csrf: csrf } })), 404, /Page not found/);
+  });
+
+  it('POST to pages that only show: 404', async () => {
+    for (const path of ['/tokens/new', `/tokens/${tokenId}/edit`, '/all', '/expiring', '/activity', '/healthz']) {
+      expectClearRefusal(await unchanged(() => post(path, { _csrf: csrf })), 404);
+    }
+  });
+});
+
+describe('after all of that', () => {
+  it('the person is still signed in and the app still works', async () => {
+    const home: Page = await browser.get(`${h.appUrl}/`);
+    expect(home.status).toBe(200);
+    expect(home.body).toContain('Ada Lovelace');
+  });
+});
