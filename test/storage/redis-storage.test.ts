@@ -9,6 +9,7 @@ import { loadConfig } from '../../src/config/config.ts';
 import { createLogger } from '../../src/logging.ts';
 import { StoreUnavailableError } from '../../src/storage/store-unavailable.ts';
 import { createStorage, type Storage } from '../../src/storage/storage.ts';
+import { freePort } from '../support/harness.ts';
 import { eventually } from '../support/processes.ts';
 import { startRedis, type TestRedis } from '../support/redis-server.ts';
 import { Writable } from 'node:stream';
@@ -169,6 +170,19 @@ describe('SESSION_STORE=redis', () => {
     }
     await eventually('the store answers again', () => storage.ping().then(() => true), 8000);
     expect(await store().get('kept')).toMatchObject({ organization: 'fabrikam' });
+  });
+
+  it('starts without Redis (not ready, failing fast) and closes at once even so', async () => {
+    const nowhere = createStorage(
+      loadConfig({ AZURE_CLIENT_ID: '11111111-2222-4333-8444-555555555555', AZURE_CLIENT_SECRET: 'unused', SESSION_SECRET: 'x'.repeat(40), SESSION_STORE: 'redis', REDIS_URL: `redis://127.0.0.1:${await freePort()}`, REDIS_TIMEOUT_MS: String(TIMEOUT_MS) }),
+      createLogger('silent'),
+    );
+    const started = performance.now();
+    await expect(nowhere.ping()).rejects.toBeInstanceOf(StoreUnavailableError);
+    await new Promise((resolve) => setTimeout(resolve, 300)); // let it try to reconnect a few times
+    await nowhere.close();
+    await nowhere.close();
+    expect(performance.now() - started).toBeLessThan(300 + TIMEOUT_MS);
   });
 
   it('never logs the Redis URL (it can carry a password)', () => {
