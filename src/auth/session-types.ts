@@ -42,6 +42,8 @@ declare module 'express-session' {
     organizations: Array<{ accountId: string; accountName: string }>;
     /** Create forms already handled, so a double submit or a reload creates nothing twice. */
     createdForms: Record<string, string>;
+    /** The result of a bulk revoke, shown once on the page after it (POST-redirect-GET). */
+    bulkOutcome: Array<{ authorizationId: string; displayName: string; outcome: string; message: string }>;
     flash: FlashMessage[];
   }
 }

@@ -45,6 +45,8 @@ export interface AppConfig {
     redis: RedisSettings | undefined;
     idleMinutes: number;
   };
+  /** The SQLite file of the activity log (what people did through PAT Manager). */
+  activityFile: string;
   logLevel: string;
   trustProxy: boolean;
   /** How long a stopping instance lets requests in flight finish before it closes their connections. */
@@ -95,6 +97,7 @@ const schema = z.object({
   REDIS_URL: z.url({ protocol: /^rediss?$/, error: 'a redis:// or rediss:// URL' }).optional(),
   REDIS_KEY_PREFIX: z.string().regex(/^[A-Za-z0-9:_.-]{0,64}$/, 'up to 64 letters, digits or : _ . - (e.g. patmanager:)').default('patmanager:'),
   REDIS_TIMEOUT_MS: z.coerce.number({ error: 'milliseconds, e.g. 1000' }).int().min(50).max(30_000).default(1000),
+  ACTIVITY_SQLITE_FILE: z.string().trim().min(1).default('.data/activity.sqlite'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   TRUST_PROXY: flag.default(false),
   SHUTDOWN_TIMEOUT_MS: z.coerce.number({ error: 'milliseconds, e.g. 10000' }).int().min(0).max(300_000).default(10_000),
@@ -184,6 +187,7 @@ export function loadConfig(env: Environment): AppConfig {
       redis: settings.REDIS_URL ? { url: settings.REDIS_URL, keyPrefix: settings.REDIS_KEY_PREFIX, timeoutMs: settings.REDIS_TIMEOUT_MS } : undefined,
       idleMinutes: settings.SESSION_IDLE_MINUTES,
     },
+    activityFile: settings.ACTIVITY_SQLITE_FILE,
     logLevel: settings.LOG_LEVEL,
     trustProxy: settings.TRUST_PROXY,
     shutdownTimeoutMs: settings.SHUTDOWN_TIMEOUT_MS,

@@ -4,6 +4,7 @@ import { extname } from 'node:path';
 import express, { type Express, type RequestHandler } from 'express';
 import session from 'express-session';
 import type { AuthService } from '../auth/auth-service.ts';
+import type { ActivityLog } from '../activity/activity-log.ts';
 import type { DevOpsClient } from '../devops/types.ts';
 import type { AppConfig } from '../config/config.ts';
 import type { Logger } from '../logging.ts';
@@ -14,7 +15,11 @@ import { requestLog } from './request-log.ts';
 import { authRoutes } from './routes/auth-routes.ts';
 import { healthRoutes, type Readiness } from './routes/health-routes.ts';
 import { welcomeSignedOut } from './routes/home-routes.ts';
+import { activityRoutes } from './routes/activity-routes.ts';
+import { bulkRoutes } from './routes/bulk-routes.ts';
 import { organizationRoutes } from './routes/organization-routes.ts';
+import { overviewRoutes } from './routes/overview-routes.ts';
+import { regenerateRoutes } from './routes/regenerate-routes.ts';
 import { tokenRoutes } from './routes/token-routes.ts';
 import { organizationContext } from './devops-context.ts';
 import { requireSignIn } from './require-sign-in.ts';
@@ -28,6 +33,7 @@ export interface AppDependencies {
   logger: Logger;
   auth: AuthService;
   devops: DevOpsClient;
+  activity: ActivityLog;
   sessionStore: session.Store;
   /** For /readyz: whether the session store answers and the instance is not stopping. */
   readiness: () => Promise<Readiness>;
@@ -47,7 +53,7 @@ function publicFiles(config: AppConfig): RequestHandler {
   return (req, res, next) => (extname(req.path) ? serve(req, res, next) : next());
 }
 
-export function createApp({ config, logger, auth, devops, sessionStore, readiness }: AppDependencies): Express {
+export function createApp({ config, logger, auth, devops, activity, sessionStore, readiness }: AppDependencies): Express {
   const app = express();
   app.set('trust proxy', config.trustProxy ? 1 : false);
   app.set('view engine', 'ejs');
@@ -84,9 +90,12 @@ export function createApp({ config, logger, auth, devops, sessionStore, readines
   app.use(pageLocals(config));
   app.use(authRoutes(auth, config.baseUrl));
   const signedIn = [requireSignIn, organizationContext({ devops, auth, config, logger })];
-  const tokens = tokenRoutes({ devops, auth });
+  const tokens = tokenRoutes({ devops, auth, activity, baseUrl: config.baseUrl });
   app.get('/', welcomeSignedOut, ...signedIn, tokens.list);
-  app.use('/tokens', ...signedIn, tokens.router);
+  app.use('/tokens', ...signedIn, bulkRoutes({ devops, auth, activity }), regenerateRoutes({ devops, auth, activity }), tokens.router);
+  app.use(['/all', '/expiring', '/export'], ...signedIn);
+  app.use(overviewRoutes({ devops, auth }));
+  app.use('/activity', ...signedIn, activityRoutes(activity));
   app.use('/organizations', ...signedIn, organizationRoutes(config.baseUrl));
   app.use(notFound());
   app.use(errorHandler(logger));

@@ -70,6 +70,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     UPSTREAM_TIMEOUT_MS: '2000',
     SESSION_SECRET: randomBytes(32).toString('base64url'),
     SESSION_SQLITE_FILE: join(dataDir, 'sessions.sqlite'),
+    ACTIVITY_SQLITE_FILE: join(dataDir, 'activity.sqlite'),
     LOG_LEVEL: 'info',
     ...options.env,
   });
