@@ -113,8 +113,8 @@ export function createDevOpsClient(options: DevOpsClientOptions): DevOpsClient {
           allOrgs: request.allOrgs,
         },
       });
-      const wire = patTokenFrom(operation, answer);
-      if (!wire.token) throw unexpectedAnswer(operation, answer.status, 'created token has no value');
+      const wire = patTokenFrom(operation, answer, WRITE);
+      if (!wire.token) throw unexpectedAnswer(operation, answer.status, 'created token has no value', WRITE);
       return { token: toPatToken(wire), secret: wire.token };
     },
 
@@ -134,7 +134,7 @@ export function createDevOpsClient(options: DevOpsClientOptions): DevOpsClient {
           ...(request.allOrgs === undefined ? {} : { allOrgs: request.allOrgs }),
         },
       });
-      return toPatToken(patTokenFrom(operation, answer));
+      return toPatToken(patTokenFrom(operation, answer, WRITE));
     },
 
     async revokeToken(accessToken, organization, authorizationId) {
@@ -146,7 +146,7 @@ export function createDevOpsClient(options: DevOpsClientOptions): DevOpsClient {
         params: { authorizationId: checkedAuthorizationId(authorizationId), 'api-version': API_VERSION.pats },
       });
       // Documented as 200 (OpenAPI) or 204 (its example); a body, if any, may still carry a refusal.
-      if (answer.status !== 200 && answer.status !== 204) throw unexpectedAnswer(operation, answer.status, 'unexpected status');
+      if (answer.status !== 200 && answer.status !== 204) throw unexpectedAnswer(operation, answer.status, 'unexpected status', WRITE);
       const result = wirePatTokenResult.safeParse(answer.body);
       if (result.success && result.data.patTokenError !== 'none') {
         throw patTokenRefusal(operation, answer.status, result.data.patTokenError);
@@ -180,18 +180,21 @@ export function createDevOpsClient(options: DevOpsClientOptions): DevOpsClient {
 }
 
 /** A PatTokenResult: a refusal if `patTokenError` is not "none", otherwise its checked `patToken`. */
-function patTokenFrom(operation: string, answer: UpstreamAnswer): WirePatToken {
-  const result = validated(operation, answer, wirePatTokenResult);
+function patTokenFrom(operation: string, answer: UpstreamAnswer, write = false): WirePatToken {
+  const result = validated(operation, answer, wirePatTokenResult, write);
   if (result.patTokenError !== 'none') throw patTokenRefusal(operation, answer.status, result.patTokenError);
-  return validated(operation, { status: answer.status, body: result.patToken }, wirePatToken);
+  return validated(operation, { status: answer.status, body: result.patToken }, wirePatToken, write);
 }
 
-function validated<Schema extends z.ZodType>(operation: string, answer: UpstreamAnswer, schema: Schema): z.output<Schema> {
+/** Create, update and revoke: an answer they cannot read may follow a change that was made. */
+const WRITE = true;
+
+function validated<Schema extends z.ZodType>(operation: string, answer: UpstreamAnswer, schema: Schema, write = false): z.output<Schema> {
   const result = schema.safeParse(answer.body);
   if (!result.success) {
     // Only where the shape differed, never the values: a created token's body holds its secret.
     const where = result.error.issues.map((issue) => issue.path.map(String).join('.') || '(body)').join(', ');
-    throw unexpectedAnswer(operation, answer.status, `wrong shape at ${where}`);
+    throw unexpectedAnswer(operation, answer.status, `wrong shape at ${where}`, write);
   }
   return result.data;
 }

@@ -58,11 +58,14 @@ export function errorForNetworkFailure(operation: string, code: string, timedOut
   });
 }
 
-/** Malformed JSON or the wrong shape: say so now rather than fail somewhere later. */
-export function unexpectedAnswer(operation: string, status: number, detail: string): DevOpsError {
+/**
+ * Malformed JSON or the wrong shape: say so now rather than fail somewhere later. A write answered
+ * so reached the service, which has probably made the change: the person must check, not retry.
+ */
+export function unexpectedAnswer(operation: string, status: number, detail: string, write = false): DevOpsError {
   return new DevOpsError({
     kind: 'unavailable',
-    userMessage: MESSAGES.unexpectedAnswer,
+    userMessage: write ? MESSAGES.writeAnswerUnreadable : MESSAGES.unexpectedAnswer,
     message: `${operation}: HTTP ${status}, unexpected answer (${detail})`,
     status,
   });

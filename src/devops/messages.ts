@@ -19,6 +19,8 @@ export const MESSAGES = {
   writeOutcomeUnknown:
     'Azure DevOps did not answer, so PAT Manager cannot tell whether the change was made. Check your token list before trying again.',
   unexpectedAnswer: 'Azure DevOps answered in a way PAT Manager did not expect. Try again in a few minutes.',
+  writeAnswerUnreadable:
+    'Azure DevOps answered in a way PAT Manager could not read, so it cannot tell whether the change was made (it probably was). Check your token list before trying again.',
   tokenAlreadyGone: 'That token could not be found. It may already have been revoked.',
 } as const;
 

@@ -150,11 +150,12 @@ function retryDelayMs(outcome: Outcome): number | undefined {
 }
 
 function answerOrThrow({ operation, method }: UpstreamRequest, outcome: Outcome): UpstreamAnswer {
-  if (outcome.type === 'failure') throw errorForNetworkFailure(operation, outcome.code, outcome.timedOut, method !== 'GET');
+  const write = method !== 'GET';
+  if (outcome.type === 'failure') throw errorForNetworkFailure(operation, outcome.code, outcome.timedOut, write);
   const { status, text } = outcome;
   const parsed = parseJson(text);
   if (status >= 200 && status < 300) {
-    if (!parsed.ok) throw unexpectedAnswer(operation, status, 'malformed JSON');
+    if (!parsed.ok) throw unexpectedAnswer(operation, status, 'malformed JSON', write);
     return { status, body: parsed.value };
   }
   throw errorForStatus(operation, status, parsed.ok ? parsed.value : undefined, outcome.retryAfterSeconds);

@@ -238,6 +238,37 @@ describe('answers that are not what Microsoft documents', () => {
   });
 });
 
+describe('a write whose answer cannot be read says the change was probably made, so the person checks instead of repeating it', () => {
+  function expectProbablyMade(error: DevOpsError) {
+    expect(error).toMatchObject({ kind: 'unavailable', userMessage: MESSAGES.writeAnswerUnreadable });
+    expect(error.userMessage).toMatch(/cannot tell whether the change was made/);
+  }
+
+  it('create', async () => {
+    fixture.emulator.control.injectFault({ target: 'pats', method: 'POST', malformed: true, times: 1 });
+    expectProbablyMade(await failure(create()));
+    expect(fixture.emulator.control.devops.tokens(ADA.objectId)).toEqual([expect.objectContaining({ displayName: 'ci' })]);
+  });
+
+  it('update', async () => {
+    const { token } = await create();
+    fixture.emulator.control.injectFault({ target: 'pats', method: 'PUT', malformed: true, times: 1 });
+    expectProbablyMade(await failure(fixture.client.updateToken(ada().source, 'contoso', { authorizationId: token.authorizationId, displayName: 'renamed' })));
+    expect(fixture.emulator.control.devops.tokens(ADA.objectId)).toEqual([expect.objectContaining({ displayName: 'renamed' })]);
+  });
+
+  it('a created token without its value says so too', async () => {
+    fixture.emulator.control.injectFault({
+      target: 'pats',
+      method: 'POST',
+      status: 200,
+      body: { patToken: { authorizationId: '4c60c9ed-a378-4883-af16-d655ca025b11', displayName: 'ci', scope: 'vso.build', targetAccounts: null, validFrom: '2020-10-24T03:04:57.52Z', validTo: '2020-11-23T04:04:38.5233333Z', token: null }, patTokenError: 'none' },
+      times: 1,
+    });
+    expect(await failure(create())).toMatchObject({ userMessage: MESSAGES.writeAnswerUnreadable });
+  });
+});
+
 describe('patTokenError refusals', () => {
   it('each organization policy violation is a rejection tied to its form field', async () => {
     const { devops } = fixture.emulator.control;
