@@ -33,7 +33,8 @@ export function startChild(name: string, command: string, args: string[], option
   collect(child.stderr);
   let hasExited = false;
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => {
-    child.once('exit', (code, signal) => {
+    // 'close', not 'exit': by then its output has been read to the end.
+    child.once('close', (code, signal) => {
       hasExited = true;
       for (const wake of waiters) wake();
       resolve({ code, signal });
