@@ -39,6 +39,22 @@ describe('secrets the emulator issued', () => {
     expect(secretsInLog(h.logLines, known)).toEqual([]);
   });
 
+  it('make a harness fail when it closes if one is in its log', async () => {
+    const other = await startHarness();
+    let closed = false;
+    try {
+      await signIn(other.browser(), other.appUrl, ADA);
+      const [issued] = other.emulator.control.issuedSecrets();
+      other.logLines.push(`{"level":30,"msg":"a careless line ${issued!.value}"}`);
+      const failure = await other.close().then(() => undefined, (error: unknown) => error as Error);
+      closed = true;
+      expect(failure?.message).toMatch(new RegExp(`^secrets in the app's log: ${issued!.kind} \\(log line \\d+\\)$`));
+      expect(failure?.message).not.toContain(issued!.value);
+    } finally {
+      if (!closed) await other.close().catch(() => undefined);
+    }
+  });
+
   it('are found when they are there (the check can fail)', () => {
     const [first] = h.emulator.control.issuedSecrets();
     expect(secretsInLog([`{"msg":"oops ${first!.value}"}`], [first!])).toEqual([`${first!.kind} (log line 1)`]);

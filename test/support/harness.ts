@@ -12,6 +12,7 @@ import { startEmulator, type RunningEmulator, type StartEmulatorOptions } from '
 import { createLogger } from '../../src/logging.ts';
 import { startServer, type RunningServer } from '../../src/server.ts';
 import { TestBrowser } from './browser.ts';
+import { secretsInLog } from './log-secrets.ts';
 
 export const TEST_CLIENT_ID = '0b1c2d3e-4f50-4a6b-8c7d-8e9fa0b1c2d3';
 
@@ -100,7 +101,10 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     },
     async close() {
       await app.close();
+      // No access, refresh or ID token, PAT secret or client secret may ever reach the log.
+      const leaked = secretsInLog(logLines, [...emulator.control.issuedSecrets(), { kind: 'client secret', value: clientSecret }]);
       await emulator.close();
+      if (leaked.length > 0) throw new Error(`secrets in the app's log: ${leaked.join(', ')}`);
     },
   };
 }

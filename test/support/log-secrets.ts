@@ -10,11 +10,11 @@ export interface KnownSecret {
 const MIN_LENGTH = 16;
 
 export function secretsInLog(lines: readonly string[], secrets: readonly KnownSecret[]): string[] {
+  const whole = lines.join('\n');
   const found: string[] = [];
   for (const { kind, value } of secrets) {
-    if (value.length < MIN_LENGTH) continue;
-    const line = lines.findIndex((text) => text.includes(value));
-    if (line !== -1) found.push(`${kind} (log line ${line + 1})`);
+    if (value.length < MIN_LENGTH || !whole.includes(value)) continue;
+    found.push(`${kind} (log line ${lines.findIndex((text) => text.includes(value)) + 1})`);
   }
   return found;
 }
