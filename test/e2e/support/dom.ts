@@ -21,6 +21,9 @@ export interface DomElement {
   parentElement: DomElement | null;
   children: ArrayLike<DomElement>;
   getAttribute(name: string): string | null;
+  setAttribute(name: string, value: string): void;
+  removeAttribute(name: string): void;
+  checkVisibility(): boolean;
   getBoundingClientRect(): DomRect;
   matches(selector: string): boolean;
   closest(selector: string): DomElement | null;

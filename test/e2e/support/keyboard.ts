@@ -19,23 +19,30 @@ interface AriaNode {
   name?: string;
 }
 
+const FOCUS_MARKER = 'data-e2e-focused';
+
 /** The element with focus, or null when the page itself has it. */
 export async function focused(page: Page): Promise<Focused | null> {
-  const facts = await page.evaluate(() => {
+  const facts = await page.evaluate((marker) => {
     const { document, getComputedStyle } = globalThis as unknown as BrowserGlobals;
+    for (const old of Array.from(document.querySelectorAll(`[${marker}]`))) old.removeAttribute(marker);
     const element = document.activeElement;
     if (!element || element === document.body || element === document.documentElement) return null;
+    // Marked so Playwright can find it: ':focus' misses a date field whose inner part has focus.
+    element.setAttribute(marker, '');
     const style = getComputedStyle(element);
     const rect = element.getBoundingClientRect();
     return {
       tag: element.tagName.toLowerCase(),
       id: element.id,
-      indicated: (style.outlineStyle !== 'none' && Number.parseFloat(style.outlineWidth) > 0) || style.boxShadow !== 'none',
+      // When a field holds focus without matching :focus, a part the browser draws inside it has it
+      // (a date field's calendar button), and the browser rings that part itself.
+      indicated: !element.matches(':focus') || (style.outlineStyle !== 'none' && Number.parseFloat(style.outlineWidth) > 0) || style.boxShadow !== 'none',
       onScreen: rect.width > 1 && rect.height > 1 && rect.right > 0 && rect.bottom > 0,
     };
-  });
+  }, FOCUS_MARKER);
   if (!facts) return null;
-  const snapshot = (await page.locator(':focus').ariaSnapshotJSON({ depth: 0 })) as unknown;
+  const snapshot = (await page.locator(`[${FOCUS_MARKER}]`).ariaSnapshotJSON({ depth: 0, timeout: 2_000 })) as unknown;
   const node = (Array.isArray(snapshot) ? snapshot[0] : snapshot) as AriaNode | undefined;
   return { role: node?.role ?? '', name: node?.name ?? '', ...facts };
 }
@@ -46,7 +53,7 @@ export const describeFocus = (stop: Focused | null) => (stop ? `${stop.role} "${
 export async function tabTo(page: Page, role: string, name: string | RegExp, options: { maxPresses?: number; shift?: boolean } = {}): Promise<Focused[]> {
   const stops: Focused[] = [];
   const matches = (stop: Focused) => stop.role === role && (typeof name === 'string' ? stop.name === name : name.test(stop.name));
-  for (let press = 0; press < (options.maxPresses ?? 60); press++) {
+  for (let press = 0; press < (options.maxPresses ?? 150); press++) {
     await page.keyboard.press(options.shift ? 'Shift+Tab' : 'Tab');
     const stop = await focused(page);
     if (!stop) continue;
@@ -81,4 +88,24 @@ export async function tabStops(page: Page, maxPresses = 200): Promise<Focused[]>
     stops.push(stop);
   }
   return stops;
+}
+
+/**
+ * How many Tab stops the page should have: its enabled, rendered links, buttons and fields, a
+ * group of radio buttons counting once (Tab enters the group; the arrow keys move within it).
+ */
+export async function expectedTabStopCount(page: Page): Promise<number> {
+  return page.evaluate(() => {
+    const { document } = globalThis as unknown as BrowserGlobals;
+    const candidates = Array.from(document.querySelectorAll('a[href], button, input:not([type="hidden"]), select, textarea, [tabindex]:not([tabindex="-1"])'));
+    const radioGroups = new Set<string>();
+    return candidates.filter((element) => {
+      if (element.matches(':disabled') || !element.checkVisibility()) return false;
+      if (!element.matches('input[type="radio"]')) return true;
+      const group = `${element.closest('form')?.getAttribute('action') ?? ''}|${element.getAttribute('name') ?? ''}`;
+      if (radioGroups.has(group)) return false;
+      radioGroups.add(group);
+      return true;
+    }).length;
+  });
 }
