@@ -1,0 +1,87 @@
+// Starts what the benchmark measures, each in a process of its own on loopback: the emulator, PAT
+// Manager wired to it (as the tests wire it), and the ceiling server.
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startChild, type Child } from './child.ts';
+import type { EmulatorReady } from './emulator-process.ts';
+
+export const BENCH_CLIENT_ID = '7d2e9f40-1c3b-4a5d-8e6f-9a0b1c2d3e4f';
+
+export interface Environment {
+  emulator: Child<EmulatorReady>;
+  app: Child<{ url: string }>;
+  /** http://127.0.0.1:port: the address the app listens on. */
+  appUrl: string;
+  startCeiling(organizations: Array<{ accountId: string; accountName: string }>): Promise<Child<{ url: string }>>;
+  stop(): Promise<void>;
+}
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.once('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const address = probe.address();
+      probe.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
+    });
+  });
+}
+
+export async function startEnvironment(): Promise<Environment> {
+  const port = await freePort();
+  const baseUrl = `http://localhost:${port}`;
+  const clientSecret = randomBytes(24).toString('base64url');
+  const client = { clientId: BENCH_CLIENT_ID, clientSecret, redirectUris: [`${baseUrl}/getAToken`], postLogoutRedirectUris: [`${baseUrl}/`] };
+  const children: Array<Child<unknown>> = [];
+  const dataDir = mkdtempSync(join(tmpdir(), 'pat-manager-bench-'));
+  const emulator = await startChild<EmulatorReady>('./emulator-process.ts', { BENCH_CLIENT: JSON.stringify(client) });
+  children.push(emulator);
+  const app = await startChild<{ url: string }>(
+    './app-process.ts',
+    {
+      NODE_ENV: 'production',
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      BASE_URL: baseUrl,
+      DEMO_MODE: 'true',
+      AZURE_CLIENT_ID: BENCH_CLIENT_ID,
+      AZURE_CLIENT_SECRET: clientSecret,
+      AZURE_TENANT_ID: emulator.ready.tenantId,
+      IDENTITY_BASE_URL: emulator.ready.urls.identity,
+      AZURE_DEVOPS_PATS_BASE_URL: emulator.ready.urls.pats,
+      AZURE_DEVOPS_PROFILE_BASE_URL: emulator.ready.urls.profile,
+      UPSTREAM_CA_FILE: emulator.ready.caCertificateFile,
+      SESSION_SECRET: randomBytes(32).toString('base64url'),
+      SESSION_STORE: 'sqlite',
+      SESSION_SQLITE_FILE: join(dataDir, 'sessions.sqlite'),
+      ACTIVITY_SQLITE_FILE: join(dataDir, 'activity.sqlite'),
+      LOG_LEVEL: 'info',
+    },
+    // BENCH_APP_LOG=1 shows the app's log; BENCH_APP_NODE_OPTIONS=--cpu-prof profiles it.
+    { quiet: !process.env.BENCH_APP_LOG, execArgv: (process.env.BENCH_APP_NODE_OPTIONS ?? '').split(' ').filter(Boolean) },
+  );
+  children.push(app);
+
+  return {
+    emulator,
+    app,
+    appUrl: `http://127.0.0.1:${port}`,
+    async startCeiling(organizations) {
+      const ceiling = await startChild<{ url: string }>('./ceiling-process.ts', {
+        BENCH_CA_FILE: emulator.ready.caCertificateFile,
+        BENCH_PATS_URL: emulator.ready.urls.pats,
+        BENCH_PROFILE_URL: emulator.ready.urls.profile,
+        BENCH_ORGANIZATIONS: JSON.stringify(organizations),
+      });
+      children.push(ceiling);
+      return ceiling;
+    },
+    async stop() {
+      for (const child of children.reverse()) await child.stop();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}

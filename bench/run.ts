@@ -1,0 +1,163 @@
+// `npm run bench`: PAT Manager against the emulator on loopback, with an injected upstream delay,
+// measured against two baselines (the same page from a bare Express + EJS server, and the upstream
+// call alone). Prints the figures, the ratios and a verdict per target. About four minutes on two
+// cores. Settings (environment): BENCH_SESSIONS (10000), BENCH_UPSTREAM_DELAY_MS (20),
+// BENCH_SECONDS per measurement (10), BENCH_MEMORY_SECONDS (60).
+import { performance } from 'node:perf_hooks';
+import { startEnvironment, BENCH_CLIENT_ID } from './environment.ts';
+import { crossOrganization } from './cross-organization.ts';
+import { createFlow } from './create-flow.ts';
+import { createHttpClient } from './http-client.ts';
+import { runLoad } from './load.ts';
+import { ADA_ID } from './people.ts';
+import { machine, mb, ms, percent, table, verdicts, type Row, type Verdict } from './report.ts';
+import { signInMany } from './sessions.ts';
+import { runUpstream } from './upstream.ts';
+import type { Memory } from './child.ts';
+import type { EmulatorStats } from '../src/emulator/index.ts';
+
+const setting = (name: string, fallback: number) => Number(process.env[name] ?? fallback);
+const SESSIONS = setting('BENCH_SESSIONS', 10_000);
+const DELAY_MS = setting('BENCH_UPSTREAM_DELAY_MS', 20);
+const SECONDS = setting('BENCH_SECONDS', 10);
+const MEMORY_SECONDS = setting('BENCH_MEMORY_SECONDS', 60);
+const WARM_UP_SECONDS = 2;
+const FEW = 10;
+const MANY = 50;
+const ORGANIZATIONS = [
+  { accountId: 'f9424e7c-ea71-44cb-aa51-cae3213c1e15', accountName: 'contoso' },
+  { accountId: 'c7b8a8a6-6171-4dec-9a05-413c358c644b', accountName: 'fabrikam' },
+  { accountId: '704c460d-ac4c-4c2c-98a1-c040598f633b', accountName: 'northwind' },
+];
+
+const began = performance.now();
+const log = (line: string) => console.log(line);
+const elapsed = () => `${((performance.now() - began) / 1000).toFixed(0)} s`;
+
+log(`PAT Manager benchmark, ${new Date().toISOString().slice(0, 16)}Z`);
+log(`Machine: ${machine()}`);
+log(`Upstream: the emulator over HTTPS on loopback, every PAT call delayed ${DELAY_MS} ms (injected fault)`);
+log('');
+
+const env = await startEnvironment();
+try {
+  const { emulator, app, appUrl } = env;
+  const ca = emulator.ready.caCertificatePem;
+  await emulator.call('injectFault', { target: 'pats', delayMs: DELAY_MS });
+
+  // 1. Sessions through the real sign-in flow, and the app's memory as they pile up.
+  const atStart = await app.memory();
+  let atThousand: Memory | undefined;
+  const signInStarted = performance.now();
+  const cookies = await signInMany({
+    appUrl, ca, objectId: ADA_ID, count: SESSIONS, concurrency: 8,
+    progress: async (done) => {
+      if (done === 1_000) atThousand = await app.memory();
+    },
+  });
+  const signInSeconds = (performance.now() - signInStarted) / 1000;
+  const atAll = await app.memory();
+  log(`Sessions: ${cookies.length} signed in through /login, the emulator's authorize and /getAToken in ${signInSeconds.toFixed(1)} s (${(cookies.length / signInSeconds).toFixed(0)}/s) [${elapsed()}]`);
+  log(`  app RSS: at start ${mb(atStart.rssBytes)}, after 1,000 sessions ${atThousand ? mb(atThousand.rssBytes) : 'n/a'}, after ${cookies.length.toLocaleString('en')} ${mb(atAll.rssBytes)}`);
+
+  // Every load session opens its first page once (its organizations are listed then, not measured).
+  const loadSessions = cookies.slice(0, MANY);
+  const client = createHttpClient();
+  for (const cookie of loadSessions) {
+    const page = await client.send('GET', `${appUrl}/`, { headers: { cookie } });
+    if (page.status !== 200) throw new Error(`the token list answered ${page.status} to a fresh session`);
+  }
+  client.close();
+
+  // 2. The upstream call alone, with the app's own client.
+  const upstreamTarget = {
+    ca, patsBaseUrl: emulator.ready.urls.pats, profileBaseUrl: emulator.ready.urls.profile, organization: 'contoso',
+    accessToken: await emulator.call<string>('issueAccessToken', ADA_ID, BENCH_CLIENT_ID),
+  };
+  await runUpstream(upstreamTarget, { concurrency: FEW, seconds: WARM_UP_SECONDS });
+  const upstream = { few: await runUpstream(upstreamTarget, { concurrency: FEW, seconds: SECONDS / 2 }), many: await runUpstream(upstreamTarget, { concurrency: MANY, seconds: SECONDS / 2 }) };
+  const single = await runUpstream(upstreamTarget, { concurrency: 1, seconds: 2 });
+
+  // 3. The ceiling: the same page from a bare Express + EJS server.
+  const ceilingServer = await env.startCeiling(ORGANIZATIONS);
+  await ceilingServer.call('useAccessToken', upstreamTarget.accessToken);
+  const ceilingAt = async (connections: number) => {
+    await runLoad({ url: `${ceilingServer.ready.url}/`, connections, seconds: WARM_UP_SECONDS });
+    return runLoad({ url: `${ceilingServer.ready.url}/`, connections, seconds: SECONDS });
+  };
+  const ceiling = { few: await ceilingAt(FEW), many: await ceilingAt(MANY) };
+  await ceilingServer.stop();
+  log(`Baselines measured [${elapsed()}]`);
+
+  // 4. The token list page at 10 sessions, then at 50 for the memory run.
+  const listAt = (connections: number, seconds: number, everySecond?: () => void) =>
+    runLoad({ url: `${appUrl}/`, connections, seconds, cookies: loadSessions.slice(0, connections), ...(everySecond ? { everySecond } : {}) });
+  await listAt(FEW, WARM_UP_SECONDS);
+  const listFew = await listAt(FEW, SECONDS);
+  await listAt(MANY, WARM_UP_SECONDS);
+  await emulator.call('resetStats');
+  const samples: Memory[] = [];
+  const listMany = await listAt(MANY, MEMORY_SECONDS, () => void app.memory().then((memory) => samples.push(memory)));
+  const list = { few: listFew, many: listMany };
+  const upstreamStats = await emulator.call<EmulatorStats>('stats');
+  log(`Token list page measured [${elapsed()}]`);
+
+  // 5. The create flow, 6. cross-organization data.
+  const create = await createFlow({ appUrl, ca, connections: FEW, seconds: SECONDS, warmUpSeconds: WARM_UP_SECONDS });
+  const crossOrg = await crossOrganization({ appUrl, ca, emulator, roundTripMs: single.p50 });
+  const final = await app.memory();
+  log(`Create flow and cross-organization measured [${elapsed()}]`);
+  log('');
+
+  const sizes = [['few', FEW], ['many', MANY]] as const;
+  const rows: Row[] = [
+    ...sizes.map(([size, connections]) => ({ name: 'upstream call alone (GET pats)', concurrency: connections, summary: upstream[size] })),
+    ...sizes.map(([size, connections]) => ({ name: 'ceiling: bare Express+EJS page', concurrency: connections, summary: ceiling[size], overheadMs: ceiling[size].p50 - upstream[size].p50 })),
+    ...sizes.map(([size, connections]) => ({ name: `token list page (GET /)${size === 'many' ? `, ${MEMORY_SECONDS} s` : ''}`, concurrency: connections, summary: list[size], overheadMs: list[size].p50 - upstream[size].p50 })),
+    { name: 'create (POST /tokens, new form)', concurrency: FEW, summary: create, overheadMs: create.p50 - upstream.few.p50, note: 'upstream: one POST' },
+  ];
+  log("Throughput and latency (closed loop, one session per connection; overhead = p50 minus the upstream call's p50)");
+  log(table(rows));
+  const unexpected = [list.few, list.many, create, ceiling.few, ceiling.many].filter((run) => Object.keys(run.statuses).some((status) => status !== '200') || run.errors > 0);
+  if (unexpected.length > 0) log(`  NOTE: some answers were not 200: ${unexpected.map((run) => JSON.stringify(run.statuses)).join(' ')}`);
+  log('');
+
+  log('Ratios (token list page)');
+  for (const [size, connections] of sizes) {
+    const page = list[size];
+    log(`  at ${connections}: throughput ${percent(page.perSecond / ceiling[size].perSecond)} of the ceiling's, ${percent(page.perSecond / upstream[size].perSecond)} of the upstream call's alone; p50 ${(page.p50 / ceiling[size].p50).toFixed(2)}x the ceiling's, ${(page.p50 / upstream[size].p50).toFixed(2)}x the upstream call's`);
+  }
+  const steady = samples.slice(Math.min(5, samples.length - 1));
+  const first = steady[0]!;
+  const last = steady.at(-1)!;
+  const growth = (last.rssBytes - first.rssBytes) / first.rssBytes;
+  log('');
+  log('Memory (app process)');
+  log(`  RSS at start ${mb(atStart.rssBytes)}; after 1,000 sessions ${atThousand ? mb(atThousand.rssBytes) : 'n/a'}; after ${cookies.length.toLocaleString('en')} ${mb(atAll.rssBytes)}; peak ${mb(final.peakRssBytes)}`);
+  log(`  ${MEMORY_SECONDS} s at ${MANY} sessions: RSS ${mb(first.rssBytes)} at ${5} s, ${mb(last.rssBytes)} at the end (heap ${mb(first.heapUsedBytes)} -> ${mb(last.heapUsedBytes)})`);
+  log('');
+  const connections = upstreamStats.connections.accepted;
+  const patCalls = Object.entries(upstreamStats.requests).filter(([route]) => route.includes('tokens/pats')).reduce((sum, [, count]) => sum + count, 0);
+  log('Upstream connections during the 50-session run');
+  log(`  ${connections} TLS connections accepted by the emulator for ${patCalls} PAT calls (${(patCalls / Math.max(connections, 1)).toFixed(0)} calls per connection)`);
+  log('');
+  log('Cross-organization data (a person in 5 organizations, one upstream round trip = the call alone at concurrency 1)');
+  log(crossOrg.lines.map((line) => `  ${line}`).join('\n'));
+  log('');
+
+  const listRatio = list.many.perSecond / ceiling.many.perSecond;
+  const overheadFew = list.few.p50 - upstream.few.p50;
+  const targets: Verdict[] = [
+    { target: 'list page >= 85% of the ceiling\'s throughput', pass: listRatio >= 0.85, detail: `${percent(listRatio)} at ${MANY} sessions (${list.many.perSecond.toFixed(0)} vs ${ceiling.many.perSecond.toFixed(0)} req/s), ${percent(list.few.perSecond / ceiling.few.perSecond)} at ${FEW}` },
+    { target: 'overhead p50 < 2 ms at 10 sessions', pass: overheadFew < 2, detail: `${ms(overheadFew)} ms (page p50 ${ms(list.few.p50)} ms, upstream p50 ${ms(upstream.few.p50)} ms)` },
+    { target: `memory flat (< 10% growth) over ${MEMORY_SECONDS} s at ${MANY} sessions`, pass: growth < 0.1, detail: `${growth >= 0 ? '+' : ''}${(growth * 100).toFixed(1)}% (${mb(first.rssBytes)} -> ${mb(last.rssBytes)})` },
+    { target: 'cross-organization data in about one upstream round trip', pass: crossOrg.pass, detail: crossOrg.detail },
+    { target: 'upstream connections reused', pass: connections <= MANY * 1.2, detail: `${connections} TLS connections for ${patCalls} calls at ${MANY} concurrent sessions` },
+  ];
+  log('Verdicts');
+  log(verdicts(targets));
+  log('');
+  log(`Whole run: ${elapsed()}`);
+} finally {
+  await env.stop();
+}

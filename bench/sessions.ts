@@ -1,0 +1,42 @@
+// Signing people in through the real flow, as a browser does, without a browser: the app's /login,
+// the emulator's authorize endpoint (the person's button), the app's /getAToken. What comes back
+// is the session cookie the app set at the end.
+import { createHttpClient, form, setCookie, type HttpClient } from './http-client.ts';
+
+export const SESSION_COOKIE = 'patmanager.sid';
+
+export async function signIn(client: HttpClient, appUrl: string, objectId: string): Promise<string> {
+  const login = await client.send('GET', `${appUrl}/login`);
+  const started = setCookie(login.headers, SESSION_COOKIE);
+  if (login.status !== 303 || !started || !login.headers.location) throw new Error(`/login answered ${login.status}`);
+  const authorize = new URL(login.headers.location);
+  const reply = await client.send('POST', `${authorize.origin}${authorize.pathname}`, {
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: form({ ...Object.fromEntries(authorize.searchParams), person: objectId }),
+  });
+  if (reply.status !== 302 || !reply.headers.location) throw new Error(`the emulator's authorize answered ${reply.status}`);
+  const back = await client.send('GET', reply.headers.location, { headers: { cookie: started } });
+  const session = setCookie(back.headers, SESSION_COOKIE);
+  if (back.status !== 303 || !session) throw new Error(`/getAToken answered ${back.status}`);
+  return session;
+}
+
+/** Signs `count` sessions in, `concurrency` at a time; `progress` hears how many are done. */
+export async function signInMany(options: { appUrl: string; ca: string; objectId: string; count: number; concurrency: number; progress?: (done: number) => Promise<void> | void }): Promise<string[]> {
+  const client = createHttpClient({ ca: options.ca, maxSockets: options.concurrency });
+  const cookies: string[] = [];
+  let started = 0;
+  const worker = async () => {
+    while (started < options.count) {
+      started += 1;
+      cookies.push(await signIn(client, options.appUrl, options.objectId));
+      await options.progress?.(cookies.length);
+    }
+  };
+  try {
+    await Promise.all(Array.from({ length: options.concurrency }, worker));
+  } finally {
+    client.close();
+  }
+  return cookies;
+}
