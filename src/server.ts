@@ -1,6 +1,5 @@
 // Builds the app from its configuration and serves it; stops gracefully on request.
 import type { Server } from 'node:http';
-import { createSqliteActivityLog } from './activity/activity-log.ts';
 import { createIdentityNetworkClient } from './auth/identity-network-client.ts';
 import { createAuthService } from './auth/auth-service.ts';
 import type { AppConfig } from './config/config.ts';
@@ -28,8 +27,7 @@ export async function startServer(config: AppConfig, logger: Logger, options: { 
     return storage.ping().then(() => 'ready' as const, () => 'store-unavailable' as const);
   };
   const devops = createDevOpsClient({ patsBaseUrl: config.devops.patsBaseUrl, profileBaseUrl: config.devops.profileBaseUrl, timeoutMs: config.upstream.timeoutMs, httpsAgent: agent, logger });
-  const activity = createSqliteActivityLog(config.activityFile);
-  const app = createApp({ config, logger, auth, devops, activity, sessionStore: storage.sessionStore, readiness });
+  const app = createApp({ config, logger, auth, devops, activity: storage.activity, sessionStore: storage.sessionStore, claims: storage.claims, readiness });
 
   const server = await new Promise<Server>((resolve, reject) => {
     const listening = app.listen(options.port ?? config.port, config.host, () => resolve(listening)).once('error', reject);
@@ -51,7 +49,6 @@ export async function startServer(config: AppConfig, logger: Logger, options: { 
     async close() {
       await closer.close(config.shutdownTimeoutMs);
       await storage.close();
-      activity.close();
       agent.destroy();
     },
   };

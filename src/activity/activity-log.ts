@@ -1,9 +1,11 @@
 // What people did to their tokens through PAT Manager: who, when, which token, what changed. Kept
-// in the embedded SQLite store and shown back to the same person only. Never holds a secret: an
+// in the embedded SQLite store (or, for several instances, in their shared Redis: see
+// storage/redis-activity-log.ts) and shown back to the same person only. Never holds a secret: an
 // entry is built from names, ids, scopes and dates, not from the token's value.
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { DatabaseSync, type StatementSync } from 'node:sqlite';
+import type { Logger } from '../logging.ts';
 
 export type ActivityAction = 'create' | 'edit' | 'regenerate' | 'revoke';
 
@@ -24,12 +26,32 @@ export interface ActivityPage {
 }
 
 export interface ActivityLog {
-  record(person: string, entry: Omit<ActivityEntry, 'at'>): void;
-  list(person: string, page: number, pageSize: number): ActivityPage;
+  /** Never fails the request it is part of: a store that cannot write logs a warning instead. */
+  record(person: string, entry: Omit<ActivityEntry, 'at'>): Promise<void>;
+  list(person: string, page: number, pageSize: number): Promise<ActivityPage>;
   close(): void;
 }
 
-export function createSqliteActivityLog(file: string): ActivityLog {
+/** The stored form of an entry, the same in SQLite rows and Redis list items. */
+interface StoredEntry {
+  at: number;
+  action: ActivityAction;
+  organization: string;
+  tokenId: string;
+  tokenName: string;
+  changes: string[];
+}
+
+function restore(stored: StoredEntry): ActivityEntry {
+  return { ...stored, at: new Date(stored.at) };
+}
+
+/** One row more than a page tells whether there is a next page without counting them all. */
+function pageOf(stored: StoredEntry[], page: number, pageSize: number): ActivityPage {
+  return { page, hasMore: stored.length > pageSize, entries: stored.slice(0, pageSize).map(restore) };
+}
+
+export function createSqliteActivityLog(file: string, logger: Logger): ActivityLog {
   if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
   const database = new DatabaseSync(file);
   database.exec(`
@@ -45,20 +67,21 @@ export function createSqliteActivityLog(file: string): ActivityLog {
   const select: StatementSync = database.prepare('SELECT at, action, organization, token_id, token_name, changes FROM activity WHERE person = ? ORDER BY at DESC, id DESC LIMIT ? OFFSET ?');
 
   return {
-    record(person, entry) {
-      insert.run(person, Date.now(), entry.action, entry.organization, entry.tokenId, entry.tokenName, JSON.stringify(entry.changes));
+    async record(person, entry) {
+      try {
+        insert.run(person, Date.now(), entry.action, entry.organization, entry.tokenId, entry.tokenName, JSON.stringify(entry.changes));
+      } catch (error) {
+        logger.warn({ action: entry.action, tokenId: entry.tokenId, reason: (error as Error).message }, 'activity not recorded');
+      }
     },
-    list(person, page, pageSize) {
-      // One row more than a page tells whether there is a next page without counting them all.
+    async list(person, page, pageSize) {
       const rows = select.all(person, pageSize + 1, (page - 1) * pageSize) as Array<{ at: number; action: ActivityAction; organization: string; token_id: string; token_name: string; changes: string }>;
-      return {
-        page,
-        hasMore: rows.length > pageSize,
-        entries: rows.slice(0, pageSize).map((row) => ({ at: new Date(row.at), action: row.action, organization: row.organization, tokenId: row.token_id, tokenName: row.token_name, changes: JSON.parse(row.changes) as string[] })),
-      };
+      return pageOf(rows.map((row) => ({ at: row.at, action: row.action, organization: row.organization, tokenId: row.token_id, tokenName: row.token_name, changes: JSON.parse(row.changes) as string[] })), page, pageSize);
     },
     close() {
       if (database.isOpen) database.close();
     },
   };
 }
+
+export { pageOf, type StoredEntry };

@@ -6,6 +6,10 @@ export interface RedisKeys {
   sessionPrefix: string;
   session(sessionId: string): string;
   tokenCache(sessionId: string): string;
+  /** A short-lived claim on a one-time form (see claims.ts). */
+  claim(name: string): string;
+  /** A person's activity log (newest first). */
+  activity(person: string): string;
 }
 
 export function redisKeys(prefix: string): RedisKeys {
@@ -14,5 +18,7 @@ export function redisKeys(prefix: string): RedisKeys {
     sessionPrefix,
     session: (sessionId) => `${sessionPrefix}${sessionId}`,
     tokenCache: (sessionId) => `${prefix}msal:${sessionId}`,
+    claim: (name) => `${prefix}claim:${name}`,
+    activity: (person) => `${prefix}activity:${person}`,
   };
 }

@@ -7,6 +7,9 @@ import { inSessionTokenCache } from '../auth/session-token-cache.ts';
 import type { TokenCacheStore } from '../auth/token-cache-store.ts';
 import type { AppConfig } from '../config/config.ts';
 import type { Logger } from '../logging.ts';
+import { createSqliteActivityLog, type ActivityLog } from '../activity/activity-log.ts';
+import { inProcessClaims, redisClaims, type Claims } from './claims.ts';
+import { redisActivityLog } from './redis-activity-log.ts';
 import { createRedisConnection } from './redis-connection.ts';
 import { redisKeys } from './redis-keys.ts';
 import { RedisSessionStore } from './redis-session-store.ts';
@@ -17,6 +20,10 @@ import { storeUnavailable } from './store-unavailable.ts';
 export interface Storage {
   sessionStore: session.Store;
   tokenCache: TokenCacheStore;
+  /** One-time forms in flight, shared by every instance that shares the store. */
+  claims: Claims;
+  /** What people did through PAT Manager: in SQLite, or in Redis when instances share it. */
+  activity: ActivityLog;
   /** Readiness: resolves when the store answers, rejects with StoreUnavailableError otherwise. */
   ping(): Promise<void>;
   close(): Promise<void>;
@@ -26,10 +33,13 @@ export function createStorage(config: AppConfig, logger: Logger): Storage {
   const idleSeconds = config.session.idleMinutes * 60;
   switch (config.session.store) {
     case 'sqlite': {
+      const activity = createSqliteActivityLog(config.activityFile, logger);
       const store = new SqliteSessionStore(config.session.sqliteFile, idleSeconds * 1000);
       return {
         sessionStore: store,
         tokenCache: inSessionTokenCache,
+        claims: inProcessClaims(),
+        activity,
         ping: async () => {
           try {
             store.ping();
@@ -37,11 +47,16 @@ export function createStorage(config: AppConfig, logger: Logger): Storage {
             throw storeUnavailable('readiness query', error);
           }
         },
-        close: async () => store.close(),
+        close: async () => {
+          store.close();
+          activity.close();
+        },
       };
     }
-    case 'memory':
-      return { sessionStore: new session.MemoryStore(), tokenCache: inSessionTokenCache, ping: async () => {}, close: async () => {} };
+    case 'memory': {
+      const activity = createSqliteActivityLog(config.activityFile, logger);
+      return { sessionStore: new session.MemoryStore(), tokenCache: inSessionTokenCache, claims: inProcessClaims(), activity, ping: async () => {}, close: async () => activity.close() };
+    }
     case 'redis': {
       const settings = config.session.redis;
       if (!settings) throw new Error('SESSION_STORE=redis needs REDIS_URL'); // config.ts says so first
@@ -50,6 +65,8 @@ export function createStorage(config: AppConfig, logger: Logger): Storage {
       return {
         sessionStore: new RedisSessionStore(connection, keys, idleSeconds),
         tokenCache: redisTokenCache(connection, keys, idleSeconds),
+        claims: redisClaims(connection, keys),
+        activity: redisActivityLog(connection, keys, logger),
         ping: () => connection.ping(),
         close: () => connection.close(),
       };

@@ -5,6 +5,7 @@ import express, { type Express, type RequestHandler } from 'express';
 import session from 'express-session';
 import type { AuthService } from '../auth/auth-service.ts';
 import type { ActivityLog } from '../activity/activity-log.ts';
+import type { Claims } from '../storage/claims.ts';
 import type { DevOpsClient } from '../devops/types.ts';
 import type { AppConfig } from '../config/config.ts';
 import type { Logger } from '../logging.ts';
@@ -35,6 +36,8 @@ export interface AppDependencies {
   devops: DevOpsClient;
   activity: ActivityLog;
   sessionStore: session.Store;
+  /** Shared with the session store, so a double click is caught whichever instance it reaches. */
+  claims: Claims;
   /** For /readyz: whether the session store answers and the instance is not stopping. */
   readiness: () => Promise<Readiness>;
 }
@@ -53,7 +56,7 @@ function publicFiles(config: AppConfig): RequestHandler {
   return (req, res, next) => (extname(req.path) ? serve(req, res, next) : next());
 }
 
-export function createApp({ config, logger, auth, devops, activity, sessionStore, readiness }: AppDependencies): Express {
+export function createApp({ config, logger, auth, devops, activity, sessionStore, claims, readiness }: AppDependencies): Express {
   const app = express();
   app.set('trust proxy', config.trustProxy ? 1 : false);
   app.set('view engine', 'ejs');
@@ -90,9 +93,10 @@ export function createApp({ config, logger, auth, devops, activity, sessionStore
   app.use(pageLocals(config));
   app.use(authRoutes(auth, config.baseUrl));
   const signedIn = [requireSignIn, organizationContext({ devops, auth, config, logger })];
-  const tokens = tokenRoutes({ devops, auth, activity, baseUrl: config.baseUrl });
+  const tokenPages = { devops, auth, activity, claims };
+  const tokens = tokenRoutes({ ...tokenPages, baseUrl: config.baseUrl });
   app.get('/', welcomeSignedOut, ...signedIn, tokens.list);
-  app.use('/tokens', ...signedIn, bulkRoutes({ devops, auth, activity }), regenerateRoutes({ devops, auth, activity }), tokens.router);
+  app.use('/tokens', ...signedIn, bulkRoutes(tokenPages), regenerateRoutes(tokenPages), tokens.router);
   app.use(['/all', '/expiring', '/export'], ...signedIn);
   app.use(overviewRoutes({ devops, auth }));
   app.use('/activity', ...signedIn, activityRoutes(activity));

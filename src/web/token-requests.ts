@@ -4,6 +4,7 @@ import { randomUUID } from 'node:crypto';
 import type { Request, Response } from 'express';
 import type { ActivityAction, ActivityLog } from '../activity/activity-log.ts';
 import type { AuthService } from '../auth/auth-service.ts';
+import type { Claims } from '../storage/claims.ts';
 import type { AccessTokenSource, DevOpsClient, Organization, PatToken } from '../devops/types.ts';
 import { accessTokenOf } from './devops-context.ts';
 import { PageError } from './errors.ts';
@@ -38,16 +39,25 @@ export interface RequestContext {
 }
 
 export interface TokenRequests {
+  forms: OneTimeForms;
   context(req: Request): RequestContext;
   /** The token named by `:authorizationId`, with its status; 404 for a malformed id. */
   loadToken(req: Request, id?: string): Promise<{ token: PatToken; view: TokenView }>;
-  record(req: Request, action: ActivityAction, token: PatToken, changes: string[]): void;
+  record(req: Request, action: ActivityAction, token: PatToken, changes: string[]): Promise<void>;
 }
 
-export function tokenRequests(options: { devops: DevOpsClient; auth: AuthService; activity: ActivityLog }): TokenRequests {
+export interface TokenPageDependencies {
+  devops: DevOpsClient;
+  auth: AuthService;
+  activity: ActivityLog;
+  claims: Claims;
+}
+
+export function tokenRequests(options: TokenPageDependencies): TokenRequests {
   const { devops, auth, activity } = options;
   const context = (req: Request): RequestContext => ({ accessToken: accessTokenOf(req, auth), organization: organizationOf(req), organizations: req.session.organizations ?? [] });
   return {
+    forms: oneTimeForms(options.claims),
     context,
     async loadToken(req, id = req.params.authorizationId as string | undefined) {
       if (typeof id !== 'string' || !GUID.test(id)) throw new PageError(404, 'Token not found', 'There is no token at this address.');
@@ -56,46 +66,56 @@ export function tokenRequests(options: { devops: DevOpsClient; auth: AuthService
       return { token, view: viewOf(token, { now: new Date(), listedAs: 'all', organizations, revokedIds: revoked }) };
     },
     record(req, action, token, changes) {
-      activity.record(req.session.account!.homeAccountId, { action, organization: organizationOf(req), tokenId: token.authorizationId, tokenName: token.displayName, changes });
+      return activity.record(req.session.account!.homeAccountId, { action, organization: organizationOf(req), tokenId: token.authorizationId, tokenName: token.displayName, changes });
     },
   };
 }
 
+/** How long a one-time form stays claimed if its handler never finishes (a crash mid-request). */
+const CLAIM_TTL_MS = 60_000;
+
 /** Forms that create a token carry a one-time key: a reload or a second click must not create twice. */
-export const oneTimeForms = {
-  newKey: () => randomUUID(),
-
-  keyOf(body: Record<string, unknown>): string {
-    const key = body.formKey;
-    if (typeof key !== 'string' || !GUID.test(key)) throw new PageError(400, 'Form incomplete', 'This form is missing part of what PAT Manager put in it, so nothing was created. Open it again from the token list.');
-    return key;
-  },
-
+export interface OneTimeForms {
+  newKey(): string;
+  keyOf(body: Record<string, unknown>): string;
   /** When this form already created a token, sends the person to it (with `message`) and says so. */
-  sentToEarlierResult(req: Request, res: Response, key: string, message: string): boolean {
-    const created = req.session.createdForms?.[key];
-    if (!created) return false;
-    flash(req, 'info', message);
-    res.redirect(303, `/tokens/${created}`);
-    return true;
-  },
+  sentToEarlierResult(req: Request, res: Response, key: string, message: string): boolean;
+  /** Runs `work` unless the same form is being handled right now (on any instance); remembers what it created. */
+  once<T extends { createdId: string }>(req: Request, key: string, work: () => Promise<T>): Promise<T>;
+}
 
-  /** Runs `work` unless the same form is being handled right now; remembers what it created. */
-  async once<T extends { createdId: string }>(req: Request, key: string, work: () => Promise<T>): Promise<T> {
-    const inFlightKey = `${req.sessionID}:${key}`;
-    if (inFlight.has(inFlightKey)) throw new PageError(409, 'Already being created', 'This token is being created from your first click. Open your token list in a moment to see it.');
-    inFlight.add(inFlightKey);
-    try {
-      const result = await work();
-      const remembered = Object.entries(req.session.createdForms ?? {}).slice(-(REMEMBERED_FORMS - 1));
-      req.session.createdForms = Object.fromEntries([...remembered, [key, result.createdId]]);
-      await new Promise<void>((resolve, reject) => req.session.save((error) => (error ? reject(error) : resolve())));
-      return result;
-    } finally {
-      inFlight.delete(inFlightKey);
-    }
-  },
-};
+export function oneTimeForms(claims: Claims): OneTimeForms {
+  return {
+    newKey: () => randomUUID(),
 
-/** Create requests being handled now, in this process. */
-const inFlight = new Set<string>();
+    keyOf(body) {
+      const key = body.formKey;
+      if (typeof key !== 'string' || !GUID.test(key)) throw new PageError(400, 'Form incomplete', 'This form is missing part of what PAT Manager put in it, so nothing was created. Open it again from the token list.');
+      return key;
+    },
+
+    sentToEarlierResult(req, res, key, message) {
+      const created = req.session.createdForms?.[key];
+      if (!created) return false;
+      flash(req, 'info', message);
+      res.redirect(303, `/tokens/${created}`);
+      return true;
+    },
+
+    async once(req, key, work) {
+      const claim = `form:${req.sessionID}:${key}`;
+      if (!(await claims.claim(claim, CLAIM_TTL_MS))) {
+        throw new PageError(409, 'Already being created', 'This token is being created from your first click. Open your token list in a moment to see it.');
+      }
+      try {
+        const result = await work();
+        const remembered = Object.entries(req.session.createdForms ?? {}).slice(-(REMEMBERED_FORMS - 1));
+        req.session.createdForms = Object.fromEntries([...remembered, [key, result.createdId]]);
+        await new Promise<void>((resolve, reject) => req.session.save((error) => (error ? reject(error) : resolve())));
+        return result;
+      } finally {
+        await claims.release(claim).catch(() => undefined);
+      }
+    },
+  };
+}

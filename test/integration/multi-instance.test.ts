@@ -164,6 +164,27 @@ describe('two instances behind nginx, one Redis', () => {
     expect(tokensOfAda().find((candidate) => candidate.authorizationId === token.authorizationId)!.status).toBe('revoked');
   });
 
+  it('creates one token when a double click sends the same form to both instances at once', async () => {
+    // A slow create keeps the first request in flight while the second arrives at the other instance.
+    const slowCreate = emulator.control.injectFault({ target: 'pats', method: 'POST', delayMs: 400 });
+    const form = await browser.get(`${publicUrl}/tokens/new`);
+    const send = () => browser.submit(form, '/tokens', { displayName: 'double-click-bot', expiry: '30', organizations: 'this', access: 'custom', scopes: ['vso.code'] });
+    const pages = await Promise.all([send(), send()]);
+    expect(new Set(await Promise.all(pages.map(servedBy)))).toEqual(new Set(['a', 'b']));
+    expect(pages.map((page) => page.status).sort()).toEqual([200, 409]);
+    expect(tokensOfAda().filter((candidate) => candidate.displayName === 'double-click-bot')).toHaveLength(1);
+    emulator.control.removeFault(slowCreate.id);
+  });
+
+  it('shows the same activity log from both instances (kept in Redis)', async () => {
+    const pages = [await browser.get(`${publicUrl}/activity`), await browser.get(`${publicUrl}/activity`)];
+    expect(new Set(await Promise.all(pages.map(servedBy)))).toEqual(new Set(['a', 'b']));
+    for (const page of pages) {
+      expect(page.body).toContain('double-click-bot');
+      expect(page.body).toContain('multi-instance-bot');
+    }
+  });
+
   it('keeps working through the other instance when one stops', async () => {
     const stopped = await instances.a!.stop(5000);
     expect(stopped).toEqual({ code: 0, signal: null });

@@ -199,6 +199,15 @@ describe('creating a token', () => {
     expect(byName('every-scope').scope.split(' ').sort()).toEqual([...offered].sort());
   });
 
+  it('creates one token when the same form is sent twice at the same moment', async () => {
+    const form = await newTokenForm();
+    const before = tokensOf().length;
+    const pages = await Promise.all([create({ displayName: 'double-click' }, form), create({ displayName: 'double-click' }, form)]);
+    expect(pages.map((page) => page.status).sort()).toEqual([200, 409]);
+    expect(pages.find((page) => page.status === 409)!.body).toContain('being created from your first click');
+    expect(tokensOf()).toHaveLength(before + 1);
+  });
+
   it('creates a full-access token for all organizations', async () => {
     await create({ displayName: 'everything', access: 'full', scopes: [], organizations: 'all', expiry: '7' });
     const created = byName('everything');

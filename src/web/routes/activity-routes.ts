@@ -9,10 +9,10 @@ const querySchema = z.object({ page: z.coerce.number().int().min(1).max(100_000)
 
 export function activityRoutes(activity: ActivityLog): Router {
   const router = Router();
-  router.get('/', (req, res) => {
+  router.get('/', async (req, res) => {
     const parsed = querySchema.safeParse(req.query);
     if (!parsed.success) throw new PageError(400, 'Unknown page', 'That page of the activity log does not exist.');
-    const page = activity.list(req.session.account!.homeAccountId, parsed.data.page, PAGE_SIZE);
+    const page = await activity.list(req.session.account!.homeAccountId, parsed.data.page, PAGE_SIZE);
     res.render('activity', { title: 'Activity', ...page });
   });
   return router;

@@ -1,11 +1,8 @@
 // Revoking several tokens at once: one confirmation page naming them all, then a result per token.
 import { Router, type Request } from 'express';
-import type { ActivityLog } from '../../activity/activity-log.ts';
-import type { AuthService } from '../../auth/auth-service.ts';
 import { isDevOpsError, type DevOpsError } from '../../devops/errors.ts';
-import type { DevOpsClient } from '../../devops/types.ts';
 import { PageError } from '../errors.ts';
-import { GUID, tokenRequests } from '../token-requests.ts';
+import { GUID, tokenRequests, type TokenPageDependencies } from '../token-requests.ts';
 
 const MAX_TOKENS = 100;
 
@@ -24,7 +21,7 @@ function selectedIds(value: unknown): string[] {
   return ids;
 }
 
-export function bulkRoutes(options: { devops: DevOpsClient; auth: AuthService; activity: ActivityLog }): Router {
+export function bulkRoutes(options: TokenPageDependencies): Router {
   const { devops } = options;
   const { context, loadToken, record } = tokenRequests(options);
   const router = Router();
@@ -59,7 +56,7 @@ export function bulkRoutes(options: { devops: DevOpsClient; auth: AuthService; a
           continue;
         }
         await devops.revokeToken(accessToken, organization, id);
-        record(req, 'revoke', token, ['revoked with others']);
+        await record(req, 'revoke', token, ['revoked with others']);
         outcomes.push({ authorizationId: id, displayName, outcome: 'revoked', message: 'revoked' });
       } catch (error) {
         if (!isDevOpsError(error) && !(error instanceof PageError)) throw error;

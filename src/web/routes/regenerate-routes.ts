@@ -2,13 +2,10 @@
 // name, scopes and organizations is created first, its secret shown once, and only then is the
 // old one revoked, so a failure can never leave the person with neither.
 import { Router } from 'express';
-import type { ActivityLog } from '../../activity/activity-log.ts';
-import type { AuthService } from '../../auth/auth-service.ts';
 import { isDevOpsError } from '../../devops/errors.ts';
-import type { DevOpsClient } from '../../devops/types.ts';
 import { PageError } from '../errors.ts';
 import { EXPIRY_PRESETS } from '../forms/token-form.ts';
-import { oneTimeForms, tokenRequests } from '../token-requests.ts';
+import { tokenRequests, type TokenPageDependencies } from '../token-requests.ts';
 import { formatDate, viewOf } from '../token-view.ts';
 
 const DAY_MS = 86_400_000;
@@ -19,21 +16,21 @@ export interface RegenerateStep {
   detail: string;
 }
 
-export function regenerateRoutes(options: { devops: DevOpsClient; auth: AuthService; activity: ActivityLog }): Router {
+export function regenerateRoutes(options: TokenPageDependencies): Router {
   const { devops } = options;
-  const { context, loadToken, record } = tokenRequests(options);
+  const { forms, context, loadToken, record } = tokenRequests(options);
   const router = Router();
 
   router.get('/:authorizationId/regenerate', async (req, res) => {
     const { view } = await loadToken(req);
     if (view.status === 'revoked') throw new PageError(409, 'Revoked tokens cannot be regenerated', `"${view.displayName}" was revoked. Create a new token instead.`);
-    res.render('tokens/regenerate', { title: `Regenerate ${view.displayName}`, token: view, presets: EXPIRY_PRESETS, formKey: oneTimeForms.newKey() });
+    res.render('tokens/regenerate', { title: `Regenerate ${view.displayName}`, token: view, presets: EXPIRY_PRESETS, formKey: forms.newKey() });
   });
 
   router.post('/:authorizationId/regenerate', async (req, res) => {
     const body = req.body as Record<string, unknown>;
-    const formKey = oneTimeForms.keyOf(body);
-    if (oneTimeForms.sentToEarlierResult(req, res, formKey, 'This token was already regenerated. The new secret was shown once and cannot be shown again.')) return;
+    const formKey = forms.keyOf(body);
+    if (forms.sentToEarlierResult(req, res, formKey, 'This token was already regenerated. The new secret was shown once and cannot be shown again.')) return;
     const days = Number(body.expiry);
     if (!(EXPIRY_PRESETS as readonly string[]).includes(String(body.expiry))) throw new PageError(400, 'Choose an expiry', 'Choose how long the new token should last (7, 30, 60 or 90 days); nothing was changed.');
     const { token: old, view } = await loadToken(req);
@@ -41,7 +38,7 @@ export function regenerateRoutes(options: { devops: DevOpsClient; auth: AuthServ
     const { accessToken, organization, organizations } = context(req);
 
     // Step 1: the new token. If this fails nothing has changed, and the error page says so.
-    const { created } = await oneTimeForms.once(req, formKey, async () => {
+    const { created } = await forms.once(req, formKey, async () => {
       const created = await devops.createToken(accessToken, organization, {
         displayName: old.displayName,
         scope: old.scopes.join(' '),
@@ -62,7 +59,7 @@ export function regenerateRoutes(options: { devops: DevOpsClient; auth: AuthServ
       if (!isDevOpsError(error)) throw error;
       steps.push({ label: 'Revoke the old token', ok: false, detail: `not revoked (${error.userMessage}) The old token still works: revoke it once you have replaced it everywhere.` });
     }
-    record(req, 'regenerate', created.token, [`replaces ${old.authorizationId}`, `expires: ${created.token.validTo.toISOString().slice(0, 10)}`, oldRevoked ? 'old token revoked' : 'old token NOT revoked']);
+    await record(req, 'regenerate', created.token, [`replaces ${old.authorizationId}`, `expires: ${created.token.validTo.toISOString().slice(0, 10)}`, oldRevoked ? 'old token revoked' : 'old token NOT revoked']);
 
     res.set('Cache-Control', 'no-store');
     res.render('tokens/created', {

@@ -2,17 +2,15 @@
 // the Azure DevOps client and renders or redirects; errors go to the one error handler.
 import { Router, type Request, type RequestHandler, type Response } from 'express';
 import { z } from 'zod';
-import type { ActivityLog } from '../../activity/activity-log.ts';
 import { describeChanges, describeToken } from '../../activity/describe-changes.ts';
-import type { AuthService } from '../../auth/auth-service.ts';
 import { safeReturnTo } from '../../auth/return-to.ts';
 import { isDevOpsError, type PatTokenField } from '../../devops/errors.ts';
 import { FULL_ACCESS, SCOPE_AREAS } from '../../devops/scopes.ts';
-import type { DevOpsClient, PatToken } from '../../devops/types.ts';
+import type { PatToken } from '../../devops/types.ts';
 import { PageError } from '../errors.ts';
 import { flash } from '../flash.ts';
 import { EXPIRY_PRESETS, MAX_LIFETIME_DAYS, emptyTokenForm, isoDay, parseTokenForm, type TokenFormField, type TokenFormValues } from '../forms/token-form.ts';
-import { oneTimeForms, revokedIds, tokenRequests } from '../token-requests.ts';
+import { revokedIds, tokenRequests, type TokenPageDependencies } from '../token-requests.ts';
 import { formatDate, viewOf, type TokenView } from '../token-view.ts';
 
 const DAY_MS = 86_400_000;
@@ -51,10 +49,10 @@ function valuesOf(token: PatToken): TokenFormValues {
 }
 
 /** The token list (the signed-in home page) and the router for everything under /tokens. */
-export function tokenRoutes(options: { devops: DevOpsClient; auth: AuthService; activity: ActivityLog; baseUrl: URL }): { list: RequestHandler; router: Router } {
+export function tokenRoutes(options: TokenPageDependencies & { baseUrl: URL }): { list: RequestHandler; router: Router } {
   const { devops, baseUrl } = options;
   const router = Router();
-  const { context, loadToken, record } = tokenRequests(options);
+  const { forms, context, loadToken, record } = tokenRequests(options);
 
   function renderForm(res: Response, status: number, locals: { mode: 'create' | 'edit'; values: TokenFormValues; errors?: Partial<Record<TokenFormField, string>>; token?: TokenView; formKey?: string }) {
     res.status(status).render('tokens/form', { ...locals, ...formLocals(locals.values, locals.errors ?? {}, new Date()), title: locals.mode === 'create' ? 'New token' : `Edit ${locals.token?.displayName ?? 'token'}` });
@@ -82,20 +80,20 @@ export function tokenRoutes(options: { devops: DevOpsClient; auth: AuthService; 
   };
 
   router.get('/new', (_req, res) => {
-    renderForm(res, 200, { mode: 'create', values: emptyTokenForm(), formKey: oneTimeForms.newKey() });
+    renderForm(res, 200, { mode: 'create', values: emptyTokenForm(), formKey: forms.newKey() });
   });
 
   router.post('/', async (req, res) => {
     const body = req.body as Record<string, unknown>;
-    const formKey = oneTimeForms.keyOf(body);
-    if (oneTimeForms.sentToEarlierResult(req, res, formKey, 'This token was already created. Its secret was shown once and cannot be shown again; if you did not copy it, revoke the token and create another.')) return;
+    const formKey = forms.keyOf(body);
+    if (forms.sentToEarlierResult(req, res, formKey, 'This token was already created. Its secret was shown once and cannot be shown again; if you did not copy it, revoke the token and create another.')) return;
     const form = parseTokenForm(body, { now: new Date(), editing: false });
     if (!form.ok) return renderForm(res, 422, { mode: 'create', values: form.values, errors: form.errors, formKey });
     try {
       const { accessToken, organization, organizations } = context(req);
-      const { created } = await oneTimeForms.once(req, formKey, async () => {
+      const { created } = await forms.once(req, formKey, async () => {
         const created = await devops.createToken(accessToken, organization, { displayName: form.result.displayName, scope: form.result.scope, validTo: form.result.validTo!, allOrgs: form.result.allOrgs });
-        record(req, 'create', created.token, describeToken(created.token));
+        await record(req, 'create', created.token, describeToken(created.token));
         return { created, createdId: created.token.authorizationId };
       });
       // The secret goes straight into this one response and nowhere else: not the session, a URL or a log.
@@ -128,7 +126,7 @@ export function tokenRoutes(options: { devops: DevOpsClient; auth: AuthService; 
     try {
       const { accessToken, organization } = context(req);
       const after = await devops.updateToken(accessToken, organization, { authorizationId: view.authorizationId, ...form.result });
-      record(req, 'edit', after, describeChanges(before, after));
+      await record(req, 'edit', after, describeChanges(before, after));
     } catch (error) {
       if (isDevOpsError(error) && error.kind === 'rejected' && error.field) {
         return renderForm(res, 422, { mode: 'edit', values: form.values, errors: { [FORM_FIELD_OF[error.field]]: error.userMessage }, token: view });
@@ -153,7 +151,7 @@ export function tokenRoutes(options: { devops: DevOpsClient; auth: AuthService; 
     try {
       const { accessToken, organization } = context(req);
       const after = await devops.updateToken(accessToken, organization, { authorizationId: token.authorizationId, validTo });
-      record(req, 'edit', after, describeChanges(token, after));
+      await record(req, 'edit', after, describeChanges(token, after));
       flash(req, 'success', `Extended "${view.displayName}" to ${formatDate(after.validTo)}${wanted > limit ? ' (the one-year limit Azure DevOps allows)' : ''}.`);
     } catch (error) {
       if (!isDevOpsError(error) || error.kind !== 'rejected') throw error;
@@ -182,7 +180,7 @@ export function tokenRoutes(options: { devops: DevOpsClient; auth: AuthService; 
       name = view.displayName;
       const { accessToken, organization } = context(req);
       await devops.revokeToken(accessToken, organization, view.authorizationId);
-      record(req, 'revoke', token, []);
+      await record(req, 'revoke', token, []);
     } catch (error) {
       if ((isDevOpsError(error) && error.kind === 'notFound') || (error instanceof PageError && error.status === 404)) {
         flash(req, 'info', 'That token no longer exists (it may have been revoked and removed already); nothing changed.');
