@@ -206,3 +206,28 @@ describe('signing out', () => {
     expect(await page.getByRole('link', { name: 'Sign in with Microsoft' }).isVisible()).toBe(true);
   });
 });
+
+describe('the watch on the browser', () => {
+  it('catches console errors, uncaught errors, failing requests and CSP violations', async () => {
+    await page.goto(e2e.h.appUrl);
+    await page.evaluate(`(() => {
+      console.error('a console error');
+      setTimeout(() => { throw new Error('an uncaught error'); });
+      const script = document.createElement('script');
+      script.textContent = 'void 0';
+      document.body.append(script);
+      fetch('/no-such-file.js');
+    })()`);
+    await expect.poll(() => session.problems.problems.length).toBeGreaterThanOrEqual(4);
+    let report = '';
+    try {
+      session.problems.assertNone('on purpose');
+    } catch (error) {
+      report = (error as Error).message;
+    }
+    expect(report).toMatch(/console error on .*a console error/);
+    expect(report).toMatch(/uncaught error on .*an uncaught error/);
+    expect(report).toMatch(/CSP violation on .*script-src-elem blocked inline/);
+    expect(report).toMatch(/fetch answered 404: GET .*\/no-such-file\.js/);
+  });
+});

@@ -12,6 +12,8 @@ export interface Focused {
   indicated: boolean;
   /** It takes up room on screen (a skip link is visible once focused). */
   onScreen: boolean;
+  /** Where it is in the document (child indexes from the root), to tell elements apart. */
+  path: string;
 }
 
 interface AriaNode {
@@ -32,12 +34,15 @@ export async function focused(page: Page): Promise<Focused | null> {
     element.setAttribute(marker, '');
     const style = getComputedStyle(element);
     const rect = element.getBoundingClientRect();
+    const path: number[] = [];
+    for (let node: typeof element | null = element; node?.parentElement; node = node.parentElement) path.unshift(Array.prototype.indexOf.call(node.parentElement.children, node));
     return {
+      path: path.join('/'),
       tag: element.tagName.toLowerCase(),
       id: element.id,
       // When a field holds focus without matching :focus, a part the browser draws inside it has it
       // (a date field's calendar button), and the browser rings that part itself.
-      indicated: !element.matches(':focus') || (style.outlineStyle !== 'none' && Number.parseFloat(style.outlineWidth) > 0) || style.boxShadow !== 'none',
+      indicated: (element.matches('input') && !element.matches(':focus')) || (style.outlineStyle !== 'none' && Number.parseFloat(style.outlineWidth) > 0) || style.boxShadow !== 'none',
       onScreen: rect.width > 1 && rect.height > 1 && rect.right > 0 && rect.bottom > 0,
     };
   }, FOCUS_MARKER);
@@ -75,16 +80,10 @@ export async function tabStops(page: Page, maxPresses = 200): Promise<Focused[]>
     await page.keyboard.press('Tab');
     const stop = await focused(page);
     if (!stop) break;
-    const key = await page.evaluate(() => {
-      const { document } = globalThis as unknown as BrowserGlobals;
-      const path: number[] = [];
-      for (let node = document.activeElement; node?.parentElement; node = node.parentElement) path.unshift(Array.prototype.indexOf.call(node.parentElement.children, node));
-      return path.join('/');
-    });
-    if (key === previous) continue;
-    if (seen.has(key)) break;
-    seen.add(key);
-    previous = key;
+    if (stop.path === previous) continue;
+    if (seen.has(stop.path)) break;
+    seen.add(stop.path);
+    previous = stop.path;
     stops.push(stop);
   }
   return stops;
