@@ -158,6 +158,7 @@ describe('every page: Tab stops named, visible and in document order', () => {
 
   it.each(PAGE_CATALOGUE)('$name', async (visit) => {
     const { page, problems } = await sessionOf(visit.who);
+    problems.clear();
     await visit.open(page, world());
     await page.waitForLoadState('load');
     // Each visit ends on a new document, so Tab starts at the top, as for a page just opened.

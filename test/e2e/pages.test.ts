@@ -74,6 +74,7 @@ describe.each(WIDTHS)('at %s width', (width) => {
     e2e.h.emulator.control.clearFaults();
     e2e.h.emulator.control.devops.reset();
     const { page, problems } = await sessionOf(width, visit.who);
+    problems.clear();
 
     let status = 0;
     const onResponse = (response: Response) => {

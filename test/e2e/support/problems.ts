@@ -8,6 +8,8 @@ export interface ProblemRecorder {
   readonly problems: string[];
   /** Throws, listing them, if anything was recorded since the last call; then starts afresh. */
   assertNone(when: string): void;
+  /** Forgets what was recorded (what a failed test left behind in a shared context). */
+  clear(): void;
 }
 
 const CSP_BINDING = '__e2eReportCspViolation';
@@ -84,6 +86,10 @@ export async function recordProblems(context: BrowserContext, origins: string[])
       }
       const found = problems.splice(0);
       if (found.length > 0) throw new Error(`${found.length} problem(s) ${when}:\n- ${found.join('\n- ')}`);
+    },
+    clear() {
+      problems.splice(0);
+      aborted.splice(0);
     },
   };
 }
