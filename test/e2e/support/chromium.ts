@@ -9,7 +9,8 @@ import { chromium, type Browser } from 'playwright-core';
 
 export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
-const LEAN_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+// --disable-dev-shm-usage: containers often give /dev/shm only 64 MB, too little for Chromium.
+const LEAN_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage'];
 
 /** base64(sha256(SubjectPublicKeyInfo)) of the certificate an HTTPS origin presents. */
 export async function spkiHashOf(origin: string, caCertificatePem: string): Promise<string> {

@@ -54,8 +54,11 @@ export async function startE2E(options: HarnessOptions = {}): Promise<E2E> {
       return { context, page, problems, close: () => context.close() };
     },
     async close() {
-      await browser.close();
-      await h.close();
+      try {
+        await browser.close();
+      } finally {
+        await h.close();
+      }
     },
   };
 }
