@@ -1,6 +1,7 @@
 // The ceiling for this stack: the same token list page, rendered from the same Azure DevOps call
-// with the same client (axios over the same keep-alive agent), by a bare Express + EJS server with
-// no session, sign-in, CSRF, security headers or request log. PAT Manager cannot be faster than it.
+// with the same client (the app's Azure DevOps client over the same keep-alive agent), by a bare
+// Express + EJS server with no session, sign-in, CSRF, security headers or request log. PAT Manager
+// cannot be faster than it.
 import express from 'express';
 import { fileURLToPath } from 'node:url';
 import type { AddressInfo } from 'node:net';

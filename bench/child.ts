@@ -2,6 +2,8 @@
 // that each one's memory is its own and the load generator does not share their event loop. This
 // is the small protocol between them: the child says it is ready, then answers calls by name.
 import { fork, type ChildProcess } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { Session } from 'node:inspector/promises';
 import { fileURLToPath } from 'node:url';
 
 type Message =
@@ -77,6 +79,8 @@ export function serveParent(ready: unknown, handlers: Record<string, (...args: n
   const answer = async (message: Extract<Message, { type: 'call' }>) => {
     try {
       if (message.op === 'memory') return { value: memoryNow() };
+      if (message.op === 'startProfile') return { value: await profiler.start() };
+      if (message.op === 'stopProfile') return { value: await profiler.stop(message.args[0] as string) };
       if (message.op === 'close') {
         await close();
         return { value: null };
@@ -100,6 +104,24 @@ export function serveParent(ready: unknown, handlers: Record<string, (...args: n
   process.on('disconnect', () => process.exit(0));
   process.send!({ type: 'ready', value: ready } satisfies Message);
 }
+
+/** A CPU profile of just the part being measured (the app's start-up left out), for `--cpu-prof`-like files. */
+const profiler = {
+  session: undefined as Session | undefined,
+  async start(): Promise<null> {
+    this.session = new Session();
+    this.session.connect();
+    await this.session.post('Profiler.enable');
+    await this.session.post('Profiler.start');
+    return null;
+  },
+  async stop(file: string): Promise<string> {
+    const { profile } = await this.session!.post('Profiler.stop');
+    this.session!.disconnect();
+    writeFileSync(file, JSON.stringify(profile));
+    return file;
+  },
+};
 
 function memoryNow(): Memory {
   const usage = process.memoryUsage();

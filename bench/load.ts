@@ -2,6 +2,7 @@
 // own (its cookie), for a fixed time. Latencies are kept to the microsecond (autocannon's own
 // histogram rounds to whole milliseconds, too coarse for an overhead of about one).
 import autocannon from 'autocannon';
+import type { Memory } from './child.ts';
 import { summarize, type Summary } from './stats.ts';
 
 export interface LoadOptions {
@@ -15,12 +16,16 @@ export interface LoadOptions {
   body?: (cookie: string | undefined) => string;
   /** Called once a second while the load runs (e.g. to sample memory). */
   everySecond?: () => void;
+  /** The server's process, to report the CPU time it spent per request. */
+  server?: { memory(): Promise<Memory> };
 }
 
 export interface LoadResult extends Summary {
   statuses: Record<string, number>;
   errors: number;
   timeouts: number;
+  /** CPU time (user + system) the server spent per request, when `server` was given. */
+  cpuMsPerRequest?: number;
 }
 
 export async function runLoad(options: LoadOptions): Promise<LoadResult> {
@@ -52,7 +57,10 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
     statuses[statusCode] = (statuses[statusCode] ?? 0) + 1;
   });
   const ticker = options.everySecond ? setInterval(options.everySecond, 1_000) : undefined;
+  const cpuBefore = await options.server?.memory();
   const result = await finished;
+  const cpuAfter = await options.server?.memory();
   clearInterval(ticker);
-  return { ...summarize(latencies, result.duration), statuses, errors: result.errors, timeouts: result.timeouts };
+  const cpu = cpuBefore && cpuAfter && latencies.length > 0 ? { cpuMsPerRequest: (cpuAfter.cpuMs - cpuBefore.cpuMs) / latencies.length } : {};
+  return { ...summarize(latencies, result.duration), statuses, errors: result.errors, timeouts: result.timeouts, ...cpu };
 }

@@ -1,6 +1,6 @@
 // Printing the figures: a table of throughput and latency, ratios against the two baselines, and
 // a verdict per target. Plain text, so a run's output can be pasted into the README as it is.
-import { cpus, totalmem, type as osType, release } from 'node:os';
+import { cpus, loadavg, totalmem, type as osType, release } from 'node:os';
 import type { Summary } from './stats.ts';
 
 export const MB = 1024 * 1024;
@@ -8,6 +8,11 @@ export const MB = 1024 * 1024;
 export function machine(): string {
   const cpu = cpus();
   return `${cpu[0]?.model.trim() ?? 'unknown CPU'}, ${cpu.length} cores, ${(totalmem() / 1024 ** 3).toFixed(1)} GiB, ${osType()} ${release()}, Node ${process.version}`;
+}
+
+/** Other work on the machine skews every figure: the 1-minute load average says how much there was. */
+export function load(): string {
+  return `load average ${loadavg()[0]!.toFixed(1)} on ${cpus().length} cores`;
 }
 
 export function mb(bytes: number): string {
@@ -28,11 +33,13 @@ export interface Row {
   summary: Summary;
   /** p50 minus the upstream call's p50 at the same concurrency. */
   overheadMs?: number;
+  /** The server process's CPU time per request. */
+  cpuMs?: number;
   note?: string;
 }
 
 export function table(rows: Row[]): string {
-  const header = ['', 'conc', 'req/s', 'p50 ms', 'p99 ms', 'overhead p50 ms', ''];
+  const header = ['', 'conc', 'req/s', 'p50 ms', 'p99 ms', 'overhead p50 ms', 'CPU ms/req', ''];
   const lines = rows.map((row) => [
     row.name,
     String(row.concurrency),
@@ -40,6 +47,7 @@ export function table(rows: Row[]): string {
     ms(row.summary.p50),
     ms(row.summary.p99),
     row.overheadMs === undefined ? '' : ms(row.overheadMs),
+    row.cpuMs === undefined ? '' : row.cpuMs.toFixed(2),
     row.note ?? '',
   ]);
   const widths = header.map((_, column) => Math.max(...[header, ...lines].map((line) => line[column]!.length)));

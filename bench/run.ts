@@ -10,7 +10,7 @@ import { createFlow } from './create-flow.ts';
 import { createHttpClient } from './http-client.ts';
 import { runLoad } from './load.ts';
 import { ADA_ID } from './people.ts';
-import { machine, mb, ms, percent, table, verdicts, type Row, type Verdict } from './report.ts';
+import { load, machine, mb, ms, percent, table, verdicts, type Row, type Verdict } from './report.ts';
 import { signInMany } from './sessions.ts';
 import { runUpstream } from './upstream.ts';
 import type { Memory } from './child.ts';
@@ -35,7 +35,7 @@ const log = (line: string) => console.log(line);
 const elapsed = () => `${((performance.now() - began) / 1000).toFixed(0)} s`;
 
 log(`PAT Manager benchmark, ${new Date().toISOString().slice(0, 16)}Z`);
-log(`Machine: ${machine()}`);
+log(`Machine: ${machine()}; ${load()} at the start`);
 log(`Upstream: the emulator over HTTPS on loopback, every PAT call delayed ${DELAY_MS} ms (injected fault)`);
 log('');
 
@@ -83,7 +83,7 @@ try {
   await ceilingServer.call('useAccessToken', upstreamTarget.accessToken);
   const ceilingAt = async (connections: number) => {
     await runLoad({ url: `${ceilingServer.ready.url}/`, connections, seconds: WARM_UP_SECONDS });
-    return runLoad({ url: `${ceilingServer.ready.url}/`, connections, seconds: SECONDS });
+    return runLoad({ url: `${ceilingServer.ready.url}/`, connections, seconds: SECONDS, server: ceilingServer });
   };
   const ceiling = { few: await ceilingAt(FEW), many: await ceilingAt(MANY) };
   await ceilingServer.stop();
@@ -91,7 +91,7 @@ try {
 
   // 4. The token list page at 10 sessions, then at 50 for the memory run.
   const listAt = (connections: number, seconds: number, everySecond?: () => void) =>
-    runLoad({ url: `${appUrl}/`, connections, seconds, cookies: loadSessions.slice(0, connections), ...(everySecond ? { everySecond } : {}) });
+    runLoad({ url: `${appUrl}/`, connections, seconds, cookies: loadSessions.slice(0, connections), server: app, ...(everySecond ? { everySecond } : {}) });
   await listAt(FEW, WARM_UP_SECONDS);
   const listFew = await listAt(FEW, SECONDS);
   await listAt(MANY, WARM_UP_SECONDS);
@@ -103,7 +103,7 @@ try {
   log(`Token list page measured [${elapsed()}]`);
 
   // 5. The create flow, 6. cross-organization data.
-  const create = await createFlow({ appUrl, ca, connections: FEW, seconds: SECONDS, warmUpSeconds: WARM_UP_SECONDS });
+  const create = await createFlow({ appUrl, ca, app, connections: FEW, seconds: SECONDS, warmUpSeconds: WARM_UP_SECONDS });
   const crossOrg = await crossOrganization({ appUrl, ca, emulator, roundTripMs: single.p50 });
   const final = await app.memory();
   log(`Create flow and cross-organization measured [${elapsed()}]`);
@@ -112,9 +112,9 @@ try {
   const sizes = [['few', FEW], ['many', MANY]] as const;
   const rows: Row[] = [
     ...sizes.map(([size, connections]) => ({ name: 'upstream call alone (GET pats)', concurrency: connections, summary: upstream[size] })),
-    ...sizes.map(([size, connections]) => ({ name: 'ceiling: bare Express+EJS page', concurrency: connections, summary: ceiling[size], overheadMs: ceiling[size].p50 - upstream[size].p50 })),
-    ...sizes.map(([size, connections]) => ({ name: `token list page (GET /)${size === 'many' ? `, ${MEMORY_SECONDS} s` : ''}`, concurrency: connections, summary: list[size], overheadMs: list[size].p50 - upstream[size].p50 })),
-    { name: 'create (POST /tokens, new form)', concurrency: FEW, summary: create, overheadMs: create.p50 - upstream.few.p50, note: 'upstream: one POST' },
+    ...sizes.map(([size, connections]) => ({ name: 'ceiling: bare Express+EJS page', concurrency: connections, summary: ceiling[size], overheadMs: ceiling[size].p50 - upstream[size].p50, cpuMs: ceiling[size].cpuMsPerRequest })),
+    ...sizes.map(([size, connections]) => ({ name: `token list page (GET /)${size === 'many' ? `, ${MEMORY_SECONDS} s` : ''}`, concurrency: connections, summary: list[size], overheadMs: list[size].p50 - upstream[size].p50, cpuMs: list[size].cpuMsPerRequest })),
+    { name: 'create (POST /tokens, new form)', concurrency: FEW, summary: create, overheadMs: create.p50 - upstream.few.p50, cpuMs: create.cpuMsPerRequest, note: 'upstream: one POST' },
   ];
   log("Throughput and latency (closed loop, one session per connection; overhead = p50 minus the upstream call's p50)");
   log(table(rows));
@@ -127,6 +127,8 @@ try {
     const page = list[size];
     log(`  at ${connections}: throughput ${percent(page.perSecond / ceiling[size].perSecond)} of the ceiling's, ${percent(page.perSecond / upstream[size].perSecond)} of the upstream call's alone; p50 ${(page.p50 / ceiling[size].p50).toFixed(2)}x the ceiling's, ${(page.p50 / upstream[size].p50).toFixed(2)}x the upstream call's`);
   }
+  const cpuRatio = (list.few.cpuMsPerRequest ?? Number.NaN) / (ceiling.few.cpuMsPerRequest ?? Number.NaN);
+  log(`  CPU per page: ${ms(list.few.cpuMsPerRequest ?? Number.NaN)} ms, ${cpuRatio.toFixed(2)}x the ceiling's (once the CPU is the limit, throughput is about ${percent(1 / cpuRatio)} of the ceiling's)`);
   const steady = samples.slice(Math.min(5, samples.length - 1));
   const first = steady[0]!;
   const last = steady.at(-1)!;
@@ -157,7 +159,7 @@ try {
   log('Verdicts');
   log(verdicts(targets));
   log('');
-  log(`Whole run: ${elapsed()}`);
+  log(`Whole run: ${elapsed()}; ${load()} at the end`);
 } finally {
   await env.stop();
 }
