@@ -8,6 +8,7 @@ import {
   LogLevel,
   ResponseMode,
   type AccountInfo,
+  type AuthenticationResult,
   type Configuration,
   type INetworkModule,
 } from '@azure/msal-node';
@@ -24,6 +25,8 @@ const SCOPES = [AZURE_DEVOPS_SCOPE];
 /** A sign-in left unfinished longer than this is forgotten; a few tabs may sign in at once. */
 const PENDING_SIGN_IN_TTL_MS = 15 * 60 * 1000;
 const MAX_PENDING_SIGN_INS = 5;
+/** A remembered access token is used until this close to its expiry: msal-node's own renewal margin. */
+const RENEW_BEFORE_EXPIRY_MS = 5 * 60 * 1000;
 
 /** The person must (again) sign in interactively; the page they wanted is kept. */
 export class SignInRequiredError extends Error {
@@ -108,6 +111,10 @@ export function createAuthService(options: { config: AppConfig; networkClient: I
     });
   }
 
+  function remember(session: AppSession, result: AuthenticationResult): void {
+    if (result.accessToken && result.expiresOn) session.accessToken = { value: result.accessToken, expiresOnMs: result.expiresOn.getTime() };
+  }
+
   function unavailableOr(error: unknown, otherwise: () => Error): Error {
     return error instanceof IdentityUnavailableError ? new SignInFailedError('unavailable', error.message) : otherwise();
   }
@@ -157,6 +164,7 @@ export function createAuthService(options: { config: AppConfig; networkClient: I
         );
         const account = result.account;
         if (!account) throw new SignInFailedError('rejected', 'the token response named no account');
+        remember(session, result);
         return { homeAccountId: account.homeAccountId, name: account.name ?? account.username, username: account.username, environment: account.environment, tenantId: account.tenantId, localAccountId: account.localAccountId };
       } catch (error) {
         // The person did nothing wrong when the token cache could not be written: say the app is unavailable.
@@ -170,11 +178,16 @@ export function createAuthService(options: { config: AppConfig; networkClient: I
     async acquireAccessToken(session, { forceRefresh }) {
       const account = session.account;
       if (!account) throw new SignInRequiredError('not signed in');
+      // Most pages: the token msal-node gave out last time is still good, and nothing else is needed.
+      const remembered = session.accessToken;
+      if (!forceRefresh && remembered && remembered.expiresOnMs - Date.now() > RENEW_BEFORE_EXPIRY_MS) return remembered.value;
+      delete session.accessToken;
       const client = await clientFor(session).catch((error: unknown) => {
         throw unavailableOr(error, () => error as Error);
       });
       try {
         const result = await client.acquireTokenSilent({ account: account as AccountInfo, scopes: SCOPES, forceRefresh });
+        remember(session, result);
         return result.accessToken;
       } catch (error) {
         if (error instanceof IdentityUnavailableError) throw new SignInFailedError('unavailable', error.message);

@@ -36,6 +36,11 @@ declare module 'express-session' {
     signedInAt: number;
     /** msal-node's serialized token cache for this person only (refresh token included); with Redis it has a key of its own instead. */
     tokenCache: string;
+    /**
+     * The Azure DevOps access token msal-node last gave out for this session (it is in the token
+     * cache too), so that a page need not rebuild msal-node's client and read the whole cache.
+     */
+    accessToken: { value: string; expiresOnMs: number };
     /** The organization chosen for pages that work in one (its name, as in URLs). */
     organization: string;
     /** The person's organizations, listed once after sign-in (and on request). */
