@@ -206,6 +206,11 @@ describe('answers that are not what Microsoft documents', () => {
     expect(await failure(list())).toMatchObject({ kind: 'unavailable', status: 200, userMessage: MESSAGES.unexpectedAnswer, message: expect.stringContaining('malformed JSON') });
   });
 
+  it('an answer of more than 5 MB is refused, not read to the end', async () => {
+    fixture.emulator.control.injectFault({ target: 'pats', method: 'GET', status: 200, body: `{"continuationToken":"","patTokens":[],"padding":"${'x'.repeat(6 * 1024 * 1024)}"}`, times: 2 });
+    expect(await failure(list())).toMatchObject({ kind: 'unavailable', message: expect.stringContaining('ERR_ANSWER_TOO_LARGE') });
+  });
+
   it('a malformed error body still maps by status', async () => {
     fixture.emulator.control.injectFault({ target: 'pats', status: 404, malformed: true, times: 1 });
     expect(await failure(list())).toMatchObject({ kind: 'notFound', status: 404 });
