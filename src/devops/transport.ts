@@ -6,10 +6,10 @@
 // Everything else becomes a DevOpsError (see failures.ts).
 import type { Agent } from 'node:https';
 import { setTimeout as sleep } from 'node:timers/promises';
+import axios, { type AxiosInstance } from 'axios';
 import type { Logger } from '../logging.ts';
 import { createHttpsAgent } from '../http/https-agent.ts';
 import { errorForNetworkFailure, errorForStatus, unexpectedAnswer } from './failures.ts';
-import { exchange, ExchangeError } from './https-exchange.ts';
 import { parseRetryAfter } from './retry-after.ts';
 import type { AccessTokenSource } from './types.ts';
 
@@ -21,7 +21,7 @@ export interface UpstreamRequest {
   method: HttpMethod;
   /** Absolute URL with every path segment already encoded. */
   url: string;
-  /** Query values (undefined ones are left out); encoded here. */
+  /** Query values; axios encodes them. */
   params: Record<string, string | number | boolean | undefined>;
   body?: unknown;
 }
@@ -54,7 +54,22 @@ type Outcome =
 
 export function createTransport(options: TransportOptions): Transport {
   const ownAgent = options.agent ? undefined : createHttpsAgent({ ca: options.ca });
-  const agent = options.agent ?? ownAgent!;
+  const http = axios.create({
+    httpsAgent: options.agent ?? ownAgent,
+    timeout: options.timeoutMs,
+    maxRedirects: 0,
+    // Environment proxies would bypass the agent above (and its trusted CA); none is configured.
+    proxy: false,
+    maxContentLength: MAX_RESPONSE_BYTES,
+    // Keep the raw text: this module decides what malformed JSON means.
+    responseType: 'text',
+    transformResponse: [(data: unknown) => data],
+    validateStatus: () => true,
+    transitional: { clarifyTimeoutError: true },
+    // Without X-TFS-FedAuthRedirect: Suppress, Azure DevOps answers a refused credential with a
+    // redirect to its sign-in page (302/203) instead of 401, which would read as success.
+    headers: { Accept: 'application/json', 'X-TFS-FedAuthRedirect': 'Suppress' },
+  });
   const log = options.logger;
 
   async function send(accessToken: AccessTokenSource, request: UpstreamRequest): Promise<UpstreamAnswer> {
@@ -63,7 +78,7 @@ export function createTransport(options: TransportOptions): Transport {
     let retried = false;
     for (let attempt = 1; ; attempt += 1) {
       const started = performance.now();
-      const outcome = await attemptOnce(agent, request, token, options.timeoutMs);
+      const outcome = await attemptOnce(http, request, token, options.timeoutMs);
       log.debug(
         { operation: request.operation, method: request.method, attempt, durationMs: Math.round(performance.now() - started), ...describe(outcome) },
         'Azure DevOps call',
@@ -98,33 +113,30 @@ export function createTransport(options: TransportOptions): Transport {
   return { send, close: () => ownAgent?.destroy() };
 }
 
-// Without X-TFS-FedAuthRedirect: Suppress, Azure DevOps answers a refused credential with a redirect
-// to its sign-in page (302/203) instead of 401, which would read as success.
-const HEADERS = { Accept: 'application/json', 'X-TFS-FedAuthRedirect': 'Suppress' };
-
-function urlOf(request: UpstreamRequest): URL {
-  const url = new URL(request.url);
-  for (const [name, value] of Object.entries(request.params)) if (value !== undefined) url.searchParams.set(name, String(value));
-  return url;
-}
-
-async function attemptOnce(agent: Agent, request: UpstreamRequest, token: string, timeoutMs: number): Promise<Outcome> {
-  // One deadline bounds the whole attempt: connecting, sending, waiting and reading.
+async function attemptOnce(http: AxiosInstance, request: UpstreamRequest, token: string, timeoutMs: number): Promise<Outcome> {
+  // axios's timeout restarts on socket activity; this signal bounds the whole attempt.
   const deadline = AbortSignal.timeout(timeoutMs);
   try {
-    const answer = await exchange({
+    const response = await http.request<string>({
       method: request.method,
-      url: urlOf(request),
-      headers: { ...HEADERS, Authorization: `Bearer ${token}` },
-      body: request.body === undefined ? undefined : JSON.stringify(request.body),
-      agent,
+      url: request.url,
+      params: request.params,
+      data: request.body,
+      headers: { Authorization: `Bearer ${token}` },
       signal: deadline,
-      maxAnswerBytes: MAX_RESPONSE_BYTES,
     });
-    return { type: 'answer', status: answer.status, text: answer.text, retryAfterSeconds: parseRetryAfter(answer.retryAfter) };
+    const retryAfter = response.headers['retry-after'];
+    return {
+      type: 'answer',
+      status: response.status,
+      text: typeof response.data === 'string' ? response.data : '',
+      retryAfterSeconds: parseRetryAfter(typeof retryAfter === 'string' ? retryAfter : undefined),
+    };
   } catch (error) {
-    const code = error instanceof ExchangeError ? error.code : 'UNKNOWN';
-    return { type: 'failure', code, timedOut: deadline.aborted || code === 'ETIMEDOUT' };
+    // Only the code is kept: axios errors carry the request config, Authorization header included.
+    const code = axios.isAxiosError(error) && error.code ? error.code : 'UNKNOWN';
+    const timedOut = deadline.aborted || code === 'ETIMEDOUT' || code === 'ECONNABORTED';
+    return { type: 'failure', code, timedOut };
   }
 }
 
