@@ -13,6 +13,7 @@ import { csrfProtection } from './csrf.ts';
 import { errorHandler, notFound } from './errors.ts';
 import { baseLocals, pageLocals } from './page-locals.ts';
 import { requestLog } from './request-log.ts';
+import { viewEngine } from './view-engine.ts';
 import { authRoutes } from './routes/auth-routes.ts';
 import { healthRoutes, type Readiness } from './routes/health-routes.ts';
 import { welcomeSignedOut } from './routes/home-routes.ts';
@@ -61,6 +62,7 @@ export function createApp({ config, logger, auth, devops, activity, sessionStore
   app.set('trust proxy', config.trustProxy ? 1 : false);
   app.set('view engine', 'ejs');
   app.set('views', VIEWS_DIR);
+  app.engine('ejs', viewEngine(VIEWS_DIR, config.cacheViews));
   app.set('view cache', config.cacheViews);
   app.set('session cookie name', sessionCookieName(config));
 

@@ -114,6 +114,11 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
     else if (page.status >= 500) logger.error({ ...logged, stack: (error as Error)?.stack }, 'request failed');
     else logger.info(logged, 'request refused');
     if (page.retryAfterSeconds) res.setHeader('Retry-After', String(page.retryAfterSeconds));
-    res.status(page.status).render('error', { ...page, requestId });
+    res.status(page.status).render('error', { ...page, requestId }, (renderError: Error | null, html?: string) => {
+      if (!renderError) return res.send(html);
+      // Never let Express print its own page (with a stack) when the error page itself fails.
+      logger.error({ requestId, errorName: renderError.name, errorMessage: renderError.message }, 'error page failed to render');
+      res.status(500).type('text/plain').send(`PAT Manager met an unexpected problem. Request id: ${requestId ?? 'unknown'}`);
+    });
   };
 }
