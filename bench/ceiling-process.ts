@@ -10,6 +10,7 @@ import { createDevOpsClient } from '../src/devops/client.ts';
 import { createHttpsAgent } from '../src/http/https-agent.ts';
 import { listQuerySchema } from '../src/web/routes/token-routes.ts';
 import { viewOf } from '../src/web/token-view.ts';
+import { viewEngine } from '../src/web/view-engine.ts';
 import { serveParent } from './child.ts';
 
 const agent = createHttpsAgent({ ca: readFileSync(process.env.BENCH_CA_FILE!, 'utf8') });
@@ -18,9 +19,10 @@ const organizations = JSON.parse(process.env.BENCH_ORGANIZATIONS!) as Array<{ ac
 let accessToken = '';
 
 const app = express();
+const viewsDir = fileURLToPath(new URL('../views', import.meta.url));
 app.set('view engine', 'ejs');
-app.set('views', fileURLToPath(new URL('../views', import.meta.url)));
-app.set('view cache', true);
+app.set('views', viewsDir);
+app.engine('ejs', viewEngine(viewsDir, true));
 app.get('/', async (req, res) => {
   const query = listQuerySchema.parse(req.query);
   const page = await devops.listTokens(async () => accessToken, 'contoso', { filter: query.status, sortBy: query.sort, ascending: query.order === 'asc', top: query.size });

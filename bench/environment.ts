@@ -2,11 +2,11 @@
 // Manager wired to it (as the tests wire it), and the ceiling server.
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startChild, type Child } from './child.ts';
 import type { EmulatorReady } from './emulator-process.ts';
+import { freePort } from '../test/support/harness.ts';
 
 export const BENCH_CLIENT_ID = '7d2e9f40-1c3b-4a5d-8e6f-9a0b1c2d3e4f';
 
@@ -19,16 +19,6 @@ export interface Environment {
   stop(): Promise<void>;
 }
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const address = probe.address();
-      probe.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
-    });
-  });
-}
 
 export async function startEnvironment(): Promise<Environment> {
   const port = await freePort();

@@ -18,6 +18,19 @@ function demoSessionSecret(dataDir: string): string {
   return readFileSync(file, 'utf8').trim();
 }
 
+/** The settings that point the app at an emulator as the given registered application. */
+export function settingsForEmulator(emulator: RunningEmulator, clientId: string, clientSecret: string): Record<string, string> {
+  return {
+    AZURE_CLIENT_ID: clientId,
+    AZURE_CLIENT_SECRET: clientSecret,
+    AZURE_TENANT_ID: emulator.tenantId,
+    IDENTITY_BASE_URL: emulator.urls.identity,
+    AZURE_DEVOPS_PATS_BASE_URL: emulator.urls.pats,
+    AZURE_DEVOPS_PROFILE_BASE_URL: emulator.urls.profile,
+    UPSTREAM_CA_FILE: emulator.caCertificateFile,
+  };
+}
+
 export async function startDemoEmulator(options: { dataDir: string; port: number; baseUrl: URL }): Promise<{ emulator: RunningEmulator; settings: Record<string, string> }> {
   // A fresh client secret per run: it only has to match between the app and its emulator.
   const clientSecret = randomBytes(32).toString('base64url');
@@ -38,13 +51,7 @@ export async function startDemoEmulator(options: { dataDir: string; port: number
     emulator,
     settings: {
       DEMO_MODE: 'true',
-      AZURE_CLIENT_ID: DEMO_CLIENT_ID,
-      AZURE_CLIENT_SECRET: clientSecret,
-      AZURE_TENANT_ID: emulator.tenantId,
-      IDENTITY_BASE_URL: emulator.urls.identity,
-      AZURE_DEVOPS_PATS_BASE_URL: emulator.urls.pats,
-      AZURE_DEVOPS_PROFILE_BASE_URL: emulator.urls.profile,
-      UPSTREAM_CA_FILE: emulator.caCertificateFile,
+      ...settingsForEmulator(emulator, DEMO_CLIENT_ID, clientSecret),
       SESSION_SECRET: demoSessionSecret(options.dataDir),
     },
   };

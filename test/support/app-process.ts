@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import type { RunningEmulator } from '../../src/emulator/index.ts';
 import { TEST_CLIENT_ID } from './harness.ts';
 import { startChild, type ChildService } from './processes.ts';
+import { settingsForEmulator } from '../../src/demo/demo-environment.ts';
 
 const MAIN = join(import.meta.dirname, '..', '..', 'src', 'main.ts');
 const START_TIMEOUT_MS = 20_000;
@@ -26,13 +27,7 @@ export function sharedSettings(emulator: RunningEmulator, clientSecret: string, 
   return {
     NODE_ENV: 'test',
     BASE_URL: publicUrl,
-    AZURE_CLIENT_ID: TEST_CLIENT_ID,
-    AZURE_CLIENT_SECRET: clientSecret,
-    AZURE_TENANT_ID: emulator.tenantId,
-    IDENTITY_BASE_URL: emulator.urls.identity,
-    AZURE_DEVOPS_PATS_BASE_URL: emulator.urls.pats,
-    AZURE_DEVOPS_PROFILE_BASE_URL: emulator.urls.profile,
-    UPSTREAM_CA_FILE: emulator.caCertificateFile,
+    ...settingsForEmulator(emulator, TEST_CLIENT_ID, clientSecret),
     UPSTREAM_TIMEOUT_MS: '5000',
     SESSION_SECRET: randomBytes(32).toString('base64url'),
     LOG_LEVEL: 'info',

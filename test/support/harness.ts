@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { loadConfig, type AppConfig } from '../../src/config/config.ts';
+import { settingsForEmulator } from '../../src/demo/demo-environment.ts';
 import { startEmulator, type RunningEmulator, type StartEmulatorOptions } from '../../src/emulator/index.ts';
 import { createLogger } from '../../src/logging.ts';
 import { startServer, type RunningServer } from '../../src/server.ts';
@@ -61,13 +62,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     NODE_ENV: 'test',
     PORT: String(port),
     DEMO_MODE: 'true',
-    AZURE_CLIENT_ID: TEST_CLIENT_ID,
-    AZURE_CLIENT_SECRET: clientSecret,
-    AZURE_TENANT_ID: emulator.tenantId,
-    IDENTITY_BASE_URL: emulator.urls.identity,
-    AZURE_DEVOPS_PATS_BASE_URL: emulator.urls.pats,
-    AZURE_DEVOPS_PROFILE_BASE_URL: emulator.urls.profile,
-    UPSTREAM_CA_FILE: emulator.caCertificateFile,
+    ...settingsForEmulator(emulator, TEST_CLIENT_ID, clientSecret),
     UPSTREAM_TIMEOUT_MS: '2000',
     SESSION_SECRET: randomBytes(32).toString('base64url'),
     SESSION_SQLITE_FILE: join(dataDir, 'sessions.sqlite'),

@@ -223,6 +223,7 @@ describe('creating a token', () => {
     [{ expiry: 'custom', customDate: '2020-01-01' }, 'a token cannot expire in the past'],
     [{ expiry: 'custom', customDate: '2999-01-01' }, 'Azure DevOps allows at most one year'],
     [{ expiry: 'custom', customDate: '31/12/2026' }, 'Enter the date as year-month-day'],
+    [{ expiry: 'custom', customDate: '' }, 'Choose the date the token should expire on.'],
     [{ expiry: 'forever' }, 'Choose when the token expires'],
   ])('rejects %j, keeps what was typed, creates nothing', async (fields, message) => {
     const before = tokensOf().length;

@@ -85,7 +85,8 @@ export function parseTokenForm(body: Record<string, unknown>, options: { now: Da
     validTo = new Date(options.now.getTime() + Number(values.expiry) * DAY_MS);
   } else if (values.expiry === 'custom') {
     validTo = endOfDay(values.customDate);
-    if (!validTo) errors.customDate = 'Enter the date as year-month-day, for example 2027-03-31.';
+    if (body.customDate === undefined || body.customDate === '') errors.customDate = 'Choose the date the token should expire on.';
+    else if (!validTo) errors.customDate = 'Enter the date as year-month-day, for example 2027-03-31.';
     else if (validTo.getTime() <= options.now.getTime()) errors.customDate = 'Choose a date after today: a token cannot expire in the past.';
     else if (validTo.getTime() > latest.getTime() + DAY_MS) errors.customDate = `Azure DevOps allows at most one year: choose ${isoDay(latest)} or earlier.`;
     else if (validTo.getTime() > latest.getTime()) validTo = latest;
