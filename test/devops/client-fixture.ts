@@ -1,15 +1,16 @@
 // One emulator and one real Azure DevOps client for a test file: real HTTPS, real access tokens,
 // the client's log lines kept so tests can check what was (and was not) written.
-import { Writable } from 'node:stream';
+import { afterAll, beforeAll, beforeEach } from 'vitest';
 import { createDevOpsClient } from '../../src/devops/client.ts';
 import type { AccessTokenSource, DevOpsClient } from '../../src/devops/types.ts';
+import { demoDirectory, findOrganization } from '../../src/emulator/directory.ts';
 import { startEmulator, type RunningEmulator } from '../../src/emulator/index.ts';
+import { collectLogLines } from '../support/log-lines.ts';
 import { createLogger } from '../../src/logging.ts';
 
-/** People of the emulator's demo directory (src/emulator/directory.ts). */
-export const ADA = { objectId: '32cdad68-e89d-42ea-90fd-a3da24f086c0', memberId: '8ed93371-1a81-4012-ab51-9dd996b1c150' };
-export const GRACE = { objectId: 'bdfc34ea-84a9-48ad-bcff-534a79e7b0d5', memberId: 'eed893a6-5a8f-4072-88c4-b155c846eff3' };
-export const CONTOSO_ID = 'f9424e7c-ea71-44cb-aa51-cae3213c1e15';
+/** People and an organization of the emulator's demo directory. */
+export { ADA, GRACE } from '../support/sign-in.ts';
+export const CONTOSO_ID = findOrganization(demoDirectory(), 'contoso')!.accountId;
 
 export interface ClientFixture {
   emulator: RunningEmulator;
@@ -23,13 +24,7 @@ export interface ClientFixture {
 
 export async function startClientFixture(options: { timeoutMs?: number } = {}): Promise<ClientFixture> {
   const emulator = await startEmulator({ clients: [], seed: 'empty' });
-  const logLines: string[] = [];
-  const sink = new Writable({
-    write(chunk: Buffer, _encoding, done) {
-      logLines.push(...chunk.toString('utf8').split('\n').filter(Boolean));
-      done();
-    },
-  });
+  const { lines: logLines, sink } = collectLogLines();
   const logger = createLogger('trace', sink);
   const clients: DevOpsClient[] = [];
   const clientWithTimeout = (timeoutMs: number) => {
@@ -53,6 +48,25 @@ export async function startClientFixture(options: { timeoutMs?: number } = {}): 
       await emulator.close();
     },
   };
+}
+
+/**
+ * One fixture for a test file, with the usual lifecycle: started before the tests, closed after,
+ * and the emulator's tokens and faults reset before each test. Read it inside tests only.
+ */
+export function useClientFixture(): () => ClientFixture {
+  let fixture: ClientFixture | undefined;
+  beforeAll(async () => {
+    fixture = await startClientFixture();
+  });
+  afterAll(async () => {
+    await fixture?.close();
+  });
+  beforeEach(() => {
+    fixture!.emulator.control.devops.reset();
+    fixture!.emulator.control.clearFaults();
+  });
+  return () => fixture!;
 }
 
 export interface RecordingTokenSource {

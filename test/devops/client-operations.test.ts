@@ -1,29 +1,19 @@
 // Each operation of the Azure DevOps client against the emulator, over real HTTPS.
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createDevOpsClient } from '../../src/devops/client.ts';
 import { DevOpsError } from '../../src/devops/errors.ts';
 import { createHttpsAgent } from '../../src/http/https-agent.ts';
 import { MESSAGES } from '../../src/devops/messages.ts';
-import { ADA, CONTOSO_ID, inDays, startClientFixture, tokenSourceFor, type ClientFixture } from './client-fixture.ts';
+import { ADA, CONTOSO_ID, inDays, useClientFixture, tokenSourceFor } from './client-fixture.ts';
 
-let fixture: ClientFixture;
-beforeAll(async () => {
-  fixture = await startClientFixture();
-});
-afterAll(async () => {
-  await fixture?.close();
-});
-beforeEach(() => {
-  fixture.emulator.control.devops.reset();
-  fixture.emulator.control.clearFaults();
-});
+const fixture = useClientFixture();
 
-const ada = () => tokenSourceFor(fixture.emulator, ADA.objectId).source;
+const ada = () => tokenSourceFor(fixture().emulator, ADA.objectId).source;
 const AUTHORIZATION_ID = '4c60c9ed-a378-4883-af16-d655ca025b11';
 
 describe('profile and organizations', () => {
   it('gets the signed-in person’s profile', async () => {
-    expect(await fixture.client.getMyProfile(ada())).toEqual({
+    expect(await fixture().client.getMyProfile(ada())).toEqual({
       id: ADA.memberId,
       displayName: 'Ada Lovelace',
       emailAddress: 'ada@contoso.example',
@@ -31,7 +21,7 @@ describe('profile and organizations', () => {
   });
 
   it('lists the organizations the person belongs to', async () => {
-    const organizations = await fixture.client.listOrganizations(ada(), ADA.memberId);
+    const organizations = await fixture().client.listOrganizations(ada(), ADA.memberId);
     expect(organizations.map((org) => org.accountName).sort()).toEqual(['contoso', 'fabrikam', 'northwind']);
     expect(organizations.find((org) => org.accountName === 'contoso')).toEqual({ accountId: CONTOSO_ID, accountName: 'contoso' });
   });
@@ -40,7 +30,7 @@ describe('profile and organizations', () => {
 describe('tokens', () => {
   it('creates a token and hands back its secret apart from the record', async () => {
     const validTo = inDays(30);
-    const created = await fixture.client.createToken(ada(), 'contoso', { displayName: 'deploy', scope: 'vso.code vso.build_execute', validTo, allOrgs: false });
+    const created = await fixture().client.createToken(ada(), 'contoso', { displayName: 'deploy', scope: 'vso.code vso.build_execute', validTo, allOrgs: false });
     expect(created.secret).toMatch(/^\w{20,}$/);
     expect(created.token).toEqual({
       authorizationId: expect.stringMatching(/^[0-9a-f-]{36}$/),
@@ -56,13 +46,13 @@ describe('tokens', () => {
   });
 
   it('creates an all-organization token, whose targetAccounts is null', async () => {
-    const { token } = await fixture.client.createToken(ada(), 'contoso', { displayName: 'everywhere', scope: 'app_token', validTo: inDays(7), allOrgs: true });
+    const { token } = await fixture().client.createToken(ada(), 'contoso', { displayName: 'everywhere', scope: 'app_token', validTo: inDays(7), allOrgs: true });
     expect(token.targetAccounts).toBeNull();
     expect(token.scopes).toEqual(['app_token']);
   });
 
   it('gets one token, with the service’s 7-digit fractional seconds read', async () => {
-    fixture.emulator.control.devops.addTokens(ADA.objectId, [
+    fixture().emulator.control.devops.addTokens(ADA.objectId, [
       {
         authorizationId: AUTHORIZATION_ID,
         displayName: 'analytics',
@@ -72,7 +62,7 @@ describe('tokens', () => {
         targetAccounts: [CONTOSO_ID],
       },
     ]);
-    const token = await fixture.client.getToken(ada(), 'contoso', AUTHORIZATION_ID);
+    const token = await fixture().client.getToken(ada(), 'contoso', AUTHORIZATION_ID);
     expect(token).toEqual({
       authorizationId: AUTHORIZATION_ID,
       displayName: 'analytics',
@@ -84,31 +74,31 @@ describe('tokens', () => {
   });
 
   it('updates only what it is given', async () => {
-    const { token } = await fixture.client.createToken(ada(), 'contoso', { displayName: 'old', scope: 'vso.work', validTo: inDays(10), allOrgs: false });
-    const renamed = await fixture.client.updateToken(ada(), 'contoso', { authorizationId: token.authorizationId, displayName: 'new' });
+    const { token } = await fixture().client.createToken(ada(), 'contoso', { displayName: 'old', scope: 'vso.work', validTo: inDays(10), allOrgs: false });
+    const renamed = await fixture().client.updateToken(ada(), 'contoso', { authorizationId: token.authorizationId, displayName: 'new' });
     expect(renamed).toMatchObject({ displayName: 'new', scopes: ['vso.work'], targetAccounts: [CONTOSO_ID] });
     expect(renamed.validTo).toEqual(token.validTo);
 
-    const widened = await fixture.client.updateToken(ada(), 'contoso', { authorizationId: token.authorizationId, scope: 'vso.work_write vso.code', validTo: inDays(20), allOrgs: true });
+    const widened = await fixture().client.updateToken(ada(), 'contoso', { authorizationId: token.authorizationId, scope: 'vso.work_write vso.code', validTo: inDays(20), allOrgs: true });
     expect(widened).toMatchObject({ displayName: 'new', scopes: ['vso.work_write', 'vso.code'], targetAccounts: null });
   });
 
   it('revokes a token', async () => {
-    const { token } = await fixture.client.createToken(ada(), 'contoso', { displayName: 'short-lived', scope: 'vso.code', validTo: inDays(1), allOrgs: false });
-    await expect(fixture.client.revokeToken(ada(), 'contoso', token.authorizationId)).resolves.toBeUndefined();
-    const [state] = fixture.emulator.control.devops.tokens(ADA.objectId);
+    const { token } = await fixture().client.createToken(ada(), 'contoso', { displayName: 'short-lived', scope: 'vso.code', validTo: inDays(1), allOrgs: false });
+    await expect(fixture().client.revokeToken(ada(), 'contoso', token.authorizationId)).resolves.toBeUndefined();
+    const [state] = fixture().emulator.control.devops.tokens(ADA.objectId);
     expect(state).toMatchObject({ authorizationId: token.authorizationId, revoked: true });
   });
 
   it('revoking a token that is already revoked is notFound, not "unavailable"', async () => {
-    const { token } = await fixture.client.createToken(ada(), 'contoso', { displayName: 'twice', scope: 'vso.code', validTo: inDays(1), allOrgs: false });
-    await fixture.client.revokeToken(ada(), 'contoso', token.authorizationId);
-    await expect(fixture.client.revokeToken(ada(), 'contoso', token.authorizationId)).rejects.toMatchObject({ kind: 'notFound', status: 500 });
+    const { token } = await fixture().client.createToken(ada(), 'contoso', { displayName: 'twice', scope: 'vso.code', validTo: inDays(1), allOrgs: false });
+    await fixture().client.revokeToken(ada(), 'contoso', token.authorizationId);
+    await expect(fixture().client.revokeToken(ada(), 'contoso', token.authorizationId)).rejects.toMatchObject({ kind: 'notFound', status: 500 });
   });
 
   it('lists a page at a time with the continuation token, repeating filter and sort', async () => {
     const names = ['alpha', 'bravo', 'charlie', 'delta', 'echo'];
-    fixture.emulator.control.devops.addTokens(
+    fixture().emulator.control.devops.addTokens(
       ADA.objectId,
       names.map((displayName) => ({ displayName, scope: 'vso.code', validTo: inDays(30), targetAccounts: [CONTOSO_ID] })),
     );
@@ -117,7 +107,7 @@ describe('tokens', () => {
     let continuationToken: string | undefined;
     let pages = 0;
     do {
-      const page = await fixture.client.listTokens(ada(), 'contoso', { ...options, continuationToken });
+      const page = await fixture().client.listTokens(ada(), 'contoso', { ...options, continuationToken });
       seen.push(...page.tokens.map((token) => token.displayName));
       continuationToken = page.continuationToken ?? undefined;
       pages += 1;
@@ -127,47 +117,47 @@ describe('tokens', () => {
   });
 
   it('filters by status', async () => {
-    fixture.emulator.control.devops.addTokens(ADA.objectId, [
+    fixture().emulator.control.devops.addTokens(ADA.objectId, [
       { displayName: 'live', scope: 'vso.code', validTo: inDays(30), targetAccounts: null },
       { displayName: 'old', scope: 'vso.code', validFrom: inDays(-60), validTo: inDays(-30), targetAccounts: null },
       { displayName: 'gone', scope: 'vso.code', validTo: inDays(30), targetAccounts: null, revoked: true },
     ]);
     const names = async (filter: 'active' | 'expired' | 'revoked' | 'all') =>
-      (await fixture.client.listTokens(ada(), 'contoso', { filter, sortBy: 'displayName', ascending: true, top: 100 })).tokens.map((token) => token.displayName);
+      (await fixture().client.listTokens(ada(), 'contoso', { filter, sortBy: 'displayName', ascending: true, top: 100 })).tokens.map((token) => token.displayName);
     expect(await names('active')).toEqual(['live']);
     expect(await names('expired')).toEqual(['old']);
     expect(await names('revoked')).toEqual(['gone']);
     expect(await names('all')).toEqual(['gone', 'live', 'old']);
-    const last = await fixture.client.listTokens(ada(), 'contoso', { filter: 'all', sortBy: 'status', ascending: true, top: 100 });
+    const last = await fixture().client.listTokens(ada(), 'contoso', { filter: 'all', sortBy: 'status', ascending: true, top: 100 });
     expect(last.continuationToken).toBeNull();
   });
 
   it('refuses a page size outside 1 to 100 before calling', async () => {
-    await expect(fixture.client.listTokens(ada(), 'contoso', { filter: 'all', sortBy: 'status', ascending: true, top: 101 })).rejects.toThrow(RangeError);
+    await expect(fixture().client.listTokens(ada(), 'contoso', { filter: 'all', sortBy: 'status', ascending: true, top: 101 })).rejects.toThrow(RangeError);
   });
 });
 
 describe('connections', () => {
   it('keeps one connection alive across calls', async () => {
-    const client = fixture.clientWithTimeout(5000);
+    const client = fixture().clientWithTimeout(5000);
     const source = ada();
-    fixture.emulator.control.resetStats();
+    fixture().emulator.control.resetStats();
     for (let call = 0; call < 5; call += 1) await client.getMyProfile(source);
-    expect(fixture.emulator.control.stats().connections.accepted).toBe(1);
+    expect(fixture().emulator.control.stats().connections.accepted).toBe(1);
   });
 
   it('can use the app’s shared agent, and leaves it open when closed', async () => {
-    const agent = createHttpsAgent({ ca: fixture.emulator.caCertificatePem });
-    const options = { patsBaseUrl: fixture.emulator.urls.pats, profileBaseUrl: fixture.emulator.urls.profile, timeoutMs: 5000, httpsAgent: agent };
+    const agent = createHttpsAgent({ ca: fixture().emulator.caCertificatePem });
+    const options = { patsBaseUrl: fixture().emulator.urls.pats, profileBaseUrl: fixture().emulator.urls.profile, timeoutMs: 5000, httpsAgent: agent };
     const source = ada();
-    fixture.emulator.control.resetStats();
+    fixture().emulator.control.resetStats();
     try {
       const first = createDevOpsClient(options);
       await expect(first.getMyProfile(source)).resolves.toMatchObject({ id: ADA.memberId });
       first.close();
       // The agent's kept-alive connection survives the first client and serves the second.
       await expect(createDevOpsClient(options).getMyProfile(source)).resolves.toMatchObject({ id: ADA.memberId });
-      expect(fixture.emulator.control.stats().connections.accepted).toBe(1);
+      expect(fixture().emulator.control.stats().connections.accepted).toBe(1);
     } finally {
       agent.destroy();
     }
@@ -178,33 +168,33 @@ describe('user input never changes the path', () => {
   it.each(['..', 'contoso/../fabrikam', 'contoso?x=1', 'contoso#x', '%2e%2e', 'con toso', '', 'a'.repeat(51)])(
     'refuses the organization name %j without calling',
     async (organization) => {
-      fixture.emulator.control.resetStats();
-      const error = await fixture.client.listTokens(ada(), organization, { filter: 'all', sortBy: 'status', ascending: true, top: 10 }).catch((caught: unknown) => caught);
+      fixture().emulator.control.resetStats();
+      const error = await fixture().client.listTokens(ada(), organization, { filter: 'all', sortBy: 'status', ascending: true, top: 10 }).catch((caught: unknown) => caught);
       expect(error).toBeInstanceOf(DevOpsError);
       expect(error).toMatchObject({ kind: 'notFound', userMessage: MESSAGES.organizationNameInvalid });
-      expect(fixture.emulator.control.stats().requestsTotal).toBe(0);
+      expect(fixture().emulator.control.stats().requestsTotal).toBe(0);
     },
   );
 
   it('refuses an authorizationId that is not a GUID without calling', async () => {
-    fixture.emulator.control.resetStats();
-    await expect(fixture.client.getToken(ada(), 'contoso', '../x')).rejects.toMatchObject({ kind: 'notFound', userMessage: MESSAGES.tokenIdInvalid });
-    await expect(fixture.client.revokeToken(ada(), 'contoso', 'x&authorizationId=y')).rejects.toMatchObject({ kind: 'notFound' });
-    expect(fixture.emulator.control.stats().requestsTotal).toBe(0);
+    fixture().emulator.control.resetStats();
+    await expect(fixture().client.getToken(ada(), 'contoso', '../x')).rejects.toMatchObject({ kind: 'notFound', userMessage: MESSAGES.tokenIdInvalid });
+    await expect(fixture().client.revokeToken(ada(), 'contoso', 'x&authorizationId=y')).rejects.toMatchObject({ kind: 'notFound' });
+    expect(fixture().emulator.control.stats().requestsTotal).toBe(0);
   });
 
   it('sends a continuation token with base64 characters as one intact query value', async () => {
-    fixture.emulator.control.devops.addTokens(
+    fixture().emulator.control.devops.addTokens(
       ADA.objectId,
       ['one', 'two', 'three'].map((displayName) => ({ displayName, scope: 'vso.code', validTo: inDays(30), targetAccounts: null })),
     );
     const options = { filter: 'all', sortBy: 'displayName', ascending: true, top: 1 } as const;
-    const first = await fixture.client.listTokens(ada(), 'contoso', options);
+    const first = await fixture().client.listTokens(ada(), 'contoso', options);
     // The emulator's tokens are base64url; the same bytes in padded standard base64 decode to the
     // same place only if '=' (and '+' or '/', when present) arrive as sent.
     const variant = Buffer.from(first.continuationToken!, 'base64url').toString('base64');
     expect(variant).toMatch(/=$/);
-    const second = await fixture.client.listTokens(ada(), 'contoso', { ...options, continuationToken: variant });
+    const second = await fixture().client.listTokens(ada(), 'contoso', { ...options, continuationToken: variant });
     expect(second.tokens.map((token) => token.displayName)).toEqual(['three']);
   });
 });

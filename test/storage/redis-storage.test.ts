@@ -12,7 +12,7 @@ import { createStorage, type Storage } from '../../src/storage/storage.ts';
 import { freePort } from '../support/harness.ts';
 import { eventually } from '../support/processes.ts';
 import { startRedis, type TestRedis } from '../support/redis-server.ts';
-import { Writable } from 'node:stream';
+import { collectLogLines } from '../support/log-lines.ts';
 
 const PREFIX = 'test:';
 const TIMEOUT_MS = 300;
@@ -36,12 +36,7 @@ beforeAll(async () => {
     SESSION_IDLE_MINUTES: String(IDLE_MINUTES),
     LOG_LEVEL: 'debug',
   });
-  const sink = new Writable({
-    write(chunk: Buffer, _encoding, done) {
-      logLines.push(...chunk.toString('utf8').split('\n').filter(Boolean));
-      done();
-    },
-  });
+  const { sink } = collectLogLines(logLines);
   storage = createStorage(config, createLogger(config.logLevel, sink));
   await eventually('the store answers', () => storage.ping().then(() => true), 5000);
   inspector = createClient({ url: redis.url });

@@ -6,13 +6,13 @@ import { mkdtempSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Writable } from 'node:stream';
 import { loadConfig, type AppConfig } from '../../src/config/config.ts';
 import { settingsForEmulator } from '../../src/demo/demo-environment.ts';
 import { startEmulator, type RunningEmulator, type StartEmulatorOptions } from '../../src/emulator/index.ts';
 import { createLogger } from '../../src/logging.ts';
 import { startServer, type RunningServer } from '../../src/server.ts';
 import { TestBrowser } from './browser.ts';
+import { collectLogLines } from './log-lines.ts';
 import { secretsInLog } from './log-secrets.ts';
 
 export const TEST_CLIENT_ID = '0b1c2d3e-4f50-4a6b-8c7d-8e9fa0b1c2d3';
@@ -70,14 +70,8 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     LOG_LEVEL: 'info',
     ...options.env,
   });
-  const logLines: string[] = [];
-  const logSink = new Writable({
-    write(chunk: Buffer, _encoding, done) {
-      logLines.push(...chunk.toString('utf8').split('\n').filter(Boolean));
-      done();
-    },
-  });
-  const logger = createLogger(config.logLevel, logSink);
+  const { lines: logLines, sink } = collectLogLines();
+  const logger = createLogger(config.logLevel, sink);
   let app = await startServer(config, logger);
 
   return {

@@ -27,6 +27,13 @@ export interface PageVisit {
 
 const ABSENT_TOKEN = '00000000-0000-4000-8000-000000000000';
 
+/** Revokes one of Ada's tokens the way a person does: its confirmation page, then the button. */
+async function revokeThroughConfirmation(page: Page, w: World, tokenName: string): Promise<void> {
+  await page.goto(`${w.appUrl}/tokens/${w.tokenId(tokenName)}/revoke`);
+  await page.getByRole('button', { name: 'Revoke this token' }).click();
+  await page.waitForURL(`${w.appUrl}/`);
+}
+
 async function submitTokenForm(page: Page, fill: (page: Page) => Promise<void>, button: string): Promise<void> {
   await fill(page);
   await page.getByRole('button', { name: button }).click();
@@ -83,9 +90,7 @@ export const PAGE_CATALOGUE: readonly PageVisit[] = [
     who: 'ada',
     status: 200,
     open: async (page, w) => {
-      await page.goto(`${w.appUrl}/tokens/${w.tokenId('ci-pipeline')}/revoke`);
-      await page.getByRole('button', { name: 'Revoke this token' }).click();
-      await page.waitForURL(`${w.appUrl}/`);
+      await revokeThroughConfirmation(page, w, 'ci-pipeline');
     },
   },
   { name: 'organizations', who: 'ada', status: 200, open: (page, w) => page.goto(`${w.appUrl}/organizations`) },
@@ -177,9 +182,7 @@ export const PAGE_CATALOGUE: readonly PageVisit[] = [
     who: 'ada',
     status: 200,
     open: async (page, w) => {
-      await page.goto(`${w.appUrl}/tokens/${w.tokenId('backlog-report')}/revoke`);
-      await page.getByRole('button', { name: 'Revoke this token' }).click();
-      await page.waitForURL(`${w.appUrl}/`);
+      await revokeThroughConfirmation(page, w, 'backlog-report');
       return page.goto(`${w.appUrl}/activity`);
     },
   },
