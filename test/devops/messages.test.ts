@@ -4,7 +4,7 @@ import { MESSAGES, PAT_TOKEN_ERRORS, patTokenErrorEntry } from '../../src/devops
 
 /** The `patTokenError` enum of PatTokenResult in Microsoft's tokens OpenAPI file. */
 function patTokenErrorEnum(): string[] {
-  const text = readFileSync(new URL('../../../shared/reference/azure-devops-specs/tokens-7.1.json', import.meta.url), 'utf8');
+  const text = readFileSync(new URL('../reference/azure-devops-specs/tokens-7.1.json', import.meta.url), 'utf8');
   const spec = JSON.parse(text.replace(/^\uFEFF/, '')) as {
     definitions: { PatTokenResult: { properties: { patTokenError: { enum: string[] } } } };
   };

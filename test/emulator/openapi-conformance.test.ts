@@ -1,6 +1,6 @@
-// The emulator held to Microsoft's OpenAPI files for Tokens, Profile and Accounts (Swagger 2.0, read
-// from ../shared): live answers must validate against each operation's response schema and carry
-// every property its example carries, with the example's JSON types. The examples are validated too,
+// The emulator held to Microsoft's OpenAPI files for Tokens, Profile and Accounts (Swagger 2.0, kept
+// in test/reference with their MIT licence): live answers must validate against each operation's
+// response schema and carry every property its example carries, with the example's JSON types. The examples are validated too,
 // and a deliberately wrong object must fail, so a validator that accepts everything cannot pass.
 //
 // Two readings of the files, both forced by the service itself:
@@ -8,7 +8,7 @@
 //   `"token": null`, `"targetAccounts": null`), so every property also accepts null.
 // - Azure DevOps wraps every list as `{ count, value }` (VssJsonCollectionWrapper, as the Accounts
 //   examples show); for an array response schema, `value` is validated and `count` checked.
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import { Ajv, type ValidateFunction } from 'ajv';
 import ajvFormats from 'ajv-formats';
@@ -17,7 +17,7 @@ import type { RunningEmulator } from '../../src/emulator/index.ts';
 import { devOpsApi, type DevOpsAnswer, type DevOpsApi } from './support/devops-api.ts';
 import { ADA, startTestEmulator } from './support/test-emulator.ts';
 
-const SPECS = new URL('../../../shared/reference/azure-devops-specs/', import.meta.url);
+const SPECS = new URL('../reference/azure-devops-specs/', import.meta.url);
 
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 type JsonObject = { [key: string]: Json };
@@ -25,7 +25,6 @@ type JsonObject = { [key: string]: Json };
 /** The files are UTF-8 with a byte order mark, which JSON.parse refuses. */
 function readJson(relativePath: string): JsonObject {
   const file = new URL(relativePath, SPECS);
-  if (!existsSync(file)) throw new Error(`Microsoft's OpenAPI files are expected beside the project, in ${SPECS.pathname} (../shared)`);
   return JSON.parse(readFileSync(file, 'utf8').replace(/^\uFEFF/, '')) as JsonObject;
 }
 
