@@ -45,6 +45,7 @@ export async function startEnvironment(): Promise<Environment> {
       AZURE_DEVOPS_PROFILE_BASE_URL: emulator.ready.urls.profile,
       UPSTREAM_CA_FILE: emulator.ready.caCertificateFile,
       SESSION_SECRET: randomBytes(32).toString('base64url'),
+      TOKEN_CACHE_KEYS: randomBytes(32).toString('base64'),
       SESSION_STORE: 'sqlite',
       SESSION_SQLITE_FILE: join(dataDir, 'sessions.sqlite'),
       ACTIVITY_SQLITE_FILE: join(dataDir, 'activity.sqlite'),

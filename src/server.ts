@@ -7,6 +7,7 @@ import { createDevOpsClient } from './devops/client.ts';
 import { gracefulClose } from './http/graceful-close.ts';
 import { createHttpsAgent } from './http/https-agent.ts';
 import type { Logger } from './logging.ts';
+import { createSealer } from './storage/sealing.ts';
 import { createStorage } from './storage/storage.ts';
 import { createApp } from './web/app.ts';
 import type { Readiness } from './web/routes/health-routes.ts';
@@ -20,8 +21,9 @@ export interface RunningServer {
 export async function startServer(config: AppConfig, logger: Logger, options: { port?: number } = {}): Promise<RunningServer> {
   const agent = createHttpsAgent({ ca: config.upstream.ca });
   const networkClient = createIdentityNetworkClient({ agent, timeoutMs: config.upstream.timeoutMs, logger });
-  const storage = createStorage(config, logger);
-  const auth = createAuthService({ config, networkClient, tokenCache: storage.tokenCache, logger });
+  const sealer = createSealer(config.tokenCacheKeys);
+  const storage = createStorage(config, logger, sealer);
+  const auth = createAuthService({ config, networkClient, tokenCache: storage.tokenCache, sealer, logger });
   const readiness = async (): Promise<Readiness> => {
     if (closer.closing) return 'stopping';
     return storage.ping().then(() => 'ready' as const, () => 'store-unavailable' as const);

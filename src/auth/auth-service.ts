@@ -8,14 +8,15 @@ import {
   LogLevel,
   ResponseMode,
   type AccountInfo,
-  type AuthenticationResult,
   type Configuration,
   type INetworkModule,
 } from '@azure/msal-node';
 import type { AppConfig } from '../config/config.ts';
 import type { Logger } from '../logging.ts';
+import type { Sealer } from '../storage/sealing.ts';
 import { StoreUnavailableError } from '../storage/store-unavailable.ts';
 import { IdentityUnavailableError } from './identity-network-client.ts';
+import { rememberAccessToken, rememberedAccessToken } from './remembered-access-token.ts';
 import type { AppSession, PendingSignIn, SignedInAccount } from './session-types.ts';
 import type { TokenCacheStore } from './token-cache-store.ts';
 
@@ -52,8 +53,8 @@ export interface AuthService {
   signOutUrl(): string;
 }
 
-export function createAuthService(options: { config: AppConfig; networkClient: INetworkModule; tokenCache: TokenCacheStore; logger: Logger }): AuthService {
-  const { config, networkClient, tokenCache, logger } = options;
+export function createAuthService(options: { config: AppConfig; networkClient: INetworkModule; tokenCache: TokenCacheStore; sealer: Sealer; logger: Logger }): AuthService {
+  const { config, networkClient, tokenCache, sealer, logger } = options;
   const authority = `${config.identity.authorityHost}/${config.identity.tenant}`;
   const redirectUri = new URL('/getAToken', config.baseUrl).href;
   const crypto = new CryptoProvider();
@@ -111,10 +112,6 @@ export function createAuthService(options: { config: AppConfig; networkClient: I
     });
   }
 
-  function remember(session: AppSession, result: AuthenticationResult): void {
-    if (result.accessToken && result.expiresOn) session.accessToken = { value: result.accessToken, expiresOnMs: result.expiresOn.getTime() };
-  }
-
   function unavailableOr(error: unknown, otherwise: () => Error): Error {
     return error instanceof IdentityUnavailableError ? new SignInFailedError('unavailable', error.message) : otherwise();
   }
@@ -164,7 +161,7 @@ export function createAuthService(options: { config: AppConfig; networkClient: I
         );
         const account = result.account;
         if (!account) throw new SignInFailedError('rejected', 'the token response named no account');
-        remember(session, result);
+        rememberAccessToken(session, result, sealer);
         return { homeAccountId: account.homeAccountId, name: account.name ?? account.username, username: account.username, environment: account.environment, tenantId: account.tenantId, localAccountId: account.localAccountId };
       } catch (error) {
         // The person did nothing wrong when the token cache could not be written: say the app is unavailable.
@@ -179,15 +176,15 @@ export function createAuthService(options: { config: AppConfig; networkClient: I
       const account = session.account;
       if (!account) throw new SignInRequiredError('not signed in');
       // Most pages: the token msal-node gave out last time is still good, and nothing else is needed.
-      const remembered = session.accessToken;
-      if (!forceRefresh && remembered && remembered.expiresOnMs - Date.now() > RENEW_BEFORE_EXPIRY_MS) return remembered.value;
-      delete session.accessToken;
+      if (forceRefresh) delete session.accessToken;
+      const remembered = rememberedAccessToken(session, RENEW_BEFORE_EXPIRY_MS, sealer, logger);
+      if (remembered) return remembered;
       const client = await clientFor(session).catch((error: unknown) => {
         throw unavailableOr(error, () => error as Error);
       });
       try {
         const result = await client.acquireTokenSilent({ account: account as AccountInfo, scopes: SCOPES, forceRefresh });
-        remember(session, result);
+        rememberAccessToken(session, result, sealer);
         return result.accessToken;
       } catch (error) {
         if (error instanceof IdentityUnavailableError) throw new SignInFailedError('unavailable', error.message);

@@ -34,13 +34,16 @@ declare module 'express-session' {
     account: SignedInAccount;
     /** When the person last signed in interactively (ms since the epoch). */
     signedInAt: number;
-    /** msal-node's serialized token cache for this person only (refresh token included); with Redis it has a key of its own instead. */
+    /**
+     * The memory store only: msal-node's token cache for this person, sealed (refresh token inside).
+     * SQLite and Redis keep it in a row or key of its own, read only when msal-node needs it.
+     */
     tokenCache: string;
     /**
      * The Azure DevOps access token msal-node last gave out for this session (it is in the token
-     * cache too), so that a page need not rebuild msal-node's client and read the whole cache.
+     * cache too), sealed, so that a page need not rebuild msal-node's client and read the whole cache.
      */
-    accessToken: { value: string; expiresOnMs: number };
+    accessToken: { sealed: string; expiresOnMs: number };
     /** The organization chosen for pages that work in one (its name, as in URLs). */
     organization: string;
     /** The person's organizations, listed once after sign-in (and on request). */

@@ -45,6 +45,11 @@ export interface AppConfig {
     redis: RedisSettings | undefined;
     idleMinutes: number;
   };
+  /**
+   * Keys (32 bytes each) that seal each person's token cache and remembered access token before any
+   * store sees them: the first seals, all are tried to open, so a key can be rotated.
+   */
+  tokenCacheKeys: Buffer[];
   /** The SQLite file of the activity log (what people did through PAT Manager). */
   activityFile: string;
   logLevel: string;
@@ -97,6 +102,7 @@ const schema = z.object({
   REDIS_URL: z.url({ protocol: /^rediss?$/, error: 'a redis:// or rediss:// URL' }).optional(),
   REDIS_KEY_PREFIX: z.string().regex(/^[A-Za-z0-9:_.-]{0,64}$/, 'up to 64 letters, digits or : _ . - (e.g. patmanager:)').default('patmanager:'),
   REDIS_TIMEOUT_MS: z.coerce.number({ error: 'milliseconds, e.g. 1000' }).int().min(50).max(30_000).default(1000),
+  TOKEN_CACHE_KEYS: optionalText,
   ACTIVITY_SQLITE_FILE: z.string().trim().min(1).default('.data/activity.sqlite'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   TRUST_PROXY: flag.default(false),
@@ -134,6 +140,25 @@ function clientCredential(settings: Settings): ClientCredential {
   }
   if (settings.AZURE_CLIENT_SECRET) return { kind: 'secret', clientSecret: settings.AZURE_CLIENT_SECRET };
   throw new ConfigError('AZURE_CLIENT_SECRET: set the client secret of the app registration (or a certificate: AZURE_CLIENT_CERTIFICATE_THUMBPRINT and AZURE_CLIENT_CERTIFICATE_KEY_FILE)');
+}
+
+const TOKEN_CACHE_KEY_BYTES = 32;
+const HOW_TO_MAKE_A_KEY = 'make one with `openssl rand -base64 32`';
+
+/** One or more base64 keys of 32 bytes, comma-separated; a key's value never appears in a message. */
+function tokenCacheKeys(value: string | undefined): Buffer[] {
+  if (value === undefined) {
+    throw new ConfigError(`TOKEN_CACHE_KEYS: missing; set it to a random base64 key of ${TOKEN_CACHE_KEY_BYTES} bytes (${HOW_TO_MAKE_A_KEY}), or several separated by commas, newest first`);
+  }
+  const written = value.split(',').map((key) => key.trim());
+  return written.map((key, index) => {
+    const decoded = /^[A-Za-z0-9+/_-]+={0,2}$/.test(key) ? Buffer.from(key, 'base64') : Buffer.alloc(0);
+    if (decoded.length !== TOKEN_CACHE_KEY_BYTES) {
+      const which = written.length > 1 ? `key ${index + 1} of ${written.length}` : 'the key';
+      throw new ConfigError(`TOKEN_CACHE_KEYS: ${which} is not ${TOKEN_CACHE_KEY_BYTES} bytes of base64 (${decoded.length === 0 ? 'not base64' : `${decoded.length} bytes`}); ${HOW_TO_MAKE_A_KEY}`);
+    }
+    return decoded;
+  });
 }
 
 function required<T>(value: T | undefined, name: string, what: string): T {
@@ -187,6 +212,7 @@ export function loadConfig(env: Environment): AppConfig {
       redis: settings.REDIS_URL ? { url: settings.REDIS_URL, keyPrefix: settings.REDIS_KEY_PREFIX, timeoutMs: settings.REDIS_TIMEOUT_MS } : undefined,
       idleMinutes: settings.SESSION_IDLE_MINUTES,
     },
+    tokenCacheKeys: tokenCacheKeys(settings.TOKEN_CACHE_KEYS),
     activityFile: settings.ACTIVITY_SQLITE_FILE,
     logLevel: settings.LOG_LEVEL,
     trustProxy: settings.TRUST_PROXY,

@@ -8,12 +8,15 @@ import { startEmulator, type RunningEmulator } from '../emulator/index.ts';
 
 export const DEMO_CLIENT_ID = '26dbd09d-f263-4386-8ddd-b82864b1b2e1';
 
-/** Kept between runs so demo sessions survive a restart, as real ones do with a fixed secret. */
-function demoSessionSecret(dataDir: string): string {
-  const file = join(dataDir, 'demo-session-secret');
+/**
+ * A random secret made on the first run and kept (readable by its owner only), so demo sessions and
+ * their sealed token caches survive a restart, as real ones do with fixed settings.
+ */
+function keptDemoSecret(dataDir: string, name: string, make: () => string): string {
+  const file = join(dataDir, name);
   if (!existsSync(file)) {
     mkdirSync(dataDir, { recursive: true });
-    writeFileSync(file, randomBytes(48).toString('base64url'), { mode: 0o600 });
+    writeFileSync(file, make(), { mode: 0o600 });
   }
   return readFileSync(file, 'utf8').trim();
 }
@@ -52,7 +55,8 @@ export async function startDemoEmulator(options: { dataDir: string; port: number
     settings: {
       DEMO_MODE: 'true',
       ...settingsForEmulator(emulator, DEMO_CLIENT_ID, clientSecret),
-      SESSION_SECRET: demoSessionSecret(options.dataDir),
+      SESSION_SECRET: keptDemoSecret(options.dataDir, 'demo-session-secret', () => randomBytes(48).toString('base64url')),
+      TOKEN_CACHE_KEYS: keptDemoSecret(options.dataDir, 'demo-token-cache-key', () => randomBytes(32).toString('base64')),
     },
   };
 }

@@ -2,7 +2,7 @@
 // every failure becomes a StoreUnavailableError (so the error page can say what happened), and the
 // session's msal-node token cache, which has a key of its own, lives exactly as long as the session:
 // extended when the session is saved or touched, deleted when it is destroyed (sign-out, or the new
-// session id at sign-in).
+// session id at sign-in). A touch writes nothing unless the expiry would move by more than a minute.
 import { RedisStore } from 'connect-redis';
 import type { SessionData } from 'express-session';
 import type { RedisConnection } from './redis-connection.ts';
@@ -10,6 +10,20 @@ import type { RedisKeys } from './redis-keys.ts';
 
 /** As connect-redis declares it, so that express-session's callbacks fit. */
 type Callback = (error?: unknown, value?: any) => unknown;
+
+/** A touch moves the expiry only when it would move by more than this (or a tenth of the idle time). */
+const TOUCH_AFTER_MS = 60 * 1000;
+
+/**
+ * Touch, throttled, in one round trip: extend the session and its token cache only when the session's
+ * stored expiry is more than ARGV[2] ms short of the new one (ARGV[1] ms from now).
+ */
+const THROTTLED_TOUCH = `
+local remaining = redis.call('PTTL', KEYS[1])
+if remaining < 0 or tonumber(ARGV[1]) - remaining <= tonumber(ARGV[2]) then return 0 end
+redis.call('PEXPIRE', KEYS[1], ARGV[1])
+redis.call('PEXPIRE', KEYS[2], ARGV[1])
+return 1`;
 
 export class RedisSessionStore extends RedisStore {
   private readonly connection: RedisConnection;
@@ -34,9 +48,10 @@ export class RedisSessionStore extends RedisStore {
   }
 
   override touch(sid: string, session: SessionData, callback?: Callback): Promise<unknown> {
-    const ttl = this.ttlOf(session);
+    const ttlMs = String(this.ttlOf(session) * 1000);
+    const touchAfterMs = String(Math.min(TOUCH_AFTER_MS, (this.defaultTtlSeconds * 1000) / 10));
     const client = this.connection.client;
-    return this.settle('session touch', () => client.multi().expire(this.keys.session(sid), ttl).expire(this.keys.tokenCache(sid), ttl).exec(), callback);
+    return this.settle('session touch', () => client.eval(THROTTLED_TOUCH, { keys: [this.keys.session(sid), this.keys.tokenCache(sid)], arguments: [ttlMs, touchAfterMs] }), callback);
   }
 
   override destroy(sid: string, callback?: Callback): Promise<unknown> {

@@ -1,43 +1,71 @@
 // An express-session store on Node's built-in SQLite: sessions survive a restart with no server to
-// run and no native module to build. One row per session; expired rows are ignored on read and
-// swept in the background.
+// run and no native module to build. One row per session, and beside it, in a table of its own, the
+// session's sealed msal-node token cache, read only when msal-node needs it and kept in step with the
+// session (same expiry, deleted with it). Expired rows are ignored on read and swept in the
+// background. A page that changes nothing writes nothing: the expiry is moved at most once a minute.
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { DatabaseSync, type StatementSync } from 'node:sqlite';
 import session from 'express-session';
+import type { TokenCacheSlot } from './sealed-token-cache.ts';
 
 const SWEEP_INTERVAL_MS = 10 * 60 * 1000;
+/** A touch moves the stored expiry only when it would move by more than this (or a tenth of the idle time). */
+const TOUCH_AFTER_MS = 60 * 1000;
 type Callback<T = void> = (error?: unknown, value?: T) => void;
 
 export class SqliteSessionStore extends session.Store {
   private readonly database: DatabaseSync;
-  private readonly statements: Record<'get' | 'set' | 'touch' | 'destroy' | 'sweep' | 'count' | 'ping', StatementSync>;
+  private readonly statements: Record<
+    'get' | 'set' | 'touch' | 'destroy' | 'sweep' | 'count' | 'ping' | 'getTokenCache' | 'setTokenCache' | 'extendTokenCache' | 'destroyTokenCache' | 'sweepTokenCaches',
+    StatementSync
+  >;
   private readonly sweeper: NodeJS.Timeout;
   private readonly defaultTtlMs: number;
+  private readonly touchAfterMs: number;
 
   constructor(file: string, defaultTtlMs: number) {
     super();
     if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
     this.defaultTtlMs = defaultTtlMs;
+    this.touchAfterMs = Math.min(TOUCH_AFTER_MS, defaultTtlMs / 10);
     this.database = new DatabaseSync(file);
     // WAL keeps readers and the writer from blocking each other; NORMAL sync is safe with WAL.
+    // secure_delete overwrites what a row held when it is deleted or rewritten.
     this.database.exec(`
       PRAGMA journal_mode = WAL;
       PRAGMA synchronous = NORMAL;
+      PRAGMA secure_delete = ON;
       CREATE TABLE IF NOT EXISTS sessions (id TEXT PRIMARY KEY, data TEXT NOT NULL, expires_at INTEGER NOT NULL);
       CREATE INDEX IF NOT EXISTS sessions_expires_at ON sessions (expires_at);
+      CREATE TABLE IF NOT EXISTS token_caches (session_id TEXT PRIMARY KEY, sealed TEXT NOT NULL, expires_at INTEGER NOT NULL);
+      CREATE INDEX IF NOT EXISTS token_caches_expires_at ON token_caches (expires_at);
     `);
+    this.forgetUnsealedTokens();
     this.statements = {
       get: this.database.prepare('SELECT data FROM sessions WHERE id = ? AND expires_at > ?'),
       set: this.database.prepare('INSERT INTO sessions (id, data, expires_at) VALUES (?, ?, ?) ON CONFLICT (id) DO UPDATE SET data = excluded.data, expires_at = excluded.expires_at'),
-      touch: this.database.prepare('UPDATE sessions SET expires_at = ? WHERE id = ?'),
+      touch: this.database.prepare('UPDATE sessions SET expires_at = $expires WHERE id = $id AND expires_at < $expires - $touchAfter'),
       destroy: this.database.prepare('DELETE FROM sessions WHERE id = ?'),
       sweep: this.database.prepare('DELETE FROM sessions WHERE expires_at <= ?'),
       count: this.database.prepare('SELECT COUNT(*) AS n FROM sessions WHERE expires_at > ?'),
       ping: this.database.prepare('SELECT 1 FROM sessions LIMIT 1'),
+      getTokenCache: this.database.prepare('SELECT sealed FROM token_caches WHERE session_id = ? AND expires_at > ?'),
+      setTokenCache: this.database.prepare('INSERT INTO token_caches (session_id, sealed, expires_at) VALUES (?, ?, ?) ON CONFLICT (session_id) DO UPDATE SET sealed = excluded.sealed, expires_at = excluded.expires_at'),
+      extendTokenCache: this.database.prepare('UPDATE token_caches SET expires_at = ? WHERE session_id = ?'),
+      destroyTokenCache: this.database.prepare('DELETE FROM token_caches WHERE session_id = ?'),
+      sweepTokenCaches: this.database.prepare('DELETE FROM token_caches WHERE expires_at <= ?'),
     };
     this.sweeper = setInterval(() => this.sweepExpired(), SWEEP_INTERVAL_MS).unref();
   }
+
+  /** The session's sealed token cache, in a row of its own (see sealed-token-cache.ts). */
+  readonly tokenCacheSlot: TokenCacheSlot = {
+    read: async (session) => (this.statements.getTokenCache.get(session.id, Date.now()) as { sealed: string } | undefined)?.sealed,
+    write: async (session, sealed) => {
+      this.statements.setTokenCache.run(session.id, sealed, this.expiryOf(session));
+    },
+  };
 
   override get(id: string, callback: Callback<session.SessionData | null>): void {
     this.run(callback, () => {
@@ -48,19 +76,31 @@ export class SqliteSessionStore extends session.Store {
 
   override set(id: string, data: session.SessionData, callback?: Callback): void {
     this.run(callback, () => {
-      this.statements.set.run(id, JSON.stringify(data), this.expiryOf(data));
+      const expires = this.expiryOf(data);
+      this.inTransaction(() => {
+        this.statements.set.run(id, JSON.stringify(data), expires);
+        this.statements.extendTokenCache.run(expires, id);
+      });
     });
   }
 
+  /** Throttled: nothing is written unless the stored expiry is more than `touchAfterMs` behind. */
   override touch(id: string, data: session.SessionData, callback?: Callback): void {
     this.run(callback, () => {
-      this.statements.touch.run(this.expiryOf(data), id);
+      const expires = this.expiryOf(data);
+      this.inTransaction(() => {
+        const moved = this.statements.touch.run({ expires, id, touchAfter: this.touchAfterMs }).changes;
+        if (Number(moved) > 0) this.statements.extendTokenCache.run(expires, id);
+      });
     });
   }
 
   override destroy(id: string, callback?: Callback): void {
     this.run(callback, () => {
-      this.statements.destroy.run(id);
+      this.inTransaction(() => {
+        this.statements.destroy.run(id);
+        this.statements.destroyTokenCache.run(id);
+      });
     });
   }
 
@@ -74,7 +114,9 @@ export class SqliteSessionStore extends session.Store {
   }
 
   sweepExpired(): number {
-    return Number(this.statements.sweep.run(Date.now()).changes);
+    const now = Date.now();
+    this.statements.sweepTokenCaches.run(now);
+    return Number(this.statements.sweep.run(now).changes);
   }
 
   close(): void {
@@ -82,9 +124,33 @@ export class SqliteSessionStore extends session.Store {
     if (this.database.isOpen) this.database.close();
   }
 
-  private expiryOf(data: session.SessionData): number {
+  private expiryOf(data: Pick<session.SessionData, 'cookie'>): number {
     const expires = data.cookie?.expires;
     return expires ? new Date(expires).getTime() : Date.now() + this.defaultTtlMs;
+  }
+
+  private inTransaction(work: () => void): void {
+    this.database.exec('BEGIN IMMEDIATE');
+    try {
+      work();
+      this.database.exec('COMMIT');
+    } catch (error) {
+      this.database.exec('ROLLBACK');
+      throw error;
+    }
+  }
+
+  /**
+   * Sessions written before tokens were sealed held the token cache and access token in the clear:
+   * drop both (those people sign in again), and with secure_delete and a checkpoint, the old bytes
+   * leave the file and its write-ahead log.
+   */
+  private forgetUnsealedTokens(): void {
+    const changed = this.database
+      .prepare(`UPDATE sessions SET data = json_remove(data, '$.tokenCache', '$.accessToken')
+                WHERE json_valid(data) AND (json_type(data, '$.tokenCache') IS NOT NULL OR json_type(data, '$.accessToken.value') IS NOT NULL)`)
+      .run().changes;
+    if (Number(changed) > 0) this.database.exec('PRAGMA wal_checkpoint(TRUNCATE)');
   }
 
   /** express-session expects callbacks, called asynchronously; SQLite here answers synchronously. */

@@ -1,9 +1,8 @@
 // Where per-person state lives, chosen in this one place from the configuration: the session store,
-// where each person's msal-node token cache goes, how readiness checks the store, and how to close
-// it. SQLite (default) and memory keep the token cache inside the session; Redis, shared by every
-// instance, gives it a key of its own next to the session.
+// where each person's sealed msal-node token cache goes, how readiness checks the store, and how to
+// close it. SQLite (default) keeps the token cache in a row of its own beside the session, Redis
+// (shared by every instance) under a key of its own, and the memory store inside the session.
 import session from 'express-session';
-import { inSessionTokenCache } from '../auth/session-token-cache.ts';
 import type { TokenCacheStore } from '../auth/token-cache-store.ts';
 import type { AppConfig } from '../config/config.ts';
 import type { Logger } from '../logging.ts';
@@ -13,7 +12,9 @@ import { redisActivityLog } from './redis-activity-log.ts';
 import { createRedisConnection } from './redis-connection.ts';
 import { redisKeys } from './redis-keys.ts';
 import { RedisSessionStore } from './redis-session-store.ts';
-import { redisTokenCache } from './redis-token-cache.ts';
+import { redisTokenCacheSlot } from './redis-token-cache.ts';
+import { inSessionSlot, sealedTokenCache } from './sealed-token-cache.ts';
+import type { Sealer } from './sealing.ts';
 import { SqliteSessionStore } from './sqlite-session-store.ts';
 import { storeUnavailable } from './store-unavailable.ts';
 
@@ -29,7 +30,7 @@ export interface Storage {
   close(): Promise<void>;
 }
 
-export function createStorage(config: AppConfig, logger: Logger): Storage {
+export function createStorage(config: AppConfig, logger: Logger, sealer: Sealer): Storage {
   const idleSeconds = config.session.idleMinutes * 60;
   switch (config.session.store) {
     case 'sqlite': {
@@ -37,7 +38,7 @@ export function createStorage(config: AppConfig, logger: Logger): Storage {
       const store = new SqliteSessionStore(config.session.sqliteFile, idleSeconds * 1000);
       return {
         sessionStore: store,
-        tokenCache: inSessionTokenCache,
+        tokenCache: sealedTokenCache(store.tokenCacheSlot, sealer, logger),
         claims: inProcessClaims(),
         activity,
         ping: async () => {
@@ -55,7 +56,7 @@ export function createStorage(config: AppConfig, logger: Logger): Storage {
     }
     case 'memory': {
       const activity = createSqliteActivityLog(config.activityFile, logger);
-      return { sessionStore: new session.MemoryStore(), tokenCache: inSessionTokenCache, claims: inProcessClaims(), activity, ping: async () => {}, close: async () => activity.close() };
+      return { sessionStore: new session.MemoryStore(), tokenCache: sealedTokenCache(inSessionSlot, sealer, logger), claims: inProcessClaims(), activity, ping: async () => {}, close: async () => activity.close() };
     }
     case 'redis': {
       const settings = config.session.redis;
@@ -64,7 +65,7 @@ export function createStorage(config: AppConfig, logger: Logger): Storage {
       const keys = redisKeys(settings.keyPrefix);
       return {
         sessionStore: new RedisSessionStore(connection, keys, idleSeconds),
-        tokenCache: redisTokenCache(connection, keys, idleSeconds),
+        tokenCache: sealedTokenCache(redisTokenCacheSlot(connection, keys, idleSeconds), sealer, logger),
         claims: redisClaims(connection, keys),
         activity: redisActivityLog(connection, keys, logger),
         ping: () => connection.ping(),

@@ -5,6 +5,7 @@ const valid = {
   AZURE_CLIENT_ID: '11111111-2222-4333-8444-555555555555',
   AZURE_CLIENT_SECRET: 'a-client-secret',
   SESSION_SECRET: 'x'.repeat(40),
+  TOKEN_CACHE_KEYS: Buffer.alloc(32, 7).toString('base64'),
 };
 
 function errorOf(env: Record<string, string | undefined>): string {
@@ -59,6 +60,9 @@ describe('configuration', () => {
     [{ ...valid, AZURE_CLIENT_SECRET: undefined }, /^AZURE_CLIENT_SECRET: set the client secret/],
     [{ ...valid, SESSION_SECRET: 'short' }, /^SESSION_SECRET: invalid value; set it to at least 32 random characters/],
     [{ ...valid, SESSION_SECRET: undefined }, /^SESSION_SECRET: missing/],
+    [{ ...valid, TOKEN_CACHE_KEYS: undefined }, /^TOKEN_CACHE_KEYS: missing; set it to a random base64 key of 32 bytes \(make one with `openssl rand -base64 32`\)/],
+    [{ ...valid, TOKEN_CACHE_KEYS: Buffer.alloc(16, 1).toString('base64') }, /^TOKEN_CACHE_KEYS: the key is not 32 bytes of base64 \(16 bytes\); make one with/],
+    [{ ...valid, TOKEN_CACHE_KEYS: `${valid.TOKEN_CACHE_KEYS}, not base64!` }, /^TOKEN_CACHE_KEYS: key 2 of 2 is not 32 bytes of base64 \(not base64\)/],
     [{ ...valid, PORT: 'eighty' }, /^PORT: invalid value; set it to a port number/],
     [{ ...valid, IDENTITY_BASE_URL: 'http://login.example.com' }, /^IDENTITY_BASE_URL: invalid value; set it to an https URL/],
     [{ ...valid, SESSION_STORE: 'mongo' }, /^SESSION_STORE: invalid value; set it to one of sqlite, memory, redis/],
@@ -81,5 +85,14 @@ describe('configuration', () => {
     const message = errorOf({ ...valid, AZURE_CLIENT_ID: 'zzz', AZURE_CLIENT_SECRET: 'super-secret-value' });
     expect(message).not.toContain('super-secret-value');
     expect(errorOf({ ...valid, REDIS_URL: 'http://:redis-password@cache' })).not.toContain('redis-password');
+    const shortKey = Buffer.alloc(31, 9).toString('base64');
+    expect(errorOf({ ...valid, TOKEN_CACHE_KEYS: shortKey })).not.toContain(shortKey);
+  });
+
+  it('reads one or more token-cache keys, newest first, in standard or URL-safe base64', () => {
+    const newer = Buffer.alloc(32, 1);
+    const older = Buffer.alloc(32, 250);
+    const config = loadConfig({ ...valid, TOKEN_CACHE_KEYS: ` ${newer.toString('base64')} ,${older.toString('base64url')}` });
+    expect(config.tokenCacheKeys).toEqual([newer, older]);
   });
 });

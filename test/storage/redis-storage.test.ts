@@ -8,6 +8,7 @@ import type { AppSession } from '../../src/auth/session-types.ts';
 import { loadConfig } from '../../src/config/config.ts';
 import { createLogger } from '../../src/logging.ts';
 import { StoreUnavailableError } from '../../src/storage/store-unavailable.ts';
+import { createSealer } from '../../src/storage/sealing.ts';
 import { createStorage, type Storage } from '../../src/storage/storage.ts';
 import { freePort } from '../support/harness.ts';
 import { eventually } from '../support/processes.ts';
@@ -17,6 +18,7 @@ import { collectLogLines } from '../support/log-lines.ts';
 const PREFIX = 'test:';
 const TIMEOUT_MS = 300;
 const IDLE_MINUTES = 30;
+const sealer = createSealer([Buffer.alloc(32, 3)]);
 
 let redis: TestRedis;
 let storage: Storage;
@@ -29,6 +31,7 @@ beforeAll(async () => {
     AZURE_CLIENT_ID: '11111111-2222-4333-8444-555555555555',
     AZURE_CLIENT_SECRET: 'not-used-here',
     SESSION_SECRET: 'x'.repeat(40),
+    TOKEN_CACHE_KEYS: Buffer.alloc(32, 3).toString('base64'),
     SESSION_STORE: 'redis',
     REDIS_URL: redis.url,
     REDIS_KEY_PREFIX: PREFIX,
@@ -37,7 +40,7 @@ beforeAll(async () => {
     LOG_LEVEL: 'debug',
   });
   const { sink } = collectLogLines(logLines);
-  storage = createStorage(config, createLogger(config.logLevel, sink));
+  storage = createStorage(config, createLogger(config.logLevel, sink), sealer);
   await eventually('the store answers', () => storage.ping().then(() => true), 5000);
   inspector = createClient({ url: redis.url });
   inspector.on('error', () => {});
@@ -97,18 +100,27 @@ describe('SESSION_STORE=redis', () => {
     expect(await store().get('never-was')).toBeNull();
   });
 
-  it('keeps each token cache under its own key, with the idle time as TTL, read by any instance', async () => {
+  it('keeps each token cache sealed under its own key, with the idle time as TTL, read by any instance', async () => {
     await storage.tokenCache.pluginFor({ id: 's1' } as AppSession).afterCacheAccess(cacheContext('{"cache":"of s1"}'));
-    expect(await inspector.get(`${PREFIX}msal:s1`)).toBe('{"cache":"of s1"}');
+    const stored = await inspector.get(`${PREFIX}msal:s1`);
+    expect(stored).toMatch(/^v1\./);
+    expect(stored).not.toContain('cache');
+    expect(sealer.open(stored!, 'token-cache:s1')).toMatchObject({ ok: true, plaintext: '{"cache":"of s1"}' });
     expect(await inspector.ttl(`${PREFIX}msal:s1`)).toBeGreaterThan(IDLE_MINUTES * 60 - 10);
     expect(await readTokenCache('s1')).toBe('{"cache":"of s1"}');
-    // Partitioned by session: another person's session reads nothing.
+    // Partitioned by session: another person's session reads nothing, even with s1's blob copied in.
     expect(await readTokenCache('s2')).toBe('');
+    await inspector.set(`${PREFIX}msal:s2`, stored!);
+    expect(await readTokenCache('s2')).toBe('');
+    await inspector.del(`${PREFIX}msal:s2`);
   });
 
   it('extends the token cache with its session on touch and save, and deletes both on destroy', async () => {
     await store().touch('s1', sessionExpiringIn(900_000));
     for (const key of ['sess', 'msal']) expect(await inspector.ttl(`${PREFIX}${key}:s1`)).toBeGreaterThan(890);
+    // A touch that would move the expiry by less than a minute writes nothing.
+    await store().touch('s1', sessionExpiringIn(930_000));
+    for (const key of ['sess', 'msal']) expect(await inspector.ttl(`${PREFIX}${key}:s1`)).toBeLessThanOrEqual(900);
     await store().set('s1', sessionExpiringIn(1_200_000, { organization: 'contoso' }));
     for (const key of ['sess', 'msal']) expect(await inspector.ttl(`${PREFIX}${key}:s1`)).toBeGreaterThan(1190);
     await store().destroy('s1');
@@ -169,8 +181,9 @@ describe('SESSION_STORE=redis', () => {
 
   it('starts without Redis (not ready, failing fast) and closes at once even so', async () => {
     const nowhere = createStorage(
-      loadConfig({ AZURE_CLIENT_ID: '11111111-2222-4333-8444-555555555555', AZURE_CLIENT_SECRET: 'unused', SESSION_SECRET: 'x'.repeat(40), SESSION_STORE: 'redis', REDIS_URL: `redis://127.0.0.1:${await freePort()}`, REDIS_TIMEOUT_MS: String(TIMEOUT_MS) }),
+      loadConfig({ AZURE_CLIENT_ID: '11111111-2222-4333-8444-555555555555', AZURE_CLIENT_SECRET: 'unused', SESSION_SECRET: 'x'.repeat(40), TOKEN_CACHE_KEYS: Buffer.alloc(32, 3).toString('base64'), SESSION_STORE: 'redis', REDIS_URL: `redis://127.0.0.1:${await freePort()}`, REDIS_TIMEOUT_MS: String(TIMEOUT_MS) }),
       createLogger('silent'),
+      sealer,
     );
     const started = performance.now();
     await expect(nowhere.ping()).rejects.toBeInstanceOf(StoreUnavailableError);

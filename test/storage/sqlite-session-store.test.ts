@@ -1,16 +1,18 @@
 import { mkdtempSync } from 'node:fs';
+import { DatabaseSync } from 'node:sqlite';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import type { SessionData } from 'express-session';
 import { afterEach, describe, expect, it } from 'vitest';
+import type { AppSession } from '../../src/auth/session-types.ts';
 import { SqliteSessionStore } from '../../src/storage/sqlite-session-store.ts';
 
 const stores: SqliteSessionStore[] = [];
 afterEach(() => stores.splice(0).forEach((store) => store.close()));
 
-function open(file: string): SqliteSessionStore {
-  const store = new SqliteSessionStore(file, 60_000);
+function open(file: string, idleMs = 60_000): SqliteSessionStore {
+  const store = new SqliteSessionStore(file, idleMs);
   stores.push(store);
   return store;
 }
@@ -58,5 +60,41 @@ describe('SqliteSessionStore', () => {
     await calls.destroy('s');
     expect(await calls.get('s')).toBeNull();
     expect(await calls.get('never-was')).toBeNull();
+  });
+
+  it('moves the stored expiry at most once a minute: a touch that would move it less writes nothing', async () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'sessions-')), 'sessions.sqlite');
+    // An idle time of an hour: the expiry moves when it would move by more than a minute.
+    const calls = api(open(file, 3_600_000));
+    await calls.set('s', sessionExpiringIn(600_000));
+    const expiry = () => (new DatabaseSync(file, { readOnly: true }).prepare('SELECT expires_at FROM sessions').get() as { expires_at: number }).expires_at;
+    const stored = expiry();
+    await calls.touch('s', sessionExpiringIn(630_000));
+    expect(expiry()).toBe(stored);
+    await calls.touch('s', sessionExpiringIn(700_000));
+    expect(expiry()).toBeGreaterThan(stored + 90_000);
+  });
+
+  it('keeps the token cache in a row of its own, as long as its session, gone with it', async () => {
+    const store = open(':memory:');
+    const calls = api(store);
+    const session = { id: 's', cookie: { expires: new Date(Date.now() + 60_000) } } as unknown as AppSession;
+    await calls.set('s', sessionExpiringIn(60_000, { organization: 'contoso' }));
+    await store.tokenCacheSlot.write(session, 'v1.sealed');
+    expect(await store.tokenCacheSlot.read(session)).toBe('v1.sealed');
+    expect(JSON.stringify(await calls.get('s'))).not.toContain('v1.sealed');
+    expect(await store.tokenCacheSlot.read({ ...session, id: 'other' } as AppSession)).toBeUndefined();
+    await calls.destroy('s');
+    expect(await store.tokenCacheSlot.read(session)).toBeUndefined();
+  });
+
+  it('forgets the unsealed tokens that sessions written by an older version held, and keeps the rest', async () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'sessions-')), 'sessions.sqlite');
+    const calls = api(open(file));
+    await calls.set('old', sessionExpiringIn(60_000, { organization: 'contoso', tokenCache: '{"RefreshToken":{}}', accessToken: { value: 'eyJ.plain', expiresOnMs: 1 } }));
+    stores.pop()!.close();
+    const reopened = await api(open(file)).get('old');
+    expect(reopened).toMatchObject({ organization: 'contoso' });
+    expect(JSON.stringify(reopened)).not.toMatch(/RefreshToken|eyJ/);
   });
 });

@@ -30,6 +30,7 @@ export function sharedSettings(emulator: RunningEmulator, clientSecret: string, 
     ...settingsForEmulator(emulator, TEST_CLIENT_ID, clientSecret),
     UPSTREAM_TIMEOUT_MS: '5000',
     SESSION_SECRET: randomBytes(32).toString('base64url'),
+    TOKEN_CACHE_KEYS: randomBytes(32).toString('base64'),
     LOG_LEVEL: 'info',
   };
 }

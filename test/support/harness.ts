@@ -25,8 +25,10 @@ export interface Harness {
   clientSecret: string;
   logLines: string[];
   browser(): TestBrowser;
-  /** Restarts the app (same settings, same session file) as a deployment would. */
-  restartApp(): Promise<void>;
+  /** The data folder of this run (session and activity files, the emulator's CA). */
+  dataDir: string;
+  /** Restarts the app (same session file; the same settings but for `changes`) as a deployment would. */
+  restartApp(changes?: Record<string, string>): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -58,18 +60,20 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     clients: [{ clientId: TEST_CLIENT_ID, clientSecret, redirectUris: [`${appUrl}/getAToken`], postLogoutRedirectUris: [`${appUrl}/`] }],
     ...options.emulator,
   });
-  const config = loadConfig({
+  const settings = {
     NODE_ENV: 'test',
     PORT: String(port),
     DEMO_MODE: 'true',
     ...settingsForEmulator(emulator, TEST_CLIENT_ID, clientSecret),
     UPSTREAM_TIMEOUT_MS: '2000',
     SESSION_SECRET: randomBytes(32).toString('base64url'),
+    TOKEN_CACHE_KEYS: randomBytes(32).toString('base64'),
     SESSION_SQLITE_FILE: join(dataDir, 'sessions.sqlite'),
     ACTIVITY_SQLITE_FILE: join(dataDir, 'activity.sqlite'),
     LOG_LEVEL: 'info',
     ...options.env,
-  });
+  };
+  let config = loadConfig(settings);
   const { lines: logLines, sink } = collectLogLines();
   const logger = createLogger(config.logLevel, sink);
   let app = await startServer(config, logger);
@@ -80,12 +84,16 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
       return app;
     },
     appUrl,
-    config,
+    get config() {
+      return config;
+    },
+    dataDir,
     clientSecret,
     logLines,
     browser: () => new TestBrowser(emulator.caCertificatePem),
-    async restartApp() {
+    async restartApp(changes = {}) {
       await app.close();
+      config = loadConfig({ ...settings, ...changes });
       app = await startServer(config, logger);
     },
     async close() {
