@@ -14,9 +14,10 @@ const clone = join(workspace, 'pat-manager');
 
 afterAll(() => rmSync(workspace, { recursive: true, force: true }));
 
-/** The environment of a shell a person opens: none of this vitest run's own variables. */
+/** The environment of a shell a person opens: none of this vitest run's own variables (and no colours, to read the summary). */
 function personsEnvironment(): NodeJS.ProcessEnv {
-  return Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith('VITEST') && name !== 'NODE_OPTIONS' && name !== 'TEST'));
+  const inherited = Object.entries(process.env).filter(([name]) => !name.startsWith('VITEST') && !['NODE_OPTIONS', 'TEST', 'FORCE_COLOR'].includes(name));
+  return { ...Object.fromEntries(inherited), NO_COLOR: '1' };
 }
 
 function run(command: string, args: string[], cwd: string, timeoutMs: number) {
