@@ -14,6 +14,8 @@ type Message =
 export interface Memory {
   rssBytes: number;
   heapUsedBytes: number;
+  /** What V8 holds for its heap, used or not (most of RSS beyond the code). */
+  heapTotalBytes: number;
   /** The most the process has held since it started. */
   peakRssBytes: number;
   /** CPU time (user + system) the process has used since it started, in milliseconds. */
@@ -126,5 +128,5 @@ const profiler = {
 function memoryNow(): Memory {
   const usage = process.memoryUsage();
   const cpu = process.cpuUsage();
-  return { rssBytes: usage.rss, heapUsedBytes: usage.heapUsed, peakRssBytes: process.resourceUsage().maxRSS * 1024, cpuMs: (cpu.user + cpu.system) / 1000 };
+  return { rssBytes: usage.rss, heapUsedBytes: usage.heapUsed, heapTotalBytes: usage.heapTotal, peakRssBytes: process.resourceUsage().maxRSS * 1024, cpuMs: (cpu.user + cpu.system) / 1000 };
 }

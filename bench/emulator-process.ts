@@ -61,6 +61,7 @@ serveParent(
     stats: () => control.stats(),
     resetStats: () => control.resetStats(),
     issueAccessToken: (objectId: string, clientId: string) => control.issueAccessToken(objectId, { clientId }),
+    expireAccessTokens: (objectId: string) => control.expireAccessTokens(objectId),
     tokenCount: (objectId: string) => control.devops.tokens(objectId).length,
   },
   async () => {

@@ -8,6 +8,7 @@ import {
   LogLevel,
   ResponseMode,
   type AccountInfo,
+  type AuthenticationResult,
   type Configuration,
   type INetworkModule,
 } from '@azure/msal-node';
@@ -19,6 +20,7 @@ import { IdentityUnavailableError } from './identity-network-client.ts';
 import { rememberAccessToken, rememberedAccessToken } from './remembered-access-token.ts';
 import type { AppSession, PendingSignIn, SignedInAccount } from './session-types.ts';
 import type { TokenCacheStore } from './token-cache-store.ts';
+import { singleFlight } from './single-flight.ts';
 
 /** Azure DevOps, as a resource of the Microsoft identity platform. */
 export const AZURE_DEVOPS_SCOPE = '499b84ac-1321-427f-aa17-267ca6975798/.default';
@@ -59,6 +61,7 @@ export function createAuthService(options: { config: AppConfig; networkClient: I
   const redirectUri = new URL('/getAToken', config.baseUrl).href;
   const crypto = new CryptoProvider();
   let discoveryDocument: Promise<string> | undefined;
+  const renewals = singleFlight<AuthenticationResult>();
 
   /** Fetched once, so that no request pays for discovery; a failure is retried on the next call. */
   function authorityMetadata(): Promise<string> {
@@ -110,6 +113,24 @@ export function createAuthService(options: { config: AppConfig; networkClient: I
         },
       },
     });
+  }
+
+  /** msal-node's silent renewal (from its cache, else with the refresh token), its failures in the app's terms. */
+  async function renewSilently(session: AppSession, account: SignedInAccount, forceRefresh: boolean): Promise<AuthenticationResult> {
+    const client = await clientFor(session).catch((error: unknown) => {
+      throw unavailableOr(error, () => error as Error);
+    });
+    try {
+      return await client.acquireTokenSilent({ account: account as AccountInfo, scopes: SCOPES, forceRefresh });
+    } catch (error) {
+      if (error instanceof IdentityUnavailableError) throw new SignInFailedError('unavailable', error.message);
+      // A revoked or expired refresh token, consent withdrawn, or a cache that lost the account.
+      if (error instanceof InteractionRequiredAuthError || error instanceof AuthError) {
+        logger.info({ errorCode: error.errorCode }, 'silent token renewal needs the person to sign in again');
+        throw new SignInRequiredError(error.errorCode);
+      }
+      throw error;
+    }
   }
 
   function unavailableOr(error: unknown, otherwise: () => Error): Error {
@@ -179,22 +200,11 @@ export function createAuthService(options: { config: AppConfig; networkClient: I
       if (forceRefresh) delete session.accessToken;
       const remembered = rememberedAccessToken(session, RENEW_BEFORE_EXPIRY_MS, sealer, logger);
       if (remembered) return remembered;
-      const client = await clientFor(session).catch((error: unknown) => {
-        throw unavailableOr(error, () => error as Error);
-      });
-      try {
-        const result = await client.acquireTokenSilent({ account: account as AccountInfo, scopes: SCOPES, forceRefresh });
-        rememberAccessToken(session, result, sealer);
-        return result.accessToken;
-      } catch (error) {
-        if (error instanceof IdentityUnavailableError) throw new SignInFailedError('unavailable', error.message);
-        // A revoked or expired refresh token, consent withdrawn, or a cache that lost the account.
-        if (error instanceof InteractionRequiredAuthError || error instanceof AuthError) {
-          logger.info({ errorCode: error.errorCode }, 'silent token renewal needs the person to sign in again');
-          throw new SignInRequiredError(error.errorCode);
-        }
-        throw error;
-      }
+      // One renewal per session at a time: a page's parallel calls, or two pages at once, that find
+      // the token expired share it, and each request's own copy of the session remembers the result.
+      const result = await renewals(session.id, () => renewSilently(session, account, forceRefresh));
+      rememberAccessToken(session, result, sealer);
+      return result.accessToken;
     },
 
     signOutUrl() {

@@ -125,7 +125,12 @@ export function validateScopeSelection(names: readonly string[]): ScopeSelection
   return { ok: true, names: ordered, scope: ordered.join(' ') };
 }
 
+/** Each known scope's place in the catalogue, so a token's few scopes are sorted, not the catalogue scanned. */
+const CATALOGUE_PLACE = new Map([...SCOPES_BY_NAME.keys()].map((name, index) => [name, index]));
+
 function inCatalogueOrder(names: readonly string[]): ScopeDefinition[] {
-  const wanted = new Set(names);
-  return [...SCOPES_BY_NAME.values()].filter((scope) => wanted.has(scope.name));
+  return [...new Set(names)]
+    .filter((name) => CATALOGUE_PLACE.has(name))
+    .sort((a, b) => CATALOGUE_PLACE.get(a)! - CATALOGUE_PLACE.get(b)!)
+    .map((name) => SCOPES_BY_NAME.get(name)!);
 }

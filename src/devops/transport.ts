@@ -87,7 +87,7 @@ export function createTransport(options: TransportOptions): Transport {
       if (outcome.type === 'answer' && outcome.status === 401 && !refreshed) {
         refreshed = true;
         log.info({ operation: request.operation }, 'Azure DevOps refused the access token; retrying with a fresh one');
-        token = await accessToken({ forceRefresh: true });
+        token = await accessToken({ forceRefresh: true, refused: token });
         continue;
       }
       const delayMs = retried || request.method !== 'GET' ? undefined : retryDelayMs(outcome);

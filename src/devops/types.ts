@@ -3,9 +3,11 @@
 /**
  * Gives the signed-in person's Microsoft Entra access token for Azure DevOps. The client asks with
  * `forceRefresh: true` once when Azure DevOps refuses a token, so a token that looked valid to the
- * cache but was revoked or expired early is replaced rather than reused.
+ * cache but was revoked or expired early is replaced rather than reused. It names the refused token
+ * (`refused`), so a source that has already replaced it can hand out the newer one instead of
+ * renewing again.
  */
-export type AccessTokenSource = (options: { forceRefresh: boolean }) => Promise<string>;
+export type AccessTokenSource = (options: { forceRefresh: boolean; refused?: string }) => Promise<string>;
 
 /** A personal access token's record. Never holds the secret: that is handed back once, apart. */
 export interface PatToken {

@@ -9,26 +9,38 @@ import type { Logger } from '../logging.ts';
 import { PageError } from './errors.ts';
 import { flash } from './flash.ts';
 
-const requestTokens = new WeakMap<Request, Promise<string>>();
+/** A request's access token: being got, or got (`value`); `forced` when it replaces a refused one. */
+interface Acquisition {
+  token: Promise<string>;
+  forced: boolean;
+  value?: string;
+}
+
+const requestTokens = new WeakMap<Request, Acquisition>();
 
 /**
  * The person's access token for Azure DevOps. Calls made for one request share one silent
- * acquisition (one read of the token cache); a forced refresh always goes to msal-node.
+ * acquisition (one read of the token cache). A forced refresh goes to msal-node, unless the token
+ * it reports refused is one this request has already replaced (or is replacing): then the newer one
+ * is handed out, so a page's parallel calls that all meet an expired token renew it once.
  */
 export function accessTokenOf(req: Request, auth: AuthService): AccessTokenSource {
-  return (options) => {
-    if (options.forceRefresh) {
-      const refreshed = auth.acquireAccessToken(req.session, options);
-      requestTokens.set(req, refreshed);
-      return refreshed;
-    }
-    let token = requestTokens.get(req);
-    if (!token) {
-      token = auth.acquireAccessToken(req.session, options);
-      requestTokens.set(req, token);
-      token.catch(() => requestTokens.delete(req));
-    }
-    return token;
+  return ({ forceRefresh, refused }) => {
+    const known = requestTokens.get(req);
+    if (known && !forceRefresh) return known.token;
+    if (known && refused !== undefined && (known.value === undefined ? known.forced : known.value !== refused)) return known.token;
+    const acquisition: Acquisition = { token: auth.acquireAccessToken(req.session, { forceRefresh }), forced: forceRefresh };
+    requestTokens.set(req, acquisition);
+    acquisition.token.then(
+      (value) => {
+        acquisition.value = value;
+      },
+      () => {
+        // A failed silent acquisition is tried again by the request's next call; a failed forced one stands.
+        if (!forceRefresh && requestTokens.get(req) === acquisition) requestTokens.delete(req);
+      },
+    );
+    return acquisition.token;
   };
 }
 

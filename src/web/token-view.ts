@@ -38,8 +38,30 @@ export function statusOf(token: PatToken, now: Date, listedAs: TokenFilter, revo
 const dateFormat = new Intl.DateTimeFormat('en-GB', { day: 'numeric', month: 'short', year: 'numeric', timeZone: 'UTC' });
 const relativeFormat = new Intl.RelativeTimeFormat('en', { numeric: 'auto' });
 
+/**
+ * Intl formatting is slow next to a lookup, and a list shows the same few days again and again: the
+ * text of each UTC day is kept once made (a few thousand at most; then they are made afresh).
+ */
+const dayTexts = new Map<number, string>();
+const relativeTexts = new Map<string, string>();
+const MAX_REMEMBERED_TEXTS = 4096;
+
+function remembered<K>(texts: Map<K, string>, key: K, make: () => string): string {
+  let text = texts.get(key);
+  if (text === undefined) {
+    text = make();
+    if (texts.size >= MAX_REMEMBERED_TEXTS) texts.clear();
+    texts.set(key, text);
+  }
+  return text;
+}
+
 export function formatDate(date: Date): string {
-  return dateFormat.format(date);
+  return remembered(dayTexts, Math.floor(date.getTime() / DAY_MS), () => dateFormat.format(date));
+}
+
+function relativeText(value: number, unit: Intl.RelativeTimeFormatUnit): string {
+  return remembered(relativeTexts, `${value} ${unit}`, () => relativeFormat.format(value, unit));
 }
 
 /** "in 3 days", "tomorrow", "2 months ago": rounded the way people speak. */
@@ -48,11 +70,11 @@ export function relativeTo(date: Date, now: Date): string {
   const abs = Math.abs(days);
   if (abs < 1) {
     const hours = Math.round((date.getTime() - now.getTime()) / 3_600_000);
-    return hours === 0 ? 'now' : relativeFormat.format(hours, 'hour');
+    return hours === 0 ? 'now' : relativeText(hours, 'hour');
   }
-  if (abs < 45) return relativeFormat.format(Math.round(days), 'day');
-  if (abs < 365) return relativeFormat.format(Math.round(days / 30), 'month');
-  return relativeFormat.format(Math.round(days / 365), 'year');
+  if (abs < 45) return relativeText(Math.round(days), 'day');
+  if (abs < 365) return relativeText(Math.round(days / 30), 'month');
+  return relativeText(Math.round(days / 365), 'year');
 }
 
 export function organizationNames(targetAccounts: string[] | null, known: readonly Organization[]): string[] | null {

@@ -1,6 +1,7 @@
 // No token is readable at rest: people sign in through the emulator with the real msal-node, then the
 // raw bytes of every file the app wrote (SQLite and its write-ahead log) and every Redis key it wrote
-// are searched for anything token-like and for every secret the emulator handed out. Then the keys
+// are searched for anything token-like (a JWT, msal-node's cache sections) and for every secret the
+// emulator handed out. Then the keys
 // are rotated (people stay signed in, the next write is sealed with the new key), the old key is
 // removed (whoever still had blobs sealed with it signs in again), and a stored blob is tampered with.
 import { randomBytes } from 'node:crypto';
@@ -20,9 +21,16 @@ const KEY_OLD = randomBytes(32);
 const KEY_NEW = randomBytes(32);
 const base64 = (key: Buffer) => key.toString('base64');
 
+/**
+ * A JWT's header and payload (`eyJ...` twice around a dot). "eyJ" alone is no sign: three letters turn
+ * up by chance in kilobytes of sealed (random) base64.
+ */
+const JWT = /eyJ[A-Za-z0-9_-]{8,}\.eyJ/;
+
 /** Everything that would give a token away: JWTs, msal-node's cache sections, and each issued secret. */
 function tokensIn(bytes: Buffer, issued: IssuedSecret[]): string[] {
-  const found = ['eyJ', 'RefreshToken', 'refresh_token', 'AccessToken', 'IdToken', 'secret'].filter((marker) => bytes.includes(marker));
+  const found = ['RefreshToken', 'refresh_token', 'AccessToken', 'IdToken', 'secret'].filter((marker) => bytes.includes(marker));
+  if (JWT.test(bytes.toString('latin1'))) found.push('a JWT (eyJ...eyJ)');
   for (const secret of issued) if (bytes.includes(secret.value)) found.push(`${secret.kind} issued by the emulator`);
   return found;
 }
