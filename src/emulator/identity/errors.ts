@@ -237,3 +237,28 @@ export const refreshTokenExpired = (issuedAt: Date, inactiveDays: number) =>
     `The refresh token has expired due to inactivity. The token was issued on ${issuedAt.toISOString()} and was inactive for ${inactiveDays}.00:00:00.`,
     { suberror: 'bad_token' },
   );
+
+// The device code flow (RFC 8628) and the client credentials grant. The OAuth error names are
+// Microsoft's documented ones; the AADSTS numbers for a declined or unknown device code are a guess.
+
+export const authorizationPending = () =>
+  new IdentityError('authorization_pending', 70016, 'OAuth 2.0 device flow error. Authorization is pending. Continue polling.');
+
+export const authorizationDeclined = () =>
+  new IdentityError('authorization_declined', 70000, 'The end user denied the authorization request.');
+
+export const deviceCodeExpired = () => new IdentityError('expired_token', 70019, 'Verification code expired.');
+
+export const badVerificationCode = () =>
+  new IdentityError('bad_verification_code', 70000, "The provided value for the input parameter 'device_code' is not valid.");
+
+export const clientCredentialsNeedDefaultScope = (scope: string) =>
+  new IdentityError(
+    'invalid_scope',
+    1002012,
+    `The provided value for scope ${scope} is not valid. Client credential flows must have a scope value with /.default suffixed to the resource identifier (application ID URI).`,
+  );
+
+// A guess: the documented failure for an app-only request that names no tenant.
+export const noTenantForClientCredentials = () =>
+  new IdentityError('invalid_request', 50059, 'No tenant-identifying information found in either the request or implied by any provided credentials.');
