@@ -1,7 +1,7 @@
 // The device code flow and the client credentials grant, driven by the real msal-node against the
 // emulator: a public client (Microsoft Graph Command Line Tools) polls while a person signs in on
 // /devicelogin, declines, or lets the code expire; a confidential client gets a token for itself.
-import { LogLevel, PublicClientApplication, type DeviceCodeResponse } from '@azure/msal-node';
+import { LogLevel, PublicClientApplication, type DeviceCodeRequest } from '@azure/msal-node';
 import { decodeJwt } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningEmulator } from '../../src/emulator/index.ts';
@@ -10,6 +10,7 @@ import { httpsRequest } from './support/https-request.ts';
 import { emulatorNetworkClient } from './support/msal-network-client.ts';
 import { ADA, SECRET_CLIENT, msalApp, startTestEmulator } from './support/test-emulator.ts';
 
+type DeviceCodeResponse = Parameters<DeviceCodeRequest['deviceCodeCallback']>[0];
 const GRAPH_CLI_CLIENT_ID = '14d82eec-204b-4c2f-b7e8-296a70dab67e';
 const GRAPH_WRITE = 'https://graph.microsoft.com/Application.ReadWrite.All';
 let emulator: RunningEmulator;
