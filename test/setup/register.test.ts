@@ -13,7 +13,8 @@ import { TestBrowser } from '../support/browser.ts';
 import { freePort } from '../support/harness.ts';
 import { secretsInLog } from '../support/log-secrets.ts';
 import { ADA, ALAN, signIn } from '../support/sign-in.ts';
-import { emulatorEnvLines, runRegister, setupFolder } from './support/setup-cli.ts';
+import { makeClientCertificate } from '../emulator/support/test-emulator.ts';
+import { emulatorEnvLines, runDoctor, runRegister, setupFolder } from './support/setup-cli.ts';
 
 const AZURE_DEVOPS = '499b84ac-1321-427f-aa17-267ca6975798';
 const KEY_VAULT = 'cfa8b339-82a2-471a-a3c9-0fc0be7a4093';
@@ -72,6 +73,13 @@ describe('npm run register', () => {
     expect(run.output).toContain(`${emulator.urls.identity}/${emulator.tenantId}/adminconsent?client_id=${registered!.appId}`);
   });
 
+  it('then npm run doctor finds nothing wrong with the written .env', async () => {
+    const run = await runDoctor(dir);
+    expect(run.code, run.output).toBe(0);
+    expect(run.output).toContain('ok    Credential: the identity platform accepts the client secret');
+    expect(run.output).toContain(`ok    Redirect URI: http://localhost:${port}/getAToken (registered for the application)`);
+  });
+
   it('then PAT Manager, started from the written .env, signs a person in through the emulator', async () => {
     app = await startAppProcess('registered', port, { ...envOf(dir), NODE_ENV: 'test' });
     const page = await signIn(new TestBrowser(emulator.caCertificatePem), `http://localhost:${port}`, ADA);
@@ -119,6 +127,32 @@ describe('npm run register', () => {
     expect(env.AZURE_CLIENT_ID).toBe('');
     expect(env.AZURE_CLIENT_SECRET).toBe('');
     expect(env.BASE_URL).toBe('https://pat.example.com');
+  });
+});
+
+describe('--certificate', () => {
+  it('uploads the certificate instead of adding a secret, and writes the three certificate settings', async () => {
+    const certificate = makeClientCertificate();
+    const dir = setupFolder(emulatorEnvLines(emulator, 'http://localhost:5000'));
+    writeFileSync(join(dir, 'client.pem'), `${certificate.certificatePem}${certificate.privateKeyPem}`);
+    const secretsBefore = clientSecrets().length;
+    const run = await runRegister(dir, ['--certificate', 'client.pem', '--name', 'PAT Manager (certificate)'], { emulator, login: { objectId: ADA.objectId } });
+    expect(run.code, run.output).toBe(0);
+    const registered = applications().find((application) => application.displayName === 'PAT Manager (certificate)')!;
+    expect(registered.keyCredentials).toEqual([expect.objectContaining({ type: 'AsymmetricX509Cert', usage: 'Verify' })]);
+    expect(registered.passwordCredentials).toEqual([]);
+    expect(clientSecrets()).toHaveLength(secretsBefore);
+    const env = envOf(dir);
+    expect(env).toMatchObject({
+      AZURE_CLIENT_ID: registered.appId,
+      AZURE_CLIENT_CERTIFICATE_THUMBPRINT: certificate.thumbprintSha256,
+      AZURE_CLIENT_CERTIFICATE_FILE: join(dir, 'client.pem'),
+      AZURE_CLIENT_CERTIFICATE_KEY_FILE: join(dir, 'client.pem'),
+    });
+    expect(env.AZURE_CLIENT_SECRET).toBeUndefined();
+    expect(run.output).not.toContain('PRIVATE KEY');
+    const doctor = await runDoctor(dir);
+    expect(doctor.output).toContain('ok    Credential: the identity platform accepts the certificate');
   });
 });
 
