@@ -4,7 +4,8 @@
 import { randomBytes } from 'node:crypto';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { ConfigError, loadSetupConfig, readEnvironment } from '../config/config.ts';
+import type { Agent } from 'node:https';
+import { ConfigError, loadSetupConfig, readEnvironment, type SetupConfig } from '../config/config.ts';
 import { createHttpsAgent } from '../http/https-agent.ts';
 import { createLogger } from '../logging.ts';
 import { addClientSecret, applicationFields, ensureServicePrincipal, findRegistration, REGISTER_TAG, RegistrationRefused } from './app-registration.ts';
@@ -25,20 +26,32 @@ const USAGE = `Usage: npm run register -- [options]
 
 const print = (line = '') => process.stdout.write(`${line}\n`);
 
+const OPTIONS = {
+  name: { type: 'string', default: 'PAT Manager' },
+  'multi-tenant': { type: 'boolean', default: false },
+  certificate: { type: 'string' },
+  'certificate-key': { type: 'string' },
+  'use-az': { type: 'boolean', default: false },
+  force: { type: 'boolean', default: false },
+  remove: { type: 'boolean', default: false },
+  'env-file': { type: 'string', default: '.env' },
+  help: { type: 'boolean', default: false },
+} as const;
+
+/** The command line, or a refusal that says what is wrong and how it is used. */
+function readOptions() {
+  let values;
+  try {
+    ({ values } = parseArgs({ options: OPTIONS }));
+  } catch (error) {
+    throw new RegistrationRefused(`${(error as Error).message}\n${USAGE}`);
+  }
+  if (!values.name.trim() || values.name.length > 120) throw new RegistrationRefused('--name: give a display name of 1 to 120 characters.');
+  return values;
+}
+
 async function main(): Promise<number> {
-  const { values: options } = parseArgs({
-    options: {
-      name: { type: 'string', default: 'PAT Manager' },
-      'multi-tenant': { type: 'boolean', default: false },
-      certificate: { type: 'string' },
-      'certificate-key': { type: 'string' },
-      'use-az': { type: 'boolean', default: false },
-      force: { type: 'boolean', default: false },
-      remove: { type: 'boolean', default: false },
-      'env-file': { type: 'string', default: '.env' },
-      help: { type: 'boolean', default: false },
-    },
-  });
+  const options = readOptions();
   if (options.help) {
     print(USAGE);
     return 0;
@@ -52,14 +65,21 @@ async function main(): Promise<number> {
     print(`Signed in as ${token.who} (tenant ${token.tenantId}).`);
     const graph = createGraphClient({ baseUrl: setup.graphBaseUrl, accessToken: token.accessToken, agent, timeoutMs: setup.upstream.timeoutMs });
     if (options.remove) return await remove(graph, envFile, options.force);
-    await register(graph, envFile, token, { ...options, name: options.name, multiTenant: options['multi-tenant'], certificate, baseUrl: setup.baseUrl, identityBaseUrl: setup.identityBaseUrl });
+    await register(graph, envFile, token, {
+      name: options.name,
+      multiTenant: options['multi-tenant'],
+      force: options.force,
+      certificate,
+      baseUrl: setup.baseUrl,
+      identityBaseUrl: setup.identityBaseUrl,
+    });
     return 0;
   } finally {
     agent.destroy();
   }
 }
 
-function signIn(useAz: boolean, setup: ReturnType<typeof loadSetupConfig>, agent: ReturnType<typeof createHttpsAgent>): Promise<GraphToken> {
+function signIn(useAz: boolean, setup: SetupConfig, agent: Agent): Promise<GraphToken> {
   if (useAz) return graphTokenFromAzureCli({ timeoutMs: Math.max(setup.upstream.timeoutMs, 30_000) });
   // A specific tenant when .env names one; otherwise the person's own (organizations).
   const tenant = /^(organizations|common)$/i.test(setup.tenant) ? 'organizations' : setup.tenant;

@@ -157,17 +157,21 @@ describe('--certificate', () => {
 });
 
 describe('when register cannot go on, it says why and writes nothing', () => {
-  async function expectNothingDone(login: Parameters<typeof runRegister>[2]['login'], message: RegExp): Promise<void> {
+  async function expectNothingDone(login: Parameters<typeof runRegister>[2]['login'], message: RegExp, args: string[] = []): Promise<void> {
     const dir = setupFolder(emulatorEnvLines(emulator, 'http://localhost:5000'));
     const text = readFileSync(join(dir, '.env'), 'utf8');
     const before = applications().length;
-    const run = await runRegister(dir, [], { emulator, login });
+    const run = await runRegister(dir, args, { emulator, login });
     expect(run.code).toBe(1);
     expect(run.output).toMatch(message);
     expect(run.output).not.toMatch(/\n\s+at /); // no stack trace
     expect(readFileSync(join(dir, '.env'), 'utf8')).toBe(text);
     expect(applications()).toHaveLength(before);
   }
+
+  it('an option it does not know, before signing anyone in', async () => {
+    await expectNothingDone('none', /Unknown option '--colour'[\s\S]*Usage: npm run register/, ['--colour', 'blue']);
+  });
 
   it('a person the tenant does not let register applications', async () => {
     await expectNothingDone({ objectId: ALAN.objectId }, /Insufficient privileges to complete the operation\. \(Authorization_RequestDenied\)\. Your account may not register applications/);
