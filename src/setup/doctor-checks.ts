@@ -111,14 +111,14 @@ const credential: Check = {
       return skip(`cannot be checked against "${config.identity.tenant}": an application's own token needs a tenant id (set AZURE_TENANT_ID to your tenant's id to check it)`);
     }
     try {
-      await proveClientCredential(config, upstream.networkClient);
+      await proveClientCredential(config.identity, upstream.networkClient);
       return pass(`the identity platform accepts the ${config.identity.credential.kind === 'secret' ? 'client secret' : 'certificate'} of ${config.identity.clientId}`);
     } catch (error) {
       const text = error instanceof AuthError ? `${error.errorCode}: ${error.errorMessage}` : (error as Error).message;
       const code = /AADSTS\d+/.exec(text)?.[0];
       if (code === 'AADSTS700016') return fail(`AZURE_CLIENT_ID: no application ${config.identity.clientId} in tenant ${config.identity.tenant} (${code})`, 'Copy the Application (client) ID of your registration, or run `npm run register`.');
-      if (code === 'AADSTS7000215') return fail(`AZURE_CLIENT_SECRET: the identity platform refused it (${code}: invalid client secret)`, 'Put the secret\'s Value there (not its Secret ID); if it expired or is lost, add a new one (`npm run register` does).');
-      if (code === 'AADSTS7000222') return fail(`AZURE_CLIENT_SECRET: the secret has expired (${code})`, 'Add a new client secret (`npm run register -- --force` or the admin center) and put it in .env.');
+      if (code === 'AADSTS7000215') return fail(`AZURE_CLIENT_SECRET: the identity platform refused it (${code}: invalid client secret)`, 'Put the secret\'s Value there (not its Secret ID), or run `npm run register`: it adds a new secret when the one in .env is refused.');
+      if (code === 'AADSTS7000222') return fail(`AZURE_CLIENT_SECRET: the secret has expired (${code})`, 'Run `npm run register` (it adds a new secret when the one in .env is refused), or add one in the admin center and put it in .env.');
       if (code && /^AADSTS(700027|50027|700024|50013)$/.test(code)) return fail(`${kind}: the identity platform refused the certificate (${code})`, 'Upload this certificate to the registration (`npm run register -- --certificate FILE`) and check the thumbprint and key file.');
       return fail(`${kind}: the identity platform refused the credential (${code ?? text.slice(0, 160)})`, 'Check AZURE_CLIENT_ID, AZURE_TENANT_ID and the secret or certificate; `npm run register` sets them all.');
     }

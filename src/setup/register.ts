@@ -6,6 +6,8 @@ import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { Agent } from 'node:https';
 import { ConfigError, loadSetupConfig, readEnvironment, type SetupConfig } from '../config/config.ts';
+import { proveClientCredential } from '../auth/application-token.ts';
+import { createIdentityNetworkClient } from '../auth/identity-network-client.ts';
 import { createHttpsAgent } from '../http/https-agent.ts';
 import { createLogger } from '../logging.ts';
 import { addClientSecret, applicationFields, ensureServicePrincipal, findRegistration, REGISTER_TAG, RegistrationRefused } from './app-registration.ts';
@@ -72,6 +74,8 @@ async function main(): Promise<number> {
       certificate,
       baseUrl: setup.baseUrl,
       identityBaseUrl: setup.identityBaseUrl,
+      agent,
+      timeoutMs: setup.upstream.timeoutMs,
     });
     return 0;
   } finally {
@@ -100,6 +104,8 @@ interface RegisterOptions {
   certificate: CertificateOption | undefined;
   baseUrl: URL;
   identityBaseUrl: string;
+  agent: Agent;
+  timeoutMs: number;
 }
 
 async function register(graph: GraphClient, envFile: EnvFile, token: GraphToken, options: RegisterOptions): Promise<void> {
@@ -129,8 +135,8 @@ async function register(graph: GraphClient, envFile: EnvFile, token: GraphToken,
       AZURE_CLIENT_CERTIFICATE_KEY_FILE: options.certificate.keyFile,
     });
     print(`Uploaded the certificate (SHA-256 thumbprint ${options.certificate.thumbprintSha256}); it replaces any certificate the registration had.`);
-  } else if (application.appId === currentClientId && envFile.values.AZURE_CLIENT_SECRET) {
-    print('Kept the client secret already in .env (npm run doctor checks that it still works).');
+  } else if (application.appId === currentClientId && envFile.values.AZURE_CLIENT_SECRET && (await secretStillWorks(application.appId, envFile.values.AZURE_CLIENT_SECRET, token, options))) {
+    print('Kept the client secret already in .env: the identity platform still accepts it.');
   } else {
     const secret = await addClientSecret(graph, application);
     settings.AZURE_CLIENT_SECRET = secret.secretText;
@@ -148,6 +154,17 @@ async function register(graph: GraphClient, envFile: EnvFile, token: GraphToken,
   print('grant tenant-wide consent to the Azure DevOps and Key Vault permissions, at');
   print(`  ${options.identityBaseUrl}/${token.tenantId}/adminconsent?client_id=${application.appId}`);
   print('Then check everything with `npm run doctor`, and start PAT Manager with `npm start`.');
+}
+
+/** A client-credentials request with the secret in .env: an expired or wrong one is replaced. */
+async function secretStillWorks(clientId: string, clientSecret: string, token: GraphToken, options: RegisterOptions): Promise<boolean> {
+  const identity = { authorityHost: options.identityBaseUrl, tenant: token.tenantId, clientId, credential: { kind: 'secret' as const, clientSecret } };
+  try {
+    await proveClientCredential(identity, createIdentityNetworkClient({ agent: options.agent, timeoutMs: options.timeoutMs, logger: createLogger('silent') }));
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 async function remove(graph: GraphClient, envFile: EnvFile, force: boolean): Promise<number> {

@@ -107,6 +107,19 @@ describe('npm run register', () => {
     expect(run.output).toContain(`Removed redirect URIs: http://localhost:${port}/getAToken`);
   });
 
+  it('run again with a secret the identity platform refuses: a new secret replaces it in .env', async () => {
+    const before = envOf(dir);
+    writeFileSync(join(dir, '.env'), readFileSync(join(dir, '.env'), 'utf8').replace(`AZURE_CLIENT_SECRET=${before.AZURE_CLIENT_SECRET}`, 'AZURE_CLIENT_SECRET=expired-or-mistyped'));
+    const run = await runRegister(dir, [], { emulator, login: { objectId: ADA.objectId } });
+    expect(run.code, run.output).toBe(0);
+    expect(applications()).toHaveLength(1);
+    expect(applications()[0]!.passwordCredentials).toHaveLength(2);
+    const newest = clientSecrets().at(-1)!.value;
+    expect(envOf(dir)).toMatchObject({ AZURE_CLIENT_ID: before.AZURE_CLIENT_ID, AZURE_CLIENT_SECRET: newest });
+    expect(run.output).toContain('Added a client secret');
+    expect(run.output).not.toContain(newest);
+  });
+
   it('refuses to replace a different AZURE_CLIENT_ID without --force, and changes nothing', async () => {
     const other = setupFolder([...emulatorEnvLines(emulator, 'http://localhost:5000'), 'AZURE_CLIENT_ID=11111111-2222-4333-8444-555555555555']);
     const text = readFileSync(join(other, '.env'), 'utf8');
