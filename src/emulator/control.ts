@@ -85,6 +85,7 @@ const clientSchema = z
     certificatePem: z.string().includes('BEGIN CERTIFICATE').optional(),
     redirectUris: z.array(z.url()),
     postLogoutRedirectUris: z.array(z.url()).optional(),
+    signInAudience: z.enum(['AzureADMyOrg', 'AzureADMultipleOrgs']).optional(),
   })
   .strict();
 

@@ -139,6 +139,7 @@ const redirectUri: Check = {
     const probe = await probeAuthorizeRedirect(config, sent, upstream.agent);
     if (probe === 'registered') return pass(`${sent} (registered for the application)`);
     if (probe === 'not-registered') return fail(`BASE_URL: sign-in sends ${sent}, which the registration does not list (AADSTS50011)`, `Add ${sent} and ${base}/ as Web redirect URIs of the registration (\`npm run register\` does).`);
+    if (probe === 'single-tenant') return fail(`AZURE_TENANT_ID: "${config.identity.tenant}" lets any tenant sign in, but the registration is for its own tenant only (AADSTS50194)`, 'Set AZURE_TENANT_ID to your Directory (tenant) ID, or register with `npm run register -- --multi-tenant`.');
     return skip(`${sent}; whether the registration lists it could not be told (${probe})`);
   }),
 };

@@ -29,7 +29,7 @@ export async function probeTls(origin: string, agent: Agent, timeoutMs: number):
  * registration does not list. (That the real service checks the URI before the session is how its
  * error pages behave; it is not a documented contract.)
  */
-export async function probeAuthorizeRedirect(config: AppConfig, redirectUri: string, agent: Agent): Promise<'registered' | 'not-registered' | string> {
+export async function probeAuthorizeRedirect(config: AppConfig, redirectUri: string, agent: Agent): Promise<'registered' | 'not-registered' | 'single-tenant' | string> {
   const authorize = new URL(`${config.identity.authorityHost}/${config.identity.tenant}/oauth2/v2.0/authorize`);
   authorize.search = new URLSearchParams({
     client_id: config.identity.clientId,
@@ -45,6 +45,7 @@ export async function probeAuthorizeRedirect(config: AppConfig, redirectUri: str
     const location = String(response.headers.location ?? '');
     if (response.status >= 300 && response.status < 400 && location.startsWith(redirectUri)) return 'registered';
     if (String(response.data).includes('AADSTS50011')) return 'not-registered';
+    if (String(response.data).includes('AADSTS50194')) return 'single-tenant';
     return `HTTP ${response.status}`;
   } catch (error) {
     return axios.isAxiosError(error) ? (error.code ?? error.message) : 'no answer';

@@ -74,6 +74,19 @@ describe('applications', () => {
     expect((await client.msal.acquireTokenByClientCredential({ scopes: ['https://graph.microsoft.com/.default'] }))?.accessToken).toBeTruthy();
   });
 
+  it('keeps a single-tenant application (AzureADMyOrg) to its own tenant\'s authority (AADSTS50194 at organizations)', async () => {
+    const redirectUri = 'https://single.example/getAToken';
+    const { json: app } = await graph('POST', '/applications', { displayName: 'Single tenant', signInAudience: 'AzureADMyOrg', web: { redirectUris: [redirectUri] } });
+    const authorize = (segment: string) =>
+      httpsRequest(`${emulator.origin}/${segment}/oauth2/v2.0/authorize?${new URLSearchParams({ client_id: app.appId, response_type: 'code', scope: 'openid', redirect_uri: redirectUri })}`, { caCertificatePem: emulator.caCertificatePem });
+    const refused = await authorize('organizations');
+    expect(refused.status).toBe(400);
+    expect(refused.body).toContain('AADSTS50194');
+    expect((await authorize(emulator.tenantId)).status).toBe(200);
+    await graph('PATCH', `/applications/${app.id}`, { signInAudience: 'AzureADMultipleOrgs' });
+    expect((await authorize('organizations')).status).toBe(200);
+  });
+
   it('creates one service principal per application', async () => {
     const { json: app } = await graph('POST', '/applications', { displayName: 'With a principal' });
     const principal = await graph('POST', '/servicePrincipals', { appId: app.appId });

@@ -76,6 +76,14 @@ describe('npm run doctor', () => {
     expectOneFailure(await runDoctor(configured({ BASE_URL: 'https://pat.example.com' })), 'Redirect URI', 'BASE_URL: sign-in sends https://pat.example.com/getAToken, which the registration does not list');
   });
 
+  it('a single-tenant registration used through organizations', async () => {
+    const singleTenant = { clientId: '3f9c2a71-5d0e-4b8a-9c61-2e7d4f0a8b35', clientSecret: randomBytes(24).toString('base64url') };
+    emulator.control.registerClient({ ...singleTenant, redirectUris: [`${BASE_URL}/getAToken`], signInAudience: 'AzureADMyOrg' });
+    const run = await runDoctor(configured({ AZURE_CLIENT_ID: singleTenant.clientId, AZURE_CLIENT_SECRET: singleTenant.clientSecret, AZURE_TENANT_ID: 'organizations' }));
+    expectOneFailure(run, 'Redirect URI', 'AZURE_TENANT_ID: "organizations" lets any tenant sign in, but the registration is for its own tenant only \\(AADSTS50194\\)');
+    expect(run.output).toContain('skip  Credential: cannot be checked against "organizations"');
+  });
+
   it('an identity platform that does not answer', async () => {
     const closedPort = await freePort();
     const run = await runDoctor(configured({ IDENTITY_BASE_URL: `https://localhost:${closedPort}` }));

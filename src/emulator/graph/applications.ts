@@ -105,6 +105,8 @@ export function createApplications(options: { tenantId: string; identity: { regi
       ...(certificatePem ? { certificatePem } : {}),
       redirectUris: application.web.redirectUris,
       postLogoutRedirectUris: application.web.logoutUrl ? [application.web.logoutUrl] : [],
+      // Personal-account audiences are not modelled: anything but this tenant counts as multi-tenant.
+      signInAudience: application.signInAudience === 'AzureADMyOrg' ? 'AzureADMyOrg' : 'AzureADMultipleOrgs',
     });
   }
 

@@ -11,6 +11,8 @@ export interface EmulatorClient {
   postLogoutRedirectUris?: string[];
   /** A public client (device code flow, no credential), such as Microsoft Graph Command Line Tools. */
   publicClient?: boolean;
+  /** AzureADMyOrg: people sign in through the tenant's own authority only, not organizations/common. */
+  signInAudience?: 'AzureADMyOrg' | 'AzureADMultipleOrgs';
 }
 
 export interface ClientRegistry {

@@ -83,6 +83,13 @@ export const redirectUriMismatch = (redirectUri: string, clientId: string) =>
     `The redirect URI '${redirectUri}' specified in the request does not match the redirect URIs configured for the application '${clientId}'. Make sure the redirect URI sent in the request matches one added to your application in the Azure portal. Navigate to https://aka.ms/redirectUriMismatchError to learn more about how to fix this.`,
   );
 
+export const singleTenantApplication = (clientId: string) =>
+  new IdentityError(
+    'invalid_request',
+    50194,
+    `Application '${clientId}' is not configured as a multi-tenant application. Usage of the /common endpoint is not supported for such applications created after '10/15/2018'. Use a tenant-specific endpoint or configure the application to be multi-tenant.`,
+  );
+
 export const noReplyAddress = () => new IdentityError('invalid_request', 900971, 'No reply address provided.');
 
 export const unsupportedResponseType = (responseType: string) =>
