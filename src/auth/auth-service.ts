@@ -12,7 +12,7 @@ import {
   type Configuration,
   type INetworkModule,
 } from '@azure/msal-node';
-import type { AppConfig } from '../config/config.ts';
+import type { AppConfig, ClientCredential } from '../config/config.ts';
 import type { Logger } from '../logging.ts';
 import type { Sealer } from '../storage/sealing.ts';
 import { StoreUnavailableError } from '../storage/store-unavailable.ts';
@@ -55,10 +55,27 @@ export interface AuthService {
   signOutUrl(): string;
 }
 
+/** The redirect URI sign-in sends (and the app registration must list): `/getAToken` on the base URL's host. */
+export function redirectUriFor(baseUrl: URL): string {
+  return new URL('/getAToken', baseUrl).href;
+}
+
+/** The app's credential as msal-node takes it: a secret, or a certificate's key and thumbprint. */
+export function msalCredential(configured: ClientCredential): Partial<Configuration['auth']> {
+  if (configured.kind === 'secret') return { clientSecret: configured.clientSecret };
+  return {
+    clientCertificate: {
+      thumbprintSha256: configured.thumbprintSha256,
+      privateKey: configured.privateKey,
+      ...(configured.certificateChain ? { x5c: configured.certificateChain } : {}),
+    },
+  };
+}
+
 export function createAuthService(options: { config: AppConfig; networkClient: INetworkModule; tokenCache: TokenCacheStore; sealer: Sealer; logger: Logger }): AuthService {
   const { config, networkClient, tokenCache, sealer, logger } = options;
   const authority = `${config.identity.authorityHost}/${config.identity.tenant}`;
-  const redirectUri = new URL('/getAToken', config.baseUrl).href;
+  const redirectUri = redirectUriFor(config.baseUrl);
   const crypto = new CryptoProvider();
   let discoveryDocument: Promise<string> | undefined;
   const renewals = singleFlight<AuthenticationResult>();
@@ -78,18 +95,6 @@ export function createAuthService(options: { config: AppConfig; networkClient: I
     return discoveryDocument;
   }
 
-  function credential(): Partial<Configuration['auth']> {
-    const configured = config.identity.credential;
-    if (configured.kind === 'secret') return { clientSecret: configured.clientSecret };
-    return {
-      clientCertificate: {
-        thumbprintSha256: configured.thumbprintSha256,
-        privateKey: configured.privateKey,
-        ...(configured.certificateChain ? { x5c: configured.certificateChain } : {}),
-      },
-    };
-  }
-
   /**
    * A client per operation, bound to one person's cache: nothing is shared between sessions, and
    * msal-node's in-memory cache dies with the client, so no process accumulates anyone's tokens.
@@ -101,7 +106,7 @@ export function createAuthService(options: { config: AppConfig; networkClient: I
         authority,
         knownAuthorities: [new URL(authority).host],
         authorityMetadata: await authorityMetadata(),
-        ...credential(),
+        ...msalCredential(config.identity.credential),
       },
       cache: { cachePlugin: tokenCache.pluginFor(session) },
       system: {

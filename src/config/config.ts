@@ -92,6 +92,7 @@ const schema = z.object({
   IDENTITY_BASE_URL: httpsUrl.default('https://login.microsoftonline.com').transform((v) => v.replace(/\/+$/, '')),
   AZURE_DEVOPS_PATS_BASE_URL: httpsUrl.default('https://vssps.dev.azure.com').transform((v) => v.replace(/\/+$/, '')),
   AZURE_DEVOPS_PROFILE_BASE_URL: httpsUrl.default('https://app.vssps.visualstudio.com').transform((v) => v.replace(/\/+$/, '')),
+  GRAPH_BASE_URL: httpsUrl.default('https://graph.microsoft.com').transform((v) => v.replace(/\/+$/, '')),
   AZURE_DEVOPS_DEFAULT_ORGANIZATION: z.string().trim().regex(/^[A-Za-z0-9][A-Za-z0-9-]{0,49}$/, 'an organization name as in https://dev.azure.com/{name}').optional(),
   UPSTREAM_TIMEOUT_MS: z.coerce.number({ error: 'milliseconds, e.g. 10000' }).int().min(100).max(120_000).default(10_000),
   UPSTREAM_CA_FILE: optionalText,
@@ -166,14 +167,16 @@ function required<T>(value: T | undefined, name: string, what: string): T {
   return value;
 }
 
+/** One line naming the first bad setting and what to put there. */
+function invalidSetting(error: z.ZodError): ConfigError {
+  const issue = error.issues[0]!;
+  return new ConfigError(`${String(issue.path[0] ?? 'configuration')}: invalid value; set it to ${issue.message}`);
+}
+
 /** Validates the environment; throws ConfigError with one line naming the first bad setting. */
 export function loadConfig(env: Environment): AppConfig {
   const parsed = schema.safeParse(withoutEmptyValues(env));
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0]!;
-    const name = String(issue.path[0] ?? 'configuration');
-    throw new ConfigError(`${name}: invalid value; set it to ${issue.message}`);
-  }
+  if (!parsed.success) throw invalidSetting(parsed.error);
   const settings = parsed.data;
   const baseUrl = new URL(settings.BASE_URL ?? `http://localhost:${settings.PORT}`);
   const production = settings.NODE_ENV === 'production';
@@ -236,4 +239,33 @@ export function readEnvironment(envFile = '.env'): Environment {
   const fromFile: Environment = {};
   dotenv.config({ path: envFile, processEnv: fromFile as dotenv.DotenvPopulateInput, quiet: true });
   return { ...fromFile, ...process.env };
+}
+
+/** What `npm run register` needs before an app registration exists: where Microsoft is, and how to reach it. */
+export interface SetupConfig {
+  baseUrl: URL;
+  identityBaseUrl: string;
+  /** Microsoft Graph (https://graph.microsoft.com); calls go to `${graphBaseUrl}/v1.0/...`. */
+  graphBaseUrl: string;
+  /** The tenant to sign in to: a tenant id or domain, or `organizations` when none is set. */
+  tenant: string;
+  upstream: AppConfig['upstream'];
+}
+
+/** The settings the setup commands share with the app, checked the same way (one line naming a bad one). */
+export function loadSetupConfig(env: Environment): SetupConfig {
+  const setupSchema = schema.pick({ PORT: true, BASE_URL: true, IDENTITY_BASE_URL: true, GRAPH_BASE_URL: true, AZURE_TENANT_ID: true, UPSTREAM_TIMEOUT_MS: true, UPSTREAM_CA_FILE: true });
+  const parsed = setupSchema.safeParse(withoutEmptyValues(env));
+  if (!parsed.success) throw invalidSetting(parsed.error);
+  const settings = parsed.data;
+  return {
+    baseUrl: new URL(settings.BASE_URL ?? `http://localhost:${settings.PORT}`),
+    identityBaseUrl: settings.IDENTITY_BASE_URL,
+    graphBaseUrl: settings.GRAPH_BASE_URL,
+    tenant: settings.AZURE_TENANT_ID,
+    upstream: {
+      timeoutMs: settings.UPSTREAM_TIMEOUT_MS,
+      ca: settings.UPSTREAM_CA_FILE ? readFileSetting('UPSTREAM_CA_FILE', settings.UPSTREAM_CA_FILE) : undefined,
+    },
+  };
 }

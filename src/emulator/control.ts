@@ -12,17 +12,22 @@
 //   DELETE /_emulator/faults/:id
 //   POST   /_emulator/people/:objectId/expire-access-tokens
 //   POST   /_emulator/people/:objectId/revoke-refresh-tokens
-//   POST   /_emulator/people/:objectId/access-tokens        { clientId?, lifetimeSeconds? } → { access_token }
+//   POST   /_emulator/people/:objectId/access-tokens        { clientId?, lifetimeSeconds?, scope? } → { access_token }
 //   PUT    /_emulator/access-token-lifetime                 { seconds }
 //   GET    /_emulator/stats              DELETE: resets the counters
 //   GET    /_emulator/issued-secrets                         [{ kind, value }]: every secret handed out
+//   GET    /_emulator/registrations                          { applications, servicePrincipals } as Graph holds them
+//   POST   /_emulator/device-codes/expire                    device codes still waiting expire now
+//   PUT    /_emulator/clock-offset                           { seconds }: the Date header runs ahead (or behind)
 //   *      /_emulator/devops/*                              the Azure DevOps half's control
 import { timingSafeEqual } from 'node:crypto';
 import express, { type ErrorRequestHandler, type RequestHandler, type Router } from 'express';
 import { z, ZodError } from 'zod';
+import type { EmulatorClock } from './clock.ts';
 import type { DevOpsControl } from './devops/index.ts';
 import type { Directory, Organization, Person } from './directory.ts';
 import type { ActiveFault, FaultSpec, Faults } from './faults.ts';
+import type { Application, Applications, ServicePrincipal } from './graph/applications.ts';
 import type { EmulatorClient, IdentityPlatform, IssueAccessTokenOptions } from './identity/index.ts';
 import type { IssuedSecret, IssuedSecrets } from './issued-secrets.ts';
 import type { EmulatorStats, StatsRecorder } from './stats.ts';
@@ -53,6 +58,12 @@ export interface EmulatorControl {
   resetStats(): void;
   /** Every access, refresh and ID token and PAT secret handed out (the most recent 20,000), for log checks. */
   issuedSecrets(): IssuedSecret[];
+  /** The app registrations and service principals Microsoft Graph holds (secret values are never shown). */
+  registrations(): { applications: Application[]; servicePrincipals: ServicePrincipal[] };
+  /** Device codes still waiting for their person expire now (the next poll gets expired_token). */
+  expireDeviceCodes(): void;
+  /** Moves the clock the emulator's `Date` headers show, by this many seconds (0: the real time). */
+  setClockOffset(seconds: number): void;
   devops: DevOpsControl;
 }
 
@@ -63,6 +74,7 @@ const personSchema = z
     username: z.string().min(1),
     memberId: z.string().min(1),
     organizations: z.array(z.string()),
+    canRegisterApplications: z.boolean().optional(),
   })
   .strict();
 const organizationSchema = z.object({ accountId: z.string().min(1), accountName: z.string().min(1), ownerId: z.string().optional() }).strict();
@@ -73,10 +85,11 @@ const clientSchema = z
     certificatePem: z.string().includes('BEGIN CERTIFICATE').optional(),
     redirectUris: z.array(z.url()),
     postLogoutRedirectUris: z.array(z.url()).optional(),
+    signInAudience: z.enum(['AzureADMyOrg', 'AzureADMultipleOrgs']).optional(),
   })
   .strict();
 
-export function createEmulatorControl(parts: { directory: Directory; identity: IdentityPlatform; faults: Faults; stats: StatsRecorder; issued: IssuedSecrets; devops: DevOpsControl }): EmulatorControl {
+export function createEmulatorControl(parts: { directory: Directory; identity: IdentityPlatform; faults: Faults; stats: StatsRecorder; issued: IssuedSecrets; devops: DevOpsControl; graph: Applications; clock: EmulatorClock }): EmulatorControl {
   const { directory, identity, faults, stats, issued } = parts;
   // The directory object is shared with both halves: change its arrays in place, never replace them.
   const replaceOrAdd = <T>(list: T[], item: T, same: (existing: T) => boolean) => {
@@ -123,6 +136,9 @@ export function createEmulatorControl(parts: { directory: Directory; identity: I
     stats: () => stats.snapshot(),
     resetStats: () => stats.reset(),
     issuedSecrets: () => issued.list(),
+    registrations: () => structuredClone({ applications: parts.graph.list(), servicePrincipals: parts.graph.servicePrincipals() }),
+    expireDeviceCodes: () => identity.expireDeviceCodes(),
+    setClockOffset: (seconds) => parts.clock.setOffsetSeconds(seconds),
     devops: parts.devops,
   };
 }
@@ -178,7 +194,7 @@ export function createControlRouter(control: EmulatorControl, options: { control
     res.status(204).end();
   });
   router.post('/people/:objectId/access-tokens', async (req, res) => {
-    const options = z.object({ clientId: z.string().optional(), lifetimeSeconds: z.number().int().positive().optional() }).strict().parse(req.body ?? {});
+    const options = z.object({ clientId: z.string().optional(), lifetimeSeconds: z.number().int().positive().optional(), scope: z.string().optional() }).strict().parse(req.body ?? {});
     res.status(201).json({ access_token: await control.issueAccessToken(req.params.objectId, stripUndefined(options)) });
   });
   router.put('/access-token-lifetime', (req, res) => {
@@ -191,6 +207,18 @@ export function createControlRouter(control: EmulatorControl, options: { control
   });
   router.get('/issued-secrets', (_req, res) => {
     res.json(control.issuedSecrets());
+  });
+  router.get('/registrations', (_req, res) => {
+    res.json(control.registrations());
+  });
+  router.post('/device-codes/expire', (_req, res) => {
+    control.expireDeviceCodes();
+    res.status(204).end();
+  });
+  router.put('/clock-offset', (req, res) => {
+    const { seconds } = z.object({ seconds: z.number().int() }).strict().parse(req.body);
+    control.setClockOffset(seconds);
+    res.status(204).end();
   });
   router.delete('/stats', (_req, res) => {
     control.resetStats();

@@ -21,6 +21,8 @@ export interface Person {
   memberId: string;
   /** Names of the organizations the person belongs to. */
   organizations: string[];
+  /** False for a person the tenant does not let register applications (Graph answers 403). */
+  canRegisterApplications?: boolean;
 }
 
 export interface Directory {
@@ -62,6 +64,7 @@ export function demoDirectory(): Directory {
         username: 'alan@contoso.example',
         memberId: '956c08c6-a625-4efa-b5f9-e80c34b85d57',
         organizations: [],
+        canRegisterApplications: false,
       },
     ],
   };

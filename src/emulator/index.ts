@@ -3,10 +3,12 @@
 // Start it with `startEmulator`; drive it with `control` (or the same over HTTP under /_emulator).
 import { randomBytes } from 'node:crypto';
 import { resolveDataDir } from './data-dir.ts';
+import { createClock } from './clock.ts';
 import { createControlRouter, createEmulatorControl, type EmulatorControl } from './control.ts';
 import { createDevOps } from './devops/index.ts';
 import { demoDirectory, type Directory } from './directory.ts';
 import { createFaults } from './faults.ts';
+import { createGraph } from './graph/index.ts';
 import { createIdentityPlatform, type EmulatorClient } from './identity/index.ts';
 import { createIssuedSecrets } from './issued-secrets.ts';
 import { CONTROL_PATH, createEmulatorApp, listenHttps } from './server.ts';
@@ -22,6 +24,7 @@ export type { ActiveFault, FaultSpec, FaultTarget } from './faults.ts';
 export type { EmulatorStats } from './stats.ts';
 export type { IssuedSecret, IssuedSecretKind } from './issued-secrets.ts';
 export type { Directory, Organization, Person } from './directory.ts';
+export type { Application, ServicePrincipal } from './graph/index.ts';
 
 export interface StartEmulatorOptions {
   /** 0 (default) takes a free port. The server listens on 127.0.0.1; its origin names `localhost`. */
@@ -36,6 +39,9 @@ export interface StartEmulatorOptions {
   seed?: 'demo' | 'empty';
   /** Default 3600. */
   accessTokenLifetimeSeconds?: number;
+  /** The device code flow's polling interval (default 5 s, as the real service) and code lifetime (900 s). */
+  deviceCodeIntervalSeconds?: number;
+  deviceCodeLifetimeSeconds?: number;
 }
 
 export interface RunningEmulator {
@@ -52,6 +58,8 @@ export interface RunningEmulator {
     pats: string;
     /** Stands for https://app.vssps.visualstudio.com */
     profile: string;
+    /** Stands for https://graph.microsoft.com (calls go to `${graph}/v1.0/...`). */
+    graph: string;
   };
   /** The per-run key the HTTP control surface requires (header `x-emulator-control-key`). */
   controlKey: string;
@@ -79,21 +87,25 @@ export async function startEmulator(options: StartEmulatorOptions): Promise<Runn
     signingKey,
     dataDir,
     accessTokenLifetimeSeconds: options.accessTokenLifetimeSeconds ?? 3600,
+    ...(options.deviceCodeIntervalSeconds === undefined ? {} : { deviceCodeIntervalSeconds: options.deviceCodeIntervalSeconds }),
+    ...(options.deviceCodeLifetimeSeconds === undefined ? {} : { deviceCodeLifetimeSeconds: options.deviceCodeLifetimeSeconds }),
     onGrant: (grantType) => stats.grant(grantType),
   });
   const devops = createDevOps({ directory, seed: options.seed ?? 'demo', verifyAccessToken: identity.verifyAccessToken, origin });
-  const control = createEmulatorControl({ directory, identity, faults, stats, issued, devops: devops.control });
+  const graph = createGraph({ directory, identity, onSecretIssued: (secret) => issued.record('client_secret', secret) });
+  const clock = createClock();
+  const control = createEmulatorControl({ directory, identity, faults, stats, issued, devops: devops.control, graph: graph.applications, clock });
   const controlKey = randomBytes(24).toString('base64url');
   const controlRouter = createControlRouter(control, { controlKey, devopsControlRouter: devops.controlRouter });
   let closing: Promise<void> | undefined;
-  server.serve(createEmulatorApp({ identity: identity.router, pats: devops.patsRouter, profile: devops.profileRouter, control: controlRouter }, { faults, stats, issued }));
+  server.serve(createEmulatorApp({ identity: identity.router, pats: devops.patsRouter, profile: devops.profileRouter, control: controlRouter, graph: graph.router }, { faults, stats, issued, clock }));
 
   return {
     origin,
     tenantId: directory.tenantId,
     caCertificatePem: tls.caCertificatePem,
     caCertificateFile: tls.caCertificateFile,
-    urls: { identity: origin, pats: `${origin}/vssps`, profile: `${origin}/app-vssps` },
+    urls: { identity: origin, pats: `${origin}/vssps`, profile: `${origin}/app-vssps`, graph: `${origin}/graph` },
     controlKey,
     control,
     close() {

@@ -1,10 +1,10 @@
 // Every secret the emulator hands out (access, refresh and ID tokens from the token endpoint, PAT
-// secrets from Create, access tokens made through the control), so that a test can check that none
+// secrets from Create, access tokens made through the control, client secrets from Graph's addPassword), so that a test can check that none
 // of them ever reaches the application's logs. Read from the JSON answers as they leave, so no
 // endpoint has to remember to report what it issued. Only the most recent ones are kept.
 import type { RequestHandler } from 'express';
 
-export type IssuedSecretKind = 'access_token' | 'refresh_token' | 'id_token' | 'pat';
+export type IssuedSecretKind = 'access_token' | 'refresh_token' | 'id_token' | 'pat' | 'client_secret';
 
 export interface IssuedSecret {
   kind: IssuedSecretKind;

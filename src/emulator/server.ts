@@ -6,6 +6,7 @@ import { createServer, type Server } from 'node:https';
 import type { Socket } from 'node:net';
 import type { TLSSocket } from 'node:tls';
 import express, { type ErrorRequestHandler, type Express, type Router } from 'express';
+import type { EmulatorClock } from './clock.ts';
 import type { Faults } from './faults.ts';
 import type { IssuedSecrets } from './issued-secrets.ts';
 import type { StatsRecorder } from './stats.ts';
@@ -18,18 +19,21 @@ export interface EmulatorRoutes {
   pats: Router;
   profile: Router;
   control: Router;
+  graph: Router;
 }
 
-export function createEmulatorApp(routes: EmulatorRoutes, parts: { faults: Faults; stats: StatsRecorder; issued: IssuedSecrets }): Express {
+export function createEmulatorApp(routes: EmulatorRoutes, parts: { faults: Faults; stats: StatsRecorder; issued: IssuedSecrets; clock: EmulatorClock }): Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('etag', false);
   app.use(parts.stats.countRequests);
   app.use(parts.issued.watch);
+  app.use(parts.clock.dateHeader);
   app.use(parts.faults.middleware);
   app.use(CONTROL_PATH, routes.control);
   app.use('/vssps', routes.pats);
   app.use('/app-vssps', routes.profile);
+  app.use('/graph', routes.graph);
   app.use(routes.identity);
   app.use((_req, res) => {
     res.status(404).type('text/plain').send('Not found in the emulator.');

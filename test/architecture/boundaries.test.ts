@@ -48,4 +48,12 @@ describe('module boundaries', () => {
       .map((file) => file.path);
     expect(offenders).toEqual([]);
   });
+
+  it('the setup commands (register, doctor) never import the web app, and call Graph only through their client module', () => {
+    const setup = files.filter((file) => file.path.startsWith('src/setup/'));
+    expect(setup.length).toBeGreaterThan(0);
+    expect(setup.filter((file) => importsOf(file.text).some((target) => target.includes('/web/'))).map((file) => file.path)).toEqual([]);
+    const httpClients = ['src/setup/graph-client.ts', 'src/setup/identity-probes.ts'];
+    expect(setup.filter((file) => !httpClients.includes(file.path) && importsOf(file.text).includes('axios')).map((file) => file.path)).toEqual([]);
+  });
 });

@@ -8,7 +8,7 @@ import type { SigningKey } from '../signing-keys.ts';
 import { pairwiseSubject } from './id-tokens.ts';
 import { AZURE_DEVOPS_RESOURCE_ID, type TokenTarget } from './scopes.ts';
 
-export type ClientAuthMethod = 'secret' | 'certificate';
+export type ClientAuthMethod = 'secret' | 'certificate' | 'none';
 
 export interface AccessTokenRequest {
   person: Person;
@@ -22,12 +22,32 @@ export interface AccessTokenRequest {
 export interface VerifiedCaller {
   objectId: string;
   tenantId: string;
+  /** The application the token was issued to (`appid`). */
+  appId: string;
+  /** Delegated permissions (`scp`); empty for an application's own token. */
+  scopes: string[];
+  /** True for a token an application got for itself (client credentials): `oid` is its service principal. */
+  application: boolean;
+}
+
+export interface ApplicationTokenRequest {
+  clientId: string;
+  clientAuth: ClientAuthMethod;
+  /** The resource (its app id) the token is for. */
+  audience: string;
+  /** The application's service principal in the tenant: the token's `oid` and `sub`. */
+  servicePrincipalId: string;
 }
 
 export interface AccessTokens {
   issue(request: AccessTokenRequest): Promise<{ token: string; expiresIn: number }>;
-  /** For Azure DevOps: checks the `Authorization: Bearer` header; null when the call must get a 401. */
-  verify(authorizationHeader?: string): Promise<VerifiedCaller | null>;
+  /** An application's own token (client credentials): no person, no `scp`, `idtyp: app`. */
+  issueForApplication(request: ApplicationTokenRequest): Promise<{ token: string; expiresIn: number }>;
+  /**
+   * Checks the `Authorization: Bearer` header for a resource (Azure DevOps unless told otherwise: its
+   * app id or identifier URI); null when the call must get a 401.
+   */
+  verify(authorizationHeader?: string, audiences?: string[]): Promise<VerifiedCaller | null>;
   /** Makes every access token issued to the person so far invalid (the next call gets a 401). */
   expireFor(objectId: string): void;
   lifetimeSeconds(): number;
@@ -35,6 +55,8 @@ export interface AccessTokens {
 }
 
 const MAX_REMEMBERED = 10_000;
+/** 0: a public client (no proof), 1: a client secret, 2: a certificate. */
+const APPIDACR: Record<ClientAuthMethod, string> = { none: '0', secret: '1', certificate: '2' };
 
 function v1Issuer(tenantId: string): string {
   return `https://sts.windows.net/${tenantId}/`;
@@ -78,8 +100,7 @@ export function createAccessTokens(options: { signingKey: SigningKey; tenantId: 
         aio: randomBytes(24).toString('base64url'),
         amr: ['pwd'],
         appid: request.clientId,
-        // 1: the client proved itself with a secret, 2: with a certificate.
-        appidacr: request.clientAuth === 'certificate' ? '2' : '1',
+        appidacr: APPIDACR[request.clientAuth],
         auth_time: request.authTimeSeconds,
         family_name: rest.join(' ') || undefined,
         given_name: givenName,
@@ -99,20 +120,51 @@ export function createAccessTokens(options: { signingKey: SigningKey; tenantId: 
       return { token, expiresIn };
     },
 
-    async verify(authorizationHeader) {
+    async issueForApplication(request) {
+      const now = Math.floor(Date.now() / 1000);
+      const uti = randomBytes(16).toString('base64url');
+      const token = await signingKey.sign({
+        aud: request.audience,
+        iss: v1Issuer(tenantId),
+        iat: now,
+        nbf: now,
+        exp: now + lifetime,
+        aio: randomBytes(24).toString('base64url'),
+        appid: request.clientId,
+        appidacr: APPIDACR[request.clientAuth],
+        idp: v1Issuer(tenantId),
+        idtyp: 'app',
+        oid: request.servicePrincipalId,
+        rh: `0.${randomBytes(12).toString('base64url')}.`,
+        sub: request.servicePrincipalId,
+        tid: tenantId,
+        uti,
+        ver: '1.0',
+      });
+      remember(uti, (now + lifetime) * 1000);
+      return { token, expiresIn: lifetime };
+    },
+
+    async verify(authorizationHeader, audiences = [AZURE_DEVOPS_RESOURCE_ID]) {
       const bearer = /^Bearer\s+([A-Za-z0-9._~+/=-]+)\s*$/i.exec(authorizationHeader ?? '')?.[1];
       if (!bearer) return null;
       try {
         const { payload } = await jwtVerify(bearer, signingKey.publicKey, {
           algorithms: ['RS256'],
           issuer: v1Issuer(tenantId),
-          audience: AZURE_DEVOPS_RESOURCE_ID,
+          audience: audiences,
           requiredClaims: ['exp', 'iat', 'oid', 'tid', 'uti'],
         });
-        const { oid, tid, uti, iat } = payload as { oid: unknown; tid: unknown; uti: unknown; iat: number };
+        const { oid, tid, uti, iat, appid, scp, idtyp } = payload as { oid: unknown; tid: unknown; uti: unknown; iat: number; appid: unknown; scp: unknown; idtyp: unknown };
         if (typeof oid !== 'string' || typeof uti !== 'string' || tid !== tenantId) return null;
         if (isRevoked(oid, uti, iat)) return null;
-        return { objectId: oid, tenantId: tid };
+        return {
+          objectId: oid,
+          tenantId: tid,
+          appId: typeof appid === 'string' ? appid : '',
+          scopes: typeof scp === 'string' ? scp.split(' ').filter(Boolean) : [],
+          application: idtyp === 'app',
+        };
       } catch {
         return null;
       }

@@ -11,6 +11,7 @@ import {
   missingParameter,
   noReplyAddress,
   redirectUriMismatch,
+  singleTenantApplication,
   unknownClient,
   unsupportedResponseMode,
   unsupportedResponseType,
@@ -55,6 +56,7 @@ export function checkAuthorizeRequest(
   try {
     const tenant = resolveTenant(tenantSegment, registry.directory);
     const client = knownClient(parameters.client_id, registry.clients, tenant.tenantId);
+    if (tenant.multiTenant && client.signInAudience === 'AzureADMyOrg') throw singleTenantApplication(client.clientId);
     const redirectUri = registeredRedirectUri(parameters.redirect_uri, client);
     const responseMode = parameters.response_mode ?? 'query';
     reply = { redirectUri, responseMode: isResponseMode(responseMode) ? responseMode : 'query', state: parameters.state };

@@ -4,7 +4,7 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { decodeProtectedHeader, importX509, jwtVerify, errors as joseErrors, type JWTPayload } from 'jose';
 import { certificateThumbprint } from '../x509.ts';
-import type { ClientRegistry, EmulatorClient } from './clients.ts';
+import { secretsOf, type ClientRegistry, type EmulatorClient } from './clients.ts';
 import {
   assertionAudienceInvalid,
   assertionClientMismatch,
@@ -68,9 +68,11 @@ export async function authenticateClient(
     return { client, method: 'certificate' };
   }
   if (credentials.clientSecret !== undefined) {
-    if (!client.clientSecret || !sameSecret(credentials.clientSecret, client.clientSecret)) throw invalidClientSecret(client.clientId);
+    if (!secretsOf(client).some((secret) => sameSecret(credentials.clientSecret!, secret))) throw invalidClientSecret(client.clientId);
     return { client, method: 'secret' };
   }
+  // A public client (device code flow) proves nothing: it has nothing to prove with.
+  if (client.publicClient) return { client, method: 'none' };
   throw missingClientCredential();
 }
 

@@ -33,6 +33,7 @@ export function discoveryEndpoints(options: { origin: string; directory: Directo
         http_logout_supported: true,
         frontchannel_logout_supported: true,
         end_session_endpoint: `${base}/oauth2/v2.0/logout`,
+        device_authorization_endpoint: `${base}/oauth2/v2.0/devicecode`,
         claims_supported: ['sub', 'iss', 'cloud_instance_name', 'cloud_instance_host_name', 'cloud_graph_host_name', 'msgraph_host', 'aud', 'exp', 'iat', 'auth_time', 'acr', 'nonce', 'preferred_username', 'name', 'tid', 'ver', 'at_hash', 'c_hash', 'email'],
         tenant_region_scope: tenant.multiTenant ? null : 'NA',
         cloud_instance_name: 'microsoftonline.com',

@@ -83,6 +83,13 @@ export const redirectUriMismatch = (redirectUri: string, clientId: string) =>
     `The redirect URI '${redirectUri}' specified in the request does not match the redirect URIs configured for the application '${clientId}'. Make sure the redirect URI sent in the request matches one added to your application in the Azure portal. Navigate to https://aka.ms/redirectUriMismatchError to learn more about how to fix this.`,
   );
 
+export const singleTenantApplication = (clientId: string) =>
+  new IdentityError(
+    'invalid_request',
+    50194,
+    `Application '${clientId}' is not configured as a multi-tenant application. Usage of the /common endpoint is not supported for such applications created after '10/15/2018'. Use a tenant-specific endpoint or configure the application to be multi-tenant.`,
+  );
+
 export const noReplyAddress = () => new IdentityError('invalid_request', 900971, 'No reply address provided.');
 
 export const unsupportedResponseType = (responseType: string) =>
@@ -237,3 +244,28 @@ export const refreshTokenExpired = (issuedAt: Date, inactiveDays: number) =>
     `The refresh token has expired due to inactivity. The token was issued on ${issuedAt.toISOString()} and was inactive for ${inactiveDays}.00:00:00.`,
     { suberror: 'bad_token' },
   );
+
+// The device code flow (RFC 8628) and the client credentials grant. The OAuth error names are
+// Microsoft's documented ones; the AADSTS numbers for a declined or unknown device code are a guess.
+
+export const authorizationPending = () =>
+  new IdentityError('authorization_pending', 70016, 'OAuth 2.0 device flow error. Authorization is pending. Continue polling.');
+
+export const authorizationDeclined = () =>
+  new IdentityError('authorization_declined', 70000, 'The end user denied the authorization request.');
+
+export const deviceCodeExpired = () => new IdentityError('expired_token', 70019, 'Verification code expired.');
+
+export const badVerificationCode = () =>
+  new IdentityError('bad_verification_code', 70000, "The provided value for the input parameter 'device_code' is not valid.");
+
+export const clientCredentialsNeedDefaultScope = (scope: string) =>
+  new IdentityError(
+    'invalid_scope',
+    1002012,
+    `The provided value for scope ${scope} is not valid. Client credential flows must have a scope value with /.default suffixed to the resource identifier (application ID URI).`,
+  );
+
+// A guess: the documented failure for an app-only request that names no tenant.
+export const noTenantForClientCredentials = () =>
+  new IdentityError('invalid_request', 50059, 'No tenant-identifying information found in either the request or implied by any provided credentials.');

@@ -1,12 +1,18 @@
-// The two grants PAT Manager uses: redeeming an authorization code (checked against the authorize
-// request: client, redirect URI, PKCE verifier, tenant) and redeeming a refresh token.
+// The grants for a person: redeeming an authorization code (checked against the authorize request:
+// client, redirect URI, PKCE verifier, tenant), a refresh token, or a device code once the person
+// has signed in on /devicelogin.
 import { createHash } from 'node:crypto';
 import type { AuthorizationCodes, CodeGrant } from './authorization-codes.ts';
 import type { AuthenticatedClient } from './client-authentication.ts';
+import type { DeviceCodes } from './device-codes.ts';
 import {
+  authorizationDeclined,
+  authorizationPending,
+  badVerificationCode,
   codeForOtherTenant,
   codeRedirectUriMismatch,
   codeVerifierMismatch,
+  deviceCodeExpired,
   grantNotForThisClient,
   missingParameter,
 } from './errors.ts';
@@ -52,6 +58,31 @@ export async function redeemRefreshToken(refreshTokens: RefreshTokens, form: Tok
     singleResource: false,
     clientAuth: caller.method,
     // The nonce belongs to the sign-in; refreshed ID tokens carry none.
+    nonce: undefined,
+    wantsClientInfo: form.client_info === '1',
+  };
+}
+
+/** Polling with a device code: pending until the person acts, then tokens once, or why not. */
+export function redeemDeviceCode(deviceCodes: DeviceCodes, form: TokenForm, caller: AuthenticatedClient): TokenRequest {
+  const deviceCode = form.device_code ?? form.code;
+  if (!deviceCode) throw missingParameter('device_code');
+  const grant = deviceCodes.byDeviceCode(deviceCode);
+  if (!grant || grant.clientId.toLowerCase() !== caller.client.clientId.toLowerCase()) throw badVerificationCode();
+  if (grant.state.status === 'declined') {
+    deviceCodes.forget(deviceCode);
+    throw authorizationDeclined();
+  }
+  if (grant.state.status === 'pending') {
+    if (grant.expiresAt <= Date.now()) throw deviceCodeExpired();
+    throw authorizationPending();
+  }
+  deviceCodes.forget(deviceCode);
+  return {
+    signIn: grant.state.signIn,
+    scope: form.scope ?? grant.scope,
+    singleResource: true,
+    clientAuth: caller.method,
     nonce: undefined,
     wantsClientInfo: form.client_info === '1',
   };

@@ -75,4 +75,7 @@ fieldset{border:0;padding:0;margin:0}
 legend{font-weight:600;margin-bottom:.5rem}
 code{word-break:break-all}
 .details{color:#505050;font-size:.85rem}
+label{display:block;font-weight:600;margin-bottom:.25rem}
+input{font:inherit;width:100%;box-sizing:border-box;padding:.6rem;margin-bottom:1rem;border:1px solid #8a8886}
+input:focus{outline:2px solid #0067b8}
 `;

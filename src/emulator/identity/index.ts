@@ -7,6 +7,8 @@ import { createAccessTokens, type VerifiedCaller } from './access-tokens.ts';
 import { createAuthorizationCodes } from './authorization-codes.ts';
 import { authorizeEndpoint } from './authorize-endpoint.ts';
 import { createClientRegistry, type EmulatorClient } from './clients.ts';
+import { deviceCodeEndpoint } from './device-code-endpoint.ts';
+import { createDeviceCodes } from './device-codes.ts';
 import { discoveryEndpoints } from './discovery-endpoints.ts';
 import { STYLESHEET, STYLESHEET_PATH } from './html.ts';
 import { logoutEndpoint } from './logout-endpoint.ts';
@@ -27,6 +29,9 @@ export interface IdentityPlatformOptions {
   signingKey: SigningKey;
   dataDir: string;
   accessTokenLifetimeSeconds: number;
+  /** The device code flow's polling interval and code lifetime (the real service: 5 and 900). */
+  deviceCodeIntervalSeconds?: number;
+  deviceCodeLifetimeSeconds?: number;
   onGrant(grantType: string): void;
 }
 
@@ -34,12 +39,19 @@ export interface IssueAccessTokenOptions {
   /** The application the token is for (`appid`); by default the first registered one. */
   clientId?: string;
   lifetimeSeconds?: number;
+  /** The token's scope: Azure DevOps (`…/.default`) unless told otherwise, e.g. a Microsoft Graph permission. */
+  scope?: string;
 }
 
 export interface IdentityPlatform {
   router: Router;
-  verifyAccessToken(authorizationHeader?: string): Promise<VerifiedCaller | null>;
+  /** Checks a bearer token for a resource (by default Azure DevOps; see AccessTokens.verify). */
+  verifyAccessToken(authorizationHeader?: string, audiences?: string[]): Promise<VerifiedCaller | null>;
   registerClient(client: EmulatorClient): void;
+  /** Forgets an application (its registration was deleted). */
+  removeClient(clientId: string): void;
+  /** Device codes still waiting for their person expire now. */
+  expireDeviceCodes(): void;
   expireAccessTokens(objectId: string): void;
   revokeRefreshTokens(objectId: string): void;
   setAccessTokenLifetime(seconds: number): void;
@@ -49,9 +61,17 @@ export interface IdentityPlatform {
 
 const CONTROL_CLIENT_ID = '00000000-0000-0000-0000-00000000e1e1';
 
+/**
+ * Microsoft Graph Command Line Tools: a public client Microsoft publishes in every tenant, which
+ * scripts use to sign a person in with the device code flow (as `npm run register` does).
+ */
+export const GRAPH_COMMAND_LINE_TOOLS: EmulatorClient = { clientId: '14d82eec-204b-4c2f-b7e8-296a70dab67e', redirectUris: [], publicClient: true };
+
 export function createIdentityPlatform(options: IdentityPlatformOptions): IdentityPlatform {
   const { origin, directory, signingKey } = options;
-  const clients = createClientRegistry(options.clients);
+  // Microsoft's own client last: the control's default application is the first one registered.
+  const clients = createClientRegistry([...options.clients, GRAPH_COMMAND_LINE_TOOLS]);
+  const deviceCodes = createDeviceCodes({ intervalSeconds: options.deviceCodeIntervalSeconds ?? 5, lifetimeSeconds: options.deviceCodeLifetimeSeconds ?? 900 });
   const accessTokens = createAccessTokens({ signingKey, tenantId: directory.tenantId, lifetimeSeconds: options.accessTokenLifetimeSeconds });
   const refreshTokens = createRefreshTokens({ dataDir: options.dataDir });
   const codes = createAuthorizationCodes();
@@ -64,20 +84,23 @@ export function createIdentityPlatform(options: IdentityPlatformOptions): Identi
   router.get('/error', (req, res) => sendErrorCodePage(res, String(req.query.code ?? '').replace(/\D/g, '')));
   router.use(discoveryEndpoints({ origin, directory, signingKey }));
   router.use(authorizeEndpoint({ origin, directory, clients, codes, sessions }));
-  router.use(tokenEndpoint({ origin, directory, signingKey, accessTokens, refreshTokens, clients, codes, onGrant: options.onGrant }));
+  router.use(deviceCodeEndpoint({ origin, directory, clients, deviceCodes }));
+  router.use(tokenEndpoint({ origin, directory, signingKey, accessTokens, refreshTokens, clients, codes, deviceCodes, onGrant: options.onGrant }));
   router.use(logoutEndpoint({ origin, directory, clients, sessions }));
 
   return {
     router,
-    verifyAccessToken: (authorizationHeader) => accessTokens.verify(authorizationHeader),
+    verifyAccessToken: (authorizationHeader, audiences) => accessTokens.verify(authorizationHeader, audiences),
     registerClient: (client) => clients.register(client),
+    removeClient: (clientId) => clients.remove(clientId),
+    expireDeviceCodes: () => deviceCodes.expireAll(),
     expireAccessTokens: (objectId) => accessTokens.expireFor(objectId),
     revokeRefreshTokens: (objectId) => refreshTokens.revokeFor(objectId),
     setAccessTokenLifetime: (seconds) => accessTokens.setLifetimeSeconds(seconds),
     async issueAccessToken(objectId, issue = {}) {
       const person = findPerson(directory, objectId);
       if (!person) throw new Error(`no person with object id ${objectId} in the directory`);
-      const scope = `${AZURE_DEVOPS_RESOURCE_ID}/.default`;
+      const scope = issue.scope ?? `${AZURE_DEVOPS_RESOURCE_ID}/.default`;
       const { token } = await accessTokens.issue({
         person,
         clientId: issue.clientId ?? clients.all()[0]?.clientId ?? CONTROL_CLIENT_ID,

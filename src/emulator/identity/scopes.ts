@@ -24,7 +24,10 @@ const MICROSOFT_GRAPH: Resource = {
   appId: MICROSOFT_GRAPH_RESOURCE_ID,
   identifierUri: 'https://graph.microsoft.com',
   displayName: 'Microsoft Graph',
-  permissions: { 'User.Read': 'Sign you in and read your profile' },
+  permissions: {
+    'User.Read': 'Sign you in and read your profile',
+    'Application.ReadWrite.All': 'Read and write all applications',
+  },
 };
 const RESOURCES = [AZURE_DEVOPS, MICROSOFT_GRAPH];
 

@@ -5,7 +5,9 @@ import type { AuthorizationCodes } from './authorization-codes.ts';
 import { authenticateClient, readClientCredentials } from './client-authentication.ts';
 import type { ClientRegistry } from './clients.ts';
 import { errorContext, IdentityError, missingParameter, onlyPostAccepted, tokenErrorBody, unsupportedGrantType, type ErrorContext } from './errors.ts';
-import { redeemAuthorizationCode, redeemRefreshToken } from './grants.ts';
+import { grantClientCredentials } from './client-credentials.ts';
+import type { DeviceCodes } from './device-codes.ts';
+import { redeemAuthorizationCode, redeemDeviceCode, redeemRefreshToken } from './grants.ts';
 import { firstValues } from './request-parameters.ts';
 import { resolveTenant, type TenantSegment } from './tenants.ts';
 import { issueTokens, type TokenIssuers } from './token-response.ts';
@@ -13,10 +15,13 @@ import { issueTokens, type TokenIssuers } from './token-response.ts';
 export interface TokenEndpointOptions extends TokenIssuers {
   clients: ClientRegistry;
   codes: AuthorizationCodes;
+  deviceCodes: DeviceCodes;
   onGrant(grantType: string): void;
 }
 
-const GRANT_TYPES = ['authorization_code', 'refresh_token'];
+// RFC 8628's name, and the short one Microsoft also accepts (what msal-node sends).
+const DEVICE_CODE_GRANTS = ['urn:ietf:params:oauth:grant-type:device_code', 'device_code'];
+const GRANT_TYPES = ['authorization_code', 'refresh_token', 'client_credentials', ...DEVICE_CODE_GRANTS];
 
 export function tokenEndpoint(options: TokenEndpointOptions): Router {
   const router = express.Router();
@@ -35,11 +40,17 @@ export function tokenEndpoint(options: TokenEndpointOptions): Router {
         tenantId: tenant.tenantId,
         assertionAudiences: assertionAudiences(options.origin, tenant),
       });
-      const request =
-        grantType === 'authorization_code'
-          ? redeemAuthorizationCode(options.codes, form, caller, tenant)
-          : await redeemRefreshToken(options.refreshTokens, form, caller);
-      const body = await issueTokens(options, request);
+      const body =
+        grantType === 'client_credentials'
+          ? await grantClientCredentials(options.accessTokens, form, caller, tenant)
+          : await issueTokens(
+              options,
+              grantType === 'authorization_code'
+                ? redeemAuthorizationCode(options.codes, form, caller, tenant)
+                : DEVICE_CODE_GRANTS.includes(grantType)
+                  ? redeemDeviceCode(options.deviceCodes, form, caller)
+                  : await redeemRefreshToken(options.refreshTokens, form, caller),
+            );
       options.onGrant(grantType);
       answer(res, 200, body, context);
     } catch (error) {

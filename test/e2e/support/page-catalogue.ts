@@ -6,6 +6,7 @@
 import type { Page } from 'playwright-core';
 import type { RunningEmulator } from '../../../src/emulator/index.ts';
 import { ADA } from '../../support/sign-in.ts';
+import { httpsRequest } from '../../emulator/support/https-request.ts';
 
 export type Visitor = 'nobody' | 'ada' | 'grace' | 'alan';
 
@@ -32,6 +33,14 @@ async function revokeThroughConfirmation(page: Page, w: World, tokenName: string
   await page.goto(`${w.appUrl}/tokens/${w.tokenId(tokenName)}/revoke`);
   await page.getByRole('button', { name: 'Revoke this token' }).click();
   await page.waitForURL(`${w.appUrl}/`);
+}
+
+/** Types a code on the emulator's /devicelogin page, as a person with a device's code does. */
+async function enterDeviceCode(page: Page, w: World, code: string): Promise<void> {
+  await page.goto(`${w.emulator.origin}/devicelogin`);
+  await page.getByLabel('Code').fill(code);
+  await page.getByRole('button', { name: 'Next' }).click();
+  await page.waitForLoadState();
 }
 
 async function submitTokenForm(page: Page, fill: (page: Page) => Promise<void>, button: string): Promise<void> {
@@ -61,6 +70,23 @@ export const PAGE_CATALOGUE: readonly PageVisit[] = [
     who: 'nobody',
     status: 400,
     open: (page, w) => page.goto(`${w.emulator.origin}/${w.emulator.tenantId}/oauth2/v2.0/authorize?client_id=${ABSENT_TOKEN}&response_type=code&scope=openid&redirect_uri=${encodeURIComponent(`${w.appUrl}/getAToken`)}`),
+  },
+  // The emulator's device code pages (npm run register signs a person in there).
+  { name: 'emulator-device-code', who: 'nobody', status: 200, open: (page, w) => page.goto(`${w.emulator.origin}/devicelogin`) },
+  { name: 'emulator-device-code-wrong', who: 'nobody', status: 400, open: (page, w) => enterDeviceCode(page, w, 'WRONGCODE') },
+  {
+    name: 'emulator-device-code-accounts',
+    who: 'nobody',
+    status: 200,
+    open: async (page, w) => {
+      const answer = await httpsRequest(`${w.emulator.origin}/organizations/oauth2/v2.0/devicecode`, {
+        method: 'POST',
+        caCertificatePem: w.emulator.caCertificatePem,
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams({ client_id: '14d82eec-204b-4c2f-b7e8-296a70dab67e', scope: 'https://graph.microsoft.com/Application.ReadWrite.All offline_access' }).toString(),
+      });
+      await enterDeviceCode(page, w, (JSON.parse(answer.body) as { user_code: string }).user_code);
+    },
   },
 
   // Signed in: the token list

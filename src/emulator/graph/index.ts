@@ -1,0 +1,134 @@
+// The Microsoft Graph v1.0 subset an app registration script needs, under `{origin}/graph/v1.0`:
+//
+//   GET    /applications?$filter=displayName eq '…' | appId eq '…'     list
+//   GET    /applications/{id}
+//   POST   /applications                                            create (201)
+//   PATCH  /applications/{id}                                       change (204)
+//   DELETE /applications/{id}                                       (204)
+//   POST   /applications/{id}/addPassword                           a client secret, shown once
+//   POST   /servicePrincipals                                       { appId } (201)
+//
+// Every call needs a person's Graph token with Application.ReadWrite.All; a person the tenant does
+// not let register applications gets 403 Authorization_RequestDenied on create.
+import express, { type RequestHandler, type Router } from 'express';
+import { z } from 'zod';
+import { findPerson, type Directory, type Person } from '../directory.ts';
+import type { EmulatorClient, VerifiedCaller } from '../identity/index.ts';
+import { MICROSOFT_GRAPH_RESOURCE_ID } from '../identity/scopes.ts';
+import { createApplications, type Applications } from './applications.ts';
+import { badRequest, emptyToken, graphErrors, insufficientPrivileges, invalidToken, unsupportedQuery } from './graph-errors.ts';
+
+export type { Application, ServicePrincipal } from './applications.ts';
+
+export interface GraphOptions {
+  directory: Directory;
+  identity: {
+    verifyAccessToken(authorizationHeader?: string, audiences?: string[]): Promise<VerifiedCaller | null>;
+    registerClient(client: EmulatorClient): void;
+    removeClient(clientId: string): void;
+  };
+  onSecretIssued(secret: string): void;
+}
+
+export interface Graph {
+  router: Router;
+  applications: Applications;
+}
+
+const GRAPH_AUDIENCES = [MICROSOFT_GRAPH_RESOURCE_ID, 'https://graph.microsoft.com'];
+const WRITE_PERMISSIONS = ['Application.ReadWrite.All', 'Directory.AccessAsUser.All'];
+
+const guid = z.guid();
+const resourceAccess = z.object({ resourceAppId: guid, resourceAccess: z.array(z.object({ id: guid, type: z.enum(['Scope', 'Role']) }).strict()) }).strict();
+const changesSchema = z
+  .object({
+    displayName: z.string().min(1).max(256),
+    signInAudience: z.enum(['AzureADMyOrg', 'AzureADMultipleOrgs', 'AzureADandPersonalMicrosoftAccount', 'PersonalMicrosoftAccount']),
+    tags: z.array(z.string().max(256)),
+    notes: z.string().max(1024).nullable(),
+    web: z.object({ redirectUris: z.array(z.url()).max(256), logoutUrl: z.url().nullable(), homePageUrl: z.url().nullable() }).partial().strict(),
+    requiredResourceAccess: z.array(resourceAccess),
+    keyCredentials: z.array(z.object({ type: z.literal('AsymmetricX509Cert'), usage: z.literal('Verify'), key: z.string().min(1), displayName: z.string().optional() }).strict()),
+  })
+  .partial()
+  .strict();
+const addPasswordSchema = z.object({ passwordCredential: z.object({ displayName: z.string().max(256).optional(), endDateTime: z.iso.datetime({ offset: true }).optional() }).strict().optional() }).strict();
+
+export function createGraph(options: GraphOptions): Graph {
+  const applications = createApplications({ tenantId: options.directory.tenantId, identity: options.identity, onSecretIssued: options.onSecretIssued });
+  const router = express.Router();
+  const v1 = express.Router();
+  router.use('/v1.0', v1);
+  v1.use(express.json({ limit: '1mb' }));
+  v1.use(requireWritePermission(options));
+
+  v1.get('/applications', (req, res) => {
+    const filter = typeof req.query.$filter === 'string' ? parseFilter(req.query.$filter) : undefined;
+    res.json({ '@odata.context': 'https://graph.microsoft.com/v1.0/$metadata#applications', value: applications.list(filter) });
+  });
+  v1.get('/applications/:id', (req, res) => {
+    res.json({ '@odata.context': 'https://graph.microsoft.com/v1.0/$metadata#applications/$entity', ...applications.get(req.params.id) });
+  });
+  v1.post('/applications', (req, res) => {
+    const caller = res.locals.person as Person;
+    if (caller.canRegisterApplications === false) throw insufficientPrivileges();
+    const changes = parse(changesSchema, req.body, 'application');
+    if (!changes.displayName) throw badRequest("Property 'displayName' is required on type 'microsoft.graph.application'.");
+    const created = applications.create({ ...changes, displayName: changes.displayName });
+    res.status(201).set('Location', `https://graph.microsoft.com/v2/${options.directory.tenantId}/directoryObjects/${created.id}/Microsoft.DirectoryServices.Application`).json({ '@odata.context': 'https://graph.microsoft.com/v1.0/$metadata#applications/$entity', ...created });
+  });
+  v1.patch('/applications/:id', (req, res) => {
+    applications.update(req.params.id, parse(changesSchema, req.body, 'application'));
+    res.status(204).end();
+  });
+  v1.delete('/applications/:id', (req, res) => {
+    applications.remove(req.params.id);
+    res.status(204).end();
+  });
+  v1.post('/applications/:id/addPassword', (req, res) => {
+    const { passwordCredential } = parse(addPasswordSchema, req.body ?? {}, 'passwordCredential');
+    const credential = applications.addPassword(req.params.id, { displayName: passwordCredential?.displayName, endDateTime: passwordCredential?.endDateTime });
+    res.json({ '@odata.context': 'https://graph.microsoft.com/v1.0/$metadata#microsoft.graph.passwordCredential', ...credential });
+  });
+  v1.post('/servicePrincipals', (req, res) => {
+    const { appId } = parse(z.object({ appId: guid }).strict(), req.body, 'servicePrincipal');
+    res.status(201).json({ '@odata.context': 'https://graph.microsoft.com/v1.0/$metadata#servicePrincipals/$entity', ...applications.createServicePrincipal(appId) });
+  });
+  v1.use(graphErrors);
+  return { router, applications };
+}
+
+function requireWritePermission(options: GraphOptions): RequestHandler {
+  return async (req, res, next) => {
+    try {
+      const header = req.get('authorization');
+      if (!header) throw emptyToken();
+      const caller = await options.identity.verifyAccessToken(header, GRAPH_AUDIENCES);
+      if (!caller) throw invalidToken();
+      const person = caller.application ? undefined : findPerson(options.directory, caller.objectId);
+      // An application's own token carries roles, not scopes; PAT Manager's registration has none.
+      if (!person || !caller.scopes.some((scope) => WRITE_PERMISSIONS.includes(scope))) throw insufficientPrivileges();
+      res.locals.person = person;
+      next();
+    } catch (error) {
+      next(error);
+    }
+  };
+}
+
+/** `displayName eq 'PAT Manager'` or `appId eq '…'` (a quote inside is doubled, as OData writes it). */
+function parseFilter(filter: string): { property: 'displayName' | 'appId'; value: string } {
+  const match = /^\s*(displayName|appId)\s+eq\s+'((?:[^']|'')*)'\s*$/.exec(filter);
+  if (!match) throw unsupportedQuery();
+  return { property: match[1] as 'displayName' | 'appId', value: match[2]!.replace(/''/g, "'") };
+}
+
+function parse<T>(schema: z.ZodType<T>, body: unknown, type: string): T {
+  const result = schema.safeParse(body);
+  if (result.success) return result.data;
+  const issue = result.error.issues[0]!;
+  if (issue.code === 'unrecognized_keys') {
+    throw badRequest(`Property '${issue.keys[0]}' does not exist on type 'microsoft.graph.${type}'. Make sure to only use property names that are defined by the type.`);
+  }
+  throw badRequest(`Invalid value specified for property '${issue.path.join('.') || type}' of resource '${type}'.`);
+}
