@@ -258,6 +258,8 @@ describe('editing a token', () => {
     const form = await browser.get(`${h.appUrl}/tokens/${token.authorizationId}/edit`);
     expect(form.body).toContain('value="wiki-export"');
     expect(form.body).toMatch(/value="vso.wiki" checked/);
+    // Its one scope outside the common ones keeps the Wiki area open; every other area is collapsed.
+    expect([...form.body.matchAll(/<details class="scope-area" data-area="([^"]+)" open>/g)].map((m) => m[1])).toEqual(['Wiki']);
     const page = await browser.submit(form, `/tokens/${token.authorizationId}`, { displayName: 'wiki-export-2', expiry: '90', organizations: 'this', access: 'custom', scopes: ['vso.wiki_write'] });
     expect(page.url).toBe(`${h.appUrl}/tokens/${token.authorizationId}`);
     expect(page.body).toContain('Saved the changes to &#34;wiki-export-2&#34;.');
