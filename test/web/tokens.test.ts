@@ -2,6 +2,7 @@
 // sort, paging, the one-time secret, form errors, escaping and CSRF.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { TestBrowser, Page } from '../support/browser.ts';
+import { secretShownOn } from '../support/created-page.ts';
 import { startHarness, type Harness } from '../support/harness.ts';
 import { ADA, ALAN, csrfOf, signIn } from '../support/sign-in.ts';
 
@@ -162,7 +163,7 @@ describe('creating a token', () => {
     const page = await create({ displayName: 'deploy-bot', scopes: ['vso.code', 'vso.build'] });
     expect(page.status).toBe(200);
     expect(page.headers['cache-control']).toBe('no-store');
-    const secret = /id="secret" type="text" readonly value="([^"]+)"/.exec(page.body)?.[1];
+    const secret = secretShownOn(page.body);
     expect(secret).toMatch(/^\w{20,}$/);
     expect(page.body).toContain('id="copy-secret"');
     expect(page.body).toContain('the only time it is shown');
