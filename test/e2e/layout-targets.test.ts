@@ -2,6 +2,7 @@
 // at 1280 px with its scope areas collapsed, the phone header behind one "Menu" button, the new
 // secret readable whole on a phone, and focus on the summary of a form sent back with errors.
 // Also writes the README's pictures to artifacts/screenshots/docs/ (copied to docs/screenshots/).
+import { randomUUID } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -170,6 +171,31 @@ describe('the header', () => {
     expect(await page.locator('.who .org').textContent()).toContain('contoso');
     expect(await menuButton(page).getAttribute('aria-expanded')).toBe('false');
     await page.screenshot({ path: join(DOCS_DIR, 'phone-header.png'), clip: { x: 0, y: 0, width: 390, height: facts.header.bottom + 140 }, animations: 'disabled', caret: 'hide' });
+  });
+
+  it('wraps a long name and organization rather than scroll sideways or hide "switch"', async () => {
+    const organization = { accountId: randomUUID(), accountName: 'fabrikam-platform-engineering-and-operations-emea' };
+    const person = { objectId: randomUUID(), memberId: randomUUID(), displayName: 'Maximiliana Featherstonehaugh-Worthington', username: 'maximiliana@contoso.example', organizations: [organization.accountName] };
+    const control = e2e.h.emulator.control;
+    control.addOrganization(organization);
+    control.addPerson(person);
+    try {
+      const session = await e2e.newSession({ width: 'phone' });
+      sessions.push(session);
+      await signInAs(session.page, e2e.h.appUrl, person);
+      const { page } = session;
+      const facts = await headerFacts(page);
+      console.info(`header at 390 px with a 41-character name and a 49-character organization: ${facts.header.height} px tall`);
+      const layout = await layoutOf(page);
+      expect(layout.stickingOut).toEqual([]);
+      expect(layout.scrollWidth).toBeLessThanOrEqual(layout.viewportWidth);
+      expect(await page.locator('.who .org').textContent()).toContain(organization.accountName);
+      expect(await page.locator('.who .org').evaluate((element) => element.scrollWidth <= element.clientWidth)).toBe(true);
+      expect(await page.getByRole('link', { name: 'switch organization' }).isVisible()).toBe(true);
+    } finally {
+      control.removePerson(person.objectId);
+      control.removeOrganization(organization.accountName);
+    }
   });
 
   it('"Menu" shows the links and "Sign out"; Escape folds them again and gives focus back to "Menu"', async () => {
