@@ -233,6 +233,15 @@ describe('the header', () => {
     expect(facts).toMatchObject({ menu: { shown: false }, nav: { shown: true }, person: { shown: true }, org: { shown: true }, signOut: { shown: true } });
     for (const part of [facts.nav, facts.person, facts.org, facts.signOut]) expect(part.top < facts.brand.bottom && part.bottom > facts.brand.top, 'on the brand\'s row').toBe(true);
     expect(facts.header.height).toBeLessThan(70);
+
+    // Room for one more link (an administrator's "Audit" is coming) without a second row.
+    await page.evaluate(() => {
+      const { document } = globalThis as unknown as { document: { createElement(tag: string): { innerHTML: string }; querySelector(selector: string): { append(node: unknown): void } } };
+      const item = document.createElement('li');
+      item.innerHTML = '<a href="/audit">Audit</a>';
+      document.querySelector('.nav-links').append(item);
+    });
+    expect((await headerFacts(page)).header.height).toBe(facts.header.height);
   });
 });
 
