@@ -8,7 +8,10 @@ document.addEventListener('DOMContentLoaded', () => {
     if (!field) return;
     try {
       await navigator.clipboard.writeText(field.value);
+      button.textContent = 'Copied';
       status.textContent = 'Copied to the clipboard.';
+      // Some browsers do not focus a clicked button: keep the person where they were.
+      button.focus();
     } catch {
       field.select();
       status.textContent = 'Could not copy automatically: the token is selected, press Ctrl+C (or ⌘C) to copy it.';

@@ -24,6 +24,7 @@ export interface ScopeArea {
 const catalogueSchema = z.object({
   source: z.string(),
   fullAccess: z.object({ name: z.literal(FULL_ACCESS), label: z.string(), description: z.string() }),
+  common: z.object({ why: z.string(), scopes: z.array(z.string()).min(1) }),
   areas: z
     .array(
       z.object({
@@ -39,7 +40,12 @@ const catalogueSchema = z.object({
 });
 
 // Checked once at start-up: a broken data file stops the app here, not on some later page.
-const catalogue = catalogueSchema.parse(catalogueFile);
+const catalogue = catalogueSchema
+  .refine((file) => {
+    const names = new Set(file.areas.flatMap((area) => area.scopes.map((scope) => scope.name)));
+    return new Set(file.common.scopes).size === file.common.scopes.length && file.common.scopes.every((name) => names.has(name));
+  }, 'a common scope is listed twice or is not in the catalogue')
+  .parse(catalogueFile);
 
 /** The areas and their scopes in the catalogue's order, for the create and edit forms. */
 export const SCOPE_AREAS: readonly ScopeArea[] = catalogue.areas.map(({ area, scopes }) => ({
@@ -50,6 +56,9 @@ export const SCOPE_AREAS: readonly ScopeArea[] = catalogue.areas.map(({ area, sc
 const SCOPES_BY_NAME: ReadonlyMap<string, ScopeDefinition> = new Map(
   SCOPE_AREAS.flatMap((area) => area.scopes.map((scope) => [scope.name, scope] as const)),
 );
+
+/** The scopes most tokens need, in the order the form offers them first (the catalogue's `common`). */
+export const COMMON_SCOPES: readonly ScopeDefinition[] = catalogue.common.scopes.map((name) => SCOPES_BY_NAME.get(name)!);
 
 export const FULL_ACCESS_DESCRIPTION = { label: catalogue.fullAccess.label, description: catalogue.fullAccess.description };
 

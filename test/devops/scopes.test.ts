@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { describeScopes, findScope, FULL_ACCESS, isKnownScope, SCOPE_AREAS, splitScopes, validateScopeSelection } from '../../src/devops/scopes.ts';
+import { COMMON_SCOPES, describeScopes, findScope, FULL_ACCESS, isKnownScope, SCOPE_AREAS, splitScopes, validateScopeSelection } from '../../src/devops/scopes.ts';
 
 /** Microsoft's scope list, kept in the project (test/reference/azure-devops-scopes.txt): category and name. */
 function microsoftScopeList(): Array<{ category: string; name: string }> {
@@ -36,6 +36,10 @@ describe('scope catalogue', () => {
     expect(code?.scopes.map((scope) => scope.name)).toEqual(['vso.code', 'vso.code_write', 'vso.code_manage', 'vso.code_full', 'vso.code_status']);
     expect(findScope('vso.build_execute')).toMatchObject({ area: 'Build', level: 'Read & execute' });
     for (const area of SCOPE_AREAS) for (const scope of area.scopes) expect(scope.description).not.toBe('');
+  });
+
+  it('names the common scopes the form offers first, each in the catalogue', () => {
+    expect(COMMON_SCOPES.map((scope) => `${scope.area}: ${scope.level}`)).toEqual(['Code: Read', 'Code: Read & write', 'Build: Read & execute', 'Packaging: Read', 'Work Items: Read & write']);
   });
 
   it('rejects names it does not know', () => {

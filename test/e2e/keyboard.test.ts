@@ -3,11 +3,11 @@
 // role and an accessible name, shows where focus is, and comes in document order.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { findScope } from '../../src/devops/scopes.ts';
+import { COMMON_SCOPES, findScope } from '../../src/devops/scopes.ts';
 import { ADA, ALAN, GRACE } from '../support/sign-in.ts';
 import { signInAs, startE2E, type E2E, type Session } from './support/e2e.ts';
 import type { BrowserGlobals } from './support/dom.ts';
-import { describeFocus, expectedTabStopCount, focused, tabStops, tabTo, type Focused } from './support/keyboard.ts';
+import { describeFocus, expectedTabStopCount, focused, startAtTop, tabStops, tabTo, type Focused } from './support/keyboard.ts';
 import { PAGE_CATALOGUE, type Visitor, type World } from './support/page-catalogue.ts';
 
 let e2e: E2E;
@@ -40,10 +40,11 @@ function expectUsable(stops: Focused[], where: string) {
 
 const names = (stops: Focused[]) => stops.map(describeFocus);
 const heading = (page: Page) => page.getByRole('heading', { level: 1 }).textContent();
-/** A checkbox's accessible name on the token form: its level and what it allows. */
+/** A checkbox's accessible name on the token form: its level and what it allows (and its area, among the common scopes). */
 const scopeLabel = (name: string) => {
   const scope = findScope(name)!;
-  return `${scope.level} — ${scope.description}`;
+  const area = COMMON_SCOPES.includes(scope) ? `${scope.area}: ` : '';
+  return `${area}${scope.level} — ${scope.description}`;
 };
 
 describe('a token\'s whole life, keyboard only', () => {
@@ -85,21 +86,26 @@ describe('a token\'s whole life, keyboard only', () => {
     await page.waitForURL(/status=expired/);
     expect(await page.locator('table.tokens tbody td[data-label="Name"]').allTextContents()).toContain('legacy-jenkins');
 
-    // Create a token: name, the default expiry, two scopes ticked with Space.
+    // Create a token: name, the default expiry, a common scope ticked with Space, then one in a
+    // collapsed area: Enter on the area's summary opens it, and Tab goes on into it.
     await go('link', 'New token');
     await page.waitForURL(/\/tokens\/new$/);
     await tabTo(page, 'textbox', 'Name');
     await page.keyboard.type('keyboard-made');
     await go('checkbox', scopeLabel('vso.code_write'), 'Space');
-    await go('checkbox', scopeLabel('vso.build'), 'Space');
+    await go('DisclosureTriangle', 'Build');
+    expect(names(await go('checkbox', scopeLabel('vso.build'), 'Space'))).toEqual([`checkbox "${scopeLabel('vso.build')}"`]);
     await go('button', 'Create token');
     await page.getByRole('heading', { level: 1, name: 'Token "keyboard-made" created' }).waitFor();
 
-    // Copy the secret with Space on the button; the status line says so.
+    expect(e2e.h.emulator.control.devops.tokens(ADA.objectId).find((token) => token.displayName === 'keyboard-made')?.scope).toBe('vso.build vso.code_write');
+
+    // Copy the secret with Space on the button; the button and the status line say so, and focus stays on it.
     const secret = await page.getByRole('textbox', { name: 'Your new personal access token' }).inputValue();
     await go('button', 'Copy', 'Space');
     await page.getByRole('status').filter({ hasText: 'Copied to the clipboard.' }).waitFor();
     expect(await page.evaluate('navigator.clipboard.readText()')).toBe(secret);
+    expect(describeFocus(await focused(page))).toBe('button "Copied"');
     await go('link', "I have copied it: show the token's details");
     await page.waitForURL(/\/tokens\/[0-9a-f-]+$/);
     expect(await heading(page)).toBe('keyboard-made');
@@ -120,18 +126,17 @@ describe('a token\'s whole life, keyboard only', () => {
     problems.assertNone('in the browser');
   });
 
-  it('reaches the first wrong field from the error summary of a form', async () => {
+  it('lands on the error summary of a form sent back, and reaches the first wrong field from it', async () => {
     const { page, problems } = await newSession();
     await signInAs(page, e2e.h.appUrl);
     await page.goto(`${e2e.h.appUrl}/tokens/new`);
     await tabTo(page, 'button', 'Create token');
     await page.keyboard.press('Enter');
     await page.getByRole('heading', { name: 'Please correct these and send the form again' }).waitFor();
-    // In the content: the way back, then the summary, its first link to the first wrong field.
-    await tabTo(page, 'link', 'Skip to content', { maxPresses: 1 });
-    await page.keyboard.press('Enter');
-    const stops = await tabTo(page, 'link', 'Give the token a name, so you can recognise it later.', { maxPresses: 2 });
-    expect(names(stops)).toEqual(['link "Your tokens"', 'link "Give the token a name, so you can recognise it later."']);
+    // Focus is on the summary, so the next Tab is its first link, to the first wrong field.
+    expect(await focused(page)).toMatchObject({ role: 'alert', name: 'Please correct these and send the form again', indicated: true });
+    const stops = await tabTo(page, 'link', 'Give the token a name, so you can recognise it later.', { maxPresses: 1 });
+    expect(names(stops)).toEqual(['link "Give the token a name, so you can recognise it later."']);
     await page.keyboard.press('Enter');
     const field = await focused(page);
     expect(field).toMatchObject({ role: 'textbox', name: 'Name', id: 'displayName' });
@@ -161,7 +166,12 @@ describe('every page: Tab stops named, visible and in document order', () => {
     problems.clear();
     await visit.open(page, world());
     await page.waitForLoadState('load');
-    // Each visit ends on a new document, so Tab starts at the top, as for a page just opened.
+    // A page leaves focus where it was, except a form sent back with errors: that focuses its summary.
+    const onArrival = await focused(page);
+    const hasErrorSummary = (await page.locator('.error-summary').count()) > 0;
+    expect(onArrival && describeFocus(onArrival), 'focus when the page has loaded').toEqual(hasErrorSummary ? expect.stringMatching(/^alert "Please correct (this|these) and send the form again"$/) : null);
+    // Each visit ends on a new document; Tab starts at the top, as for a page just opened.
+    if (onArrival) await startAtTop(page);
     const stops = await tabStops(page);
     expect(stops.length, `every control reachable with Tab on ${page.url()}:\n${names(stops).join('\n')}`).toBe(await expectedTabStopCount(page));
     expectUsable(stops, page.url());

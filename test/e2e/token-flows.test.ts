@@ -119,8 +119,8 @@ describe('a token from creation to revocation', () => {
     expect(await heading().textContent()).toBe('New personal access token');
     await page.getByLabel('Name').fill('e2e-deploy-bot');
     await page.getByRole('radio', { name: '60 days from now' }).check();
-    await page.getByRole('group', { name: 'Code' }).getByRole('checkbox', { name: /^Read & write —/ }).check();
-    await page.getByRole('group', { name: 'Build' }).getByRole('checkbox', { name: /^Read & execute —/ }).check();
+    await page.getByRole('checkbox', { name: /^Code: Read & write —/ }).check();
+    await page.getByRole('checkbox', { name: /^Build: Read & execute —/ }).check();
     await page.getByRole('button', { name: 'Create token' }).click();
 
     expect(await heading().textContent()).toBe('Token "e2e-deploy-bot" created');
@@ -144,8 +144,10 @@ describe('a token from creation to revocation', () => {
     expect(await heading().textContent()).toBe('Edit "e2e-deploy-bot"');
     expect(await page.getByRole('radio', { name: /^Keep the current expiry/ }).isChecked()).toBe(true);
     await page.getByLabel('Name').fill('e2e-deploy-bot-renamed');
+    // Work Items: Read is not a common scope: its area is collapsed until opened.
+    await page.locator('summary', { hasText: 'Work Items' }).click();
     await page.getByRole('group', { name: 'Work Items' }).getByRole('checkbox', { name: /^Read —/ }).check();
-    await page.getByRole('group', { name: 'Build' }).getByRole('checkbox', { name: /^Read & execute —/ }).uncheck();
+    await page.getByRole('checkbox', { name: /^Build: Read & execute —/ }).uncheck();
     await page.getByRole('button', { name: 'Save changes' }).click();
     expect(await heading().textContent()).toBe('e2e-deploy-bot-renamed');
     expect(await flash().textContent()).toBe('Saved the changes to "e2e-deploy-bot-renamed".');

@@ -1,6 +1,7 @@
 // The emulator remembers every secret it hands out, so a test can look for them in the app's log:
 // access, refresh and ID tokens from sign-in and PAT secrets from Create. None may be logged.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { secretShownOn } from '../support/created-page.ts';
 import { startHarness, type Harness } from '../support/harness.ts';
 import { secretsInLog } from '../support/log-secrets.ts';
 import { ADA, signIn } from '../support/sign-in.ts';
@@ -20,7 +21,7 @@ describe('secrets the emulator issued', () => {
     await signIn(browser, h.appUrl, ADA);
     const form = await browser.get(`${h.appUrl}/tokens/new`);
     const created = await browser.submit(form, '/tokens', { displayName: 'logged-nowhere', expiry: '7', organizations: 'this', access: 'custom', scopes: 'vso.code' });
-    const secret = /id="secret" type="text" readonly value="([^"]+)"/.exec(created.body)?.[1];
+    const secret = secretShownOn(created.body);
     expect(secret).toBeTruthy();
 
     const issued = h.emulator.control.issuedSecrets();

@@ -2,6 +2,7 @@
 // sort, paging, the one-time secret, form errors, escaping and CSRF.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { TestBrowser, Page } from '../support/browser.ts';
+import { secretShownOn } from '../support/created-page.ts';
 import { startHarness, type Harness } from '../support/harness.ts';
 import { ADA, ALAN, csrfOf, signIn } from '../support/sign-in.ts';
 
@@ -162,7 +163,7 @@ describe('creating a token', () => {
     const page = await create({ displayName: 'deploy-bot', scopes: ['vso.code', 'vso.build'] });
     expect(page.status).toBe(200);
     expect(page.headers['cache-control']).toBe('no-store');
-    const secret = /id="secret" type="text" readonly value="([^"]+)"/.exec(page.body)?.[1];
+    const secret = secretShownOn(page.body);
     expect(secret).toMatch(/^\w{20,}$/);
     expect(page.body).toContain('id="copy-secret"');
     expect(page.body).toContain('the only time it is shown');
@@ -258,6 +259,8 @@ describe('editing a token', () => {
     const form = await browser.get(`${h.appUrl}/tokens/${token.authorizationId}/edit`);
     expect(form.body).toContain('value="wiki-export"');
     expect(form.body).toMatch(/value="vso.wiki" checked/);
+    // Its one scope outside the common ones keeps the Wiki area open; every other area is collapsed.
+    expect([...form.body.matchAll(/<details class="scope-area" data-area="([^"]+)" open>/g)].map((m) => m[1])).toEqual(['Wiki']);
     const page = await browser.submit(form, `/tokens/${token.authorizationId}`, { displayName: 'wiki-export-2', expiry: '90', organizations: 'this', access: 'custom', scopes: ['vso.wiki_write'] });
     expect(page.url).toBe(`${h.appUrl}/tokens/${token.authorizationId}`);
     expect(page.body).toContain('Saved the changes to &#34;wiki-export-2&#34;.');

@@ -5,10 +5,11 @@ import { z } from 'zod';
 import { describeChanges, describeToken } from '../../activity/describe-changes.ts';
 import { safeReturnTo } from '../../auth/return-to.ts';
 import { isDevOpsError, type PatTokenField } from '../../devops/errors.ts';
-import { FULL_ACCESS, SCOPE_AREAS } from '../../devops/scopes.ts';
+import { FULL_ACCESS } from '../../devops/scopes.ts';
 import type { PatToken } from '../../devops/types.ts';
 import { PageError } from '../errors.ts';
 import { flash } from '../flash.ts';
+import { scopePicker } from '../forms/scope-picker.ts';
 import { EXPIRY_PRESETS, MAX_LIFETIME_DAYS, emptyTokenForm, isoDay, parseTokenForm, type TokenFormField, type TokenFormValues } from '../forms/token-form.ts';
 import { revokedIds, tokenRequests, type TokenPageDependencies } from '../token-requests.ts';
 import { formatDate, viewOf, type TokenView } from '../token-view.ts';
@@ -40,7 +41,7 @@ function listUrl(query: ListQuery, changes: Partial<ListQuery>): string {
 }
 
 function formLocals(values: TokenFormValues, errors: Partial<Record<TokenFormField, string>>, now: Date) {
-  return { values, errors, scopeAreas: SCOPE_AREAS, presets: EXPIRY_PRESETS, maxDate: isoDay(new Date(now.getTime() + MAX_LIFETIME_DAYS * 86_400_000)), minDate: isoDay(new Date(now.getTime() + 86_400_000)), maxLifetimeDays: MAX_LIFETIME_DAYS };
+  return { values, errors, scopePicker: scopePicker(values.scopes), presets: EXPIRY_PRESETS, maxDate: isoDay(new Date(now.getTime() + MAX_LIFETIME_DAYS * 86_400_000)), minDate: isoDay(new Date(now.getTime() + 86_400_000)), maxLifetimeDays: MAX_LIFETIME_DAYS };
 }
 
 function valuesOf(token: PatToken): TokenFormValues {

@@ -18,6 +18,8 @@ export interface DomElement {
   textContent: string | null;
   scrollWidth: number;
   clientWidth: number;
+  scrollHeight: number;
+  clientHeight: number;
   parentElement: DomElement | null;
   children: ArrayLike<DomElement>;
   getAttribute(name: string): string | null;
@@ -29,6 +31,7 @@ export interface DomElement {
   closest(selector: string): DomElement | null;
   querySelectorAll(selector: string): ArrayLike<DomElement>;
   blur(): void;
+  focus(): void;
 }
 
 export interface DomStyle {
@@ -41,6 +44,8 @@ export interface DomStyle {
   content: string;
   width: string;
   overflowX: string;
+  color: string;
+  fontFamily: string;
 }
 
 export interface BrowserGlobals {

@@ -27,7 +27,8 @@ export interface Session {
 export interface E2E {
   h: Harness;
   browser: Browser;
-  newSession(options?: { width?: Width; clipboard?: boolean }): Promise<Session>;
+  /** `script: false` browses with JavaScript off, to show a page works without it. */
+  newSession(options?: { width?: Width; clipboard?: boolean; script?: boolean }): Promise<Session>;
   close(): Promise<void>;
 }
 
@@ -44,8 +45,8 @@ export async function startE2E(options: HarnessOptions = {}): Promise<E2E> {
   return {
     h,
     browser,
-    async newSession({ width = 'desktop', clipboard = false } = {}) {
-      const context = await browser.newContext({ ...VIEWPORTS[width], locale: 'en-GB', timezoneId: 'UTC', reducedMotion: 'reduce' });
+    async newSession({ width = 'desktop', clipboard = false, script = true } = {}) {
+      const context = await browser.newContext({ ...VIEWPORTS[width], locale: 'en-GB', timezoneId: 'UTC', reducedMotion: 'reduce', javaScriptEnabled: script });
       context.setDefaultTimeout(ACTION_TIMEOUT_MS);
       context.setDefaultNavigationTimeout(ACTION_TIMEOUT_MS);
       if (clipboard) await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: h.appUrl });

@@ -48,8 +48,35 @@ export async function focused(page: Page): Promise<Focused | null> {
   }, FOCUS_MARKER);
   if (!facts) return null;
   const snapshot = (await page.locator(`[${FOCUS_MARKER}]`).ariaSnapshotJSON({ depth: 0, timeout: 2_000 })) as unknown;
-  const node = (Array.isArray(snapshot) ? snapshot[0] : snapshot) as AriaNode | undefined;
+  const node = facts.tag === 'summary' ? await chromiumAriaNode(page, `[${FOCUS_MARKER}]`) : ((Array.isArray(snapshot) ? snapshot[0] : snapshot) as AriaNode | undefined);
   return { role: node?.role ?? '', name: node?.name ?? '', ...facts };
+}
+
+/**
+ * An element's role and name in Chromium's own accessibility tree. Used for a `<details>` element's
+ * `<summary>`: ARIA gives it no role, so Playwright's snapshot has none, but Chromium exposes it as a
+ * disclosure triangle (a button, with its expanded state, to screen readers).
+ */
+async function chromiumAriaNode(page: Page, selector: string): Promise<AriaNode> {
+  const cdp = await page.context().newCDPSession(page);
+  try {
+    const { root } = await cdp.send('DOM.getDocument', { depth: 0 });
+    const { nodeId } = await cdp.send('DOM.querySelector', { nodeId: root.nodeId, selector });
+    const { nodes } = await cdp.send('Accessibility.getPartialAXTree', { nodeId, fetchRelatives: false });
+    return { role: String(nodes[0]?.role?.value ?? ''), name: String(nodes[0]?.name?.value ?? '') };
+  } finally {
+    await cdp.detach();
+  }
+}
+
+/** Puts the keyboard back at the top of the page, as for a page just opened, after a script moved focus. */
+export async function startAtTop(page: Page): Promise<void> {
+  await page.evaluate(() => {
+    const { document } = globalThis as unknown as BrowserGlobals;
+    document.body.setAttribute('tabindex', '-1');
+    document.body.focus();
+    document.body.removeAttribute('tabindex');
+  });
 }
 
 export const describeFocus = (stop: Focused | null) => (stop ? `${stop.role} "${stop.name}"` : 'the page');
@@ -90,13 +117,14 @@ export async function tabStops(page: Page, maxPresses = 200): Promise<Focused[]>
 }
 
 /**
- * How many Tab stops the page should have: its enabled, rendered links, buttons and fields, a
- * group of radio buttons counting once (Tab enters the group; the arrow keys move within it).
+ * How many Tab stops the page should have: its enabled, rendered links, buttons, fields and
+ * disclosures (a `<details>` element's summary), a group of radio buttons counting once (Tab enters
+ * the group; the arrow keys move within it).
  */
 export async function expectedTabStopCount(page: Page): Promise<number> {
   return page.evaluate(() => {
     const { document } = globalThis as unknown as BrowserGlobals;
-    const candidates = Array.from(document.querySelectorAll('a[href], button, input:not([type="hidden"]), select, textarea, [tabindex]:not([tabindex="-1"])'));
+    const candidates = Array.from(document.querySelectorAll('a[href], button, input:not([type="hidden"]), select, textarea, details > summary:first-of-type, [tabindex]:not([tabindex="-1"])'));
     const radioGroups = new Set<string>();
     return candidates.filter((element) => {
       if (element.matches(':disabled') || !element.checkVisibility()) return false;

@@ -36,6 +36,8 @@ export async function layoutOf(page: Page): Promise<Layout> {
       return `${element.tagName.toLowerCase()}${id}${classes}`;
     };
     const visible = (element: DomElement) => {
+      // Laid out but not drawn (the content of a closed <details>) is not visible either.
+      if (!element.checkVisibility()) return false;
       const style = getComputedStyle(element);
       const rect = element.getBoundingClientRect();
       return style.visibility !== 'hidden' && style.display !== 'none' && rect.width > 1 && rect.height > 1;

@@ -142,8 +142,8 @@ export const PAGE_CATALOGUE: readonly PageVisit[] = [
         page,
         async (form) => {
           await form.getByLabel('Name').fill('nightly build on ci-01');
-          await form.getByRole('group', { name: 'Build' }).getByRole('checkbox', { name: /^Read & execute —/ }).check();
-          await form.getByRole('group', { name: 'Code' }).getByRole('checkbox', { name: /^Read —/ }).check();
+          await form.getByRole('checkbox', { name: /^Build: Read & execute —/ }).check();
+          await form.getByRole('checkbox', { name: /^Code: Read —/ }).check();
         },
         'Create token',
       );
@@ -153,6 +153,8 @@ export const PAGE_CATALOGUE: readonly PageVisit[] = [
   { name: 'token-details-full-access', who: 'ada', status: 200, open: (page, w) => page.goto(`${w.appUrl}/tokens/${w.tokenId('admin-break-glass')}`) },
   { name: 'token-details-revoked', who: 'ada', status: 200, open: (page, w) => page.goto(`${w.appUrl}/tokens/${w.tokenId('leaked-in-ci-logs')}`) },
   { name: 'token-edit', who: 'ada', status: 200, open: (page, w) => page.goto(`${w.appUrl}/tokens/${w.tokenId('ci-pipeline')}/edit`) },
+  // A scope outside the common ones (vso.wiki): its area is open.
+  { name: 'token-edit-area-open', who: 'ada', status: 200, open: (page, w) => page.goto(`${w.appUrl}/tokens/${w.tokenId('wiki-export')}/edit`) },
   {
     name: 'token-edit-errors',
     who: 'ada',
