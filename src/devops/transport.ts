@@ -30,6 +30,8 @@ export interface UpstreamAnswer {
   status: number;
   /** Parsed JSON, or `undefined` for an empty body. */
   body: unknown;
+  /** The `X-MS-ContinuationToken` header, by which Graph lists say there is a further page. */
+  continuationHeader?: string | undefined;
 }
 
 export interface Transport {
@@ -49,7 +51,7 @@ const MAX_RETRY_AFTER_SECONDS = 2;
 const MAX_RESPONSE_BYTES = 5 * 1024 * 1024;
 
 type Outcome =
-  | { type: 'answer'; status: number; text: string; retryAfterSeconds: number | undefined }
+  | { type: 'answer'; status: number; text: string; retryAfterSeconds: number | undefined; continuationHeader: string | undefined }
   | { type: 'failure'; code: string; timedOut: boolean };
 
 export function createTransport(options: TransportOptions): Transport {
@@ -126,11 +128,13 @@ async function attemptOnce(http: AxiosInstance, request: UpstreamRequest, token:
       signal: deadline,
     });
     const retryAfter = response.headers['retry-after'];
+    const continuation = response.headers['x-ms-continuationtoken'];
     return {
       type: 'answer',
       status: response.status,
       text: typeof response.data === 'string' ? response.data : '',
       retryAfterSeconds: parseRetryAfter(typeof retryAfter === 'string' ? retryAfter : undefined),
+      continuationHeader: typeof continuation === 'string' && continuation !== '' ? continuation : undefined,
     };
   } catch (error) {
     // Only the code is kept: axios errors carry the request config, Authorization header included.
@@ -156,7 +160,7 @@ function answerOrThrow({ operation, method }: UpstreamRequest, outcome: Outcome)
   const parsed = parseJson(text);
   if (status >= 200 && status < 300) {
     if (!parsed.ok) throw unexpectedAnswer(operation, status, 'malformed JSON', write);
-    return { status, body: parsed.value };
+    return { status, body: parsed.value, continuationHeader: outcome.continuationHeader };
   }
   throw errorForStatus(operation, status, parsed.ok ? parsed.value : undefined, outcome.retryAfterSeconds);
 }

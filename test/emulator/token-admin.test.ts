@@ -23,7 +23,7 @@ afterAll(() => emulator.close());
 beforeEach(() => emulator.control.devops.reset());
 
 const vssps = (path: string, query: Query) => {
-  const params = new URLSearchParams(Object.entries(query).flatMap(([key, value]) => (value === undefined ? [] : [[key, String(value)]])));
+  const params = new URLSearchParams(Object.entries(query).flatMap(([key, value]): [string, string][] => (value === undefined ? [] : [[key, String(value)]])));
   return `${emulator.urls.pats}/contoso/_apis/${path}?${params.toString()}`;
 };
 const users = (query: Query = {}, token = grace) => api.call('GET', vssps('graph/users', { 'api-version': '7.1-preview.1', ...query }), { token });
