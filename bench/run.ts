@@ -7,6 +7,7 @@
 import { performance } from 'node:perf_hooks';
 import { startEnvironment, BENCH_CLIENT_ID } from './environment.ts';
 import { crossOrganization } from './cross-organization.ts';
+import { measureAudit } from './audit.ts';
 import { createFlow } from './create-flow.ts';
 import { createHttpClient } from './http-client.ts';
 import { runLoad } from './load.ts';
@@ -105,6 +106,7 @@ try {
   // 5. The create flow, 6. cross-organization data.
   const create = await createFlow({ appUrl, ca, app, connections: FEW, seconds: SECONDS, warmUpSeconds: WARM_UP_SECONDS });
   const crossOrg = await crossOrganization({ appUrl, ca, emulator, roundTripMs: single.p50 });
+  const audit = await measureAudit({ appUrl, ca, emulator, app, delayMs: DELAY_MS });
   const final = await app.memory();
   log(`Create flow and cross-organization measured [${elapsed()}]`);
   log('');
@@ -147,6 +149,9 @@ try {
   log('');
   log('Cross-organization data (a person in 5 organizations, one upstream round trip = the call alone at concurrency 1)');
   log(crossOrg.lines.map((line) => `  ${line}`).join('\n'));
+  log('');
+  log('Organization audit (bench/audit.ts)');
+  log(audit.map((line) => `  ${line}`).join('\n'));
   log('');
 
   const listRatio = list.many.perSecond / ceiling.many.perSecond;
