@@ -194,6 +194,11 @@ describe('revoking on behalf', () => {
     expect(tokenStates()).toEqual(before);
     const tooLong = await browser.submit(confirm, '/audit/revoke', { reason: 'x'.repeat(501) });
     expect(tooLong.status).toBe(422);
+    const reordering = await browser.submit(confirm, '/audit/revoke', { reason: 'left\u202Eynapmoc' });
+    expect(reordering.status).toBe(422);
+    expect(reordering.body).toContain('control characters');
+    const twice = await browser.submit(confirm, '/audit/revoke', { reason: ['one reason', 'another'] });
+    expect(twice.status).toBe(422);
     expect(tokenStates()).toEqual(before);
 
     const result = await browser.submit(confirm, '/audit/revoke', { reason: 'leaked in build logs' });
