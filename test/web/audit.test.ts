@@ -232,6 +232,22 @@ describe('revoking on behalf', () => {
     expect(h.emulator.control.devops.tokens(ADA.objectId).find((token) => token.displayName === 'fabrikam-deploy')!.revoked).toBe(false);
   });
 
+  it('gives a result per token: one refused by Azure DevOps is said so, the other is revoked', async () => {
+    const member = h.emulator.control.devops.members('contoso').find((candidate) => candidate.origin === 'aad' && candidate.tokens.filter((token) => !token.revoked && token.targetAccounts !== null).length >= 2)!;
+    const [one, two] = member.tokens.filter((token) => !token.revoked && token.targetAccounts !== null);
+    const confirm = await browser.get(`${h.appUrl}/audit/revoke?ids=${one!.authorizationId}&ids=${two!.authorizationId}`);
+    h.emulator.control.injectFault({ path: '/vssps/contoso/_apis/tokenadmin/revocations', method: 'POST', status: 500, times: 1 });
+    const result = await browser.submit(confirm, '/audit/revoke', { reason: 'rotation' });
+    expect(result.body).toContain('1 of 2 revoked; 1 could not be revoked');
+    const states = tokenStates();
+    const revoked = [one!, two!].filter((token) => states.get(token.authorizationId));
+    expect(revoked).toHaveLength(1);
+    expect(result.body).toMatch(new RegExp(`<strong>${revoked[0]!.displayName}</strong> of [^:]+: revoked`));
+    expect(result.body).toContain('not revoked: Azure DevOps could not be reached');
+    const activity = await browser.get(`${h.appUrl}/activity`);
+    expect(activity.body.match(/reason: rotation/g)).toHaveLength(1);
+  });
+
   it('refuses a forged or unknown selection and a missing CSRF token, changing nothing', async () => {
     const before = tokenStates();
     const unknown = await browser.get(`${h.appUrl}/audit/revoke?ids=5b0d4c3e-2a1f-4e6d-9c8b-7a6f5e4d3c2b`);

@@ -10,7 +10,7 @@ import { gatherAudit, type AuditResult } from '../../admin/gather.ts';
 import { RISK_FLAGS, RISK_FLAG_NAMES } from '../../admin/risk-flags.ts';
 import type { TokenAdminClient } from '../../admin/token-admin-client.ts';
 import type { AdminToken, OrgPerson } from '../../admin/types.ts';
-import type { AuthService } from '../../auth/auth-service.ts';
+import { SignInRequiredError, type AuthService } from '../../auth/auth-service.ts';
 import { isDevOpsError } from '../../devops/errors.ts';
 import type { AdministratorStatus } from '../administrator-status.ts';
 import { accessTokenOf } from '../devops-context.ts';
@@ -27,6 +27,7 @@ const WAIT_FOR_SMALL_AUDIT_MS = 1500;
 const REFRESH_SECONDS = 2;
 const MAX_REVOKE = 500;
 export const MAX_REASON_LENGTH = 500;
+const SIGN_IN_AGAIN = 'your sign-in has expired; sign in again, then open the audit and try again.';
 
 export interface AuditRouteDependencies {
   tokenAdmin: TokenAdminClient;
@@ -153,7 +154,7 @@ export function auditRoutes(options: AuditRouteDependencies): Router {
       summary: summaryOf(audit, assessedRows(audit, { ...filter, flag: 'any', person: '', scope: '' }, organizations)),
       flags: RISK_FLAG_NAMES.map((name) => ({ name, ...RISK_FLAGS[name] })),
       url: (changes: Partial<AuditFilter>) => `/audit?${filterQuery(filter, changes)}`,
-      exportUrl: (format: string) => `/audit/export?${filterQuery({ ...filter, page: 1 })}${filterQuery({ ...filter, page: 1 }) ? '&' : ''}format=${format}`,
+      exportUrl: (format: string) => `/audit/export?${new URLSearchParams([...new URLSearchParams(filterQuery({ ...filter, page: 1 })), ['format', format]]).toString()}`,
     });
   });
 
@@ -168,7 +169,8 @@ export function auditRoutes(options: AuditRouteDependencies): Router {
     else res.type('text/csv').send(toCsv(rows));
   });
 
-  const confirmation = (req: Request, res: Response, audit: AuditResult, chosen: Selected[], values: { reason: string; error?: string }) => {
+  /** The one confirmation: who and what, and the reason field (again with its error when refused). */
+  const confirmation = (req: Request, res: Response, audit: AuditResult, chosen: Selected[], values: { offboarding: string | undefined; reason: string; error?: string }) => {
     const now = new Date();
     const organizations = req.session.organizations ?? [];
     res.render('audit/confirm', {
@@ -176,8 +178,6 @@ export function auditRoutes(options: AuditRouteDependencies): Router {
       organization: audit.organization,
       groups: byPerson(chosen).map(({ person, tokens }) => ({ person, tokens: tokens.map((token) => viewOf(token, { now, listedAs: 'all', organizations })) })),
       count: chosen.length,
-      offboarding: typeof (req.method === 'GET' ? req.query.person : (req.body as Record<string, unknown>).person) === 'string',
-      person: req.method === 'GET' ? req.query.person : (req.body as Record<string, unknown>).person,
       maxReasonLength: MAX_REASON_LENGTH,
       ...values,
     });
@@ -186,7 +186,8 @@ export function auditRoutes(options: AuditRouteDependencies): Router {
   router.get('/revoke', async (req, res) => {
     const audit = await finishedAudit(req, res, false);
     if (!audit) return;
-    confirmation(req, res, audit, selection(audit, req.query), { reason: '' });
+    const offboarding = typeof req.query.person === 'string' ? req.query.person : undefined;
+    confirmation(req, res, audit, selection(audit, req.query), { offboarding, reason: '' });
   });
 
   router.post('/revoke', async (req, res) => {
@@ -198,21 +199,24 @@ export function auditRoutes(options: AuditRouteDependencies): Router {
     const error = reasonError(body.reason);
     if (error) {
       res.status(422);
-      return confirmation(req, res, audit, chosen, { reason: typeof body.reason === 'string' ? body.reason.slice(0, MAX_REASON_LENGTH) : '', error });
+      const offboarding = typeof body.person === 'string' ? body.person : undefined;
+      return confirmation(req, res, audit, chosen, { offboarding, reason: typeof body.reason === 'string' ? body.reason.slice(0, MAX_REASON_LENGTH) : '', error });
     }
     const reason = (body.reason as string).trim();
     const accessToken = accessTokenOf(req, auth);
     const limited = boundedConcurrency(concurrency);
     const who = req.session.account!;
-    // One call per token, so each gets its own result; an expired sign-in stops the rest.
+    // One call per token, so each gets its own result, whatever happens to the others (an expired
+    // sign-in included: some may have been revoked before it, and the page must say which).
     const outcomes = await Promise.all(
       chosen.map(({ person, token }) =>
         limited(async () => {
           try {
             await tokenAdmin.revoke(accessToken, audit.organization, [token.authorizationId]);
           } catch (failure) {
-            if (!isDevOpsError(failure) || failure.kind === 'unauthorized') throw failure;
-            return { authorizationId: token.authorizationId, displayName: token.displayName, person: person.displayName, revoked: false, message: failure.userMessage };
+            const message = isDevOpsError(failure) ? failure.userMessage : failure instanceof SignInRequiredError ? SIGN_IN_AGAIN : undefined;
+            if (message === undefined) throw failure;
+            return { authorizationId: token.authorizationId, displayName: token.displayName, person: person.displayName, revoked: false, message: `not revoked: ${message}` };
           }
           await activity.record(who.homeAccountId, {
             action: 'revokeOnBehalf',
