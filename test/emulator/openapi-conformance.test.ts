@@ -47,6 +47,7 @@ const OPERATIONS = {
   graphUsers: { spec: 'graph', section: 'paths', path: '/{organization}/_apis/graph/users', method: 'get' },
   tokenAdminList: { spec: 'tokenAdmin', section: 'paths', path: '/{organization}/_apis/tokenadmin/personalaccesstokens/{subjectDescriptor}', method: 'get' },
   revocations: { spec: 'tokenAdmin', section: 'paths', path: '/{organization}/_apis/tokenadmin/revocations', method: 'post' },
+  descriptor: { spec: 'graph', section: 'paths', path: '/{organization}/_apis/graph/descriptors/{storageKey}', method: 'get' },
 } as const satisfies Record<string, { spec: SpecName; section: string; path: string; method: string }>;
 type OperationName = keyof typeof OPERATIONS;
 
@@ -149,7 +150,8 @@ function shapeDifferences(live: Json, example: Json): string[] {
 // --- The checks ---------------------------------------------------------------------------------
 
 describe('the OpenAPI files and their examples', () => {
-  it.each(Object.keys(OPERATIONS) as OperationName[])('%s: every example answer validates against the response schema', (name) => {
+  // Descriptors_Get names an example (GetDescriptorById.json) that is not among the files kept here.
+  it.each((Object.keys(OPERATIONS) as OperationName[]).filter((name) => name !== 'descriptor'))('%s: every example answer validates against the response schema', (name) => {
     const examples = examplesOf(name);
     expect(examples.length).toBeGreaterThan(0);
     for (const example of examples) expect(schemaErrors(name, example.body), example.file).toEqual([]);
@@ -169,6 +171,7 @@ describe('the OpenAPI files and their examples', () => {
     const wrongTokens = schemaErrors('tokenAdminList', { continuationToken: 'not-a-uuid', value: [{ authorizationId: 'x', isValid: 'yes', validTo: 'soon' }] }).join('\n');
     for (const where of ['/continuationToken', '/value/0/authorizationId', '/value/0/isValid', '/value/0/validTo']) expect(wrongTokens).toContain(where);
     expect(schemaErrors('graphUsers', { count: 1, value: [{ descriptor: 7, isDeletedInOrigin: 'no' }] })).not.toEqual([]);
+    expect(schemaErrors('descriptor', { value: 42 })).not.toEqual([]);
     // And the shape comparison notices missing properties and changed types.
     expect(shapeDifferences({ a: '1' }, { a: 1, b: null })).toEqual(['$.a is string, the example has number', '$.b is missing']);
   });
@@ -208,13 +211,14 @@ describe('live answers of the emulator', () => {
     const users = await api.call('GET', vssps('graph/users', 'api-version=7.1-preview.1'), { token: admin });
     answers.set('graphUsers', [users]);
     const descriptor: string = users.body.value.find((user: { originId: string }) => user.originId === ADA.objectId).descriptor;
+    answers.set('descriptor', [await api.call('GET', vssps(`graph/descriptors/${ADA.memberId}`, 'api-version=7.1'), { token: admin })]);
     answers.set('tokenAdminList', [await api.call('GET', vssps(`tokenadmin/personalaccesstokens/${descriptor}`, 'pageSize=20&isPublic=false&api-version=7.1-preview.1'), { token: admin })]);
     const listed: string = answers.get('tokenAdminList')![0]!.body.value[0].authorizationId;
     answers.set('revocations', [await api.call('POST', vssps('tokenadmin/revocations', 'isPublic=false&api-version=7.1-preview.1'), { token: admin, body: [{ authorizationId: listed }] })]);
   });
   afterAll(() => emulator.close());
 
-  it.each(['list', 'get', 'create', 'update', 'profile', 'accounts', 'graphUsers', 'tokenAdminList'] as const)('%s: validates against the response schema', (name) => {
+  it.each(['list', 'get', 'create', 'update', 'profile', 'accounts', 'graphUsers', 'tokenAdminList', 'descriptor'] as const)('%s: validates against the response schema', (name) => {
     for (const answer of answers.get(name)!) {
       expect(answer.status).toBe(200);
       expect(schemaErrors(name, answer.body)).toEqual([]);
