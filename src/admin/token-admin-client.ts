@@ -72,10 +72,11 @@ export function createTokenAdminClient(options: TokenAdminClientOptions): TokenA
     return validated(operation, answer, wireDescriptor).value;
   }
 
-  async function listTokensOf(accessToken: AccessTokenSource, organization: string, descriptor: string, continuationToken?: string, pageSize = TOKENS_PAGE_SIZE) {
+  async function listTokensOf(accessToken: AccessTokenSource, organization: string, descriptor: string, continuationToken?: string, pageSize = TOKENS_PAGE_SIZE, tokenJustAccepted = false) {
     const operation = 'listTokensOfPerson';
     const answer = await transport.send(accessToken, {
       operation,
+      tokenJustAccepted,
       method: 'GET',
       url: `${apis(organization)}/tokenadmin/personalaccesstokens/${checkedDescriptor(descriptor)}`,
       params: { pageSize, continuationToken: continuationToken || undefined, isPublic: false, 'api-version': API_VERSION.tokenAdmin },
@@ -88,10 +89,12 @@ export function createTokenAdminClient(options: TokenAdminClientOptions): TokenA
     async isAdministrator(accessToken, organization, profileId) {
       try {
         const descriptor = await descriptorOf(accessToken, organization, profileId);
-        await listTokensOf(accessToken, organization, descriptor, undefined, 1);
+        // Graph has just accepted this token, so a 401 now is token administration refusing the person.
+        await listTokensOf(accessToken, organization, descriptor, undefined, 1, true);
         return true;
       } catch (error) {
-        // 401 after the transport's one fresh token: the service refuses the person, not the token.
+        // From the probe: not an administrator. From the descriptor lookup, after the transport's one
+        // fresh token: not even a member (Azure DevOps answers non-members 401 too).
         if (isDevOpsError(error) && error.status === 401) return false;
         throw error;
       }

@@ -24,6 +24,11 @@ export interface UpstreamRequest {
   /** Query values; axios encodes them. */
   params: Record<string, string | number | boolean | undefined>;
   body?: unknown;
+  /**
+   * The same access token was accepted a moment ago by another call, so a 401 here refuses the
+   * person (permission), not the token: it is not repeated with a fresh one.
+   */
+  tokenJustAccepted?: boolean;
 }
 
 export interface UpstreamAnswer {
@@ -86,7 +91,7 @@ export function createTransport(options: TransportOptions): Transport {
         'Azure DevOps call',
       );
 
-      if (outcome.type === 'answer' && outcome.status === 401 && !refreshed) {
+      if (outcome.type === 'answer' && outcome.status === 401 && !refreshed && !request.tokenJustAccepted) {
         refreshed = true;
         log.info({ operation: request.operation }, 'Azure DevOps refused the access token; retrying with a fresh one');
         token = await accessToken({ forceRefresh: true });
