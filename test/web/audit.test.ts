@@ -159,6 +159,18 @@ describe('the audit', () => {
     expect(csv.body.split('\r\n')[0]).toBe('person,principalName,personInDirectory,authorizationId,displayName,status,risk,flags,scopes,organizations,validFrom,validTo');
   });
 
+  it('shows a "gathering" page that reloads itself without script while a slow audit is gathered', async () => {
+    h.emulator.control.injectFault({ path: '/vssps/*/_apis/graph/users', method: 'GET', delayMs: 2500, times: 1 });
+    const first = await browser.get(`${h.appUrl}/audit`);
+    expect(first.status).toBe(200);
+    expect(first.headers.refresh).toBe('2; url=/audit');
+    expect(first.body).toContain('Gathering the audit of contoso');
+    expect(first.body).toContain('Listing the people in the organization: 0 so far');
+    expect(first.body).not.toMatch(/<script(?![^>]*\bsrc=)/);
+    const done = await openAudit();
+    expect(done.body).toContain('<h1>Audit of contoso</h1>');
+  });
+
   it('refuses unknown filters with a clear page', async () => {
     await openAudit();
     const page = await browser.get(`${h.appUrl}/audit?flag=nonsense`);
