@@ -12,6 +12,7 @@ import { performance } from 'node:perf_hooks';
 import { startEnvironment, BENCH_CLIENT_ID } from './environment.ts';
 import { coldStartMs } from './cold-start.ts';
 import { crossOrganization } from './cross-organization.ts';
+import { measureAudit } from './audit.ts';
 import { createFlow } from './create-flow.ts';
 import { createHttpClient } from './http-client.ts';
 import { runLoad } from './load.ts';
@@ -131,6 +132,7 @@ try {
   // 5. The create flow, 6. cross-organization data.
   const create = await createFlow({ appUrl, ca, app, connections: FEW, seconds: SECONDS, warmUpSeconds: WARM_UP_SECONDS });
   const crossOrg = await crossOrganization({ appUrl, ca, emulator, roundTripMs: single.p50 });
+  const audit = await measureAudit({ appUrl, ca, emulator, app, delayMs: DELAY_MS });
   const final = await app.memory();
   const renewed = await renewals({ appUrl, ca, emulator, rounds: RENEWAL_ROUNDS });
   log(`Create flow, cross-organization and renewals measured [${elapsed()}]`);
@@ -186,6 +188,9 @@ try {
   const callsPerRenewal = renewed.tokenEndpointCalls / renewed.rounds;
   log(`Token renewals (${renewed.rounds} times: the access token expired, then ${renewed.pagesPerRound} pages of the same person at once)`);
   log(`  ${renewed.tokenEndpointCalls} token endpoint calls, ${renewed.refreshGrants} refresh-token grants: ${callsPerRenewal.toFixed(2)} calls per renewal`);
+  log('');
+  log('Organization audit (bench/audit.ts)');
+  log(audit.map((line) => `  ${line}`).join('\n'));
   log('');
 
   const listRatio = list.many.perSecond / ceiling.many.perSecond;

@@ -4,6 +4,7 @@ import { createIdentityNetworkClient } from './auth/identity-network-client.ts';
 import { createAuthService } from './auth/auth-service.ts';
 import type { AppConfig } from './config/config.ts';
 import { createDevOpsClient } from './devops/client.ts';
+import { createTokenAdminClient } from './admin/token-admin-client.ts';
 import { gracefulClose } from './http/graceful-close.ts';
 import { createHttpsAgent } from './http/https-agent.ts';
 import type { Logger } from './logging.ts';
@@ -29,7 +30,8 @@ export async function startServer(config: AppConfig, logger: Logger, options: { 
     return storage.ping().then(() => 'ready' as const, () => 'store-unavailable' as const);
   };
   const devops = createDevOpsClient({ patsBaseUrl: config.devops.patsBaseUrl, profileBaseUrl: config.devops.profileBaseUrl, timeoutMs: config.upstream.timeoutMs, httpsAgent: agent, logger });
-  const app = createApp({ config, logger, auth, devops, activity: storage.activity, sessionStore: storage.sessionStore, claims: storage.claims, readiness });
+  const tokenAdmin = createTokenAdminClient({ baseUrl: config.devops.patsBaseUrl, timeoutMs: config.upstream.timeoutMs, httpsAgent: agent, logger });
+  const app = createApp({ config, logger, auth, devops, tokenAdmin, activity: storage.activity, sessionStore: storage.sessionStore, claims: storage.claims, readiness });
 
   const server = await new Promise<Server>((resolve, reject) => {
     const listening = app.listen(options.port ?? config.port, config.host, () => resolve(listening)).once('error', reject);

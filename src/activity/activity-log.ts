@@ -7,7 +7,8 @@ import { dirname } from 'node:path';
 import { DatabaseSync, type StatementSync } from 'node:sqlite';
 import type { Logger } from '../logging.ts';
 
-export type ActivityAction = 'create' | 'edit' | 'regenerate' | 'revoke';
+/** `revokeOnBehalf`: an administrator revoked someone else's token from the organization audit. */
+export type ActivityAction = 'create' | 'edit' | 'regenerate' | 'revoke' | 'revokeOnBehalf';
 
 export interface ActivityEntry {
   at: Date;

@@ -48,6 +48,15 @@ declare module 'express-session' {
     organization: string;
     /** The person's organizations, listed once after sign-in (and on request). */
     organizations: Array<{ accountId: string; accountName: string }>;
+    /** The person's Azure DevOps profile id (their storage key in Graph), kept when their organizations are listed. */
+    profileId: string;
+    /**
+     * Per organization, whether token administration accepts the person (a Project Collection
+     * Administrator): `null` when it could not be asked. Asked again after a few minutes.
+     */
+    administratorOf: Record<string, { isAdministrator: boolean | null; checkedAt: number }>;
+    /** The result of a revoke on someone's behalf, shown once on the page after it. */
+    auditRevokeOutcome: { organization: string; reason: string; outcomes: Array<{ authorizationId: string; displayName: string; person: string; revoked: boolean; message: string }> };
     /** Create forms already handled, so a double submit or a reload creates nothing twice. */
     createdForms: Record<string, string>;
     /** The result of a bulk revoke, shown once on the page after it (POST-redirect-GET). */

@@ -56,6 +56,8 @@ export interface AppConfig {
   trustProxy: boolean;
   /** How long a stopping instance lets requests in flight finish before it closes their connections. */
   shutdownTimeoutMs: number;
+  /** The organization audit: at most this many token-administration calls at once. */
+  auditConcurrency: number;
 }
 
 export interface RedisSettings {
@@ -105,6 +107,7 @@ const schema = z.object({
   REDIS_TIMEOUT_MS: z.coerce.number({ error: 'milliseconds, e.g. 1000' }).int().min(50).max(30_000).default(1000),
   TOKEN_CACHE_KEYS: optionalText,
   ACTIVITY_SQLITE_FILE: z.string().trim().min(1).default('.data/activity.sqlite'),
+  AUDIT_CONCURRENCY: z.coerce.number({ error: 'a whole number from 1 to 32, e.g. 8' }).int().min(1).max(32).default(8),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   TRUST_PROXY: flag.default(false),
   SHUTDOWN_TIMEOUT_MS: z.coerce.number({ error: 'milliseconds, e.g. 10000' }).int().min(0).max(300_000).default(10_000),
@@ -220,6 +223,7 @@ export function loadConfig(env: Environment): AppConfig {
     logLevel: settings.LOG_LEVEL,
     trustProxy: settings.TRUST_PROXY,
     shutdownTimeoutMs: settings.SHUTDOWN_TIMEOUT_MS,
+    auditConcurrency: settings.AUDIT_CONCURRENCY,
   };
 }
 

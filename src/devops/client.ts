@@ -44,7 +44,7 @@ export interface DevOpsClientOptions {
 const API_VERSION = { pats: '7.1-preview.1', profile: '7.1', accounts: '7.1' } as const;
 
 /** Letters, digits and hyphens: also what keeps a user-chosen name from changing the path. */
-const ORGANIZATION_NAME = /^[A-Za-z0-9][A-Za-z0-9-]{0,49}$/;
+export const ORGANIZATION_NAME = /^[A-Za-z0-9][A-Za-z0-9-]{0,49}$/;
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const MAX_PAGE_SIZE = 100;
 
@@ -189,7 +189,7 @@ function patTokenFrom(operation: string, answer: UpstreamAnswer, write = false):
 /** Create, update and revoke: an answer they cannot read may follow a change that was made. */
 const WRITE = true;
 
-function validated<Schema extends z.ZodType>(operation: string, answer: UpstreamAnswer, schema: Schema, write = false): z.output<Schema> {
+export function validated<Schema extends z.ZodType>(operation: string, answer: UpstreamAnswer, schema: Schema, write = false): z.output<Schema> {
   const result = schema.safeParse(answer.body);
   if (!result.success) {
     // Only where the shape differed, never the values: a created token's body holds its secret.
@@ -213,6 +213,6 @@ function serviceDateText(date: Date): string {
   return date.toISOString();
 }
 
-function withoutTrailingSlash(url: string): string {
+export function withoutTrailingSlash(url: string): string {
   return url.replace(/\/+$/, '');
 }

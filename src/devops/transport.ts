@@ -24,12 +24,19 @@ export interface UpstreamRequest {
   /** Query values; axios encodes them. */
   params: Record<string, string | number | boolean | undefined>;
   body?: unknown;
+  /**
+   * The same access token was accepted a moment ago by another call, so a 401 here refuses the
+   * person (permission), not the token: it is not repeated with a fresh one.
+   */
+  tokenJustAccepted?: boolean;
 }
 
 export interface UpstreamAnswer {
   status: number;
   /** Parsed JSON, or `undefined` for an empty body. */
   body: unknown;
+  /** The `X-MS-ContinuationToken` header, by which Graph lists say there is a further page. */
+  continuationHeader?: string | undefined;
 }
 
 export interface Transport {
@@ -49,7 +56,7 @@ const MAX_RETRY_AFTER_SECONDS = 2;
 const MAX_RESPONSE_BYTES = 5 * 1024 * 1024;
 
 type Outcome =
-  | { type: 'answer'; status: number; text: string; retryAfterSeconds: number | undefined }
+  | { type: 'answer'; status: number; text: string; retryAfterSeconds: number | undefined; continuationHeader: string | undefined }
   | { type: 'failure'; code: string; timedOut: boolean };
 
 export function createTransport(options: TransportOptions): Transport {
@@ -84,7 +91,7 @@ export function createTransport(options: TransportOptions): Transport {
         'Azure DevOps call',
       );
 
-      if (outcome.type === 'answer' && outcome.status === 401 && !refreshed) {
+      if (outcome.type === 'answer' && outcome.status === 401 && !refreshed && !request.tokenJustAccepted) {
         refreshed = true;
         log.info({ operation: request.operation }, 'Azure DevOps refused the access token; retrying with a fresh one');
         token = await accessToken({ forceRefresh: true, refused: token });
@@ -126,11 +133,13 @@ async function attemptOnce(http: AxiosInstance, request: UpstreamRequest, token:
       signal: deadline,
     });
     const retryAfter = response.headers['retry-after'];
+    const continuation = response.headers['x-ms-continuationtoken'];
     return {
       type: 'answer',
       status: response.status,
       text: typeof response.data === 'string' ? response.data : '',
       retryAfterSeconds: parseRetryAfter(typeof retryAfter === 'string' ? retryAfter : undefined),
+      continuationHeader: typeof continuation === 'string' && continuation !== '' ? continuation : undefined,
     };
   } catch (error) {
     // Only the code is kept: axios errors carry the request config, Authorization header included.
@@ -156,7 +165,7 @@ function answerOrThrow({ operation, method }: UpstreamRequest, outcome: Outcome)
   const parsed = parseJson(text);
   if (status >= 200 && status < 300) {
     if (!parsed.ok) throw unexpectedAnswer(operation, status, 'malformed JSON', write);
-    return { status, body: parsed.value };
+    return { status, body: parsed.value, continuationHeader: outcome.continuationHeader };
   }
   throw errorForStatus(operation, status, parsed.ok ? parsed.value : undefined, outcome.retryAfterSeconds);
 }

@@ -9,6 +9,8 @@ export interface Organization {
   accountName: string;
   /** The owner's `memberId`: what the Accounts API's `ownerId` matches. */
   ownerId?: string;
+  /** objectIds of its Project Collection Administrators: the only people token administration answers. */
+  administrators?: string[];
 }
 
 export interface Person {
@@ -39,7 +41,7 @@ export function demoDirectory(): Directory {
     tenantId: DEMO_TENANT_ID,
     organizations: [
       // Grace owns contoso; Ada owns the other two.
-      { accountId: 'f9424e7c-ea71-44cb-aa51-cae3213c1e15', accountName: 'contoso', ownerId: 'eed893a6-5a8f-4072-88c4-b155c846eff3' },
+      { accountId: 'f9424e7c-ea71-44cb-aa51-cae3213c1e15', accountName: 'contoso', ownerId: 'eed893a6-5a8f-4072-88c4-b155c846eff3', administrators: ['bdfc34ea-84a9-48ad-bcff-534a79e7b0d5'] },
       { accountId: 'c7b8a8a6-6171-4dec-9a05-413c358c644b', accountName: 'fabrikam', ownerId: '8ed93371-1a81-4012-ab51-9dd996b1c150' },
       { accountId: '704c460d-ac4c-4c2c-98a1-c040598f633b', accountName: 'northwind', ownerId: '8ed93371-1a81-4012-ab51-9dd996b1c150' },
     ],

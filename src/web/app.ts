@@ -7,6 +7,8 @@ import type { AuthService } from '../auth/auth-service.ts';
 import type { ActivityLog } from '../activity/activity-log.ts';
 import type { Claims } from '../storage/claims.ts';
 import type { DevOpsClient } from '../devops/types.ts';
+import { createAuditJobs } from '../admin/audit-jobs.ts';
+import type { TokenAdminClient } from '../admin/token-admin-client.ts';
 import type { AppConfig } from '../config/config.ts';
 import type { Logger } from '../logging.ts';
 import { csrfProtection } from './csrf.ts';
@@ -18,6 +20,8 @@ import { authRoutes } from './routes/auth-routes.ts';
 import { healthRoutes, type Readiness } from './routes/health-routes.ts';
 import { welcomeSignedOut } from './routes/home-routes.ts';
 import { activityRoutes } from './routes/activity-routes.ts';
+import { auditRoutes } from './routes/audit-routes.ts';
+import { administratorStatus } from './administrator-status.ts';
 import { bulkRoutes } from './routes/bulk-routes.ts';
 import { organizationRoutes } from './routes/organization-routes.ts';
 import { overviewRoutes } from './routes/overview-routes.ts';
@@ -35,6 +39,8 @@ export interface AppDependencies {
   logger: Logger;
   auth: AuthService;
   devops: DevOpsClient;
+  /** Graph users and token administration, for the organization audit. */
+  tokenAdmin: TokenAdminClient;
   activity: ActivityLog;
   sessionStore: session.Store;
   /** Shared with the session store, so a double click is caught whichever instance it reaches. */
@@ -57,7 +63,7 @@ function publicFiles(config: AppConfig): RequestHandler {
   return (req, res, next) => (extname(req.path) ? serve(req, res, next) : next());
 }
 
-export function createApp({ config, logger, auth, devops, activity, sessionStore, claims, readiness }: AppDependencies): Express {
+export function createApp({ config, logger, auth, devops, tokenAdmin, activity, sessionStore, claims, readiness }: AppDependencies): Express {
   const app = express();
   app.set('trust proxy', config.trustProxy ? 1 : false);
   app.set('view engine', 'ejs');
@@ -94,7 +100,9 @@ export function createApp({ config, logger, auth, devops, activity, sessionStore
   app.use(csrfProtection);
   app.use(pageLocals(config));
   app.use(authRoutes(auth, config.baseUrl));
-  const signedIn = [requireSignIn, organizationContext({ devops, auth, config, logger })];
+  const inOrganization = [requireSignIn, organizationContext({ devops, auth, config, logger })];
+  const administrators = administratorStatus({ tokenAdmin, devops, auth, logger });
+  const signedIn = [...inOrganization, administrators.navigation];
   const tokenPages = { devops, auth, activity, claims };
   const tokens = tokenRoutes({ ...tokenPages, baseUrl: config.baseUrl });
   app.get('/', welcomeSignedOut, ...signedIn, tokens.list);
@@ -103,6 +111,7 @@ export function createApp({ config, logger, auth, devops, activity, sessionStore
   app.use(overviewRoutes({ devops, auth }));
   app.use('/activity', ...signedIn, activityRoutes(activity));
   app.use('/organizations', ...signedIn, organizationRoutes(config.baseUrl));
+  app.use('/audit', ...inOrganization, auditRoutes({ tokenAdmin, administrators, jobs: createAuditJobs(), auth, activity, concurrency: config.auditConcurrency }));
   app.use(notFound());
   app.use(errorHandler(logger));
   return app;

@@ -44,8 +44,9 @@ export function accessTokenOf(req: Request, auth: AuthService): AccessTokenSourc
   };
 }
 
-async function listOrganizations(devops: DevOpsClient, accessToken: AccessTokenSource): Promise<Organization[]> {
+async function listOrganizations(req: Request, devops: DevOpsClient, accessToken: AccessTokenSource): Promise<Organization[]> {
   const profile = await devops.getMyProfile(accessToken);
+  req.session.profileId = profile.id;
   const organizations = await devops.listOrganizations(accessToken, profile.id);
   return [...organizations].sort((a, b) => a.accountName.localeCompare(b.accountName));
 }
@@ -59,7 +60,7 @@ export function organizationContext(options: { devops: DevOpsClient; auth: AuthS
   return async (req, res, next) => {
     if (!req.session.organizations || req.query.refreshOrganizations === '1') {
       try {
-        req.session.organizations = await listOrganizations(devops, accessTokenOf(req, auth));
+        req.session.organizations = await listOrganizations(req, devops, accessTokenOf(req, auth));
       } catch (error) {
         if (!isDevOpsError(error) || error.kind === 'unauthorized') throw error;
         logger.warn({ kind: error.kind, detail: error.message }, 'could not list organizations');

@@ -41,6 +41,15 @@ describe('module boundaries', () => {
     expect(offenders).toEqual([]);
   });
 
+  it('the audit client (src/admin) speaks HTTP only through the Azure DevOps transport, and never renders', () => {
+    const admin = files.filter((file) => file.path.startsWith('src/admin/'));
+    expect(admin.length).toBeGreaterThan(0);
+    const offenders = admin
+      .filter((file) => importsOf(file.text).some((target) => target === 'axios' || target.startsWith('@azure/msal') || target === 'express' || target.includes('/web/')))
+      .map((file) => file.path);
+    expect(offenders).toEqual([]);
+  });
+
   it('routes never call axios or msal-node directly', () => {
     const offenders = files
       .filter((file) => file.path.startsWith('src/web/'))

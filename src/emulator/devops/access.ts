@@ -60,7 +60,7 @@ export function requireMembership(options: Pick<AccessOptions, 'directory' | 'or
   };
 }
 
-function unauthorized({ directory, origin }: Pick<AccessOptions, 'directory' | 'origin'>, message: string): DevOpsApiError {
+export function unauthorized({ directory, origin }: Pick<AccessOptions, 'directory' | 'origin'>, message: string): DevOpsApiError {
   return new DevOpsApiError(401, 'UnauthorizedRequestException', message, {
     headers: {
       'WWW-Authenticate': `Bearer authorization_uri=${origin}/${directory.tenantId}`,

@@ -7,6 +7,9 @@
 //   DELETE /people/:objectId/tokens            removes all
 //   GET    /organizations/:name/policies
 //   PATCH  /organizations/:name/policies       { restrictGlobalPats?, restrictFullScopePats?, maxPatLifespanDays? }
+//   GET    /organizations/:name/members        everyone Graph lists there, with their tokens
+//   POST   /organizations/:name/members        { members: MemberSeed[] }  adds people who never sign in
+//   PUT    /organizations/:name/administrators { objectIds: string[] }
 //   POST   /faults                             { operation: get|create|update, patTokenError, times? }
 //   POST   /reset                              back to the seed
 
@@ -42,6 +45,21 @@ export function createControlRouter(control: DevOpsControl): Router {
   });
   router.patch('/organizations/:organization/policies', (req, res) => {
     res.json(control.setPolicies(req.params.organization, req.body ?? {}));
+  });
+
+  router.get('/organizations/:organization/members', (req, res) => {
+    res.json(control.members(req.params.organization));
+  });
+  router.post('/organizations/:organization/members', (req, res) => {
+    const members = (req.body as { members?: unknown } | undefined)?.members;
+    if (!Array.isArray(members)) throw new ControlError(400, 'Expected a body { "members": [...] }');
+    res.status(201).json(control.addMembers(req.params.organization, members));
+  });
+  router.put('/organizations/:organization/administrators', (req, res) => {
+    const objectIds = (req.body as { objectIds?: unknown } | undefined)?.objectIds;
+    if (!Array.isArray(objectIds) || !objectIds.every((id) => typeof id === 'string')) throw new ControlError(400, 'Expected a body { "objectIds": [...] }');
+    control.setAdministrators(req.params.organization, objectIds);
+    res.status(204).send();
   });
 
   router.post('/faults', (req, res) => {

@@ -6,8 +6,9 @@
 import { z } from 'zod';
 import { findOrganization, findPerson, type Directory, type Person } from '../directory.ts';
 import { FAULTABLE_OPERATIONS, type FaultableOperation, type FaultQueue } from './fault-queue.ts';
-import { isGuid, newAuthorizationId } from './identifiers.ts';
+import { isGuid, newAuthorizationId, stableUuid } from './identifiers.ts';
 import type { OrganizationPolicies, PolicyStore } from './organization-policies.ts';
+import { descriptorOf, type MemberStore } from './org-members.ts';
 import { PAT_TOKEN_ERRORS, type PatTokenError } from './pat-token-error.ts';
 import { toServiceTime } from './service-time.ts';
 import type { PatRecord, TokenStore } from './token-store.ts';
@@ -26,6 +27,26 @@ const tokenSeedSchema = z.object({
 });
 
 export type TokenSeed = z.input<typeof tokenSeedSchema>;
+
+/** Someone in an organization who never signs in here (Graph lists them; token administration sees their tokens). */
+const memberSeedSchema = z.object({
+  displayName: z.string().min(1),
+  principalName: z.string().min(1),
+  origin: z.enum(['aad', 'msa']).default('aad'),
+  deletedInOrigin: z.boolean().default(false),
+  tokens: z.array(tokenSeedSchema).default([]),
+});
+
+export type MemberSeed = z.input<typeof memberSeedSchema>;
+
+export interface MemberState {
+  descriptor: string;
+  objectId: string;
+  displayName: string;
+  origin: string;
+  deletedInOrigin: boolean;
+  tokens: TokenState[];
+}
 
 const policiesSchema = z
   .object({
@@ -54,6 +75,12 @@ export interface DevOpsControl {
   setPolicies(organization: string, changes: Partial<OrganizationPolicies>): OrganizationPolicies;
   /** The next `times` (default 1) calls of the operation answer `{ patToken: null, patTokenError }`. */
   failNext(operation: FaultableOperation, patTokenError: PatTokenError, times?: number): void;
+  /** Everyone Graph lists in the organization, with every token they hold (all statuses). */
+  members(organization: string): MemberState[];
+  /** Adds people to the organization (they cannot sign in; their tokens are theirs). */
+  addMembers(organization: string, members: readonly MemberSeed[]): MemberState[];
+  /** Who the organization's Project Collection Administrators are (objectIds of the directory's people). */
+  setAdministrators(organization: string, objectIds: readonly string[]): void;
   /** Back to the seed the emulator started with: tokens, no policies, no queued faults. */
   reset(): void;
 }
@@ -74,21 +101,32 @@ export interface ControlDependencies {
   tokens: TokenStore;
   policies: PolicyStore;
   faults: FaultQueue;
+  members: MemberStore;
   reset: () => void;
 }
 
-export function createDevOpsControl({ directory, tokens, policies, faults, reset }: ControlDependencies): DevOpsControl {
+export function createDevOpsControl({ directory, tokens, policies, faults, members, reset }: ControlDependencies): DevOpsControl {
   const personOf = (objectId: string): Person => {
     const person = findPerson(directory, objectId);
     if (!person) throw new ControlError(404, `No person with objectId ${objectId} in the directory`);
     return person;
   };
 
-  const accountIdOf = (organization: string): string => {
+  const organizationNamed = (organization: string) => {
     const found = findOrganization(directory, organization);
     if (!found) throw new ControlError(404, `No organization named ${organization}`);
-    return found.accountId;
+    return found;
   };
+  const accountIdOf = (organization: string): string => organizationNamed(organization).accountId;
+  const memberStates = (organization: string): MemberState[] =>
+    members.membersOf(organizationNamed(organization)).map((member) => ({
+      descriptor: descriptorOf(member),
+      objectId: member.objectId,
+      displayName: member.displayName,
+      origin: member.origin,
+      deletedInOrigin: member.deletedInOrigin,
+      tokens: tokens.tokensOf(member.objectId).map((record) => tokenState(record)),
+    }));
 
   const statesOf = (objectId: string) => tokens.tokensOf(objectId).map((record) => tokenState(record));
 
@@ -120,6 +158,31 @@ export function createDevOpsControl({ directory, tokens, policies, faults, reset
     },
     policies: (organization) => policies.policiesOf(accountIdOf(organization)),
     setPolicies: (organization, changes) => policies.set(accountIdOf(organization), parse(policiesSchema, changes)),
+    members: memberStates,
+    addMembers(organization, seeds) {
+      const target = organizationNamed(organization);
+      const parsed = seeds.map((seed) => parse(memberSeedSchema, seed));
+      const added = parsed.map((seed) => {
+        const objectId = stableUuid(`member-object:${target.accountId}:${seed.principalName}`);
+        if (tokens.tokensOf(objectId).length > 0 || findPerson(directory, objectId)) throw new ControlError(409, `${seed.principalName} is already a member`);
+        return { seed, objectId };
+      });
+      for (const { seed, objectId } of added) tokens.setTokens(objectId, recordsFrom(seed.tokens, objectId));
+      members.add(target, added.map(({ seed, objectId }) => ({
+        objectId,
+        displayName: seed.displayName,
+        principalName: seed.principalName,
+        origin: seed.origin,
+        metaType: 'member' as const,
+        storageKey: stableUuid(`member-storage:${target.accountId}:${seed.principalName}`),
+        deletedInOrigin: seed.deletedInOrigin,
+      })));
+      return memberStates(organization);
+    },
+    setAdministrators(organization, objectIds) {
+      for (const objectId of objectIds) personOf(objectId);
+      organizationNamed(organization).administrators = [...objectIds];
+    },
     failNext(operation, patTokenError, times) {
       const fault = parse(faultSchema, { operation, patTokenError, times });
       faults.enqueue(fault.operation, fault.patTokenError, fault.times);

@@ -17,6 +17,8 @@ const EXCEPTION_TYPE_NAMES = {
     'Microsoft.TeamFoundation.Framework.Server.HostDoesNotExistException, Microsoft.TeamFoundation.Framework.Server',
   ProfileDoesNotExistException:
     'Microsoft.VisualStudio.Services.Profile.ProfileDoesNotExistException, Microsoft.VisualStudio.Services.WebApi',
+  GraphSubjectNotFoundException:
+    'Microsoft.VisualStudio.Services.Graph.GraphSubjectNotFoundException, Microsoft.VisualStudio.Services.WebApi',
   SessionTokenNotFoundException:
     'Microsoft.VisualStudio.Services.DelegatedAuthorization.SessionTokenNotFoundException, Microsoft.VisualStudio.Services.WebApi',
   VssVersionNotSpecifiedException:

@@ -2,19 +2,23 @@
 // Profile and Accounts (app.vssps.visualstudio.com), and the control a test or demo drives it with.
 // The emulator core mounts the routers and supplies the token check and its own origin.
 
-import type { Router } from 'express';
+import express, { type Router } from 'express';
 import type { Directory } from '../directory.ts';
 import type { VerifyAccessToken } from './access.ts';
 import { createControlRouter } from './control-routes.ts';
 import { createDevOpsControl, type DevOpsControl } from './control.ts';
+import { DEMO_CROWD, seedDemoCrowd } from './demo-crowd.ts';
 import { seedDemoTokens } from './demo-seed.ts';
 import { createFaultQueue } from './fault-queue.ts';
+import { createGraphRouter } from './graph-routes.ts';
+import { createMemberStore } from './org-members.ts';
 import { createPolicyStore } from './organization-policies.ts';
 import { createPatsRouter } from './pat-routes.ts';
 import { createProfileRouter } from './profile-routes.ts';
+import { createTokenAdminRouter } from './token-admin-routes.ts';
 import { createTokenStore } from './token-store.ts';
 
-export type { DevOpsControl, TokenSeed } from './control.ts';
+export type { DevOpsControl, MemberSeed, MemberState, TokenSeed } from './control.ts';
 export type { FaultableOperation } from './fault-queue.ts';
 export type { OrganizationPolicies } from './organization-policies.ts';
 export type { PatTokenError } from './pat-token-error.ts';
@@ -30,7 +34,7 @@ export interface DevOpsOptions {
 }
 
 export interface DevOps {
-  /** Mounted at /vssps (stands for https://vssps.dev.azure.com). */
+  /** Mounted at /vssps (stands for https://vssps.dev.azure.com): PATs, Graph users, token administration. */
   patsRouter: Router;
   /** Mounted at /app-vssps (stands for https://app.vssps.visualstudio.com). */
   profileRouter: Router;
@@ -44,18 +48,25 @@ export function createDevOps({ directory, seed, verifyAccessToken, origin }: Dev
   const tokens = createTokenStore();
   const policies = createPolicyStore();
   const faults = createFaultQueue();
+  const members = createMemberStore(directory);
   const reset = () => {
+    const now = new Date();
     tokens.clearAll();
     policies.clearAll();
     faults.clear();
-    if (seed === 'demo') seedDemoTokens(tokens, directory, new Date());
+    members.clearAll();
+    if (seed === 'demo') seedDemoTokens(tokens, directory, now);
+    const crowdOrganization = directory.organizations.find((org) => org.accountName === DEMO_CROWD.organization);
+    if (seed === 'demo' && crowdOrganization) seedDemoCrowd(members, tokens, crowdOrganization, now);
   };
   reset();
 
   const access = { directory, verifyAccessToken, origin };
-  const control = createDevOpsControl({ directory, tokens, policies, faults, reset });
+  const control = createDevOpsControl({ directory, tokens, policies, faults, members, reset });
+  const vssps = express.Router();
+  vssps.use(createPatsRouter({ access, tokens, policies, faults }), createGraphRouter(access, members), createTokenAdminRouter(access, members, tokens));
   return {
-    patsRouter: createPatsRouter({ access, tokens, policies, faults }),
+    patsRouter: vssps,
     profileRouter: createProfileRouter(access),
     control,
     controlRouter: createControlRouter(control),

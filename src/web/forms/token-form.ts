@@ -12,7 +12,7 @@ export const MAX_NAME_LENGTH = 100;
  * C0 and C1 controls, and the marks that reorder text (bidi embeddings, overrides and isolates): a
  * name with them can show as something else than it is ("invoice\u202Efdp.exe" reads "invoiceexe.pdf").
  */
-const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/;
+export const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/;
 
 export type TokenFormField = 'displayName' | 'expiry' | 'customDate' | 'organizations' | 'scopes';
 

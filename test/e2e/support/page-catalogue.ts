@@ -49,6 +49,25 @@ async function submitTokenForm(page: Page, fill: (page: Page) => Promise<void>, 
   await page.waitForLoadState();
 }
 
+/**
+ * The organization audit as Grace (contoso's administrator) sees it. On a busy machine its
+ * "gathering" page shows first and reloads itself (Refresh header) until the audit is ready.
+ */
+async function openAudit(page: Page, w: World): Promise<void> {
+  await page.goto(`${w.appUrl}/audit`);
+  await page.getByRole('heading', { level: 1, name: /^Audit of / }).waitFor({ timeout: 60_000 });
+  await page.waitForLoadState('load');
+}
+
+/** From the audit, the confirmation for two chosen tokens. */
+async function chooseInAudit(page: Page, w: World): Promise<void> {
+  await openAudit(page, w);
+  const boxes = page.getByRole('checkbox', { name: /^Select / });
+  for (const index of [0, 1]) await boxes.nth(index).check();
+  await page.getByRole('button', { name: /^Revoke the selected tokens/ }).click();
+  await page.waitForURL(/\/audit\/revoke\?/);
+}
+
 export const PAGE_CATALOGUE: readonly PageVisit[] = [
   // Signed out
   { name: 'welcome', who: 'nobody', status: 200, open: (page, w) => page.goto(w.appUrl) },
@@ -238,4 +257,41 @@ export const PAGE_CATALOGUE: readonly PageVisit[] = [
     },
   },
   { name: 'no-organization', who: 'alan', status: 404, open: (page, w) => page.goto(w.appUrl) },
+
+  // The organization audit (administrators only)
+  {
+    name: 'audit',
+    who: 'grace',
+    status: 200,
+    open: (page, w) => {
+      // Slow enough that the "gathering" page shows first and reloads itself, without script, until the audit is ready.
+      w.emulator.control.injectFault({ path: '/vssps/*/_apis/graph/users', method: 'GET', delayMs: 2500, times: 1 });
+      return openAudit(page, w);
+    },
+  },
+  { name: 'audit-refused', who: 'ada', status: 403, open: (page, w) => page.goto(`${w.appUrl}/audit`) },
+  { name: 'audit-revoke-confirm', who: 'grace', status: 200, open: chooseInAudit },
+  {
+    name: 'audit-offboard-errors',
+    who: 'grace',
+    status: 422,
+    open: async (page, w) => {
+      await openAudit(page, w);
+      await page.getByRole('link', { name: /^Revoke all of / }).first().click();
+      await page.getByLabel(/^Reason/).fill('  ');
+      await page.getByRole('button', { name: /^Revoke (this token|these \d+ tokens)$/ }).click();
+      await page.waitForLoadState();
+    },
+  },
+  {
+    name: 'audit-revoke-result',
+    who: 'grace',
+    status: 200,
+    open: async (page, w) => {
+      await chooseInAudit(page, w);
+      await page.getByLabel(/^Reason/).fill('left the company');
+      await page.getByRole('button', { name: 'Revoke these 2 tokens' }).click();
+      await page.waitForURL(/\/audit\/revoke\/result/);
+    },
+  },
 ];

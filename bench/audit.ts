@@ -1,0 +1,89 @@
+// The organization audit at the demo's size (contoso: a few hundred people, a few thousand tokens),
+// as its administrator (Grace) opens it: wall time from the first request to the finished page,
+// Azure DevOps calls by kind, and the app's memory while three audits run one after another (each
+// "Gather again" replaces the last, so memory must not grow with them). Every Graph and token
+// administration call is delayed like the PAT calls. `node bench/audit.ts` runs it on its own.
+import { performance } from 'node:perf_hooks';
+import type { EmulatorStats } from '../src/emulator/index.ts';
+import type { Child, Memory } from './child.ts';
+import type { EmulatorReady } from './emulator-process.ts';
+import { createHttpClient, type HttpClient } from './http-client.ts';
+import { GRACE_ID } from './people.ts';
+import { MB, mb } from './report.ts';
+import { signIn } from './sessions.ts';
+
+const RUNS = 3;
+
+interface AuditRun {
+  wallMs: number;
+  people: number;
+  tokens: number;
+  graphCalls: number;
+  tokenListCalls: number;
+  peakRssBytes: number;
+  heapAfterBytes: number;
+}
+
+async function runOnce(client: HttpClient, appUrl: string, cookie: string, emulator: Child<EmulatorReady>, app: Child<unknown>, path: string): Promise<AuditRun> {
+  await emulator.call('resetStats');
+  let peakRssBytes = 0;
+  const sampler = setInterval(() => void app.memory().then((memory) => (peakRssBytes = Math.max(peakRssBytes, memory.rssBytes))), 100);
+  const started = performance.now();
+  let page = await client.send('GET', `${appUrl}${path}`, { headers: { cookie } });
+  while (page.headers.refresh) {
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    page = await client.send('GET', `${appUrl}/audit`, { headers: { cookie } });
+  }
+  const wallMs = performance.now() - started;
+  clearInterval(sampler);
+  if (page.status !== 200) throw new Error(`/audit answered ${page.status}`);
+  const summary = /<strong>(\d+)<\/strong> people, <strong>(\d+)<\/strong> tokens/.exec(page.body);
+  if (!summary) throw new Error('the audit page has no summary');
+  const stats = await emulator.call<EmulatorStats>('stats');
+  const count = (part: string) => Object.entries(stats.requests).filter(([route]) => route.includes(part)).reduce((sum, [, n]) => sum + n, 0);
+  const memory: Memory = await app.memory();
+  return {
+    wallMs,
+    people: Number(summary[1]),
+    tokens: Number(summary[2]),
+    graphCalls: count('graph/users'),
+    tokenListCalls: count('tokenadmin/personalaccesstokens'),
+    peakRssBytes: Math.max(peakRssBytes, memory.rssBytes),
+    heapAfterBytes: memory.heapUsedBytes,
+  };
+}
+
+export async function measureAudit(options: { appUrl: string; ca: string; emulator: Child<EmulatorReady>; app: Child<unknown>; delayMs: number }): Promise<string[]> {
+  const { appUrl, emulator, app } = options;
+  const client = createHttpClient({ ca: options.ca, maxSockets: 4 });
+  const faults = await Promise.all(
+    ['/vssps/*/_apis/graph/*', '/vssps/*/_apis/tokenadmin/*'].map((path) => emulator.call<{ id: string }>('injectFault', { path, delayMs: options.delayMs })),
+  );
+  try {
+    const cookie = await signIn(client, appUrl, GRACE_ID);
+    const before = await app.memory();
+    const runs: AuditRun[] = [];
+    for (let i = 0; i < RUNS; i++) runs.push(await runOnce(client, appUrl, cookie, emulator, app, i === 0 ? '/audit' : '/audit?refresh=1'));
+    const first = runs[0]!;
+    const upstream = first.graphCalls + first.tokenListCalls;
+    return [
+      `audit of contoso as its administrator: ${first.people} people, ${first.tokens} tokens in ${(first.wallMs / 1000).toFixed(2)} s wall time; ${upstream} upstream calls (${first.graphCalls} Graph users pages, ${first.tokenListCalls} token lists), at most 8 at once, each delayed ${options.delayMs} ms`,
+      `again (Gather again): ${runs.slice(1).map((run) => `${(run.wallMs / 1000).toFixed(2)} s`).join(', ')}`,
+      `app memory: before ${mb(before.rssBytes)} RSS (heap ${mb(before.heapUsedBytes)}); peak RSS during the ${RUNS} audits ${mb(Math.max(...runs.map((run) => run.peakRssBytes)))}; heap after each ${runs.map((run) => (run.heapAfterBytes / MB).toFixed(0)).join(', ')} MB`,
+    ];
+  } finally {
+    client.close();
+    await Promise.all(faults.map((fault) => emulator.call('removeFault', fault.id)));
+  }
+}
+
+if (import.meta.main) {
+  const { startEnvironment } = await import('./environment.ts');
+  const env = await startEnvironment();
+  try {
+    const lines = await measureAudit({ appUrl: env.appUrl, ca: env.emulator.ready.caCertificatePem, emulator: env.emulator, app: env.app, delayMs: Number(process.env.BENCH_UPSTREAM_DELAY_MS ?? 20) });
+    console.log(lines.join('\n'));
+  } finally {
+    await env.stop();
+  }
+}

@@ -1,0 +1,82 @@
+// How a gathered audit reads on the page and in a download: each token assessed for risk, filtered
+// by flag, person or scope, riskiest first, a page at a time. Pure functions of the audit, so the
+// page, the export and the tests agree.
+import { z } from 'zod';
+import { assess, byRisk, RISK_FLAG_NAMES, RISK_FLAGS, type AssessedToken, type RiskFlag } from '../admin/risk-flags.ts';
+import type { AuditResult } from '../admin/gather.ts';
+import type { Organization } from '../devops/types.ts';
+import { viewOf, type TokenView } from './token-view.ts';
+
+export const AUDIT_PAGE_SIZE = 50;
+
+const DAY = /^\d{4}-\d{2}-\d{2}$/;
+
+export const auditFilterSchema = z.object({
+  flag: z.enum(['any', ...RISK_FLAG_NAMES] as [string, ...string[]]).default('any'),
+  person: z.string().trim().max(200).default(''),
+  scope: z.string().trim().max(100).default(''),
+  /** The organization's chosen date (YYYY-MM-DD): tokens expiring after it are flagged. */
+  expiresAfter: z.string().trim().refine((text) => text === '' || (DAY.test(text) && !Number.isNaN(Date.parse(`${text}T00:00:00Z`))), 'a date').default(''),
+  page: z.coerce.number().int().min(1).max(100_000).default(1),
+});
+export type AuditFilter = z.infer<typeof auditFilterSchema>;
+
+export interface AuditRow extends AssessedToken {
+  view: TokenView;
+  flagLabels: string[];
+}
+
+export function assessedRows(audit: AuditResult, filter: AuditFilter, organizations: readonly Organization[], now = new Date()): AuditRow[] {
+  const expiresAfter = filter.expiresAfter ? new Date(`${filter.expiresAfter}T23:59:59.999Z`) : undefined;
+  const person = filter.person.toLowerCase();
+  const scope = filter.scope.toLowerCase();
+  const rows: AuditRow[] = [];
+  for (const { person: holder, tokens } of audit.people) {
+    if (person && !`${holder.displayName} ${holder.principalName}`.toLowerCase().includes(person)) continue;
+    for (const token of tokens) {
+      if (scope && !token.scopes.some((name) => name.toLowerCase().includes(scope))) continue;
+      const assessed = assess(token, holder, { now, expiresAfter });
+      if (filter.flag !== 'any' && !assessed.flags.includes(filter.flag as RiskFlag)) continue;
+      const view = viewOf(token, { now, listedAs: 'all', organizations });
+      rows.push({ ...assessed, view, flagLabels: assessed.flags.map((flag) => RISK_FLAGS[flag].label) });
+    }
+  }
+  return rows.sort(byRisk);
+}
+
+export interface AuditSummary {
+  people: number;
+  tokens: number;
+  /** Tokens still usable that carry each flag. */
+  flagged: Record<RiskFlag, number>;
+}
+
+export function summaryOf(audit: AuditResult, rows: readonly AuditRow[]): AuditSummary {
+  const flagged = Object.fromEntries(RISK_FLAG_NAMES.map((flag) => [flag, 0])) as Record<RiskFlag, number>;
+  for (const row of rows) if (!row.expired) for (const flag of row.flags) flagged[flag] += 1;
+  return { people: audit.people.length + audit.failures.length, tokens: audit.people.reduce((sum, person) => sum + person.tokens.length, 0), flagged };
+}
+
+/** A download's row: everything but a secret (the API never sends one). */
+export function exportRow(row: AuditRow): Record<string, string> {
+  return {
+    person: row.person.displayName,
+    principalName: row.person.principalName,
+    personInDirectory: row.person.deletedInOrigin ? 'no' : 'yes',
+    authorizationId: row.token.authorizationId,
+    displayName: row.token.displayName,
+    status: row.expired ? 'expired' : 'active',
+    risk: String(row.score),
+    flags: row.flagLabels.join('; '),
+    scopes: row.token.scopes.join(' '),
+    organizations: row.view.organizations === null ? 'all' : row.view.organizations.join(' '),
+    validFrom: row.token.validFrom.toISOString(),
+    validTo: row.token.validTo.toISOString(),
+  };
+}
+
+export function filterQuery(filter: AuditFilter, changes: Partial<AuditFilter> = {}): string {
+  const merged = { ...filter, ...changes };
+  const entries = Object.entries(merged).filter(([key, value]) => value !== '' && !(key === 'flag' && value === 'any') && !(key === 'page' && value === 1));
+  return new URLSearchParams(entries.map(([key, value]): [string, string] => [key, String(value)])).toString();
+}

@@ -1,0 +1,247 @@
+// The organization audit, for Project Collection Administrators: every person's tokens, riskiest
+// first, filtered and exported; and revocation on someone's behalf (chosen tokens, or all of one
+// person's), with a required reason, one confirmation and a result per token.
+import { Router, type Request, type Response } from 'express';
+import { z } from 'zod';
+import type { ActivityLog } from '../../activity/activity-log.ts';
+import type { AuditJob, AuditJobs } from '../../admin/audit-jobs.ts';
+import { boundedConcurrency } from '../../admin/bounded.ts';
+import { gatherAudit, type AuditResult } from '../../admin/gather.ts';
+import { RISK_FLAGS, RISK_FLAG_NAMES } from '../../admin/risk-flags.ts';
+import type { TokenAdminClient } from '../../admin/token-admin-client.ts';
+import type { AdminToken, OrgPerson } from '../../admin/types.ts';
+import { SignInRequiredError, type AuthService } from '../../auth/auth-service.ts';
+import { isDevOpsError } from '../../devops/errors.ts';
+import type { AdministratorStatus } from '../administrator-status.ts';
+import { accessTokenOf } from '../devops-context.ts';
+import { PageError } from '../errors.ts';
+import { toCsv } from '../export-format.ts';
+import { CONTROL_CHARACTERS } from '../forms/token-form.ts';
+import { assessedRows, AUDIT_PAGE_SIZE, auditFilterSchema, exportRow, filterQuery, summaryOf, type AuditFilter } from '../audit-view.ts';
+import { GUID } from '../token-requests.ts';
+import { viewOf } from '../token-view.ts';
+
+/** A small organization's audit is shown at once rather than after a "gathering" page. */
+const WAIT_FOR_SMALL_AUDIT_MS = 1500;
+/** The "gathering" page asks the browser to load it again after this many seconds (the Refresh header). */
+const REFRESH_SECONDS = 2;
+const MAX_REVOKE = 500;
+export const MAX_REASON_LENGTH = 500;
+const SIGN_IN_AGAIN = 'your sign-in has expired; sign in again, then open the audit and try again.';
+
+export interface AuditRouteDependencies {
+  tokenAdmin: TokenAdminClient;
+  administrators: AdministratorStatus;
+  jobs: AuditJobs;
+  auth: AuthService;
+  activity: ActivityLog;
+  concurrency: number;
+}
+
+const exportSchema = auditFilterSchema.extend({ format: z.enum(['csv', 'json']) });
+const selectionSchema = z.object({
+  ids: z.union([z.string(), z.array(z.string())]).optional(),
+  person: z.string().max(1100).optional(),
+});
+
+function parsed<T>(schema: z.ZodType<T>, input: unknown): T {
+  const result = schema.safeParse(input);
+  if (!result.success) throw new PageError(400, 'Unknown audit options', 'The address asks for a filter or page the audit does not offer, so nothing was changed. Use the controls on the audit page instead.');
+  return result.data;
+}
+
+interface Selected {
+  person: OrgPerson;
+  token: AdminToken;
+}
+
+/** The tokens named by ids, or all of one person's: only ones the gathered audit holds. */
+function selection(audit: AuditResult, input: unknown): Selected[] {
+  const { ids, person } = parsed(selectionSchema, input);
+  const wanted = [...new Set(ids === undefined ? [] : Array.isArray(ids) ? ids : [ids])].map((id) => id.toLowerCase());
+  const chosen: Selected[] = [];
+  for (const holder of audit.people) {
+    for (const token of holder.tokens) {
+      if (wanted.includes(token.authorizationId) || (person !== undefined && holder.person.descriptor === person)) chosen.push({ person: holder.person, token });
+    }
+  }
+  if (wanted.length === 0 && person === undefined) throw new PageError(400, 'No tokens selected', 'Tick the tokens to revoke in the audit, or choose "Revoke all" beside a person, then try again.');
+  if (!wanted.every((id) => GUID.test(id)) || chosen.filter((item) => wanted.includes(item.token.authorizationId)).length !== wanted.length) {
+    throw new PageError(400, 'Unknown tokens', 'The selection names tokens that are not in this audit (they may have been revoked since), so nothing was changed. Open the audit again.');
+  }
+  if (person !== undefined && !audit.people.some((holder) => holder.person.descriptor === person)) {
+    throw new PageError(400, 'Unknown person', 'That person is not in this audit, so nothing was changed. Open the audit again.');
+  }
+  if (chosen.length === 0) throw new PageError(400, 'Nothing to revoke', 'That person holds no tokens in this organization, so there is nothing to revoke.');
+  if (chosen.length > MAX_REVOKE) throw new PageError(400, 'Too many tokens', `Revoke at most ${MAX_REVOKE} tokens at a time.`);
+  return chosen;
+}
+
+/** People in order of first appearance, each with their chosen tokens: what the confirmation names. */
+function byPerson(chosen: readonly Selected[]): { person: OrgPerson; tokens: AdminToken[] }[] {
+  const groups = new Map<string, { person: OrgPerson; tokens: AdminToken[] }>();
+  for (const { person, token } of chosen) {
+    const group = groups.get(person.descriptor) ?? { person, tokens: [] };
+    group.tokens.push(token);
+    groups.set(person.descriptor, group);
+  }
+  return [...groups.values()];
+}
+
+function reasonError(reason: unknown): string | undefined {
+  if (typeof reason !== 'string' || reason.trim().length < 3) return 'Say why these tokens are being revoked (at least 3 characters): the activity log keeps it.';
+  if (reason.length > MAX_REASON_LENGTH) return `Keep the reason to ${MAX_REASON_LENGTH} characters or fewer.`;
+  if (CONTROL_CHARACTERS.test(reason.replace(/\r?\n/g, ' '))) return 'The reason contains control characters or marks that reorder text; type it again without them.';
+  return undefined;
+}
+
+export function auditRoutes(options: AuditRouteDependencies): Router {
+  const { tokenAdmin, administrators, jobs, auth, activity, concurrency } = options;
+  const router = Router();
+  const keyOf = (req: Request) => `${req.sessionID}:${req.session.organization}`;
+
+  /** Only administrators go further; everyone else is told why, and nothing else is asked on their behalf. */
+  router.use(async (req, res, next) => {
+    if (await administrators.check(req)) {
+      res.locals.isAdministrator = true;
+      return next();
+    }
+    res.locals.isAdministrator = false;
+    res.status(403).render('audit/refused', { title: 'Audit' });
+  });
+
+  const start = (req: Request): AuditJob => {
+    const organization = req.session.organization!;
+    const accessToken = accessTokenOf(req, auth);
+    return jobs.start(keyOf(req), organization, (onProgress) => gatherAudit({ client: tokenAdmin, accessToken, organization, concurrency, onProgress }));
+  };
+
+  /** The finished audit, or undefined after answering with the "gathering" page. */
+  async function finishedAudit(req: Request, res: Response, restart: boolean): Promise<AuditResult | undefined> {
+    let job = restart ? undefined : jobs.get(keyOf(req));
+    if (!job || job.failure !== undefined) {
+      job = start(req);
+      await Promise.race([job.settled, new Promise((resolve) => setTimeout(resolve, WAIT_FOR_SMALL_AUDIT_MS).unref())]);
+    }
+    if (job.failure !== undefined) {
+      jobs.forget(keyOf(req));
+      throw job.failure;
+    }
+    if (job.result) return job.result;
+    res.set('Refresh', `${REFRESH_SECONDS}; url=/audit`);
+    res.set('Cache-Control', 'no-store');
+    res.render('audit/progress', { title: 'Gathering the audit', progress: job.progress, refreshSeconds: REFRESH_SECONDS });
+    return undefined;
+  }
+
+  router.get('/', async (req, res) => {
+    const filter = parsed(auditFilterSchema, req.query);
+    const audit = await finishedAudit(req, res, req.query.refresh === '1');
+    if (!audit) return;
+    const organizations = req.session.organizations ?? [];
+    const rows = assessedRows(audit, filter, organizations);
+    const pageCount = Math.max(1, Math.ceil(rows.length / AUDIT_PAGE_SIZE));
+    const page = Math.min(filter.page, pageCount);
+    res.set('Cache-Control', 'no-store');
+    res.render('audit/index', {
+      title: 'Audit',
+      audit,
+      filter,
+      rows: rows.slice((page - 1) * AUDIT_PAGE_SIZE, page * AUDIT_PAGE_SIZE),
+      matching: rows.length,
+      page,
+      pageCount,
+      summary: summaryOf(audit, assessedRows(audit, { ...filter, flag: 'any', person: '', scope: '' }, organizations)),
+      flags: RISK_FLAG_NAMES.map((name) => ({ name, ...RISK_FLAGS[name] })),
+      url: (changes: Partial<AuditFilter>) => `/audit?${filterQuery(filter, changes)}`,
+      exportUrl: (format: string) => `/audit/export?${new URLSearchParams([...new URLSearchParams(filterQuery({ ...filter, page: 1 })), ['format', format]]).toString()}`,
+    });
+  });
+
+  router.get('/export', async (req, res) => {
+    const { format, ...filter } = parsed(exportSchema, req.query);
+    const audit = await finishedAudit(req, res, false);
+    if (!audit) return;
+    const rows = assessedRows(audit, filter, req.session.organizations ?? []).map(exportRow);
+    res.set('Cache-Control', 'no-store');
+    res.attachment(`pat-audit-${audit.organization}-${audit.gatheredAt.toISOString().slice(0, 10)}.${format}`);
+    if (format === 'json') res.type('application/json').send(JSON.stringify(rows, null, 2));
+    else res.type('text/csv').send(toCsv(rows));
+  });
+
+  /** The one confirmation: who and what, and the reason field (again with its error when refused). */
+  const confirmation = (req: Request, res: Response, audit: AuditResult, chosen: Selected[], values: { offboarding: string | undefined; reason: string; error?: string }) => {
+    const now = new Date();
+    const organizations = req.session.organizations ?? [];
+    res.render('audit/confirm', {
+      title: 'Revoke on behalf',
+      organization: audit.organization,
+      groups: byPerson(chosen).map(({ person, tokens }) => ({ person, tokens: tokens.map((token) => viewOf(token, { now, listedAs: 'all', organizations })) })),
+      count: chosen.length,
+      maxReasonLength: MAX_REASON_LENGTH,
+      ...values,
+    });
+  };
+
+  router.get('/revoke', async (req, res) => {
+    const audit = await finishedAudit(req, res, false);
+    if (!audit) return;
+    const offboarding = typeof req.query.person === 'string' ? req.query.person : undefined;
+    confirmation(req, res, audit, selection(audit, req.query), { offboarding, reason: '' });
+  });
+
+  router.post('/revoke', async (req, res) => {
+    const body = req.body as Record<string, unknown>;
+    const job = jobs.get(keyOf(req));
+    if (!job?.result) throw new PageError(409, 'Audit no longer open', 'The audit these tokens were chosen from has closed (audits are kept for 15 minutes), so nothing was changed. Open the audit again and choose them there.');
+    const audit = job.result;
+    const chosen = selection(audit, { ids: body.ids, person: body.person });
+    const error = reasonError(body.reason);
+    if (error) {
+      res.status(422);
+      const offboarding = typeof body.person === 'string' ? body.person : undefined;
+      return confirmation(req, res, audit, chosen, { offboarding, reason: typeof body.reason === 'string' ? body.reason.slice(0, MAX_REASON_LENGTH) : '', error });
+    }
+    const reason = (body.reason as string).trim();
+    const accessToken = accessTokenOf(req, auth);
+    const limited = boundedConcurrency(concurrency);
+    const who = req.session.account!;
+    // One call per token, so each gets its own result, whatever happens to the others (an expired
+    // sign-in included: some may have been revoked before it, and the page must say which).
+    const outcomes = await Promise.all(
+      chosen.map(({ person, token }) =>
+        limited(async () => {
+          try {
+            await tokenAdmin.revoke(accessToken, audit.organization, [token.authorizationId]);
+          } catch (failure) {
+            const message = isDevOpsError(failure) ? failure.userMessage : failure instanceof SignInRequiredError ? SIGN_IN_AGAIN : undefined;
+            if (message === undefined) throw failure;
+            return { authorizationId: token.authorizationId, displayName: token.displayName, person: person.displayName, revoked: false, message: `not revoked: ${message}` };
+          }
+          await activity.record(who.homeAccountId, {
+            action: 'revokeOnBehalf',
+            organization: audit.organization,
+            tokenId: token.authorizationId,
+            tokenName: token.displayName,
+            changes: [`for ${person.displayName}${person.principalName ? ` (${person.principalName})` : ''}`, `by ${who.name} (${who.username})`, `reason: ${reason}`],
+          });
+          return { authorizationId: token.authorizationId, displayName: token.displayName, person: person.displayName, revoked: true, message: 'revoked' };
+        }),
+      ),
+    );
+    // The audit forgets what was revoked, so the page shows what is left.
+    const revoked = new Set(outcomes.filter((outcome) => outcome.revoked).map((outcome) => outcome.authorizationId));
+    job.result = { ...audit, people: audit.people.map((holder) => ({ ...holder, tokens: holder.tokens.filter((token) => !revoked.has(token.authorizationId)) })) };
+    req.session.auditRevokeOutcome = { organization: audit.organization, reason, outcomes };
+    res.redirect(303, '/audit/revoke/result');
+  });
+
+  router.get('/revoke/result', (req, res) => {
+    const result = req.session.auditRevokeOutcome;
+    if (!result) return res.redirect(303, '/audit');
+    delete req.session.auditRevokeOutcome;
+    res.render('audit/result', { title: 'Revoke on behalf: result', ...result, revokedCount: result.outcomes.filter((outcome) => outcome.revoked).length });
+  });
+
+  return router;
+}

@@ -1,0 +1,64 @@
+// The gatherer over real HTTPS against the emulator's large demo organization, with the real
+// token-administration client: every person and token, never more calls in flight than allowed,
+// progress that ends at "all read", and a person whose list fails kept with the reason.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { gatherAudit, type AuditProgress } from '../../src/admin/gather.ts';
+import { createTokenAdminClient, type TokenAdminClient } from '../../src/admin/token-admin-client.ts';
+import type { RunningEmulator } from '../../src/emulator/index.ts';
+import { GRACE, startTestEmulator } from '../emulator/support/test-emulator.ts';
+
+let emulator: RunningEmulator;
+let client: TokenAdminClient;
+let token = '';
+
+beforeAll(async () => {
+  emulator = await startTestEmulator({ seed: 'demo' });
+  client = createTokenAdminClient({ baseUrl: emulator.urls.pats, timeoutMs: 2000, ca: emulator.caCertificatePem });
+  token = await emulator.control.issueAccessToken(GRACE.objectId);
+});
+afterAll(() => emulator.close());
+
+/** The real client, counting how many of its calls are in flight at once. */
+function counting(inner: TokenAdminClient) {
+  const seen = { inFlight: 0, peak: 0, calls: 0 };
+  const wrap = <A extends unknown[], R>(call: (...args: A) => Promise<R>) => async (...args: A): Promise<R> => {
+    seen.calls += 1;
+    seen.inFlight += 1;
+    seen.peak = Math.max(seen.peak, seen.inFlight);
+    try {
+      return await call(...args);
+    } finally {
+      seen.inFlight -= 1;
+    }
+  };
+  return { seen, client: { ...inner, listPeople: wrap(inner.listPeople), listTokensOf: wrap(inner.listTokensOf) } };
+}
+
+describe('gathering an audit', () => {
+  it('reads every person and token with at most `concurrency` calls in flight', async () => {
+    emulator.control.injectFault({ path: '/vssps/*/_apis/tokenadmin/*', delayMs: 15 });
+    const { seen, client: watched } = counting(client);
+    const progress: AuditProgress[] = [];
+    const audit = await gatherAudit({ client: watched, accessToken: async () => token, organization: 'contoso', concurrency: 8, onProgress: (p) => progress.push(p) });
+    emulator.control.clearFaults();
+    expect(seen.peak).toBe(8);
+    expect(audit.upstreamCalls).toBe(seen.calls);
+    const people = emulator.control.devops.members('contoso').filter((member) => member.origin !== 'vsts');
+    expect(audit.people.map((entry) => entry.person.descriptor).sort()).toEqual(people.map((member) => member.descriptor).sort());
+    expect(audit.failures).toEqual([]);
+    const tokens = audit.people.reduce((sum, entry) => sum + entry.tokens.length, 0);
+    expect(tokens).toBeGreaterThan(2000);
+    expect(progress.at(-1)).toEqual({ peopleKnown: people.length, peopleRead: people.length, peopleListComplete: true });
+  });
+
+  it('keeps a person whose list fails, with the reason, and everyone else', async () => {
+    const victim = emulator.control.devops.members('contoso')[7]!;
+    emulator.control.injectFault({ path: `/vssps/contoso/_apis/tokenadmin/personalaccesstokens/${victim.descriptor}`, status: 503 });
+    const audit = await gatherAudit({ client, accessToken: async () => token, organization: 'contoso', concurrency: 4 });
+    emulator.control.clearFaults();
+    expect(audit.failures.map((failure) => failure.person.descriptor)).toEqual([victim.descriptor]);
+    expect(audit.failures[0]!.reason).toMatch(/could not be reached/);
+    expect(audit.people.some((entry) => entry.person.descriptor === victim.descriptor)).toBe(false);
+    expect(audit.people.length + audit.failures.length).toBe(emulator.control.devops.members('contoso').filter((member) => member.origin !== 'vsts').length);
+  });
+});

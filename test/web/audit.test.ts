@@ -1,0 +1,315 @@
+// The organization audit through the real app, msal-node and emulator: an administrator (Grace, of
+// contoso) sees every person's tokens across pages of both APIs; anyone else is refused after the
+// one check; revoking chosen tokens or all of one person's touches exactly those and records why;
+// people whose tokens cannot be read are named, not dropped.
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { Page, TestBrowser } from '../support/browser.ts';
+import { startHarness, type Harness } from '../support/harness.ts';
+import { ADA, GRACE, signIn } from '../support/sign-in.ts';
+
+let h: Harness;
+let browser: TestBrowser;
+
+beforeAll(async () => {
+  h = await startHarness();
+});
+afterAll(async () => {
+  await h?.close();
+});
+beforeEach(() => {
+  h.emulator.control.clearFaults();
+  h.emulator.control.devops.reset();
+  browser = h.browser();
+});
+
+const GRAPH_USERS = 'GET /vssps/:organization/_apis/graph/users';
+const TOKEN_LIST = 'GET /vssps/:organization/_apis/tokenadmin/personalaccesstokens/:subjectDescriptor';
+const REVOCATIONS = 'POST /vssps/:organization/_apis/tokenadmin/revocations';
+const calls = (label: string) => h.emulator.control.stats().requests[label] ?? 0;
+
+/** Opens /audit and follows its "gathering" page (Refresh header) until the audit is shown. */
+async function openAudit(path = '/audit'): Promise<Page> {
+  let page = await browser.get(`${h.appUrl}${path}`);
+  for (let i = 0; i < 60 && page.headers.refresh; i++) {
+    expect(page.body).toContain('Gathering the audit of contoso');
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    page = await browser.get(`${h.appUrl}${path}`);
+  }
+  expect(page.headers.refresh).toBeUndefined();
+  return page;
+}
+
+type ExportRow = Record<string, string>;
+async function exported(query = ''): Promise<ExportRow[]> {
+  const page = await browser.get(`${h.appUrl}/audit/export?format=json${query}`);
+  expect(page.status).toBe(200);
+  return JSON.parse(page.body) as ExportRow[];
+}
+
+/** What token administration should show: every person's unrevoked tokens that work in contoso. */
+function expectedTokenIds(): string[] {
+  const contoso = 'f9424e7c-ea71-44cb-aa51-cae3213c1e15';
+  return h.emulator.control.devops
+    .members('contoso')
+    .filter((member) => member.origin !== 'vsts')
+    .flatMap((member) => member.tokens)
+    .filter((token) => !token.revoked && (token.targetAccounts === null || token.targetAccounts.includes(contoso)))
+    .map((token) => token.authorizationId)
+    .sort();
+}
+
+const tokenStates = () => new Map(h.emulator.control.devops.members('contoso').flatMap((member) => member.tokens.map((token) => [token.authorizationId, token.revoked] as const)));
+
+describe('who may audit', () => {
+  it("shows the Audit link to the organization's administrator and no one else", async () => {
+    const home = await signIn(browser, h.appUrl, GRACE);
+    expect(home.body).toContain('<a href="/audit"');
+    const other = h.browser();
+    const adaHome = await signIn(other, h.appUrl, ADA);
+    expect(adaHome.status).toBe(200);
+    expect(adaHome.body).not.toContain('href="/audit"');
+  });
+
+  it('refuses anyone else clearly, with no call on their behalf beyond the check', async () => {
+    h.emulator.control.resetStats();
+    await signIn(browser, h.appUrl, ADA);
+    const page = await browser.get(`${h.appUrl}/audit`);
+    expect(page.status).toBe(403);
+    expect(page.body).toContain('The audit is for organization administrators');
+    expect(page.body).toContain('Project Collection Administrators');
+    expect(page.body).not.toContain('href="/audit"');
+    const requests = h.emulator.control.stats().requests;
+    // The check: Ada's descriptor, then token administration on her own tokens, refused with 401
+    // (not repeated with a fresh token: Graph had just accepted this one).
+    expect(requests['GET /vssps/:organization/_apis/graph/descriptors/:storageKey']).toBe(1);
+    expect(requests[TOKEN_LIST]).toBe(1);
+    expect(h.emulator.control.stats().grants.refresh_token).toBeUndefined();
+    expect(requests[GRAPH_USERS]).toBeUndefined();
+    expect(requests[REVOCATIONS]).toBeUndefined();
+    // And a second visit asks nothing at all.
+    h.emulator.control.resetStats();
+    expect((await browser.get(`${h.appUrl}/audit`)).status).toBe(403);
+    expect(h.emulator.control.stats().requests[TOKEN_LIST]).toBeUndefined();
+  });
+});
+
+describe('the audit', () => {
+  beforeEach(async () => {
+    await signIn(browser, h.appUrl, GRACE);
+    h.emulator.control.resetStats();
+  });
+
+  it("lists every person's tokens across pages of both APIs, riskiest first", async () => {
+    const page = await openAudit();
+    expect(page.status).toBe(200);
+    expect(page.body).toContain('<h1>Audit of contoso</h1>');
+    expect(calls(GRAPH_USERS)).toBeGreaterThan(1);
+    const people = h.emulator.control.devops.members('contoso').filter((member) => member.origin !== 'vsts');
+    // Ada holds more than one page of tokens (20 a page): more list calls than people.
+    expect(calls(TOKEN_LIST)).toBeGreaterThan(people.length);
+    expect(page.body).toContain(`<strong>${people.length}</strong> people`);
+    const gathered = { users: calls(GRAPH_USERS), lists: calls(TOKEN_LIST) };
+    const rows = await exported();
+    expect(rows.map((row) => row.authorizationId).sort()).toEqual(expectedTokenIds());
+    const scores = rows.map((row) => Number(row.risk));
+    expect(scores).toEqual([...scores].sort((a, b) => b - a));
+    expect(rows.some((row) => row.person === 'Ada Lovelace' && row.displayName === 'admin-break-glass' && row.flags!.includes('Full access'))).toBe(true);
+    // The export and the filters work on the gathered audit: no second gathering.
+    await browser.get(`${h.appUrl}/audit?flag=fullAccess&page=2`);
+    expect({ users: calls(GRAPH_USERS), lists: calls(TOKEN_LIST) }).toEqual(gathered);
+  });
+
+  it('flags a crafted set rightly, and filters by flag, person and scope', async () => {
+    const DAY = 86_400_000;
+    h.emulator.control.devops.addMembers('contoso', [
+      {
+        displayName: 'Zed Crafted',
+        principalName: 'zed@contoso.example',
+        deletedInOrigin: true,
+        tokens: [
+          { displayName: 'gone-full-all', scope: 'app_token', validFrom: new Date(Date.now() - 10 * DAY), validTo: new Date(Date.now() + 170 * DAY), targetAccounts: null },
+          { displayName: 'gone-narrow', scope: 'vso.code', validFrom: new Date(Date.now() - 1 * DAY), validTo: new Date(Date.now() + 20 * DAY), targetAccounts: ['f9424e7c-ea71-44cb-aa51-cae3213c1e15'] },
+        ],
+      },
+      {
+        displayName: 'Yara Crafted',
+        principalName: 'yara@contoso.example',
+        tokens: [
+          { displayName: 'plain', scope: 'vso.work', validFrom: new Date(Date.now() - 1 * DAY), validTo: new Date(Date.now() + 30 * DAY), targetAccounts: ['f9424e7c-ea71-44cb-aa51-cae3213c1e15'] },
+          { displayName: 'expired-full', scope: 'app_token', validFrom: new Date(Date.now() - 200 * DAY), validTo: new Date(Date.now() - 1 * DAY), targetAccounts: null },
+        ],
+      },
+    ]);
+    await openAudit();
+    const rows = await exported('&person=crafted&expiresAfter=' + new Date(Date.now() + 60 * DAY).toISOString().slice(0, 10));
+    const byName = Object.fromEntries(rows.map((row) => [row.displayName, row]));
+    expect(Object.keys(byName).sort()).toEqual(['expired-full', 'gone-full-all', 'gone-narrow', 'plain']);
+    expect(byName['gone-full-all']!.flags).toBe('Person no longer in the directory; Full access; All organizations; Lifetime over 90 days; Expires after the chosen date');
+    expect(byName['gone-narrow']!.flags).toBe('Person no longer in the directory');
+    expect(byName['plain']!.flags).toBe('');
+    expect(byName['expired-full']!).toMatchObject({ status: 'expired', risk: '0', flags: 'Full access; All organizations; Lifetime over 90 days' });
+    expect(rows.map((row) => row.displayName)).toEqual(['gone-full-all', 'gone-narrow', 'plain', 'expired-full']);
+    expect((await exported('&person=crafted&flag=personGone')).map((row) => row.displayName).sort()).toEqual(['gone-full-all', 'gone-narrow']);
+    expect((await exported('&person=crafted&scope=vso.work')).map((row) => row.displayName)).toEqual(['plain']);
+    const page = await browser.get(`${h.appUrl}/audit?person=crafted`);
+    expect(page.body).toContain('Person no longer in the directory');
+    expect(page.body).toContain('Cannot be known');
+    const csv = await browser.get(`${h.appUrl}/audit/export?format=csv&person=crafted`);
+    expect(csv.headers['content-type']).toContain('text/csv');
+    expect(csv.body.split('\r\n')[0]).toBe('person,principalName,personInDirectory,authorizationId,displayName,status,risk,flags,scopes,organizations,validFrom,validTo');
+  });
+
+  it('shows a "gathering" page that reloads itself without script while a slow audit is gathered', async () => {
+    h.emulator.control.injectFault({ path: '/vssps/*/_apis/graph/users', method: 'GET', delayMs: 2500, times: 1 });
+    const first = await browser.get(`${h.appUrl}/audit`);
+    expect(first.status).toBe(200);
+    expect(first.headers.refresh).toBe('2; url=/audit');
+    expect(first.body).toContain('Gathering the audit of contoso');
+    expect(first.body).toContain('Listing the people in the organization: 0 so far');
+    expect(first.body).not.toMatch(/<script(?![^>]*\bsrc=)/);
+    const done = await openAudit();
+    expect(done.body).toContain('<h1>Audit of contoso</h1>');
+  });
+
+  it('refuses unknown filters with a clear page', async () => {
+    await openAudit();
+    const page = await browser.get(`${h.appUrl}/audit?flag=nonsense`);
+    expect(page.status).toBe(400);
+    expect(page.body).toContain('Unknown audit options');
+  });
+});
+
+describe('revoking on behalf', () => {
+  beforeEach(async () => {
+    await signIn(browser, h.appUrl, GRACE);
+    await openAudit();
+  });
+
+  const csrf = (page: Page) => /name="_csrf" value="([^"]+)"/.exec(page.body)![1]!;
+
+  it('revokes exactly the selected tokens, after one confirmation naming people and tokens, and logs the reason', async () => {
+    const members = h.emulator.control.devops.members('contoso');
+    const crowd = members.filter((member) => member.origin === 'aad' && member.tokens.some((token) => !token.revoked && token.targetAccounts !== null));
+    const picks = [crowd[0]!, crowd[1]!].map((member) => ({ member, token: member.tokens.find((token) => !token.revoked && token.targetAccounts !== null)! }));
+    const before = tokenStates();
+    const confirm = await browser.get(`${h.appUrl}/audit/revoke?${picks.map(({ token }) => `ids=${token.authorizationId}`).join('&')}`);
+    expect(confirm.status).toBe(200);
+    expect(confirm.body).toContain('Revoke 2 tokens on behalf of 2 people?');
+    for (const { member, token } of picks) {
+      expect(confirm.body).toContain(member.displayName);
+      expect(confirm.body).toContain(token.displayName);
+    }
+
+    // Without a reason: the form again, and nothing changed.
+    const refused = await browser.submit(confirm, '/audit/revoke', { reason: '' });
+    expect(refused.status).toBe(422);
+    expect(refused.body).toContain('Say why these tokens are being revoked');
+    expect(tokenStates()).toEqual(before);
+    const tooLong = await browser.submit(confirm, '/audit/revoke', { reason: 'x'.repeat(501) });
+    expect(tooLong.status).toBe(422);
+    const reordering = await browser.submit(confirm, '/audit/revoke', { reason: 'left\u202Eynapmoc' });
+    expect(reordering.status).toBe(422);
+    expect(reordering.body).toContain('control characters');
+    const twice = await browser.submit(confirm, '/audit/revoke', { reason: ['one reason', 'another'] });
+    expect(twice.status).toBe(422);
+    expect(tokenStates()).toEqual(before);
+
+    const result = await browser.submit(confirm, '/audit/revoke', { reason: 'leaked in build logs' });
+    expect(result.status).toBe(200);
+    expect(result.body).toContain('2 of 2 revoked');
+    const revokedIds = picks.map(({ token }) => token.authorizationId);
+    for (const [id, revoked] of tokenStates()) expect(revoked).toBe(revokedIds.includes(id) ? true : before.get(id));
+
+    const activity = await browser.get(`${h.appUrl}/activity`);
+    expect(activity.body).toContain('Revoked on behalf of its holder');
+    expect(activity.body).toContain('reason: leaked in build logs');
+    expect(activity.body).toContain(`for ${picks[0]!.member.displayName}`);
+    expect(activity.body).toContain('by Grace Hopper');
+    // The audit no longer lists them.
+    const rows = await exported();
+    expect(rows.some((row) => revokedIds.includes(row.authorizationId!))).toBe(false);
+  });
+
+  it("offboards a person: all of their tokens in the organization, nobody else's", async () => {
+    const ada = h.emulator.control.devops.members('contoso').find((member) => member.displayName === 'Ada Lovelace')!;
+    const contoso = 'f9424e7c-ea71-44cb-aa51-cae3213c1e15';
+    const hers = ada.tokens.filter((token) => !token.revoked && (token.targetAccounts === null || token.targetAccounts.includes(contoso))).map((token) => token.authorizationId);
+    expect(hers.length).toBeGreaterThan(20);
+    const before = tokenStates();
+    const confirm = await browser.get(`${h.appUrl}/audit/revoke?person=${encodeURIComponent(ada.descriptor)}`);
+    expect(confirm.body).toContain("Revoke all of Ada Lovelace&#39;s tokens?");
+    const result = await browser.submit(confirm, '/audit/revoke', { reason: 'left the company' });
+    expect(result.body).toContain(`${hers.length} of ${hers.length} revoked`);
+    for (const [id, revoked] of tokenStates()) expect(revoked).toBe(hers.includes(id) ? true : before.get(id));
+    // Her fabrikam-only token is not contoso's to revoke.
+    expect(h.emulator.control.devops.tokens(ADA.objectId).find((token) => token.displayName === 'fabrikam-deploy')!.revoked).toBe(false);
+  });
+
+  it('gives a result per token: one refused by Azure DevOps is said so, the other is revoked', async () => {
+    const member = h.emulator.control.devops.members('contoso').find((candidate) => candidate.origin === 'aad' && candidate.tokens.filter((token) => !token.revoked && token.targetAccounts !== null).length >= 2)!;
+    const [one, two] = member.tokens.filter((token) => !token.revoked && token.targetAccounts !== null);
+    const confirm = await browser.get(`${h.appUrl}/audit/revoke?ids=${one!.authorizationId}&ids=${two!.authorizationId}`);
+    h.emulator.control.injectFault({ path: '/vssps/contoso/_apis/tokenadmin/revocations', method: 'POST', status: 500, times: 1 });
+    const result = await browser.submit(confirm, '/audit/revoke', { reason: 'rotation' });
+    expect(result.body).toContain('1 of 2 revoked; 1 could not be revoked');
+    const states = tokenStates();
+    const revoked = [one!, two!].filter((token) => states.get(token.authorizationId));
+    expect(revoked).toHaveLength(1);
+    expect(result.body).toMatch(new RegExp(`<strong>${revoked[0]!.displayName}</strong> of [^:]+: revoked`));
+    expect(result.body).toContain('not revoked: Azure DevOps could not be reached');
+    const activity = await browser.get(`${h.appUrl}/activity`);
+    expect(activity.body.match(/reason: rotation/g)).toHaveLength(1);
+  });
+
+  it('refuses a forged or unknown selection and a missing CSRF token, changing nothing', async () => {
+    const before = tokenStates();
+    const unknown = await browser.get(`${h.appUrl}/audit/revoke?ids=5b0d4c3e-2a1f-4e6d-9c8b-7a6f5e4d3c2b`);
+    expect(unknown.status).toBe(400);
+    const confirm = await browser.get(`${h.appUrl}/audit/revoke?person=${encodeURIComponent(h.emulator.control.devops.members('contoso')[5]!.descriptor)}`);
+    const forged = await browser.post(`${h.appUrl}/audit/revoke`, { _csrf: 'forged', person: h.emulator.control.devops.members('contoso')[5]!.descriptor, reason: 'because' });
+    expect(forged.status).toBe(403);
+    const wrongId = await browser.post(`${h.appUrl}/audit/revoke`, { _csrf: csrf(confirm), ids: 'not-a-guid', reason: 'because' });
+    expect(wrongId.status).toBe(400);
+    expect(tokenStates()).toEqual(before);
+  });
+});
+
+describe('when Azure DevOps fails for some people', () => {
+  it('names the people whose tokens could not be read (429, 5xx, timeout) and lists everyone else', async () => {
+    await signIn(browser, h.appUrl, GRACE);
+    const people = h.emulator.control.devops.members('contoso').filter((member) => member.origin === 'aad' && member.tokens.some((token) => !token.revoked));
+    const [throttled, failing, slow] = [people[10]!, people[20]!, people[30]!];
+    const listOf = (descriptor: string) => `/vssps/contoso/_apis/tokenadmin/personalaccesstokens/${descriptor}`;
+    h.emulator.control.injectFault({ path: listOf(throttled.descriptor), method: 'GET', status: 429, headers: { 'Retry-After': '30' } });
+    h.emulator.control.injectFault({ path: listOf(failing.descriptor), method: 'GET', status: 500 });
+    h.emulator.control.injectFault({ path: listOf(slow.descriptor), method: 'GET', delayMs: 5000 });
+    const page = await openAudit();
+    expect(page.status).toBe(200);
+    expect(page.body).toContain('The tokens of 3 people could not be read');
+    const unread = /<ul class="unread-people">([\s\S]*?)<\/ul>/.exec(page.body)![1]!;
+    expect(unread).toContain(`<strong>${throttled.displayName}</strong>`);
+    expect(unread).toContain('too many requests');
+    expect(unread).toContain(`<strong>${failing.displayName}</strong>`);
+    expect(unread).toContain('could not be reached');
+    expect(unread).toContain(`<strong>${slow.displayName}</strong>`);
+    expect(unread).toContain('took too long');
+    const rows = await exported();
+    const missing = new Set([throttled, failing, slow].flatMap((member) => member.tokens.map((token) => token.authorizationId)));
+    expect(rows.map((row) => row.authorizationId).sort()).toEqual(expectedTokenIds().filter((id) => !missing.has(id)));
+    expect(page.body).toContain(`<strong>${h.emulator.control.devops.members('contoso').filter((member) => member.origin !== 'vsts').length}</strong> people`);
+  });
+
+  it('a failure to list the people themselves is a clear error page, not a partial audit', async () => {
+    await signIn(browser, h.appUrl, GRACE);
+    h.emulator.control.injectFault({ path: '/vssps/contoso/_apis/graph/users', method: 'GET', status: 503, skip: 1 });
+    const page = await browser.get(`${h.appUrl}/audit`);
+    let final = page;
+    for (let i = 0; i < 20 && final.headers.refresh; i++) {
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      final = await browser.get(`${h.appUrl}/audit`);
+    }
+    expect(final.status).toBe(502);
+    expect(final.body).toContain('Azure DevOps could not be reached');
+    expect(final.body).not.toMatch(/at \w+ \(|node_modules/);
+  });
+});
