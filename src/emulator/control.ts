@@ -17,6 +17,7 @@
 //   GET    /_emulator/stats              DELETE: resets the counters
 //   GET    /_emulator/issued-secrets                         [{ kind, value }]: every secret handed out
 //   *      /_emulator/devops/*                              the Azure DevOps half's control
+//   *      /_emulator/keyvault/*                            the Key Vault half's control
 import { timingSafeEqual } from 'node:crypto';
 import express, { type ErrorRequestHandler, type RequestHandler, type Router } from 'express';
 import { z, ZodError } from 'zod';
@@ -25,6 +26,7 @@ import type { Directory, Organization, Person } from './directory.ts';
 import type { ActiveFault, FaultSpec, Faults } from './faults.ts';
 import type { EmulatorClient, IdentityPlatform, IssueAccessTokenOptions } from './identity/index.ts';
 import type { IssuedSecret, IssuedSecrets } from './issued-secrets.ts';
+import type { KeyVaultControl } from './keyvault/index.ts';
 import type { EmulatorStats, StatsRecorder } from './stats.ts';
 
 export interface EmulatorControl {
@@ -54,6 +56,7 @@ export interface EmulatorControl {
   /** Every access, refresh and ID token and PAT secret handed out (the most recent 20,000), for log checks. */
   issuedSecrets(): IssuedSecret[];
   devops: DevOpsControl;
+  keyVault: KeyVaultControl;
 }
 
 const personSchema = z
@@ -76,7 +79,7 @@ const clientSchema = z
   })
   .strict();
 
-export function createEmulatorControl(parts: { directory: Directory; identity: IdentityPlatform; faults: Faults; stats: StatsRecorder; issued: IssuedSecrets; devops: DevOpsControl }): EmulatorControl {
+export function createEmulatorControl(parts: { directory: Directory; identity: IdentityPlatform; faults: Faults; stats: StatsRecorder; issued: IssuedSecrets; devops: DevOpsControl; keyVault: KeyVaultControl }): EmulatorControl {
   const { directory, identity, faults, stats, issued } = parts;
   // The directory object is shared with both halves: change its arrays in place, never replace them.
   const replaceOrAdd = <T>(list: T[], item: T, same: (existing: T) => boolean) => {
@@ -124,15 +127,17 @@ export function createEmulatorControl(parts: { directory: Directory; identity: I
     resetStats: () => stats.reset(),
     issuedSecrets: () => issued.list(),
     devops: parts.devops,
+    keyVault: parts.keyVault,
   };
 }
 
 export const CONTROL_KEY_HEADER = 'x-emulator-control-key';
 
-export function createControlRouter(control: EmulatorControl, options: { controlKey: string; devopsControlRouter: Router }): Router {
+export function createControlRouter(control: EmulatorControl, options: { controlKey: string; devopsControlRouter: Router; keyVaultControlRouter: Router }): Router {
   const router = express.Router();
   router.use(requireControlKey(options.controlKey));
   router.use('/devops', options.devopsControlRouter);
+  router.use('/keyvault', options.keyVaultControlRouter);
   router.use(express.json({ limit: '1mb' }));
 
   router.get('/directory', (_req, res) => {

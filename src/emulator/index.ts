@@ -9,6 +9,7 @@ import { demoDirectory, type Directory } from './directory.ts';
 import { createFaults } from './faults.ts';
 import { createIdentityPlatform, type EmulatorClient } from './identity/index.ts';
 import { createIssuedSecrets } from './issued-secrets.ts';
+import { createKeyVault } from './keyvault/index.ts';
 import { CONTROL_PATH, createEmulatorApp, listenHttps } from './server.ts';
 import { loadOrCreateSigningKey } from './signing-keys.ts';
 import { createStats } from './stats.ts';
@@ -22,6 +23,7 @@ export type { ActiveFault, FaultSpec, FaultTarget } from './faults.ts';
 export type { EmulatorStats } from './stats.ts';
 export type { IssuedSecret, IssuedSecretKind } from './issued-secrets.ts';
 export type { Directory, Organization, Person } from './directory.ts';
+export type { KeyVaultControl, SecretVersion, VaultRole, VaultSummary } from './keyvault/index.ts';
 
 export interface StartEmulatorOptions {
   /** 0 (default) takes a free port. The server listens on 127.0.0.1; its origin names `localhost`. */
@@ -52,6 +54,8 @@ export interface RunningEmulator {
     pats: string;
     /** Stands for https://app.vssps.visualstudio.com */
     profile: string;
+    /** Vaults are `https://{name}${keyVaultHostSuffix}:{port}` (stands for `.vault.azure.net`). */
+    keyVaultHostSuffix: string;
   };
   /** The per-run key the HTTP control surface requires (header `x-emulator-control-key`). */
   controlKey: string;
@@ -82,18 +86,19 @@ export async function startEmulator(options: StartEmulatorOptions): Promise<Runn
     onGrant: (grantType) => stats.grant(grantType),
   });
   const devops = createDevOps({ directory, seed: options.seed ?? 'demo', verifyAccessToken: identity.verifyAccessToken, origin });
-  const control = createEmulatorControl({ directory, identity, faults, stats, issued, devops: devops.control });
+  const keyVault = createKeyVault({ directory, origin, verifyAccessToken: identity.verifyAccessToken });
+  const control = createEmulatorControl({ directory, identity, faults, stats, issued, devops: devops.control, keyVault: keyVault.control });
   const controlKey = randomBytes(24).toString('base64url');
-  const controlRouter = createControlRouter(control, { controlKey, devopsControlRouter: devops.controlRouter });
+  const controlRouter = createControlRouter(control, { controlKey, devopsControlRouter: devops.controlRouter, keyVaultControlRouter: keyVault.controlRouter });
   let closing: Promise<void> | undefined;
-  server.serve(createEmulatorApp({ identity: identity.router, pats: devops.patsRouter, profile: devops.profileRouter, control: controlRouter }, { faults, stats, issued }));
+  server.serve(createEmulatorApp({ identity: identity.router, pats: devops.patsRouter, profile: devops.profileRouter, control: controlRouter, keyVault: keyVault.router }, { faults, stats, issued }));
 
   return {
     origin,
     tenantId: directory.tenantId,
     caCertificatePem: tls.caCertificatePem,
     caCertificateFile: tls.caCertificateFile,
-    urls: { identity: origin, pats: `${origin}/vssps`, profile: `${origin}/app-vssps` },
+    urls: { identity: origin, pats: `${origin}/vssps`, profile: `${origin}/app-vssps`, keyVaultHostSuffix: '.vault.localhost' },
     controlKey,
     control,
     close() {

@@ -18,6 +18,8 @@ export interface EmulatorRoutes {
   pats: Router;
   profile: Router;
   control: Router;
+  /** Answers for vault hosts only (by the Host header), so it goes first. */
+  keyVault: Router;
 }
 
 export function createEmulatorApp(routes: EmulatorRoutes, parts: { faults: Faults; stats: StatsRecorder; issued: IssuedSecrets }): Express {
@@ -28,6 +30,7 @@ export function createEmulatorApp(routes: EmulatorRoutes, parts: { faults: Fault
   app.use(parts.issued.watch);
   app.use(parts.faults.middleware);
   app.use(CONTROL_PATH, routes.control);
+  app.use(routes.keyVault);
   app.use('/vssps', routes.pats);
   app.use('/app-vssps', routes.profile);
   app.use(routes.identity);

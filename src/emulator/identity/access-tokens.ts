@@ -26,8 +26,8 @@ export interface VerifiedCaller {
 
 export interface AccessTokens {
   issue(request: AccessTokenRequest): Promise<{ token: string; expiresIn: number }>;
-  /** For Azure DevOps: checks the `Authorization: Bearer` header; null when the call must get a 401. */
-  verify(authorizationHeader?: string): Promise<VerifiedCaller | null>;
+  /** Checks the `Authorization: Bearer` header for a resource (Azure DevOps by default); null when the call must get a 401. */
+  verify(authorizationHeader?: string, audience?: string): Promise<VerifiedCaller | null>;
   /** Makes every access token issued to the person so far invalid (the next call gets a 401). */
   expireFor(objectId: string): void;
   lifetimeSeconds(): number;
@@ -69,7 +69,7 @@ export function createAccessTokens(options: { signingKey: SigningKey; tenantId: 
       const { person, target } = request;
       const [givenName, ...rest] = person.displayName.split(' ');
       const token = await signingKey.sign({
-        aud: target.resource.appId,
+        aud: target.resource.audience ?? target.resource.appId,
         iss: v1Issuer(tenantId),
         iat: now,
         nbf: now,
@@ -99,14 +99,14 @@ export function createAccessTokens(options: { signingKey: SigningKey; tenantId: 
       return { token, expiresIn };
     },
 
-    async verify(authorizationHeader) {
+    async verify(authorizationHeader, audience = AZURE_DEVOPS_RESOURCE_ID) {
       const bearer = /^Bearer\s+([A-Za-z0-9._~+/=-]+)\s*$/i.exec(authorizationHeader ?? '')?.[1];
       if (!bearer) return null;
       try {
         const { payload } = await jwtVerify(bearer, signingKey.publicKey, {
           algorithms: ['RS256'],
           issuer: v1Issuer(tenantId),
-          audience: AZURE_DEVOPS_RESOURCE_ID,
+          audience,
           requiredClaims: ['exp', 'iat', 'oid', 'tid', 'uti'],
         });
         const { oid, tid, uti, iat } = payload as { oid: unknown; tid: unknown; uti: unknown; iat: number };

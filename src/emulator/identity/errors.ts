@@ -237,3 +237,12 @@ export const refreshTokenExpired = (issuedAt: Date, inactiveDays: number) =>
     `The refresh token has expired due to inactivity. The token was issued on ${issuedAt.toISOString()} and was inactive for ${inactiveDays}.00:00:00.`,
     { suberror: 'bad_token' },
   );
+
+/** A refresh for a resource the person never consented to (incremental consent): msal asks for interaction. */
+export const consentRequired = (clientId: string, resource: string) =>
+  new IdentityError(
+    'invalid_grant',
+    65001,
+    `The user or administrator has not consented to use the application with ID '${clientId}' named '${resource}'. Send an interactive authorization request for this user and resource.`,
+    { suberror: 'consent_required' },
+  );

@@ -7,6 +7,7 @@ import { createAccessTokens, type VerifiedCaller } from './access-tokens.ts';
 import { createAuthorizationCodes } from './authorization-codes.ts';
 import { authorizeEndpoint } from './authorize-endpoint.ts';
 import { createClientRegistry, type EmulatorClient } from './clients.ts';
+import { createConsents } from './consents.ts';
 import { discoveryEndpoints } from './discovery-endpoints.ts';
 import { STYLESHEET, STYLESHEET_PATH } from './html.ts';
 import { logoutEndpoint } from './logout-endpoint.ts';
@@ -18,7 +19,7 @@ import { tokenEndpoint } from './token-endpoint.ts';
 
 export type { EmulatorClient } from './clients.ts';
 export type { VerifiedCaller } from './access-tokens.ts';
-export { AZURE_DEVOPS_RESOURCE_ID, MICROSOFT_GRAPH_RESOURCE_ID } from './scopes.ts';
+export { AZURE_DEVOPS_RESOURCE_ID, KEY_VAULT_RESOURCE_ID, MICROSOFT_GRAPH_RESOURCE_ID } from './scopes.ts';
 
 export interface IdentityPlatformOptions {
   origin: string;
@@ -38,7 +39,8 @@ export interface IssueAccessTokenOptions {
 
 export interface IdentityPlatform {
   router: Router;
-  verifyAccessToken(authorizationHeader?: string): Promise<VerifiedCaller | null>;
+  /** `audience`: Azure DevOps unless named (Key Vault's is https://vault.azure.net). */
+  verifyAccessToken(authorizationHeader?: string, audience?: string): Promise<VerifiedCaller | null>;
   registerClient(client: EmulatorClient): void;
   expireAccessTokens(objectId: string): void;
   revokeRefreshTokens(objectId: string): void;
@@ -56,6 +58,7 @@ export function createIdentityPlatform(options: IdentityPlatformOptions): Identi
   const refreshTokens = createRefreshTokens({ dataDir: options.dataDir });
   const codes = createAuthorizationCodes();
   const sessions = createSsoSessions();
+  const consents = createConsents();
 
   const router = express.Router();
   router.get(STYLESHEET_PATH, (_req, res) => {
@@ -63,13 +66,13 @@ export function createIdentityPlatform(options: IdentityPlatformOptions): Identi
   });
   router.get('/error', (req, res) => sendErrorCodePage(res, String(req.query.code ?? '').replace(/\D/g, '')));
   router.use(discoveryEndpoints({ origin, directory, signingKey }));
-  router.use(authorizeEndpoint({ origin, directory, clients, codes, sessions }));
-  router.use(tokenEndpoint({ origin, directory, signingKey, accessTokens, refreshTokens, clients, codes, onGrant: options.onGrant }));
+  router.use(authorizeEndpoint({ origin, directory, clients, codes, sessions, consents }));
+  router.use(tokenEndpoint({ origin, directory, signingKey, accessTokens, refreshTokens, consents, clients, codes, onGrant: options.onGrant }));
   router.use(logoutEndpoint({ origin, directory, clients, sessions }));
 
   return {
     router,
-    verifyAccessToken: (authorizationHeader) => accessTokens.verify(authorizationHeader),
+    verifyAccessToken: (authorizationHeader, audience) => accessTokens.verify(authorizationHeader, audience),
     registerClient: (client) => clients.register(client),
     expireAccessTokens: (objectId) => accessTokens.expireFor(objectId),
     revokeRefreshTokens: (objectId) => refreshTokens.revokeFor(objectId),
