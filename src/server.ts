@@ -6,6 +6,8 @@ import type { AppConfig } from './config/config.ts';
 import { createDevOpsClient } from './devops/client.ts';
 import { gracefulClose } from './http/graceful-close.ts';
 import { createHttpsAgent } from './http/https-agent.ts';
+import { createVaultLinks } from './keyvault/vault-links.ts';
+import { createVaultSecrets } from './keyvault/vault-secrets.ts';
 import type { Logger } from './logging.ts';
 import { createStorage } from './storage/storage.ts';
 import { createApp } from './web/app.ts';
@@ -27,7 +29,8 @@ export async function startServer(config: AppConfig, logger: Logger, options: { 
     return storage.ping().then(() => 'ready' as const, () => 'store-unavailable' as const);
   };
   const devops = createDevOpsClient({ patsBaseUrl: config.devops.patsBaseUrl, profileBaseUrl: config.devops.profileBaseUrl, timeoutMs: config.upstream.timeoutMs, httpsAgent: agent, logger });
-  const app = createApp({ config, logger, auth, devops, activity: storage.activity, sessionStore: storage.sessionStore, claims: storage.claims, readiness });
+  const vaultSecrets = createVaultSecrets({ agent, timeoutMs: config.upstream.timeoutMs });
+  const app = createApp({ config, logger, auth, devops, activity: storage.activity, sessionStore: storage.sessionStore, claims: storage.claims, readiness, vaultSecrets, vaultLinks: createVaultLinks(storage.records) });
 
   const server = await new Promise<Server>((resolve, reject) => {
     const listening = app.listen(options.port ?? config.port, config.host, () => resolve(listening)).once('error', reject);
