@@ -56,6 +56,7 @@ export function secretNameProblem(name: string): string | undefined {
 export function suggestSecretName(displayName: string): string {
   const base = displayName
     .normalize('NFKD')
+    .replace(/\p{M}/gu, '') // accents, once split from their letters, are dropped: "é" becomes "e"
     .replace(/[^0-9a-zA-Z]+/g, '-')
     .replace(/^-+|-+$/g, '')
     .toLowerCase()

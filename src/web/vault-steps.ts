@@ -3,7 +3,6 @@
 // it replaces. When the write fails, the token just created is revoked (its secret is lost anyway);
 // when that revoke fails too, the person is told exactly which token exists.
 import type { Request } from 'express';
-import type { TokenCredential } from '@azure/core-auth';
 import type { AuthService } from '../auth/auth-service.ts';
 import { isDevOpsError } from '../devops/errors.ts';
 import type { CreatedToken, DevOpsClient, PatToken } from '../devops/types.ts';
@@ -41,7 +40,7 @@ function messageOf(error: unknown): string {
 }
 
 /** The person's Key Vault credential for this request. */
-export function credentialOf(req: Request, auth: AuthService): TokenCredential {
+export function credentialOf(req: Request, auth: AuthService): ReturnType<typeof personCredential> {
   return personCredential(auth, req.session);
 }
 

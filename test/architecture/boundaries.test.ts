@@ -41,11 +41,17 @@ describe('module boundaries', () => {
     expect(offenders).toEqual([]);
   });
 
-  it('routes never call axios or msal-node directly', () => {
+  it('routes never call axios, msal-node or an Azure SDK directly', () => {
     const offenders = files
       .filter((file) => file.path.startsWith('src/web/'))
-      .filter((file) => importsOf(file.text).some((target) => target === 'axios' || target.startsWith('@azure/msal')))
+      .filter((file) => importsOf(file.text).some((target) => target === 'axios' || target.startsWith('@azure/')))
       .map((file) => file.path);
     expect(offenders).toEqual([]);
+  });
+
+  it('only the Key Vault module uses the Key Vault SDK', () => {
+    const users = files.filter((file) => importsOf(file.text).some((target) => target.startsWith('@azure/keyvault'))).map((file) => file.path);
+    expect(users.length).toBeGreaterThan(0);
+    expect(users.filter((path) => !path.startsWith('src/keyvault/'))).toEqual([]);
   });
 });
