@@ -12,6 +12,7 @@
 //   DELETE /_emulator/faults/:id
 //   POST   /_emulator/people/:objectId/expire-access-tokens
 //   POST   /_emulator/people/:objectId/revoke-refresh-tokens
+//   POST   /_emulator/people/:objectId/revoke-consents
 //   POST   /_emulator/people/:objectId/access-tokens        { clientId?, lifetimeSeconds? } → { access_token }
 //   PUT    /_emulator/access-token-lifetime                 { seconds }
 //   GET    /_emulator/stats              DELETE: resets the counters
@@ -48,6 +49,8 @@ export interface EmulatorControl {
   expireAccessTokens(objectId: string): void;
   /** The person's refresh tokens stop working: the next refresh gets invalid_grant (AADSTS50173). */
   revokeRefreshTokens(objectId: string): void;
+  /** The person's own consents (Key Vault) are forgotten: the next token for it needs a sign-in (AADSTS65001). */
+  revokeConsents(objectId: string): void;
   setAccessTokenLifetime(seconds: number): void;
   /** A real Azure DevOps access token for the person, without a sign-in. */
   issueAccessToken(objectId: string, options?: IssueAccessTokenOptions): Promise<string>;
@@ -117,6 +120,7 @@ export function createEmulatorControl(parts: { directory: Directory; identity: I
     faults: () => faults.list(),
     expireAccessTokens: (objectId) => identity.expireAccessTokens(objectId),
     revokeRefreshTokens: (objectId) => identity.revokeRefreshTokens(objectId),
+    revokeConsents: (objectId) => identity.revokeConsents(objectId),
     setAccessTokenLifetime: (seconds) => identity.setAccessTokenLifetime(seconds),
     async issueAccessToken(objectId, options) {
       const token = await identity.issueAccessToken(objectId, options);
@@ -180,6 +184,10 @@ export function createControlRouter(control: EmulatorControl, options: { control
   });
   router.post('/people/:objectId/revoke-refresh-tokens', (req, res) => {
     control.revokeRefreshTokens(req.params.objectId);
+    res.status(204).end();
+  });
+  router.post('/people/:objectId/revoke-consents', (req, res) => {
+    control.revokeConsents(req.params.objectId);
     res.status(204).end();
   });
   router.post('/people/:objectId/access-tokens', async (req, res) => {

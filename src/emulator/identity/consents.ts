@@ -4,6 +4,8 @@
 export interface Consents {
   grant(objectId: string, clientId: string, resourceAppId: string): void;
   has(objectId: string, clientId: string, resourceAppId: string): boolean;
+  /** Forgets every consent the person gave (as when they remove the app at myapps.microsoft.com). */
+  revokeFor(objectId: string): void;
 }
 
 export function createConsents(): Consents {
@@ -12,5 +14,8 @@ export function createConsents(): Consents {
   return {
     grant: (objectId, clientId, resourceAppId) => void granted.add(key(objectId, clientId, resourceAppId)),
     has: (objectId, clientId, resourceAppId) => granted.has(key(objectId, clientId, resourceAppId)),
+    revokeFor(objectId) {
+      for (const entry of granted) if (entry.startsWith(`${objectId}|`)) granted.delete(entry);
+    },
   };
 }

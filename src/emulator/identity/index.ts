@@ -44,6 +44,7 @@ export interface IdentityPlatform {
   registerClient(client: EmulatorClient): void;
   expireAccessTokens(objectId: string): void;
   revokeRefreshTokens(objectId: string): void;
+  revokeConsents(objectId: string): void;
   setAccessTokenLifetime(seconds: number): void;
   /** Mints an Azure DevOps access token for the person, as if their application had asked. */
   issueAccessToken(objectId: string, options?: IssueAccessTokenOptions): Promise<string>;
@@ -76,6 +77,7 @@ export function createIdentityPlatform(options: IdentityPlatformOptions): Identi
     registerClient: (client) => clients.register(client),
     expireAccessTokens: (objectId) => accessTokens.expireFor(objectId),
     revokeRefreshTokens: (objectId) => refreshTokens.revokeFor(objectId),
+    revokeConsents: (objectId) => consents.revokeFor(objectId),
     setAccessTokenLifetime: (seconds) => accessTokens.setLifetimeSeconds(seconds),
     async issueAccessToken(objectId, issue = {}) {
       const person = findPerson(directory, objectId);
