@@ -5,7 +5,7 @@
 import { createServer, type Server } from 'node:https';
 import type { Socket } from 'node:net';
 import type { TLSSocket } from 'node:tls';
-import express, { type ErrorRequestHandler, type Express, type Router } from 'express';
+import express, { type ErrorRequestHandler, type Express, type RequestHandler, type Router } from 'express';
 import type { Faults } from './faults.ts';
 import type { IssuedSecrets } from './issued-secrets.ts';
 import type { StatsRecorder } from './stats.ts';
@@ -19,7 +19,7 @@ export interface EmulatorRoutes {
   profile: Router;
   control: Router;
   /** Answers for vault hosts only (by the Host header), so it goes first. */
-  keyVault: Router;
+  keyVault: RequestHandler;
 }
 
 export function createEmulatorApp(routes: EmulatorRoutes, parts: { faults: Faults; stats: StatsRecorder; issued: IssuedSecrets }): Express {

@@ -1,7 +1,7 @@
 // The Key Vault half of the emulator: vault hosts `{name}.vault.localhost` on the emulator's port,
 // each with its secrets and its people's roles; tokens are the identity half's, for the Key Vault
 // audience. Demo people get a vault each; one of them has no role on theirs.
-import type { Router } from 'express';
+import type { RequestHandler, Router } from 'express';
 import type { Directory } from '../directory.ts';
 import { createKeyVaultControl, createKeyVaultControlRouter, type KeyVaultControl } from './control.ts';
 import { createKeyVaultRouter, type KeyVaultRouteOptions } from './routes.ts';
@@ -15,7 +15,7 @@ const WITHOUT_ROLE = 'bdfc34ea-84a9-48ad-bcff-534a79e7b0d5';
 
 export interface KeyVault {
   /** Answers requests whose host is a vault's; passes the others on. Mounted before the other services. */
-  router: Router;
+  router: RequestHandler;
   control: KeyVaultControl;
   controlRouter: Router;
 }

@@ -2,7 +2,7 @@
 // (names under .localhost are loopback, RFC 6761): Set, Get, Versions, List and Update, behind the
 // bearer challenge and RBAC-style roles. Shapes and codes follow Microsoft's secrets.json (7.4);
 // where the reference is silent the choice is marked as a guess.
-import express, { type NextFunction, type Request, type Response, type Router } from 'express';
+import express, { type NextFunction, type Request, type RequestHandler, type Response } from 'express';
 import { z } from 'zod';
 import { findPerson, type Directory, type Person } from '../directory.ts';
 import { KeyVaultApiError, secretBundle, secretItem, sendKeyVaultError, sendKeyVaultJson } from './wire.ts';
@@ -43,15 +43,14 @@ interface Caller {
   vaultUrl: string;
 }
 
-export function createKeyVaultRouter(options: KeyVaultRouteOptions): Router {
+/** Requests to a vault host go to the vault's routes; the others straight on (synchronously, so nothing else waits a turn). */
+export function createKeyVaultRouter(options: KeyVaultRouteOptions): RequestHandler {
   const { vaults, directory } = options;
   const router = express.Router();
   const challenge = `Bearer authorization="${options.origin}/${directory.tenantId}", resource="${KEY_VAULT_AUDIENCE}"`;
 
-  // Only requests to a vault host are ours; everything else goes on to the other services.
   router.use((req, res, next) => {
-    const name = VAULT_HOST.exec(req.hostname)?.[1];
-    if (!name) return next('router');
+    const name = VAULT_HOST.exec(req.hostname)![1]!;
     const vault = vaults.get(name);
     // Guess: a vault that does not exist has no DNS name on the real service (the client fails
     // to resolve it); here every .localhost name resolves, so the emulator answers 404 instead.
@@ -179,5 +178,5 @@ export function createKeyVaultRouter(options: KeyVaultRouteOptions): Router {
     if ((error as { type?: string }).type === 'entity.parse.failed') return sendKeyVaultError(res, new KeyVaultApiError(400, 'BadParameter', 'The request body is not valid JSON.'));
     next(error);
   });
-  return router;
+  return (req, res, next) => (VAULT_HOST.test(req.hostname) ? router(req, res, next) : next());
 }
