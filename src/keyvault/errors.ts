@@ -2,7 +2,8 @@
 // reads; `message` goes to the log. Like DevOpsError it holds no request or response (they carry
 // the bearer token, and for a write the secret).
 
-export type VaultErrorKind = 'forbidden' | 'notFound' | 'deleted' | 'throttled' | 'unavailable' | 'rejected';
+/** `notFound`: no such vault; `secretNotFound`: the vault has no such secret. */
+export type VaultErrorKind = 'forbidden' | 'notFound' | 'secretNotFound' | 'deleted' | 'throttled' | 'unavailable' | 'rejected';
 
 export class VaultError extends Error {
   override name = 'VaultError';
@@ -21,6 +22,13 @@ export class VaultError extends Error {
 
 export function isVaultError(error: unknown): error is VaultError {
   return error instanceof VaultError;
+}
+
+const PAGE_STATUS: Record<VaultErrorKind, number> = { forbidden: 403, notFound: 404, secretNotFound: 404, deleted: 409, throttled: 429, rejected: 400, unavailable: 502 };
+
+/** The HTTP status of the page that reports a Key Vault failure. */
+export function pageStatusOf(error: VaultError): number {
+  return PAGE_STATUS[error.kind];
 }
 
 /** The role that lets a person set and read secrets (Azure RBAC); "Key Vault Secrets User" only reads. */
@@ -70,7 +78,7 @@ export function vaultErrorOf(error: unknown, where: { operation: string; vaultUr
   }
   if (status === 404) {
     return code === 'SecretNotFound'
-      ? new VaultError({ kind: 'notFound', status, userMessage: `The secret "${secretName}" is not in ${vaultUrl} (it may have been deleted).`, message: `${detail} ${code}` })
+      ? new VaultError({ kind: 'secretNotFound', status, userMessage: `The secret "${secretName}" is not in ${vaultUrl} (it may have been deleted).`, message: `${detail} ${code}` })
       : new VaultError({ kind: 'notFound', status, userMessage: `There is no key vault at ${vaultUrl}. Check the vault's name.`, message: `${detail} ${code}` });
   }
   if (status === 409) {

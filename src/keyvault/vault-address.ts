@@ -2,8 +2,15 @@
 // `https://{name}{suffix}` with a suffix the configuration allows (`.vault.azure.net` by default):
 // the person's Key Vault token is only ever sent to such hosts.
 
-/** Microsoft's clouds: their vaults answer a challenge naming their own domain, so the SDK's check stays on. */
-const MICROSOFT_VAULT_SUFFIXES = ['.vault.azure.net', '.vault.azure.cn', '.vault.usgovcloudapi.net', '.vault.microsoftazure.de'];
+/** Microsoft's clouds and their Key Vault resource: their vaults' challenges name it, so the SDK's check stays on. */
+const MICROSOFT_VAULT_RESOURCES: Record<string, string> = {
+  '.vault.azure.net': 'https://vault.azure.net',
+  '.vault.azure.cn': 'https://vault.azure.cn',
+  '.vault.usgovcloudapi.net': 'https://vault.usgovcloudapi.net',
+  '.vault.microsoftazure.de': 'https://vault.microsoftazure.de',
+};
+/** Guess: a vault host allowed by configuration outside Microsoft's clouds (the emulator) stands for the public cloud's Key Vault. */
+const DEFAULT_RESOURCE = 'https://vault.azure.net';
 const VAULT_NAME = /^[a-z0-9](?:[a-z0-9]|-(?!-)){1,22}[a-z0-9]$/i;
 export const SECRET_NAME = /^[0-9a-zA-Z-]{1,127}$/;
 export const MAX_SECRET_NAME_LENGTH = 127;
@@ -13,6 +20,8 @@ export interface VaultAddress {
   url: string;
   /** The vault's name, the first label of its host. */
   name: string;
+  /** Key Vault's resource for tokens in the vault's cloud, e.g. https://vault.azure.net. */
+  resource: string;
   /**
    * False for hosts allowed by configuration outside Microsoft's clouds (the local emulator): their
    * challenge names Key Vault's own resource, which the SDK would otherwise refuse as a mismatch.
@@ -40,7 +49,12 @@ export function parseVaultAddress(input: string, allowedSuffixes: readonly strin
   if (!VAULT_NAME.test(name)) return { ok: false, message: 'A vault name is 3 to 24 letters, digits and single hyphens, starting with a letter or digit.' };
   return {
     ok: true,
-    address: { url: `https://${host}${url.port ? `:${url.port}` : ''}`, name, verifyChallengeResource: MICROSOFT_VAULT_SUFFIXES.includes(suffix.toLowerCase()) },
+    address: {
+      url: `https://${host}${url.port ? `:${url.port}` : ''}`,
+      name,
+      resource: MICROSOFT_VAULT_RESOURCES[suffix.toLowerCase()] ?? DEFAULT_RESOURCE,
+      verifyChallengeResource: suffix.toLowerCase() in MICROSOFT_VAULT_RESOURCES,
+    },
   };
 }
 

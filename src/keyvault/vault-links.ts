@@ -11,8 +11,6 @@ export interface VaultLink {
   secretName: string;
   /** The secret's version holding this token, when PAT Manager wrote it. */
   version: string | undefined;
-  /** False for vault hosts outside Microsoft's clouds (see vault-address.ts). */
-  verifyChallengeResource: boolean;
   linkedAt: string;
 }
 

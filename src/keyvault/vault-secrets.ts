@@ -37,7 +37,7 @@ export interface SecretSummary {
 
 export interface VaultSecrets {
   /** Gets the person's Key Vault token before anything else happens (ConsentRequiredError when they must sign in for it). */
-  checkSignIn(credential: TokenCredential): Promise<void>;
+  checkSignIn(credential: TokenCredential, resource: string): Promise<void>;
   writePat(credential: TokenCredential, vault: VaultAddress, secretName: string, pat: PatForVault): Promise<WrittenSecret>;
   readSecret(credential: TokenCredential, vault: VaultAddress, secretName: string): Promise<SecretSummary>;
 }
@@ -68,8 +68,8 @@ export function createVaultSecrets(options: { agent: Agent; timeoutMs: number })
   }
 
   return {
-    async checkSignIn(credential) {
-      await credential.getToken('https://vault.azure.net/.default');
+    async checkSignIn(credential, resource) {
+      await credential.getToken(`${resource}/.default`);
     },
 
     writePat(credential, vault, secretName, pat) {
@@ -95,7 +95,7 @@ export function createVaultSecrets(options: { agent: Agent; timeoutMs: number })
             latest = { name: properties.name, version: properties.version ?? '', contentType: properties.contentType, expiresOn: properties.expiresOn, tags: properties.tags ?? {} };
           }
         }
-        if (!latest) throw new VaultError({ kind: 'notFound', status: 404, userMessage: `The secret "${secretName}" is not in ${vault.url}.`, message: 'list secret versions: no versions' });
+        if (!latest) throw new VaultError({ kind: 'secretNotFound', status: 404, userMessage: `The secret "${secretName}" is not in ${vault.url}.`, message: 'list secret versions: no versions' });
         return latest;
       });
     },

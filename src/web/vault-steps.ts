@@ -6,9 +6,9 @@ import type { Request } from 'express';
 import type { AuthService } from '../auth/auth-service.ts';
 import { isDevOpsError } from '../devops/errors.ts';
 import type { CreatedToken, DevOpsClient, PatToken } from '../devops/types.ts';
-import { isVaultError, VaultError } from '../keyvault/errors.ts';
+import { isVaultError, pageStatusOf, VaultError } from '../keyvault/errors.ts';
 import { personCredential } from '../keyvault/person-credential.ts';
-import type { VaultAddress } from '../keyvault/vault-address.ts';
+import { parseVaultAddress, type VaultAddress } from '../keyvault/vault-address.ts';
 import type { VaultLinks } from '../keyvault/vault-links.ts';
 import type { VaultSecrets, WrittenSecret } from '../keyvault/vault-secrets.ts';
 import type { TokenRequests } from './token-requests.ts';
@@ -28,16 +28,13 @@ export interface VaultStepDependencies {
   vaultSecrets: VaultSecrets;
   vaultLinks: VaultLinks;
   requests: TokenRequests;
+  /** The vault hosts allowed now: a link to a host no longer allowed is not written to. */
+  hostSuffixes: readonly string[];
 }
 
 export type StoreOutcome =
   | { ok: true; written: WrittenSecret; steps: Step[] }
   | { ok: false; steps: Step[]; /** The created token still exists (its revoke failed too). */ orphan: PatToken | undefined; status: number; retryAfterSeconds: number | undefined };
-
-function messageOf(error: unknown): string {
-  if (isVaultError(error) || isDevOpsError(error)) return error.userMessage;
-  return 'an unexpected problem';
-}
 
 /** The person's Key Vault credential for this request. */
 export function credentialOf(req: Request, auth: AuthService): ReturnType<typeof personCredential> {
@@ -65,7 +62,7 @@ export function vaultSteps(deps: VaultStepDependencies) {
       // Whatever stopped the write (a sign-in for Key Vault to renew included), the token just created must not be left behind.
       const error = isVaultError(thrown) ? thrown : new VaultError({ kind: 'unavailable', userMessage: 'PAT Manager could not get your access to Key Vault; sign in again and retry.', message: `write: ${(thrown as Error)?.name ?? 'error'}` });
       const steps: Step[] = [{ label: 'Store the secret in Key Vault', ok: false, detail: `not stored: ${error.userMessage}` }];
-      const status = error.kind === 'forbidden' ? 403 : error.kind === 'notFound' ? 404 : error.kind === 'deleted' ? 409 : error.kind === 'throttled' ? 429 : 502;
+      const status = pageStatusOf(error);
       try {
         await devops.revokeToken(accessToken, organization, created.token.authorizationId);
         steps.push({ label: 'Revoke the token just created', ok: true, detail: 'revoked, because its secret could not be kept anywhere: nothing was left behind' });
@@ -85,7 +82,9 @@ export function vaultSteps(deps: VaultStepDependencies) {
   async function rotate(req: Request, old: PatToken, options: { days: number; keepOldUntil: Date | undefined }): Promise<{ ok: boolean; steps: Step[]; newToken: PatToken | undefined }> {
     const link = await vaultLinks.link(person(req), old.authorizationId);
     if (!link) return { ok: false, newToken: undefined, steps: [{ label: 'Find the vault secret', ok: false, detail: 'this token is not linked to a Key Vault secret, so nothing was changed' }] };
-    const vault = { url: link.vaultUrl, name: new URL(link.vaultUrl).hostname.split('.')[0]!, verifyChallengeResource: link.verifyChallengeResource };
+    const address = parseVaultAddress(link.vaultUrl, deps.hostSuffixes);
+    if (!address.ok) return { ok: false, newToken: undefined, steps: [{ label: 'Find the vault', ok: false, detail: `${link.vaultUrl} is no longer a vault PAT Manager may write to (${address.message}) Nothing was changed.` }] };
+    const vault = address.address;
     const { accessToken, organization } = requests.context(req);
     let created: CreatedToken;
     try {
@@ -128,5 +127,3 @@ export function vaultSteps(deps: VaultStepDependencies) {
 
   return { storeOrUndo, rotate };
 }
-
-export { messageOf };

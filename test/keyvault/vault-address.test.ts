@@ -7,8 +7,9 @@ const AZURE = ['.vault.azure.net'];
 
 describe('vault addresses', () => {
   it('accepts a vault under an allowed suffix, keeping the SDK\'s challenge check on for Microsoft\'s clouds only', () => {
-    expect(parseVaultAddress('https://My-Vault.vault.azure.net/', AZURE)).toEqual({ ok: true, address: { url: 'https://my-vault.vault.azure.net', name: 'my-vault', verifyChallengeResource: true } });
-    expect(parseVaultAddress('https://ada-pats.vault.localhost:5443', ['.vault.azure.net', '.vault.localhost'])).toEqual({ ok: true, address: { url: 'https://ada-pats.vault.localhost:5443', name: 'ada-pats', verifyChallengeResource: false } });
+    expect(parseVaultAddress('https://My-Vault.vault.azure.net/', AZURE)).toEqual({ ok: true, address: { url: 'https://my-vault.vault.azure.net', name: 'my-vault', resource: 'https://vault.azure.net', verifyChallengeResource: true } });
+    expect(parseVaultAddress('https://cn-vault.vault.azure.cn', ['.vault.azure.cn'])).toMatchObject({ ok: true, address: { resource: 'https://vault.azure.cn', verifyChallengeResource: true } });
+    expect(parseVaultAddress('https://ada-pats.vault.localhost:5443', ['.vault.azure.net', '.vault.localhost'])).toEqual({ ok: true, address: { url: 'https://ada-pats.vault.localhost:5443', name: 'ada-pats', resource: 'https://vault.azure.net', verifyChallengeResource: false } });
   });
 
   it.each([

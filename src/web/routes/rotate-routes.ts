@@ -4,6 +4,7 @@
 import { Router, type Request } from 'express';
 import { z } from 'zod';
 import { isDevOpsError } from '../../devops/errors.ts';
+import { parseVaultAddress } from '../../keyvault/vault-address.ts';
 import { PageError } from '../errors.ts';
 import { flash } from '../flash.ts';
 import { EXPIRY_PRESETS, MAX_LIFETIME_DAYS, isoDay } from '../forms/token-form.ts';
@@ -41,7 +42,7 @@ export function rotateRoutes(options: VaultPageDependencies): { tokens: Router; 
   const { devops, auth, vaultSecrets, vaultLinks } = options;
   const requests = tokenRequests(options);
   const { forms, loadToken, context } = requests;
-  const steps = vaultSteps({ devops, auth, vaultSecrets, vaultLinks, requests });
+  const steps = vaultSteps({ devops, auth, vaultSecrets, vaultLinks, requests, hostSuffixes: options.config.keyVault.hostSuffixes });
   const person = (req: Request) => req.session.account!.homeAccountId;
   const tokens = Router();
   const vault = Router();
@@ -72,7 +73,8 @@ export function rotateRoutes(options: VaultPageDependencies): { tokens: Router; 
     if (!parsed.success) return renderRotate(res, 422, view, link, values, { [String(parsed.error.issues[0]!.path[0])]: parsed.error.issues[0]!.message });
     const keepOldUntil = parsed.data.old === 'keep' ? keepUntilOf(parsed.data.keepUntil, token.validTo) : undefined;
     if (parsed.data.old === 'keep' && !keepOldUntil) return renderRotate(res, 422, view, link, values, { keepUntil: `Choose a day after today and no later than the old token's expiry (${formatDate(token.validTo)}).` });
-    if (!(await readyForVault(req, res, options, `/tokens/${view.authorizationId}/rotate`))) return;
+    const address = parseVaultAddress(link.vaultUrl, options.config.keyVault.hostSuffixes);
+    if (!(await readyForVault(req, res, options, `/tokens/${view.authorizationId}/rotate`, address.ok ? address.address.resource : undefined))) return;
     const result = await forms.once(req, formKey, async () => {
       const rotated = await steps.rotate(req, token, { days: Number(parsed.data.expiry), keepOldUntil });
       return { ...rotated, createdId: rotated.newToken?.authorizationId ?? token.authorizationId };

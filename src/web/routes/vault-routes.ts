@@ -8,7 +8,7 @@ import { safeReturnTo } from '../../auth/return-to.ts';
 import { describeToken } from '../../activity/describe-changes.ts';
 import type { AppConfig } from '../../config/config.ts';
 import { isDevOpsError } from '../../devops/errors.ts';
-import { isVaultError } from '../../keyvault/errors.ts';
+import { isVaultError, pageStatusOf } from '../../keyvault/errors.ts';
 import { KEY_VAULT_SCOPE } from '../../keyvault/person-credential.ts';
 import { suggestSecretName } from '../../keyvault/vault-address.ts';
 import { rotationDue, type VaultLinks } from '../../keyvault/vault-links.ts';
@@ -52,9 +52,9 @@ export function vaultLocals(options: { vaultLinks: VaultLinks; config: AppConfig
  * consent (or sign in again), what they typed waits in the session and they are sent through a
  * sign-in that asks for Key Vault, then back to `returnPath` with it. False when sent away.
  */
-export async function readyForVault(req: Request, res: Response, services: { auth: AuthService; vaultSecrets: VaultSecrets }, returnPath: string): Promise<boolean> {
+export async function readyForVault(req: Request, res: Response, services: { auth: AuthService; vaultSecrets: VaultSecrets }, returnPath: string, resource = 'https://vault.azure.net'): Promise<boolean> {
   try {
-    await services.vaultSecrets.checkSignIn(credentialOf(req, services.auth));
+    await services.vaultSecrets.checkSignIn(credentialOf(req, services.auth), resource);
     return true;
   } catch (error) {
     if (!(error instanceof ConsentRequiredError)) throw error;
@@ -70,7 +70,7 @@ export function vaultRoutes(options: VaultPageDependencies): { tokens: Router; v
   const { devops, auth, vaultSecrets, vaultLinks, config } = options;
   const requests = tokenRequests(options);
   const { forms, context, loadToken, record } = requests;
-  const steps = vaultSteps({ devops, auth, vaultSecrets, vaultLinks, requests });
+  const steps = vaultSteps({ devops, auth, vaultSecrets, vaultLinks, requests, hostSuffixes: config.keyVault.hostSuffixes });
   const hostSuffixes = config.keyVault.hostSuffixes;
   const person = (req: Request) => req.session.account!.homeAccountId;
   const tokens = Router();
@@ -102,7 +102,7 @@ export function vaultRoutes(options: VaultPageDependencies): { tokens: Router; v
     if (!form.ok || !vaultForm.ok) {
       return renderCreateForm(res, 422, { values: form.values, vaultValues: vaultForm.values, errors: form.ok ? {} : form.errors, vaultErrors: vaultForm.ok ? {} : vaultForm.errors, formKey });
     }
-    if (!(await readyForVault(req, res, options, '/tokens/new'))) return;
+    if (!(await readyForVault(req, res, options, '/tokens/new', vaultForm.vault!.resource))) return;
     const { accessToken, organization, organizations } = context(req);
     let outcome;
     try {
@@ -125,7 +125,7 @@ export function vaultRoutes(options: VaultPageDependencies): { tokens: Router; v
       if (stored.retryAfterSeconds) res.set('Retry-After', String(stored.retryAfterSeconds));
       return res.status(stored.status).render('vault/store-failed', { title: 'Not stored in Key Vault', token, steps: stored.steps, orphan: stored.orphan ? viewOf(stored.orphan, { now: new Date(), listedAs: 'active', organizations }) : undefined, vaultUrl: vaultForm.vault!.url });
     }
-    await vaultLinks.save(person(req), { authorizationId: created.token.authorizationId, tokenName: created.token.displayName, organization, vaultUrl: stored.written.vaultUrl, secretName: stored.written.name, version: stored.written.version, verifyChallengeResource: vaultForm.vault!.verifyChallengeResource, linkedAt: new Date().toISOString() });
+    await vaultLinks.save(person(req), { authorizationId: created.token.authorizationId, tokenName: created.token.displayName, organization, vaultUrl: stored.written.vaultUrl, secretName: stored.written.name, version: stored.written.version, linkedAt: new Date().toISOString() });
     await record(req, 'edit', created.token, [`secret stored in Key Vault: ${stored.written.vaultUrl} secret ${stored.written.name}, version ${stored.written.version}`]);
     res.render('vault/stored', { title: 'Token created in Key Vault', token, written: stored.written });
   });
@@ -145,14 +145,13 @@ export function vaultRoutes(options: VaultPageDependencies): { tokens: Router; v
     const form = parseVaultForm(req.body as Record<string, unknown>, { displayName: view.displayName, hostSuffixes, requireVault: true });
     const link = await vaultLinks.link(person(req), view.authorizationId);
     if (!form.ok) return res.status(422).render('vault/link', { title: `Key Vault secret of ${view.displayName}`, token: view, link, values: form.values, errors: form.errors });
-    if (!(await readyForVault(req, res, options, `/tokens/${view.authorizationId}/vault`))) return;
+    if (!(await readyForVault(req, res, options, `/tokens/${view.authorizationId}/vault`, form.vault!.resource))) return;
     try {
       const secret = await vaultSecrets.readSecret(credentialOf(req, auth), form.vault!, form.secretName);
-      await vaultLinks.save(person(req), { authorizationId: token.authorizationId, tokenName: token.displayName, organization: context(req).organization, vaultUrl: form.vault!.url, secretName: secret.name, version: secret.tags.authorizationId === token.authorizationId ? secret.version : undefined, verifyChallengeResource: form.vault!.verifyChallengeResource, linkedAt: new Date().toISOString() });
+      await vaultLinks.save(person(req), { authorizationId: token.authorizationId, tokenName: token.displayName, organization: context(req).organization, vaultUrl: form.vault!.url, secretName: secret.name, version: secret.tags.authorizationId === token.authorizationId ? secret.version : undefined, linkedAt: new Date().toISOString() });
     } catch (error) {
       if (!isVaultError(error)) throw error;
-      const status = error.kind === 'forbidden' ? 403 : error.kind === 'notFound' ? 404 : error.kind === 'throttled' ? 429 : 502;
-      return res.status(status).render('vault/link', { title: `Key Vault secret of ${view.displayName}`, token: view, link, values: form.values, errors: { [error.kind === 'notFound' && error.message.includes('secret') ? 'secretName' : 'vaultUrl']: error.userMessage } });
+      return res.status(pageStatusOf(error)).render('vault/link', { title: `Key Vault secret of ${view.displayName}`, token: view, link, values: form.values, errors: { [error.kind === 'secretNotFound' || error.kind === 'deleted' ? 'secretName' : 'vaultUrl']: error.userMessage } });
     }
     await record(req, 'edit', token, [`linked to Key Vault: ${form.vault!.url} secret ${form.secretName}`]);
     flash(req, 'success', `"${view.displayName}" is linked to the secret "${form.secretName}" in ${form.vault!.url}. Rotate it from here when it is due.`);
