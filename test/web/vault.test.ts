@@ -77,7 +77,7 @@ describe('create into a vault', () => {
     // Nor the details page, the list, the activity log, the app's log or its store on disk.
     for (const path of [`/tokens/${token!.authorizationId}`, '/', '/activity']) expect((await browser.get(`${h.appUrl}${path}`)).body).not.toContain(secret.value);
     expect(h.logLines.join('\n')).not.toContain(secret.value);
-    expect(readFileSync(h.config.activityFile).toString('latin1')).not.toContain(secret.value);
+    for (const file of [h.config.activityFile, h.config.session.sqliteFile]) expect(readFileSync(file).toString('latin1')).not.toContain(secret.value);
     const details = await browser.get(`${h.appUrl}/tokens/${token!.authorizationId}`);
     expect(details.body).toContain(adaVault);
     expect(details.body).toContain('deploy-bot-prod-pat');
