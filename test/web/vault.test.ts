@@ -1,7 +1,7 @@
 // Tokens straight into Azure Key Vault, through the real app, msal-node, the official
 // @azure/keyvault-secrets SDK and the emulator: consent first, what the vault holds, that the
 // secret reaches no page, log or store, and that every vault failure leaves no token behind.
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Page, TestBrowser } from '../support/browser.ts';
 import { startHarness, type Harness } from '../support/harness.ts';
@@ -77,7 +77,10 @@ describe('create into a vault', () => {
     // Nor the details page, the list, the activity log, the app's log or its store on disk.
     for (const path of [`/tokens/${token!.authorizationId}`, '/', '/activity']) expect((await browser.get(`${h.appUrl}${path}`)).body).not.toContain(secret.value);
     expect(h.logLines.join('\n')).not.toContain(secret.value);
-    for (const file of [h.config.activityFile, h.config.session.sqliteFile]) expect(readFileSync(file).toString('latin1')).not.toContain(secret.value);
+    // SQLite in WAL mode: recent writes are in the -wal file until a checkpoint.
+    for (const file of [h.config.activityFile, h.config.session.sqliteFile].flatMap((base) => [base, `${base}-wal`]).filter((path) => existsSync(path))) {
+      expect(readFileSync(file).toString('latin1')).not.toContain(secret.value);
+    }
     const details = await browser.get(`${h.appUrl}/tokens/${token!.authorizationId}`);
     expect(details.body).toContain(adaVault);
     expect(details.body).toContain('deploy-bot-prod-pat');
