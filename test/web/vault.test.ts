@@ -140,3 +140,17 @@ describe('when the vault refuses, nothing is left behind', () => {
     expect(activeNamed(owner.objectId, name)).toHaveLength(0);
   });
 });
+
+it('when the vault refuses and the revoke of the new token fails too, the page says exactly which token exists', async () => {
+  await createIntoVault({ displayName: 'warm-up' });
+  h.emulator.control.injectFault({ target: 'keyvault', method: 'PUT', status: 503 });
+  h.emulator.control.injectFault({ target: 'pats', method: 'DELETE', status: 503 });
+  const page = await createIntoVault({ displayName: 'left-behind' });
+  const [orphan] = activeNamed(ADA.objectId, 'left-behind');
+  expect(orphan).toBeDefined();
+  expect(page.status).toBe(502);
+  expect(page.body).toContain('A token exists whose secret nobody has');
+  expect(page.body).toContain(orphan!.authorizationId);
+  expect(page.body).toContain(`href="/tokens/${orphan!.authorizationId}/revoke"`);
+  expect(page.body).not.toContain('Nothing was left behind');
+});
