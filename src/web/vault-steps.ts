@@ -65,6 +65,7 @@ export function vaultSteps(deps: VaultStepDependencies) {
       const status = pageStatusOf(error);
       try {
         await devops.revokeToken(accessToken, organization, created.token.authorizationId);
+        await requests.record(req, 'revoke', created.token, ['its secret could not be stored in Key Vault']);
         steps.push({ label: 'Revoke the token just created', ok: true, detail: 'revoked, because its secret could not be kept anywhere: nothing was left behind' });
         return { ok: false, steps, orphan: undefined, status, retryAfterSeconds: error.retryAfterSeconds };
       } catch (revokeError) {
