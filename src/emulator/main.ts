@@ -36,6 +36,7 @@ console.log(`Local Microsoft identity platform and Azure DevOps emulator (demo p
   authority        ${emulator.urls.identity}/${emulator.tenantId}  (or ${emulator.urls.identity}/organizations)
   Azure DevOps     ${emulator.urls.pats}  (for https://vssps.dev.azure.com)
                    ${emulator.urls.profile}  (for https://app.vssps.visualstudio.com)
+  Key Vault        ${emulator.control.keyVault.vaults().map((vault) => vault.url).join(', ')}  (set KEY_VAULT_HOST_SUFFIXES=${emulator.urls.keyVaultHostSuffix})
   CA to trust      ${emulator.caCertificateFile}
   application      client id ${clientId}, redirect URI ${redirectUri}
   client secret    ${secretFromEnv ? '(from EMULATOR_CLIENT_SECRET)' : `${clientSecret}  (generated; set EMULATOR_CLIENT_SECRET to choose one)`}
