@@ -104,6 +104,21 @@ describe('link and rotate', () => {
     expect((await browser.get(`${h.appUrl}/expiring`)).body).not.toContain('Revoke after rotation');
   });
 
+  it('sends a person whose Key Vault consent is gone through the sign-in for it, back to the rotation as they chose it', async () => {
+    const old = await createIntoVault('consent-again');
+    h.emulator.control.revokeConsents(ADA.objectId);
+    browser = h.browser();
+    await signIn(browser, h.appUrl, ADA);
+    const asked = await rotate(old.authorizationId, { expiry: '90', old: 'revoke' });
+    expect(asked.url).toContain('/oauth2/v2.0/authorize');
+    expect(named('consent-again')).toHaveLength(1);
+    const back = await browser.submit(asked, 'authorize', { person: ADA.objectId });
+    expect(back.url).toMatch(new RegExp(`/tokens/${old.authorizationId}/rotate\\?draft=`));
+    expect(back.body).toMatch(/id="expiry-90" name="expiry" value="90" checked/);
+    const done = await browser.submit(back, `/tokens/${old.authorizationId}/rotate`, { expiry: '90', old: 'revoke' });
+    expect(done.body).toContain('consent-again: rotated');
+  });
+
   it('says "rotation due" once three quarters of a linked token\'s lifetime have passed', async () => {
     await createIntoVault('holder');
     h.emulator.control.devops.addTokens(ADA.objectId, [{ displayName: 'aged', scope: 'vso.code', validFrom: new Date(Date.now() - 80 * DAY_MS), validTo: new Date(Date.now() + 20 * DAY_MS), targetAccounts: [CONTOSO] }]);

@@ -7,6 +7,7 @@ import { isDevOpsError } from '../../devops/errors.ts';
 import { parseVaultAddress } from '../../keyvault/vault-address.ts';
 import { PageError } from '../errors.ts';
 import { flash } from '../flash.ts';
+import { takeDraft } from '../form-drafts.ts';
 import { EXPIRY_PRESETS, MAX_LIFETIME_DAYS, isoDay } from '../forms/token-form.ts';
 import { tokenRequests } from '../token-requests.ts';
 import { formatDate, type TokenView } from '../token-view.ts';
@@ -60,7 +61,10 @@ export function rotateRoutes(options: VaultPageDependencies): { tokens: Router; 
 
   tokens.get('/:authorizationId/rotate', async (req, res) => {
     const { view, link } = await linkedToken(req);
-    renderRotate(res, 200, view, link, { expiry: '30', old: 'revoke', keepUntil: '' }, {});
+    // Back from the sign-in for Key Vault: the choices as the person left them.
+    const draft = takeDraft(req) ?? {};
+    const choice = (name: string, fallback: string) => (typeof draft[name] === 'string' ? (draft[name] as string) : fallback);
+    renderRotate(res, 200, view, link, { expiry: choice('expiry', '30'), old: choice('old', 'revoke'), keepUntil: choice('keepUntil', '') }, {});
   });
 
   tokens.post('/:authorizationId/rotate', async (req, res) => {
