@@ -154,3 +154,18 @@ it('when the vault refuses and the revoke of the new token fails too, the page s
   expect(page.body).toContain(`href="/tokens/${orphan!.authorizationId}/revoke"`);
   expect(page.body).not.toContain('Nothing was left behind');
 });
+
+it('writes through the app\'s shared keep-alive agent: the second vault write opens no new connection, and each costs the challenge and one PUT', async () => {
+  await createIntoVault({ displayName: 'warm-up-2' });
+  h.emulator.control.resetStats();
+  await createIntoVault({ displayName: 'keep-alive-1' });
+  const first = h.emulator.control.stats();
+  await createIntoVault({ displayName: 'keep-alive-2' });
+  const second = h.emulator.control.stats();
+  // The SDK starts each client with one request without a token (answered 401 before any route: the
+  // challenge), then the PUT with the token.
+  expect([first.requests['PUT [keyvault]'], first.requests['PUT /secrets/:name']]).toEqual([1, 1]);
+  expect([second.requests['PUT [keyvault]'], second.requests['PUT /secrets/:name']]).toEqual([2, 2]);
+  expect(second.connections.accepted).toBe(first.connections.accepted);
+  console.log(`vault: ${second.requests['PUT [keyvault]']} challenges and ${second.requests['PUT /secrets/:name']} writes for 2 tokens; TLS connections opened to the emulator: ${first.connections.accepted} during the first create, ${second.connections.accepted - first.connections.accepted} during the second`);
+});
