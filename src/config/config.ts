@@ -97,7 +97,7 @@ const schema = z.object({
   KEY_VAULT_HOST_SUFFIXES: z
     .string()
     .transform((v) => v.split(',').map((suffix) => suffix.trim().toLowerCase()).filter(Boolean))
-    .pipe(z.array(z.string().regex(/^(\.[a-z0-9-]+){2,}$/, 'host suffixes starting with a dot, comma-separated, e.g. .vault.azure.net')).min(1))
+    .pipe(z.array(z.string().regex(/^(\.[a-z0-9-]+){2,}$/, 'host suffixes starting with a dot, comma-separated, e.g. .vault.azure.net')).min(1, 'host suffixes starting with a dot, comma-separated, e.g. .vault.azure.net'))
     .default(['.vault.azure.net']),
   SESSION_SECRET: z.string().min(32, 'at least 32 random characters, e.g. from `openssl rand -base64 48`').optional(),
   SESSION_STORE: z.enum(['sqlite', 'memory', 'redis'], { error: 'one of sqlite, memory, redis' }).default('sqlite'),
