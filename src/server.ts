@@ -7,6 +7,8 @@ import { createDevOpsClient } from './devops/client.ts';
 import { createTokenAdminClient } from './admin/token-admin-client.ts';
 import { gracefulClose } from './http/graceful-close.ts';
 import { createHttpsAgent } from './http/https-agent.ts';
+import { createVaultLinks } from './keyvault/vault-links.ts';
+import { createVaultSecrets } from './keyvault/vault-secrets.ts';
 import type { Logger } from './logging.ts';
 import { createSealer } from './storage/sealing.ts';
 import { createStorage } from './storage/storage.ts';
@@ -31,7 +33,8 @@ export async function startServer(config: AppConfig, logger: Logger, options: { 
   };
   const devops = createDevOpsClient({ patsBaseUrl: config.devops.patsBaseUrl, profileBaseUrl: config.devops.profileBaseUrl, timeoutMs: config.upstream.timeoutMs, httpsAgent: agent, logger });
   const tokenAdmin = createTokenAdminClient({ baseUrl: config.devops.patsBaseUrl, timeoutMs: config.upstream.timeoutMs, httpsAgent: agent, logger });
-  const app = createApp({ config, logger, auth, devops, tokenAdmin, activity: storage.activity, sessionStore: storage.sessionStore, claims: storage.claims, readiness });
+  const vaultSecrets = createVaultSecrets({ agent, timeoutMs: config.upstream.timeoutMs });
+  const app = createApp({ config, logger, auth, devops, tokenAdmin, activity: storage.activity, sessionStore: storage.sessionStore, claims: storage.claims, readiness, vaultSecrets, vaultLinks: createVaultLinks(storage.records) });
 
   const server = await new Promise<Server>((resolve, reject) => {
     const listening = app.listen(options.port ?? config.port, config.host, () => resolve(listening)).once('error', reject);

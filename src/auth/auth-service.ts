@@ -36,6 +36,19 @@ export class SignInRequiredError extends Error {
   override name = 'SignInRequiredError';
 }
 
+/**
+ * The person has not consented to a scope beyond Azure DevOps (or must sign in again to get it):
+ * they are sent through a sign-in that asks for `scope`, then brought back.
+ */
+export class ConsentRequiredError extends SignInRequiredError {
+  override name = 'ConsentRequiredError';
+  readonly scope: string;
+  constructor(scope: string, detail: string) {
+    super(detail);
+    this.scope = scope;
+  }
+}
+
 export type SignInFailure = 'declined' | 'expired' | 'rejected' | 'unavailable';
 
 export class SignInFailedError extends Error {
@@ -48,10 +61,13 @@ export class SignInFailedError extends Error {
 }
 
 export interface AuthService {
-  beginSignIn(session: AppSession, returnTo: string): Promise<string>;
+  /** `extraScopes`: other resources' scopes to consent to in the same sign-in (incremental consent). */
+  beginSignIn(session: AppSession, returnTo: string, options?: { extraScopes?: string[] }): Promise<string>;
   takePendingSignIn(session: AppSession, state: string | undefined): PendingSignIn;
   redeemCode(session: AppSession, code: string, state: string, pending: PendingSignIn): Promise<SignedInAccount>;
   acquireAccessToken(session: AppSession, options: { forceRefresh: boolean }): Promise<string>;
+  /** A token for another resource's scope (e.g. Key Vault), from the person's cache; ConsentRequiredError when they must sign in for it. */
+  acquireTokenForScope(session: AppSession, scope: string): Promise<{ token: string; expiresOnMs: number }>;
   signOutUrl(): string;
 }
 
@@ -143,7 +159,7 @@ export function createAuthService(options: { config: AppConfig; networkClient: I
   }
 
   return {
-    async beginSignIn(session, returnTo) {
+    async beginSignIn(session, returnTo, options = {}) {
       const { verifier, challenge } = await crypto.generatePkceCodes();
       const state = crypto.createNewGuid();
       const nonce = crypto.createNewGuid();
@@ -156,6 +172,9 @@ export function createAuthService(options: { config: AppConfig; networkClient: I
         const client = await clientFor(session);
         return await client.getAuthCodeUrl({
           scopes: SCOPES,
+          // msal's way to ask consent for another resource's scopes in the same sign-in; the code
+          // is still redeemed for Azure DevOps, and the other token is got from the refresh token later.
+          ...(options.extraScopes?.length ? { extraScopesToConsent: options.extraScopes } : {}),
           redirectUri,
           responseMode: ResponseMode.QUERY,
           codeChallenge: challenge,
@@ -210,6 +229,27 @@ export function createAuthService(options: { config: AppConfig; networkClient: I
       const result = await renewals(session.id, () => renewSilently(session, account, forceRefresh));
       rememberAccessToken(session, result, sealer);
       return result.accessToken;
+    },
+
+    async acquireTokenForScope(session, scope) {
+      const account = session.account;
+      if (!account) throw new SignInRequiredError('not signed in');
+      const client = await clientFor(session).catch((error: unknown) => {
+        throw unavailableOr(error, () => error as Error);
+      });
+      try {
+        const result = await client.acquireTokenSilent({ account: account as AccountInfo, scopes: [scope] });
+        if (!result.accessToken || !result.expiresOn) throw new SignInFailedError('rejected', 'the token response carried no access token');
+        return { token: result.accessToken, expiresOnMs: result.expiresOn.getTime() };
+      } catch (error) {
+        if (error instanceof IdentityUnavailableError) throw new SignInFailedError('unavailable', error.message);
+        // Consent not given yet (AADSTS65001, consent_required), or a sign-in that must be renewed: either way a sign-in asking for the scope.
+        if (error instanceof InteractionRequiredAuthError || error instanceof AuthError) {
+          logger.info({ errorCode: error.errorCode, subError: error.subError }, 'a token for another resource needs the person to sign in');
+          throw new ConsentRequiredError(scope, error.errorCode);
+        }
+        throw error;
+      }
     },
 
     signOutUrl() {

@@ -23,6 +23,13 @@ export interface PendingSignIn {
   startedAt: number;
 }
 
+export interface FormDraft {
+  /** Who typed it: only they get it back. */
+  person: string;
+  savedAt: number;
+  fields: Record<string, string | string[]>;
+}
+
 export interface FlashMessage {
   kind: 'success' | 'info' | 'error';
   text: string;
@@ -62,5 +69,7 @@ declare module 'express-session' {
     /** The result of a bulk revoke, shown once on the page after it (POST-redirect-GET). */
     bulkOutcome: Array<{ authorizationId: string; displayName: string; outcome: string; message: string }>;
     flash: FlashMessage[];
+    /** What a person typed in a form, kept while they sign in to consent to more (never a secret); carried across the sign-in. */
+    formDrafts: Record<string, FormDraft>;
   }
 }

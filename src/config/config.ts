@@ -32,6 +32,10 @@ export interface AppConfig {
     profileBaseUrl: string;
     defaultOrganization: string | undefined;
   };
+  keyVault: {
+    /** Vault hosts PAT Manager may write to end in one of these, e.g. `.vault.azure.net`. */
+    hostSuffixes: string[];
+  };
   upstream: {
     timeoutMs: number;
     /** Extra certificate authority (PEM) to trust for upstream TLS, e.g. the emulator's. */
@@ -98,6 +102,11 @@ const schema = z.object({
   AZURE_DEVOPS_DEFAULT_ORGANIZATION: z.string().trim().regex(/^[A-Za-z0-9][A-Za-z0-9-]{0,49}$/, 'an organization name as in https://dev.azure.com/{name}').optional(),
   UPSTREAM_TIMEOUT_MS: z.coerce.number({ error: 'milliseconds, e.g. 10000' }).int().min(100).max(120_000).default(10_000),
   UPSTREAM_CA_FILE: optionalText,
+  KEY_VAULT_HOST_SUFFIXES: z
+    .string()
+    .transform((v) => v.split(',').map((suffix) => suffix.trim().toLowerCase()).filter(Boolean))
+    .pipe(z.array(z.string().regex(/^(\.[a-z0-9-]+){2,}$/, 'host suffixes starting with a dot, comma-separated, e.g. .vault.azure.net')).min(1, 'host suffixes starting with a dot, comma-separated, e.g. .vault.azure.net'))
+    .default(['.vault.azure.net']),
   SESSION_SECRET: z.string().min(32, 'at least 32 random characters, e.g. from `openssl rand -base64 48`').optional(),
   SESSION_STORE: z.enum(['sqlite', 'memory', 'redis'], { error: 'one of sqlite, memory, redis' }).default('sqlite'),
   SESSION_SQLITE_FILE: z.string().trim().min(1).default('.data/sessions.sqlite'),
@@ -207,6 +216,7 @@ export function loadConfig(env: Environment): AppConfig {
       profileBaseUrl: settings.AZURE_DEVOPS_PROFILE_BASE_URL,
       defaultOrganization: settings.AZURE_DEVOPS_DEFAULT_ORGANIZATION,
     },
+    keyVault: { hostSuffixes: settings.KEY_VAULT_HOST_SUFFIXES },
     upstream: {
       timeoutMs: settings.UPSTREAM_TIMEOUT_MS,
       ca: settings.UPSTREAM_CA_FILE ? readFileSetting('UPSTREAM_CA_FILE', settings.UPSTREAM_CA_FILE) : undefined,

@@ -31,6 +31,7 @@ export function settingsForEmulator(emulator: RunningEmulator, clientId: string,
     AZURE_DEVOPS_PATS_BASE_URL: emulator.urls.pats,
     AZURE_DEVOPS_PROFILE_BASE_URL: emulator.urls.profile,
     UPSTREAM_CA_FILE: emulator.caCertificateFile,
+    KEY_VAULT_HOST_SUFFIXES: emulator.urls.keyVaultHostSuffix,
   };
 }
 

@@ -12,6 +12,7 @@
 //   DELETE /_emulator/faults/:id
 //   POST   /_emulator/people/:objectId/expire-access-tokens
 //   POST   /_emulator/people/:objectId/revoke-refresh-tokens
+//   POST   /_emulator/people/:objectId/revoke-consents
 //   POST   /_emulator/people/:objectId/access-tokens        { clientId?, lifetimeSeconds?, scope? } → { access_token }
 //   PUT    /_emulator/access-token-lifetime                 { seconds }
 //   GET    /_emulator/stats              DELETE: resets the counters
@@ -20,6 +21,7 @@
 //   POST   /_emulator/device-codes/expire                    device codes still waiting expire now
 //   PUT    /_emulator/clock-offset                           { seconds }: the Date header runs ahead (or behind)
 //   *      /_emulator/devops/*                              the Azure DevOps half's control
+//   *      /_emulator/keyvault/*                            the Key Vault half's control
 import { timingSafeEqual } from 'node:crypto';
 import express, { type ErrorRequestHandler, type RequestHandler, type Router } from 'express';
 import { z, ZodError } from 'zod';
@@ -30,6 +32,7 @@ import type { ActiveFault, FaultSpec, Faults } from './faults.ts';
 import type { Application, Applications, ServicePrincipal } from './graph/applications.ts';
 import type { EmulatorClient, IdentityPlatform, IssueAccessTokenOptions } from './identity/index.ts';
 import type { IssuedSecret, IssuedSecrets } from './issued-secrets.ts';
+import type { KeyVaultControl } from './keyvault/index.ts';
 import type { EmulatorStats, StatsRecorder } from './stats.ts';
 
 export interface EmulatorControl {
@@ -51,6 +54,8 @@ export interface EmulatorControl {
   expireAccessTokens(objectId: string): void;
   /** The person's refresh tokens stop working: the next refresh gets invalid_grant (AADSTS50173). */
   revokeRefreshTokens(objectId: string): void;
+  /** The person's own consents (Key Vault) are forgotten: the next token for it needs a sign-in (AADSTS65001). */
+  revokeConsents(objectId: string): void;
   setAccessTokenLifetime(seconds: number): void;
   /** A real Azure DevOps access token for the person, without a sign-in. */
   issueAccessToken(objectId: string, options?: IssueAccessTokenOptions): Promise<string>;
@@ -65,6 +70,7 @@ export interface EmulatorControl {
   /** Moves the clock the emulator's `Date` headers show, by this many seconds (0: the real time). */
   setClockOffset(seconds: number): void;
   devops: DevOpsControl;
+  keyVault: KeyVaultControl;
 }
 
 const personSchema = z
@@ -89,7 +95,7 @@ const clientSchema = z
   })
   .strict();
 
-export function createEmulatorControl(parts: { directory: Directory; identity: IdentityPlatform; faults: Faults; stats: StatsRecorder; issued: IssuedSecrets; devops: DevOpsControl; graph: Applications; clock: EmulatorClock }): EmulatorControl {
+export function createEmulatorControl(parts: { directory: Directory; identity: IdentityPlatform; faults: Faults; stats: StatsRecorder; issued: IssuedSecrets; devops: DevOpsControl; graph: Applications; clock: EmulatorClock; keyVault: KeyVaultControl }): EmulatorControl {
   const { directory, identity, faults, stats, issued } = parts;
   // The directory object is shared with both halves: change its arrays in place, never replace them.
   const replaceOrAdd = <T>(list: T[], item: T, same: (existing: T) => boolean) => {
@@ -127,6 +133,7 @@ export function createEmulatorControl(parts: { directory: Directory; identity: I
     faults: () => faults.list(),
     expireAccessTokens: (objectId) => identity.expireAccessTokens(objectId),
     revokeRefreshTokens: (objectId) => identity.revokeRefreshTokens(objectId),
+    revokeConsents: (objectId) => identity.revokeConsents(objectId),
     setAccessTokenLifetime: (seconds) => identity.setAccessTokenLifetime(seconds),
     async issueAccessToken(objectId, options) {
       const token = await identity.issueAccessToken(objectId, options);
@@ -140,15 +147,17 @@ export function createEmulatorControl(parts: { directory: Directory; identity: I
     expireDeviceCodes: () => identity.expireDeviceCodes(),
     setClockOffset: (seconds) => parts.clock.setOffsetSeconds(seconds),
     devops: parts.devops,
+    keyVault: parts.keyVault,
   };
 }
 
 export const CONTROL_KEY_HEADER = 'x-emulator-control-key';
 
-export function createControlRouter(control: EmulatorControl, options: { controlKey: string; devopsControlRouter: Router }): Router {
+export function createControlRouter(control: EmulatorControl, options: { controlKey: string; devopsControlRouter: Router; keyVaultControlRouter: Router }): Router {
   const router = express.Router();
   router.use(requireControlKey(options.controlKey));
   router.use('/devops', options.devopsControlRouter);
+  router.use('/keyvault', options.keyVaultControlRouter);
   router.use(express.json({ limit: '1mb' }));
 
   router.get('/directory', (_req, res) => {
@@ -191,6 +200,10 @@ export function createControlRouter(control: EmulatorControl, options: { control
   });
   router.post('/people/:objectId/revoke-refresh-tokens', (req, res) => {
     control.revokeRefreshTokens(req.params.objectId);
+    res.status(204).end();
+  });
+  router.post('/people/:objectId/revoke-consents', (req, res) => {
+    control.revokeConsents(req.params.objectId);
     res.status(204).end();
   });
   router.post('/people/:objectId/access-tokens', async (req, res) => {

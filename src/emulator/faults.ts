@@ -16,6 +16,8 @@ const FAULT_TARGETS = {
   pats: '/vssps/*/_apis/tokens/pats*',
   profile: '/app-vssps/_apis/profile/*',
   accounts: '/app-vssps/_apis/accounts*',
+  /** Only vault hosts serve /secrets. */
+  keyvault: '/secrets*',
 } as const;
 
 export type FaultTarget = keyof typeof FAULT_TARGETS;

@@ -11,6 +11,7 @@ import { createFaults } from './faults.ts';
 import { createGraph } from './graph/index.ts';
 import { createIdentityPlatform, type EmulatorClient } from './identity/index.ts';
 import { createIssuedSecrets } from './issued-secrets.ts';
+import { createKeyVault } from './keyvault/index.ts';
 import { CONTROL_PATH, createEmulatorApp, listenHttps } from './server.ts';
 import { loadOrCreateSigningKey } from './signing-keys.ts';
 import { createStats } from './stats.ts';
@@ -25,6 +26,7 @@ export type { EmulatorStats } from './stats.ts';
 export type { IssuedSecret, IssuedSecretKind } from './issued-secrets.ts';
 export type { Directory, Organization, Person } from './directory.ts';
 export type { Application, ServicePrincipal } from './graph/index.ts';
+export type { KeyVaultControl, SecretVersion, VaultRole, VaultSummary } from './keyvault/index.ts';
 
 export interface StartEmulatorOptions {
   /** 0 (default) takes a free port. The server listens on 127.0.0.1; its origin names `localhost`. */
@@ -60,6 +62,8 @@ export interface RunningEmulator {
     profile: string;
     /** Stands for https://graph.microsoft.com (calls go to `${graph}/v1.0/...`). */
     graph: string;
+    /** Vaults are `https://{name}${keyVaultHostSuffix}:{port}` (stands for `.vault.azure.net`). */
+    keyVaultHostSuffix: string;
   };
   /** The per-run key the HTTP control surface requires (header `x-emulator-control-key`). */
   controlKey: string;
@@ -94,18 +98,19 @@ export async function startEmulator(options: StartEmulatorOptions): Promise<Runn
   const devops = createDevOps({ directory, seed: options.seed ?? 'demo', verifyAccessToken: identity.verifyAccessToken, origin });
   const graph = createGraph({ directory, identity, onSecretIssued: (secret) => issued.record('client_secret', secret) });
   const clock = createClock();
-  const control = createEmulatorControl({ directory, identity, faults, stats, issued, devops: devops.control, graph: graph.applications, clock });
+  const keyVault = createKeyVault({ directory, origin, verifyAccessToken: identity.verifyAccessToken });
+  const control = createEmulatorControl({ directory, identity, faults, stats, issued, devops: devops.control, graph: graph.applications, clock, keyVault: keyVault.control });
   const controlKey = randomBytes(24).toString('base64url');
-  const controlRouter = createControlRouter(control, { controlKey, devopsControlRouter: devops.controlRouter });
+  const controlRouter = createControlRouter(control, { controlKey, devopsControlRouter: devops.controlRouter, keyVaultControlRouter: keyVault.controlRouter });
   let closing: Promise<void> | undefined;
-  server.serve(createEmulatorApp({ identity: identity.router, pats: devops.patsRouter, profile: devops.profileRouter, control: controlRouter, graph: graph.router }, { faults, stats, issued, clock }));
+  server.serve(createEmulatorApp({ identity: identity.router, pats: devops.patsRouter, profile: devops.profileRouter, control: controlRouter, graph: graph.router, keyVault: keyVault.router }, { faults, stats, issued, clock }));
 
   return {
     origin,
     tenantId: directory.tenantId,
     caCertificatePem: tls.caCertificatePem,
     caCertificateFile: tls.caCertificateFile,
-    urls: { identity: origin, pats: `${origin}/vssps`, profile: `${origin}/app-vssps`, graph: `${origin}/graph` },
+    urls: { identity: origin, pats: `${origin}/vssps`, profile: `${origin}/app-vssps`, graph: `${origin}/graph`, keyVaultHostSuffix: '.vault.localhost' },
     controlKey,
     control,
     close() {

@@ -5,7 +5,7 @@
 import { createServer, type Server } from 'node:https';
 import type { Socket } from 'node:net';
 import type { TLSSocket } from 'node:tls';
-import express, { type ErrorRequestHandler, type Express, type Router } from 'express';
+import express, { type ErrorRequestHandler, type Express, type RequestHandler, type Router } from 'express';
 import type { EmulatorClock } from './clock.ts';
 import type { Faults } from './faults.ts';
 import type { IssuedSecrets } from './issued-secrets.ts';
@@ -20,6 +20,8 @@ export interface EmulatorRoutes {
   profile: Router;
   control: Router;
   graph: Router;
+  /** Answers for vault hosts only (by the Host header), so it goes first. */
+  keyVault: RequestHandler;
 }
 
 export function createEmulatorApp(routes: EmulatorRoutes, parts: { faults: Faults; stats: StatsRecorder; issued: IssuedSecrets; clock: EmulatorClock }): Express {
@@ -31,6 +33,7 @@ export function createEmulatorApp(routes: EmulatorRoutes, parts: { faults: Fault
   app.use(parts.clock.dateHeader);
   app.use(parts.faults.middleware);
   app.use(CONTROL_PATH, routes.control);
+  app.use(routes.keyVault);
   app.use('/vssps', routes.pats);
   app.use('/app-vssps', routes.profile);
   app.use('/graph', routes.graph);

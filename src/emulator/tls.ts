@@ -19,7 +19,9 @@ const FILES = {
   serverCertificate: 'server-certificate.pem',
   serverKey: 'server-key.pem',
 };
-const HOST_NAMES = ['localhost'];
+const HOST_NAMES = ['localhost', '*.vault.localhost'];
+/** Names the certificate must cover: a vault host stands for every one. */
+const CHECKED_NAMES = ['localhost', 'any-vault.vault.localhost'];
 const IP_ADDRESSES = ['127.0.0.1', '::1'];
 // Browsers reject server certificates valid for more than 398 days, even from a local CA.
 const SERVER_CERTIFICATE_DAYS = 397;
@@ -83,7 +85,7 @@ function serverCertificateStillGood(certificatePem: string, caCertificatePem: st
   return (
     certificate.checkIssued(ca) &&
     certificate.verify(createPublicKey(caCertificatePem)) &&
-    HOST_NAMES.every((name) => certificate.checkHost(name) !== undefined) &&
+    CHECKED_NAMES.every((name) => certificate.checkHost(name) !== undefined) &&
     IP_ADDRESSES.every((ip) => certificate.checkIP(ip) !== undefined) &&
     validForAtLeast(certificate, RENEW_WHEN_DAYS_LEFT)
   );

@@ -10,6 +10,8 @@ export interface RedisKeys {
   claim(name: string): string;
   /** A person's activity log (newest first). */
   activity(person: string): string;
+  /** A person's records of one kind (see person-records.ts). */
+  records(person: string, kind: string): string;
 }
 
 export function redisKeys(prefix: string): RedisKeys {
@@ -20,5 +22,6 @@ export function redisKeys(prefix: string): RedisKeys {
     tokenCache: (sessionId) => `${prefix}msal:${sessionId}`,
     claim: (name) => `${prefix}claim:${name}`,
     activity: (person) => `${prefix}activity:${person}`,
+    records: (person, kind) => `${prefix}records:${kind}:${person}`,
   };
 }

@@ -8,6 +8,8 @@ import type { AppConfig } from '../config/config.ts';
 import type { Logger } from '../logging.ts';
 import { createSqliteActivityLog, type ActivityLog } from '../activity/activity-log.ts';
 import { inProcessClaims, redisClaims, type Claims } from './claims.ts';
+import { createSqlitePersonRecords, type PersonRecords } from './person-records.ts';
+import { redisPersonRecords } from './redis-person-records.ts';
 import { redisActivityLog } from './redis-activity-log.ts';
 import { createRedisConnection } from './redis-connection.ts';
 import { redisKeys } from './redis-keys.ts';
@@ -25,6 +27,8 @@ export interface Storage {
   claims: Claims;
   /** What people did through PAT Manager: in SQLite, or in Redis when instances share it. */
   activity: ActivityLog;
+  /** Per-person records beside the activity log (vault links), in the same store. */
+  records: PersonRecords;
   /** Readiness: resolves when the store answers, rejects with StoreUnavailableError otherwise. */
   ping(): Promise<void>;
   close(): Promise<void>;
@@ -36,11 +40,13 @@ export function createStorage(config: AppConfig, logger: Logger, sealer: Sealer)
     case 'sqlite': {
       const activity = createSqliteActivityLog(config.activityFile, logger);
       const store = new SqliteSessionStore(config.session.sqliteFile, idleSeconds * 1000);
+      const records = createSqlitePersonRecords(config.activityFile);
       return {
         sessionStore: store,
         tokenCache: sealedTokenCache(store.tokenCacheSlot, sealer, logger),
         claims: inProcessClaims(),
         activity,
+        records,
         ping: async () => {
           try {
             store.ping();
@@ -51,12 +57,14 @@ export function createStorage(config: AppConfig, logger: Logger, sealer: Sealer)
         close: async () => {
           store.close();
           activity.close();
+          records.close();
         },
       };
     }
     case 'memory': {
       const activity = createSqliteActivityLog(config.activityFile, logger);
-      return { sessionStore: new session.MemoryStore(), tokenCache: sealedTokenCache(inSessionSlot, sealer, logger), claims: inProcessClaims(), activity, ping: async () => {}, close: async () => activity.close() };
+      const records = createSqlitePersonRecords(config.activityFile);
+      return { sessionStore: new session.MemoryStore(), tokenCache: sealedTokenCache(inSessionSlot, sealer, logger), claims: inProcessClaims(), activity, records, ping: async () => {}, close: async () => (activity.close(), records.close()) };
     }
     case 'redis': {
       const settings = config.session.redis;
@@ -68,6 +76,7 @@ export function createStorage(config: AppConfig, logger: Logger, sealer: Sealer)
         tokenCache: sealedTokenCache(redisTokenCacheSlot(connection, keys, idleSeconds), sealer, logger),
         claims: redisClaims(connection, keys),
         activity: redisActivityLog(connection, keys, logger),
+        records: redisPersonRecords(connection, keys),
         ping: () => connection.ping(),
         close: () => connection.close(),
       };

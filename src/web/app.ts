@@ -9,6 +9,8 @@ import type { Claims } from '../storage/claims.ts';
 import type { DevOpsClient } from '../devops/types.ts';
 import { createAuditJobs } from '../admin/audit-jobs.ts';
 import type { TokenAdminClient } from '../admin/token-admin-client.ts';
+import type { VaultLinks } from '../keyvault/vault-links.ts';
+import type { VaultSecrets } from '../keyvault/vault-secrets.ts';
 import type { AppConfig } from '../config/config.ts';
 import type { Logger } from '../logging.ts';
 import { csrfProtection } from './csrf.ts';
@@ -26,6 +28,8 @@ import { bulkRoutes } from './routes/bulk-routes.ts';
 import { organizationRoutes } from './routes/organization-routes.ts';
 import { overviewRoutes } from './routes/overview-routes.ts';
 import { regenerateRoutes } from './routes/regenerate-routes.ts';
+import { rotateRoutes } from './routes/rotate-routes.ts';
+import { vaultLocals, vaultRoutes } from './routes/vault-routes.ts';
 import { tokenRoutes } from './routes/token-routes.ts';
 import { organizationContext } from './devops-context.ts';
 import { requireSignIn } from './require-sign-in.ts';
@@ -45,6 +49,9 @@ export interface AppDependencies {
   sessionStore: session.Store;
   /** Shared with the session store, so a double click is caught whichever instance it reaches. */
   claims: Claims;
+  /** Key Vault, through the official SDK with the person's own token; and which tokens live where. */
+  vaultSecrets: VaultSecrets;
+  vaultLinks: VaultLinks;
   /** For /readyz: whether the session store answers and the instance is not stopping. */
   readiness: () => Promise<Readiness>;
 }
@@ -63,7 +70,7 @@ function publicFiles(config: AppConfig): RequestHandler {
   return (req, res, next) => (extname(req.path) ? serve(req, res, next) : next());
 }
 
-export function createApp({ config, logger, auth, devops, tokenAdmin, activity, sessionStore, claims, readiness }: AppDependencies): Express {
+export function createApp({ config, logger, auth, devops, tokenAdmin, activity, sessionStore, claims, readiness, vaultSecrets, vaultLinks }: AppDependencies): Express {
   const app = express();
   app.set('trust proxy', config.trustProxy ? 1 : false);
   app.set('view engine', 'ejs');
@@ -100,13 +107,17 @@ export function createApp({ config, logger, auth, devops, tokenAdmin, activity, 
   app.use(csrfProtection);
   app.use(pageLocals(config));
   app.use(authRoutes(auth, config.baseUrl));
-  const inOrganization = [requireSignIn, organizationContext({ devops, auth, config, logger })];
+  const inOrganization = [requireSignIn, organizationContext({ devops, auth, config, logger }), vaultLocals({ vaultLinks, config })];
   const administrators = administratorStatus({ tokenAdmin, devops, auth, logger });
   const signedIn = [...inOrganization, administrators.navigation];
   const tokenPages = { devops, auth, activity, claims };
   const tokens = tokenRoutes({ ...tokenPages, baseUrl: config.baseUrl });
   app.get('/', welcomeSignedOut, ...signedIn, tokens.list);
-  app.use('/tokens', ...signedIn, bulkRoutes(tokenPages), regenerateRoutes(tokenPages), tokens.router);
+  const vaultPages = { ...tokenPages, vaultSecrets, vaultLinks, config };
+  const vault = vaultRoutes(vaultPages);
+  const rotate = rotateRoutes(vaultPages);
+  app.use('/tokens', ...signedIn, bulkRoutes(tokenPages), regenerateRoutes(tokenPages), vault.tokens, rotate.tokens, tokens.router);
+  app.use('/vault', ...signedIn, vault.vault, rotate.vault);
   app.use(['/all', '/expiring', '/export'], ...signedIn);
   app.use(overviewRoutes({ devops, auth }));
   app.use('/activity', ...signedIn, activityRoutes(activity));

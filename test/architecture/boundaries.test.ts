@@ -50,10 +50,10 @@ describe('module boundaries', () => {
     expect(offenders).toEqual([]);
   });
 
-  it('routes never call axios or msal-node directly', () => {
+  it('routes never call axios, msal-node or an Azure SDK directly', () => {
     const offenders = files
       .filter((file) => file.path.startsWith('src/web/'))
-      .filter((file) => importsOf(file.text).some((target) => target === 'axios' || target.startsWith('@azure/msal')))
+      .filter((file) => importsOf(file.text).some((target) => target === 'axios' || target.startsWith('@azure/')))
       .map((file) => file.path);
     expect(offenders).toEqual([]);
   });
@@ -64,5 +64,11 @@ describe('module boundaries', () => {
     expect(setup.filter((file) => importsOf(file.text).some((target) => target.includes('/web/'))).map((file) => file.path)).toEqual([]);
     const httpClients = ['src/setup/graph-client.ts', 'src/setup/identity-probes.ts'];
     expect(setup.filter((file) => !httpClients.includes(file.path) && importsOf(file.text).includes('axios')).map((file) => file.path)).toEqual([]);
+  });
+
+  it('only the Key Vault module uses the Key Vault SDK', () => {
+    const users = files.filter((file) => importsOf(file.text).some((target) => target.startsWith('@azure/keyvault'))).map((file) => file.path);
+    expect(users.length).toBeGreaterThan(0);
+    expect(users.filter((path) => !path.startsWith('src/keyvault/'))).toEqual([]);
   });
 });

@@ -33,6 +33,14 @@ describe('configuration', () => {
     expect(config.demo).toBe(false);
   });
 
+  it('allows Key Vault hosts under .vault.azure.net by default, and others only when listed', () => {
+    expect(loadConfig(valid).keyVault.hostSuffixes).toEqual(['.vault.azure.net']);
+    expect(loadConfig({ ...valid, KEY_VAULT_HOST_SUFFIXES: '.vault.azure.net, .VAULT.azure.cn' }).keyVault.hostSuffixes).toEqual(['.vault.azure.net', '.vault.azure.cn']);
+    for (const bad of ['vault.azure.net', '.com', 'https://x.vault.azure.net', '.vault.azure.net/x', ',']) {
+      expect(errorOf({ ...valid, KEY_VAULT_HOST_SUFFIXES: bad })).toMatch(/^KEY_VAULT_HOST_SUFFIXES: invalid value; set it to host suffixes starting with a dot/);
+    }
+  });
+
   it('reads the Redis settings, with a key prefix and a time limit by default', () => {
     const config = loadConfig({ ...valid, SESSION_STORE: 'redis', REDIS_URL: 'redis://:pw@cache.internal:6380/2' });
     expect(config.session.store).toBe('redis');

@@ -85,6 +85,12 @@ describe('CSRF: every state-changing form refuses a missing, forged or borrowed 
     [`/tokens/${tokenId}/extend`, { days: '30', returnTo: '/' }],
     [`/tokens/${tokenId}/regenerate`, { formKey: FORM_KEY, expiry: '30' }],
     ['/tokens/bulk/revoke', { ids: tokenId }],
+    ['/tokens', { ...validCreate(), destination: 'vault', vaultUrl: 'https://my-vault.vault.azure.net' }],
+    [`/tokens/${tokenId}/vault`, { vaultUrl: 'https://my-vault.vault.azure.net', secretName: 'x' }],
+    [`/tokens/${tokenId}/vault/unlink`, {}],
+    [`/tokens/${tokenId}/rotate`, { formKey: FORM_KEY, expiry: '30', old: 'revoke' }],
+    ['/vault/rotate', { formKey: FORM_KEY, expiry: '30', within: '7' }],
+    [`/vault/retirements/${tokenId}/revoke`, {}],
     ['/organizations', { organization: 'fabrikam', returnTo: '/' }],
     ['/logout', {}],
   ];
@@ -174,6 +180,12 @@ describe('the create form', () => {
     ['an expiry that is not offered', { expiry: '3650' }, /Choose when the token expires/],
     ['expiry "keep" (only editing keeps)', { expiry: 'keep' }, /Choose when the token expires/],
     ['an unknown organization choice', { organizations: 'everyone' }, /Choose this organization or all/],
+    ['a vault on a host not allowed', { destination: 'vault', vaultUrl: 'https://evil.example' }, /only writes to vaults whose address ends in/],
+    ['a vault address with a path', { destination: 'vault', vaultUrl: 'https://my-vault.vault.azure.net/secrets/x' }, /nothing after the host/],
+    ['a vault address that is javascript:', { destination: 'vault', vaultUrl: 'javascript:alert(1)' }, /https address/],
+    ['two vault addresses (an array)', { destination: 'vault', vaultUrl: ['https://a-vault.vault.azure.net', 'https://b-vault.vault.azure.net'] }, /Enter the vault/],
+    ['a secret name Key Vault refuses', { destination: 'vault', vaultUrl: 'https://my-vault.vault.azure.net', secretName: 'a b/c' }, /letters, digits and hyphens/],
+    ['a 60 KB secret name', { destination: 'vault', vaultUrl: 'https://my-vault.vault.azure.net', secretName: 's'.repeat(60 * KB) }, /at most 127/],
   ])('%s: 422 with the reason, nothing created', async (_name, fields, reason) => {
     const answer = await unchanged(() => post('/tokens', { ...validCreate(), ...fields }));
     expectClearRefusal(answer, 422, reason);

@@ -127,6 +127,19 @@ describe('SESSION_STORE=redis', () => {
     expect(await inspector.exists([`${PREFIX}sess:s1`, `${PREFIX}msal:s1`])).toBe(0);
   });
 
+  it('keeps a person\'s records (vault links) in a hash of their own, readable by any instance', async () => {
+    const records = storage.records;
+    await records.put('person-1', 'vault-link', 'b-id', { secretName: 'b' });
+    await records.put('person-1', 'vault-link', 'a-id', { secretName: 'a' });
+    await records.put('person-2', 'vault-link', 'a-id', { secretName: 'other' });
+    expect(await records.list('person-1', 'vault-link')).toEqual([{ secretName: 'a' }, { secretName: 'b' }]);
+    expect(await records.get('person-1', 'vault-link', 'b-id')).toEqual({ secretName: 'b' });
+    expect(await inspector.hGet(`${PREFIX}records:vault-link:person-2`, 'a-id')).toBe('{"secretName":"other"}');
+    await records.remove('person-1', 'vault-link', 'b-id');
+    expect(await records.get('person-1', 'vault-link', 'b-id')).toBeUndefined();
+    expect(await records.list('person-1', 'retirement')).toEqual([]);
+  });
+
   it('fails at once with StoreUnavailableError while Redis is down, and recovers by itself', async () => {
     await store().set('kept', sessionExpiringIn(600_000, { organization: 'fabrikam' }));
     await redis.stop();

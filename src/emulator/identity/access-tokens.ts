@@ -91,7 +91,7 @@ export function createAccessTokens(options: { signingKey: SigningKey; tenantId: 
       const { person, target } = request;
       const [givenName, ...rest] = person.displayName.split(' ');
       const token = await signingKey.sign({
-        aud: target.resource.appId,
+        aud: target.resource.audience ?? target.resource.appId,
         iss: v1Issuer(tenantId),
         iat: now,
         nbf: now,

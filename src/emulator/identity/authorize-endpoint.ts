@@ -8,6 +8,7 @@ import type { AuthorizationCodes } from './authorization-codes.ts';
 import { errorFields, sendReply } from './authorization-response.ts';
 import { checkAuthorizeRequest, type AuthorizeRequest } from './authorize-request.ts';
 import type { ClientRegistry } from './clients.ts';
+import type { Consents } from './consents.ts';
 import { errorContext, loginRequired, userDeclinedConsent, userNotInDirectory, type ErrorContext } from './errors.ts';
 import { clientInfo } from './id-tokens.ts';
 import { sendErrorPage, sendSignInPage } from './pages.ts';
@@ -21,6 +22,7 @@ export interface AuthorizeEndpointOptions {
   clients: ClientRegistry;
   codes: AuthorizationCodes;
   sessions: SsoSessions;
+  consents: Consents;
 }
 
 export function authorizeEndpoint(options: AuthorizeEndpointOptions): Router {
@@ -76,6 +78,8 @@ export function authorizeEndpoint(options: AuthorizeEndpointOptions): Router {
       tenantSegment: request.tenant.segment,
     });
     options.sessions.start(res, person.objectId);
+    // Signing in with a resource's scopes is consenting to them (the emulator shows no separate step).
+    for (const { resource } of request.requested.resources) options.consents.grant(person.objectId, request.client.clientId, resource.appId);
     sendReply(res, request.reply, {
       code,
       client_info: request.wantsClientInfo ? clientInfo(person, request.tenant.tenantId) : undefined,

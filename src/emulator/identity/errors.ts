@@ -269,3 +269,11 @@ export const clientCredentialsNeedDefaultScope = (scope: string) =>
 // A guess: the documented failure for an app-only request that names no tenant.
 export const noTenantForClientCredentials = () =>
   new IdentityError('invalid_request', 50059, 'No tenant-identifying information found in either the request or implied by any provided credentials.');
+/** A refresh for a resource the person never consented to (incremental consent): msal asks for interaction. */
+export const consentRequired = (clientId: string, resource: string) =>
+  new IdentityError(
+    'invalid_grant',
+    65001,
+    `The user or administrator has not consented to use the application with ID '${clientId}' named '${resource}'. Send an interactive authorization request for this user and resource.`,
+    { suberror: 'consent_required' },
+  );

@@ -9,6 +9,7 @@ import { authorizeEndpoint } from './authorize-endpoint.ts';
 import { createClientRegistry, type EmulatorClient } from './clients.ts';
 import { deviceCodeEndpoint } from './device-code-endpoint.ts';
 import { createDeviceCodes } from './device-codes.ts';
+import { createConsents } from './consents.ts';
 import { discoveryEndpoints } from './discovery-endpoints.ts';
 import { STYLESHEET, STYLESHEET_PATH } from './html.ts';
 import { logoutEndpoint } from './logout-endpoint.ts';
@@ -20,7 +21,7 @@ import { tokenEndpoint } from './token-endpoint.ts';
 
 export type { EmulatorClient } from './clients.ts';
 export type { VerifiedCaller } from './access-tokens.ts';
-export { AZURE_DEVOPS_RESOURCE_ID, MICROSOFT_GRAPH_RESOURCE_ID } from './scopes.ts';
+export { AZURE_DEVOPS_RESOURCE_ID, KEY_VAULT_RESOURCE_ID, MICROSOFT_GRAPH_RESOURCE_ID } from './scopes.ts';
 
 export interface IdentityPlatformOptions {
   origin: string;
@@ -54,6 +55,7 @@ export interface IdentityPlatform {
   expireDeviceCodes(): void;
   expireAccessTokens(objectId: string): void;
   revokeRefreshTokens(objectId: string): void;
+  revokeConsents(objectId: string): void;
   setAccessTokenLifetime(seconds: number): void;
   /** Mints an Azure DevOps access token for the person, as if their application had asked. */
   issueAccessToken(objectId: string, options?: IssueAccessTokenOptions): Promise<string>;
@@ -76,6 +78,7 @@ export function createIdentityPlatform(options: IdentityPlatformOptions): Identi
   const refreshTokens = createRefreshTokens({ dataDir: options.dataDir });
   const codes = createAuthorizationCodes();
   const sessions = createSsoSessions();
+  const consents = createConsents();
 
   const router = express.Router();
   router.get(STYLESHEET_PATH, (_req, res) => {
@@ -83,9 +86,9 @@ export function createIdentityPlatform(options: IdentityPlatformOptions): Identi
   });
   router.get('/error', (req, res) => sendErrorCodePage(res, String(req.query.code ?? '').replace(/\D/g, '')));
   router.use(discoveryEndpoints({ origin, directory, signingKey }));
-  router.use(authorizeEndpoint({ origin, directory, clients, codes, sessions }));
+  router.use(authorizeEndpoint({ origin, directory, clients, codes, sessions, consents }));
   router.use(deviceCodeEndpoint({ origin, directory, clients, deviceCodes }));
-  router.use(tokenEndpoint({ origin, directory, signingKey, accessTokens, refreshTokens, clients, codes, deviceCodes, onGrant: options.onGrant }));
+  router.use(tokenEndpoint({ origin, directory, signingKey, accessTokens, refreshTokens, consents, clients, codes, deviceCodes, onGrant: options.onGrant }));
   router.use(logoutEndpoint({ origin, directory, clients, sessions }));
 
   return {
@@ -96,6 +99,7 @@ export function createIdentityPlatform(options: IdentityPlatformOptions): Identi
     expireDeviceCodes: () => deviceCodes.expireAll(),
     expireAccessTokens: (objectId) => accessTokens.expireFor(objectId),
     revokeRefreshTokens: (objectId) => refreshTokens.revokeFor(objectId),
+    revokeConsents: (objectId) => consents.revokeFor(objectId),
     setAccessTokenLifetime: (seconds) => accessTokens.setLifetimeSeconds(seconds),
     async issueAccessToken(objectId, issue = {}) {
       const person = findPerson(directory, objectId);

@@ -6,6 +6,7 @@ import { invalidScope, multipleResources, resourceNotFound } from './errors.ts';
 
 export const AZURE_DEVOPS_RESOURCE_ID = '499b84ac-1321-427f-aa17-267ca6975798';
 export const MICROSOFT_GRAPH_RESOURCE_ID = '00000003-0000-0000-c000-000000000000';
+export const KEY_VAULT_RESOURCE_ID = 'cfa8b339-82a2-471a-a3c9-0fc0be7a4093';
 
 export interface Resource {
   appId: string;
@@ -13,6 +14,10 @@ export interface Resource {
   displayName: string;
   /** Delegated permissions, and what the consent screen would say about each. */
   permissions: Record<string, string>;
+  /** The access token's `aud`, when it is not the app id. */
+  audience?: string;
+  /** Not consented for the tenant: each person consents once, by signing in with one of its scopes. */
+  needsUserConsent?: boolean;
 }
 
 const AZURE_DEVOPS: Resource = {
@@ -29,7 +34,17 @@ const MICROSOFT_GRAPH: Resource = {
     'Application.ReadWrite.All': 'Read and write all applications',
   },
 };
-const RESOURCES = [AZURE_DEVOPS, MICROSOFT_GRAPH];
+// Key Vault tokens carry its identifier URI as `aud` (what Key Vault checks); consent is per person
+// here, so that incremental consent can be shown (a guess at a typical tenant: no admin consent).
+const KEY_VAULT: Resource = {
+  appId: KEY_VAULT_RESOURCE_ID,
+  identifierUri: 'https://vault.azure.net',
+  displayName: 'Azure Key Vault',
+  permissions: { user_impersonation: 'Have full access to the Azure Key Vault service' },
+  audience: 'https://vault.azure.net',
+  needsUserConsent: true,
+};
+const RESOURCES = [AZURE_DEVOPS, MICROSOFT_GRAPH, KEY_VAULT];
 
 const OIDC_SCOPES: Record<string, string> = {
   openid: 'Sign you in',

@@ -4,7 +4,8 @@ import type { Directory, Person } from '../directory.ts';
 import { findPerson } from '../directory.ts';
 import type { SigningKey } from '../signing-keys.ts';
 import type { AccessTokens, ClientAuthMethod } from './access-tokens.ts';
-import { userNotInDirectory } from './errors.ts';
+import type { Consents } from './consents.ts';
+import { consentRequired, userNotInDirectory } from './errors.ts';
 import { clientInfo, issueIdToken } from './id-tokens.ts';
 import type { RefreshTokens } from './refresh-tokens.ts';
 import { parseScopes, tokenTarget } from './scopes.ts';
@@ -16,6 +17,7 @@ export interface TokenIssuers {
   signingKey: SigningKey;
   accessTokens: AccessTokens;
   refreshTokens: RefreshTokens;
+  consents: Consents;
 }
 
 export interface TokenRequest {
@@ -35,6 +37,9 @@ export async function issueTokens(issuers: TokenIssuers, request: TokenRequest):
   const person = personStillInDirectory(issuers.directory, signIn);
   const requested = parseScopes(request.scope, signIn.tenantId);
   const target = tokenTarget(requested, request.scope, { singleResource: request.singleResource });
+  if (target.resource.needsUserConsent && !issuers.consents.has(person.objectId, signIn.clientId, target.resource.appId)) {
+    throw consentRequired(signIn.clientId, target.resource.displayName);
+  }
   const access = await issuers.accessTokens.issue({
     person,
     clientId: signIn.clientId,

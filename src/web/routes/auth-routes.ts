@@ -39,10 +39,13 @@ export function authRoutes(auth: AuthService, baseUrl: URL): Router {
     const code = queryText(req, 'code');
     if (!code) throw new SignInFailedError('rejected', 'the answer carried no authorization code');
     const carriedFlash = req.session.flash;
+    const carriedDrafts = req.session.formDrafts;
     await regenerateSession(req);
     req.session.account = await auth.redeemCode(req.session, code, queryText(req, 'state')!, pending);
     req.session.signedInAt = Date.now();
     if (carriedFlash) req.session.flash = carriedFlash;
+    // A form left to consent to more is waiting; it was typed by whoever signs in now (same browser).
+    if (carriedDrafts) req.session.formDrafts = carriedDrafts;
     flash(req, 'success', `Signed in as ${req.session.account.name}.`);
     await saveSession(req);
     res.redirect(303, pending.returnTo);

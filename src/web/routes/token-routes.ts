@@ -28,7 +28,7 @@ export const listQuerySchema = z.object({
 export type ListQuery = z.infer<typeof listQuerySchema>;
 
 /** Where a rejection from Azure DevOps belongs on the form. */
-const FORM_FIELD_OF: Record<PatTokenField, TokenFormField> = { displayName: 'displayName', scope: 'scopes', validTo: 'customDate', allOrgs: 'organizations' };
+export const FORM_FIELD_OF: Record<PatTokenField, TokenFormField> = { displayName: 'displayName', scope: 'scopes', validTo: 'customDate', allOrgs: 'organizations' };
 
 function listUrl(query: ListQuery, changes: Partial<ListQuery>): string {
   const next = { ...query, ...changes };
@@ -40,7 +40,7 @@ function listUrl(query: ListQuery, changes: Partial<ListQuery>): string {
   return `/?${params.toString()}`;
 }
 
-function formLocals(values: TokenFormValues, errors: Partial<Record<TokenFormField, string>>, now: Date) {
+export function formLocals(values: TokenFormValues, errors: Partial<Record<TokenFormField, string>>, now: Date) {
   return { values, errors, scopePicker: scopePicker(values.scopes), presets: EXPIRY_PRESETS, maxDate: isoDay(new Date(now.getTime() + MAX_LIFETIME_DAYS * 86_400_000)), minDate: isoDay(new Date(now.getTime() + 86_400_000)), maxLifetimeDays: MAX_LIFETIME_DAYS };
 }
 

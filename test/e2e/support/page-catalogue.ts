@@ -5,7 +5,7 @@
 // desktop and phone widths and saves a screenshot. New pages belong here.
 import type { Page } from 'playwright-core';
 import type { RunningEmulator } from '../../../src/emulator/index.ts';
-import { ADA } from '../../support/sign-in.ts';
+import { ADA, GRACE } from '../../support/sign-in.ts';
 import { httpsRequest } from '../../emulator/support/https-request.ts';
 
 export type Visitor = 'nobody' | 'ada' | 'grace' | 'alan';
@@ -66,6 +66,41 @@ async function chooseInAudit(page: Page, w: World): Promise<void> {
   for (const index of [0, 1]) await boxes.nth(index).check();
   await page.getByRole('button', { name: /^Revoke the selected tokens/ }).click();
   await page.waitForURL(/\/audit\/revoke\?/);
+}
+
+/**
+ * The new-token form sent with "Store it in Azure Key Vault". With `consent`, stops on the emulator's
+ * sign-in page that asks for Key Vault (`'stop'`) or picks the person there and stops back on the form
+ * (`'back'`); without, goes through that sign-in if asked, and sends the form again.
+ */
+async function createInVault(page: Page, w: World, options: { name: string; vault?: string; vaultUrl?: string; expiry?: string; person?: typeof ADA; consent?: 'stop' | 'back' }): Promise<void> {
+  const person = options.person ?? ADA;
+  const fill = async () => {
+    await page.getByLabel('Name', { exact: true }).fill(options.name);
+    await page.getByRole('radio', { name: `${options.expiry ?? '30'} days from now` }).check();
+    await page.getByRole('group', { name: 'Code' }).getByRole('checkbox', { name: /^Read —/ }).check();
+    await page.getByRole('radio', { name: 'Store it in Azure Key Vault (it is never shown)' }).check();
+    await page.getByLabel('Vault address').fill(options.vaultUrl ?? w.emulator.control.keyVault.vaultUrl(options.vault ?? 'ada-pats'));
+  };
+  if (options.consent) w.emulator.control.revokeConsents(person.objectId);
+  await page.goto(`${w.appUrl}/tokens/new`);
+  await submitTokenForm(page, fill, 'Create token');
+  if (!page.url().startsWith(w.emulator.origin)) return;
+  if (options.consent === 'stop') return;
+  await page.getByRole('button', { name: new RegExp(`^${person.displayName}`) }).click();
+  await page.waitForURL(/\/tokens\/new\?draft=/);
+  if (options.consent === 'back') return;
+  await page.getByRole('group', { name: 'Code' }).getByRole('checkbox', { name: /^Read —/ }).check();
+  await page.getByRole('button', { name: 'Create token' }).click();
+  await page.waitForLoadState();
+}
+
+/** A token of Ada's whose secret is in her vault, by name (creating it through the form). */
+async function tokenInVault(page: Page, w: World, name: string, expiry = '30'): Promise<string> {
+  await createInVault(page, w, { name, expiry });
+  const token = w.emulator.control.devops.tokens(ADA.objectId).find((candidate) => candidate.displayName === name && !candidate.revoked);
+  if (!token) throw new Error(`no token ${name} was created in the vault`);
+  return token.authorizationId;
 }
 
 export const PAGE_CATALOGUE: readonly PageVisit[] = [
@@ -283,6 +318,24 @@ export const PAGE_CATALOGUE: readonly PageVisit[] = [
       await page.waitForLoadState();
     },
   },
+  // Signed in: Azure Key Vault
+  { name: 'vault-consent-sign-in', who: 'ada', status: 200, open: (page, w) => createInVault(page, w, { name: 'agent on build-07', consent: 'stop' }) },
+  { name: 'vault-form-after-consent', who: 'ada', status: 200, open: (page, w) => createInVault(page, w, { name: 'agent on build-07', consent: 'back' }) },
+  { name: 'vault-form-errors', who: 'ada', status: 422, open: (page, w) => createInVault(page, w, { name: 'agent on build-07', vaultUrl: 'https://vault.example.com' }) },
+  { name: 'vault-token-stored', who: 'ada', status: 200, open: (page, w) => createInVault(page, w, { name: 'agent on build-07' }) },
+  { name: 'vault-store-forbidden', who: 'grace', status: 403, open: (page, w) => createInVault(page, w, { name: 'grace release bot', vault: 'grace-pats', person: GRACE }) },
+  { name: 'vault-link', who: 'ada', status: 200, open: (page, w) => page.goto(`${w.appUrl}/tokens/${w.tokenId('ci-pipeline')}/vault`) },
+  { name: 'vault-rotate', who: 'ada', status: 200, open: async (page, w) => page.goto(`${w.appUrl}/tokens/${await tokenInVault(page, w, 'deploy agent')}/rotate`) },
+  {
+    name: 'vault-rotated',
+    who: 'ada',
+    status: 200,
+    open: async (page, w) => {
+      await page.goto(`${w.appUrl}/tokens/${await tokenInVault(page, w, 'deploy agent')}/rotate`);
+      await page.getByRole('button', { name: 'Rotate' }).click();
+      await page.waitForLoadState();
+    },
+  },
   {
     name: 'audit-revoke-result',
     who: 'grace',
@@ -292,6 +345,15 @@ export const PAGE_CATALOGUE: readonly PageVisit[] = [
       await page.getByLabel(/^Reason/).fill('left the company');
       await page.getByRole('button', { name: 'Revoke these 2 tokens' }).click();
       await page.waitForURL(/\/audit\/revoke\/result/);
+    },
+  },
+  {
+    name: 'vault-rotate-bulk',
+    who: 'ada',
+    status: 200,
+    open: async (page, w) => {
+      await tokenInVault(page, w, 'nightly export', '7');
+      return page.goto(`${w.appUrl}/vault/rotate?within=7`);
     },
   },
 ];

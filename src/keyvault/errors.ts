@@ -1,0 +1,94 @@
+// Key Vault's failures in words. `kind` decides what the app does; `userMessage` is what a person
+// reads; `message` goes to the log. Like DevOpsError it holds no request or response (they carry
+// the bearer token, and for a write the secret).
+
+/** `notFound`: no such vault; `secretNotFound`: the vault has no such secret. */
+export type VaultErrorKind = 'forbidden' | 'notFound' | 'secretNotFound' | 'deleted' | 'throttled' | 'unavailable' | 'rejected';
+
+export class VaultError extends Error {
+  override name = 'VaultError';
+  readonly kind: VaultErrorKind;
+  readonly userMessage: string;
+  readonly status: number | undefined;
+  readonly retryAfterSeconds: number | undefined;
+  constructor(details: { kind: VaultErrorKind; userMessage: string; message: string; status?: number | undefined; retryAfterSeconds?: number | undefined }) {
+    super(details.message);
+    this.kind = details.kind;
+    this.userMessage = details.userMessage;
+    this.status = details.status;
+    this.retryAfterSeconds = details.retryAfterSeconds;
+  }
+}
+
+export function isVaultError(error: unknown): error is VaultError {
+  return error instanceof VaultError;
+}
+
+const PAGE_STATUS: Record<VaultErrorKind, number> = { forbidden: 403, notFound: 404, secretNotFound: 404, deleted: 409, throttled: 429, rejected: 400, unavailable: 502 };
+
+/** The HTTP status of the page that reports a Key Vault failure. */
+export function pageStatusOf(error: VaultError): number {
+  return PAGE_STATUS[error.kind];
+}
+
+/** The role that lets a person set and read secrets (Azure RBAC); "Key Vault Secrets User" only reads. */
+export const SECRETS_ROLE = 'Key Vault Secrets Officer';
+
+/** The SDK's RestError, read by shape (its package is the SDK's dependency, not the app's). */
+interface RestErrorLike {
+  name: 'RestError';
+  code?: string;
+  statusCode?: number;
+  message: string;
+  response?: { headers: { get(name: string): string | undefined } };
+}
+
+function isRestError(error: unknown): error is RestErrorLike {
+  return typeof error === 'object' && error !== null && (error as { name?: unknown }).name === 'RestError';
+}
+
+const NETWORK_UNREACHABLE = new Set(['ECONNREFUSED', 'ECONNRESET', 'EHOSTUNREACH', 'ENETUNREACH', 'ETIMEDOUT', 'EPIPE', 'EAI_AGAIN']);
+
+function retryAfter(value: string | undefined): number | undefined {
+  const seconds = Number(value);
+  return Number.isFinite(seconds) && seconds > 0 ? Math.min(Math.ceil(seconds), 3600) : undefined;
+}
+
+/** Turns what the SDK threw into a VaultError, for the vault at `vaultUrl` and the secret `secretName`. */
+export function vaultErrorOf(error: unknown, where: { operation: string; vaultUrl: string; secretName: string; timeoutMs: number }): VaultError {
+  const { operation, vaultUrl, secretName } = where;
+  if (error instanceof VaultError) return error;
+  if ((error as { name?: string })?.name === 'AbortError') {
+    return new VaultError({ kind: 'unavailable', userMessage: `Key Vault (${vaultUrl}) did not answer within ${Math.round(where.timeoutMs / 1000)} seconds.`, message: `${operation}: timed out after ${where.timeoutMs} ms` });
+  }
+  if (!isRestError(error)) {
+    return new VaultError({ kind: 'unavailable', userMessage: `Key Vault (${vaultUrl}) could not be reached.`, message: `${operation}: ${(error as Error)?.name ?? 'error'}` });
+  }
+  const status = error.statusCode;
+  const code = error.code ?? '';
+  const detail = `${operation}: ${status ?? code}`;
+  if (status === undefined) {
+    if (code === 'ENOTFOUND') return new VaultError({ kind: 'notFound', userMessage: `There is no key vault at ${vaultUrl}. Check the vault's name.`, message: detail });
+    if (code === RestErrorCodes.parse) return new VaultError({ kind: 'unavailable', userMessage: `Key Vault (${vaultUrl}) sent an answer PAT Manager could not read.`, message: detail });
+    return new VaultError({ kind: 'unavailable', userMessage: `Key Vault (${vaultUrl}) could not be reached${NETWORK_UNREACHABLE.has(code) ? ' (the connection failed)' : ''}.`, message: detail });
+  }
+  const retryAfterSeconds = retryAfter(error.response?.headers.get('retry-after'));
+  if (status === 401 || status === 403) {
+    return new VaultError({ kind: 'forbidden', status, userMessage: `You do not have permission to write secrets in ${vaultUrl}. Ask whoever manages the vault to give you the "${SECRETS_ROLE}" role on it (Azure RBAC), or an access policy that allows Get and Set on secrets.`, message: `${detail} ${code}` });
+  }
+  if (status === 404) {
+    return code === 'SecretNotFound'
+      ? new VaultError({ kind: 'secretNotFound', status, userMessage: `The secret "${secretName}" is not in ${vaultUrl} (it may have been deleted).`, message: `${detail} ${code}` })
+      : new VaultError({ kind: 'notFound', status, userMessage: `There is no key vault at ${vaultUrl}. Check the vault's name.`, message: `${detail} ${code}` });
+  }
+  if (status === 409) {
+    return new VaultError({ kind: 'deleted', status, userMessage: `A secret named "${secretName}" was deleted from ${vaultUrl} and is kept there, recoverable, so the name cannot be used yet. Recover or purge it in the Azure portal, or choose another name.`, message: `${detail} ${code}` });
+  }
+  if (status === 429) {
+    return new VaultError({ kind: 'throttled', status, retryAfterSeconds, userMessage: `Key Vault is receiving too many requests and asked PAT Manager to wait${retryAfterSeconds ? ` ${retryAfterSeconds} seconds` : ''}. Try again then.`, message: detail });
+  }
+  if (status === 400) return new VaultError({ kind: 'rejected', status, userMessage: `Key Vault refused the secret (${error.message.slice(0, 200)}).`, message: `${detail} ${code}` });
+  return new VaultError({ kind: 'unavailable', status, userMessage: `Key Vault (${vaultUrl}) had a problem (HTTP ${status}). Try again in a minute.`, message: detail });
+}
+
+const RestErrorCodes = { parse: 'PARSE_ERROR' } as const;

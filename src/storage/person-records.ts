@@ -1,0 +1,49 @@
+// Small per-person records the app keeps beside its activity log (which token's secret lives in
+// which vault, old tokens waiting to be revoked): JSON documents by person, kind and id. In the
+// SQLite file of the activity log, or in Redis when instances share one (redis-person-records.ts).
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { DatabaseSync } from 'node:sqlite';
+
+export interface PersonRecords {
+  list<T>(person: string, kind: string): Promise<T[]>;
+  get<T>(person: string, kind: string, id: string): Promise<T | undefined>;
+  put(person: string, kind: string, id: string, record: unknown): Promise<void>;
+  remove(person: string, kind: string, id: string): Promise<void>;
+  close(): void;
+}
+
+export function createSqlitePersonRecords(file: string): PersonRecords {
+  if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
+  const database = new DatabaseSync(file);
+  database.exec(`
+    PRAGMA journal_mode = WAL;
+    PRAGMA busy_timeout = 2000;
+    CREATE TABLE IF NOT EXISTS person_records (
+      person TEXT NOT NULL, kind TEXT NOT NULL, id TEXT NOT NULL, data TEXT NOT NULL,
+      PRIMARY KEY (person, kind, id)
+    );
+  `);
+  const list = database.prepare('SELECT data FROM person_records WHERE person = ? AND kind = ? ORDER BY id');
+  const get = database.prepare('SELECT data FROM person_records WHERE person = ? AND kind = ? AND id = ?');
+  const put = database.prepare('INSERT INTO person_records (person, kind, id, data) VALUES (?, ?, ?, ?) ON CONFLICT (person, kind, id) DO UPDATE SET data = excluded.data');
+  const remove = database.prepare('DELETE FROM person_records WHERE person = ? AND kind = ? AND id = ?');
+  return {
+    async list<T>(person: string, kind: string) {
+      return (list.all(person, kind) as Array<{ data: string }>).map((row) => JSON.parse(row.data) as T);
+    },
+    async get<T>(person: string, kind: string, id: string) {
+      const row = get.get(person, kind, id) as { data: string } | undefined;
+      return row ? (JSON.parse(row.data) as T) : undefined;
+    },
+    async put(person, kind, id, record) {
+      put.run(person, kind, id, JSON.stringify(record));
+    },
+    async remove(person, kind, id) {
+      remove.run(person, kind, id);
+    },
+    close() {
+      if (database.isOpen) database.close();
+    },
+  };
+}

@@ -1,0 +1,85 @@
+// Key Vault in a real browser, with the mouse: create a token straight into a vault (the sign-in
+// that consents to Key Vault comes first and brings the person back to the form as they left it),
+// see where the secret lives, rotate it keeping the old token for a grace period, and revoke that
+// old token from the expiry watch. The secret is never on a page.
+import { afterAll, afterEach, beforeAll, beforeEach, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { ADA } from '../support/sign-in.ts';
+import { signInAs, startE2E, type E2E, type Session } from './support/e2e.ts';
+
+let e2e: E2E;
+let session: Session;
+let page: Page;
+
+beforeAll(async () => {
+  e2e = await startE2E();
+});
+afterAll(async () => {
+  await e2e?.close();
+});
+beforeEach(async () => {
+  e2e.h.emulator.control.devops.reset();
+  session = await e2e.newSession();
+  page = session.page;
+  await signInAs(page, e2e.h.appUrl, ADA);
+});
+afterEach(async () => {
+  try {
+    session.problems.assertNone('in the browser');
+  } finally {
+    await session.close();
+  }
+});
+
+const heading = () => page.getByRole('heading', { level: 1 });
+const tokensNamed = (name: string) => e2e.h.emulator.control.devops.tokens(ADA.objectId).filter((token) => token.displayName === name);
+
+it('creates a token into Key Vault after consenting, rotates it with a grace period, and revokes the old one from the expiry watch', async () => {
+  const vaultUrl = e2e.h.emulator.control.keyVault.vaultUrl('ada-pats');
+  await page.getByRole('link', { name: 'New token' }).first().click();
+  await page.getByLabel('Name', { exact: true }).fill('Release agent (prod)');
+  await page.getByRole('group', { name: 'Build' }).getByRole('checkbox', { name: /^Read & execute —/ }).check();
+  await page.getByRole('radio', { name: 'Store it in Azure Key Vault (it is never shown)' }).check();
+  await page.getByLabel('Vault address').fill(vaultUrl);
+  await page.getByRole('button', { name: 'Create token' }).click();
+
+  // Not consented yet: the emulator's sign-in asks for Key Vault; then back to the form, as typed.
+  await expect(page.getByText('Azure Key Vault: Have full access to the Azure Key Vault service').isVisible()).resolves.toBe(true);
+  await page.getByRole('button', { name: /^Ada Lovelace/ }).click();
+  await page.waitForURL(/\/tokens\/new\?draft=/);
+  expect(await page.getByLabel('Name', { exact: true }).inputValue()).toBe('Release agent (prod)');
+  expect(await page.getByLabel('Vault address').inputValue()).toBe(vaultUrl);
+  expect(await page.getByRole('radio', { name: 'Store it in Azure Key Vault (it is never shown)' }).isChecked()).toBe(true);
+  expect(tokensNamed('Release agent (prod)')).toHaveLength(0);
+  await page.getByRole('group', { name: 'Build' }).getByRole('checkbox', { name: /^Read & execute —/ }).check();
+  await page.getByRole('button', { name: 'Create token' }).click();
+
+  expect(await heading().textContent()).toBe('Token "Release agent (prod)" created and stored in Key Vault');
+  const [stored] = e2e.h.emulator.control.keyVault.secretVersions('ada-pats', 'release-agent-prod-pat');
+  expect(await page.content()).toContain(stored!.version);
+  expect(await page.content()).not.toContain(stored!.value);
+
+  // The list says where it lives; its page offers rotation.
+  await page.getByRole('link', { name: 'Back to your tokens' }).click();
+  await expect(page.getByText('Key Vault: ada-pats/release-agent-prod-pat').isVisible()).resolves.toBe(true);
+  await page.getByRole('link', { name: 'Release agent (prod)', exact: true }).click();
+  await page.getByRole('link', { name: 'Rotate', exact: true }).click();
+  expect(await heading().textContent()).toBe('Rotate "Release agent (prod)"');
+  await page.getByRole('radio', { name: '60 days from now' }).check();
+  await page.getByRole('radio', { name: /^Keep it until a day I choose/ }).check();
+  const keepUntil = new Date(Date.now() + 3 * 86_400_000).toISOString().slice(0, 10);
+  await page.getByLabel(/^Keep until/).fill(keepUntil);
+  await page.getByRole('button', { name: 'Rotate' }).click();
+  expect(await heading().textContent()).toBe('Token rotated');
+  const versions = e2e.h.emulator.control.keyVault.secretVersions('ada-pats', 'release-agent-prod-pat');
+  expect(versions).toHaveLength(2);
+  expect(await page.content()).not.toContain(versions[1]!.value);
+  expect(tokensNamed('Release agent (prod)').filter((token) => !token.revoked)).toHaveLength(2);
+
+  // The expiry watch lists the old token to revoke after rotation.
+  await page.getByRole('link', { name: 'Expiry watch' }).first().click();
+  await expect(page.getByRole('heading', { name: 'Revoke after rotation (1)' }).isVisible()).resolves.toBe(true);
+  await page.getByRole('button', { name: 'Revoke the old Release agent (prod)' }).click();
+  await expect(page.locator('.flash').first().textContent()).resolves.toContain('Revoked the old "Release agent (prod)"');
+  expect(tokensNamed('Release agent (prod)').filter((token) => !token.revoked)).toHaveLength(1);
+});

@@ -1,0 +1,162 @@
+// Linking tokens to Key Vault secrets and rotating them, through the real app, msal-node, the
+// official Key Vault SDK and the emulator: the new version holds the new token's secret, the old
+// token is revoked or kept as chosen, and a bulk rotation reports each token, one failure included.
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { Page, TestBrowser } from '../support/browser.ts';
+import { startHarness, type Harness } from '../support/harness.ts';
+import { ADA, signIn } from '../support/sign-in.ts';
+
+const DAY_MS = 86_400_000;
+const CONTOSO = 'f9424e7c-ea71-44cb-aa51-cae3213c1e15';
+let h: Harness;
+let browser: TestBrowser;
+let adaVault: string;
+
+beforeAll(async () => {
+  h = await startHarness();
+  adaVault = h.emulator.control.keyVault.vaultUrl('ada-pats');
+});
+afterAll(async () => {
+  await h?.close();
+});
+beforeEach(async () => {
+  h.emulator.control.devops.reset();
+  h.emulator.control.clearFaults();
+  browser = h.browser();
+  await signIn(browser, h.appUrl, ADA);
+});
+
+const tokens = () => h.emulator.control.devops.tokens(ADA.objectId);
+const named = (name: string) => tokens().filter((token) => token.displayName === name);
+const lastIssuedPat = () => h.emulator.control.issuedSecrets().filter((issued) => issued.kind === 'pat').at(-1)!.value;
+
+/** Creates a token into Ada's vault (consenting first if the emulator asks); returns its state. */
+async function createIntoVault(name: string, expiry = '30') {
+  const fields = { displayName: name, expiry, organizations: 'this', access: 'custom', scopes: ['vso.code'], destination: 'vault', vaultUrl: adaVault, secretName: `${name}-pat` };
+  let page = await browser.submit(await browser.get(`${h.appUrl}/tokens/new`), '/tokens', fields);
+  if (page.url.includes('/oauth2/v2.0/authorize')) page = await browser.submit(await browser.submit(page, 'authorize', { person: ADA.objectId }), '/tokens', fields);
+  expect(page.body).toContain('created and stored in Key Vault');
+  return named(name).find((token) => !token.revoked)!;
+}
+
+async function rotate(authorizationId: string, fields: Record<string, string>): Promise<Page> {
+  const form = await browser.get(`${h.appUrl}/tokens/${authorizationId}/rotate`);
+  expect(form.status).toBe(200);
+  return browser.submit(form, `/tokens/${authorizationId}/rotate`, fields);
+}
+
+describe('link and rotate', () => {
+  it('links a token to an existing secret, shows where it lives, and unlinks it', async () => {
+    const token = await createIntoVault('linked');
+    await browser.submit(await browser.get(`${h.appUrl}/tokens/${token.authorizationId}/vault`), `/tokens/${token.authorizationId}/vault/unlink`);
+    expect((await browser.get(`${h.appUrl}/tokens/${token.authorizationId}`)).body).toContain('not linked to a Key Vault secret');
+
+    const missing = await browser.submit(await browser.get(`${h.appUrl}/tokens/${token.authorizationId}/vault`), `/tokens/${token.authorizationId}/vault`, { vaultUrl: adaVault, secretName: 'no-such-secret' });
+    expect(missing.status).toBe(404);
+    expect(missing.body).toContain('is not in');
+
+    const linked = await browser.submit(await browser.get(`${h.appUrl}/tokens/${token.authorizationId}/vault`), `/tokens/${token.authorizationId}/vault`, { vaultUrl: adaVault, secretName: 'linked-pat' });
+    expect(linked.url).toMatch(new RegExp(`/tokens/${token.authorizationId}$`));
+    expect(linked.body).toContain('is linked to the secret');
+    expect(linked.body).toContain(adaVault);
+    const list = await browser.get(`${h.appUrl}/`);
+    expect(list.body).toMatch(/>linked<\/a>\s*<br><span class="vault-badge">Key Vault: ada-pats\/linked-pat<\/span>/);
+    const activity = await browser.get(`${h.appUrl}/activity`);
+    expect(activity.body).toContain('linked to Key Vault');
+  });
+
+  it('rotates: a new token with the same name, scopes and organizations becomes the secret\'s new version, and the old token is revoked', async () => {
+    const old = await createIntoVault('svc');
+    const result = await rotate(old.authorizationId, { expiry: '60', old: 'revoke' });
+    expect(result.status).toBe(200);
+    expect(result.body).toContain('svc: rotated');
+    const newSecret = lastIssuedPat();
+    const fresh = named('svc').find((token) => token.authorizationId !== old.authorizationId)!;
+    expect(fresh).toMatchObject({ scope: old.scope, targetAccounts: old.targetAccounts, revoked: false });
+    expect(new Date(fresh.validTo).getTime()).toBeGreaterThan(Date.now() + 59 * DAY_MS);
+    expect(named('svc').find((token) => token.authorizationId === old.authorizationId)!.revoked).toBe(true);
+    const versions = h.emulator.control.keyVault.secretVersions('ada-pats', 'svc-pat');
+    expect(versions).toHaveLength(2);
+    expect(versions[1]!.value).toBe(newSecret);
+    expect(versions[1]!.tags).toMatchObject({ authorizationId: fresh.authorizationId });
+    expect(versions[1]!.exp).toBe(Math.floor(new Date(fresh.validTo).getTime() / 1000));
+    expect(result.body).not.toContain(newSecret);
+    expect(h.logLines.join('\n')).not.toContain(newSecret);
+    // The link moved to the new token.
+    expect((await browser.get(`${h.appUrl}/tokens/${fresh.authorizationId}`)).body).toContain(versions[1]!.version);
+  });
+
+  it('keeps the old token until a chosen day when asked; the expiry watch lists it to revoke after rotation', async () => {
+    const old = await createIntoVault('grace-period');
+    const keepUntil = new Date(Date.now() + 5 * DAY_MS).toISOString().slice(0, 10);
+    const tooLate = await rotate(old.authorizationId, { expiry: '30', old: 'keep', keepUntil: '2999-01-01' });
+    expect(tooLate.status).toBe(422);
+    expect(named('grace-period')).toHaveLength(1);
+
+    const result = await rotate(old.authorizationId, { expiry: '30', old: 'keep', keepUntil });
+    expect(result.body).toContain(`kept until`);
+    expect(named('grace-period').filter((token) => !token.revoked)).toHaveLength(2);
+    const watch = await browser.get(`${h.appUrl}/expiring`);
+    expect(watch.body).toContain('Revoke after rotation (1)');
+    expect(watch.body).toContain(`kept until ${keepUntil}`);
+    await browser.submit(watch, `/vault/retirements/${old.authorizationId}/revoke`);
+    expect(named('grace-period').find((token) => token.authorizationId === old.authorizationId)!.revoked).toBe(true);
+    expect((await browser.get(`${h.appUrl}/expiring`)).body).not.toContain('Revoke after rotation');
+  });
+
+  it('sends a person whose Key Vault consent is gone through the sign-in for it, back to the rotation as they chose it', async () => {
+    const old = await createIntoVault('consent-again');
+    h.emulator.control.revokeConsents(ADA.objectId);
+    browser = h.browser();
+    await signIn(browser, h.appUrl, ADA);
+    const asked = await rotate(old.authorizationId, { expiry: '90', old: 'revoke' });
+    expect(asked.url).toContain('/oauth2/v2.0/authorize');
+    expect(named('consent-again')).toHaveLength(1);
+    const back = await browser.submit(asked, 'authorize', { person: ADA.objectId });
+    expect(back.url).toMatch(new RegExp(`/tokens/${old.authorizationId}/rotate\\?draft=`));
+    expect(back.body).toMatch(/id="expiry-90" name="expiry" value="90" checked/);
+    const done = await browser.submit(back, `/tokens/${old.authorizationId}/rotate`, { expiry: '90', old: 'revoke' });
+    expect(done.body).toContain('consent-again: rotated');
+  });
+
+  it('says "rotation due" once three quarters of a linked token\'s lifetime have passed', async () => {
+    await createIntoVault('holder');
+    h.emulator.control.devops.addTokens(ADA.objectId, [{ displayName: 'aged', scope: 'vso.code', validFrom: new Date(Date.now() - 80 * DAY_MS), validTo: new Date(Date.now() + 20 * DAY_MS), targetAccounts: [CONTOSO] }]);
+    const [aged] = named('aged');
+    await browser.submit(await browser.get(`${h.appUrl}/tokens/${aged!.authorizationId}/vault`), `/tokens/${aged!.authorizationId}/vault`, { vaultUrl: adaVault, secretName: 'holder-pat' });
+    const list = await browser.get(`${h.appUrl}/`);
+    expect(list.body).toMatch(new RegExp(`href="/tokens/${aged!.authorizationId}/rotate">Rotation due`));
+    expect(list.body).not.toMatch(/href="\/tokens\/[0-9a-f-]+\/rotate">Rotation due[\s\S]*href="\/tokens\/[0-9a-f-]+\/rotate">Rotation due/);
+    expect((await browser.get(`${h.appUrl}/tokens/${aged!.authorizationId}`)).body).toContain('Due: three quarters of its lifetime have passed');
+  });
+});
+
+describe('bulk rotation', () => {
+  it('rotates every linked token expiring within the period after one confirmation, with a result per token, one failure included', async () => {
+    const a = await createIntoVault('bulk-a', '7');
+    const b = await createIntoVault('bulk-b', '7');
+    const c = await createIntoVault('bulk-c', '7');
+    await createIntoVault('bulk-later', '90');
+    h.emulator.control.injectFault({ path: '/secrets/bulk-b-pat', method: 'PUT', status: 500, body: { error: { code: 'InternalError', message: 'boom' } } });
+
+    const confirm = await browser.get(`${h.appUrl}/vault/rotate?within=7`);
+    expect(confirm.body).toContain('Rotate 3 tokens');
+    expect(confirm.body).not.toContain('bulk-later');
+    const result = await browser.submit(confirm, '/vault/rotate', { expiry: '30' });
+    expect(result.body).toContain('2 of 3 rotated; 1 not rotated');
+    expect(result.body).toContain('bulk-b: not rotated');
+    expect(result.body).toContain('the old token still works and the vault still holds it');
+    for (const [old, name] of [[a, 'bulk-a'], [c, 'bulk-c']] as const) {
+      expect(named(name).find((token) => token.authorizationId === old.authorizationId)!.revoked).toBe(true);
+      expect(h.emulator.control.keyVault.secretVersions('ada-pats', `${name}-pat`)).toHaveLength(2);
+    }
+    // The failed one: old token untouched and still the vault's only version; the new one revoked.
+    expect(named('bulk-b').find((token) => token.authorizationId === b.authorizationId)!.revoked).toBe(false);
+    expect(named('bulk-b').filter((token) => !token.revoked)).toHaveLength(1);
+    expect(h.emulator.control.keyVault.secretVersions('ada-pats', 'bulk-b-pat')).toHaveLength(1);
+    // Sending the confirmation again rotates nothing twice.
+    const again = await browser.submit(confirm, '/vault/rotate', { expiry: '30' });
+    expect(again.body).toContain('already rotated');
+    expect(h.emulator.control.keyVault.secretVersions('ada-pats', 'bulk-a-pat')).toHaveLength(2);
+  });
+});
