@@ -101,13 +101,16 @@ describe('the token list', () => {
     expect(first).toHaveLength(10);
     expect(await page.locator('.list-summary').textContent()).toBe('Page 1: 10 tokens.');
 
+    // A link's click returns once the navigation starts: wait for the new page before reading it.
     await page.getByRole('navigation', { name: 'Pages' }).getByRole('link', { name: 'Next page' }).click();
+    await page.locator('.list-summary', { hasText: 'Page 2:' }).waitFor();
     const second = await tokenNames();
     expect(await page.locator('.list-summary').textContent()).toBe('Page 2: 10 tokens.');
     expect(second.filter((name) => first.includes(name))).toEqual([]);
     expect([...first, ...second]).toEqual([...first, ...second].sort((a, b) => a.localeCompare(b, 'en', { sensitivity: 'base' })));
 
     await page.getByRole('link', { name: 'First page' }).click();
+    await page.locator('.list-summary', { hasText: 'Page 1:' }).waitFor();
     expect(await tokenNames()).toEqual(first);
   });
 });
