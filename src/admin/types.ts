@@ -1,5 +1,6 @@
 // The organization audit's vocabulary: the people Graph lists and the tokens token administration
 // shows for each, in the app's terms rather than the wire's.
+import type { PatToken } from '../devops/types.ts';
 
 export interface OrgPerson {
   /** The Graph subject descriptor (`aad.…`) that token administration takes. */
@@ -13,17 +14,11 @@ export interface OrgPerson {
   deletedInOrigin: boolean;
 }
 
-/** One of a person's PATs as an administrator sees it. Never holds a secret: the API sends none. */
-export interface AdminToken {
-  authorizationId: string;
-  displayName: string;
-  /** Scope names; `app_token` means full access. */
-  scopes: string[];
-  /** accountIds it works in; `null` means every organization the person belongs to. */
-  targetAccounts: string[] | null;
-  validFrom: Date;
-  validTo: Date;
-}
+/**
+ * One of a person's PATs as an administrator sees it: the same record as the person's own list
+ * gives (token administration sends the same fields, and never a secret).
+ */
+export type AdminToken = PatToken;
 
 export interface Paged<T> {
   items: T[];
