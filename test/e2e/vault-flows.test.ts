@@ -38,7 +38,7 @@ it('creates a token into Key Vault after consenting, rotates it with a grace per
   const vaultUrl = e2e.h.emulator.control.keyVault.vaultUrl('ada-pats');
   await page.getByRole('link', { name: 'New token' }).first().click();
   await page.getByLabel('Name', { exact: true }).fill('Release agent (prod)');
-  await page.getByRole('group', { name: 'Build' }).getByRole('checkbox', { name: /^Read & execute —/ }).check();
+  await page.getByRole('group', { name: 'Common scopes' }).getByRole('checkbox', { name: /^Build: Read & execute —/ }).check();
   await page.getByRole('radio', { name: 'Store it in Azure Key Vault (it is never shown)' }).check();
   await page.getByLabel('Vault address').fill(vaultUrl);
   await page.getByRole('button', { name: 'Create token' }).click();
@@ -51,7 +51,7 @@ it('creates a token into Key Vault after consenting, rotates it with a grace per
   expect(await page.getByLabel('Vault address').inputValue()).toBe(vaultUrl);
   expect(await page.getByRole('radio', { name: 'Store it in Azure Key Vault (it is never shown)' }).isChecked()).toBe(true);
   expect(tokensNamed('Release agent (prod)')).toHaveLength(0);
-  await page.getByRole('group', { name: 'Build' }).getByRole('checkbox', { name: /^Read & execute —/ }).check();
+  await page.getByRole('group', { name: 'Common scopes' }).getByRole('checkbox', { name: /^Build: Read & execute —/ }).check();
   await page.getByRole('button', { name: 'Create token' }).click();
 
   expect(await heading().textContent()).toBe('Token "Release agent (prod)" created and stored in Key Vault');

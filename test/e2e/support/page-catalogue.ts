@@ -78,7 +78,7 @@ async function createInVault(page: Page, w: World, options: { name: string; vaul
   const fill = async () => {
     await page.getByLabel('Name', { exact: true }).fill(options.name);
     await page.getByRole('radio', { name: `${options.expiry ?? '30'} days from now` }).check();
-    await page.getByRole('group', { name: 'Code' }).getByRole('checkbox', { name: /^Read —/ }).check();
+    await page.getByRole('group', { name: 'Common scopes' }).getByRole('checkbox', { name: /^Code: Read —/ }).check();
     await page.getByRole('radio', { name: 'Store it in Azure Key Vault (it is never shown)' }).check();
     await page.getByLabel('Vault address').fill(options.vaultUrl ?? w.emulator.control.keyVault.vaultUrl(options.vault ?? 'ada-pats'));
   };
@@ -90,7 +90,7 @@ async function createInVault(page: Page, w: World, options: { name: string; vaul
   await page.getByRole('button', { name: new RegExp(`^${person.displayName}`) }).click();
   await page.waitForURL(/\/tokens\/new\?draft=/);
   if (options.consent === 'back') return;
-  await page.getByRole('group', { name: 'Code' }).getByRole('checkbox', { name: /^Read —/ }).check();
+  await page.getByRole('group', { name: 'Common scopes' }).getByRole('checkbox', { name: /^Code: Read —/ }).check();
   await page.getByRole('button', { name: 'Create token' }).click();
   await page.waitForLoadState();
 }
