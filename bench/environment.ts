@@ -1,7 +1,7 @@
 // Starts what the benchmark measures, each in a process of its own on loopback: the emulator, PAT
 // Manager wired to it (as the tests wire it), and the ceiling server.
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startChild, type Child } from './child.ts';
@@ -19,6 +19,12 @@ export interface Environment {
   stop(): Promise<void>;
 }
 
+
+/** The Node options `npm start` runs the app with (package.json), so the measured app has them too. */
+function startOptions(): string[] {
+  const manifest = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { scripts: { start: string } };
+  return manifest.scripts.start.split(/\s+/).filter((word) => word.startsWith('--'));
+}
 
 export async function startEnvironment(): Promise<Environment> {
   const port = await freePort();
@@ -51,8 +57,8 @@ export async function startEnvironment(): Promise<Environment> {
       ACTIVITY_SQLITE_FILE: join(dataDir, 'activity.sqlite'),
       LOG_LEVEL: 'info',
     },
-    // BENCH_APP_LOG=1 shows the app's log; BENCH_APP_NODE_OPTIONS=--cpu-prof profiles it.
-    { quiet: !process.env.BENCH_APP_LOG, execArgv: (process.env.BENCH_APP_NODE_OPTIONS ?? '').split(' ').filter(Boolean) },
+    // BENCH_APP_LOG=1 shows the app's log; BENCH_APP_NODE_OPTIONS=--cpu-prof profiles it (after npm start's own).
+    { quiet: !process.env.BENCH_APP_LOG, execArgv: [...startOptions(), ...(process.env.BENCH_APP_NODE_OPTIONS ?? '').split(' ').filter(Boolean)] },
   );
   children.push(app);
 
@@ -66,7 +72,7 @@ export async function startEnvironment(): Promise<Environment> {
         BENCH_PATS_URL: emulator.ready.urls.pats,
         BENCH_PROFILE_URL: emulator.ready.urls.profile,
         BENCH_ORGANIZATIONS: JSON.stringify(organizations),
-      });
+      }, { execArgv: startOptions() }); // the same runtime (heap sizes) as the app, so their CPU compares
       children.push(ceiling);
       return ceiling;
     },

@@ -1,10 +1,17 @@
 // `npm start`: read the settings, start the demo emulator when no Azure app registration is
 // configured, then serve PAT Manager until asked to stop.
-import { ConfigError, baseUrlOf, loadConfig, readEnvironment, wantsDemo } from './config/config.ts';
-import { createLogger } from './logging.ts';
-import { startServer } from './server.ts';
+import { enableCompileCache } from 'node:module';
+import { join } from 'node:path';
 
 const DATA_DIR = '.data';
+// V8's compiled code is kept between starts, beside the sessions: a start then skips compiling
+// the app and its libraries again (about a quarter of a second of CPU). It must be on before they
+// load, so they are imported here rather than at the top.
+enableCompileCache(join(DATA_DIR, 'compile-cache'));
+const { ConfigError, baseUrlOf, loadConfig, readEnvironment, wantsDemo } = await import('./config/config.ts');
+const { createLogger } = await import('./logging.ts');
+const { startServer } = await import('./server.ts');
+
 const DEMO_EMULATOR_PORT = 5443;
 /** Closing the store and the emulator after the requests' deadline gets this much longer. */
 const FORCED_EXIT_AFTER_DEADLINE_MS = 5000;
