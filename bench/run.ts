@@ -21,7 +21,7 @@ import { load, machine, MB, mb, ms, percent, table, verdicts, type Row, type Ver
 import { topSelfTime } from './profile-summary.ts';
 import { renewals } from './renewals.ts';
 import { signInMany } from './sessions.ts';
-import type { StoreTraffic } from './store-traffic.ts';
+import type { SqlTraffic, StoreTraffic } from './store-traffic.ts';
 import { runUpstream } from './upstream.ts';
 import type { Memory } from './child.ts';
 import type { EmulatorStats } from '../src/emulator/index.ts';
@@ -171,8 +171,11 @@ try {
   log(`  RSS every 10 s: ${samples.filter((_, index) => index % 10 === 9).map((sample) => (sample.rssBytes / MB).toFixed(0)).join(', ')} MB`);
   log('');
   const perPage = (value: number) => value / Math.max(trafficRun.count, 1);
-  log(`Session store per list page (${trafficRun.count} pages at ${FEW} sessions, counted around the store in the app's process)`);
-  log(`  ${perPage(traffic.reads).toFixed(2)} reads (${(perPage(traffic.readBytes) / 1024).toFixed(1)} KB), ${perPage(traffic.writes).toFixed(2)} writes (${(perPage(traffic.writeBytes) / 1024).toFixed(1)} KB), ${perPage(traffic.touches).toFixed(2)} touches`);
+  const sqlLine = (what: string, counted: SqlTraffic) =>
+    `  ${what}: ${perPage(counted.reads).toFixed(2)} reads (${(perPage(counted.readBytes) / 1024).toFixed(2)} KB), ${perPage(counted.writes).toFixed(2)} writes (${(perPage(counted.writeBytes) / 1024).toFixed(2)} KB), ${perPage(counted.unchanged).toFixed(2)} statements that changed nothing`;
+  log(`SQLite per list page (${trafficRun.count} pages at ${FEW} sessions, every statement counted at node:sqlite in the app's process)`);
+  log(sqlLine('session store (sessions, token_caches)', traffic.sessions));
+  log(sqlLine('everything else (activity log, vault links)', traffic.other));
   log('');
   log(`Where the list page's CPU goes (${PROFILE_SECONDS} s at ${FEW} sessions, ${profile.busyMs.toFixed(0)} ms busy; self time, top ten)`);
   for (const entry of profile.top) log(`  ${percent(entry.share).padStart(4)}  ${entry.where}`);

@@ -1,55 +1,84 @@
-// What a page costs the session store: how often express-session reads, writes and touches the
-// session, and how many bytes of session data go each way. Counted around the store's class in the
-// bench's own app process (the app's code is not changed for it), and only while asked, so the
-// counting (a JSON.stringify per read) costs nothing in the timed runs. Bytes are the session data
-// as express-session hands it over (JSON), before anything the store itself does to it.
-import type session from 'express-session';
-import { SqliteSessionStore } from '../src/storage/sqlite-session-store.ts';
+// What a page costs SQLite: every statement the app's process runs, counted at node:sqlite itself
+// (not around a store's class), so a throttled touch that changes nothing is not a write and the
+// token cache's own row is seen when it is read. Statements on the session tables (sessions,
+// token_caches) are counted apart from the rest (activity log, vault links). Only while asked, so the
+// counting costs nothing in the timed runs. Bytes are the text and blob values read or bound.
+import { StatementSync } from 'node:sqlite';
 
-export interface StoreTraffic {
+export interface SqlTraffic {
+  /** SELECTs, and the bytes of the values they returned. */
   reads: number;
   readBytes: number;
+  /** Statements that changed at least one row, and the bytes of the values bound to them. */
   writes: number;
   writeBytes: number;
-  touches: number;
+  /** Statements that could write but changed nothing (a throttled touch). */
+  unchanged: number;
 }
 
-type Callback<T = void> = (error?: unknown, value?: T) => void;
+export interface StoreTraffic {
+  sessions: SqlTraffic;
+  other: SqlTraffic;
+}
 
-const none = (): StoreTraffic => ({ reads: 0, readBytes: 0, writes: 0, writeBytes: 0, touches: 0 });
+const none = (): SqlTraffic => ({ reads: 0, readBytes: 0, writes: 0, writeBytes: 0, unchanged: 0 });
 let traffic: StoreTraffic | undefined;
-const bytesOf = (data: unknown) => Buffer.byteLength(JSON.stringify(data));
+const SESSION_TABLES = /\b(sessions|token_caches)\b/;
 
-/** Wraps the SQLite session store's get, set and touch (the store the benchmark's app uses). */
+function bytesOf(values: unknown): number {
+  if (typeof values === 'string') return Buffer.byteLength(values);
+  if (values instanceof Uint8Array) return values.byteLength;
+  if (Array.isArray(values)) return values.reduce((sum: number, value) => sum + bytesOf(value), 0);
+  if (values && typeof values === 'object') return bytesOf(Object.values(values));
+  return 0;
+}
+
+function counterFor(statement: StatementSync): SqlTraffic | undefined {
+  if (!traffic) return undefined;
+  return SESSION_TABLES.test(statement.sourceSQL) ? traffic.sessions : traffic.other;
+}
+
+/** Wraps node:sqlite's statements (get, all, run) for the life of the process. */
 export function countSessionStoreTraffic(): { start(): void; stop(): StoreTraffic } {
-  const store = SqliteSessionStore.prototype;
-  const { get, set, touch } = store;
-  store.get = function (id: string, callback: Callback<session.SessionData | null>) {
-    get.call(this, id, (error, data) => {
-      if (traffic && !error) {
-        traffic.reads += 1;
-        if (data) traffic.readBytes += bytesOf(data);
-      }
-      callback(error, data);
-    });
-  };
-  store.set = function (id: string, data: session.SessionData, callback?: Callback) {
-    if (traffic) {
-      traffic.writes += 1;
-      traffic.writeBytes += bytesOf(data);
+  const prototype = StatementSync.prototype;
+  const { get, all, run } = prototype;
+  prototype.get = function (this: StatementSync, ...parameters: unknown[]) {
+    const row = (get as (...args: unknown[]) => unknown).apply(this, parameters);
+    const counter = counterFor(this);
+    if (counter) {
+      counter.reads += 1;
+      counter.readBytes += bytesOf(row);
     }
-    set.call(this, id, data, callback);
-  };
-  store.touch = function (id: string, data: session.SessionData, callback?: Callback) {
-    if (traffic) traffic.touches += 1;
-    touch.call(this, id, data, callback);
-  };
+    return row;
+  } as typeof get;
+  prototype.all = function (this: StatementSync, ...parameters: unknown[]) {
+    const rows = (all as (...args: unknown[]) => unknown[]).apply(this, parameters);
+    const counter = counterFor(this);
+    if (counter) {
+      counter.reads += 1;
+      counter.readBytes += bytesOf(rows);
+    }
+    return rows;
+  } as typeof all;
+  prototype.run = function (this: StatementSync, ...parameters: unknown[]) {
+    const result = (run as (...args: unknown[]) => { changes: number | bigint }).apply(this, parameters);
+    const counter = counterFor(this);
+    if (counter) {
+      if (Number(result.changes) > 0) {
+        counter.writes += 1;
+        counter.writeBytes += bytesOf(parameters);
+      } else {
+        counter.unchanged += 1;
+      }
+    }
+    return result;
+  } as typeof run;
   return {
     start: () => {
-      traffic = none();
+      traffic = { sessions: none(), other: none() };
     },
     stop: () => {
-      const counted = traffic ?? none();
+      const counted = traffic ?? { sessions: none(), other: none() };
       traffic = undefined;
       return counted;
     },

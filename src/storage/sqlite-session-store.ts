@@ -84,14 +84,15 @@ export class SqliteSessionStore extends session.Store {
     });
   }
 
-  /** Throttled: nothing is written unless the stored expiry is more than `touchAfterMs` behind. */
+  /**
+   * Throttled: nothing is written unless the stored expiry is more than `touchAfterMs` behind. No
+   * transaction: most touches change nothing, and the token cache's expiry only follows the session's.
+   */
   override touch(id: string, data: session.SessionData, callback?: Callback): void {
     this.run(callback, () => {
       const expires = this.expiryOf(data);
-      this.inTransaction(() => {
-        const moved = this.statements.touch.run({ expires, id, touchAfter: this.touchAfterMs }).changes;
-        if (Number(moved) > 0) this.statements.extendTokenCache.run(expires, id);
-      });
+      const moved = this.statements.touch.run({ expires, id, touchAfter: this.touchAfterMs }).changes;
+      if (Number(moved) > 0) this.statements.extendTokenCache.run(expires, id);
     });
   }
 
