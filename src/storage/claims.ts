@@ -10,12 +10,16 @@ export interface Claims {
   release(key: string): Promise<void>;
 }
 
+/** Past this many held claims, expired ones are swept (claims of handled forms are left to expire). */
+const SWEEP_ABOVE = 1000;
+
 export function inProcessClaims(): Claims {
   const held = new Map<string, number>();
   return {
     async claim(key, ttlMs) {
       const now = Date.now();
       if ((held.get(key) ?? 0) > now) return false;
+      if (held.size >= SWEEP_ABOVE) for (const [other, until] of held) if (until <= now) held.delete(other);
       held.set(key, now + ttlMs);
       return true;
     },

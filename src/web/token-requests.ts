@@ -71,7 +71,7 @@ export function tokenRequests(options: TokenPageDependencies): TokenRequests {
   };
 }
 
-/** How long a one-time form stays claimed if its handler never finishes (a crash mid-request). */
+/** How long a one-time form stays claimed once handled, or if its handler never finishes (a crash mid-request). */
 const CLAIM_TTL_MS = 60_000;
 
 /** Forms that create a token carry a one-time key: a reload or a second click must not create twice. */
@@ -107,15 +107,17 @@ export function oneTimeForms(claims: Claims): OneTimeForms {
       if (!(await claims.claim(claim, CLAIM_TTL_MS))) {
         throw new PageError(409, 'Already being created', 'This token is being created from your first click. Open your token list in a moment to see it.');
       }
-      try {
-        const result = await work();
-        const remembered = Object.entries(req.session.createdForms ?? {}).slice(-(REMEMBERED_FORMS - 1));
-        req.session.createdForms = Object.fromEntries([...remembered, [key, result.createdId]]);
-        await new Promise<void>((resolve, reject) => req.session.save((error) => (error ? reject(error) : resolve())));
-        return result;
-      } finally {
+      const result = await work().catch(async (error: unknown) => {
+        // Nothing was made (or the page says it cannot tell): the person may send the form again.
         await claims.release(claim).catch(() => undefined);
-      }
+        throw error;
+      });
+      // Done: the claim is kept until it expires, because a second click whose request read the
+      // session before this one saved it cannot see createdForms, only the claim.
+      const remembered = Object.entries(req.session.createdForms ?? {}).slice(-(REMEMBERED_FORMS - 1));
+      req.session.createdForms = Object.fromEntries([...remembered, [key, result.createdId]]);
+      await new Promise<void>((resolve, reject) => req.session.save((error) => (error ? reject(error) : resolve())));
+      return result;
     },
   };
 }
