@@ -65,7 +65,8 @@ export interface AuthService {
   beginSignIn(session: AppSession, returnTo: string, options?: { extraScopes?: string[] }): Promise<string>;
   takePendingSignIn(session: AppSession, state: string | undefined): PendingSignIn;
   redeemCode(session: AppSession, code: string, state: string, pending: PendingSignIn): Promise<SignedInAccount>;
-  acquireAccessToken(session: AppSession, options: { forceRefresh: boolean }): Promise<string>;
+  /** `refused`: the token Azure DevOps just refused (with forceRefresh), so a newer one in the cache is taken instead. */
+  acquireAccessToken(session: AppSession, options: { forceRefresh: boolean; refused?: string }): Promise<string>;
   /** A token for another resource's scope (e.g. Key Vault), from the person's cache; ConsentRequiredError when they must sign in for it. */
   acquireTokenForScope(session: AppSession, scope: string): Promise<{ token: string; expiresOnMs: number }>;
   signOutUrl(): string;
@@ -137,12 +138,18 @@ export function createAuthService(options: { config: AppConfig; networkClient: I
   }
 
   /** msal-node's silent renewal (from its cache, else with the refresh token), its failures in the app's terms. */
-  async function renewSilently(session: AppSession, account: SignedInAccount, forceRefresh: boolean): Promise<AuthenticationResult> {
+  async function renewSilently(session: AppSession, account: SignedInAccount, forceRefresh: boolean, refused: string | undefined): Promise<AuthenticationResult> {
     const client = await clientFor(session).catch((error: unknown) => {
       throw unavailableOr(error, () => error as Error);
     });
     try {
-      return await client.acquireTokenSilent({ account: account as AccountInfo, scopes: SCOPES, forceRefresh });
+      const request = { account: account as AccountInfo, scopes: SCOPES };
+      // Another page of this person may have renewed it already: its token is in the cache they share.
+      if (forceRefresh && refused !== undefined) {
+        const cached = await client.acquireTokenSilent({ ...request, forceRefresh: false }).catch(() => undefined);
+        if (cached && cached.accessToken !== refused) return cached;
+      }
+      return await client.acquireTokenSilent({ ...request, forceRefresh });
     } catch (error) {
       if (error instanceof IdentityUnavailableError) throw new SignInFailedError('unavailable', error.message);
       // A revoked or expired refresh token, consent withdrawn, or a cache that lost the account.
@@ -217,7 +224,7 @@ export function createAuthService(options: { config: AppConfig; networkClient: I
       }
     },
 
-    async acquireAccessToken(session, { forceRefresh }) {
+    async acquireAccessToken(session, { forceRefresh, refused }) {
       const account = session.account;
       if (!account) throw new SignInRequiredError('not signed in');
       // Most pages: the token msal-node gave out last time is still good, and nothing else is needed.
@@ -226,7 +233,7 @@ export function createAuthService(options: { config: AppConfig; networkClient: I
       if (remembered) return remembered;
       // One renewal per session at a time: a page's parallel calls, or two pages at once, that find
       // the token expired share it, and each request's own copy of the session remembers the result.
-      const result = await renewals(session.id, () => renewSilently(session, account, forceRefresh));
+      const result = await renewals(session.id, () => renewSilently(session, account, forceRefresh, refused));
       rememberAccessToken(session, result, sealer);
       return result.accessToken;
     },

@@ -29,7 +29,7 @@ export function accessTokenOf(req: Request, auth: AuthService): AccessTokenSourc
     const known = requestTokens.get(req);
     if (known && !forceRefresh) return known.token;
     if (known && refused !== undefined && (known.value === undefined ? known.forced : known.value !== refused)) return known.token;
-    const acquisition: Acquisition = { token: auth.acquireAccessToken(req.session, { forceRefresh }), forced: forceRefresh };
+    const acquisition: Acquisition = { token: auth.acquireAccessToken(req.session, { forceRefresh, refused }), forced: forceRefresh };
     requestTokens.set(req, acquisition);
     acquisition.token.then(
       (value) => {
