@@ -32,8 +32,21 @@ afterEach(async () => {
 
 const heading = () => page.getByRole('heading', { level: 1 });
 const flash = () => page.locator('.flash');
-const tokenNames = () => page.locator('table.tokens tbody td[data-label="Name"]').allTextContents();
-const expiryDates = async () => (await page.locator('table.tokens tbody td[data-label="Expires"] time').evaluateAll((times) => times.map((time) => time.getAttribute('datetime') ?? ''))).map((iso) => Date.parse(iso));
+/**
+ * A click that navigates returns once the new page starts loading; reading a list at that moment
+ * finds the table not there yet. Every read of the table waits for the page to have loaded.
+ */
+async function tableTexts(cells: string): Promise<string[]> {
+  await page.waitForLoadState('load');
+  return page.locator(`table.tokens tbody ${cells}`).allTextContents();
+}
+const tokenNames = () => tableTexts('td[data-label="Name"]');
+const statuses = async () => new Set(await tableTexts('.status'));
+const expiryDates = async () => {
+  await page.waitForLoadState('load');
+  const iso = await page.locator('table.tokens tbody td[data-label="Expires"] time').evaluateAll((times) => times.map((time) => time.getAttribute('datetime') ?? ''));
+  return iso.map((text) => Date.parse(text));
+};
 const tokenNamed = (name: string) => e2e.h.emulator.control.devops.tokens(ADA.objectId).find((token) => token.displayName === name);
 
 describe('signing in and choosing an organization', () => {
@@ -69,13 +82,12 @@ describe('the token list', () => {
     expect(new URL(page.url()).searchParams.get('status')).toBe('expired');
     expect(await tokenNames()).toContain('legacy-jenkins');
     expect(await tokenNames()).not.toContain('ci-pipeline');
-    expect(new Set(await page.locator('table.tokens tbody .status').allTextContents())).toEqual(new Set(['Expired']));
+    expect(await statuses()).toEqual(new Set(['Expired']));
 
     await page.getByLabel('Show').selectOption('all');
     await page.getByLabel('Per page').selectOption('100');
     await page.getByRole('button', { name: 'Apply' }).click();
-    const statuses = new Set(await page.locator('table.tokens tbody .status').allTextContents());
-    expect(statuses).toEqual(new Set(['Active', 'Active, expiring soon', 'Expired', 'Revoked']));
+    expect(await statuses()).toEqual(new Set(['Active', 'Active, expiring soon', 'Expired', 'Revoked']));
   });
 
   it('sorts by a column header, both ways, and says so to assistive technology', async () => {
