@@ -2,9 +2,8 @@
 // in the embedded SQLite store (or, for several instances, in their shared Redis: see
 // storage/redis-activity-log.ts) and shown back to the same person only. Never holds a secret: an
 // entry is built from names, ids, scopes and dates, not from the token's value.
-import { mkdirSync } from 'node:fs';
-import { dirname } from 'node:path';
-import { DatabaseSync, type StatementSync } from 'node:sqlite';
+import type { DatabaseSync, StatementSync } from 'node:sqlite';
+import { openSqliteFile } from '../storage/sqlite-file.ts';
 import type { Logger } from '../logging.ts';
 
 /** `revokeOnBehalf`: an administrator revoked someone else's token from the organization audit. */
@@ -53,8 +52,7 @@ function pageOf(stored: StoredEntry[], page: number, pageSize: number): Activity
 }
 
 export function createSqliteActivityLog(file: string, logger: Logger): ActivityLog {
-  if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
-  const database = new DatabaseSync(file);
+  const database = openSqliteFile(file);
   database.exec(`
     PRAGMA journal_mode = WAL;
     CREATE TABLE IF NOT EXISTS activity (

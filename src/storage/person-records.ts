@@ -1,9 +1,7 @@
 // Small per-person records the app keeps beside its activity log (which token's secret lives in
 // which vault, old tokens waiting to be revoked): JSON documents by person, kind and id. In the
 // SQLite file of the activity log, or in Redis when instances share one (redis-person-records.ts).
-import { mkdirSync } from 'node:fs';
-import { dirname } from 'node:path';
-import { DatabaseSync } from 'node:sqlite';
+import { openSqliteFile } from './sqlite-file.ts';
 
 export interface PersonRecords {
   list<T>(person: string, kind: string): Promise<T[]>;
@@ -14,8 +12,7 @@ export interface PersonRecords {
 }
 
 export function createSqlitePersonRecords(file: string): PersonRecords {
-  if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
-  const database = new DatabaseSync(file);
+  const database = openSqliteFile(file);
   database.exec(`
     PRAGMA journal_mode = WAL;
     PRAGMA busy_timeout = 2000;

@@ -3,9 +3,8 @@
 // session's sealed msal-node token cache, read only when msal-node needs it and kept in step with the
 // session (same expiry, deleted with it). Expired rows are ignored on read and swept in the
 // background. A page that changes nothing writes nothing: the expiry is moved at most once a minute.
-import { mkdirSync } from 'node:fs';
-import { dirname } from 'node:path';
-import { DatabaseSync, type StatementSync } from 'node:sqlite';
+import type { DatabaseSync, StatementSync } from 'node:sqlite';
+import { openSqliteFile } from './sqlite-file.ts';
 import session from 'express-session';
 import type { TokenCacheSlot } from './sealed-token-cache.ts';
 
@@ -26,10 +25,10 @@ export class SqliteSessionStore extends session.Store {
 
   constructor(file: string, defaultTtlMs: number) {
     super();
-    if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
+
     this.defaultTtlMs = defaultTtlMs;
     this.touchAfterMs = Math.min(TOUCH_AFTER_MS, defaultTtlMs / 10);
-    this.database = new DatabaseSync(file);
+    this.database = openSqliteFile(file);
     // WAL keeps readers and the writer from blocking each other; NORMAL sync is safe with WAL.
     // secure_delete overwrites what a row held when it is deleted or rewritten.
     this.database.exec(`

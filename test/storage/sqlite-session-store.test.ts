@@ -1,4 +1,4 @@
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, statSync } from 'node:fs';
 import { DatabaseSync } from 'node:sqlite';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -96,5 +96,15 @@ describe('SqliteSessionStore', () => {
     const reopened = await api(open(file)).get('old');
     expect(reopened).toMatchObject({ organization: 'contoso' });
     expect(JSON.stringify(reopened)).not.toMatch(/RefreshToken|eyJ/);
+  });
+
+  it('keeps its files, and the folder it makes, to the app\'s own user', async () => {
+    const folder = join(mkdtempSync(join(tmpdir(), 'sessions-')), 'private');
+    const file = join(folder, 'sessions.sqlite');
+    await api(open(file)).set('s', sessionExpiringIn(60_000));
+    const modeOf = (path: string) => statSync(path).mode & 0o777;
+    expect(modeOf(folder)).toBe(0o700);
+    expect(modeOf(file)).toBe(0o600);
+    expect(modeOf(`${file}-wal`)).toBe(0o600);
   });
 });
