@@ -1,8 +1,8 @@
 // What a page costs SQLite: every statement the app's process runs, counted at node:sqlite itself
 // (not around a store's class), so a throttled touch that changes nothing is not a write and the
 // token cache's own row is seen when it is read. Statements on the session tables (sessions,
-// token_caches) are counted apart from the rest (activity log, vault links). Only while asked, so the
-// counting costs nothing in the timed runs. Bytes are the text and blob values read or bound.
+// token_caches) are counted apart from the rest (activity log, vault links). Only while asked (the
+// methods are wrapped between start and stop), so the counting costs nothing in the timed runs. Bytes are the text and blob values read or bound.
 import { StatementSync } from 'node:sqlite';
 
 export interface SqlTraffic {
@@ -38,46 +38,53 @@ function counterFor(statement: StatementSync): SqlTraffic | undefined {
   return SESSION_TABLES.test(statement.sourceSQL) ? traffic.sessions : traffic.other;
 }
 
-/** Wraps node:sqlite's statements (get, all, run) for the life of the process. */
+/**
+ * Counts node:sqlite's statements (get, all, run) between start and stop: the wrappers are put on
+ * the prototype only then, so the timed runs execute the plain methods.
+ */
 export function countSessionStoreTraffic(): { start(): void; stop(): StoreTraffic } {
   const prototype = StatementSync.prototype;
   const { get, all, run } = prototype;
-  prototype.get = function (this: StatementSync, ...parameters: unknown[]) {
-    const row = (get as (...args: unknown[]) => unknown).apply(this, parameters);
-    const counter = counterFor(this);
-    if (counter) {
-      counter.reads += 1;
-      counter.readBytes += bytesOf(row);
-    }
-    return row;
-  } as typeof get;
-  prototype.all = function (this: StatementSync, ...parameters: unknown[]) {
-    const rows = (all as (...args: unknown[]) => unknown[]).apply(this, parameters);
-    const counter = counterFor(this);
-    if (counter) {
-      counter.reads += 1;
-      counter.readBytes += bytesOf(rows);
-    }
-    return rows;
-  } as typeof all;
-  prototype.run = function (this: StatementSync, ...parameters: unknown[]) {
-    const result = (run as (...args: unknown[]) => { changes: number | bigint }).apply(this, parameters);
-    const counter = counterFor(this);
-    if (counter) {
-      if (Number(result.changes) > 0) {
-        counter.writes += 1;
-        counter.writeBytes += bytesOf(parameters);
-      } else {
-        counter.unchanged += 1;
+  const counting = {
+    get: function (this: StatementSync, ...parameters: unknown[]) {
+      const row = (get as (...args: unknown[]) => unknown).apply(this, parameters);
+      const counter = counterFor(this);
+      if (counter) {
+        counter.reads += 1;
+        counter.readBytes += bytesOf(row);
       }
-    }
-    return result;
-  } as typeof run;
+      return row;
+    } as typeof get,
+    all: function (this: StatementSync, ...parameters: unknown[]) {
+      const rows = (all as (...args: unknown[]) => unknown[]).apply(this, parameters);
+      const counter = counterFor(this);
+      if (counter) {
+        counter.reads += 1;
+        counter.readBytes += bytesOf(rows);
+      }
+      return rows;
+    } as typeof all,
+    run: function (this: StatementSync, ...parameters: unknown[]) {
+      const result = (run as (...args: unknown[]) => { changes: number | bigint }).apply(this, parameters);
+      const counter = counterFor(this);
+      if (counter) {
+        if (Number(result.changes) > 0) {
+          counter.writes += 1;
+          counter.writeBytes += bytesOf(parameters);
+        } else {
+          counter.unchanged += 1;
+        }
+      }
+      return result;
+    } as typeof run,
+  };
   return {
     start: () => {
       traffic = { sessions: none(), other: none() };
+      Object.assign(prototype, counting);
     },
     stop: () => {
+      Object.assign(prototype, { get, all, run });
       const counted = traffic ?? { sessions: none(), other: none() };
       traffic = undefined;
       return counted;
