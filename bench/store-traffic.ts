@@ -45,25 +45,20 @@ function counterFor(statement: StatementSync): SqlTraffic | undefined {
 export function countSessionStoreTraffic(): { start(): void; stop(): StoreTraffic } {
   const prototype = StatementSync.prototype;
   const { get, all, run } = prototype;
+  /** A read (get or all): counted, with the bytes of what it returned. */
+  const countingRead = <T extends typeof get | typeof all>(read: T): T =>
+    function (this: StatementSync, ...parameters: unknown[]) {
+      const answer = (read as (...args: unknown[]) => unknown).apply(this, parameters);
+      const counter = counterFor(this);
+      if (counter) {
+        counter.reads += 1;
+        counter.readBytes += bytesOf(answer);
+      }
+      return answer;
+    } as T;
   const counting = {
-    get: function (this: StatementSync, ...parameters: unknown[]) {
-      const row = (get as (...args: unknown[]) => unknown).apply(this, parameters);
-      const counter = counterFor(this);
-      if (counter) {
-        counter.reads += 1;
-        counter.readBytes += bytesOf(row);
-      }
-      return row;
-    } as typeof get,
-    all: function (this: StatementSync, ...parameters: unknown[]) {
-      const rows = (all as (...args: unknown[]) => unknown[]).apply(this, parameters);
-      const counter = counterFor(this);
-      if (counter) {
-        counter.reads += 1;
-        counter.readBytes += bytesOf(rows);
-      }
-      return rows;
-    } as typeof all,
+    get: countingRead(get),
+    all: countingRead(all),
     run: function (this: StatementSync, ...parameters: unknown[]) {
       const result = (run as (...args: unknown[]) => { changes: number | bigint }).apply(this, parameters);
       const counter = counterFor(this);
