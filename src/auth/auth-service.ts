@@ -17,7 +17,7 @@ import type { Logger } from '../logging.ts';
 import type { Sealer } from '../storage/sealing.ts';
 import { StoreUnavailableError } from '../storage/store-unavailable.ts';
 import { IdentityUnavailableError } from './identity-network-client.ts';
-import { rememberAccessToken, rememberedAccessToken } from './remembered-access-token.ts';
+import { rememberedAccessTokens } from './remembered-access-token.ts';
 import type { AppSession, PendingSignIn, SignedInAccount } from './session-types.ts';
 import type { TokenCacheStore } from './token-cache-store.ts';
 import { singleFlight } from './single-flight.ts';
@@ -91,6 +91,7 @@ export function msalCredential(configured: ClientCredential): Partial<Configurat
 
 export function createAuthService(options: { config: AppConfig; networkClient: INetworkModule; tokenCache: TokenCacheStore; sealer: Sealer; logger: Logger }): AuthService {
   const { config, networkClient, tokenCache, sealer, logger } = options;
+  const accessTokens = rememberedAccessTokens(sealer, logger);
   const authority = `${config.identity.authorityHost}/${config.identity.tenant}`;
   const redirectUri = redirectUriFor(config.baseUrl);
   const crypto = new CryptoProvider();
@@ -213,7 +214,7 @@ export function createAuthService(options: { config: AppConfig; networkClient: I
         );
         const account = result.account;
         if (!account) throw new SignInFailedError('rejected', 'the token response named no account');
-        rememberAccessToken(session, result, sealer);
+        accessTokens.remember(session, result);
         return { homeAccountId: account.homeAccountId, name: account.name ?? account.username, username: account.username, environment: account.environment, tenantId: account.tenantId, localAccountId: account.localAccountId };
       } catch (error) {
         // The person did nothing wrong when the token cache could not be written: say the app is unavailable.
@@ -229,12 +230,12 @@ export function createAuthService(options: { config: AppConfig; networkClient: I
       if (!account) throw new SignInRequiredError('not signed in');
       // Most pages: the token msal-node gave out last time is still good, and nothing else is needed.
       if (forceRefresh) delete session.accessToken;
-      const remembered = rememberedAccessToken(session, RENEW_BEFORE_EXPIRY_MS, sealer, logger);
+      const remembered = accessTokens.recall(session, RENEW_BEFORE_EXPIRY_MS);
       if (remembered) return remembered;
       // One renewal per session at a time: a page's parallel calls, or two pages at once, that find
       // the token expired share it, and each request's own copy of the session remembers the result.
       const result = await renewals(session.id, () => renewSilently(session, account, forceRefresh, refused));
-      rememberAccessToken(session, result, sealer);
+      accessTokens.remember(session, result);
       return result.accessToken;
     },
 

@@ -6,24 +6,61 @@ import type { Logger } from '../logging.ts';
 import { UNSEAL_FAILURE_WORDS, type Sealer } from '../storage/sealing.ts';
 import type { AppSession } from './session-types.ts';
 
+/** How many sessions' opened tokens this instance keeps in memory (about 3.5 KB each). */
+const OPENED_KEPT = 1000;
+
+export interface RememberedAccessTokens {
+  remember(session: AppSession, result: AuthenticationResult): void;
+  /** The remembered token while it has more than `marginMs` left, else undefined (and it is forgotten). */
+  recall(session: AppSession, marginMs: number): string | undefined;
+}
+
 function context(session: AppSession): string {
   return `access-token:${session.id}`;
 }
 
-export function rememberAccessToken(session: AppSession, result: AuthenticationResult, sealer: Sealer): void {
-  if (!result.accessToken || !result.expiresOn) return;
-  session.accessToken = { sealed: sealer.seal(result.accessToken, context(session)), expiresOnMs: result.expiresOn.getTime() };
-}
+export function rememberedAccessTokens(sealer: Sealer, logger: Logger): RememberedAccessTokens {
+  // Opening the sealed copy is an AES-GCM decryption on every page (about 2% of its CPU): the
+  // token opened last for each session stays in memory (never stored or logged), and is used for
+  // as long as the session presents the very same sealed string. Oldest entries go first.
+  const opened = new Map<string, { sealed: string; plaintext: string }>();
 
-/** The remembered token while it has more than `marginMs` left, else undefined (and it is forgotten). */
-export function rememberedAccessToken(session: AppSession, marginMs: number, sealer: Sealer, logger: Logger): string | undefined {
-  const remembered = session.accessToken;
-  if (!remembered) return undefined;
-  if (remembered.expiresOnMs - Date.now() > marginMs && typeof remembered.sealed === 'string') {
-    const opened = sealer.open(remembered.sealed, context(session));
-    if (opened.ok) return opened.plaintext;
-    logger.warn({ reason: UNSEAL_FAILURE_WORDS[opened.reason] }, 'remembered access token could not be opened; asking msal-node');
+  function keep(sessionId: string, sealed: string, plaintext: string): void {
+    opened.delete(sessionId);
+    if (opened.size >= OPENED_KEPT) opened.delete(opened.keys().next().value!);
+    opened.set(sessionId, { sealed, plaintext });
   }
-  delete session.accessToken;
-  return undefined;
+
+  function open(session: AppSession, sealed: string): string | undefined {
+    const known = opened.get(session.id);
+    if (known?.sealed === sealed) return known.plaintext;
+    const result = sealer.open(sealed, context(session));
+    if (result.ok) {
+      keep(session.id, sealed, result.plaintext);
+      return result.plaintext;
+    }
+    logger.warn({ reason: UNSEAL_FAILURE_WORDS[result.reason] }, 'remembered access token could not be opened; asking msal-node');
+    return undefined;
+  }
+
+  return {
+    remember(session, result) {
+      if (!result.accessToken || !result.expiresOn) return;
+      const sealed = sealer.seal(result.accessToken, context(session));
+      session.accessToken = { sealed, expiresOnMs: result.expiresOn.getTime() };
+      keep(session.id, sealed, result.accessToken);
+    },
+
+    recall(session, marginMs) {
+      const remembered = session.accessToken;
+      if (!remembered) return undefined;
+      if (remembered.expiresOnMs - Date.now() > marginMs && typeof remembered.sealed === 'string') {
+        const plaintext = open(session, remembered.sealed);
+        if (plaintext) return plaintext;
+      }
+      delete session.accessToken;
+      opened.delete(session.id);
+      return undefined;
+    },
+  };
 }
