@@ -78,6 +78,9 @@ export function createApp({ config, logger, auth, devops, tokenAdmin, activity, 
   app.engine('ejs', viewEngine(VIEWS_DIR, config.cacheViews));
   app.set('view cache', config.cacheViews);
   app.set('session cookie name', sessionCookieName(config));
+  // Every page is made for one person at one moment (relative dates, flash messages), so an ETag
+  // would seldom match, yet it costs a copy and a SHA-1 of every page. Files under public/ keep theirs.
+  app.set('etag', false);
 
   app.use(requestLog(logger));
   app.use(baseLocals(config));
