@@ -23,6 +23,9 @@ const viewsDir = fileURLToPath(new URL('../views', import.meta.url));
 app.set('view engine', 'ejs');
 app.set('views', viewsDir);
 app.engine('ejs', viewEngine(viewsDir, true));
+// As the app runs in production: templates compiled once, and pages without an ETag.
+app.set('view cache', true);
+app.set('etag', false);
 app.get('/', async (req, res) => {
   const query = listQuerySchema.parse(req.query);
   const page = await devops.listTokens(async () => accessToken, 'contoso', { filter: query.status, sortBy: query.sort, ascending: query.order === 'asc', top: query.size });

@@ -2,7 +2,8 @@
 // measured against two baselines (the same page from a bare Express + EJS server, and the upstream
 // call alone). Prints the figures, the ratios and a verdict per target. About three minutes on two
 // cores. Settings (environment): BENCH_SESSIONS (10000), BENCH_UPSTREAM_DELAY_MS (20),
-// BENCH_SECONDS per measurement (10), BENCH_MEMORY_SECONDS (60); BENCH_PROFILE=file.cpuprofile
+// BENCH_SECONDS per measurement window (6), BENCH_ROUNDS of the list page against the ceiling (3),
+// BENCH_MEMORY_SECONDS (60); BENCH_PROFILE=file.cpuprofile
 // keeps the CPU profile of the app whose top functions are printed (a window of its own at 10
 // sessions, apart from the timed ones).
 import { rmSync } from 'node:fs';
@@ -18,6 +19,7 @@ import { createHttpClient } from './http-client.ts';
 import { runLoad } from './load.ts';
 import { ADA_ID, DEMO_ORGANIZATIONS } from './people.ts';
 import { load, machine, MB, mb, ms, percent, table, verdicts, type Row, type Verdict } from './report.ts';
+import { alternate, cpuOf, median, medianWindow } from './paired.ts';
 import { topSelfTime } from './profile-summary.ts';
 import { renewals } from './renewals.ts';
 import { signInMany } from './sessions.ts';
@@ -29,7 +31,9 @@ import type { EmulatorStats } from '../src/emulator/index.ts';
 const setting = (name: string, fallback: number) => Number(process.env[name] ?? fallback);
 const SESSIONS = setting('BENCH_SESSIONS', 10_000);
 const DELAY_MS = setting('BENCH_UPSTREAM_DELAY_MS', 20);
-const SECONDS = setting('BENCH_SECONDS', 10);
+const SECONDS = setting('BENCH_SECONDS', 6);
+/** Rounds of back-to-back windows of the list page and the ceiling (bench/paired.ts). */
+const ROUNDS = setting('BENCH_ROUNDS', 3);
 const MEMORY_SECONDS = setting('BENCH_MEMORY_SECONDS', 60);
 const WARM_UP_SECONDS = 2;
 /** V8 grows its heap for the first seconds at 50 sessions; the memory run starts after that. */
@@ -95,25 +99,38 @@ try {
   const upstream = { few: await runUpstream(upstreamTarget, { concurrency: FEW, seconds: SECONDS / 2 }), many: await runUpstream(upstreamTarget, { concurrency: MANY, seconds: SECONDS / 2 }) };
   const single = await runUpstream(upstreamTarget, { concurrency: 1, seconds: 2 });
 
-  // 3. The ceiling: the same page from a bare Express + EJS server.
+  // 3. The token list page and the ceiling (the same page from a bare Express + EJS server), in
+  // alternating windows at 10 and at 50 sessions (bench/paired.ts).
   const ceilingServer = await env.startCeiling(DEMO_ORGANIZATIONS);
   await ceilingServer.call('useAccessToken', upstreamTarget.accessToken);
-  const ceilingAt = async (connections: number) => {
-    await runLoad({ url: `${ceilingServer.ready.url}/`, connections, seconds: WARM_UP_SECONDS });
-    return runLoad({ url: `${ceilingServer.ready.url}/`, connections, seconds: SECONDS, server: ceilingServer });
+  const ceilingAt = (connections: number, seconds = SECONDS) => runLoad({ url: `${ceilingServer.ready.url}/`, connections, seconds, server: ceilingServer });
+  // Every TLS connection the emulator accepts while the list page is measured is one the app opened.
+  const appUpstream = { connections: 0, patCalls: 0 };
+  const patCallsIn = (stats: EmulatorStats) => Object.entries(stats.requests).filter(([route]) => route.includes('tokens/pats')).reduce((sum, [, count]) => sum + count, 0);
+  const listAt = async (connections: number, seconds = SECONDS, everySecond?: () => void) => {
+    const before = await emulator.call<EmulatorStats>('stats');
+    const run = await runLoad({ url: `${appUrl}/`, connections, seconds, cookies: loadSessions.slice(0, connections), server: app, ...(everySecond ? { everySecond } : {}) });
+    const after = await emulator.call<EmulatorStats>('stats');
+    appUpstream.connections += after.connections.accepted - before.connections.accepted;
+    appUpstream.patCalls += patCallsIn(after) - patCallsIn(before);
+    return run;
   };
-  const ceiling = { few: await ceilingAt(FEW), many: await ceilingAt(MANY) };
+  for (const connections of [FEW, MANY]) {
+    await ceilingAt(connections, WARM_UP_SECONDS);
+    await listAt(connections, WARM_UP_SECONDS);
+  }
+  const paired = {
+    few: await alternate(ROUNDS, { app: () => listAt(FEW), ceiling: () => ceilingAt(FEW) }),
+    many: await alternate(ROUNDS, { app: () => listAt(MANY), ceiling: () => ceilingAt(MANY) }),
+  };
   await ceilingServer.stop();
-  log(`Baselines measured [${elapsed()}]`);
+  const ceiling = { few: medianWindow(paired.few.map((pair) => pair.ceiling), cpuOf), many: medianWindow(paired.many.map((pair) => pair.ceiling), (run) => run.perSecond) };
+  const listFew = medianWindow(paired.few.map((pair) => pair.app), cpuOf);
+  const listManyWindow = medianWindow(paired.many.map((pair) => pair.app), (run) => run.perSecond);
+  log(`Token list page and ceiling measured, ${ROUNDS} rounds [${elapsed()}]`);
 
-  // 4. The token list page at 10 sessions, then at 50 for the memory run.
-  const listAt = (connections: number, seconds: number, everySecond?: () => void) =>
-    runLoad({ url: `${appUrl}/`, connections, seconds, cookies: loadSessions.slice(0, connections), server: app, ...(everySecond ? { everySecond } : {}) });
-  // From here on every TLS connection the emulator accepts is one the app opened.
-  await emulator.call('resetStats');
-  await listAt(FEW, WARM_UP_SECONDS);
-  const listFew = await listAt(FEW, SECONDS);
-  // Where the list page's CPU goes, and what it costs the session store, each in a window of its own.
+  // 4. Where the list page's CPU goes, what it costs the session store, and its memory over a long
+  // run at 50 sessions, each in a window of its own.
   const profileFile = process.env.BENCH_PROFILE ?? join(tmpdir(), `pat-manager-bench-${process.pid}.cpuprofile`);
   await app.call('startProfile');
   await listAt(FEW, PROFILE_SECONDS);
@@ -125,9 +142,8 @@ try {
   await listAt(MANY, MEMORY_WARM_UP_SECONDS);
   const samples: Memory[] = [];
   const listMany = await listAt(MANY, MEMORY_SECONDS, () => void app.memory().then((memory) => samples.push(memory)));
-  const list = { few: listFew, many: listMany };
-  const upstreamStats = await emulator.call<EmulatorStats>('stats');
-  log(`Token list page measured [${elapsed()}]`);
+  const list = { few: listFew, many: listManyWindow };
+  log(`Token list page's profile, store traffic and memory measured [${elapsed()}]`);
 
   // 5. The create flow, 6. cross-organization data.
   const create = await createFlow({ appUrl, ca, app, connections: FEW, seconds: SECONDS, warmUpSeconds: WARM_UP_SECONDS });
@@ -141,23 +157,28 @@ try {
   const sizes = [['few', FEW], ['many', MANY]] as const;
   const rows: Row[] = [
     ...sizes.map(([size, connections]) => ({ name: 'upstream call alone (GET pats)', concurrency: connections, summary: upstream[size] })),
-    ...sizes.map(([size, connections]) => ({ name: 'ceiling: bare Express+EJS page', concurrency: connections, summary: ceiling[size], overheadMs: ceiling[size].p50 - upstream[size].p50, cpuMs: ceiling[size].cpuMsPerRequest })),
-    ...sizes.map(([size, connections]) => ({ name: `token list page (GET /)${size === 'many' ? `, ${MEMORY_SECONDS} s` : ''}`, concurrency: connections, summary: list[size], overheadMs: list[size].p50 - upstream[size].p50, cpuMs: list[size].cpuMsPerRequest })),
+    ...sizes.map(([size, connections]) => ({ name: 'ceiling: bare Express+EJS page', concurrency: connections, summary: ceiling[size], overheadMs: ceiling[size].p50 - upstream[size].p50, cpuMs: ceiling[size].cpuMsPerRequest, note: 'median window' })),
+    ...sizes.map(([size, connections]) => ({ name: 'token list page (GET /)', concurrency: connections, summary: list[size], overheadMs: list[size].p50 - upstream[size].p50, cpuMs: list[size].cpuMsPerRequest, note: 'median window' })),
+    { name: `token list page (GET /), ${MEMORY_SECONDS} s`, concurrency: MANY, summary: listMany, overheadMs: listMany.p50 - upstream.many.p50, cpuMs: listMany.cpuMsPerRequest, note: 'the memory run' },
     { name: 'create (POST /tokens, new form)', concurrency: FEW, summary: create, overheadMs: create.p50 - upstream.few.p50, cpuMs: create.cpuMsPerRequest, note: 'upstream: one POST (overhead against the GET)' },
   ];
   log("Throughput and latency (closed loop, one session per connection; overhead = p50 minus the upstream call's p50)");
   log(table(rows));
-  const unexpected = [list.few, list.many, create, ceiling.few, ceiling.many].filter((run) => Object.keys(run.statuses).some((status) => status !== '200') || run.errors > 0);
+  const unexpected = [...paired.few, ...paired.many].flatMap((pair) => [pair.app, pair.ceiling]).concat(listMany, create).filter((run) => Object.keys(run.statuses).some((status) => status !== '200') || run.errors > 0);
   if (unexpected.length > 0) log(`  NOTE: some answers were not 200: ${unexpected.map((run) => JSON.stringify(run.statuses)).join(' ')}`);
   log('');
 
-  log('Ratios (token list page)');
+  log(`Token list page against the ceiling, ${ROUNDS} rounds of back-to-back windows of ${SECONDS} s (bench/paired.ts; verdicts take the medians)`);
+  const throughputRatios = { few: paired.few.map((pair) => pair.app.perSecond / pair.ceiling.perSecond), many: paired.many.map((pair) => pair.app.perSecond / pair.ceiling.perSecond) };
+  const cpuRatios = paired.few.map((pair) => cpuOf(pair.app) / cpuOf(pair.ceiling));
   for (const [size, connections] of sizes) {
-    const page = list[size];
-    log(`  at ${connections}: throughput ${percent(page.perSecond / ceiling[size].perSecond)} of the ceiling's, ${percent(page.perSecond / upstream[size].perSecond)} of the upstream call's alone; p50 ${(page.p50 / ceiling[size].p50).toFixed(2)}x the ceiling's, ${(page.p50 / upstream[size].p50).toFixed(2)}x the upstream call's`);
+    const windows = paired[size];
+    log(`  at ${connections}: throughput ${windows.map((pair) => `${pair.app.perSecond.toFixed(0)}/${pair.ceiling.perSecond.toFixed(0)}`).join(', ')} req/s (page/ceiling) = ${throughputRatios[size].map(percent).join(', ')}, median ${percent(median(throughputRatios[size]))}; ${percent(list[size].perSecond / upstream[size].perSecond)} of the upstream call's alone`);
+    log(`  at ${connections}: CPU per page ${windows.map((pair) => `${ms(cpuOf(pair.app))}/${ms(cpuOf(pair.ceiling))}`).join(', ')} ms (page/ceiling); p50 ${(list[size].p50 / ceiling[size].p50).toFixed(2)}x the ceiling's, ${(list[size].p50 / upstream[size].p50).toFixed(2)}x the upstream call's`);
   }
-  const cpuRatio = (list.few.cpuMsPerRequest ?? Number.NaN) / (ceiling.few.cpuMsPerRequest ?? Number.NaN);
-  log(`  CPU per page: ${ms(list.few.cpuMsPerRequest ?? Number.NaN)} ms, ${cpuRatio.toFixed(2)}x the ceiling's (once the CPU is the limit, throughput is about ${percent(1 / cpuRatio)} of the ceiling's)`);
+  const cpuFew = median(paired.few.map((pair) => cpuOf(pair.app)));
+  const cpuRatio = median(cpuRatios);
+  log(`  CPU per page at ${FEW}: median ${ms(cpuFew)} ms, ${cpuRatio.toFixed(2)}x the ceiling's (median of the rounds' ratios; once the CPU is the limit, throughput is about ${percent(1 / cpuRatio)} of the ceiling's)`);
   const steady = samples.slice(Math.min(5, samples.length - 1));
   const first = steady[0]!;
   const last = steady.at(-1)!;
@@ -180,8 +201,7 @@ try {
   log(`Where the list page's CPU goes (${PROFILE_SECONDS} s at ${FEW} sessions, ${profile.busyMs.toFixed(0)} ms busy; self time, top ten)`);
   for (const entry of profile.top) log(`  ${percent(entry.share).padStart(4)}  ${entry.where}`);
   log('');
-  const connections = upstreamStats.connections.accepted;
-  const patCalls = Object.entries(upstreamStats.requests).filter(([route]) => route.includes('tokens/pats')).reduce((sum, [, count]) => sum + count, 0);
+  const { connections, patCalls } = appUpstream;
   log(`Upstream connections while the token list was measured (${FEW}, then ${MANY} sessions)`);
   log(`  the app opened ${connections} TLS connections to the emulator for ${patCalls} PAT calls (${(patCalls / Math.max(connections, 1)).toFixed(0)} calls per connection)`);
   log('');
@@ -196,13 +216,12 @@ try {
   log(audit.map((line) => `  ${line}`).join('\n'));
   log('');
 
-  const listRatio = list.many.perSecond / ceiling.many.perSecond;
+  const listRatio = median(throughputRatios.many);
   const overheadFew = list.few.p50 - upstream.few.p50;
-  const cpuFew = list.few.cpuMsPerRequest ?? Number.NaN;
   const targets: Verdict[] = [
-    { target: 'app CPU per list page <= 1.3 ms at 10 sessions', pass: cpuFew <= 1.3, detail: `${ms(cpuFew)} ms (the ceiling's: ${ms(ceiling.few.cpuMsPerRequest ?? Number.NaN)} ms)` },
+    { target: 'app CPU per list page <= 1.3 ms at 10 sessions', pass: cpuFew <= 1.3, detail: `${ms(cpuFew)} ms, median of ${ROUNDS} windows (the ceiling's: ${ms(median(paired.few.map((pair) => cpuOf(pair.ceiling))))} ms)` },
     { target: 'overhead p50 < 1.5 ms at 10 sessions', pass: overheadFew < 1.5, detail: `${ms(overheadFew)} ms (page p50 ${ms(list.few.p50)} ms, upstream p50 ${ms(upstream.few.p50)} ms)` },
-    { target: 'list page >= 90% of the ceiling\'s throughput at 50 sessions', pass: listRatio >= 0.9, detail: `${percent(listRatio)} (${list.many.perSecond.toFixed(0)} vs ${ceiling.many.perSecond.toFixed(0)} req/s), ${percent(list.few.perSecond / ceiling.few.perSecond)} at ${FEW}` },
+    { target: 'list page >= 90% of the ceiling\'s throughput at 50 sessions', pass: listRatio >= 0.9, detail: `${percent(listRatio)}, median of ${ROUNDS} paired windows (${throughputRatios.many.map(percent).join(', ')}); ${percent(median(throughputRatios.few))} at ${FEW}` },
     { target: `RSS after ${cookies.length.toLocaleString('en')} signed-in sessions <= 200 MB`, pass: atAll.rssBytes <= 200 * MB, detail: mb(atAll.rssBytes) },
     { target: `RSS during ${MEMORY_SECONDS} s at ${MANY} sessions <= 250 MB`, pass: peakDuringRun <= 250 * MB, detail: `${mb(peakDuringRun)} at most` },
     { target: `memory flat (< 10% growth) over ${MEMORY_SECONDS} s at ${MANY} sessions`, pass: growth < 0.1, detail: `${growth >= 0 ? '+' : ''}${(growth * 100).toFixed(1)}% (${mb(first.rssBytes)} -> ${mb(last.rssBytes)})` },
