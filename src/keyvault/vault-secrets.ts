@@ -4,7 +4,7 @@
 // with the signed-in person's own token.
 import type { Agent } from 'node:https';
 import type { TokenCredential } from '@azure/core-auth';
-import { SecretClient, type SecretClientOptions } from '@azure/keyvault-secrets';
+import type { SecretClient, SecretClientOptions } from '@azure/keyvault-secrets';
 import { VaultError, vaultErrorOf } from './errors.ts';
 import type { VaultAddress } from './vault-address.ts';
 
@@ -44,8 +44,12 @@ export interface VaultSecrets {
 
 export function createVaultSecrets(options: { agent: Agent; timeoutMs: number }): VaultSecrets {
   const { agent, timeoutMs } = options;
+  // The SDK is loaded when a vault is first used, not at start: it is about 3.5 MB of heap that an
+  // instance whose people never use Key Vault would carry for nothing.
+  let sdk: Promise<typeof import('@azure/keyvault-secrets')> | undefined;
 
-  function clientFor(credential: TokenCredential, vault: VaultAddress): SecretClient {
+  async function clientFor(credential: TokenCredential, vault: VaultAddress): Promise<SecretClient> {
+    const { SecretClient } = await (sdk ??= import('@azure/keyvault-secrets'));
     const clientOptions: SecretClientOptions = {
       agent,
       // A person is waiting on a page: no silent retries (a 429 is reported with its Retry-After).
@@ -74,7 +78,7 @@ export function createVaultSecrets(options: { agent: Agent; timeoutMs: number })
 
     writePat(credential, vault, secretName, pat) {
       return call('set secret', vault, secretName, async () => {
-        const written = await clientFor(credential, vault).setSecret(secretName, pat.value, {
+        const written = await (await clientFor(credential, vault)).setSecret(secretName, pat.value, {
           contentType: PAT_CONTENT_TYPE,
           expiresOn: pat.expiresOn,
           tags: { authorizationId: pat.authorizationId, organization: pat.allOrganizations ? `${pat.organization} (all organizations)` : pat.organization, source: 'PAT Manager' },
@@ -88,7 +92,8 @@ export function createVaultSecrets(options: { agent: Agent; timeoutMs: number })
       return call('list secret versions', vault, secretName, async () => {
         let latest: SecretSummary | undefined;
         let latestCreated = -1;
-        for await (const properties of clientFor(credential, vault).listPropertiesOfSecretVersions(secretName)) {
+        const client = await clientFor(credential, vault);
+        for await (const properties of client.listPropertiesOfSecretVersions(secretName)) {
           const created = properties.createdOn?.getTime() ?? 0;
           if (created >= latestCreated) {
             latestCreated = created;

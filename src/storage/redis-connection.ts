@@ -8,7 +8,8 @@
 //   server, or a peer that vanished without a reset): it is closed and replaced, not left to TCP;
 // - the client reconnects by itself for as long as it takes, and its 'error' events are logged
 //   once per outage instead of being thrown.
-import { createClient, type RedisClientType } from 'redis';
+import { createRequire } from 'node:module';
+import type { RedisClientType, createClient as CreateClient } from 'redis';
 import type { RedisSettings } from '../config/config.ts';
 import type { Logger } from '../logging.ts';
 import { StoreUnavailableError, storeUnavailable } from './store-unavailable.ts';
@@ -37,7 +38,15 @@ export function reconnectDelay(retries: number): number {
   return Math.min(100 * 2 ** retries, MAX_RECONNECT_DELAY_MS) + Math.floor(Math.random() * 100);
 }
 
+/**
+ * node-redis is loaded when a connection is first made, not at start: an instance that keeps its
+ * sessions in SQLite would otherwise carry about 5 MB of heap for it. Synchronously, because the
+ * stores are built synchronously.
+ */
+const requireAtFirstUse = createRequire(import.meta.url);
+
 export function createRedisConnection(settings: RedisSettings, logger: Logger): RedisConnection {
+  const { createClient } = requireAtFirstUse('redis') as { createClient: typeof CreateClient };
   const client: RedisClient = createClient({
     url: settings.url,
     disableOfflineQueue: true,
