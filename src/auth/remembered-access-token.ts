@@ -47,8 +47,9 @@ export function rememberedAccessTokens(sealer: Sealer, logger: Logger): Remember
     remember(session, result) {
       if (!result.accessToken || !result.expiresOn) return;
       const sealed = sealer.seal(result.accessToken, context(session));
+      // Not kept opened yet: only the sessions that come back for pages are (a sign-in is not one).
       session.accessToken = { sealed, expiresOnMs: result.expiresOn.getTime() };
-      keep(session.id, sealed, result.accessToken);
+      opened.delete(session.id);
     },
 
     recall(session, marginMs) {

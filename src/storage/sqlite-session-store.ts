@@ -88,7 +88,8 @@ export class SqliteSessionStore extends session.Store {
         this.statements.set.run(id, JSON.stringify(data), expires);
         this.statements.extendTokenCache.run(expires, id);
       });
-      this.storedExpiry.set(id, expires);
+      // Only for sessions already read here: a sign-in that never comes back costs no entry.
+      if (this.storedExpiry.has(id)) this.storedExpiry.set(id, expires);
     });
   }
 
