@@ -130,7 +130,10 @@ try {
   log(`Token list page and ceiling measured, ${ROUNDS} rounds [${elapsed()}]`);
 
   // 4. Where the list page's CPU goes, what it costs the session store, and its memory over a long
-  // run at 50 sessions, each in a window of its own.
+  // run at 50 sessions, each in a window of its own. The upstream connections are counted over these
+  // back-to-back runs: between the windows above, the app's idle connections time out (30 s) as designed.
+  appUpstream.connections = 0;
+  appUpstream.patCalls = 0;
   const profileFile = process.env.BENCH_PROFILE ?? join(tmpdir(), `pat-manager-bench-${process.pid}.cpuprofile`);
   await app.call('startProfile');
   await listAt(FEW, PROFILE_SECONDS);

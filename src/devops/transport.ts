@@ -121,8 +121,11 @@ export function createTransport(options: TransportOptions): Transport {
 }
 
 async function attemptOnce(http: AxiosInstance, request: UpstreamRequest, token: string, timeoutMs: number): Promise<Outcome> {
-  // axios's timeout restarts on socket activity; this signal bounds the whole attempt.
-  const deadline = AbortSignal.timeout(timeoutMs);
+  // axios's timeout restarts on socket activity; this signal bounds the whole attempt. A timer of
+  // our own, cleared as soon as the attempt ends: AbortSignal.timeout's stays armed (and its signal
+  // registered for finalization) for the whole timeout after every call.
+  const deadline = new AbortController();
+  const timer = setTimeout(() => deadline.abort(), timeoutMs);
   try {
     const response = await http.request<string>({
       method: request.method,
@@ -130,7 +133,7 @@ async function attemptOnce(http: AxiosInstance, request: UpstreamRequest, token:
       params: request.params,
       data: request.body,
       headers: { Authorization: `Bearer ${token}` },
-      signal: deadline,
+      signal: deadline.signal,
     });
     const retryAfter = response.headers['retry-after'];
     const continuation = response.headers['x-ms-continuationtoken'];
@@ -144,8 +147,10 @@ async function attemptOnce(http: AxiosInstance, request: UpstreamRequest, token:
   } catch (error) {
     // Only the code is kept: axios errors carry the request config, Authorization header included.
     const code = axios.isAxiosError(error) && error.code ? error.code : 'UNKNOWN';
-    const timedOut = deadline.aborted || code === 'ETIMEDOUT' || code === 'ECONNABORTED';
+    const timedOut = deadline.signal.aborted || code === 'ETIMEDOUT' || code === 'ECONNABORTED';
     return { type: 'failure', code, timedOut };
+  } finally {
+    clearTimeout(timer);
   }
 }
 

@@ -14,8 +14,21 @@ import ejs from 'ejs';
 type RenderCallback = (error: Error | null, html?: string) => void;
 type Fragment = (name: string, locals: Record<string, unknown>) => string;
 
+const HTML_ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&#34;', "'": '&#39;' };
+const NEEDS_ESCAPING = /[&<>"']/;
+const TO_ESCAPE = /[&<>"']/g;
+
+/**
+ * EJS's own escaping, character for character, but most values (names, dates, ids) have nothing to
+ * escape: a test first makes those about twice as fast, and a page escapes hundreds of them.
+ */
+export function escapeHtml(value: unknown): string {
+  const text = value === undefined || value === null ? '' : String(value);
+  return NEEDS_ESCAPING.test(text) ? text.replace(TO_ESCAPE, (character) => HTML_ESCAPES[character]!) : text;
+}
+
 export function viewEngine(viewsDir: string, cache: boolean) {
-  const options = { root: viewsDir, views: [viewsDir], cache };
+  const options = { root: viewsDir, views: [viewsDir], cache, escape: escapeHtml };
   const fragments = new Map<string, ejs.TemplateFunction>();
 
   const fragment: Fragment = (name, locals) => {
