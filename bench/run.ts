@@ -45,6 +45,12 @@ const PROFILE_SECONDS = 5;
 const STORE_TRAFFIC_SECONDS = 3;
 const COLD_STARTS = 3;
 const RENEWAL_ROUNDS = 5;
+/**
+ * Keep-alive: every connection the app opens to Azure DevOps serves many calls. (Not "at most one
+ * per session": idle connections close after 30 s by design, and the list page idles at 50
+ * sessions while the ceiling and the 10-session windows run.)
+ */
+const MIN_CALLS_PER_CONNECTION = 100;
 
 const began = performance.now();
 const log = (line: string) => console.log(line);
@@ -130,10 +136,7 @@ try {
   log(`Token list page and ceiling measured, ${ROUNDS} rounds [${elapsed()}]`);
 
   // 4. Where the list page's CPU goes, what it costs the session store, and its memory over a long
-  // run at 50 sessions, each in a window of its own. The upstream connections are counted over these
-  // back-to-back runs: between the windows above, the app's idle connections time out (30 s) as designed.
-  appUpstream.connections = 0;
-  appUpstream.patCalls = 0;
+  // run at 50 sessions, each in a window of its own.
   const profileFile = process.env.BENCH_PROFILE ?? join(tmpdir(), `pat-manager-bench-${process.pid}.cpuprofile`);
   await app.call('startProfile');
   await listAt(FEW, PROFILE_SECONDS);
@@ -205,7 +208,7 @@ try {
   for (const entry of profile.top) log(`  ${percent(entry.share).padStart(4)}  ${entry.where}`);
   log('');
   const { connections, patCalls } = appUpstream;
-  log(`Upstream connections while the token list was measured (${FEW}, then ${MANY} sessions)`);
+  log(`Upstream connections while the token list was measured (every window above, at ${FEW} and ${MANY} sessions)`);
   log(`  the app opened ${connections} TLS connections to the emulator for ${patCalls} PAT calls (${(patCalls / Math.max(connections, 1)).toFixed(0)} calls per connection)`);
   log('');
   log('Cross-organization data (a person in 5 organizations, one upstream round trip = the call alone at concurrency 1)');
@@ -231,7 +234,7 @@ try {
     { target: 'one identity-platform renewal per person at a time', pass: renewed.tokenEndpointCalls === renewed.rounds, detail: `${callsPerRenewal.toFixed(2)} token endpoint calls per renewal (${renewed.pagesPerRound} pages at once)` },
     { target: 'cold start < 1.5 s', pass: coldStart < 1500, detail: `${coldStart.toFixed(0)} ms (median of ${COLD_STARTS}: npm start in demo mode to the first 200 on /healthz)` },
     { target: 'cross-organization data in about one upstream round trip', pass: crossOrg.pass, detail: crossOrg.detail },
-    { target: 'upstream connections reused', pass: connections <= MANY, detail: `${connections} TLS connections for ${patCalls} PAT calls (at most one per concurrent session)` },
+    { target: 'upstream connections reused', pass: patCalls >= MIN_CALLS_PER_CONNECTION * Math.max(connections, 1), detail: `${patCalls} PAT calls over ${connections} TLS connections, at least ${MIN_CALLS_PER_CONNECTION} per connection (one each without keep-alive)` },
   ];
   log('Verdicts');
   log(verdicts(targets));
