@@ -30,14 +30,15 @@ export type ListQuery = z.infer<typeof listQuerySchema>;
 /** Where a rejection from Azure DevOps belongs on the form. */
 export const FORM_FIELD_OF: Record<PatTokenField, TokenFormField> = { displayName: 'displayName', scope: 'scopes', validTo: 'customDate', allOrgs: 'organizations' };
 
+/**
+ * The list's address with these options. Status, sort and order are words from fixed lists and size
+ * a number (the schema above allows nothing else), so only the continuation token is encoded: a page
+ * builds half a dozen of these addresses.
+ */
 function listUrl(query: ListQuery, changes: Partial<ListQuery>): string {
   const next = { ...query, ...changes };
-  const params = new URLSearchParams({ status: next.status, sort: next.sort, order: next.order, size: String(next.size) });
-  if (next.after) {
-    params.set('after', next.after);
-    params.set('page', String(next.page));
-  }
-  return `/?${params.toString()}`;
+  const options = `/?status=${next.status}&sort=${next.sort}&order=${next.order}&size=${next.size}`;
+  return next.after ? `${options}&${new URLSearchParams({ after: next.after, page: String(next.page) }).toString()}` : options;
 }
 
 export function formLocals(values: TokenFormValues, errors: Partial<Record<TokenFormField, string>>, now: Date) {
@@ -76,7 +77,7 @@ export function tokenRoutes(options: TokenPageDependencies & { baseUrl: URL }): 
       nextUrl: page.continuationToken ? listUrl(query, { after: page.continuationToken, page: query.page + 1 }) : undefined,
       firstUrl: query.after ? listUrl(query, { after: undefined, page: 1 }) : undefined,
       sortUrl: (sort: ListQuery['sort']) => listUrl(query, { sort, order: query.sort === sort && query.order === 'asc' ? 'desc' : 'asc', after: undefined, page: 1 }),
-      exportUrl: (format: string) => `/export?${new URLSearchParams({ format, status: query.status, sort: query.sort, order: query.order }).toString()}`,
+      exportUrl: (format: 'csv' | 'json') => `/export?format=${format}&status=${query.status}&sort=${query.sort}&order=${query.order}`,
     });
   };
 
