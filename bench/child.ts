@@ -81,7 +81,7 @@ export function serveParent(ready: unknown, handlers: Record<string, (...args: n
   const answer = async (message: Extract<Message, { type: 'call' }>) => {
     try {
       if (message.op === 'memory') return { value: memoryNow() };
-      if (message.op === 'startProfile') return { value: await profiler.start() };
+      if (message.op === 'startProfile') return { value: await profiler.start(message.args[0] as 'cpu' | 'allocations' | undefined) };
       if (message.op === 'stopProfile') return { value: await profiler.stop(message.args[0] as string) };
       if (message.op === 'close') {
         await close();
@@ -107,18 +107,29 @@ export function serveParent(ready: unknown, handlers: Record<string, (...args: n
   process.send!({ type: 'ready', value: ready } satisfies Message);
 }
 
-/** A CPU profile of just the part being measured (the app's start-up left out), for `--cpu-prof`-like files. */
+/**
+ * A profile of just the part being measured (the app's start-up left out): CPU (`--cpu-prof`-like
+ * files), or allocations (V8's sampling heap profiler, every 4 KB, keeping what the GC has since
+ * collected, so it shows all that was allocated rather than what survived).
+ */
 const profiler = {
   session: undefined as Session | undefined,
-  async start(): Promise<null> {
+  kind: 'cpu' as 'cpu' | 'allocations',
+  async start(kind: 'cpu' | 'allocations' = 'cpu'): Promise<null> {
     this.session = new Session();
     this.session.connect();
-    await this.session.post('Profiler.enable');
-    await this.session.post('Profiler.start');
+    this.kind = kind;
+    if (kind === 'allocations') {
+      await this.session.post('HeapProfiler.enable');
+      await this.session.post('HeapProfiler.startSampling', { samplingInterval: 4096, includeObjectsCollectedByMajorGC: true, includeObjectsCollectedByMinorGC: true });
+    } else {
+      await this.session.post('Profiler.enable');
+      await this.session.post('Profiler.start');
+    }
     return null;
   },
   async stop(file: string): Promise<string> {
-    const { profile } = await this.session!.post('Profiler.stop');
+    const { profile } = this.kind === 'allocations' ? await this.session!.post('HeapProfiler.stopSampling') : await this.session!.post('Profiler.stop');
     this.session!.disconnect();
     writeFileSync(file, JSON.stringify(profile));
     return file;

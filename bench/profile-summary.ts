@@ -22,14 +22,15 @@ const REPOSITORY = fileURLToPath(new URL('..', import.meta.url));
 /** Not the app's work: waiting for events, and the inspector session that records the profile. */
 const NOT_WORK = new Set(['(idle)', '(program)']);
 
-function place(frame: CpuProfile['nodes'][number]['callFrame']): string {
+export function place(frame: { functionName: string; url: string; lineNumber: number }): string {
   const name = frame.functionName || '(anonymous)';
   if (!frame.url) return name;
   const path = frame.url.startsWith('file://') ? relative(REPOSITORY, fileURLToPath(frame.url)) : frame.url;
   return `${name} ${path.replace(/^node_modules\//, '')}:${frame.lineNumber + 1}`;
 }
 
-export function topSelfTime(file: string, count: number): { busyMs: number; top: SelfTime[] } {
+/** Microseconds of self time by function (idle, the profiler's own work and `(program)` left out). */
+export function selfTimeByPlace(file: string): { busyMicros: number; byPlace: Map<string, number> } {
   const profile = JSON.parse(readFileSync(file, 'utf8')) as CpuProfile;
   const frames = new Map(profile.nodes.map((node) => [node.id, node.callFrame]));
   const byPlace = new Map<string, number>();
@@ -42,6 +43,11 @@ export function topSelfTime(file: string, count: number): { busyMs: number; top:
     const where = place(frame);
     byPlace.set(where, (byPlace.get(where) ?? 0) + micros);
   });
+  return { busyMicros, byPlace };
+}
+
+export function topSelfTime(file: string, count: number): { busyMs: number; top: SelfTime[] } {
+  const { busyMicros, byPlace } = selfTimeByPlace(file);
   const top = [...byPlace]
     .sort((a, b) => b[1] - a[1])
     .slice(0, count)
