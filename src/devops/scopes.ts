@@ -92,27 +92,8 @@ export interface ScopeDescription {
   lines: ScopeLine[];
 }
 
-/**
- * A person's tokens come back with the same few scope sets on every page, so each set is described
- * once and the (frozen) description reused; a few thousand sets at most, then they are made afresh.
- */
-const described = new Map<string, ScopeDescription>();
-const MAX_DESCRIBED = 2048;
-
 /** A token's scopes in words a person understands. */
 export function describeScopes(names: readonly string[]): ScopeDescription {
-  const key = names.join(' ');
-  let description = described.get(key);
-  if (description === undefined) {
-    const made = describe(names);
-    description = Object.freeze({ ...made, lines: Object.freeze(made.lines.map((line) => Object.freeze(line))) as ScopeLine[] });
-    if (described.size >= MAX_DESCRIBED) described.clear();
-    described.set(key, description);
-  }
-  return description;
-}
-
-function describe(names: readonly string[]): ScopeDescription {
   const unique = [...new Set(names)];
   const fullAccess = unique.includes(FULL_ACCESS);
   const lines: ScopeLine[] = [

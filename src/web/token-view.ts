@@ -40,20 +40,23 @@ const relativeFormat = new Intl.RelativeTimeFormat('en', { numeric: 'auto' });
 
 /**
  * Intl formatting is slow next to a lookup, and a list shows the same few days again and again: the
- * text of each UTC day is kept once made (a few thousand at most; then they are made afresh).
+ * text of each UTC day is kept once made (a few thousand at most; then they are made afresh). So is
+ * the description of each set of scopes, since a person's tokens share a few sets (shared between
+ * views, so never changed).
  */
 const dayTexts = new Map<number, string>();
 const relativeTexts = new Map<string, string>();
-const MAX_REMEMBERED_TEXTS = 4096;
+const scopeDescriptions = new Map<string, ScopeDescription>();
+const MAX_REMEMBERED = 4096;
 
-function remembered<K>(texts: Map<K, string>, key: K, make: () => string): string {
-  let text = texts.get(key);
-  if (text === undefined) {
-    text = make();
-    if (texts.size >= MAX_REMEMBERED_TEXTS) texts.clear();
-    texts.set(key, text);
+function remembered<K, V>(made: Map<K, V>, key: K, make: () => V): V {
+  let value = made.get(key);
+  if (value === undefined) {
+    value = make();
+    if (made.size >= MAX_REMEMBERED) made.clear();
+    made.set(key, value);
   }
-  return text;
+  return value;
 }
 
 export function formatDate(date: Date): string {
@@ -92,7 +95,7 @@ export function viewOf(token: PatToken, options: { now: Date; listedAs: TokenFil
     displayName: token.displayName,
     status,
     expiringSoon: status === 'active' && msLeft < EXPIRING_SOON_DAYS * DAY_MS,
-    scopes: describeScopes(token.scopes),
+    scopes: remembered(scopeDescriptions, token.scopes.join(' '), () => describeScopes(token.scopes)),
     organizations: organizationNames(token.targetAccounts, options.organizations),
     validFrom: token.validFrom,
     validTo: token.validTo,
