@@ -73,7 +73,7 @@ try {
   const bare = await perPage(ceiling, `${ceiling.ready.url}/`, undefined);
   await ceiling.stop();
 
-  const unit = ALLOCATIONS ? { name: 'bytes', scale: 1, digits: 0 } : { name: 'µs', scale: 1, digits: 1 };
+  const unit = ALLOCATIONS ? { name: 'bytes', digits: 0 } : { name: 'µs', digits: 1 };
   const total = (byPlace: Map<string, number>) => [...byPlace.values()].reduce((sum, value) => sum + value, 0);
   const rows = [...new Set([...page.keys(), ...bare.keys()])].map((where) => ({ where, app: page.get(where) ?? 0, ceiling: bare.get(where) ?? 0 }));
   rows.sort((a, b) => b.app - b.ceiling - (a.app - a.ceiling));

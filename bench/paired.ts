@@ -3,6 +3,7 @@
 // taken minutes apart compare the machine, not the code. Each round measures both, back to back
 // (which goes first alternates), and a verdict takes the median over the rounds.
 import type { LoadResult } from './load.ts';
+import { percentile } from './stats.ts';
 
 export interface Pair {
   app: LoadResult;
@@ -23,10 +24,9 @@ export async function alternate(rounds: number, measure: { app(): Promise<LoadRe
   return pairs;
 }
 
+/** The middle value (of an even number, the lower of the two middle ones, as for latencies). */
 export function median(values: readonly number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
+  return percentile(Float64Array.from(values).sort(), 0.5);
 }
 
 /** The window whose figure is the median one (of an odd number), to show in the table as it is. */
