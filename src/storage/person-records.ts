@@ -1,7 +1,10 @@
 // Small per-person records the app keeps beside its activity log (which token's secret lives in
 // which vault, old tokens waiting to be revoked): JSON documents by person, kind and id. In the
 // SQLite file of the activity log, or in Redis when instances share one (redis-person-records.ts).
-import { openSqliteFile } from './sqlite-file.ts';
+import { claimSqliteFile, openSqliteFile } from './sqlite-file.ts';
+
+/** How many people's lists are remembered; the ones used longest ago go first. */
+const LISTS_REMEMBERED = 2000;
 
 export interface PersonRecords {
   list<T>(person: string, kind: string): Promise<T[]>;
@@ -12,6 +15,7 @@ export interface PersonRecords {
 }
 
 export function createSqlitePersonRecords(file: string): PersonRecords {
+  const claim = claimSqliteFile(file);
   const database = openSqliteFile(file);
   database.exec(`
     PRAGMA journal_mode = WAL;
@@ -25,9 +29,21 @@ export function createSqlitePersonRecords(file: string): PersonRecords {
   const get = database.prepare('SELECT data FROM person_records WHERE person = ? AND kind = ? AND id = ?');
   const put = database.prepare('INSERT INTO person_records (person, kind, id, data) VALUES (?, ?, ?, ?) ON CONFLICT (person, kind, id) DO UPDATE SET data = excluded.data');
   const remove = database.prepare('DELETE FROM person_records WHERE person = ? AND kind = ? AND id = ?');
+  // Every signed-in page lists the person's vault links, and most people have none: each list is
+  // remembered as stored (the file is this process's alone) and forgotten when that list changes.
+  const lists = new Map<string, string[]>();
+  const listKey = (person: string, kind: string) => `${kind}\0${person}`;
   return {
     async list<T>(person: string, kind: string) {
-      return (list.all(person, kind) as Array<{ data: string }>).map((row) => JSON.parse(row.data) as T);
+      const key = listKey(person, kind);
+      let rows = lists.get(key);
+      if (rows) lists.delete(key);
+      else {
+        rows = (list.all(person, kind) as Array<{ data: string }>).map((row) => row.data);
+        if (lists.size >= LISTS_REMEMBERED) lists.delete(lists.keys().next().value!);
+      }
+      lists.set(key, rows);
+      return rows.map((data) => JSON.parse(data) as T);
     },
     async get<T>(person: string, kind: string, id: string) {
       const row = get.get(person, kind, id) as { data: string } | undefined;
@@ -35,12 +51,15 @@ export function createSqlitePersonRecords(file: string): PersonRecords {
     },
     async put(person, kind, id, record) {
       put.run(person, kind, id, JSON.stringify(record));
+      lists.delete(listKey(person, kind));
     },
     async remove(person, kind, id) {
       remove.run(person, kind, id);
+      lists.delete(listKey(person, kind));
     },
     close() {
       if (database.isOpen) database.close();
+      claim.release();
     },
   };
 }

@@ -3,17 +3,22 @@
 // session's sealed msal-node token cache, read only when msal-node needs it and kept in step with the
 // session (same expiry, deleted with it). Expired rows are ignored on read and swept in the
 // background. A page that changes nothing writes nothing: the expiry is moved at most once a minute.
+// The file is this process's alone (claimSqliteFile), so the rows it reads are remembered: most
+// pages read their session without asking SQLite.
 import type { DatabaseSync, StatementSync } from 'node:sqlite';
-import { openSqliteFile } from './sqlite-file.ts';
+import { claimSqliteFile, openSqliteFile, type Claim } from './sqlite-file.ts';
 import session from 'express-session';
 import type { TokenCacheSlot } from './sealed-token-cache.ts';
 
 const SWEEP_INTERVAL_MS = 10 * 60 * 1000;
 /** A touch moves the stored expiry only when it would move by more than this (or a tenth of the idle time). */
 const TOUCH_AFTER_MS = 60 * 1000;
+/** How many sessions' rows are remembered (about 3 KB each); the ones used longest ago go first. */
+const ROWS_REMEMBERED = 2000;
 type Callback<T = void> = (error?: unknown, value?: T) => void;
 
 export class SqliteSessionStore extends session.Store {
+  private readonly claim: Claim;
   private readonly database: DatabaseSync;
   private readonly statements: Record<
     'get' | 'set' | 'touch' | 'destroy' | 'sweep' | 'count' | 'ping' | 'getTokenCache' | 'setTokenCache' | 'extendTokenCache' | 'destroyTokenCache' | 'sweepTokenCaches',
@@ -23,17 +28,18 @@ export class SqliteSessionStore extends session.Store {
   private readonly defaultTtlMs: number;
   private readonly touchAfterMs: number;
   /**
-   * The expiry each session's row held when this instance last read or wrote it. Most pages' touch
-   * then needs no statement at all (a tenth of the store's CPU per page, measured by npm run bench);
-   * when another instance has moved the row meanwhile, the touch's UPDATE still decides.
+   * Each session's row as stored, once it has been read here: reading it from SQLite was a fifth of
+   * the session's cost per page (npm run bench), and knowing its expiry lets most touches run no
+   * statement. Exact, because no other process writes the file.
    */
-  private readonly storedExpiry = new Map<string, number>();
+  private readonly rows = new Map<string, { data: string; expiresAt: number }>();
 
   constructor(file: string, defaultTtlMs: number) {
     super();
 
     this.defaultTtlMs = defaultTtlMs;
     this.touchAfterMs = Math.min(TOUCH_AFTER_MS, defaultTtlMs / 10);
+    this.claim = claimSqliteFile(file);
     this.database = openSqliteFile(file);
     // WAL keeps readers and the writer from blocking each other; NORMAL sync is safe with WAL.
     // secure_delete overwrites what a row held when it is deleted or rewritten.
@@ -74,9 +80,19 @@ export class SqliteSessionStore extends session.Store {
 
   override get(id: string, callback: Callback<session.SessionData | null>): void {
     this.run(callback, () => {
-      const row = this.statements.get.get(id, Date.now()) as { data: string; expires_at: number } | undefined;
-      if (!row) return null;
-      this.storedExpiry.set(id, row.expires_at);
+      const now = Date.now();
+      let row = this.rows.get(id);
+      if (row) {
+        this.rows.delete(id); // to the end of the map: the longest unused go first
+        if (row.expiresAt <= now) return null;
+      } else {
+        const stored = this.statements.get.get(id, now) as { data: string; expires_at: number } | undefined;
+        if (!stored) return null;
+        row = { data: stored.data, expiresAt: stored.expires_at };
+        if (this.rows.size >= ROWS_REMEMBERED) this.rows.delete(this.rows.keys().next().value!);
+      }
+      this.rows.set(id, row);
+      // Parsed afresh each time: express-session and the routes change the object they are given.
       return JSON.parse(row.data) as session.SessionData;
     });
   }
@@ -84,12 +100,13 @@ export class SqliteSessionStore extends session.Store {
   override set(id: string, data: session.SessionData, callback?: Callback): void {
     this.run(callback, () => {
       const expires = this.expiryOf(data);
+      const text = JSON.stringify(data);
       this.inTransaction(() => {
-        this.statements.set.run(id, JSON.stringify(data), expires);
+        this.statements.set.run(id, text, expires);
         this.statements.extendTokenCache.run(expires, id);
       });
       // Only for sessions already read here: a sign-in that never comes back costs no entry.
-      if (this.storedExpiry.has(id)) this.storedExpiry.set(id, expires);
+      if (this.rows.has(id)) this.rows.set(id, { data: text, expiresAt: expires });
     });
   }
 
@@ -102,13 +119,13 @@ export class SqliteSessionStore extends session.Store {
    */
   override touch(id: string, data: session.SessionData, callback?: Callback): void {
     const expires = this.expiryOf(data);
-    const stored = this.storedExpiry.get(id);
-    if (stored !== undefined && expires - stored <= this.touchAfterMs) return callback?.();
+    const row = this.rows.get(id);
+    if (row && expires - row.expiresAt <= this.touchAfterMs) return callback?.();
     try {
       const moved = this.statements.touch.run({ expires, id, touchAfter: this.touchAfterMs }).changes;
       if (Number(moved) > 0) {
         this.statements.extendTokenCache.run(expires, id);
-        this.storedExpiry.set(id, expires);
+        if (row) row.expiresAt = expires;
       }
     } catch (error) {
       return callback?.(error);
@@ -122,7 +139,7 @@ export class SqliteSessionStore extends session.Store {
         this.statements.destroy.run(id);
         this.statements.destroyTokenCache.run(id);
       });
-      this.storedExpiry.delete(id);
+      this.rows.delete(id);
     });
   }
 
@@ -137,7 +154,7 @@ export class SqliteSessionStore extends session.Store {
 
   sweepExpired(): number {
     const now = Date.now();
-    for (const [id, expires] of this.storedExpiry) if (expires <= now) this.storedExpiry.delete(id);
+    for (const [id, row] of this.rows) if (row.expiresAt <= now) this.rows.delete(id);
     this.statements.sweepTokenCaches.run(now);
     return Number(this.statements.sweep.run(now).changes);
   }
@@ -145,6 +162,7 @@ export class SqliteSessionStore extends session.Store {
   close(): void {
     clearInterval(this.sweeper);
     if (this.database.isOpen) this.database.close();
+    this.claim.release();
   }
 
   private expiryOf(data: Pick<session.SessionData, 'cookie'>): number {
