@@ -1,24 +1,29 @@
 // Starts what the benchmark measures, each in a process of its own on loopback: the emulator, PAT
-// Manager wired to it (as the tests wire it), and the ceiling server.
+// Manager wired to it (as the tests wire it), the ceiling server, and for bench/versus.ts the app of
+// another checkout.
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { startChild, type Child } from './child.ts';
 import type { EmulatorReady } from './emulator-process.ts';
 import { freePort } from '../test/support/harness.ts';
 
 export const BENCH_CLIENT_ID = '7d2e9f40-1c3b-4a5d-8e6f-9a0b1c2d3e4f';
 
-export interface Environment {
-  emulator: Child<EmulatorReady>;
+/** A PAT Manager process and the address it listens on (http://127.0.0.1:port). */
+export interface RunningApp {
   app: Child<{ url: string }>;
-  /** http://127.0.0.1:port: the address the app listens on. */
   appUrl: string;
+}
+
+export interface Environment extends RunningApp {
+  emulator: Child<EmulatorReady>;
+  /** The app of another checkout (`otherTree`), wired the same way with files of its own. */
+  other: RunningApp | undefined;
   startCeiling(organizations: Array<{ accountId: string; accountName: string }>): Promise<Child<{ url: string }>>;
   stop(): Promise<void>;
 }
-
 
 /** The Node options `npm start` runs the app with (package.json), so the measured app has them too. */
 function startOptions(): string[] {
@@ -26,46 +31,57 @@ function startOptions(): string[] {
   return manifest.scripts.start.split(/\s+/).filter((word) => word.startsWith('--'));
 }
 
-export async function startEnvironment(): Promise<Environment> {
-  const port = await freePort();
-  const baseUrl = `http://localhost:${port}`;
+/**
+ * Starts the emulator and this checkout's app; with `otherTree` (the root of another checkout of
+ * PAT Manager, e.g. a `git worktree` of an earlier commit), that checkout's app as well.
+ */
+export async function startEnvironment(options: { otherTree?: string } = {}): Promise<Environment> {
+  const scripts = [new URL('./app-process.ts', import.meta.url).pathname, ...(options.otherTree ? [resolve(options.otherTree, 'bench/app-process.ts')] : [])];
+  const ports = await Promise.all(scripts.map(() => freePort()));
+  const baseUrls = ports.map((port) => `http://localhost:${port}`);
   const clientSecret = randomBytes(24).toString('base64url');
-  const client = { clientId: BENCH_CLIENT_ID, clientSecret, redirectUris: [`${baseUrl}/getAToken`], postLogoutRedirectUris: [`${baseUrl}/`] };
+  const client = { clientId: BENCH_CLIENT_ID, clientSecret, redirectUris: baseUrls.map((url) => `${url}/getAToken`), postLogoutRedirectUris: baseUrls.map((url) => `${url}/`) };
   const children: Array<Child<unknown>> = [];
   const dataDir = mkdtempSync(join(tmpdir(), 'pat-manager-bench-'));
   const emulator = await startChild<EmulatorReady>('./emulator-process.ts', { BENCH_CLIENT: JSON.stringify(client) });
   children.push(emulator);
-  const app = await startChild<{ url: string }>(
-    './app-process.ts',
-    {
-      NODE_ENV: 'production',
-      PORT: String(port),
-      HOST: '127.0.0.1',
-      BASE_URL: baseUrl,
-      DEMO_MODE: 'true',
-      AZURE_CLIENT_ID: BENCH_CLIENT_ID,
-      AZURE_CLIENT_SECRET: clientSecret,
-      AZURE_TENANT_ID: emulator.ready.tenantId,
-      IDENTITY_BASE_URL: emulator.ready.urls.identity,
-      AZURE_DEVOPS_PATS_BASE_URL: emulator.ready.urls.pats,
-      AZURE_DEVOPS_PROFILE_BASE_URL: emulator.ready.urls.profile,
-      UPSTREAM_CA_FILE: emulator.ready.caCertificateFile,
-      SESSION_SECRET: randomBytes(32).toString('base64url'),
-      TOKEN_CACHE_KEYS: randomBytes(32).toString('base64'),
-      SESSION_STORE: 'sqlite',
-      SESSION_SQLITE_FILE: join(dataDir, 'sessions.sqlite'),
-      ACTIVITY_SQLITE_FILE: join(dataDir, 'activity.sqlite'),
-      LOG_LEVEL: 'info',
-    },
-    // BENCH_APP_LOG=1 shows the app's log; BENCH_APP_NODE_OPTIONS=--cpu-prof profiles it (after npm start's own).
-    { quiet: !process.env.BENCH_APP_LOG, execArgv: [...startOptions(), ...(process.env.BENCH_APP_NODE_OPTIONS ?? '').split(' ').filter(Boolean)] },
-  );
-  children.push(app);
+  const apps: RunningApp[] = [];
+  for (const [index, script] of scripts.entries()) {
+    // Each app's SQLite files are its own (a process claims them), in a folder of their own.
+    const files = join(dataDir, `app-${index}`);
+    const app = await startChild<{ url: string }>(
+      script,
+      {
+        NODE_ENV: 'production',
+        PORT: String(ports[index]),
+        HOST: '127.0.0.1',
+        BASE_URL: baseUrls[index]!,
+        DEMO_MODE: 'true',
+        AZURE_CLIENT_ID: BENCH_CLIENT_ID,
+        AZURE_CLIENT_SECRET: clientSecret,
+        AZURE_TENANT_ID: emulator.ready.tenantId,
+        IDENTITY_BASE_URL: emulator.ready.urls.identity,
+        AZURE_DEVOPS_PATS_BASE_URL: emulator.ready.urls.pats,
+        AZURE_DEVOPS_PROFILE_BASE_URL: emulator.ready.urls.profile,
+        UPSTREAM_CA_FILE: emulator.ready.caCertificateFile,
+        SESSION_SECRET: randomBytes(32).toString('base64url'),
+        TOKEN_CACHE_KEYS: randomBytes(32).toString('base64'),
+        SESSION_STORE: 'sqlite',
+        SESSION_SQLITE_FILE: join(files, 'sessions.sqlite'),
+        ACTIVITY_SQLITE_FILE: join(files, 'activity.sqlite'),
+        LOG_LEVEL: 'info',
+      },
+      // BENCH_APP_LOG=1 shows the app's log; BENCH_APP_NODE_OPTIONS=--cpu-prof profiles it (after npm start's own).
+      { quiet: !process.env.BENCH_APP_LOG, execArgv: [...startOptions(), ...(process.env.BENCH_APP_NODE_OPTIONS ?? '').split(' ').filter(Boolean)] },
+    );
+    children.push(app);
+    apps.push({ app, appUrl: `http://127.0.0.1:${ports[index]}` });
+  }
 
   return {
     emulator,
-    app,
-    appUrl: `http://127.0.0.1:${port}`,
+    ...apps[0]!,
+    other: apps[1],
     async startCeiling(organizations) {
       const ceiling = await startChild<{ url: string }>('./ceiling-process.ts', {
         BENCH_CA_FILE: emulator.ready.caCertificateFile,

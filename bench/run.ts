@@ -2,7 +2,7 @@
 // measured against two baselines (the same page from a bare Express + EJS server, and the upstream
 // call alone). Prints the figures, the ratios and a verdict per target. About four minutes on two
 // cores. Settings (environment): BENCH_SESSIONS (10000), BENCH_UPSTREAM_DELAY_MS (20),
-// BENCH_SECONDS per measurement window (6), BENCH_ROUNDS of the list page against the ceiling (3),
+// BENCH_SECONDS per measurement window (6), BENCH_ROUNDS of the list page against the ceiling (5),
 // BENCH_MEMORY_SECONDS (60); BENCH_PROFILE=file.cpuprofile
 // keeps the CPU profile of the app whose top functions are printed (a window of its own at 10
 // sessions, apart from the timed ones).
@@ -33,7 +33,7 @@ const SESSIONS = setting('BENCH_SESSIONS', 10_000);
 const DELAY_MS = setting('BENCH_UPSTREAM_DELAY_MS', 20);
 const SECONDS = setting('BENCH_SECONDS', 6);
 /** Rounds of back-to-back windows of the list page and the ceiling (bench/paired.ts). */
-const ROUNDS = setting('BENCH_ROUNDS', 3);
+const ROUNDS = setting('BENCH_ROUNDS', 5);
 const MEMORY_SECONDS = setting('BENCH_MEMORY_SECONDS', 60);
 const WARM_UP_SECONDS = 2;
 /**
