@@ -2,7 +2,7 @@
 // as its administrator (Grace) opens it: wall time from the first request to the finished page,
 // Azure DevOps calls by kind, and the app's memory while three audits run one after another (each
 // "Gather again" replaces the last, so memory must not grow with them). Every Graph and token
-// administration call is delayed like the PAT calls. `node bench/audit.ts` runs it on its own.
+// administration call is delayed like the PAT calls. `npx node bench/audit.ts` runs it on its own.
 import { performance } from 'node:perf_hooks';
 import type { EmulatorStats } from '../src/emulator/index.ts';
 import type { Child, Memory } from './child.ts';

@@ -1,4 +1,4 @@
-// `node bench/compare.ts`: what the token list page costs beyond its ceiling, function by function.
+// `npx node bench/compare.ts`: what the token list page costs beyond its ceiling, function by function.
 // The app and the ceiling (bench/ceiling-process.ts) serve the same page under the same load, one
 // after the other, each profiled; every function's self time (or, with BENCH_ALLOCATIONS=1, the
 // bytes it allocated) is divided by the pages served, and the ceiling's is subtracted. What is left

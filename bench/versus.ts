@@ -1,4 +1,4 @@
-// `node bench/versus.ts <other checkout>`: this checkout's token list page against another
+// `npx node bench/versus.ts <other checkout>`: this checkout's token list page against another
 // checkout's (e.g. `git worktree add /tmp/before HEAD~1`, then `npm ci` there or a symlink to this
 // node_modules), on the same emulator, in alternating windows (bench/paired.ts). Figures from runs
 // minutes apart differ by more than most changes are worth on a shared machine; windows back to
@@ -14,7 +14,7 @@ import { startEnvironment, type RunningApp } from './environment.ts';
 
 const otherTree = process.argv[2];
 if (!otherTree) {
-  console.error('usage: node bench/versus.ts <path to another checkout of PAT Manager>');
+  console.error('usage: npx node bench/versus.ts <path to another checkout of PAT Manager>');
   process.exit(2);
 }
 const setting = (name: string, fallback: number) => Number(process.env[name] ?? fallback);
