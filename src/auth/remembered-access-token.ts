@@ -3,6 +3,7 @@
 // session does not open.
 import type { AuthenticationResult } from '@azure/msal-node';
 import type { Logger } from '../logging.ts';
+import { RecentlyUsed } from '../storage/recently-used.ts';
 import { UNSEAL_FAILURE_WORDS, type Sealer } from '../storage/sealing.ts';
 import type { AppSession } from './session-types.ts';
 
@@ -22,21 +23,15 @@ function context(session: AppSession): string {
 export function rememberedAccessTokens(sealer: Sealer, logger: Logger): RememberedAccessTokens {
   // Opening the sealed copy is an AES-GCM decryption on every page (about 2% of its CPU): the
   // token opened last for each session stays in memory (never stored or logged), and is used for
-  // as long as the session presents the very same sealed string. Oldest entries go first.
-  const opened = new Map<string, { sealed: string; plaintext: string }>();
-
-  function keep(sessionId: string, sealed: string, plaintext: string): void {
-    opened.delete(sessionId);
-    if (opened.size >= OPENED_KEPT) opened.delete(opened.keys().next().value!);
-    opened.set(sessionId, { sealed, plaintext });
-  }
+  // as long as the session presents the very same sealed string.
+  const opened = new RecentlyUsed<string, { sealed: string; plaintext: string }>(OPENED_KEPT);
 
   function open(session: AppSession, sealed: string): string | undefined {
     const known = opened.get(session.id);
     if (known?.sealed === sealed) return known.plaintext;
     const result = sealer.open(sealed, context(session));
     if (result.ok) {
-      keep(session.id, sealed, result.plaintext);
+      opened.set(session.id, { sealed, plaintext: result.plaintext });
       return result.plaintext;
     }
     logger.warn({ reason: UNSEAL_FAILURE_WORDS[result.reason] }, 'remembered access token could not be opened; asking msal-node');

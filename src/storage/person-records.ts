@@ -1,9 +1,10 @@
 // Small per-person records the app keeps beside its activity log (which token's secret lives in
 // which vault, old tokens waiting to be revoked): JSON documents by person, kind and id. In the
 // SQLite file of the activity log, or in Redis when instances share one (redis-person-records.ts).
+import { RecentlyUsed } from './recently-used.ts';
 import { claimSqliteFile, openSqliteFile } from './sqlite-file.ts';
 
-/** How many people's lists are remembered; the ones used longest ago go first. */
+/** How many people's lists are remembered. */
 const LISTS_REMEMBERED = 2000;
 
 export interface PersonRecords {
@@ -31,18 +32,16 @@ export function createSqlitePersonRecords(file: string): PersonRecords {
   const remove = database.prepare('DELETE FROM person_records WHERE person = ? AND kind = ? AND id = ?');
   // Every signed-in page lists the person's vault links, and most people have none: each list is
   // remembered as stored (the file is this process's alone) and forgotten when that list changes.
-  const lists = new Map<string, string[]>();
+  const lists = new RecentlyUsed<string, string[]>(LISTS_REMEMBERED);
   const listKey = (person: string, kind: string) => `${kind}\0${person}`;
   return {
     async list<T>(person: string, kind: string) {
       const key = listKey(person, kind);
       let rows = lists.get(key);
-      if (rows) lists.delete(key);
-      else {
+      if (!rows) {
         rows = (list.all(person, kind) as Array<{ data: string }>).map((row) => row.data);
-        if (lists.size >= LISTS_REMEMBERED) lists.delete(lists.keys().next().value!);
+        lists.set(key, rows);
       }
-      lists.set(key, rows);
       return rows.map((data) => JSON.parse(data) as T);
     },
     async get<T>(person: string, kind: string, id: string) {

@@ -6,6 +6,7 @@
 // The file is this process's alone (claimSqliteFile), so the rows it reads are remembered: most
 // pages read their session without asking SQLite.
 import type { DatabaseSync, StatementSync } from 'node:sqlite';
+import { RecentlyUsed } from './recently-used.ts';
 import { claimSqliteFile, openSqliteFile, type Claim } from './sqlite-file.ts';
 import session from 'express-session';
 import type { TokenCacheSlot } from './sealed-token-cache.ts';
@@ -13,7 +14,7 @@ import type { TokenCacheSlot } from './sealed-token-cache.ts';
 const SWEEP_INTERVAL_MS = 10 * 60 * 1000;
 /** A touch moves the stored expiry only when it would move by more than this (or a tenth of the idle time). */
 const TOUCH_AFTER_MS = 60 * 1000;
-/** How many sessions' rows are remembered (about 3 KB each); the ones used longest ago go first. */
+/** How many sessions' rows are remembered (about 3 KB each). */
 const ROWS_REMEMBERED = 2000;
 type Callback<T = void> = (error?: unknown, value?: T) => void;
 
@@ -32,7 +33,7 @@ export class SqliteSessionStore extends session.Store {
    * the session's cost per page (npm run bench), and knowing its expiry lets most touches run no
    * statement. Exact, because no other process writes the file.
    */
-  private readonly rows = new Map<string, { data: string; expiresAt: number }>();
+  private readonly rows = new RecentlyUsed<string, { data: string; expiresAt: number }>(ROWS_REMEMBERED);
 
   constructor(file: string, defaultTtlMs: number) {
     super();
@@ -82,16 +83,16 @@ export class SqliteSessionStore extends session.Store {
     this.run(callback, () => {
       const now = Date.now();
       let row = this.rows.get(id);
-      if (row) {
-        this.rows.delete(id); // to the end of the map: the longest unused go first
-        if (row.expiresAt <= now) return null;
-      } else {
+      if (row && row.expiresAt <= now) {
+        this.rows.delete(id);
+        return null;
+      }
+      if (!row) {
         const stored = this.statements.get.get(id, now) as { data: string; expires_at: number } | undefined;
         if (!stored) return null;
         row = { data: stored.data, expiresAt: stored.expires_at };
-        if (this.rows.size >= ROWS_REMEMBERED) this.rows.delete(this.rows.keys().next().value!);
+        this.rows.set(id, row);
       }
-      this.rows.set(id, row);
       // Parsed afresh each time: express-session and the routes change the object they are given.
       return JSON.parse(row.data) as session.SessionData;
     });
@@ -154,7 +155,7 @@ export class SqliteSessionStore extends session.Store {
 
   sweepExpired(): number {
     const now = Date.now();
-    for (const [id, row] of this.rows) if (row.expiresAt <= now) this.rows.delete(id);
+    this.rows.deleteWhere((row) => row.expiresAt <= now);
     this.statements.sweepTokenCaches.run(now);
     return Number(this.statements.sweep.run(now).changes);
   }
