@@ -203,6 +203,10 @@ describe('creating a token', () => {
   it('creates one token when the same form is sent twice at the same moment', async () => {
     const form = await newTokenForm();
     const before = tokensOf().length;
+    // The first click's create waits a second upstream, so the second click surely arrives while the
+    // first is in flight: on a busy machine it could otherwise come after the first had finished,
+    // and be sent to the created token instead (right too, but not what this test is about).
+    h.emulator.control.injectFault({ target: 'pats', method: 'POST', delayMs: 1000, times: 1 });
     const pages = await Promise.all([create({ displayName: 'double-click' }, form), create({ displayName: 'double-click' }, form)]);
     expect(pages.map((page) => page.status).sort()).toEqual([200, 409]);
     expect(pages.find((page) => page.status === 409)!.body).toContain('being created from your first click');
