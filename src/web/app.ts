@@ -119,7 +119,7 @@ export function createApp({ config, logger, auth, devops, tokenAdmin, activity, 
   const vaultPages = { ...tokenPages, vaultSecrets, vaultLinks, config };
   const vault = vaultRoutes(vaultPages);
   const rotate = rotateRoutes(vaultPages);
-  app.use('/tokens', ...signedIn, bulkRoutes(tokenPages), regenerateRoutes(tokenPages), vault.tokens, rotate.tokens, tokens.router);
+  app.use('/tokens', ...signedIn, bulkRoutes(tokenPages), regenerateRoutes({ ...tokenPages, vaultLinks }), vault.tokens, rotate.tokens, tokens.router);
   app.use('/vault', ...signedIn, vault.vault, rotate.vault);
   app.use(['/all', '/expiring', '/export'], ...signedIn);
   app.use(overviewRoutes({ devops, auth }));

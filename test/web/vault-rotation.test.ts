@@ -65,6 +65,27 @@ describe('link and rotate', () => {
     expect(activity.body).toContain('linked to Key Vault');
   });
 
+  it('will not regenerate a token kept in Key Vault (the vault would keep the revoked one): it offers rotation and changes nothing', async () => {
+    const kept = await createIntoVault('kept');
+    const details = await browser.get(`${h.appUrl}/tokens/${kept.authorizationId}`);
+    expect(details.body).toContain(`href="/tokens/${kept.authorizationId}/rotate"`);
+    expect(details.body).not.toContain(`/tokens/${kept.authorizationId}/regenerate`);
+
+    const asked = await browser.get(`${h.appUrl}/tokens/${kept.authorizationId}/regenerate`);
+    expect(asked.status).toBe(409);
+    expect(asked.body).toContain('kept in Key Vault (secret &#34;kept-pat&#34;');
+    expect(asked.body).toContain('Rotate it from its page instead');
+
+    // A regenerate form sent to it anyway (here another token's, as from a page opened before the link) creates and revokes nothing.
+    const other = tokens().find((token) => !token.revoked && token.authorizationId !== kept.authorizationId)!;
+    const before = tokens().map((token) => `${token.authorizationId}:${token.revoked}`);
+    const otherForm = (await browser.get(`${h.appUrl}/tokens/${other.authorizationId}/regenerate`)).body;
+    const hidden = (name: string) => new RegExp(`name="${name}" value="([^"]+)"`).exec(otherForm)![1]!;
+    const sent = await browser.post(`${h.appUrl}/tokens/${kept.authorizationId}/regenerate`, { _csrf: hidden('_csrf'), formKey: hidden('formKey'), expiry: '30' });
+    expect(sent.status).toBe(409);
+    expect(tokens().map((token) => `${token.authorizationId}:${token.revoked}`)).toEqual(before);
+  });
+
   it('rotates: a new token with the same name, scopes and organizations becomes the secret\'s new version, and the old token is revoked', async () => {
     const old = await createIntoVault('svc');
     const result = await rotate(old.authorizationId, { expiry: '60', old: 'revoke' });

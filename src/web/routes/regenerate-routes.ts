@@ -1,8 +1,11 @@
 // Regenerate: replace a token that is about to expire or has leaked. A new token with the same
 // name, scopes and organizations is created first, its secret shown once, and only then is the
-// old one revoked, so a failure can never leave the person with neither.
-import { Router } from 'express';
+// old one revoked, so a failure can never leave the person with neither. A token whose secret is
+// kept in Key Vault is rotated instead (rotate-routes.ts): regenerating it would show the new secret
+// once and leave the vault holding the revoked one.
+import { Router, type Request } from 'express';
 import { isDevOpsError } from '../../devops/errors.ts';
+import type { VaultLinks } from '../../keyvault/vault-links.ts';
 import { PageError } from '../errors.ts';
 import { EXPIRY_PRESETS } from '../forms/token-form.ts';
 import { tokenRequests, type TokenPageDependencies } from '../token-requests.ts';
@@ -16,14 +19,22 @@ export interface RegenerateStep {
   detail: string;
 }
 
-export function regenerateRoutes(options: TokenPageDependencies): Router {
-  const { devops } = options;
+export function regenerateRoutes(options: TokenPageDependencies & { vaultLinks: VaultLinks }): Router {
+  const { devops, vaultLinks } = options;
   const { forms, context, loadToken, record } = tokenRequests(options);
   const router = Router();
+
+  async function refuseIfInVault(req: Request, authorizationId: string, displayName: string): Promise<void> {
+    const link = await vaultLinks.link(req.session.account!.homeAccountId, authorizationId);
+    if (link) {
+      throw new PageError(409, 'Rotate this token instead', `The secret of "${displayName}" is kept in Key Vault (secret "${link.secretName}" in ${link.vaultUrl}). Regenerating it here would show the new secret once and leave the vault holding the old one, revoked, so nothing was changed. Rotate it from its page instead: the new secret goes straight into the vault.`);
+    }
+  }
 
   router.get('/:authorizationId/regenerate', async (req, res) => {
     const { view } = await loadToken(req);
     if (view.status === 'revoked') throw new PageError(409, 'Revoked tokens cannot be regenerated', `"${view.displayName}" was revoked. Create a new token instead.`);
+    await refuseIfInVault(req, view.authorizationId, view.displayName);
     res.render('tokens/regenerate', { title: `Regenerate ${view.displayName}`, token: view, presets: EXPIRY_PRESETS, formKey: forms.newKey() });
   });
 
@@ -35,6 +46,7 @@ export function regenerateRoutes(options: TokenPageDependencies): Router {
     if (!(EXPIRY_PRESETS as readonly string[]).includes(String(body.expiry))) throw new PageError(400, 'Choose an expiry', 'Choose how long the new token should last (7, 30, 60 or 90 days); nothing was changed.');
     const { token: old, view } = await loadToken(req);
     if (view.status === 'revoked') throw new PageError(409, 'Revoked tokens cannot be regenerated', `"${view.displayName}" was revoked, so nothing was changed.`);
+    await refuseIfInVault(req, old.authorizationId, old.displayName);
     const { accessToken, organization, organizations } = context(req);
 
     // Step 1: the new token. If this fails nothing has changed, and the error page says so.
