@@ -54,7 +54,8 @@ describe('signing in and choosing an organization', () => {
     await page.goto(e2e.h.appUrl);
     await expect(heading().textContent()).resolves.toBe('Keep your Azure DevOps personal access tokens under control');
     await page.getByRole('link', { name: 'Sign in with Microsoft' }).click();
-    await expect(page.getByRole('heading', { name: 'Pick an account' }).isVisible()).resolves.toBe(true);
+    // waitFor, not isVisible: isVisible answers at once, while the page the click opened may still be loading.
+    await page.getByRole('heading', { name: 'Pick an account' }).waitFor();
     await page.getByRole('button', { name: /^Ada Lovelace/ }).click();
     await page.waitForURL(`${e2e.h.appUrl}/`);
     expect(await heading().textContent()).toBe('Your tokens in contoso');

@@ -44,7 +44,8 @@ it('creates a token into Key Vault after consenting, rotates it with a grace per
   await page.getByRole('button', { name: 'Create token' }).click();
 
   // Not consented yet: the emulator's sign-in asks for Key Vault; then back to the form, as typed.
-  await expect(page.getByText('Azure Key Vault: Have full access to the Azure Key Vault service').isVisible()).resolves.toBe(true);
+  // (waitFor, not isVisible: isVisible answers at once, while the page the click opened may still be loading.)
+  await page.getByText('Azure Key Vault: Have full access to the Azure Key Vault service').waitFor();
   await page.getByRole('button', { name: /^Ada Lovelace/ }).click();
   await page.waitForURL(/\/tokens\/new\?draft=/);
   expect(await page.getByLabel('Name', { exact: true }).inputValue()).toBe('Release agent (prod)');
@@ -61,7 +62,7 @@ it('creates a token into Key Vault after consenting, rotates it with a grace per
 
   // The list says where it lives; its page offers rotation.
   await page.getByRole('link', { name: 'Back to your tokens' }).click();
-  await expect(page.getByText('Key Vault: ada-pats/release-agent-prod-pat').isVisible()).resolves.toBe(true);
+  await page.getByText('Key Vault: ada-pats/release-agent-prod-pat').waitFor();
   await page.getByRole('link', { name: 'Release agent (prod)', exact: true }).click();
   await page.getByRole('link', { name: 'Rotate', exact: true }).click();
   expect(await heading().textContent()).toBe('Rotate "Release agent (prod)"');
@@ -78,7 +79,7 @@ it('creates a token into Key Vault after consenting, rotates it with a grace per
 
   // The expiry watch lists the old token to revoke after rotation.
   await page.getByRole('link', { name: 'Expiry watch' }).first().click();
-  await expect(page.getByRole('heading', { name: 'Revoke after rotation (1)' }).isVisible()).resolves.toBe(true);
+  await page.getByRole('heading', { name: 'Revoke after rotation (1)' }).waitFor();
   await page.getByRole('button', { name: 'Revoke the old Release agent (prod)' }).click();
   await expect(page.locator('.flash').first().textContent()).resolves.toContain('Revoked the old "Release agent (prod)"');
   expect(tokensNamed('Release agent (prod)').filter((token) => !token.revoked)).toHaveLength(1);
