@@ -25,6 +25,9 @@ const FOCUS_MARKER = 'data-e2e-focused';
 
 /** The element with focus, or null when the page itself has it. */
 export async function focused(page: Page): Promise<Focused | null> {
+  // Once the page's deferred scripts have run: one of them places the focus (error-summary.js), and a
+  // click or Enter that opened the page returns while it may still be loading.
+  await page.waitForLoadState('load');
   const facts = await page.evaluate((marker) => {
     const { document, getComputedStyle } = globalThis as unknown as BrowserGlobals;
     for (const old of Array.from(document.querySelectorAll(`[${marker}]`))) old.removeAttribute(marker);
