@@ -282,7 +282,11 @@ describe('a form sent back with errors', () => {
     await page.getByRole('radio', { name: 'On a date of my choice' }).check();
     await page.getByRole('button', { name: 'Create token' }).click();
     await page.getByRole('heading', { name: 'Please correct these and send the form again' }).waitFor();
-    const activeIsSummary = () => page.evaluate(() => (globalThis as unknown as BrowserGlobals).document.activeElement?.matches('.error-summary') ?? false);
+    // Once the page's deferred scripts have run: error-summary.js places the focus.
+    const activeIsSummary = async () => {
+      await page.waitForLoadState('load');
+      return page.evaluate(() => (globalThis as unknown as BrowserGlobals).document.activeElement?.matches('.error-summary') ?? false);
+    };
     expect(await activeIsSummary()).toBe(true);
 
     const links = page.locator('.error-summary a');

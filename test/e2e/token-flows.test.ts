@@ -193,7 +193,8 @@ describe('a token from creation to revocation', () => {
     const problems = await summary.getByRole('link').allTextContents();
     expect(problems).toHaveLength(2);
     expect(await page.getByLabel('Name').inputValue()).toBe('half-done');
-    // Each message links to its field.
+    // Each message links to its field (once error-summary.js, a deferred script, has run).
+    await page.waitForLoadState('load');
     await summary.getByRole('link').first().click();
     expect(await page.evaluate('document.activeElement?.id')).toBe('customDate');
     expect(tokenNamed('half-done')).toBeUndefined();
