@@ -45,6 +45,7 @@ try {
   const there = await prepare(env.other!);
   await here(WARM_UP_SECONDS);
   await there(WARM_UP_SECONDS);
+  // alternate() calls its two sides app and ceiling: here the other checkout takes the ceiling's place.
   const pairs = await alternate(ROUNDS, { app: () => here(SECONDS), ceiling: () => there(SECONDS) });
 
   console.log(`This checkout against ${otherTree}: the token list page at ${CONNECTIONS} sessions, ${ROUNDS} rounds of back-to-back ${SECONDS} s windows`);
