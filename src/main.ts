@@ -12,6 +12,7 @@ const { ConfigError, baseUrlOf, loadConfig, readEnvironment, wantsDemo } = await
 const { createLogger } = await import('./logging.ts');
 const { startServer } = await import('./server.ts');
 
+/** The demo emulator's port unless DEMO_EMULATOR_PORT says otherwise; taken, a free one is used. */
 const DEMO_EMULATOR_PORT = 5443;
 /** Closing the store and the emulator after the requests' deadline gets this much longer. */
 const FORCED_EXIT_AFTER_DEADLINE_MS = 5000;
@@ -22,8 +23,18 @@ async function main(): Promise<void> {
 
   if (wantsDemo(env)) {
     const { startDemoEmulator } = await import('./demo/demo-environment.ts');
-    const port = Number(env.DEMO_EMULATOR_PORT ?? DEMO_EMULATOR_PORT);
-    const demo = await startDemoEmulator({ dataDir: DATA_DIR, port, baseUrl: baseUrlOf(env) });
+    const start = (port: number) => startDemoEmulator({ dataDir: DATA_DIR, port, baseUrl: baseUrlOf(env) });
+    const chosenPort = env.DEMO_EMULATOR_PORT;
+    let demo: Awaited<ReturnType<typeof start>>;
+    try {
+      demo = await start(chosenPort === undefined ? DEMO_EMULATOR_PORT : Number(chosenPort));
+    } catch (error) {
+      if (!isAddressInUse(error)) throw error;
+      if (chosenPort !== undefined) throw new ConfigError(`DEMO_EMULATOR_PORT ${chosenPort} is in use (another demo?): choose another port, or leave it unset to take a free one.`);
+      // Another demo has the usual port: this one takes any free port, so two demos run side by side.
+      demo = await start(0);
+      console.log(`Port ${DEMO_EMULATOR_PORT} is taken (another demo?), so this demo's emulator is at ${demo.emulator.origin}.`);
+    }
     env = { ...env, ...demo.settings };
     stops.push(() => demo.emulator.close());
   }
@@ -62,9 +73,14 @@ async function main(): Promise<void> {
   process.on('SIGINT', () => void shutdown('SIGINT'));
 }
 
+function isAddressInUse(error: unknown): error is NodeJS.ErrnoException & { port: number } {
+  return (error as NodeJS.ErrnoException | undefined)?.code === 'EADDRINUSE';
+}
+
 main().catch((error: unknown) => {
   // A configuration mistake is one clear line, not a stack trace.
   if (error instanceof ConfigError) console.error(`PAT Manager cannot start: ${error.message}`);
+  else if (isAddressInUse(error)) console.error(`PAT Manager cannot start: port ${error.port} is in use (another PAT Manager?). Set PORT to a free port.`);
   else console.error('PAT Manager cannot start:', error);
   process.exit(1);
 });

@@ -37,7 +37,8 @@ export async function startServer(config: AppConfig, logger: Logger, options: { 
   const app = createApp({ config, logger, auth, devops, tokenAdmin, activity: storage.activity, sessionStore: storage.sessionStore, claims: storage.claims, readiness, vaultSecrets, vaultLinks: createVaultLinks(storage.records) });
 
   const server = await new Promise<Server>((resolve, reject) => {
-    const listening = app.listen(options.port ?? config.port, config.host, () => resolve(listening)).once('error', reject);
+    // Express 5 calls this callback with the error too (a taken port): only no error means listening.
+    const listening = app.listen(options.port ?? config.port, config.host, (error?: Error) => (error ? reject(error) : resolve(listening)));
   }).catch(async (error: unknown) => {
     // Not serving after all: don't leave a Redis connection retrying in the background.
     await storage.close();
