@@ -108,11 +108,8 @@ const credential: Check = {
   title: 'Credential',
   run: withIdentity(async (config, upstream) => {
     const kind = config.identity.credential.kind === 'secret' ? 'AZURE_CLIENT_SECRET' : 'AZURE_CLIENT_CERTIFICATE_THUMBPRINT and AZURE_CLIENT_CERTIFICATE_KEY_FILE';
-    if (/^(organizations|common)$/i.test(config.identity.tenant)) {
-      return skip(`cannot be checked against "${config.identity.tenant}": an application's own token needs a tenant id (set AZURE_TENANT_ID to your tenant's id to check it)`);
-    }
     try {
-      await proveClientCredential(config.identity, upstream.networkClient);
+      await proveClientCredential(config.identity, upstream.networkClient, redirectUriFor(config.baseUrl));
       return pass(`the identity platform accepts the ${config.identity.credential.kind === 'secret' ? 'client secret' : 'certificate'} of ${config.identity.clientId}`);
     } catch (error) {
       const text = error instanceof AuthError ? `${error.errorCode}: ${error.errorMessage}` : (error as Error).message;

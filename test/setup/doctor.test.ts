@@ -1,5 +1,6 @@
 // `npm run doctor` as a person runs it, in a folder with its .env: all pass in demo mode and with a
-// good registration against the emulator; then each problem (a wrong secret, an identity platform
+// good registration against the emulator; then each problem (a wrong secret, in a tenant or through
+// organizations, an identity platform
 // that does not answer, a clock five minutes off, a SQLite folder that cannot be written, a Redis
 // that is down, token-cache keys that open none of the stored caches) fails on a line of its own that
 // names the setting, and the exit code is 1.
@@ -86,7 +87,17 @@ describe('npm run doctor', () => {
     emulator.control.registerClient({ ...singleTenant, redirectUris: [`${BASE_URL}/getAToken`], signInAudience: 'AzureADMyOrg' });
     const run = await runDoctor(configured({ AZURE_CLIENT_ID: singleTenant.clientId, AZURE_CLIENT_SECRET: singleTenant.clientSecret, AZURE_TENANT_ID: 'organizations' }));
     expectOneFailure(run, 'Redirect URI', 'AZURE_TENANT_ID: "organizations" lets any tenant sign in, but the registration is for its own tenant only \\(AADSTS50194\\)');
-    expect(run.output).toContain('skip  Credential: cannot be checked against "organizations"');
+    expect(run.output).toContain(`ok    Credential: the identity platform accepts the client secret of ${singleTenant.clientId}`);
+  });
+
+  it('a wrong secret through organizations, where the app can have no token of its own', async () => {
+    expectOneFailure(await runDoctor(configured({ AZURE_TENANT_ID: 'organizations', AZURE_CLIENT_SECRET: 'not-the-secret-at-all' })), 'Credential', 'AZURE_CLIENT_SECRET: the identity platform refused it \\(AADSTS7000215');
+  });
+
+  it('the right secret through organizations', async () => {
+    const run = await runDoctor(configured({ AZURE_TENANT_ID: 'organizations' }));
+    expect(run.code, run.output).toBe(0);
+    expect(run.output).toContain(`ok    Credential: the identity platform accepts the client secret of ${CLIENT_ID}`);
   });
 
   it('an identity platform that does not answer', async () => {
