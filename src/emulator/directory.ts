@@ -25,6 +25,8 @@ export interface Person {
   organizations: string[];
   /** False for a person the tenant does not let register applications (Graph answers 403). */
   canRegisterApplications?: boolean;
+  /** For the sign-in page of a demo: what this person lets someone try. */
+  demoRole?: string;
 }
 
 export interface Directory {
@@ -52,6 +54,7 @@ export function demoDirectory(): Directory {
         username: 'ada@contoso.example',
         memberId: '8ed93371-1a81-4012-ab51-9dd996b1c150',
         organizations: ['contoso', 'fabrikam', 'northwind'],
+        demoRole: 'In contoso, fabrikam and northwind, with tokens in each; her vault ada-pats lets her store and rotate tokens.',
       },
       {
         objectId: 'bdfc34ea-84a9-48ad-bcff-534a79e7b0d5',
@@ -59,6 +62,7 @@ export function demoDirectory(): Directory {
         username: 'grace@contoso.example',
         memberId: 'eed893a6-5a8f-4072-88c4-b155c846eff3',
         organizations: ['contoso'],
+        demoRole: 'Administers contoso, so she sees its organization audit; her vault grace-pats gives her no role, so Key Vault refuses.',
       },
       {
         objectId: 'c8f47bd0-54e5-415f-8d81-b7e3a2faddfa',
@@ -67,6 +71,7 @@ export function demoDirectory(): Directory {
         memberId: '956c08c6-a625-4efa-b5f9-e80c34b85d57',
         organizations: [],
         canRegisterApplications: false,
+        demoRole: 'In no organization yet, and not allowed to register applications.',
       },
     ],
   };

@@ -22,6 +22,20 @@ describe('signed out', () => {
     expect(page.body).toMatch(/Demo:<\/strong>.*fake/s);
   });
 
+  it("warns, in the demo, that the emulator's sign-in page has a certificate of its own, and names the file to trust", async () => {
+    const page = await h.browser().get(`${h.appUrl}/`);
+    expect(page.body).toContain('your browser may warn that the connection is not private');
+    expect(page.body).toContain('<code>.data/emulator/ca-certificate.pem</code>');
+  });
+
+  it('lists each demo person on the sign-in page with what they let you try', async () => {
+    const signInPage = await openSignInPage(h.browser(), h.appUrl);
+    const text = signInPage.body.replace(/<[^>]+>/g, ' ').replace(/\s+/g, ' ');
+    expect(text).toMatch(/Grace Hopper grace@contoso\.example Administers contoso, so she sees its organization audit/);
+    expect(text).toMatch(/Ada Lovelace ada@contoso\.example In contoso, fabrikam and northwind/);
+    expect(text).toMatch(/Alan Turing alan@contoso\.example In no organization yet/);
+  });
+
   it('sends strict security headers: CSP without inline script, no framing, no sniffing', async () => {
     const page = await h.browser().get(`${h.appUrl}/`);
     const csp = page.headers['content-security-policy']!;

@@ -70,6 +70,7 @@ ul.people li{margin:.5rem 0}
 button{font:inherit;width:100%;text-align:left;padding:.75rem;border:1px solid #8a8886;background:#fff;cursor:pointer}
 button:hover,button:focus{background:#edebe9;outline:2px solid #0067b8}
 button .username{display:block;color:#505050;font-size:.9rem}
+button .role{display:block;color:#303030;font-size:.9rem;font-weight:normal;margin-top:.2rem}
 button.secondary{text-align:center;margin-top:1rem}
 fieldset{border:0;padding:0;margin:0}
 legend{font-weight:600;margin-bottom:.5rem}

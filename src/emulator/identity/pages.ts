@@ -24,7 +24,7 @@ export function sendSignInPage(res: Response, page: SignInPage): void {
   const people = page.people.map(
     (person) => html`<li><button type="submit" name="person" value="${person.objectId}"${person.username.toLowerCase() === hint ? html` autofocus` : ''}>${person.displayName}${
       person.objectId === page.signedInObjectId ? ' (signed in)' : ''
-    }<span class="username">${person.username}</span></button></li>`,
+    }<span class="username">${person.username}</span>${person.demoRole ? html`<span class="role">${person.demoRole}</span>` : ''}</button></li>`,
   );
   sendPage(res, {
     heading: 'Pick an account',
