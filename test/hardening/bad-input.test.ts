@@ -319,6 +319,12 @@ describe('return addresses that point off-site are replaced by the home page', (
     'http:evil.example',
     `/${'x'.repeat(3 * KB)}`,
     '/login?returnTo=//evil.example',
+    // Dot segments: the raw form starts with one slash, what resolution makes of it with two.
+    '/..//evil.example/phish',
+    '/.//evil.example',
+    '/%2e%2e//evil.example',
+    '/a/../..//evil.example',
+    '/../\\evil.example',
   ];
 
   it.each(offSite)('after sign-in: %j', async (returnTo) => {
