@@ -34,7 +34,7 @@ export async function startServer(config: AppConfig, logger: Logger, options: { 
   const devops = createDevOpsClient({ patsBaseUrl: config.devops.patsBaseUrl, profileBaseUrl: config.devops.profileBaseUrl, timeoutMs: config.upstream.timeoutMs, httpsAgent: agent, logger });
   const tokenAdmin = createTokenAdminClient({ baseUrl: config.devops.patsBaseUrl, timeoutMs: config.upstream.timeoutMs, httpsAgent: agent, logger });
   const vaultSecrets = createVaultSecrets({ agent, timeoutMs: config.upstream.timeoutMs });
-  const app = createApp({ config, logger, auth, devops, tokenAdmin, activity: storage.activity, sessionStore: storage.sessionStore, claims: storage.claims, readiness, vaultSecrets, vaultLinks: createVaultLinks(storage.records) });
+  const app = createApp({ config, logger, auth, devops, tokenAdmin, activity: storage.activity, sessionStore: storage.sessionStore, claims: storage.claims, readiness, vaultSecrets, vaultLinks: createVaultLinks(storage.records), rateLimitStore: storage.rateLimitStore });
 
   const server = await new Promise<Server>((resolve, reject) => {
     const listening = app.listen(options.port ?? config.port, config.host, () => resolve(listening)).once('error', reject);

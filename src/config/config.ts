@@ -48,7 +48,11 @@ export interface AppConfig {
     /** Set when `store` is redis: sessions and msal-node token caches live there, shared by instances. */
     redis: RedisSettings | undefined;
     idleMinutes: number;
+    /** However busy, a session ends this long after its sign-in; the person signs in again. */
+    maxHours: number;
   };
+  /** Per client address: at most `limit` requests to the sign-in routes in `windowMinutes`. */
+  signInRateLimit: { limit: number; windowMinutes: number };
   /**
    * Keys (32 bytes each) that seal each person's token cache and remembered access token before any
    * store sees them: the first seals, all are tried to open, so a key can be rotated.
@@ -111,6 +115,9 @@ const schema = z.object({
   SESSION_STORE: z.enum(['sqlite', 'memory', 'redis'], { error: 'one of sqlite, memory, redis' }).default('sqlite'),
   SESSION_SQLITE_FILE: z.string().trim().min(1).default('.data/sessions.sqlite'),
   SESSION_IDLE_MINUTES: z.coerce.number({ error: 'minutes, e.g. 480' }).int().min(5).max(7 * 24 * 60).default(480),
+  SESSION_MAX_HOURS: z.coerce.number({ error: 'hours, e.g. 12' }).int().min(1).max(30 * 24).default(12),
+  SIGN_IN_RATE_LIMIT: z.coerce.number({ error: 'a whole number of requests, e.g. 60' }).int().min(1).max(100_000).default(60),
+  SIGN_IN_RATE_WINDOW_MINUTES: z.coerce.number({ error: 'minutes, e.g. 5' }).int().min(1).max(24 * 60).default(5),
   REDIS_URL: z.url({ protocol: /^rediss?$/, error: 'a redis:// or rediss:// URL' }).optional(),
   REDIS_KEY_PREFIX: z.string().regex(/^[A-Za-z0-9:_.-]{0,64}$/, 'up to 64 letters, digits or : _ . - (e.g. patmanager:)').default('patmanager:'),
   REDIS_TIMEOUT_MS: z.coerce.number({ error: 'milliseconds, e.g. 1000' }).int().min(50).max(30_000).default(1000),
@@ -227,7 +234,9 @@ export function loadConfig(env: Environment): AppConfig {
       sqliteFile: settings.SESSION_SQLITE_FILE,
       redis: settings.REDIS_URL ? { url: settings.REDIS_URL, keyPrefix: settings.REDIS_KEY_PREFIX, timeoutMs: settings.REDIS_TIMEOUT_MS } : undefined,
       idleMinutes: settings.SESSION_IDLE_MINUTES,
+      maxHours: settings.SESSION_MAX_HOURS,
     },
+    signInRateLimit: { limit: settings.SIGN_IN_RATE_LIMIT, windowMinutes: settings.SIGN_IN_RATE_WINDOW_MINUTES },
     tokenCacheKeys: tokenCacheKeys(settings.TOKEN_CACHE_KEYS),
     activityFile: settings.ACTIVITY_SQLITE_FILE,
     logLevel: settings.LOG_LEVEL,
