@@ -33,7 +33,8 @@ import { vaultLocals, vaultRoutes } from './routes/vault-routes.ts';
 import { tokenRoutes } from './routes/token-routes.ts';
 import { organizationContext } from './devops-context.ts';
 import { requireSignIn } from './require-sign-in.ts';
-import { securityHeaders } from './security-headers.ts';
+import { noStoreWhenSignedIn, securityHeaders } from './security-headers.ts';
+import { sessionLifetime } from './session-lifetime.ts';
 import { pendingSignInCookie } from './pending-sign-in-cookie.ts';
 import { signInRateLimit } from './rate-limit.ts';
 import type { Store as RateLimitStore } from 'express-rate-limit';
@@ -111,6 +112,7 @@ export function createApp({ config, logger, auth, devops, tokenAdmin, activity, 
       },
     }),
   );
+  app.use(sessionLifetime(config.session.maxHours), noStoreWhenSignedIn);
   app.use(express.urlencoded({ extended: false, limit: '64kb', parameterLimit: 200 }));
   app.use(csrfProtection);
   app.use(pageLocals(config));

@@ -1,7 +1,7 @@
 // The attacker's afternoon (issue 22), replayed against the real app and emulator: each finding is
 // tried the way it was found, and must now be refused, bounded or cleaned up.
 import { DatabaseSync } from 'node:sqlite';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { TestBrowser } from '../support/browser.ts';
 import { startHarness, type Harness } from '../support/harness.ts';
 import { ADA, openSignInPage, pickPerson, signIn } from '../support/sign-in.ts';
@@ -85,5 +85,53 @@ describe('sign-in routes are rate limited per client address', () => {
     // The callback counts against the same address too.
     expect((await from('203.0.113.50', '/getAToken?state=x&code=y')).status).toBe(429);
     expect((await from('203.0.113.51', '/login')).status).toBe(303);
+  });
+});
+
+const DAY = 86_400_000;
+
+describe('hygiene', () => {
+  it('every signed-in page, form, export and redirect says Cache-Control: no-store; signed-out pages do not need to', async () => {
+    const tokenId = h.emulator.control.devops.tokens(ADA.objectId).find((token) => token.status === 'active')!.authorizationId;
+    const paths = ['/', '/tokens/new', `/tokens/${tokenId}`, `/tokens/${tokenId}/edit`, '/all', '/expiring', '/activity', '/organizations', '/export?format=csv', '/export?format=json', '/audit'];
+    for (const path of paths) {
+      const page = await browser.get(`${h.appUrl}${path}`, { follow: false });
+      expect([200, 303, 403], path).toContain(page.status);
+      expect(page.headers['cache-control'], path).toBe('no-store');
+    }
+    const signedOut = await fetch(`${h.appUrl}/`);
+    expect(signedOut.headers.get('cache-control')).not.toBe('no-store');
+  });
+
+  it('a session used without pause ends SESSION_MAX_HOURS (12) after its sign-in, and the person is asked to sign in again', async () => {
+    const busy = h.browser();
+    await signIn(busy, h.appUrl, ADA);
+    vi.useFakeTimers({ toFake: ['Date'] });
+    try {
+      // Used every 7 hours (within the 8-hour idle time): 7 hours in, still signed in.
+      vi.setSystemTime(Date.now() + 7 * 60 * 60_000);
+      const stillIn = await busy.get(`${h.appUrl}/activity`, { follow: false });
+      expect(stillIn.status).toBe(200);
+      // 12 hours and a minute after the sign-in: out, whatever the idle time says.
+      vi.setSystemTime(Date.now() + 5 * 60 * 60_000 + 60_000);
+      const out = await busy.get(`${h.appUrl}/activity`, { follow: false });
+      expect(out.status).toBe(303);
+      expect(out.headers.location).toBe('/login?returnTo=%2Factivity');
+      const tokens = await busy.get(`${h.appUrl}/tokens/new`, { follow: false });
+      expect(tokens.status).toBe(303);
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
+  it('the CSV export defuses a leading line feed, whitespace before a formula, fullwidth ＝ ＋ － ＠', async () => {
+    const hostile = ['\n=1+1', ' =cmd|"/c calc"!A0', '\t@SUM(A1)', '＝HYPERLINK("http://evil.example")', '＋1', '－1', '＠SUM(1)', '\u3000=1', '\u00a0+1', '\r-1'];
+    h.emulator.control.devops.addTokens(ADA.objectId, hostile.map((displayName) => ({ displayName, scope: 'vso.code', validTo: new Date(Date.now() + 5 * DAY), targetAccounts: null })));
+    const csv = await browser.get(`${h.appUrl}/export?format=csv&status=all`);
+    expect(csv.status).toBe(200);
+    const cells = csv.body.match(/(?<=,|^)("(?:[^"]|"")*"|[^,\r\n]*)/gm)!.map((text) => (text.startsWith('"') ? text.slice(1, -1).replace(/""/g, '"') : text));
+    for (const name of hostile) expect(cells, JSON.stringify(name)).toContain(`'${name}`);
+    // And nothing that a spreadsheet would start running (after skipping whitespace) is left undefused.
+    expect(cells.filter((text) => /^[\s=+\-@＝＋－＠]/u.test(text))).toEqual([]);
   });
 });
