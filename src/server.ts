@@ -22,7 +22,7 @@ export interface RunningServer {
 }
 
 export async function startServer(config: AppConfig, logger: Logger, options: { port?: number } = {}): Promise<RunningServer> {
-  const agent = createHttpsAgent({ ca: config.upstream.ca });
+  const agent = createHttpsAgent({ ca: config.upstream.ca, localhostNamesToPort: config.demoEmulatorPort });
   const networkClient = createIdentityNetworkClient({ agent, timeoutMs: config.upstream.timeoutMs, logger });
   const sealer = createSealer(config.tokenCacheKeys);
   const storage = createStorage(config, logger, sealer);

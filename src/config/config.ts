@@ -17,6 +17,8 @@ export interface AppConfig {
   baseUrl: URL;
   /** True when the app talks to the local emulator with fake data; every page says so. */
   demo: boolean;
+  /** Demo mode only: the emulator's port, where `*.localhost` names (its vaults) are reached. */
+  demoEmulatorPort: number | undefined;
   production: boolean;
   /** Compile templates once (everywhere but development, where edits should show at once). */
   cacheViews: boolean;
@@ -93,6 +95,7 @@ const schema = z.object({
   BASE_URL: httpUrl.transform((v) => v.replace(/\/+$/, '')).optional(),
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
   DEMO_MODE: flag.default(false),
+  DEMO_EMULATOR_PORT: z.coerce.number({ error: 'a port number, e.g. 5443' }).int().min(1).max(65535).optional(),
   AZURE_CLIENT_ID: z.string().trim().regex(GUID, 'the Application (client) ID GUID from the app registration').optional(),
   AZURE_CLIENT_SECRET: optionalText,
   AZURE_CLIENT_CERTIFICATE_THUMBPRINT: z.string().trim().regex(/^[0-9a-f]{64}$/i, 'the certificate\'s SHA-256 thumbprint: 64 hex characters').optional(),
@@ -210,6 +213,7 @@ export function loadConfig(env: Environment): AppConfig {
     host: settings.HOST,
     baseUrl,
     demo: settings.DEMO_MODE,
+    demoEmulatorPort: settings.DEMO_MODE ? settings.DEMO_EMULATOR_PORT : undefined,
     production,
     cacheViews: settings.NODE_ENV !== 'development',
     identity: {

@@ -191,6 +191,7 @@ describe('the create form', () => {
     ['a vault on a host not allowed', { destination: 'vault', vaultUrl: 'https://evil.example' }, /only writes to vaults whose address ends in/],
     ['a vault address with a path', { destination: 'vault', vaultUrl: 'https://my-vault.vault.azure.net/secrets/x' }, /nothing after the host/],
     ['a vault address that is javascript:', { destination: 'vault', vaultUrl: 'javascript:alert(1)' }, /https address/],
+    ['a vault address with a port', { destination: 'vault', vaultUrl: 'https://my-vault.vault.azure.net:8443' }, /has no port/],
     ['two vault addresses (an array)', { destination: 'vault', vaultUrl: ['https://a-vault.vault.azure.net', 'https://b-vault.vault.azure.net'] }, /Enter the vault/],
     ['a secret name Key Vault refuses', { destination: 'vault', vaultUrl: 'https://my-vault.vault.azure.net', secretName: 'a b/c' }, /letters, digits and hyphens/],
     ['a 60 KB secret name', { destination: 'vault', vaultUrl: 'https://my-vault.vault.azure.net', secretName: 's'.repeat(60 * KB) }, /at most 127/],

@@ -1,9 +1,17 @@
 // The attacker's afternoon (issue 22), replayed against the real app and emulator: each finding is
 // tried the way it was found, and must now be refused, bounded or cleaned up.
+import { chmodSync, mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { TestBrowser } from '../support/browser.ts';
-import { startHarness, type Harness } from '../support/harness.ts';
+import { get } from 'node:https';
+import { createHttpsAgent } from '../../src/http/https-agent.ts';
+import { vaultErrorOf } from '../../src/keyvault/errors.ts';
+import { parseVaultAddress } from '../../src/keyvault/vault-address.ts';
+import { sharedSettings, startAppProcess } from '../support/app-process.ts';
+import { freePort, startHarness, type Harness } from '../support/harness.ts';
+import { runDoctor, setupFolder } from '../setup/support/setup-cli.ts';
 import { ADA, openSignInPage, pickPerson, signIn } from '../support/sign-in.ts';
 
 const RATE_LIMIT = 40;
@@ -133,5 +141,90 @@ describe('hygiene', () => {
     for (const name of hostile) expect(cells, JSON.stringify(name)).toContain(`'${name}`);
     // And nothing that a spreadsheet would start running (after skipping whitespace) is left undefused.
     expect(cells.filter((text) => /^[\s=+\-@＝＋－＠]/u.test(text))).toEqual([]);
+  });
+});
+
+/** Every folder and file under `dir` with a group or other permission bit, as `path mode`. */
+function openToOthers(dir: string): string[] {
+  const found: string[] = [];
+  const visit = (path: string) => {
+    const mode = statSync(path).mode & 0o777;
+    if (mode & 0o077) found.push(`${path} ${mode.toString(8)}`);
+    if (statSync(path).isDirectory()) for (const name of readdirSync(path)) visit(join(path, name));
+  };
+  visit(dir);
+  return found;
+}
+
+describe('.data/ is the app user\'s alone, whichever command made it', () => {
+  it('npm run doctor (demo mode) leaves .data 0700 and every file in it 0600, and tightens what an older version left open', async () => {
+    const dir = setupFolder([]);
+    mkdirSync(join(dir, '.data', 'compile-cache'), { recursive: true, mode: 0o755 });
+    chmodSync(join(dir, '.data'), 0o755);
+    writeFileSync(join(dir, '.data', 'sessions.sqlite'), '', { mode: 0o644 });
+    const run = await runDoctor(dir);
+    expect(run.output).toContain('demo mode');
+    expect(readdirSync(join(dir, '.data')).length).toBeGreaterThan(2);
+    expect(openToOthers(join(dir, '.data'))).toEqual([]);
+  });
+
+  it('npm start leaves .data (sessions, activity, compile cache) 0700 and every file in it 0600', async () => {
+    const app = await startAppProcess('private-data', await freePort(), sharedSettings(h.emulator, h.clientSecret, 'http://localhost:1'));
+    const data = join(app.dataDir, '.data');
+    try {
+      expect(readdirSync(data)).toEqual(expect.arrayContaining(['compile-cache', 'sessions.sqlite', 'activity.sqlite']));
+      expect(openToOthers(data)).toEqual([]);
+    } finally {
+      await app.stop(2000);
+    }
+    // Node writes the compile cache as the process ends.
+    expect(readdirSync(join(data, 'compile-cache'), { recursive: true }).length).toBeGreaterThan(0);
+    expect(openToOthers(data)).toEqual([]);
+  });
+});
+
+describe('vault addresses and the HTTPS agent', () => {
+  it('a vault address with a port is refused, whatever the port (Key Vault has none)', () => {
+    for (const port of ['8443', '6379', '22', '5443']) {
+      const parsed = parseVaultAddress(`https://ada-pats.vault.localhost:${port}`, ['.vault.localhost']);
+      expect(parsed).toMatchObject({ ok: false, message: expect.stringContaining('has no port') });
+    }
+  });
+
+  it('every vault that gives no answer gets the same words and status: no name, refused, reset, TLS failure, timeout', () => {
+    const where = { operation: 'set secret', vaultUrl: 'https://ada-pats.vault.azure.net', secretName: 's', timeoutMs: 2000 };
+    const failures = [
+      { name: 'RestError', code: 'ENOTFOUND', message: 'getaddrinfo ENOTFOUND' },
+      { name: 'RestError', code: 'ECONNREFUSED', message: 'connect ECONNREFUSED 127.0.0.1:443' },
+      { name: 'RestError', code: 'ECONNRESET', message: 'socket hang up' },
+      { name: 'RestError', code: 'ERR_SSL_WRONG_VERSION_NUMBER', message: 'wrong version number' },
+      Object.assign(new Error('aborted'), { name: 'AbortError' }),
+      new TypeError('fetch failed'),
+    ];
+    const answers = failures.map((failure) => vaultErrorOf(failure, where));
+    expect(new Set(answers.map((answer) => `${answer.kind} ${answer.userMessage}`)).size).toBe(1);
+    expect(answers[0]!.userMessage).toContain('could not be reached');
+  });
+
+  const status = (url: string, agent: ReturnType<typeof createHttpsAgent>) =>
+    new Promise<number | string>((resolve) => {
+      get(url, { agent }, (response) => {
+        response.resume();
+        resolve(response.statusCode!);
+      }).on('error', (error: NodeJS.ErrnoException) => resolve(error.code ?? error.name));
+    });
+
+  it('only the demo\'s agent takes *.localhost to loopback (and a vault address without a port to the emulator)', async () => {
+    const port = Number(new URL(h.emulator.origin).port);
+    const demo = createHttpsAgent({ ca: h.emulator.caCertificatePem, localhostNamesToPort: port });
+    const production = createHttpsAgent({ ca: h.emulator.caCertificatePem });
+    try {
+      expect(await status('https://ada-pats.vault.localhost/secrets?api-version=7.4', demo)).toBe(401);
+      // Outside demo mode the name is the system resolver's to answer (glibc: no such host), even with the emulator's port.
+      expect(await status(`https://ada-pats.vault.localhost:${port}/secrets?api-version=7.4`, production)).toBe('ENOTFOUND');
+    } finally {
+      demo.destroy();
+      production.destroy();
+    }
   });
 });
