@@ -2,8 +2,9 @@
 // configured, then serve PAT Manager until asked to stop.
 import { enableCompileCache } from 'node:module';
 import { join } from 'node:path';
+import { DATA_DIR, keepDataPrivate } from './storage/private-data.ts';
 
-const DATA_DIR = '.data';
+keepDataPrivate(DATA_DIR);
 // V8's compiled code is kept between starts, beside the sessions: a start then skips compiling
 // the app and its libraries again (about a quarter of a second of CPU). It must be on before they
 // load, so they are imported here rather than at the top.

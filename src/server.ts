@@ -22,7 +22,7 @@ export interface RunningServer {
 }
 
 export async function startServer(config: AppConfig, logger: Logger, options: { port?: number } = {}): Promise<RunningServer> {
-  const agent = createHttpsAgent({ ca: config.upstream.ca });
+  const agent = createHttpsAgent({ ca: config.upstream.ca, localhostNamesToPort: config.demoEmulatorPort });
   const networkClient = createIdentityNetworkClient({ agent, timeoutMs: config.upstream.timeoutMs, logger });
   const sealer = createSealer(config.tokenCacheKeys);
   const storage = createStorage(config, logger, sealer);
@@ -34,7 +34,7 @@ export async function startServer(config: AppConfig, logger: Logger, options: { 
   const devops = createDevOpsClient({ patsBaseUrl: config.devops.patsBaseUrl, profileBaseUrl: config.devops.profileBaseUrl, timeoutMs: config.upstream.timeoutMs, httpsAgent: agent, logger });
   const tokenAdmin = createTokenAdminClient({ baseUrl: config.devops.patsBaseUrl, timeoutMs: config.upstream.timeoutMs, httpsAgent: agent, logger });
   const vaultSecrets = createVaultSecrets({ agent, timeoutMs: config.upstream.timeoutMs });
-  const app = createApp({ config, logger, auth, devops, tokenAdmin, activity: storage.activity, sessionStore: storage.sessionStore, claims: storage.claims, readiness, vaultSecrets, vaultLinks: createVaultLinks(storage.records) });
+  const app = createApp({ config, logger, auth, devops, tokenAdmin, activity: storage.activity, sessionStore: storage.sessionStore, claims: storage.claims, readiness, vaultSecrets, vaultLinks: createVaultLinks(storage.records), rateLimitStore: storage.rateLimitStore });
 
   const server = await new Promise<Server>((resolve, reject) => {
     // Express 5 calls this callback with the error too (a taken port): only no error means listening.

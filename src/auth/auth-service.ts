@@ -18,7 +18,7 @@ import type { Sealer } from '../storage/sealing.ts';
 import { StoreUnavailableError } from '../storage/store-unavailable.ts';
 import { IdentityUnavailableError } from './identity-network-client.ts';
 import { rememberedAccessTokens } from './remembered-access-token.ts';
-import type { AppSession, PendingSignIn, SignedInAccount } from './session-types.ts';
+import type { AppSession, PendingSignIn, PendingSignInHolder, SignedInAccount } from './session-types.ts';
 import type { TokenCacheStore } from './token-cache-store.ts';
 import { singleFlight } from './single-flight.ts';
 
@@ -62,8 +62,9 @@ export class SignInFailedError extends Error {
 
 export interface AuthService {
   /** `extraScopes`: other resources' scopes to consent to in the same sign-in (incremental consent). */
-  beginSignIn(session: AppSession, returnTo: string, options?: { extraScopes?: string[] }): Promise<string>;
-  takePendingSignIn(session: AppSession, state: string | undefined): PendingSignIn;
+  /** Adds the new sign-in to `pending` (kept by the caller until the answer comes back); returns the authorize URL. */
+  beginSignIn(pending: PendingSignInHolder, returnTo: string, options?: { extraScopes?: string[] }): Promise<string>;
+  takePendingSignIn(pending: PendingSignInHolder, state: string | undefined): PendingSignIn;
   redeemCode(session: AppSession, code: string, state: string, pending: PendingSignIn): Promise<SignedInAccount>;
   /** `refused`: the token Azure DevOps just refused (with forceRefresh), so a newer one in the cache is taken instead. */
   acquireAccessToken(session: AppSession, options: { forceRefresh: boolean; refused?: string }): Promise<string>;
@@ -117,7 +118,7 @@ export function createAuthService(options: { config: AppConfig; networkClient: I
    * A client per operation, bound to one person's cache: nothing is shared between sessions, and
    * msal-node's in-memory cache dies with the client, so no process accumulates anyone's tokens.
    */
-  async function clientFor(session: AppSession): Promise<ConfidentialClientApplication> {
+  async function clientFor(session: AppSession | undefined): Promise<ConfidentialClientApplication> {
     return new ConfidentialClientApplication({
       auth: {
         clientId: config.identity.clientId,
@@ -126,7 +127,8 @@ export function createAuthService(options: { config: AppConfig; networkClient: I
         authorityMetadata: await authorityMetadata(),
         ...msalCredential(config.identity.credential),
       },
-      cache: { cachePlugin: tokenCache.pluginFor(session) },
+      // No session yet when a sign-in starts: building the authorize URL reads no cache.
+      ...(session ? { cache: { cachePlugin: tokenCache.pluginFor(session) } } : {}),
       system: {
         networkClient,
         loggerOptions: {
@@ -167,17 +169,17 @@ export function createAuthService(options: { config: AppConfig; networkClient: I
   }
 
   return {
-    async beginSignIn(session, returnTo, options = {}) {
+    async beginSignIn(holder, returnTo, options = {}) {
       const { verifier, challenge } = await crypto.generatePkceCodes();
       const state = crypto.createNewGuid();
       const nonce = crypto.createNewGuid();
       const now = Date.now();
-      const stillPending = Object.entries(session.pendingSignIns ?? {})
+      const stillPending = Object.entries(holder.pendingSignIns ?? {})
         .filter(([, pending]) => now - pending.startedAt < PENDING_SIGN_IN_TTL_MS)
         .slice(-(MAX_PENDING_SIGN_INS - 1));
-      session.pendingSignIns = Object.fromEntries([...stillPending, [state, { codeVerifier: verifier, nonce, returnTo, startedAt: now }]]);
+      holder.pendingSignIns = Object.fromEntries([...stillPending, [state, { codeVerifier: verifier, nonce, returnTo, startedAt: now }]]);
       try {
-        const client = await clientFor(session);
+        const client = await clientFor(undefined);
         return await client.getAuthCodeUrl({
           scopes: SCOPES,
           // msal's way to ask consent for another resource's scopes in the same sign-in; the code
@@ -196,9 +198,9 @@ export function createAuthService(options: { config: AppConfig; networkClient: I
       }
     },
 
-    takePendingSignIn(session, state) {
-      const pending = state ? session.pendingSignIns?.[state] : undefined;
-      if (state && session.pendingSignIns) delete session.pendingSignIns[state];
+    takePendingSignIn(holder, state) {
+      const pending = state ? holder.pendingSignIns?.[state] : undefined;
+      if (state && holder.pendingSignIns) delete holder.pendingSignIns[state];
       if (!pending || Date.now() - pending.startedAt >= PENDING_SIGN_IN_TTL_MS) {
         throw new SignInFailedError('expired', 'no sign-in in progress matches this answer (state mismatch)');
       }

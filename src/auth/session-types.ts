@@ -23,6 +23,11 @@ export interface PendingSignIn {
   startedAt: number;
 }
 
+/** Where sign-ins in progress are kept: a sealed cookie of their own (web/pending-sign-in-cookie.ts), never the session store. */
+export interface PendingSignInHolder {
+  pendingSignIns?: Record<string, PendingSignIn>;
+}
+
 export interface FormDraft {
   /** Who typed it: only they get it back. */
   person: string;
@@ -37,7 +42,6 @@ export interface FlashMessage {
 
 declare module 'express-session' {
   interface SessionData {
-    pendingSignIns: Record<string, PendingSignIn>;
     account: SignedInAccount;
     /** When the person last signed in interactively (ms since the epoch). */
     signedInAt: number;

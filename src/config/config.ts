@@ -17,6 +17,8 @@ export interface AppConfig {
   baseUrl: URL;
   /** True when the app talks to the local emulator with fake data; every page says so. */
   demo: boolean;
+  /** Demo mode only: the emulator's port, where `*.localhost` names (its vaults) are reached. */
+  demoEmulatorPort: number | undefined;
   production: boolean;
   /** Compile templates once (everywhere but development, where edits should show at once). */
   cacheViews: boolean;
@@ -48,7 +50,11 @@ export interface AppConfig {
     /** Set when `store` is redis: sessions and msal-node token caches live there, shared by instances. */
     redis: RedisSettings | undefined;
     idleMinutes: number;
+    /** However busy, a session ends this long after its sign-in; the person signs in again. */
+    maxHours: number;
   };
+  /** Per client address: at most `limit` requests to the sign-in routes in `windowMinutes`. */
+  signInRateLimit: { limit: number; windowMinutes: number };
   /**
    * Keys (32 bytes each) that seal each person's token cache and remembered access token before any
    * store sees them: the first seals, all are tried to open, so a key can be rotated.
@@ -89,6 +95,7 @@ const schema = z.object({
   BASE_URL: httpUrl.transform((v) => v.replace(/\/+$/, '')).optional(),
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
   DEMO_MODE: flag.default(false),
+  DEMO_EMULATOR_PORT: z.coerce.number({ error: 'a port number, e.g. 5443' }).int().min(1).max(65535).optional(),
   AZURE_CLIENT_ID: z.string().trim().regex(GUID, 'the Application (client) ID GUID from the app registration').optional(),
   AZURE_CLIENT_SECRET: optionalText,
   AZURE_CLIENT_CERTIFICATE_THUMBPRINT: z.string().trim().regex(/^[0-9a-f]{64}$/i, 'the certificate\'s SHA-256 thumbprint: 64 hex characters').optional(),
@@ -111,6 +118,9 @@ const schema = z.object({
   SESSION_STORE: z.enum(['sqlite', 'memory', 'redis'], { error: 'one of sqlite, memory, redis' }).default('sqlite'),
   SESSION_SQLITE_FILE: z.string().trim().min(1).default('.data/sessions.sqlite'),
   SESSION_IDLE_MINUTES: z.coerce.number({ error: 'minutes, e.g. 480' }).int().min(5).max(7 * 24 * 60).default(480),
+  SESSION_MAX_HOURS: z.coerce.number({ error: 'hours, e.g. 12' }).int().min(1).max(30 * 24).default(12),
+  SIGN_IN_RATE_LIMIT: z.coerce.number({ error: 'a whole number of requests, e.g. 60' }).int().min(1).max(100_000).default(60),
+  SIGN_IN_RATE_WINDOW_MINUTES: z.coerce.number({ error: 'minutes, e.g. 5' }).int().min(1).max(24 * 60).default(5),
   REDIS_URL: z.url({ protocol: /^rediss?$/, error: 'a redis:// or rediss:// URL' }).optional(),
   REDIS_KEY_PREFIX: z.string().regex(/^[A-Za-z0-9:_.-]{0,64}$/, 'up to 64 letters, digits or : _ . - (e.g. patmanager:)').default('patmanager:'),
   REDIS_TIMEOUT_MS: z.coerce.number({ error: 'milliseconds, e.g. 1000' }).int().min(50).max(30_000).default(1000),
@@ -203,6 +213,7 @@ export function loadConfig(env: Environment): AppConfig {
     host: settings.HOST,
     baseUrl,
     demo: settings.DEMO_MODE,
+    demoEmulatorPort: settings.DEMO_MODE ? settings.DEMO_EMULATOR_PORT : undefined,
     production,
     cacheViews: settings.NODE_ENV !== 'development',
     identity: {
@@ -227,7 +238,9 @@ export function loadConfig(env: Environment): AppConfig {
       sqliteFile: settings.SESSION_SQLITE_FILE,
       redis: settings.REDIS_URL ? { url: settings.REDIS_URL, keyPrefix: settings.REDIS_KEY_PREFIX, timeoutMs: settings.REDIS_TIMEOUT_MS } : undefined,
       idleMinutes: settings.SESSION_IDLE_MINUTES,
+      maxHours: settings.SESSION_MAX_HOURS,
     },
+    signInRateLimit: { limit: settings.SIGN_IN_RATE_LIMIT, windowMinutes: settings.SIGN_IN_RATE_WINDOW_MINUTES },
     tokenCacheKeys: tokenCacheKeys(settings.TOKEN_CACHE_KEYS),
     activityFile: settings.ACTIVITY_SQLITE_FILE,
     logLevel: settings.LOG_LEVEL,

@@ -32,6 +32,8 @@ export function settingsForEmulator(emulator: RunningEmulator, clientId: string,
     AZURE_DEVOPS_PROFILE_BASE_URL: emulator.urls.profile,
     UPSTREAM_CA_FILE: emulator.caCertificateFile,
     KEY_VAULT_HOST_SUFFIXES: emulator.urls.keyVaultHostSuffix,
+    // Its vaults' addresses have no port: the app's HTTPS agent sends `*.localhost` there (demo mode only).
+    DEMO_EMULATOR_PORT: new URL(emulator.origin).port,
   };
 }
 

@@ -62,7 +62,7 @@ export interface RunningEmulator {
     profile: string;
     /** Stands for https://graph.microsoft.com (calls go to `${graph}/v1.0/...`). */
     graph: string;
-    /** Vaults are `https://{name}${keyVaultHostSuffix}:{port}` (stands for `.vault.azure.net`). */
+    /** Vaults are `https://{name}${keyVaultHostSuffix}` (stands for `.vault.azure.net`), reached on the emulator's port. */
     keyVaultHostSuffix: string;
   };
   /** The per-run key the HTTP control surface requires (header `x-emulator-control-key`). */

@@ -47,30 +47,32 @@ function isRestError(error: unknown): error is RestErrorLike {
   return typeof error === 'object' && error !== null && (error as { name?: unknown }).name === 'RestError';
 }
 
-const NETWORK_UNREACHABLE = new Set(['ECONNREFUSED', 'ECONNRESET', 'EHOSTUNREACH', 'ENETUNREACH', 'ETIMEDOUT', 'EPIPE', 'EAI_AGAIN']);
-
 function retryAfter(value: string | undefined): number | undefined {
   const seconds = Number(value);
   return Number.isFinite(seconds) && seconds > 0 ? Math.min(Math.ceil(seconds), 3600) : undefined;
 }
 
+/**
+ * A vault that gave no answer, whatever the reason (no such name, connection refused or reset, TLS
+ * failure, timeout): one message and one status, so the address field cannot be used to tell what
+ * listens where. The log keeps the reason.
+ */
+function unreachable(vaultUrl: string, timeoutMs: number, message: string): VaultError {
+  return new VaultError({ kind: 'unavailable', userMessage: `Key Vault (${vaultUrl}) could not be reached, or did not answer within ${Math.round(timeoutMs / 1000)} seconds. Check the vault's address; if it is right, try again in a few minutes.`, message });
+}
+
 /** Turns what the SDK threw into a VaultError, for the vault at `vaultUrl` and the secret `secretName`. */
 export function vaultErrorOf(error: unknown, where: { operation: string; vaultUrl: string; secretName: string; timeoutMs: number }): VaultError {
-  const { operation, vaultUrl, secretName } = where;
+  const { operation, vaultUrl, secretName, timeoutMs } = where;
   if (error instanceof VaultError) return error;
-  if ((error as { name?: string })?.name === 'AbortError') {
-    return new VaultError({ kind: 'unavailable', userMessage: `Key Vault (${vaultUrl}) did not answer within ${Math.round(where.timeoutMs / 1000)} seconds.`, message: `${operation}: timed out after ${where.timeoutMs} ms` });
-  }
-  if (!isRestError(error)) {
-    return new VaultError({ kind: 'unavailable', userMessage: `Key Vault (${vaultUrl}) could not be reached.`, message: `${operation}: ${(error as Error)?.name ?? 'error'}` });
-  }
+  if ((error as { name?: string })?.name === 'AbortError') return unreachable(vaultUrl, timeoutMs, `${operation}: timed out after ${timeoutMs} ms`);
+  if (!isRestError(error)) return unreachable(vaultUrl, timeoutMs, `${operation}: ${(error as Error)?.name ?? 'error'}`);
   const status = error.statusCode;
   const code = error.code ?? '';
   const detail = `${operation}: ${status ?? code}`;
   if (status === undefined) {
-    if (code === 'ENOTFOUND') return new VaultError({ kind: 'notFound', userMessage: `There is no key vault at ${vaultUrl}. Check the vault's name.`, message: detail });
     if (code === RestErrorCodes.parse) return new VaultError({ kind: 'unavailable', userMessage: `Key Vault (${vaultUrl}) sent an answer PAT Manager could not read.`, message: detail });
-    return new VaultError({ kind: 'unavailable', userMessage: `Key Vault (${vaultUrl}) could not be reached${NETWORK_UNREACHABLE.has(code) ? ' (the connection failed)' : ''}.`, message: detail });
+    return unreachable(vaultUrl, timeoutMs, detail);
   }
   const retryAfterSeconds = retryAfter(error.response?.headers.get('retry-after'));
   if (status === 401 || status === 403) {

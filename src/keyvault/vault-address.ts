@@ -16,7 +16,7 @@ export const SECRET_NAME = /^[0-9a-zA-Z-]{1,127}$/;
 export const MAX_SECRET_NAME_LENGTH = 127;
 
 export interface VaultAddress {
-  /** `https://{host}` (with a port only when one was given), no trailing slash: what SecretClient takes. */
+  /** `https://{host}`, no port (Key Vault has none), no trailing slash: what SecretClient takes. */
   url: string;
   /** The vault's name, the first label of its host. */
   name: string;
@@ -42,6 +42,8 @@ export function parseVaultAddress(input: string, allowedSuffixes: readonly strin
   if (url.protocol !== 'https:' || url.username || url.password || (url.pathname !== '/' && url.pathname !== '') || url.search || url.hash) {
     return { ok: false, message: `Enter only the vault's https address, for example ${example}, with nothing after the host.` };
   }
+  // Key Vault answers on 443 only: a port could only aim the person's token at something else.
+  if (url.port) return { ok: false, message: `A vault's address has no port: enter it as ${example}.` };
   const host = url.hostname.toLowerCase();
   const suffix = allowedSuffixes.find((candidate) => host.endsWith(candidate.toLowerCase()));
   if (!suffix) return { ok: false, message: `PAT Manager only writes to vaults whose address ends in ${allowedSuffixes.join(' or ')}, for example ${example}.` };
@@ -50,7 +52,7 @@ export function parseVaultAddress(input: string, allowedSuffixes: readonly strin
   return {
     ok: true,
     address: {
-      url: `https://${host}${url.port ? `:${url.port}` : ''}`,
+      url: `https://${host}`,
       name,
       resource: MICROSOFT_VAULT_RESOURCES[suffix.toLowerCase()] ?? DEFAULT_RESOURCE,
       verifyChallengeResource: suffix.toLowerCase() in MICROSOFT_VAULT_RESOURCES,

@@ -2,13 +2,14 @@
 // sign-in would otherwise be the first sign of. Exit code 0 only if no check fails. In demo mode
 // (no AZURE_CLIENT_ID) it starts the local emulator as `npm start` does and checks that.
 import { baseUrlOf, readEnvironment, wantsDemo } from '../config/config.ts';
+import { DATA_DIR, keepDataPrivate } from '../storage/private-data.ts';
 import { CHECKS, type CheckResult, type DoctorContext } from './doctor-checks.ts';
 
-const DATA_DIR = '.data';
 const LABELS: Record<CheckResult['status'], string> = { pass: 'ok  ', fail: 'FAIL', skip: 'skip' };
 const print = (line = '') => process.stdout.write(`${line}\n`);
 
 async function main(): Promise<number> {
+  keepDataPrivate(DATA_DIR, { create: false });
   let env = readEnvironment();
   const stops: Array<() => Promise<void>> = [];
   if (wantsDemo(env)) {

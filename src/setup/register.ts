@@ -13,6 +13,7 @@ import { createLogger } from '../logging.ts';
 import { addClientSecret, applicationFields, ensureServicePrincipal, findRegistration, REGISTER_TAG, RegistrationRefused } from './app-registration.ts';
 import { readCertificateOption, type CertificateOption } from './certificate-option.ts';
 import { readEnvFile, writeEnvFile, type EnvFile } from './env-file.ts';
+import { DATA_DIR, keepDataPrivate } from '../storage/private-data.ts';
 import { createGraphClient, GraphRequestError, type GraphClient } from './graph-client.ts';
 import { graphTokenByDeviceCode, graphTokenFromAzureCli, SignInError, type GraphToken } from './graph-token.ts';
 
@@ -53,6 +54,8 @@ function readOptions() {
 }
 
 async function main(): Promise<number> {
+  // The .env it writes holds the client secret; nothing it makes may be readable by others.
+  keepDataPrivate(DATA_DIR, { create: false });
   const options = readOptions();
   if (options.help) {
     print(USAGE);

@@ -12,6 +12,8 @@ import { createSqlitePersonRecords, type PersonRecords } from './person-records.
 import { redisPersonRecords } from './redis-person-records.ts';
 import { redisActivityLog } from './redis-activity-log.ts';
 import { createRedisConnection } from './redis-connection.ts';
+import type { Store as RateLimitStore } from 'express-rate-limit';
+import { redisRateLimitStore } from './redis-rate-limit-store.ts';
 import { redisKeys } from './redis-keys.ts';
 import { RedisSessionStore } from './redis-session-store.ts';
 import { redisTokenCacheSlot } from './redis-token-cache.ts';
@@ -29,6 +31,8 @@ export interface Storage {
   activity: ActivityLog;
   /** Per-person records beside the activity log (vault links), in the same store. */
   records: PersonRecords;
+  /** Where the sign-in rate limit counts when instances share a store (Redis); in process memory otherwise. */
+  rateLimitStore?: RateLimitStore;
   /** Readiness: resolves when the store answers, rejects with StoreUnavailableError otherwise. */
   ping(): Promise<void>;
   close(): Promise<void>;
@@ -77,6 +81,7 @@ export function createStorage(config: AppConfig, logger: Logger, sealer: Sealer)
         claims: redisClaims(connection, keys),
         activity: redisActivityLog(connection, keys, logger),
         records: redisPersonRecords(connection, keys),
+        rateLimitStore: redisRateLimitStore(connection, settings.keyPrefix),
         ping: () => connection.ping(),
         close: () => connection.close(),
       };

@@ -33,7 +33,11 @@ import { vaultLocals, vaultRoutes } from './routes/vault-routes.ts';
 import { tokenRoutes } from './routes/token-routes.ts';
 import { organizationContext } from './devops-context.ts';
 import { requireSignIn } from './require-sign-in.ts';
-import { securityHeaders } from './security-headers.ts';
+import { noStoreWhenSignedIn, securityHeaders } from './security-headers.ts';
+import { sessionLifetime } from './session-lifetime.ts';
+import { pendingSignInCookie } from './pending-sign-in-cookie.ts';
+import { signInRateLimit } from './rate-limit.ts';
+import type { Store as RateLimitStore } from 'express-rate-limit';
 
 const VIEWS_DIR = fileURLToPath(new URL('../../views', import.meta.url));
 const PUBLIC_DIR = fileURLToPath(new URL('../../public', import.meta.url));
@@ -52,6 +56,8 @@ export interface AppDependencies {
   /** Key Vault, through the official SDK with the person's own token; and which tokens live where. */
   vaultSecrets: VaultSecrets;
   vaultLinks: VaultLinks;
+  /** Where the sign-in rate limit counts (Redis when instances share it); process memory when absent. */
+  rateLimitStore?: RateLimitStore | undefined;
   /** For /readyz: whether the session store answers and the instance is not stopping. */
   readiness: () => Promise<Readiness>;
 }
@@ -70,7 +76,7 @@ function publicFiles(config: AppConfig): RequestHandler {
   return (req, res, next) => (extname(req.path) ? serve(req, res, next) : next());
 }
 
-export function createApp({ config, logger, auth, devops, tokenAdmin, activity, sessionStore, claims, readiness, vaultSecrets, vaultLinks }: AppDependencies): Express {
+export function createApp({ config, logger, auth, devops, tokenAdmin, activity, sessionStore, claims, readiness, vaultSecrets, vaultLinks, rateLimitStore }: AppDependencies): Express {
   const app = express();
   app.set('trust proxy', config.trustProxy ? 1 : false);
   app.set('view engine', 'ejs');
@@ -106,10 +112,12 @@ export function createApp({ config, logger, auth, devops, tokenAdmin, activity, 
       },
     }),
   );
+  app.use(sessionLifetime(config.session.maxHours), noStoreWhenSignedIn);
   app.use(express.urlencoded({ extended: false, limit: '64kb', parameterLimit: 200 }));
   app.use(csrfProtection);
   app.use(pageLocals(config));
-  app.use(authRoutes(auth, config.baseUrl));
+  app.use(['/login', '/getAToken', '/vault/consent'], signInRateLimit(config, logger, rateLimitStore));
+  app.use(authRoutes(auth, config.baseUrl, pendingSignInCookie(config)));
   const inOrganization = [requireSignIn, organizationContext({ devops, auth, config, logger }), vaultLocals({ vaultLinks, config })];
   const administrators = administratorStatus({ tokenAdmin, devops, auth, logger });
   const signedIn = [...inOrganization, administrators.navigation];

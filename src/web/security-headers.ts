@@ -30,3 +30,12 @@ export function securityHeaders(config: AppConfig): RequestHandler {
     crossOriginEmbedderPolicy: false,
   });
 }
+
+/**
+ * Every response to a signed-in person (their tokens, forms, the audit, exports, even redirects)
+ * is theirs alone: no browser history, shared cache or proxy may keep a copy.
+ */
+export const noStoreWhenSignedIn: RequestHandler = (req, res, next) => {
+  if (req.session?.account) res.setHeader('Cache-Control', 'no-store');
+  next();
+};

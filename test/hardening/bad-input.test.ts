@@ -167,6 +167,14 @@ describe('the create form', () => {
     ['DEL in the name', { displayName: 'del\u007f' }, /control characters/],
     ['a C1 control (NEL) in the name', { displayName: 'next\u0085line' }, /control characters/],
     ['a right-to-left override in the name', { displayName: 'invoice\u202efdp.exe' }, /control characters/],
+    ['a zero-width space in the name', { displayName: 'deploy\u200bkey' }, /invisible \(zero-width\) characters/],
+    ['a line separator in the name', { displayName: 'two\u2028lines' }, /control characters/],
+    ['a paragraph separator in the name', { displayName: 'two\u2029paragraphs' }, /control characters/],
+    ['a word joiner in the name', { displayName: 'word\u2060joiner' }, /control characters/],
+    ['a byte-order mark inside the name', { displayName: 'b\ufeffom' }, /control characters/],
+    ['a zero-width joiner beside ASCII', { displayName: 'ci\u200d-deploy' }, /control characters/],
+    ['a zero-width non-joiner at the end', { displayName: 'deploy\u200c' }, /control characters/],
+    ['a soft hyphen in the name', { displayName: 'de\u00adploy' }, /control characters/],
     ['an unknown scope', { scopes: ['vso.code', 'vso.made_up'] }, /does not know this scope: vso\.made_up/],
     ['a scope that looks like a path', { scopes: ['../../etc/passwd'] }, /does not know this scope/],
     ['no scope', { scopes: [] }, /Choose at least one scope/],
@@ -183,6 +191,7 @@ describe('the create form', () => {
     ['a vault on a host not allowed', { destination: 'vault', vaultUrl: 'https://evil.example' }, /only writes to vaults whose address ends in/],
     ['a vault address with a path', { destination: 'vault', vaultUrl: 'https://my-vault.vault.azure.net/secrets/x' }, /nothing after the host/],
     ['a vault address that is javascript:', { destination: 'vault', vaultUrl: 'javascript:alert(1)' }, /https address/],
+    ['a vault address with a port', { destination: 'vault', vaultUrl: 'https://my-vault.vault.azure.net:8443' }, /has no port/],
     ['two vault addresses (an array)', { destination: 'vault', vaultUrl: ['https://a-vault.vault.azure.net', 'https://b-vault.vault.azure.net'] }, /Enter the vault/],
     ['a secret name Key Vault refuses', { destination: 'vault', vaultUrl: 'https://my-vault.vault.azure.net', secretName: 'a b/c' }, /letters, digits and hyphens/],
     ['a 60 KB secret name', { destination: 'vault', vaultUrl: 'https://my-vault.vault.azure.net', secretName: 's'.repeat(60 * KB) }, /at most 127/],
@@ -202,8 +211,10 @@ describe('the create form', () => {
     expectClearRefusal(answer, 400, /Form incomplete/);
   });
 
-  it('a name in other scripts and emoji is kept exactly as typed', async () => {
-    const name = 'Zürich 東京 🚀 مرحبا';
+  it.each([
+    ['other scripts and emoji', 'Zürich 東京 🚀 مرحبا'],
+    ['a Persian word with its zero-width non-joiner, and an emoji sequence with its joiner', 'می\u200cخواهم 👩\u200d💻'],
+  ])('a name in %s is kept exactly as typed', async (_what, name) => {
     const answer = await post('/tokens', { ...validCreate(), displayName: name });
     expect(answer.status).toBe(200);
     expect(h.emulator.control.devops.tokens(ADA.objectId).some((token) => token.displayName === name)).toBe(true);
@@ -319,6 +330,12 @@ describe('return addresses that point off-site are replaced by the home page', (
     'http:evil.example',
     `/${'x'.repeat(3 * KB)}`,
     '/login?returnTo=//evil.example',
+    // Dot segments: the raw form starts with one slash, what resolution makes of it with two.
+    '/..//evil.example/phish',
+    '/.//evil.example',
+    '/%2e%2e//evil.example',
+    '/a/../..//evil.example',
+    '/../\\evil.example',
   ];
 
   it.each(offSite)('after sign-in: %j', async (returnTo) => {

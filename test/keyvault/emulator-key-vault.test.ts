@@ -19,7 +19,8 @@ let agent: ReturnType<typeof createHttpsAgent>;
 
 beforeAll(async () => {
   emulator = await startTestEmulator();
-  agent = createHttpsAgent({ ca: emulator.caCertificatePem });
+  // The emulator's vaults have no port in their address, as Key Vault's: the demo's agent maps them.
+  agent = createHttpsAgent({ ca: emulator.caCertificatePem, localhostNamesToPort: Number(new URL(emulator.origin).port) });
 });
 afterAll(async () => {
   agent?.destroy();

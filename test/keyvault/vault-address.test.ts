@@ -9,7 +9,9 @@ describe('vault addresses', () => {
   it('accepts a vault under an allowed suffix, keeping the SDK\'s challenge check on for Microsoft\'s clouds only', () => {
     expect(parseVaultAddress('https://My-Vault.vault.azure.net/', AZURE)).toEqual({ ok: true, address: { url: 'https://my-vault.vault.azure.net', name: 'my-vault', resource: 'https://vault.azure.net', verifyChallengeResource: true } });
     expect(parseVaultAddress('https://cn-vault.vault.azure.cn', ['.vault.azure.cn'])).toMatchObject({ ok: true, address: { resource: 'https://vault.azure.cn', verifyChallengeResource: true } });
-    expect(parseVaultAddress('https://ada-pats.vault.localhost:5443', ['.vault.azure.net', '.vault.localhost'])).toEqual({ ok: true, address: { url: 'https://ada-pats.vault.localhost:5443', name: 'ada-pats', resource: 'https://vault.azure.net', verifyChallengeResource: false } });
+    expect(parseVaultAddress('https://ada-pats.vault.localhost', ['.vault.azure.net', '.vault.localhost'])).toEqual({ ok: true, address: { url: 'https://ada-pats.vault.localhost', name: 'ada-pats', resource: 'https://vault.azure.net', verifyChallengeResource: false } });
+    // 443 written out is the same address.
+    expect(parseVaultAddress('https://my-vault.vault.azure.net:443', AZURE)).toMatchObject({ ok: true, address: { url: 'https://my-vault.vault.azure.net' } });
   });
 
   it.each([
@@ -20,7 +22,9 @@ describe('vault addresses', () => {
     ['a query', 'https://my-vault.vault.azure.net?x=1', 'nothing after the host'],
     ['another host', 'https://evil.example.com', 'only writes to vaults whose address ends in .vault.azure.net'],
     ['a look-alike host', 'https://my-vault.vault.azure.net.evil.example', 'only writes to vaults'],
-    ['the emulator, when not allowed', 'https://ada-pats.vault.localhost:5443', 'only writes to vaults'],
+    ['the emulator, when not allowed', 'https://ada-pats.vault.localhost', 'only writes to vaults'],
+    ['a port (Key Vault has none)', 'https://my-vault.vault.azure.net:8443', 'has no port'],
+    ['a port of a loopback service', 'https://my-vault.vault.azure.net:6379', 'has no port'],
     ['a name too short', 'https://ab.vault.azure.net', '3 to 24'],
     ['a name too long', `https://${'a'.repeat(25)}.vault.azure.net`, '3 to 24'],
     ['double hyphens', 'https://my--vault.vault.azure.net', 'single hyphens'],

@@ -80,11 +80,14 @@ describe('sign-in', () => {
     expect(params.get('scope')).toContain('499b84ac-1321-427f-aa17-267ca6975798/.default');
   });
 
-  it('signs in, shows the name, and regenerates the session id', async () => {
+  it('signs in, shows the name, and gives a session only once signed in (a planted one is replaced)', async () => {
     const browser = h.browser();
+    // Starting a sign-in makes no session: it travels in a sealed cookie of its own.
     const signInPage = await openSignInPage(browser, h.appUrl);
+    expect(await browser.cookie(h.appUrl, COOKIE)).toBeUndefined();
+    expect(await browser.cookie(h.appUrl, 'patmanager.signin')).toBeTruthy();
+    await browser.jar.setCookie(`${COOKIE}=s%3Aplanted.by-an-attacker; Path=/`, h.appUrl);
     const before = await browser.cookie(h.appUrl, COOKIE);
-    expect(before).toBeTruthy();
     const home = await pickPerson(browser, signInPage, ADA);
     expect(home.url).toBe(`${h.appUrl}/`);
     expect(home.body).toContain('Ada Lovelace');

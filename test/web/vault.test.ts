@@ -104,13 +104,13 @@ describe('create into a vault', () => {
 describe('when the vault refuses, nothing is left behind', () => {
   it.each([
     ['no permission (403)', () => {}, { person: GRACE }, 403, 'Key Vault Secrets Officer'],
-    ['vault not found (404)', () => {}, { vault: 'nosuch-vault' }, 404, 'There is no key vault at'],
+    ['vault not found (404 from the vault host)', () => {}, { vault: 'nosuch-vault' }, 404, 'There is no key vault at'],
     ['a soft-deleted secret name (409)', (): string => {
       h.emulator.control.keyVault.putVault('ada-pats', { [ADA.objectId]: 'Key Vault Secrets Officer' });
       return 'gone-pat';
     }, { secretName: 'gone-pat' }, 409, 'deleted from'],
     ['throttled (429)', () => void h.emulator.control.injectFault({ target: 'keyvault', method: 'PUT', status: 429, headers: { 'Retry-After': '7' }, body: { error: { code: 'Throttled', message: 'Too many requests.' } } }), {}, 429, 'asked PAT Manager to wait 7 seconds'],
-    ['a timeout', () => void h.emulator.control.injectFault({ target: 'keyvault', method: 'PUT', delayMs: 4000 }), {}, 502, 'did not answer within 2 seconds'],
+    ['a timeout', () => void h.emulator.control.injectFault({ target: 'keyvault', method: 'PUT', delayMs: 4000 }), {}, 502, 'could not be reached, or did not answer within 2 seconds'],
   ] as Array<[string, () => string | void, Record<string, unknown>, number, string]>)('%s: a clear page, and the token just created is revoked', async (_name, arrange, fields, status, message) => {
     const name = `vault-fail-${status}`;
     let page: Page;

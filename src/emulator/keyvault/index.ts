@@ -21,8 +21,9 @@ export interface KeyVault {
 }
 
 export function createKeyVault(options: { directory: Directory; origin: string; verifyAccessToken: KeyVaultRouteOptions['verifyAccessToken'] }): KeyVault {
-  const port = new URL(options.origin).port;
-  const vaultUrl = (name: string) => `https://${name.toLowerCase()}.vault.localhost:${port}`;
+  // A vault's address has no port, as Key Vault's; the demo's HTTPS agent takes `*.localhost:443`
+  // to the emulator's port (src/http/https-agent.ts).
+  const vaultUrl = (name: string) => `https://${name.toLowerCase()}.vault.localhost`;
   const vaults = createVaults();
   for (const person of options.directory.people) {
     const name = `${person.username.split('@')[0]!.toLowerCase().replace(/[^a-z0-9-]/g, '-').slice(0, 19)}-pats`;

@@ -9,10 +9,23 @@ export const MAX_LIFETIME_DAYS = 365;
 export const MAX_NAME_LENGTH = 100;
 
 /**
- * C0 and C1 controls, and the marks that reorder text (bidi embeddings, overrides and isolates): a
- * name with them can show as something else than it is ("invoice\u202Efdp.exe" reads "invoiceexe.pdf").
+ * C0 and C1 controls, the marks that reorder text (bidi embeddings, overrides, isolates and the
+ * left-to-right, right-to-left and Arabic letter marks), the line and paragraph separators, and
+ * characters that show as nothing (zero-width space, word joiner, invisible operators, soft hyphen,
+ * byte-order mark): a name with them can show as something else than it is ("invoice\u202Efdp.exe"
+ * reads "invoiceexe.pdf"), or as two names that look the same.
  */
-export const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/;
+export const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f-\u009f\u00ad\u061c\u180e\u200b\u200e\u200f\u2028-\u202e\u2060-\u2064\u2066-\u2069\ufeff]/;
+/**
+ * The zero-width joiner and non-joiner have a job only inside a word of a script that needs them
+ * (Persian, Indic scripts) or an emoji sequence; anywhere else (at an end, beside ASCII or a space)
+ * they only hide.
+ */
+const STRAY_JOINER = /(^|[\u0000-\u007f\s])[\u200c\u200d]|[\u200c\u200d]($|[\u0000-\u007f\s])/;
+
+export function hasHiddenCharacters(text: string): boolean {
+  return CONTROL_CHARACTERS.test(text) || STRAY_JOINER.test(text);
+}
 
 export type TokenFormField = 'displayName' | 'expiry' | 'customDate' | 'organizations' | 'scopes';
 
@@ -75,7 +88,7 @@ export function parseTokenForm(body: Record<string, unknown>, options: { now: Da
 
   if (values.displayName === '') errors.displayName = 'Give the token a name, so you can recognise it later.';
   else if (values.displayName.length > MAX_NAME_LENGTH) errors.displayName = `Keep the name to ${MAX_NAME_LENGTH} characters or fewer.`;
-  else if (CONTROL_CHARACTERS.test(values.displayName)) errors.displayName = 'The name cannot contain control characters such as tabs, line breaks or text-direction marks.';
+  else if (hasHiddenCharacters(values.displayName)) errors.displayName = 'The name cannot contain control characters such as tabs, line breaks, invisible (zero-width) characters or text-direction marks.';
 
   if (!['this', 'all'].includes(text(body.organizations))) errors.organizations = 'Choose this organization or all your organizations.';
 

@@ -4,6 +4,7 @@ import type { AuthService } from '../../auth/auth-service.ts';
 import { SignInFailedError } from '../../auth/auth-service.ts';
 import { safeReturnTo } from '../../auth/return-to.ts';
 import { flash } from '../flash.ts';
+import type { PendingSignInCookie } from '../pending-sign-in-cookie.ts';
 
 function queryText(req: Request, name: string): string | undefined {
   const value = req.query[name];
@@ -19,19 +20,22 @@ function saveSession(req: Request): Promise<void> {
   return new Promise((resolve, reject) => req.session.save((error) => (error ? reject(error) : resolve())));
 }
 
-export function authRoutes(auth: AuthService, baseUrl: URL): Router {
+export function authRoutes(auth: AuthService, baseUrl: URL, signIns: PendingSignInCookie): Router {
   const router = Router();
 
   router.get('/login', async (req, res) => {
     const returnTo = safeReturnTo(req.query.returnTo, baseUrl);
-    const authorizeUrl = await auth.beginSignIn(req.session, returnTo);
-    await saveSession(req);
+    const pending = signIns.read(req);
+    const authorizeUrl = await auth.beginSignIn(pending, returnTo);
+    signIns.write(res, pending);
     res.redirect(303, authorizeUrl);
   });
 
   // The redirect URI registered in Azure: the identity platform sends the browser back here.
   router.get('/getAToken', async (req, res) => {
-    const pending = auth.takePendingSignIn(req.session, queryText(req, 'state'));
+    const signInsInProgress = signIns.read(req);
+    const pending = auth.takePendingSignIn(signInsInProgress, queryText(req, 'state'));
+    signIns.write(res, signInsInProgress);
     const error = queryText(req, 'error');
     if (error) {
       throw new SignInFailedError(error === 'access_denied' ? 'declined' : 'rejected', `the identity platform answered ${error}`);

@@ -15,6 +15,7 @@ import { rotationDue, type VaultLinks } from '../../keyvault/vault-links.ts';
 import type { VaultSecrets } from '../../keyvault/vault-secrets.ts';
 import { PageError } from '../errors.ts';
 import { flash } from '../flash.ts';
+import { pendingSignInCookie } from '../pending-sign-in-cookie.ts';
 import { saveDraft, takeDraft } from '../form-drafts.ts';
 import { parseTokenForm, type TokenFormValues } from '../forms/token-form.ts';
 import { emptyVaultForm, parseVaultForm, type VaultFormField, type VaultFormValues } from '../forms/vault-form.ts';
@@ -73,6 +74,7 @@ export function vaultRoutes(options: VaultPageDependencies): { tokens: Router; v
   const steps = vaultSteps({ devops, auth, vaultSecrets, vaultLinks, requests, hostSuffixes: config.keyVault.hostSuffixes });
   const hostSuffixes = config.keyVault.hostSuffixes;
   const person = (req: Request) => req.session.account!.homeAccountId;
+  const signIns = pendingSignInCookie(config);
   const tokens = Router();
   const vault = Router();
 
@@ -173,8 +175,9 @@ export function vaultRoutes(options: VaultPageDependencies): { tokens: Router; v
   // The sign-in that asks for Key Vault (incremental consent), then back to the form.
   vault.get('/consent', async (req, res) => {
     const returnTo = safeReturnTo(req.query.returnTo, config.baseUrl);
-    const authorizeUrl = await auth.beginSignIn(req.session, returnTo, { extraScopes: [KEY_VAULT_SCOPE] });
-    await saveSession(req);
+    const pending = signIns.read(req);
+    const authorizeUrl = await auth.beginSignIn(pending, returnTo, { extraScopes: [KEY_VAULT_SCOPE] });
+    signIns.write(res, pending);
     res.redirect(303, authorizeUrl);
   });
 
