@@ -81,6 +81,7 @@ const personSchema = z
     memberId: z.string().min(1),
     organizations: z.array(z.string()),
     canRegisterApplications: z.boolean().optional(),
+    demoRole: z.string().min(1).optional(),
   })
   .strict();
 const organizationSchema = z.object({ accountId: z.string().min(1), accountName: z.string().min(1), ownerId: z.string().optional() }).strict();

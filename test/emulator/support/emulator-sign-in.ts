@@ -78,7 +78,7 @@ export function readSignInForm(html: string): SignInForm | undefined {
   const inner = form[2]!;
   const hidden: Record<string, string> = {};
   for (const input of inner.matchAll(/<input type="hidden" name="([^"]*)" value="([^"]*)">/g)) hidden[decode(input[1]!)] = decode(input[2]!);
-  const people = [...inner.matchAll(/<button type="submit" name="person" value="([^"]*)"[^>]*>[\s\S]*?<span class="username">([^<]*)<\/span><\/button>/g)].map(
+  const people = [...inner.matchAll(/<button type="submit" name="person" value="([^"]*)"[^>]*>[\s\S]*?<span class="username">([^<]*)<\/span>[\s\S]*?<\/button>/g)].map(
     (button) => ({ objectId: decode(button[1]!), username: decode(button[2]!) }),
   );
   return { action: decode(form[1]!), hidden, people };
