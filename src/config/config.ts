@@ -4,6 +4,7 @@
 import { readFileSync } from 'node:fs';
 import dotenv from 'dotenv';
 import { z } from 'zod';
+import { GUID } from '../identifiers.ts';
 
 export type ClientCredential =
   | { kind: 'secret'; clientSecret: string }
@@ -76,7 +77,6 @@ export class ConfigError extends Error {
   override name = 'ConfigError';
 }
 
-const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const httpUrl = z.url({ protocol: /^https?$/, error: 'an http(s) URL such as https://example.com' });
 const httpsUrl = z.url({ protocol: /^https$/, error: 'an https URL (msal-node and Azure DevOps require TLS)' });
 const optionalText = z.string().trim().min(1).optional();

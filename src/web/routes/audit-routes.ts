@@ -18,7 +18,7 @@ import { PageError } from '../errors.ts';
 import { toCsv } from '../export-format.ts';
 import { CONTROL_CHARACTERS } from '../forms/token-form.ts';
 import { assessedRows, AUDIT_PAGE_SIZE, auditFilterSchema, exportRow, filterQuery, summaryOf, type AuditFilter } from '../audit-view.ts';
-import { GUID } from '../token-requests.ts';
+import { GUID } from '../../identifiers.ts';
 import { viewOf } from '../token-view.ts';
 
 /** A small organization's audit is shown at once rather than after a "gathering" page. */
