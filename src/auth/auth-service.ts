@@ -20,8 +20,8 @@ import { AppError } from '../errors.ts';
 import { IdentityUnavailableError } from './identity-network-client.ts';
 import { SIGN_IN_FAILURES } from './sign-in-words.ts';
 import { rememberedAccessTokens } from './remembered-access-token.ts';
-import type { AppSession, PendingSignIn, SignedInAccount } from './session-types.ts';
-import type { TokenCacheStore } from './token-cache-store.ts';
+import type { AppSession, PendingSignIn, SignedInAccount } from '../session/session-types.ts';
+import type { TokenCacheStore } from '../session/token-cache-store.ts';
 import { singleFlight } from './single-flight.ts';
 
 /** Azure DevOps, as a resource of the Microsoft identity platform. */

@@ -3,7 +3,7 @@
 // in anyone's vault).
 import type { AccessToken, GetTokenOptions, TokenCredential } from '@azure/core-auth';
 import type { AuthService } from '../auth/auth-service.ts';
-import type { AppSession } from '../auth/session-types.ts';
+import type { AppSession } from '../session/session-types.ts';
 import { VaultError } from './errors.ts';
 
 /** Key Vault's delegated permission in Azure's public cloud; what the app registration must be allowed. */

@@ -2,7 +2,7 @@
 // (an Actor in, an outcome and its steps out). Pages and background jobs call the same code; it
 // never sees a request or a session, and it records the activity itself. The Key Vault half
 // (store-or-undo, rotate, links) is in vault-lifecycle.ts; createTokenLifecycle joins the two.
-import type { ActivityAction, ActivityLog } from '../activity/activity-log.ts';
+import type { ActivityAction, ActivityLog } from '../storage/activity-log.ts';
 import { describeChanges, describeToken } from '../activity/describe-changes.ts';
 import { DAY_MS, daysAfter, formatDate, isoDay } from '../days.ts';
 import { isDevOpsError } from '../devops/errors.ts';

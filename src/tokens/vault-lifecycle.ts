@@ -2,7 +2,7 @@
 // create the token, write its secret as a new version, and only then retire the token it replaces.
 // When the write fails, the token just created is revoked (its secret is lost anyway); when that
 // revoke fails too, the outcome names exactly which token exists.
-import type { ActivityAction } from '../activity/activity-log.ts';
+import type { ActivityAction } from '../storage/activity-log.ts';
 import { daysAfter, formatDate, isoDay } from '../days.ts';
 import { isDevOpsError } from '../devops/errors.ts';
 import type { CreateTokenRequest, CreatedToken, DevOpsClient, PatToken } from '../devops/types.ts';

@@ -4,7 +4,7 @@ import { extname } from 'node:path';
 import express, { type Express, type RequestHandler } from 'express';
 import session from 'express-session';
 import type { AuthService } from '../auth/auth-service.ts';
-import type { ActivityLog } from '../activity/activity-log.ts';
+import type { ActivityLog } from '../storage/activity-log.ts';
 import type { Claims } from '../storage/claims.ts';
 import type { DevOpsClient } from '../devops/types.ts';
 import { createAuditJobs } from '../admin/audit-jobs.ts';

@@ -59,6 +59,16 @@ describe('module boundaries', () => {
     expect(offenders).toEqual([]);
   });
 
+  it('ownership runs downward: storage and the session\'s shape need nothing of auth, activity, tokens or web', () => {
+    const lower = files.filter((file) => file.path.startsWith('src/storage/') || file.path.startsWith('src/session/'));
+    expect(lower.length).toBeGreaterThan(0);
+    const upward = ['/auth/', '/activity/', '/tokens/', '/web/', '/setup/'];
+    const offenders = lower
+      .filter((file) => importsOf(file.text).some((target) => target.startsWith('.') && upward.some((folder) => join(file.path, '..', target).includes(folder.slice(1)))))
+      .map((file) => file.path);
+    expect(offenders).toEqual([]);
+  });
+
   it('no route module imports another: each router is a table of its own pages', () => {
     const routes = files.filter((file) => file.path.startsWith('src/web/routes/'));
     expect(routes.length).toBeGreaterThan(0);

@@ -1,7 +1,7 @@
 // The activity page: what this person did through PAT Manager, newest first.
 import { Router, type RequestHandler } from 'express';
 import { z } from 'zod';
-import type { ActivityLog } from '../../activity/activity-log.ts';
+import type { ActivityLog } from '../../storage/activity-log.ts';
 import { PageError } from '../errors.ts';
 
 const PAGE_SIZE = 25;

@@ -3,7 +3,7 @@
 // person's), with a required reason, one confirmation and a result per token.
 import { Router, type Request, type Response } from 'express';
 import { z } from 'zod';
-import type { ActivityLog } from '../../activity/activity-log.ts';
+import type { ActivityLog } from '../../storage/activity-log.ts';
 import type { AuditJob, AuditJobs } from '../../admin/audit-jobs.ts';
 import { boundedConcurrency } from '../../admin/bounded.ts';
 import { gatherAudit, type AuditResult } from '../../admin/gather.ts';
