@@ -4,12 +4,13 @@
 import type { Request, RequestHandler, Response } from 'express';
 import { ConsentRequiredError, type AuthService } from '../auth/auth-service.ts';
 import { personCredential } from '../keyvault/person-credential.ts';
+import { DEFAULT_RESOURCE } from '../keyvault/vault-address.ts';
 import type { VaultSecrets } from '../keyvault/vault-secrets.ts';
 import { saveSession } from '../session/save-session.ts';
 import { saveDraft } from './form-drafts.ts';
 
 /** Key Vault, in the public cloud unless the page names the vault's own resource. */
-export const KEY_VAULT = { defaultResource: 'https://vault.azure.net' } as const;
+export const KEY_VAULT = { defaultResource: DEFAULT_RESOURCE } as const;
 
 export interface ConsentPlace {
   /** The form to come back to (its draft is added to the address). */
