@@ -2,24 +2,16 @@
 // page, and pages of the same person loaded at once, make one call to the identity platform's token
 // endpoint between them, and every one of those pages (and its copy of the session) gets the new
 // token. Counted by the emulator: requests to its token endpoint and refresh-token grants.
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import type { TestBrowser } from '../support/browser.ts';
-import { startHarness, type Harness } from '../support/harness.ts';
-import { ADA, signIn } from '../support/sign-in.ts';
+import type { Harness } from '../support/harness.ts';
+import { signedIn } from '../support/signed-in.ts';
+import { ADA } from '../support/sign-in.ts';
 
 let h: Harness;
 let browser: TestBrowser;
-
-beforeAll(async () => {
-  h = await startHarness();
-});
-afterAll(async () => {
-  await h?.close();
-});
+signedIn({ resetTokens: false }, (session) => ({ h, browser } = session));
 beforeEach(async () => {
-  h.emulator.control.clearFaults();
-  browser = h.browser();
-  await signIn(browser, h.appUrl, ADA);
   // The first page lists the person's organizations; the renewals below are about token lists.
   expect((await browser.get(`${h.appUrl}/`)).status).toBe(200);
 });

@@ -1,26 +1,16 @@
 // The token pages through the real app, msal-node and the emulator: every operation, filter and
 // sort, paging, the one-time secret, form errors, escaping and CSRF.
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { TestBrowser, Page } from '../support/browser.ts';
 import { secretShownOn } from '../support/created-page.ts';
-import { startHarness, type Harness } from '../support/harness.ts';
+import type { Harness } from '../support/harness.ts';
+import { signedIn } from '../support/signed-in.ts';
 import { ADA, ALAN, csrfOf, signIn } from '../support/sign-in.ts';
 
 let h: Harness;
 let browser: TestBrowser;
 let home: Page;
-
-beforeAll(async () => {
-  h = await startHarness();
-});
-afterAll(async () => {
-  await h?.close();
-});
-beforeEach(async () => {
-  h.emulator.control.devops.reset();
-  browser = h.browser();
-  home = await signIn(browser, h.appUrl, ADA);
-});
+signedIn({}, (session) => ({ h, browser, home } = session));
 
 const namesOn = (page: Page) => [...page.body.matchAll(/<td data-label="Name"><a href="\/tokens\/[0-9a-f-]+">([^<]*)<\/a>/g)].map((m) => m[1]!);
 const tokensOf = () => h.emulator.control.devops.tokens(ADA.objectId);
