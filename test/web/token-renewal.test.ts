@@ -2,7 +2,7 @@
 // page, and pages of the same person loaded at once, make one call to the identity platform's token
 // endpoint between them, and every one of those pages (and its copy of the session) gets the new
 // token. Counted by the emulator: requests to its token endpoint and refresh-token grants.
-import { beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it, vi } from 'vitest';
 import type { TestBrowser } from '../support/browser.ts';
 import type { Harness } from '../support/harness.ts';
 import { signedIn } from '../support/signed-in.ts';
@@ -58,13 +58,14 @@ describe('an expired access token', () => {
 
   it('gives the renewed token to a page that waited for another page\'s renewal, and that page saves it', async () => {
     h.emulator.control.expireAccessTokens(ADA.objectId);
-    h.emulator.control.injectFault({ target: 'token', delayMs: 400 });
+    const slowRenewal = h.emulator.control.injectFault({ target: 'token', delayMs: 400 });
     // The waiting page lists the organizations again (profile, then a slow accounts call), so it
     // finishes, and saves its copy of the session, last.
     h.emulator.control.injectFault({ target: 'accounts', delayMs: 300 });
     h.emulator.control.resetStats();
     const renewing = browser.get(`${h.appUrl}/`);
-    await new Promise((resolve) => setTimeout(resolve, 150));
+    // The second page starts once the emulator holds the first page's renewal (its delay has begun).
+    await vi.waitFor(() => expect(h.emulator.control.faults().find((fault) => fault.id === slowRenewal.id)?.matched).toBe(1), { timeout: 5_000, interval: 5 });
     const waiting = browser.get(`${h.appUrl}/?refreshOrganizations=1`);
     expect((await renewing).status).toBe(200);
     expect((await waiting).status).toBe(200);
