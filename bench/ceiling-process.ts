@@ -8,7 +8,7 @@ import type { AddressInfo } from 'node:net';
 import { readFileSync } from 'node:fs';
 import { createDevOpsClient } from '../src/devops/client.ts';
 import { createHttpsAgent } from '../src/http/https-agent.ts';
-import { listQuerySchema } from '../src/web/routes/token-routes.ts';
+import { listQuerySchema } from '../src/web/forms/list-query.ts';
 import { viewOf } from '../src/web/token-view.ts';
 import { viewEngine } from '../src/web/view-engine.ts';
 import { serveParent } from './child.ts';

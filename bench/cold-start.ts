@@ -53,6 +53,7 @@ export async function coldStartMs(): Promise<number> {
       DEMO_EMULATOR_PORT: String(await freePort()),
       SESSION_SQLITE_FILE: join(dataDir, 'sessions.sqlite'),
       ACTIVITY_SQLITE_FILE: join(dataDir, 'activity.sqlite'),
+      VAULT_LINKS_SQLITE_FILE: join(dataDir, 'vault-links.sqlite'),
     },
   });
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));

@@ -69,6 +69,7 @@ export async function startEnvironment(options: { otherTree?: string } = {}): Pr
         SESSION_STORE: 'sqlite',
         SESSION_SQLITE_FILE: join(files, 'sessions.sqlite'),
         ACTIVITY_SQLITE_FILE: join(files, 'activity.sqlite'),
+        VAULT_LINKS_SQLITE_FILE: join(files, 'vault-links.sqlite'),
         LOG_LEVEL: 'info',
       },
       // BENCH_APP_LOG=1 shows the app's log; BENCH_APP_NODE_OPTIONS=--cpu-prof profiles it (after npm start's own).

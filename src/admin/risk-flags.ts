@@ -2,6 +2,7 @@
 // holder and the date the organization chose, so it can be tested on a crafted set. Which scopes a
 // token has actually used is not something Azure DevOps tells anyone, so no flag claims to know it.
 import type { AdminToken, OrgPerson } from './types.ts';
+import { DAY_MS } from '../days.ts';
 
 export const RISK_FLAGS = {
   personGone: { label: 'Person no longer in the directory', weight: 8, explanation: 'The holder has been removed from Microsoft Entra ID (or their Microsoft account is gone), yet the token still works.' },
@@ -14,7 +15,6 @@ export const RISK_FLAGS = {
 export type RiskFlag = keyof typeof RISK_FLAGS;
 export const RISK_FLAG_NAMES = Object.keys(RISK_FLAGS) as RiskFlag[];
 
-const DAY_MS = 86_400_000;
 const LONG_LIVED_DAYS = 90;
 
 export interface RiskContext {

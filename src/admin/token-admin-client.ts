@@ -12,6 +12,7 @@ import type { Logger } from '../logging.ts';
 import { createLogger } from '../logging.ts';
 import type { AdminToken, OrgPerson, Paged } from './types.ts';
 import { toAdminToken, toPeople, wireDescriptor, wireGraphUsers, wirePagedSessionTokens } from './wire.ts';
+import { GUID } from '../identifiers.ts';
 
 export interface TokenAdminClientOptions {
   /** https://vssps.dev.azure.com (Graph and token administration live there), or the emulator's. */
@@ -41,7 +42,6 @@ const API_VERSION = { graphUsers: '7.1-preview.1', descriptors: '7.1', tokenAdmi
 /** The page size of the TokenAdmin example; larger pages are not documented. */
 export const TOKENS_PAGE_SIZE = 20;
 const DESCRIPTOR = /^[A-Za-z]{2,8}\.[A-Za-z0-9+/=_-]{1,1024}$/;
-const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export function createTokenAdminClient(options: TokenAdminClientOptions): TokenAdminClient {
   const logger = (options.logger ?? createLogger('silent')).child({ component: 'azure-devops-admin' });

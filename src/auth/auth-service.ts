@@ -16,10 +16,12 @@ import type { AppConfig, ClientCredential } from '../config/config.ts';
 import type { Logger } from '../logging.ts';
 import type { Sealer } from '../storage/sealing.ts';
 import { StoreUnavailableError } from '../storage/store-unavailable.ts';
+import { AppError } from '../errors.ts';
 import { IdentityUnavailableError } from './identity-network-client.ts';
+import { SIGN_IN_FAILURES } from './sign-in-words.ts';
 import { rememberedAccessTokens } from './remembered-access-token.ts';
-import type { AppSession, PendingSignIn, PendingSignInHolder, SignedInAccount } from './session-types.ts';
-import type { TokenCacheStore } from './token-cache-store.ts';
+import type { AppSession, PendingSignIn, PendingSignInHolder, SignedInAccount } from '../session/session-types.ts';
+import type { TokenCacheStore } from '../session/token-cache-store.ts';
 import { singleFlight } from './single-flight.ts';
 
 /** Azure DevOps, as a resource of the Microsoft identity platform. */
@@ -31,9 +33,13 @@ const MAX_PENDING_SIGN_INS = 5;
 /** A remembered access token is used until this close to its expiry: msal-node's own renewal margin. */
 const RENEW_BEFORE_EXPIRY_MS = 5 * 60 * 1000;
 
-/** The person must (again) sign in interactively; the page they wanted is kept. */
-export class SignInRequiredError extends Error {
+/** The person must (again) sign in interactively; the page they wanted is kept (the handler redirects). */
+export class SignInRequiredError extends AppError {
   override name = 'SignInRequiredError';
+  readonly service = 'Microsoft identity platform';
+  constructor(detail: string) {
+    super({ pageStatus: 401, title: 'Sign in again', userMessage: 'Please sign in to continue.', message: detail });
+  }
 }
 
 /**
@@ -51,11 +57,12 @@ export class ConsentRequiredError extends SignInRequiredError {
 
 export type SignInFailure = 'declined' | 'expired' | 'rejected' | 'unavailable';
 
-export class SignInFailedError extends Error {
+export class SignInFailedError extends AppError {
   override name = 'SignInFailedError';
+  readonly service = 'Microsoft identity platform';
   readonly reason: SignInFailure;
   constructor(reason: SignInFailure, detail: string) {
-    super(detail);
+    super({ ...SIGN_IN_FAILURES[reason], message: detail });
     this.reason = reason;
   }
 }

@@ -5,7 +5,7 @@ import type { AuthenticationResult } from '@azure/msal-node';
 import type { Logger } from '../logging.ts';
 import { RecentlyUsed } from '../storage/recently-used.ts';
 import { UNSEAL_FAILURE_WORDS, type Sealer } from '../storage/sealing.ts';
-import type { AppSession } from './session-types.ts';
+import type { AppSession } from '../session/session-types.ts';
 
 /** How many sessions' opened tokens this instance keeps in memory (about 3.5 KB each). */
 const OPENED_KEPT = 1000;

@@ -4,6 +4,7 @@
 import { readFileSync } from 'node:fs';
 import dotenv from 'dotenv';
 import { z } from 'zod';
+import { GUID } from '../identifiers.ts';
 
 export type ClientCredential =
   | { kind: 'secret'; clientSecret: string }
@@ -62,6 +63,8 @@ export interface AppConfig {
   tokenCacheKeys: Buffer[];
   /** The SQLite file of the activity log (what people did through PAT Manager). */
   activityFile: string;
+  /** The SQLite file of the vault links (which token's secret lives in which vault secret) and the old tokens a rotation kept. */
+  vaultLinksFile: string;
   logLevel: string;
   trustProxy: boolean;
   /** How long a stopping instance lets requests in flight finish before it closes their connections. */
@@ -82,7 +85,6 @@ export class ConfigError extends Error {
   override name = 'ConfigError';
 }
 
-const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const httpUrl = z.url({ protocol: /^https?$/, error: 'an http(s) URL such as https://example.com' });
 const httpsUrl = z.url({ protocol: /^https$/, error: 'an https URL (msal-node and Azure DevOps require TLS)' });
 const optionalText = z.string().trim().min(1).optional();
@@ -126,6 +128,7 @@ const schema = z.object({
   REDIS_TIMEOUT_MS: z.coerce.number({ error: 'milliseconds, e.g. 1000' }).int().min(50).max(30_000).default(1000),
   TOKEN_CACHE_KEYS: optionalText,
   ACTIVITY_SQLITE_FILE: z.string().trim().min(1).default('.data/activity.sqlite'),
+  VAULT_LINKS_SQLITE_FILE: z.string().trim().min(1).default('.data/vault-links.sqlite'),
   AUDIT_CONCURRENCY: z.coerce.number({ error: 'a whole number from 1 to 32, e.g. 8' }).int().min(1).max(32).default(8),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   TRUST_PROXY: flag.default(false),
@@ -243,6 +246,7 @@ export function loadConfig(env: Environment): AppConfig {
     signInRateLimit: { limit: settings.SIGN_IN_RATE_LIMIT, windowMinutes: settings.SIGN_IN_RATE_WINDOW_MINUTES },
     tokenCacheKeys: tokenCacheKeys(settings.TOKEN_CACHE_KEYS),
     activityFile: settings.ACTIVITY_SQLITE_FILE,
+    vaultLinksFile: settings.VAULT_LINKS_SQLITE_FILE,
     logLevel: settings.LOG_LEVEL,
     trustProxy: settings.TRUST_PROXY,
     shutdownTimeoutMs: settings.SHUTDOWN_TIMEOUT_MS,

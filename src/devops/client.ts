@@ -26,6 +26,7 @@ import {
   wireProfile,
   type WirePatToken,
 } from './wire.ts';
+import { GUID } from '../identifiers.ts';
 
 export interface DevOpsClientOptions {
   /** https://vssps.dev.azure.com, or the emulator's. */
@@ -45,7 +46,6 @@ const API_VERSION = { pats: '7.1-preview.1', profile: '7.1', accounts: '7.1' } a
 
 /** Letters, digits and hyphens: also what keeps a user-chosen name from changing the path. */
 export const ORGANIZATION_NAME = /^[A-Za-z0-9][A-Za-z0-9-]{0,49}$/;
-const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const MAX_PAGE_SIZE = 100;
 
 export function createDevOpsClient(options: DevOpsClientOptions): DevOpsClient {

@@ -1,6 +1,7 @@
 // The one error the Azure DevOps client throws. `kind` tells the app what to do (sign in again,
 // show a form error, say "try later"); `userMessage` is what a person reads; `message` is for logs.
 // It deliberately carries no request, response or upstream error object: those hold the bearer token.
+import { AppError } from '../errors.ts';
 
 export type DevOpsErrorKind = 'unauthorized' | 'forbidden' | 'notFound' | 'throttled' | 'rejected' | 'unavailable';
 
@@ -18,24 +19,30 @@ export interface DevOpsErrorDetails {
   field?: PatTokenField | undefined;
 }
 
-export class DevOpsError extends Error {
+/** The page each kind becomes (`unauthorized` sends the person to sign in instead). */
+const PAGE_OF: Record<DevOpsErrorKind, { pageStatus: number; title: string }> = {
+  unauthorized: { pageStatus: 401, title: 'Sign in again' },
+  forbidden: { pageStatus: 403, title: 'Not allowed' },
+  notFound: { pageStatus: 404, title: 'Not found' },
+  throttled: { pageStatus: 429, title: 'Too many requests' },
+  rejected: { pageStatus: 400, title: 'Azure DevOps refused the change' },
+  unavailable: { pageStatus: 502, title: 'Azure DevOps is unavailable' },
+};
+
+export class DevOpsError extends AppError {
   override name = 'DevOpsError';
+  readonly service = 'Azure DevOps';
   readonly kind: DevOpsErrorKind;
-  readonly userMessage: string;
   /** The upstream HTTP status, when there was an answer. */
   readonly status: number | undefined;
-  /** How long Azure DevOps asked us to wait (429, sometimes 503). */
-  readonly retryAfterSeconds: number | undefined;
   /** The `patTokenError` value Azure DevOps gave, for rejections of token operations. */
   readonly patTokenError: string | undefined;
   readonly field: PatTokenField | undefined;
 
   constructor(details: DevOpsErrorDetails) {
-    super(details.message);
+    super({ ...PAGE_OF[details.kind], userMessage: details.userMessage, message: details.message, retryAfterSeconds: details.retryAfterSeconds });
     this.kind = details.kind;
-    this.userMessage = details.userMessage;
     this.status = details.status;
-    this.retryAfterSeconds = details.retryAfterSeconds;
     this.patTokenError = details.patTokenError;
     this.field = details.field;
   }

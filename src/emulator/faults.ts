@@ -1,7 +1,8 @@
 // Injected faults: make matching calls fail the way real networks and services do, so the app's
 // handling of them can be tested. A fault matches by named target or path glob (and method), then
 // answers with a status, waits (a timeout, or a slow success), truncates the real answer's JSON, or
-// resets the connection; for a number of calls, after letting some through, or at random.
+// resets the connection; for a number of calls, after letting some through, or at random (seeded,
+// so a run can be repeated).
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
@@ -50,6 +51,8 @@ const faultSpecSchema = z
     skip: z.number().int().min(0).optional(),
     /** Chance that a matching call fails, 0 to 1 (default 1). */
     probability: z.number().min(0).max(1).optional(),
+    /** With `probability`: draw from a generator seeded with this, so the same calls fail on every run. */
+    seed: z.number().int().optional(),
   })
   .strict()
   .refine((spec) => spec.target !== undefined || spec.path !== undefined, { message: 'a fault needs a target or a path' })
@@ -77,18 +80,30 @@ export interface Faults {
   dispose(): void;
 }
 
+/** mulberry32: a small, fast generator of numbers in [0, 1), the same sequence for the same seed. */
+function seededRandom(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
+  };
+}
+
 export function createFaults(options: { exemptPathPrefix: string }): Faults {
-  let faults: { fault: ActiveFault; pattern: RegExp }[] = [];
+  let faults: { fault: ActiveFault; pattern: RegExp; random: () => number }[] = [];
   const waiting = new Set<NodeJS.Timeout>();
 
   function pick(req: Request): ActiveFault | undefined {
-    for (const { fault, pattern } of faults) {
+    for (const { fault, pattern, random } of faults) {
       if (fault.method && fault.method !== req.method) continue;
       if (!pattern.test(req.path)) continue;
       fault.matched += 1;
       if (fault.matched <= (fault.skip ?? 0)) continue;
       if (fault.times !== undefined && fault.triggered >= fault.times) continue;
-      if (Math.random() >= (fault.probability ?? 1)) continue;
+      if (fault.probability !== undefined && random() >= fault.probability) continue;
       fault.triggered += 1;
       return fault;
     }
@@ -110,7 +125,7 @@ export function createFaults(options: { exemptPathPrefix: string }): Faults {
     inject(spec) {
       const parsed = faultSpecSchema.parse(spec);
       const fault: ActiveFault = { ...parsed, id: randomUUID(), matched: 0, triggered: 0 };
-      faults.push({ fault, pattern: globToRegExp(parsed.path ?? FAULT_TARGETS[parsed.target!]) });
+      faults.push({ fault, pattern: globToRegExp(parsed.path ?? FAULT_TARGETS[parsed.target!]), random: parsed.seed === undefined ? Math.random : seededRandom(parsed.seed) });
       return fault;
     },
     remove(id) {

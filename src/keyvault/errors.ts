@@ -1,22 +1,32 @@
 // Key Vault's failures in words. `kind` decides what the app does; `userMessage` is what a person
 // reads; `message` goes to the log. Like DevOpsError it holds no request or response (they carry
 // the bearer token, and for a write the secret).
+import { AppError } from '../errors.ts';
 
 /** `notFound`: no such vault; `secretNotFound`: the vault has no such secret. */
 export type VaultErrorKind = 'forbidden' | 'notFound' | 'secretNotFound' | 'deleted' | 'throttled' | 'unavailable' | 'rejected';
 
-export class VaultError extends Error {
+/** The page each kind becomes, every one of them named for Key Vault. */
+const PAGE_OF: Record<VaultErrorKind, { pageStatus: number; title: string }> = {
+  forbidden: { pageStatus: 403, title: 'Key Vault did not allow it' },
+  notFound: { pageStatus: 404, title: 'Vault not found' },
+  secretNotFound: { pageStatus: 404, title: 'Secret not found in Key Vault' },
+  deleted: { pageStatus: 409, title: 'The Key Vault secret is deleted' },
+  throttled: { pageStatus: 429, title: 'Key Vault asks to slow down' },
+  rejected: { pageStatus: 400, title: 'Key Vault refused the request' },
+  unavailable: { pageStatus: 502, title: 'Key Vault is unavailable' },
+};
+
+export class VaultError extends AppError {
   override name = 'VaultError';
+  readonly service = 'Azure Key Vault';
   readonly kind: VaultErrorKind;
-  readonly userMessage: string;
+  /** Key Vault's HTTP status, when there was an answer. */
   readonly status: number | undefined;
-  readonly retryAfterSeconds: number | undefined;
   constructor(details: { kind: VaultErrorKind; userMessage: string; message: string; status?: number | undefined; retryAfterSeconds?: number | undefined }) {
-    super(details.message);
+    super({ ...PAGE_OF[details.kind], userMessage: details.userMessage, message: details.message, retryAfterSeconds: details.retryAfterSeconds });
     this.kind = details.kind;
-    this.userMessage = details.userMessage;
     this.status = details.status;
-    this.retryAfterSeconds = details.retryAfterSeconds;
   }
 }
 
@@ -24,11 +34,9 @@ export function isVaultError(error: unknown): error is VaultError {
   return error instanceof VaultError;
 }
 
-const PAGE_STATUS: Record<VaultErrorKind, number> = { forbidden: 403, notFound: 404, secretNotFound: 404, deleted: 409, throttled: 429, rejected: 400, unavailable: 502 };
-
 /** The HTTP status of the page that reports a Key Vault failure. */
 export function pageStatusOf(error: VaultError): number {
-  return PAGE_STATUS[error.kind];
+  return error.pageStatus;
 }
 
 /** The role that lets a person set and read secrets (Azure RBAC); "Key Vault Secrets User" only reads. */

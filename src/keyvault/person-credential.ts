@@ -3,13 +3,12 @@
 // in anyone's vault).
 import type { AccessToken, GetTokenOptions, TokenCredential } from '@azure/core-auth';
 import type { AuthService } from '../auth/auth-service.ts';
-import type { AppSession } from '../auth/session-types.ts';
+import type { AppSession } from '../session/session-types.ts';
 import { VaultError } from './errors.ts';
+import { KEY_VAULT_RESOURCES } from './vault-address.ts';
 
 /** Key Vault's delegated permission in Azure's public cloud; what the app registration must be allowed. */
 export const KEY_VAULT_SCOPE = 'https://vault.azure.net/user_impersonation';
-/** Key Vault's resource in each Microsoft cloud; a vault's challenge names one of them. */
-const KEY_VAULT_RESOURCES = ['https://vault.azure.net', 'https://vault.azure.cn', 'https://vault.usgovcloudapi.net', 'https://vault.microsoftazure.de'];
 
 /**
  * The SDK asks for `{resource}/.default`, the resource named by the vault's challenge. Only Key

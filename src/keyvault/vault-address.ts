@@ -9,8 +9,10 @@ const MICROSOFT_VAULT_RESOURCES: Record<string, string> = {
   '.vault.usgovcloudapi.net': 'https://vault.usgovcloudapi.net',
   '.vault.microsoftazure.de': 'https://vault.microsoftazure.de',
 };
+/** Key Vault's resource in each Microsoft cloud: the only ones a person's Key Vault token is got for. */
+export const KEY_VAULT_RESOURCES: readonly string[] = Object.values(MICROSOFT_VAULT_RESOURCES);
 /** Guess: a vault host allowed by configuration outside Microsoft's clouds (the emulator) stands for the public cloud's Key Vault. */
-const DEFAULT_RESOURCE = 'https://vault.azure.net';
+export const DEFAULT_RESOURCE = MICROSOFT_VAULT_RESOURCES['.vault.azure.net']!;
 const VAULT_NAME = /^[a-z0-9](?:[a-z0-9]|-(?!-)){1,22}[a-z0-9]$/i;
 export const SECRET_NAME = /^[0-9a-zA-Z-]{1,127}$/;
 export const MAX_SECRET_NAME_LENGTH = 127;

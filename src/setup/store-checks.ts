@@ -16,7 +16,7 @@ export async function checkSessionStore(config: AppConfig): Promise<CheckResult>
     case 'memory':
       return { status: 'pass', detail: 'memory (sessions end when the app restarts)' };
     case 'sqlite': {
-      for (const [setting, file] of [['SESSION_SQLITE_FILE', config.session.sqliteFile], ['ACTIVITY_SQLITE_FILE', config.activityFile]] as const) {
+      for (const [setting, file] of [['SESSION_SQLITE_FILE', config.session.sqliteFile], ['ACTIVITY_SQLITE_FILE', config.activityFile], ['VAULT_LINKS_SQLITE_FILE', config.vaultLinksFile]] as const) {
         const problem = sqliteProblem(file);
         if (problem) return { status: 'fail', detail: `${setting}: cannot write ${resolve(file)} (${problem})`, fix: `Point ${setting} at a file in a folder the app may write, or make ${dirname(resolve(file))} writable.` };
       }

@@ -1,6 +1,8 @@
-// Small per-person records the app keeps beside its activity log (which token's secret lives in
-// which vault, old tokens waiting to be revoked): JSON documents by person, kind and id. In the
-// SQLite file of the activity log, or in Redis when instances share one (redis-person-records.ts).
+// Small per-person records (which token's secret lives in which vault, old tokens waiting to be
+// revoked): JSON documents by person, kind and id. In a SQLite file of their own
+// (VAULT_LINKS_SQLITE_FILE), or in Redis when instances share one (redis-person-records.ts).
+import { existsSync } from 'node:fs';
+import type { DatabaseSync } from 'node:sqlite';
 import { RecentlyUsed } from './recently-used.ts';
 import { claimSqliteFile, openSqliteFile } from './sqlite-file.ts';
 
@@ -15,7 +17,26 @@ export interface PersonRecords {
   close(): void;
 }
 
-export function createSqlitePersonRecords(file: string): PersonRecords {
+/**
+ * Until PAT Manager 0.1's vault links had a file of their own they were kept in the activity log's
+ * file: their rows are moved from there (once, in one transaction) and the old table dropped.
+ */
+function moveRecordsFrom(database: DatabaseSync, oldFile: string): void {
+  if (oldFile === ':memory:' || !existsSync(oldFile)) return;
+  database.prepare('ATTACH DATABASE ? AS old').run(oldFile);
+  try {
+    const table = database.prepare("SELECT 1 FROM old.sqlite_master WHERE type = 'table' AND name = 'person_records'").get();
+    if (!table) return;
+    database.exec('BEGIN IMMEDIATE; INSERT OR IGNORE INTO main.person_records SELECT person, kind, id, data FROM old.person_records; DROP TABLE old.person_records; COMMIT');
+  } catch (error) {
+    if (database.isTransaction) database.exec('ROLLBACK');
+    throw error;
+  } finally {
+    database.exec('DETACH DATABASE old');
+  }
+}
+
+export function createSqlitePersonRecords(file: string, options: { movedFrom?: string } = {}): PersonRecords {
   const claim = claimSqliteFile(file);
   const database = openSqliteFile(file);
   database.exec(`
@@ -26,6 +47,7 @@ export function createSqlitePersonRecords(file: string): PersonRecords {
       PRIMARY KEY (person, kind, id)
     );
   `);
+  if (options.movedFrom && options.movedFrom !== file) moveRecordsFrom(database, options.movedFrom);
   const list = database.prepare('SELECT data FROM person_records WHERE person = ? AND kind = ? ORDER BY id');
   const get = database.prepare('SELECT data FROM person_records WHERE person = ? AND kind = ? AND id = ?');
   const put = database.prepare('INSERT INTO person_records (person, kind, id, data) VALUES (?, ?, ?, ?) ON CONFLICT (person, kind, id) DO UPDATE SET data = excluded.data');

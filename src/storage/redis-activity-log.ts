@@ -1,6 +1,6 @@
 // The activity log in Redis, for instances that share one: a list per person, newest first,
 // trimmed to a bounded length so no one's history grows without end.
-import { pageOf, type ActivityLog, type StoredEntry } from '../activity/activity-log.ts';
+import { pageOf, type ActivityLog, type StoredEntry } from './activity-log.ts';
 import type { Logger } from '../logging.ts';
 import type { RedisConnection } from './redis-connection.ts';
 import type { RedisKeys } from './redis-keys.ts';

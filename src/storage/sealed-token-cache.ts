@@ -4,8 +4,8 @@
 // a slot of its own (a SQLite row, a Redis key, or the session itself for the memory store), read
 // only when msal-node needs it.
 import { DistributedCachePlugin, type ICacheClient, type IPartitionManager } from '@azure/msal-node';
-import type { AppSession } from '../auth/session-types.ts';
-import type { TokenCacheStore } from '../auth/token-cache-store.ts';
+import type { AppSession } from '../session/session-types.ts';
+import type { TokenCacheStore } from '../session/token-cache-store.ts';
 import type { Logger } from '../logging.ts';
 import { UNSEAL_FAILURE_WORDS, type Sealer } from './sealing.ts';
 
@@ -31,7 +31,7 @@ const partitions: IPartitionManager = {
 };
 
 /** Bound to the session id when used: after sign-in regenerates it, the new one. */
-export function tokenCacheContext(session: AppSession): string {
+export function tokenCacheContext(session: Pick<AppSession, 'id'>): string {
   return `token-cache:${session.id}`;
 }
 

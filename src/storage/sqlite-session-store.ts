@@ -5,7 +5,8 @@
 // background. A page that changes nothing writes nothing: the expiry is moved at most once a minute.
 // The file is this process's alone (claimSqliteFile), so the rows it reads are remembered: most
 // pages read their session without asking SQLite.
-import type { DatabaseSync, StatementSync } from 'node:sqlite';
+import { existsSync } from 'node:fs';
+import { DatabaseSync, type StatementSync } from 'node:sqlite';
 import { RecentlyUsed } from './recently-used.ts';
 import { claimSqliteFile, openSqliteFile, type Claim } from './sqlite-file.ts';
 import session from 'express-session';
@@ -205,5 +206,18 @@ export class SqliteSessionStore extends session.Store {
       return;
     }
     queueMicrotask(() => callback?.(undefined, result));
+  }
+}
+
+/** Up to `limit` unexpired token caches in `file`, read only (for the doctor; the app never reads them whole). */
+export function sampleSqliteTokenCaches(file: string, limit: number): Array<{ sessionId: string; sealed: string }> {
+  if (!existsSync(file)) return [];
+  const database = new DatabaseSync(file, { readOnly: true });
+  try {
+    const table = database.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'token_caches'").get();
+    if (!table) return [];
+    return (database.prepare('SELECT session_id, sealed FROM token_caches WHERE expires_at > ? LIMIT ?').all(Date.now(), limit) as Array<{ session_id: string; sealed: string }>).map((row) => ({ sessionId: row.session_id, sealed: row.sealed }));
+  } finally {
+    database.close();
   }
 }

@@ -3,10 +3,10 @@
 // close it. SQLite (default) keeps the token cache in a row of its own beside the session, Redis
 // (shared by every instance) under a key of its own, and the memory store inside the session.
 import session from 'express-session';
-import type { TokenCacheStore } from '../auth/token-cache-store.ts';
+import type { TokenCacheStore } from '../session/token-cache-store.ts';
 import type { AppConfig } from '../config/config.ts';
 import type { Logger } from '../logging.ts';
-import { createSqliteActivityLog, type ActivityLog } from '../activity/activity-log.ts';
+import { createSqliteActivityLog, type ActivityLog } from './activity-log.ts';
 import { inProcessClaims, redisClaims, type Claims } from './claims.ts';
 import { createSqlitePersonRecords, type PersonRecords } from './person-records.ts';
 import { redisPersonRecords } from './redis-person-records.ts';
@@ -29,7 +29,7 @@ export interface Storage {
   claims: Claims;
   /** What people did through PAT Manager: in SQLite, or in Redis when instances share it. */
   activity: ActivityLog;
-  /** Per-person records beside the activity log (vault links), in the same store. */
+  /** Per-person records (vault links, old tokens a rotation kept): their own SQLite file, or Redis. */
   records: PersonRecords;
   /** Where the sign-in rate limit counts when instances share a store (Redis); in process memory otherwise. */
   rateLimitStore?: RateLimitStore;
@@ -44,7 +44,7 @@ export function createStorage(config: AppConfig, logger: Logger, sealer: Sealer)
     case 'sqlite': {
       const activity = createSqliteActivityLog(config.activityFile, logger);
       const store = new SqliteSessionStore(config.session.sqliteFile, idleSeconds * 1000);
-      const records = createSqlitePersonRecords(config.activityFile);
+      const records = createSqlitePersonRecords(config.vaultLinksFile, { movedFrom: config.activityFile });
       return {
         sessionStore: store,
         tokenCache: sealedTokenCache(store.tokenCacheSlot, sealer, logger),
@@ -67,7 +67,7 @@ export function createStorage(config: AppConfig, logger: Logger, sealer: Sealer)
     }
     case 'memory': {
       const activity = createSqliteActivityLog(config.activityFile, logger);
-      const records = createSqlitePersonRecords(config.activityFile);
+      const records = createSqlitePersonRecords(config.vaultLinksFile, { movedFrom: config.activityFile });
       return { sessionStore: new session.MemoryStore(), tokenCache: sealedTokenCache(inSessionSlot, sealer, logger), claims: inProcessClaims(), activity, records, ping: async () => {}, close: async () => (activity.close(), records.close()) };
     }
     case 'redis': {

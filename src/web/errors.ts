@@ -2,20 +2,19 @@
 // error pages. A person sees what happened and what to do; the log gets the detail; nobody sees a
 // stack trace or upstream internals.
 import type { ErrorRequestHandler, Request, RequestHandler } from 'express';
-import { SignInFailedError, SignInRequiredError, type SignInFailure } from '../auth/auth-service.ts';
+import { SignInFailedError, SignInRequiredError } from '../auth/auth-service.ts';
+import { DevOpsError } from '../devops/errors.ts';
+import { AppError, type ServiceName } from '../errors.ts';
 import type { Logger } from '../logging.ts';
 import { StoreUnavailableError } from '../storage/store-unavailable.ts';
 import { flash } from './flash.ts';
 
 /** A page the app chooses to show, e.g. a resource that does not exist. */
-export class PageError extends Error {
+export class PageError extends AppError {
   override name = 'PageError';
-  readonly status: number;
-  readonly title: string;
-  constructor(status: number, title: string, message: string) {
-    super(message);
-    this.status = status;
-    this.title = title;
+  readonly service = 'PAT Manager';
+  constructor(status: number, title: string, userMessage: string) {
+    super({ pageStatus: status, title, userMessage, message: `${status} ${title}` });
   }
 }
 
@@ -25,47 +24,14 @@ interface ErrorPage {
   message: string;
   retryAfterSeconds?: number;
   signInAgain?: boolean;
+  /** The service it came from, for the log. */
+  service?: ServiceName;
 }
 
-const SIGN_IN_FAILURES: Record<SignInFailure, ErrorPage> = {
-  declined: { status: 403, title: 'Sign-in cancelled', message: 'You declined to sign in or to give PAT Manager access to Azure DevOps, so nothing was done. You can try again.', signInAgain: true },
-  expired: { status: 400, title: 'Sign-in expired', message: 'This sign-in was started too long ago, in another browser, or was already used. Please start again.', signInAgain: true },
-  rejected: { status: 400, title: 'Sign-in failed', message: 'The Microsoft identity platform refused the sign-in. Please try again; if it keeps failing, ask your administrator to check the app registration.', signInAgain: true },
-  unavailable: { status: 503, title: 'Sign-in service unavailable', message: 'The Microsoft identity platform did not answer in time. Please try again in a minute.', signInAgain: true },
-};
-
-/** The session store (Redis) is down or too slow: every instance says the same, and it passes. */
-const STORE_UNAVAILABLE: ErrorPage = {
-  status: 503,
-  title: 'Temporarily unavailable',
-  message: 'PAT Manager cannot reach the store that keeps sign-ins right now, so it could not finish this request. This usually passes within a minute: please try again shortly.',
-};
-
-/** Errors from upstream services carry a kind and a message meant for people (see devops/). */
-interface KindedError {
-  kind: string;
-  userMessage: string;
-  retryAfterSeconds?: number;
-}
-
-function isKinded(error: unknown): error is KindedError {
-  return typeof error === 'object' && error !== null && 'kind' in error && 'userMessage' in error;
-}
-
-const STATUS_BY_KIND: Record<string, { status: number; title: string }> = {
-  forbidden: { status: 403, title: 'Not allowed' },
-  notFound: { status: 404, title: 'Not found' },
-  throttled: { status: 429, title: 'Too many requests' },
-  rejected: { status: 400, title: 'Azure DevOps refused the change' },
-  unavailable: { status: 502, title: 'Azure DevOps is unavailable' },
-};
-
+/** Every error of ours says its page itself; anything else is Express's, or a bug. */
 function describe(error: unknown): ErrorPage {
-  if (error instanceof SignInFailedError) return SIGN_IN_FAILURES[error.reason];
-  if (error instanceof StoreUnavailableError) return STORE_UNAVAILABLE;
-  if (error instanceof PageError) return { status: error.status, title: error.title, message: error.message };
-  if (isKinded(error) && STATUS_BY_KIND[error.kind]) {
-    return { ...STATUS_BY_KIND[error.kind]!, message: error.userMessage, ...(error.retryAfterSeconds ? { retryAfterSeconds: error.retryAfterSeconds } : {}) };
+  if (error instanceof AppError) {
+    return { status: error.pageStatus, title: error.title, message: error.userMessage, service: error.service, ...(error.retryAfterSeconds ? { retryAfterSeconds: error.retryAfterSeconds } : {}), ...(error instanceof SignInFailedError ? { signInAgain: true } : {}) };
   }
   const { code, type, status } = error as { code?: string; type?: string; status?: number };
   if (code === 'EBADCSRFTOKEN') return { status: 403, title: 'Form expired', message: 'This form was not sent from a current PAT Manager page (its security token is missing or out of date), so nothing was changed. Go back, reload the page and try again.' };
@@ -101,16 +67,17 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
       if (error instanceof StoreUnavailableError) return void logger.warn({ requestId: res.locals.requestId, errorMessage: error.message }, 'session not saved: store unavailable');
       return next(error);
     }
-    const refusedWhenFresh = isKinded(error) && error.kind === 'unauthorized' && Date.now() - (req.session?.signedInAt ?? 0) < FRESH_SIGN_IN_MS;
-    if (!refusedWhenFresh && (error instanceof SignInRequiredError || (isKinded(error) && error.kind === 'unauthorized'))) {
+    const unauthorized = error instanceof DevOpsError && error.kind === 'unauthorized';
+    const refusedWhenFresh = unauthorized && Date.now() - (req.session?.signedInAt ?? 0) < FRESH_SIGN_IN_MS;
+    if (!refusedWhenFresh && (error instanceof SignInRequiredError || unauthorized)) {
       if (req.method !== 'GET') flash(req, 'info', 'Your sign-in had expired, so nothing was changed. Please sign in and try again.');
       return res.redirect(303, `/login?returnTo=${encodeURIComponent(pageToReturnTo(req))}`);
     }
     const page = refusedWhenFresh ? REFUSED_AFTER_SIGN_IN : describe(error);
     const requestId = res.locals.requestId as string | undefined;
-    const logged = { requestId, status: page.status, errorName: (error as Error)?.name, errorMessage: (error as Error)?.message };
+    const logged = { requestId, status: page.status, service: page.service, errorName: (error as Error)?.name, errorMessage: (error as Error)?.message };
     // An outage of the store is expected to pass and fails every request alike: one line, no stack.
-    if (page === STORE_UNAVAILABLE) logger.warn(logged, 'request failed: session store unavailable');
+    if (error instanceof StoreUnavailableError) logger.warn(logged, 'request failed: session store unavailable');
     else if (page.status >= 500) logger.error({ ...logged, stack: (error as Error)?.stack }, 'request failed');
     else logger.info(logged, 'request refused');
     if (page.retryAfterSeconds) res.setHeader('Retry-After', String(page.retryAfterSeconds));

@@ -4,7 +4,7 @@
 // the token-cache keys (AES-256-GCM, bound to its purpose), so it can be neither read nor forged,
 // and every instance that shares those keys can finish a sign-in another one started.
 import type { Request, Response } from 'express';
-import type { PendingSignIn, PendingSignInHolder } from '../auth/session-types.ts';
+import type { PendingSignIn, PendingSignInHolder } from '../session/session-types.ts';
 import type { AppConfig } from '../config/config.ts';
 import { createSealer } from '../storage/sealing.ts';
 

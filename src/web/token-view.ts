@@ -2,9 +2,9 @@
 // name. Pure functions of the token and "now", so pages and tests agree.
 import { describeScopes, type ScopeDescription } from '../devops/scopes.ts';
 import type { Organization, PatToken, TokenFilter } from '../devops/types.ts';
+import { DAY_MS, formatDate } from '../days.ts';
 
 export type TokenStatus = 'active' | 'expired' | 'revoked';
-const DAY_MS = 24 * 60 * 60 * 1000;
 export const EXPIRING_SOON_DAYS = 7;
 
 export interface TokenView {
@@ -35,16 +35,14 @@ export function statusOf(token: PatToken, now: Date, listedAs: TokenFilter, revo
   return token.validTo.getTime() <= now.getTime() ? 'expired' : 'active';
 }
 
-const dateFormat = new Intl.DateTimeFormat('en-GB', { day: 'numeric', month: 'short', year: 'numeric', timeZone: 'UTC' });
 const relativeFormat = new Intl.RelativeTimeFormat('en', { numeric: 'auto' });
 
 /**
  * Intl formatting is slow next to a lookup, and a list shows the same few days again and again: the
- * text of each UTC day is kept once made (a few thousand at most; then they are made afresh). So is
+ * relative text of each span is kept once made (a few thousand at most; then they are made afresh). So is
  * the description of each set of scopes, since a person's tokens share a few sets (shared between
  * views, so never changed).
  */
-const dayTexts = new Map<number, string>();
 const relativeTexts = new Map<string, string>();
 const scopeDescriptions = new Map<string, ScopeDescription>();
 const MAX_REMEMBERED = 4096;
@@ -57,10 +55,6 @@ function remembered<K, V>(made: Map<K, V>, key: K, make: () => V): V {
     made.set(key, value);
   }
   return value;
-}
-
-export function formatDate(date: Date): string {
-  return remembered(dayTexts, Math.floor(date.getTime() / DAY_MS), () => dateFormat.format(date));
 }
 
 function relativeText(value: number, unit: Intl.RelativeTimeFormatUnit): string {

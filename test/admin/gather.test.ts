@@ -39,8 +39,12 @@ describe('gathering an audit', () => {
     emulator.control.injectFault({ path: '/vssps/*/_apis/tokenadmin/*', delayMs: 15 });
     const { seen, client: watched } = counting(client);
     const progress: AuditProgress[] = [];
-    const audit = await gatherAudit({ client: watched, accessToken: async () => token, organization: 'contoso', concurrency: 8, onProgress: (p) => progress.push(p) });
-    emulator.control.clearFaults();
+    let audit: Awaited<ReturnType<typeof gatherAudit>>;
+    try {
+      audit = await gatherAudit({ client: watched, accessToken: async () => token, organization: 'contoso', concurrency: 8, onProgress: (p) => progress.push(p) });
+    } finally {
+      emulator.control.clearFaults();
+    }
     expect(seen.peak).toBe(8);
     expect(audit.upstreamCalls).toBe(seen.calls);
     const people = emulator.control.devops.members('contoso').filter((member) => member.origin !== 'vsts');
@@ -54,8 +58,12 @@ describe('gathering an audit', () => {
   it('keeps a person whose list fails, with the reason, and everyone else', async () => {
     const victim = emulator.control.devops.members('contoso')[7]!;
     emulator.control.injectFault({ path: `/vssps/contoso/_apis/tokenadmin/personalaccesstokens/${victim.descriptor}`, status: 503 });
-    const audit = await gatherAudit({ client, accessToken: async () => token, organization: 'contoso', concurrency: 4 });
-    emulator.control.clearFaults();
+    let audit: Awaited<ReturnType<typeof gatherAudit>>;
+    try {
+      audit = await gatherAudit({ client, accessToken: async () => token, organization: 'contoso', concurrency: 4 });
+    } finally {
+      emulator.control.clearFaults();
+    }
     expect(audit.failures.map((failure) => failure.person.descriptor)).toEqual([victim.descriptor]);
     expect(audit.failures[0]!.reason).toMatch(/could not be reached/);
     expect(audit.people.some((entry) => entry.person.descriptor === victim.descriptor)).toBe(false);

@@ -50,6 +50,34 @@ describe('module boundaries', () => {
     expect(offenders).toEqual([]);
   });
 
+  it('the token lifecycle (src/tokens) knows nothing of Express, sessions or pages', () => {
+    const lifecycle = files.filter((file) => file.path.startsWith('src/tokens/'));
+    expect(lifecycle.length).toBeGreaterThan(0);
+    const offenders = lifecycle
+      .filter((file) => importsOf(file.text).some((target) => target === 'express' || target.startsWith('express-') || target.includes('/web/') || target.includes('/auth/') || target.includes('/session/')))
+      .map((file) => file.path);
+    expect(offenders).toEqual([]);
+  });
+
+  it('ownership runs downward: storage and the session\'s shape need nothing of auth, activity, tokens or web', () => {
+    const lower = files.filter((file) => file.path.startsWith('src/storage/') || file.path.startsWith('src/session/'));
+    expect(lower.length).toBeGreaterThan(0);
+    const upward = ['/auth/', '/activity/', '/tokens/', '/web/', '/setup/'];
+    const offenders = lower
+      .filter((file) => importsOf(file.text).some((target) => target.startsWith('.') && upward.some((folder) => join(file.path, '..', target).includes(folder.slice(1)))))
+      .map((file) => file.path);
+    expect(offenders).toEqual([]);
+  });
+
+  it('no route module imports another: each router is a table of its own pages', () => {
+    const routes = files.filter((file) => file.path.startsWith('src/web/routes/'));
+    expect(routes.length).toBeGreaterThan(0);
+    const offenders = routes
+      .filter((file) => importsOf(file.text).some((target) => target.startsWith('.') && join(file.path, '..', target).startsWith('src/web/routes/')))
+      .map((file) => file.path);
+    expect(offenders).toEqual([]);
+  });
+
   it('routes never call axios, msal-node or an Azure SDK directly', () => {
     const offenders = files
       .filter((file) => file.path.startsWith('src/web/'))

@@ -5,6 +5,7 @@ import { createDevOpsClient } from '../../src/devops/client.ts';
 import type { DevOpsClient } from '../../src/devops/types.ts';
 import { DevOpsError } from '../../src/devops/errors.ts';
 import { MESSAGES, PAT_TOKEN_ERRORS } from '../../src/devops/messages.ts';
+import { patTokenErrorEnum } from '../support/reference.ts';
 import { ADA, GRACE, inDays, useClientFixture, refusedTokenSource, tokenSourceFor } from './client-fixture.ts';
 
 const fixture = useClientFixture();
@@ -281,14 +282,19 @@ describe('patTokenError refusals', () => {
     for (const error of [global, fullScope, lifespan]) expect(error.userMessage).toMatch(/organization/);
   });
 
-  it('every patTokenError value gets its own message', async () => {
-    for (const [code, entry] of Object.entries(PAT_TOKEN_ERRORS)) {
+  it('every patTokenError value in Microsoft\'s list gets its own message', async () => {
+    // The codes come from Microsoft's OpenAPI file, not from the table under test.
+    const codes = patTokenErrorEnum().filter((code) => code !== 'none');
+    expect(codes.length).toBeGreaterThan(30);
+    for (const code of codes) {
+      const entry = (PAT_TOKEN_ERRORS as Record<string, { message: string; field?: string; kind?: string }>)[code];
+      expect(entry, code).toBeDefined();
       fixture().emulator.control.devops.failNext('create', code as never);
       const error = await failure(create());
       expect(error.patTokenError).toBe(code);
-      expect(error.userMessage).toBe(entry.message);
-      expect(error.field).toBe('field' in entry ? entry.field : undefined);
-      expect(error.kind).toBe('kind' in entry ? entry.kind : 'rejected');
+      expect(error.userMessage).toBe(entry!.message);
+      expect(error.field).toBe(entry!.field);
+      expect(error.kind).toBe(entry!.kind ?? 'rejected');
     }
   });
 

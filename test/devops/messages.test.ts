@@ -1,15 +1,6 @@
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { MESSAGES, PAT_TOKEN_ERRORS, patTokenErrorEntry } from '../../src/devops/messages.ts';
-
-/** The `patTokenError` enum of PatTokenResult in Microsoft's tokens OpenAPI file. */
-function patTokenErrorEnum(): string[] {
-  const text = readFileSync(new URL('../reference/azure-devops-specs/tokens-7.1.json', import.meta.url), 'utf8');
-  const spec = JSON.parse(text.replace(/^\uFEFF/, '')) as {
-    definitions: { PatTokenResult: { properties: { patTokenError: { enum: string[] } } } };
-  };
-  return spec.definitions.PatTokenResult.properties.patTokenError.enum;
-}
+import { patTokenErrorEnum } from '../support/reference.ts';
 
 describe('patTokenError messages', () => {
   it('has its own message for every value Microsoft lists except "none"', () => {

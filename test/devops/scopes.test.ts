@@ -1,18 +1,6 @@
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { COMMON_SCOPES, describeScopes, findScope, FULL_ACCESS, isKnownScope, SCOPE_AREAS, splitScopes, validateScopeSelection } from '../../src/devops/scopes.ts';
-
-/** Microsoft's scope list, kept in the project (test/reference/azure-devops-scopes.txt): category and name. */
-function microsoftScopeList(): Array<{ category: string; name: string }> {
-  const text = readFileSync(new URL('../reference/azure-devops-scopes.txt', import.meta.url), 'utf8');
-  return text
-    .split('\n')
-    .filter((line) => line.trim() !== '' && !line.startsWith('#'))
-    .map((line) => {
-      const [category = '', name = ''] = line.split('\t');
-      return { category, name: name.trim() };
-    });
-}
+import { microsoftScopeList } from '../support/reference.ts';
 
 /** Left out on purpose: Microsoft marks these no longer public, or they are not PAT scopes. */
 const NOT_OFFERED = new Set(['vso.hooks', 'vso.hooks_write', 'vso.hooks_interact', 'user_impersonation']);

@@ -2,7 +2,7 @@
 // identity half: every PAT operation and option, the validation and policy refusals, access, and
 // Profile/Accounts. The control API sets the stage and reads the final state back.
 import { decodeJwt } from 'jose';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { demoDirectory } from '../../src/emulator/directory.ts';
 import type { TokenState } from '../../src/emulator/devops/index.ts';
 import type { RunningEmulator } from '../../src/emulator/index.ts';
@@ -463,8 +463,14 @@ describe('access', () => {
   it('answers 401 for an expired token, and for tokens the control expired', async () => {
     const shortLived = await emulator.control.issueAccessToken(ADA.objectId, { lifetimeSeconds: 1 });
     expect((await list({}, { token: shortLived })).status).toBe(200);
-    await new Promise((resolve) => setTimeout(resolve, 2100));
-    expectChallenge(await list({}, { token: shortLived }));
+    // The emulator runs in this process: its clock is moved past the expiry (and its leeway) instead of waited for.
+    vi.useFakeTimers({ toFake: ['Date'], now: Date.now() });
+    try {
+      vi.setSystemTime(Date.now() + 2_100);
+      expectChallenge(await list({}, { token: shortLived }));
+    } finally {
+      vi.useRealTimers();
+    }
 
     const grace = await emulator.control.issueAccessToken(GRACE.objectId);
     emulator.control.expireAccessTokens(GRACE.objectId);

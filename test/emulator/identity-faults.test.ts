@@ -99,6 +99,24 @@ describe('injected faults', () => {
     expect(pats.headers['retry-after']).toBe('2');
   });
 
+  it('fails the same calls on every run when a chance is seeded', async () => {
+    const run = async (seed: number) => {
+      emulator.control.injectFault({ target: 'discovery', status: 500, probability: 0.5, seed });
+      try {
+        const statuses: number[] = [];
+        for (let call = 0; call < 24; call++) statuses.push((await get(discoveryUrl())).status);
+        return statuses;
+      } finally {
+        emulator.control.clearFaults();
+      }
+    };
+    const first = await run(7);
+    expect(first).toContain(500);
+    expect(first).toContain(200);
+    expect(await run(7)).toEqual(first);
+    expect(await run(8)).not.toEqual(first);
+  });
+
   it('refuses a fault with no target or no effect', () => {
     expect(() => emulator.control.injectFault({ status: 500 })).toThrow(/target or a path/);
     expect(() => emulator.control.injectFault({ target: 'token' })).toThrow(/needs an effect/);

@@ -3,9 +3,10 @@
 // tampered and expired session cookies, off-site return addresses, huge bodies and unexpected
 // methods. Each gets a clear 4xx answer (or, for a return address, is sent home) and changes
 // nothing: the emulator's token state is the same before and after.
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { Page, TestBrowser } from '../support/browser.ts';
-import { startHarness, type Harness } from '../support/harness.ts';
+import type { Harness } from '../support/harness.ts';
+import { signedIn } from '../support/signed-in.ts';
 import { ADA, GRACE, csrfOf, openSignInPage, pickPerson, signIn } from '../support/sign-in.ts';
 
 const COOKIE = 'patmanager.sid';
@@ -19,14 +20,12 @@ let csrf: string;
 /** An active token of Ada's in contoso, and its state before anything was tried. */
 let tokenId: string;
 
-beforeAll(async () => {
-  h = await startHarness({ env: { SESSION_IDLE_MINUTES: '30' } });
-  browser = h.browser();
-  csrf = csrfOf(await signIn(browser, h.appUrl, ADA));
-  tokenId = h.emulator.control.devops.tokens(ADA.objectId).find((token) => token.displayName === 'wiki-export')!.authorizationId;
+signedIn({ once: true, harness: { env: { SESSION_IDLE_MINUTES: '30' } } }, (session) => {
+  ({ h, browser } = session);
+  if (session.home) csrf = csrfOf(session.home);
 });
-afterAll(async () => {
-  await h?.close();
+beforeAll(() => {
+  tokenId = h.emulator.control.devops.tokens(ADA.objectId).find((token) => token.displayName === 'wiki-export')!.authorizationId;
 });
 afterEach(() => {
   vi.useRealTimers();

@@ -1,19 +1,14 @@
 // The emulator remembers every secret it hands out, so a test can look for them in the app's log:
 // access, refresh and ID tokens from sign-in and PAT secrets from Create. None may be logged.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { secretShownOn } from '../support/created-page.ts';
 import { startHarness, type Harness } from '../support/harness.ts';
+import { signedIn } from '../support/signed-in.ts';
 import { secretsInLog } from '../support/log-secrets.ts';
 import { ADA, signIn } from '../support/sign-in.ts';
 
 let h: Harness;
-
-beforeAll(async () => {
-  h = await startHarness();
-});
-afterAll(async () => {
-  await h?.close();
-});
+signedIn({ person: null, once: true }, (session) => ({ h } = session));
 
 describe('secrets the emulator issued', () => {
   it('are recorded: sign-in tokens and a created PAT\'s secret', async () => {

@@ -20,15 +20,30 @@ const SESSIONS = Number(process.env.LOAD_SESSIONS ?? 100);
 const UPSTREAM_TIMEOUT_MS = 1000;
 const CONTOSO_ID = 'f9424e7c-ea71-44cb-aa51-cae3213c1e15';
 
-/** About one Azure DevOps call in ten fails, in every way the emulator can fail it. */
+/** The seed of every draw, printed with the figures: LOAD_SEED=n repeats a run's faults and choices. */
+const SEED = Number(process.env.LOAD_SEED ?? 20261202);
+
+/** About one Azure DevOps call in ten fails, in every way the emulator can fail it, each from a seeded draw. */
 const FAULTS: FaultSpec[] = [
-  { target: 'pats', status: 500, probability: 0.02 },
-  { target: 'pats', status: 503, probability: 0.015 },
-  { target: 'pats', status: 429, headers: { 'Retry-After': '1' }, probability: 0.015 },
-  { target: 'pats', delayMs: UPSTREAM_TIMEOUT_MS + 300, probability: 0.015 },
-  { target: 'pats', reset: true, probability: 0.02 },
-  { target: 'pats', malformed: true, probability: 0.02 },
+  { target: 'pats', status: 500, probability: 0.02, seed: SEED + 1 },
+  { target: 'pats', status: 503, probability: 0.015, seed: SEED + 2 },
+  { target: 'pats', status: 429, headers: { 'Retry-After': '1' }, probability: 0.015, seed: SEED + 3 },
+  { target: 'pats', delayMs: UPSTREAM_TIMEOUT_MS + 300, probability: 0.015, seed: SEED + 4 },
+  { target: 'pats', reset: true, probability: 0.02, seed: SEED + 5 },
+  { target: 'pats', malformed: true, probability: 0.02, seed: SEED + 6 },
 ];
+
+/** mulberry32, as the emulator's faults use: each person's choices, the same on every run with the seed. */
+function seeded(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
+  };
+}
 /** The longest a call the app gave up on can still take to reach the emulator's state. */
 const SETTLE_MS = UPSTREAM_TIMEOUT_MS + 300 + 1000;
 
@@ -123,12 +138,13 @@ async function revoke(user: LoadUser, token: Tracked, base: string): Promise<voi
 }
 
 /** One person's session: the list, then a create, a rename or a revoke, until the time is up. */
-async function work(user: LoadUser, deadline: number): Promise<void> {
+async function work(user: LoadUser, index: number, deadline: number): Promise<void> {
   const base = h.appUrl;
+  const random = seeded(SEED * 1000 + index);
   for (let n = 1; Date.now() < deadline; n++) {
     check(await user.browser.get(`${base}/`), 'token list');
     const token = user.live[n % Math.max(user.live.length, 1)];
-    const roll = Math.random();
+    const roll = random();
     if (!token || roll < 0.4) await create(user, n, base);
     else if (roll < 0.75) await rename(user, token, n, base);
     else await revoke(user, token, base);
@@ -190,13 +206,17 @@ describe(`${SESSIONS} people for ${SECONDS} s while one Azure DevOps call in ten
   it('every answer is the page or a clear error page, and the service holds exactly what the app said', async () => {
     for (const fault of FAULTS) h.emulator.control.injectFault(fault);
     const deadline = Date.now() + SECONDS * 1000;
-    await Promise.all(users.map((user) => work(user, deadline)));
-    const injected = h.emulator.control.faults().reduce((sum, fault) => sum + fault.triggered, 0);
-    h.emulator.control.clearFaults();
+    let injected: number;
+    try {
+      await Promise.all(users.map((user, index) => work(user, index, deadline)));
+    } finally {
+      injected = h.emulator.control.faults().reduce((sum, fault) => sum + fault.triggered, 0);
+      h.emulator.control.clearFaults();
+    }
     // Calls the app gave up on may still be on their way to the emulator.
     await sleep(SETTLE_MS);
 
-    console.info(`load and faults: ${SESSIONS} sessions, ${SECONDS} s, ${injected} faults injected; ${Object.entries(tally).sort().map(([what, n]) => `${what}: ${n}`).join(', ')}`);
+    console.info(`load and faults: ${SESSIONS} sessions, ${SECONDS} s, seed ${SEED}, ${injected} faults injected; ${Object.entries(tally).sort().map(([what, n]) => `${what}: ${n}`).join(', ')}`);
     expect(problems).toEqual([]);
     expect(users.flatMap((user, index) => verify(user, index))).toEqual([]);
     expect(injected).toBeGreaterThan(0);

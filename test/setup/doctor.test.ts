@@ -8,7 +8,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { AppSession } from '../../src/auth/session-types.ts';
+import type { AppSession } from '../../src/session/session-types.ts';
 import type { RunningEmulator } from '../../src/emulator/index.ts';
 import { createSealer } from '../../src/storage/sealing.ts';
 import { SqliteSessionStore } from '../../src/storage/sqlite-session-store.ts';

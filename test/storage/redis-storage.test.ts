@@ -4,7 +4,7 @@ import type { TokenCacheContext } from '@azure/msal-node';
 import type { SessionData } from 'express-session';
 import { createClient } from 'redis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { AppSession } from '../../src/auth/session-types.ts';
+import type { AppSession } from '../../src/session/session-types.ts';
 import { loadConfig } from '../../src/config/config.ts';
 import { createLogger } from '../../src/logging.ts';
 import { StoreUnavailableError } from '../../src/storage/store-unavailable.ts';

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import type { SessionData } from 'express-session';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { AppSession } from '../../src/auth/session-types.ts';
+import type { AppSession } from '../../src/session/session-types.ts';
 import { SqliteSessionStore } from '../../src/storage/sqlite-session-store.ts';
 
 const stores: SqliteSessionStore[] = [];

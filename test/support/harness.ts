@@ -70,6 +70,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     TOKEN_CACHE_KEYS: randomBytes(32).toString('base64'),
     SESSION_SQLITE_FILE: join(dataDir, 'sessions.sqlite'),
     ACTIVITY_SQLITE_FILE: join(dataDir, 'activity.sqlite'),
+    VAULT_LINKS_SQLITE_FILE: join(dataDir, 'vault-links.sqlite'),
     // Suites sign in hundreds of times from one address; the security suite tests the limit itself.
     SIGN_IN_RATE_LIMIT: '100000',
     LOG_LEVEL: 'info',

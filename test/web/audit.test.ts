@@ -2,25 +2,17 @@
 // contoso) sees every person's tokens across pages of both APIs; anyone else is refused after the
 // one check; revoking chosen tokens or all of one person's touches exactly those and records why;
 // people whose tokens cannot be read are named, not dropped.
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import type { Page, TestBrowser } from '../support/browser.ts';
-import { startHarness, type Harness } from '../support/harness.ts';
+import type { Harness } from '../support/harness.ts';
+import { signedIn } from '../support/signed-in.ts';
 import { ADA, GRACE, signIn } from '../support/sign-in.ts';
 
 let h: Harness;
 let browser: TestBrowser;
+// A fresh browser for each test; each test signs in as the person it is about.
+signedIn({ person: null }, (session) => ({ h, browser } = session));
 
-beforeAll(async () => {
-  h = await startHarness();
-});
-afterAll(async () => {
-  await h?.close();
-});
-beforeEach(() => {
-  h.emulator.control.clearFaults();
-  h.emulator.control.devops.reset();
-  browser = h.browser();
-});
 
 const GRAPH_USERS = 'GET /vssps/:organization/_apis/graph/users';
 const TOKEN_LIST = 'GET /vssps/:organization/_apis/tokenadmin/personalaccesstokens/:subjectDescriptor';

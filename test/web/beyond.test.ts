@@ -1,26 +1,15 @@
 // What PAT Manager adds beyond the Azure DevOps page: all organizations at once, the expiry watch,
 // regenerate, bulk revoke, export and the activity log, through the real app and emulator.
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Page, TestBrowser } from '../support/browser.ts';
 import { secretShownOn } from '../support/created-page.ts';
-import { startHarness, type Harness } from '../support/harness.ts';
+import type { Harness } from '../support/harness.ts';
+import { signedIn } from '../support/signed-in.ts';
 import { ADA, GRACE, signIn } from '../support/sign-in.ts';
 
 let h: Harness;
 let browser: TestBrowser;
-
-beforeAll(async () => {
-  h = await startHarness();
-});
-afterAll(async () => {
-  await h?.close();
-});
-beforeEach(async () => {
-  h.emulator.control.clearFaults();
-  h.emulator.control.devops.reset();
-  browser = h.browser();
-  await signIn(browser, h.appUrl, ADA);
-});
+signedIn({}, (session) => ({ h, browser } = session));
 
 const DAY = 86_400_000;
 const namesOn = (page: Page) => [...page.body.matchAll(/<td data-label="Name"><a href="\/tokens\/[0-9a-f-]+[^"]*">([^<]*)<\/a>/g)].map((m) => m[1]!);

@@ -2,24 +2,16 @@
 // page, and pages of the same person loaded at once, make one call to the identity platform's token
 // endpoint between them, and every one of those pages (and its copy of the session) gets the new
 // token. Counted by the emulator: requests to its token endpoint and refresh-token grants.
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it, vi } from 'vitest';
 import type { TestBrowser } from '../support/browser.ts';
-import { startHarness, type Harness } from '../support/harness.ts';
-import { ADA, signIn } from '../support/sign-in.ts';
+import type { Harness } from '../support/harness.ts';
+import { signedIn } from '../support/signed-in.ts';
+import { ADA } from '../support/sign-in.ts';
 
 let h: Harness;
 let browser: TestBrowser;
-
-beforeAll(async () => {
-  h = await startHarness();
-});
-afterAll(async () => {
-  await h?.close();
-});
+signedIn({ resetTokens: false }, (session) => ({ h, browser } = session));
 beforeEach(async () => {
-  h.emulator.control.clearFaults();
-  browser = h.browser();
-  await signIn(browser, h.appUrl, ADA);
   // The first page lists the person's organizations; the renewals below are about token lists.
   expect((await browser.get(`${h.appUrl}/`)).status).toBe(200);
 });
@@ -66,13 +58,14 @@ describe('an expired access token', () => {
 
   it('gives the renewed token to a page that waited for another page\'s renewal, and that page saves it', async () => {
     h.emulator.control.expireAccessTokens(ADA.objectId);
-    h.emulator.control.injectFault({ target: 'token', delayMs: 400 });
+    const slowRenewal = h.emulator.control.injectFault({ target: 'token', delayMs: 400 });
     // The waiting page lists the organizations again (profile, then a slow accounts call), so it
     // finishes, and saves its copy of the session, last.
     h.emulator.control.injectFault({ target: 'accounts', delayMs: 300 });
     h.emulator.control.resetStats();
     const renewing = browser.get(`${h.appUrl}/`);
-    await new Promise((resolve) => setTimeout(resolve, 150));
+    // The second page starts once the emulator holds the first page's renewal (its delay has begun).
+    await vi.waitFor(() => expect(h.emulator.control.faults().find((fault) => fault.id === slowRenewal.id)?.matched).toBe(1), { timeout: 5_000, interval: 5 });
     const waiting = browser.get(`${h.appUrl}/?refreshOrganizations=1`);
     expect((await renewing).status).toBe(200);
     expect((await waiting).status).toBe(200);

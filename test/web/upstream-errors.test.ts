@@ -1,21 +1,14 @@
 // Every kind of upstream trouble, injected through the emulator, becomes a clear page: no stack
 // trace, no crash, nothing changed, and the app keeps working afterwards.
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import type { Page, TestBrowser } from '../support/browser.ts';
-import { startHarness, type Harness } from '../support/harness.ts';
+import type { Harness } from '../support/harness.ts';
+import { signedIn } from '../support/signed-in.ts';
 import { ADA, signIn } from '../support/sign-in.ts';
 
 let h: Harness;
 let browser: TestBrowser;
-
-beforeAll(async () => {
-  h = await startHarness({ env: { UPSTREAM_TIMEOUT_MS: '800' } });
-  browser = h.browser();
-  await signIn(browser, h.appUrl, ADA);
-});
-afterAll(async () => {
-  await h?.close();
-});
+signedIn({ once: true, harness: { env: { UPSTREAM_TIMEOUT_MS: '800' } } }, (session) => ({ h, browser } = session));
 afterEach(() => {
   h.emulator.control.clearFaults();
   h.emulator.control.devops.reset();

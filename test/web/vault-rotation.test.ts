@@ -1,9 +1,10 @@
 // Linking tokens to Key Vault secrets and rotating them, through the real app, msal-node, the
 // official Key Vault SDK and the emulator: the new version holds the new token's secret, the old
 // token is revoked or kept as chosen, and a bulk rotation reports each token, one failure included.
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { Page, TestBrowser } from '../support/browser.ts';
-import { startHarness, type Harness } from '../support/harness.ts';
+import type { Harness } from '../support/harness.ts';
+import { signedIn } from '../support/signed-in.ts';
 import { ADA, signIn } from '../support/sign-in.ts';
 
 const DAY_MS = 86_400_000;
@@ -11,20 +12,11 @@ const CONTOSO = 'f9424e7c-ea71-44cb-aa51-cae3213c1e15';
 let h: Harness;
 let browser: TestBrowser;
 let adaVault: string;
-
-beforeAll(async () => {
-  h = await startHarness();
+signedIn({}, (session) => ({ h, browser } = session));
+beforeAll(() => {
   adaVault = h.emulator.control.keyVault.vaultUrl('ada-pats');
 });
-afterAll(async () => {
-  await h?.close();
-});
-beforeEach(async () => {
-  h.emulator.control.devops.reset();
-  h.emulator.control.clearFaults();
-  browser = h.browser();
-  await signIn(browser, h.appUrl, ADA);
-});
+
 
 const tokens = () => h.emulator.control.devops.tokens(ADA.objectId);
 const named = (name: string) => tokens().filter((token) => token.displayName === name);

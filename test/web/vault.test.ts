@@ -2,27 +2,18 @@
 // @azure/keyvault-secrets SDK and the emulator: consent first, what the vault holds, that the
 // secret reaches no page, log or store, and that every vault failure leaves no token behind.
 import { existsSync, readFileSync } from 'node:fs';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { Page, TestBrowser } from '../support/browser.ts';
-import { startHarness, type Harness } from '../support/harness.ts';
+import type { Harness } from '../support/harness.ts';
+import { signedIn } from '../support/signed-in.ts';
 import { ADA, GRACE, signIn } from '../support/sign-in.ts';
 
 let h: Harness;
 let browser: TestBrowser;
 let adaVault: string;
-
-beforeAll(async () => {
-  h = await startHarness();
+signedIn({}, (session) => ({ h, browser } = session));
+beforeAll(() => {
   adaVault = h.emulator.control.keyVault.vaultUrl('ada-pats');
-});
-afterAll(async () => {
-  await h?.close();
-});
-beforeEach(async () => {
-  h.emulator.control.devops.reset();
-  h.emulator.control.clearFaults();
-  browser = h.browser();
-  await signIn(browser, h.appUrl, ADA);
 });
 
 const form = (fields: Record<string, string | string[]> = {}) => ({ displayName: 'deploy bot (prod)', expiry: '30', organizations: 'this', access: 'custom', scopes: ['vso.code', 'vso.build'], destination: 'vault', vaultUrl: adaVault, secretName: '', ...fields });

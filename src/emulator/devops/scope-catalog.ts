@@ -1,6 +1,7 @@
 // The scope names the emulated service accepts in a PAT's `scope`, grouped as the Azure DevOps "New
-// token" page groups them. Data only: keep it in step with Microsoft's "Azure DevOps OAuth scopes"
-// page (https://aka.ms/azure-devops-pat-scopes). `app_token` (full access) is not a custom scope and
+// token" page groups them. Data only: kept in step with Microsoft's "Azure DevOps OAuth scopes"
+// page (https://aka.ms/azure-devops-pat-scopes) by test/emulator/reference-lists.test.ts, which holds it
+// to test/reference/azure-devops-scopes.txt. `app_token` (full access) is not a custom scope and
 // is handled apart.
 
 export const FULL_ACCESS_SCOPE = 'app_token';
@@ -18,7 +19,6 @@ export const SCOPE_CATALOG: Readonly<Record<string, readonly string[]>> = {
   'Extension Data': ['vso.extension.data', 'vso.extension.data_write'],
   'GitHub Connections': ['vso.githubconnections', 'vso.githubconnections_manage'],
   'Graph & Identity': ['vso.graph', 'vso.graph_manage', 'vso.identity', 'vso.identity_manage'],
-  'Load Test': ['vso.loadtest', 'vso.loadtest_write'],
   'Deployment Groups': ['vso.machinegroup_manage'],
   Marketplace: ['vso.gallery', 'vso.gallery_acquire', 'vso.gallery_publish', 'vso.gallery_manage'],
   'Member Entitlement Management': ['vso.memberentitlementmanagement', 'vso.memberentitlementmanagement_write'],

@@ -1,11 +1,10 @@
 // The create and edit form: what a person typed, checked field by field. A rejected form comes
 // back with what they typed and a message beside each field at fault; nothing is sent upstream.
+import { DAY_MS, isoDay } from '../../days.ts';
 import { FULL_ACCESS, validateScopeSelection } from '../../devops/scopes.ts';
+import { MAX_LIFETIME_DAYS } from '../../tokens/lifecycle.ts';
 
-const DAY_MS = 24 * 60 * 60 * 1000;
 export const EXPIRY_PRESETS = ['7', '30', '60', '90'] as const;
-/** The service refuses a PAT valid for more than a year. */
-export const MAX_LIFETIME_DAYS = 365;
 export const MAX_NAME_LENGTH = 100;
 
 /**
@@ -62,10 +61,6 @@ function list(value: unknown): string[] {
 
 export function emptyTokenForm(): TokenFormValues {
   return { displayName: '', expiry: '30', customDate: '', organizations: 'this', access: 'custom', scopes: [] };
-}
-
-export function isoDay(date: Date): string {
-  return date.toISOString().slice(0, 10);
 }
 
 /** A custom date means "valid through that whole day" (UTC), as the Azure DevOps page does. */

@@ -3,7 +3,7 @@
 // person's), with a required reason, one confirmation and a result per token.
 import { Router, type Request, type Response } from 'express';
 import { z } from 'zod';
-import type { ActivityLog } from '../../activity/activity-log.ts';
+import type { ActivityLog } from '../../storage/activity-log.ts';
 import type { AuditJob, AuditJobs } from '../../admin/audit-jobs.ts';
 import { boundedConcurrency } from '../../admin/bounded.ts';
 import { gatherAudit, type AuditResult } from '../../admin/gather.ts';
@@ -18,7 +18,7 @@ import { PageError } from '../errors.ts';
 import { toCsv } from '../export-format.ts';
 import { CONTROL_CHARACTERS } from '../forms/token-form.ts';
 import { assessedRows, AUDIT_PAGE_SIZE, auditFilterSchema, exportRow, filterQuery, summaryOf, type AuditFilter } from '../audit-view.ts';
-import { GUID } from '../token-requests.ts';
+import { GUID } from '../../identifiers.ts';
 import { viewOf } from '../token-view.ts';
 
 /** A small organization's audit is shown at once rather than after a "gathering" page. */

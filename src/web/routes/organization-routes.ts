@@ -1,11 +1,12 @@
 // Choosing the organization the token pages work in.
-import { Router } from 'express';
+import { Router, type RequestHandler } from 'express';
 import { safeReturnTo } from '../../auth/return-to.ts';
 import { PageError } from '../errors.ts';
 import { flash } from '../flash.ts';
 
-export function organizationRoutes(baseUrl: URL): Router {
+export function organizationRoutes(signedIn: RequestHandler[], baseUrl: URL): Router {
   const router = Router();
+  router.use(...signedIn);
 
   router.get('/', (req, res) => {
     res.render('organizations', { title: 'Organizations', returnTo: safeReturnTo(req.query.returnTo, baseUrl) });

@@ -1,18 +1,22 @@
-// Views Azure DevOps itself does not offer: every organization's tokens in one table, the expiry
-// watch, and the current list as a download.
-import { Router, type Request } from 'express';
+// The lists of tokens: the signed-in home page (this organization's tokens), and the views Azure
+// DevOps itself does not offer: every organization's tokens in one table, the expiry watch, and the
+// current list as a download. Each page carries the sign-in guard itself (the router sits at /).
+import { Router, type Request, type RequestHandler } from 'express';
 import { z } from 'zod';
 import type { AuthService } from '../../auth/auth-service.ts';
+import { daysAfter } from '../../days.ts';
 import type { DevOpsClient, PatToken } from '../../devops/types.ts';
+import type { TokenLifecycle } from '../../tokens/lifecycle.ts';
+import { actorOf } from '../actor.ts';
 import { tokensAcrossOrganizations } from '../cross-organization.ts';
 import { accessTokenOf } from '../devops-context.ts';
 import { PageError } from '../errors.ts';
 import { toCsv } from '../export-format.ts';
+import { listQuerySchema, listUrl, type ListQuery } from '../forms/list-query.ts';
+import { welcomeSignedOut } from '../welcome-signed-out.ts';
 import { viewOf, type TokenView } from '../token-view.ts';
-import { listQuerySchema, type ListQuery } from './token-routes.ts';
 
 const STATUS_ORDER = { active: 0, expired: 1, revoked: 2 } as const;
-const DAY_MS = 86_400_000;
 /** An export reads at most this many pages of 100 from one organization. */
 const MAX_EXPORT_PAGES = 50;
 
@@ -32,9 +36,9 @@ const allQuerySchema = listQuerySchema.extend({ page: z.coerce.number().int().mi
 const expiringQuerySchema = z.object({ within: z.enum(['7', '14', '30']).default('7').transform(Number) });
 const exportQuerySchema = listQuerySchema.omit({ after: true, page: true, size: true }).extend({ format: z.enum(['csv', 'json']), scope: z.enum(['organization', 'all']).default('organization') });
 
-function parse<T>(schema: z.ZodType<T>, req: Request): T {
+function parse<T>(schema: z.ZodType<T, any>, req: Request, words = 'The address asks for a filter, sort or page PAT Manager does not offer. Use the controls on the page instead.'): T {
   const parsed = schema.safeParse(req.query);
-  if (!parsed.success) throw new PageError(400, 'Unknown list options', 'The address asks for a filter, sort or page PAT Manager does not offer. Use the controls on the page instead.');
+  if (!parsed.success) throw new PageError(400, 'Unknown list options', words);
   return parsed.data;
 }
 
@@ -51,9 +55,30 @@ function exportRow(view: TokenView) {
   };
 }
 
-export function overviewRoutes(options: { devops: DevOpsClient; auth: AuthService }): Router {
-  const { devops, auth } = options;
+export function overviewRoutes(options: { signedIn: RequestHandler[]; devops: DevOpsClient; lifecycle: TokenLifecycle; auth: AuthService }): Router {
+  const { signedIn, devops, lifecycle, auth } = options;
   const router = Router();
+
+  // The signed-in home page: this organization's tokens, a page at a time, as Azure DevOps lists them.
+  router.get('/', welcomeSignedOut, ...signedIn, async (req, res) => {
+    const query = parse(listQuerySchema, req, 'The address asks for a filter, sort or page size PAT Manager does not offer. Use the controls above the list instead.');
+    const actor = actorOf(req, auth);
+    const [page, revoked] = await Promise.all([
+      devops.listTokens(actor.accessToken, actor.organization, { filter: query.status, sortBy: query.sort, ascending: query.order === 'asc', top: query.size, continuationToken: query.after }),
+      query.status === 'all' ? lifecycle.revokedIds(actor) : Promise.resolve(new Set<string>()),
+    ]);
+    const now = new Date();
+    const organizations = req.session.organizations ?? [];
+    res.render('tokens/list', {
+      title: 'Your tokens',
+      query,
+      tokens: page.tokens.map((token) => viewOf(token, { now, listedAs: query.status, organizations, revokedIds: revoked })),
+      nextUrl: page.continuationToken ? listUrl(query, { after: page.continuationToken, page: query.page + 1 }) : undefined,
+      firstUrl: query.after ? listUrl(query, { after: undefined, page: 1 }) : undefined,
+      sortUrl: (sort: ListQuery['sort']) => listUrl(query, { sort, order: query.sort === sort && query.order === 'asc' ? 'desc' : 'asc', after: undefined, page: 1 }),
+      exportUrl: (format: 'csv' | 'json') => `/export?format=${format}&status=${query.status}&sort=${query.sort}&order=${query.order}`,
+    });
+  });
 
   async function everyOrganization(req: Request, filter: ListQuery['status']) {
     const organizations = req.session.organizations ?? [];
@@ -63,7 +88,7 @@ export function overviewRoutes(options: { devops: DevOpsClient; auth: AuthServic
     return { ...list, views: list.tokens.map(({ token, seenIn }) => viewOf(token, { now, listedAs: filter, organizations, revokedIds: list.revokedIds, via: seenIn[0] })) };
   }
 
-  router.get('/all', async (req, res) => {
+  router.get('/all', ...signedIn, async (req, res) => {
     const query = parse(allQuerySchema, req);
     const { views, truncated } = await everyOrganization(req, query.status);
     const sorted = sortViews(views, query);
@@ -86,10 +111,10 @@ export function overviewRoutes(options: { devops: DevOpsClient; auth: AuthServic
     });
   });
 
-  router.get('/expiring', async (req, res) => {
+  router.get('/expiring', ...signedIn, async (req, res) => {
     const { within } = parse(expiringQuerySchema, req);
     const [active, expired] = await Promise.all([everyOrganization(req, 'active'), everyOrganization(req, 'expired')]);
-    const horizon = Date.now() + within * DAY_MS;
+    const horizon = daysAfter(within).getTime();
     res.render('expiring', {
       title: 'Expiry watch',
       within,
@@ -99,7 +124,7 @@ export function overviewRoutes(options: { devops: DevOpsClient; auth: AuthServic
     });
   });
 
-  router.get('/export', async (req, res) => {
+  router.get('/export', ...signedIn, async (req, res) => {
     const query = parse(exportQuerySchema, req);
     let views: TokenView[];
     if (query.scope === 'all') {

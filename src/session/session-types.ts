@@ -1,4 +1,5 @@
-// What PAT Manager keeps in a person's session, in one declaration.
+// What PAT Manager keeps in a person's session, in one declaration: its own module, so that auth,
+// storage and web all depend on it and storage needs nothing of auth.
 import 'express-session';
 import type { Session, SessionData } from 'express-session';
 

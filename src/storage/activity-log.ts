@@ -1,9 +1,9 @@
 // What people did to their tokens through PAT Manager: who, when, which token, what changed. Kept
 // in the embedded SQLite store (or, for several instances, in their shared Redis: see
-// storage/redis-activity-log.ts) and shown back to the same person only. Never holds a secret: an
+// redis-activity-log.ts beside it) and shown back to the same person only. Never holds a secret: an
 // entry is built from names, ids, scopes and dates, not from the token's value.
 import type { DatabaseSync, StatementSync } from 'node:sqlite';
-import { openSqliteFile } from '../storage/sqlite-file.ts';
+import { openSqliteFile } from './sqlite-file.ts';
 import type { Logger } from '../logging.ts';
 
 /** `revokeOnBehalf`: an administrator revoked someone else's token from the organization audit. */

@@ -1,0 +1,8 @@
+// "A token like this one": what regenerate, rotate and (soon) renew ask Azure DevOps for.
+import { daysAfter } from '../days.ts';
+import type { CreateTokenRequest, PatToken } from '../devops/types.ts';
+
+/** A new token like `old` (name, scopes, organizations), valid for `days` days from now. */
+export function requestLike(old: PatToken, days: number): CreateTokenRequest {
+  return { displayName: old.displayName, scope: old.scopes.join(' '), validTo: daysAfter(days), allOrgs: old.targetAccounts === null };
+}

@@ -1,0 +1,40 @@
+// Regenerate: replace a token that is about to expire or has leaked. The lifecycle creates a new
+// token like it first, then revokes the old one; the new secret is shown once. A token kept in Key
+// Vault is rotated instead (refuseInVault sends the person there).
+import type { Request, RequestHandler } from 'express';
+import type { AuthService } from '../../auth/auth-service.ts';
+import type { TokenLifecycle } from '../../tokens/lifecycle.ts';
+import { actorOf } from '../actor.ts';
+import { PageError } from '../errors.ts';
+import { EXPIRY_PRESETS } from '../forms/token-form.ts';
+import type { OneTimeForms } from '../one-time-forms.ts';
+import { loadedToken } from '../token-guards.ts';
+import { viewOf } from '../token-view.ts';
+
+export function regeneratePages({ lifecycle, auth, forms }: { lifecycle: TokenLifecycle; auth: AuthService; forms: OneTimeForms }) {
+  const form: RequestHandler = (_req, res) => {
+    const { view } = loadedToken(res);
+    res.render('tokens/regenerate', { title: `Regenerate ${view.displayName}`, token: view, presets: EXPIRY_PRESETS, formKey: forms.newKey() });
+  };
+
+  const regenerate: RequestHandler = async (req: Request, res) => {
+    const body = req.body as Record<string, unknown>;
+    const formKey = forms.keyOf(body);
+    if (!(EXPIRY_PRESETS as readonly string[]).includes(String(body.expiry))) throw new PageError(400, 'Choose an expiry', 'Choose how long the new token should last (7, 30, 60 or 90 days); nothing was changed.');
+    const { token: old, view } = loadedToken(res);
+    const outcome = await forms.once(req, formKey, async () => {
+      const outcome = await lifecycle.regenerate(actorOf(req, auth), old, Number(body.expiry));
+      return { ...outcome, createdId: outcome.created.token.authorizationId };
+    });
+    res.set('Cache-Control', 'no-store');
+    res.render('tokens/created', {
+      title: 'Token regenerated',
+      token: viewOf(outcome.created.token, { now: new Date(), listedAs: 'active', organizations: req.session.organizations ?? [] }),
+      secret: outcome.created.secret,
+      steps: outcome.steps,
+      oldToken: outcome.oldRevoked ? undefined : view,
+    });
+  };
+
+  return { form, regenerate };
+}

@@ -1,0 +1,109 @@
+// Every address under /tokens and what answers it, top to bottom. The sign-in guard is the router's
+// own; the token named by :authorizationId is loaded once (router.param) before any handler, and a
+// non-GUID there is not a token, so no path here depends on being declared before another.
+import { Router, type RequestHandler } from 'express';
+import type { AuthService } from '../../auth/auth-service.ts';
+import { parseVaultAddress } from '../../keyvault/vault-address.ts';
+import type { VaultLinks } from '../../keyvault/vault-links.ts';
+import type { VaultSecrets } from '../../keyvault/vault-secrets.ts';
+import type { TokenLifecycle } from '../../tokens/lifecycle.ts';
+import { consentGuard, KEY_VAULT } from '../consent.ts';
+import type { OneTimeForms } from '../one-time-forms.ts';
+import type { PendingSignInCookie } from '../pending-sign-in-cookie.ts';
+import { bulkPages } from '../pages/bulk-pages.ts';
+import { regeneratePages } from '../pages/regenerate-pages.ts';
+import { parseRotateForm, rotatePages } from '../pages/rotate-pages.ts';
+import { parseCreateForms, tokenPages } from '../pages/token-pages.ts';
+import { vaultPages } from '../pages/vault-pages.ts';
+import { loadedLink, loadedToken, loadToken, refuseInVault, refuseRevoked, requireVaultLink } from '../token-guards.ts';
+
+export interface TokensRouterDependencies {
+  signedIn: RequestHandler[];
+  lifecycle: TokenLifecycle;
+  auth: AuthService;
+  forms: OneTimeForms;
+  vaultSecrets: VaultSecrets;
+  vaultLinks: VaultLinks;
+  baseUrl: URL;
+  hostSuffixes: readonly string[];
+  signIns: PendingSignInCookie;
+}
+
+export function tokensRouter(deps: TokensRouterDependencies): Router {
+  const { forms, vaultLinks, hostSuffixes } = deps;
+  const tokens = tokenPages(deps);
+  const regenerate = regeneratePages(deps);
+  const vault = vaultPages(deps);
+  const rotate = rotatePages(deps);
+  const bulk = bulkPages(deps);
+  const requireConsent = consentGuard(deps);
+  const body = (req: { body: unknown }) => req.body as Record<string, unknown>;
+  const resourceOf = (vaultUrl: string) => {
+    const address = parseVaultAddress(vaultUrl, hostSuffixes);
+    return address.ok ? address.address.resource : undefined;
+  };
+
+  const router = Router();
+  router.use(...deps.signedIn);
+  router.param('authorizationId', loadToken(deps));
+
+  router.get('/new', tokens.newForm);
+  router.post(
+    '/',
+    requireConsent(KEY_VAULT, {
+      returnTo: () => '/tokens/new',
+      resource: (req) => resourceOf(String(body(req).vaultUrl ?? '')),
+      skip: (req) => {
+        if (body(req).destination !== 'vault' || req.session.createdForms?.[String(body(req).formKey)]) return true;
+        const { form, vaultForm } = parseCreateForms(body(req), hostSuffixes);
+        return !form.ok || !vaultForm.ok;
+      },
+    }),
+    tokens.create,
+  );
+
+  router.get('/bulk', bulk.confirm);
+  router.post('/bulk/revoke', bulk.revoke);
+  router.get('/bulk/result', bulk.result);
+
+  router.get('/:authorizationId', tokens.details);
+  router.get('/:authorizationId/edit', refuseRevoked('Revoked tokens cannot be changed', ', and Azure DevOps does not let a revoked token be edited. Create a new token instead.'), tokens.editForm);
+  router.post('/:authorizationId', refuseRevoked('Revoked tokens cannot be changed', ', so nothing was changed.'), tokens.update);
+  router.post('/:authorizationId/extend', refuseRevoked('Revoked tokens cannot be changed', ', so it cannot be extended.'), tokens.extend);
+  router.get('/:authorizationId/revoke', tokens.revokeConfirm);
+  // Revoke and unlink find their token themselves: one already gone only means "nothing changed".
+  router.post('/:tokenId/revoke', tokens.revoke);
+
+  const regenerated = 'This token was already regenerated. The new secret was shown once and cannot be shown again.';
+  router.get('/:authorizationId/regenerate', refuseRevoked('Revoked tokens cannot be regenerated', '. Create a new token instead.'), refuseInVault(vaultLinks), regenerate.form);
+  router.post('/:authorizationId/regenerate', forms.sentBefore(regenerated), refuseRevoked('Revoked tokens cannot be regenerated', ', so nothing was changed.'), refuseInVault(vaultLinks), regenerate.regenerate);
+
+  router.get('/:authorizationId/vault', vault.linkForm);
+  router.post(
+    '/:authorizationId/vault',
+    refuseRevoked('Revoked tokens cannot be linked', ', so there is nothing to keep in a vault.'),
+    requireConsent(KEY_VAULT, {
+      returnTo: (_req, res) => `/tokens/${loadedToken(res).view.authorizationId}/vault`,
+      resource: (req) => resourceOf(String(body(req).vaultUrl ?? '')),
+      skip: (req, res) => !vault.parseLinkForm(body(req), loadedToken(res).view.displayName).ok,
+    }),
+    vault.link,
+  );
+  router.post('/:tokenId/vault/unlink', vault.unlink);
+
+  router.get('/:authorizationId/rotate', requireVaultLink(vaultLinks), refuseRevoked('Revoked tokens cannot be rotated', '. Create a new token instead.'), rotate.form);
+  router.post(
+    '/:authorizationId/rotate',
+    forms.sentBefore('This token was already rotated; the new one is in the vault.'),
+    requireVaultLink(vaultLinks),
+    refuseRevoked('Revoked tokens cannot be rotated', '. Create a new token instead.'),
+    requireConsent(KEY_VAULT, {
+      returnTo: (_req, res) => `/tokens/${loadedToken(res).view.authorizationId}/rotate`,
+      resource: (_req, res) => resourceOf(loadedLink(res).vaultUrl),
+      skip: (req, res) => !parseRotateForm(body(req), loadedToken(res).token.validTo).ok,
+    }),
+    rotate.rotate,
+  );
+
+  return router;
+}

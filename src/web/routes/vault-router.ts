@@ -1,0 +1,51 @@
+// Every address under /vault: the consent sign-in, rotating several tokens, and revoking the old
+// tokens a rotation kept. The sign-in guard is the router's own.
+import { Router, type RequestHandler } from 'express';
+import type { AuthService } from '../../auth/auth-service.ts';
+import type { VaultLinks } from '../../keyvault/vault-links.ts';
+import type { VaultSecrets } from '../../keyvault/vault-secrets.ts';
+import type { TokenLifecycle } from '../../tokens/lifecycle.ts';
+import { consentGuard, KEY_VAULT } from '../consent.ts';
+import { EXPIRY_PRESETS } from '../forms/token-form.ts';
+import type { OneTimeForms } from '../one-time-forms.ts';
+import type { PendingSignInCookie } from '../pending-sign-in-cookie.ts';
+import { BULK_WITHIN_DAYS, rotatePages } from '../pages/rotate-pages.ts';
+import { vaultPages } from '../pages/vault-pages.ts';
+
+export interface VaultRouterDependencies {
+  signedIn: RequestHandler[];
+  lifecycle: TokenLifecycle;
+  auth: AuthService;
+  forms: OneTimeForms;
+  vaultSecrets: VaultSecrets;
+  vaultLinks: VaultLinks;
+  baseUrl: URL;
+  hostSuffixes: readonly string[];
+  signIns: PendingSignInCookie;
+}
+
+export function vaultRouter(deps: VaultRouterDependencies): Router {
+  const vault = vaultPages(deps);
+  const rotate = rotatePages(deps);
+  const requireConsent = consentGuard(deps);
+  const body = (req: { body: unknown }) => req.body as Record<string, unknown>;
+
+  const router = Router();
+  router.use(...deps.signedIn);
+  router.get('/consent', vault.consent);
+  router.get('/rotate', rotate.bulkForm);
+  router.post(
+    '/rotate',
+    requireConsent(KEY_VAULT, {
+      returnTo: (req) => `/vault/rotate?within=${Number(body(req).within ?? 30)}`,
+      // Already done, or a period or expiry the page does not offer: the handler says which.
+      skip: (req) =>
+        Boolean(req.session.createdForms?.[String(body(req).formKey)]) ||
+        !(BULK_WITHIN_DAYS as readonly string[]).includes(String(body(req).within ?? '30')) ||
+        !(EXPIRY_PRESETS as readonly string[]).includes(String(body(req).expiry)),
+    }),
+    rotate.bulkRotate,
+  );
+  router.post('/retirements/:authorizationId/revoke', vault.revokeRetired);
+  return router;
+}

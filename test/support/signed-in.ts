@@ -1,0 +1,49 @@
+// The set-up most app tests share, written once: one harness (app + emulator) for the file, and
+// before each test a clean emulator and a fresh browser signed in through the real sign-in.
+import { afterAll, beforeAll, beforeEach } from 'vitest';
+import type { Person } from '../../src/emulator/directory.ts';
+import type { Page, TestBrowser } from './browser.ts';
+import { startHarness, type Harness, type HarnessOptions } from './harness.ts';
+import { ADA, signIn } from './sign-in.ts';
+
+export interface SignedIn {
+  h: Harness;
+  browser: TestBrowser;
+  /** The page the sign-in ended on (the token list). */
+  home: Page;
+}
+
+export interface SignedInOptions {
+  /** Who signs in (Ada by default); `null` for a fresh browser that has not signed in. */
+  person?: Person | null;
+  harness?: HarnessOptions;
+  /** Sign in before each test (the default), or once for the whole file. */
+  once?: boolean;
+  /** Put the emulator's tokens back to their seed before each test (the default); faults are always cleared. */
+  resetTokens?: boolean;
+}
+
+/**
+ * Registers the hooks; `use` receives the session once the harness has started (browser and home
+ * not yet set) and again after every sign-in, e.g. `signedIn({}, (s) => ({ h, browser } = s))`.
+ */
+export function signedIn(options: SignedInOptions, use: (session: SignedIn) => void): void {
+  const person = options.person === undefined ? ADA : options.person;
+  const session = {} as SignedIn;
+  const fresh = async () => {
+    session.h.emulator.control.clearFaults();
+    if (options.resetTokens !== false) session.h.emulator.control.devops.reset();
+    session.browser = session.h.browser();
+    if (person) session.home = await signIn(session.browser, session.h.appUrl, person);
+    use(session);
+  };
+  beforeAll(async () => {
+    session.h = await startHarness(options.harness);
+    use(session);
+    if (options.once) await fresh();
+  });
+  afterAll(async () => {
+    await session.h?.close();
+  });
+  if (!options.once) beforeEach(fresh);
+}
