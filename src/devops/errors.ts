@@ -2,7 +2,7 @@
 // show a form error, say "try later"); `userMessage` is what a person reads; `message` is for logs.
 // It deliberately carries no request, response or upstream error object: those hold the bearer token.
 
-export type DevOpsErrorKind = 'unauthorized' | 'forbidden' | 'notFound' | 'throttled' | 'rejected' | 'unavailable';
+export type DevOpsErrorKind = 'unauthorized' | 'forbidden' | 'missingPermission' | 'notFound' | 'throttled' | 'rejected' | 'unavailable';
 
 /** The create/edit form field a rejection is about, so the form can show the message beside it. */
 export type PatTokenField = 'displayName' | 'scope' | 'validTo' | 'allOrgs';
@@ -16,6 +16,10 @@ export interface DevOpsErrorDetails {
   retryAfterSeconds?: number | undefined;
   patTokenError?: string | undefined;
   field?: PatTokenField | undefined;
+  /** Azure DevOps's own words (`patTokenErrorMessage`), shown beneath ours; plain text, to be escaped. */
+  serviceMessage?: string | undefined;
+  /** The delegated permission the access token lacked, when that is why Azure DevOps refused. */
+  missingPermission?: string | undefined;
 }
 
 export class DevOpsError extends Error {
@@ -29,6 +33,8 @@ export class DevOpsError extends Error {
   /** The `patTokenError` value Azure DevOps gave, for rejections of token operations. */
   readonly patTokenError: string | undefined;
   readonly field: PatTokenField | undefined;
+  readonly serviceMessage: string | undefined;
+  readonly missingPermission: string | undefined;
 
   constructor(details: DevOpsErrorDetails) {
     super(details.message);
@@ -38,6 +44,8 @@ export class DevOpsError extends Error {
     this.retryAfterSeconds = details.retryAfterSeconds;
     this.patTokenError = details.patTokenError;
     this.field = details.field;
+    this.serviceMessage = details.serviceMessage;
+    this.missingPermission = details.missingPermission;
   }
 }
 

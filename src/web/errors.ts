@@ -25,6 +25,8 @@ interface ErrorPage {
   message: string;
   retryAfterSeconds?: number;
   signInAgain?: boolean;
+  /** Azure DevOps's own words, beneath ours (escaped by the view). */
+  serviceMessage?: string;
 }
 
 const SIGN_IN_FAILURES: Record<SignInFailure, ErrorPage> = {
@@ -46,6 +48,7 @@ interface KindedError {
   kind: string;
   userMessage: string;
   retryAfterSeconds?: number;
+  serviceMessage?: string | undefined;
 }
 
 function isKinded(error: unknown): error is KindedError {
@@ -54,6 +57,7 @@ function isKinded(error: unknown): error is KindedError {
 
 const STATUS_BY_KIND: Record<string, { status: number; title: string }> = {
   forbidden: { status: 403, title: 'Not allowed' },
+  missingPermission: { status: 403, title: 'PAT Manager lacks a permission' },
   notFound: { status: 404, title: 'Not found' },
   throttled: { status: 429, title: 'Too many requests' },
   rejected: { status: 400, title: 'Azure DevOps refused the change' },
@@ -65,7 +69,12 @@ function describe(error: unknown): ErrorPage {
   if (error instanceof StoreUnavailableError) return STORE_UNAVAILABLE;
   if (error instanceof PageError) return { status: error.status, title: error.title, message: error.message };
   if (isKinded(error) && STATUS_BY_KIND[error.kind]) {
-    return { ...STATUS_BY_KIND[error.kind]!, message: error.userMessage, ...(error.retryAfterSeconds ? { retryAfterSeconds: error.retryAfterSeconds } : {}) };
+    return {
+      ...STATUS_BY_KIND[error.kind]!,
+      message: error.userMessage,
+      ...(error.retryAfterSeconds ? { retryAfterSeconds: error.retryAfterSeconds } : {}),
+      ...(error.serviceMessage ? { serviceMessage: error.serviceMessage } : {}),
+    };
   }
   const { code, type, status } = error as { code?: string; type?: string; status?: number };
   if (code === 'EBADCSRFTOKEN') return { status: 403, title: 'Form expired', message: 'This form was not sent from a current PAT Manager page (its security token is missing or out of date), so nothing was changed. Go back, reload the page and try again.' };

@@ -4,7 +4,7 @@ import { MESSAGES, PAT_TOKEN_ERRORS, patTokenErrorEntry } from '../../src/devops
 
 /** The `patTokenError` enum of PatTokenResult in Microsoft's tokens OpenAPI file. */
 function patTokenErrorEnum(): string[] {
-  const text = readFileSync(new URL('../reference/azure-devops-specs/tokens-7.1.json', import.meta.url), 'utf8');
+  const text = readFileSync(new URL('../reference/azure-devops-specs/7.2/tokens/tokens.json', import.meta.url), 'utf8');
   const spec = JSON.parse(text.replace(/^\uFEFF/, '')) as {
     definitions: { PatTokenResult: { properties: { patTokenError: { enum: string[] } } } };
   };
@@ -14,7 +14,7 @@ function patTokenErrorEnum(): string[] {
 describe('patTokenError messages', () => {
   it('has its own message for every value Microsoft lists except "none"', () => {
     const values = patTokenErrorEnum().filter((value) => value !== 'none');
-    expect(values.length).toBe(32);
+    expect(values.length).toBe(36);
     expect(Object.keys(PAT_TOKEN_ERRORS).sort()).toEqual([...values].sort());
     for (const value of values) {
       expect(patTokenErrorEntry(value).message).not.toBe(MESSAGES.rejected);
