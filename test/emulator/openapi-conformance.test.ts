@@ -211,7 +211,7 @@ describe('live answers of the emulator', () => {
     answers.set('create', [created]);
     const id: string = created.body.patToken.authorizationId;
     answers.set('get', [await call('GET', api.patsUrl('contoso', { authorizationId: id }))]);
-    answers.set('update', [await call('PUT', api.patsUrl('contoso'), { authorizationId: id, displayName: 'updated_token', scope: 'vso.analytics', validTo, allOrgs: true })]);
+    answers.set('update', [await call('PUT', api.patsUrl('contoso'), { authorizationId: id, displayName: 'updated_token', scope: 'vso.analytics', validTo, allOrgs: false })]);
     answers.set('revoke', [await call('DELETE', api.patsUrl('contoso', { authorizationId: id }))]);
     answers.set('profile', [await call('GET', api.profileUrl('/_apis/profile/profiles/me'))]);
     answers.set('accounts', [

@@ -6,7 +6,7 @@
 //   PUT    /people/:objectId/tokens            { tokens: TokenSeed[] }  replaces all
 //   DELETE /people/:objectId/tokens            removes all
 //   GET    /organizations/:name/policies
-//   PATCH  /organizations/:name/policies       { restrictGlobalPats?, restrictFullScopePats?, maxPatLifespanDays? }
+//   PATCH  /organizations/:name/policies       { restrictGlobalPats?, restrictFullScopePats?, maxPatLifespanDays?, restrictPatCreation? }
 //   GET    /organizations/:name/members        everyone Graph lists there, with their tokens
 //   POST   /organizations/:name/members        { members: MemberSeed[] }  adds people who never sign in
 //   PUT    /organizations/:name/administrators { objectIds: string[] }

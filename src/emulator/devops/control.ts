@@ -53,6 +53,8 @@ const policiesSchema = z
     restrictGlobalPats: z.boolean(),
     restrictFullScopePats: z.boolean(),
     maxPatLifespanDays: z.number().int().positive().nullable(),
+    /** Object ids of the people still allowed to create; allowPackagingScopes: the policy's packaging exception. */
+    restrictPatCreation: z.object({ allowlist: z.array(z.string()), allowPackagingScopes: z.boolean().default(false) }).nullable(),
   })
   .partial()
   .strict();

@@ -16,7 +16,7 @@
 //   silently (a guess: the documents only name 400 for a body without ids).
 
 import express, { type Request, type RequestHandler, type Router } from 'express';
-import { authenticate, callerOf, organizationOf, requireMembership, resolveOrganization, unauthorized, type AccessOptions } from './access.ts';
+import { authenticate, callerOf, organizationOf, requireMembership, requirePermission, resolveOrganization, unauthorized, type AccessOptions } from './access.ts';
 import { requireApiVersion } from './api-version.ts';
 import { answerDevOpsErrors, DevOpsApiError, invalidArgument } from './devops-errors.ts';
 import { isGuid } from './identifiers.ts';
@@ -35,6 +35,7 @@ export function createTokenAdminRouter(access: AccessOptions, members: MemberSto
     resolveOrganization(access.directory),
     authenticate(access),
     requireMembership(access),
+    requirePermission(() => ['vso.tokenadministration', 'user_impersonation']),
     requireAdministrator(access),
     requireApiVersion({ minimum: '5.0', latest: '7.2', previewOnly: true, resourceVersion: 1 }),
   ];

@@ -8,10 +8,10 @@ import { tokensAcrossOrganizations } from '../cross-organization.ts';
 import { accessTokenOf } from '../devops-context.ts';
 import { PageError } from '../errors.ts';
 import { toCsv } from '../export-format.ts';
-import { viewOf, type TokenView } from '../token-view.ts';
+import { expiryWatchGroups, GLOBAL_STATUS_TEXT, viewOf, type TokenView } from '../token-view.ts';
 import { listQuerySchema, type ListQuery } from './token-routes.ts';
 
-const STATUS_ORDER = { active: 0, expired: 1, revoked: 2 } as const;
+const STATUS_ORDER = { active: 0, global: 1, expired: 2, revoked: 3 } as const;
 const DAY_MS = 86_400_000;
 /** An export reads at most this many pages of 100 from one organization. */
 const MAX_EXPORT_PAGES = 50;
@@ -43,7 +43,7 @@ function exportRow(view: TokenView) {
   return {
     authorizationId: view.authorizationId,
     displayName: view.displayName,
-    status: view.status,
+    status: view.status === 'global' ? GLOBAL_STATUS_TEXT : view.status,
     scopes: view.scopes.lines.map((line) => line.name).join(' '),
     organizations: view.organizations === null ? 'all' : view.organizations.join(' '),
     validFrom: view.validFrom.toISOString(),
@@ -89,12 +89,13 @@ export function overviewRoutes(options: { devops: DevOpsClient; auth: AuthServic
   router.get('/expiring', async (req, res) => {
     const { within } = parse(expiringQuerySchema, req);
     const [active, expired] = await Promise.all([everyOrganization(req, 'active'), everyOrganization(req, 'expired')]);
-    const horizon = Date.now() + within * DAY_MS;
+    const groups = expiryWatchGroups(active.views, expired.views, new Date(Date.now() + within * DAY_MS));
     res.render('expiring', {
       title: 'Expiry watch',
       within,
-      expiring: sortViews(active.views.filter((view) => view.validTo.getTime() <= horizon), { sort: 'displayDate', order: 'asc' }),
-      expired: sortViews(expired.views, { sort: 'displayDate', order: 'desc' }),
+      global: groups.global,
+      expiring: sortViews(groups.expiring, { sort: 'displayDate', order: 'asc' }),
+      expired: sortViews(groups.expired, { sort: 'displayDate', order: 'desc' }),
       truncated: active.truncated || expired.truncated,
     });
   });

@@ -9,7 +9,7 @@ import type { VaultLinks } from '../../keyvault/vault-links.ts';
 import { PageError } from '../errors.ts';
 import { EXPIRY_PRESETS } from '../forms/token-form.ts';
 import { tokenRequests, type TokenPageDependencies } from '../token-requests.ts';
-import { formatDate, viewOf } from '../token-view.ts';
+import { changeRefusal, formatDate, viewOf } from '../token-view.ts';
 
 const DAY_MS = 86_400_000;
 
@@ -34,6 +34,7 @@ export function regenerateRoutes(options: TokenPageDependencies & { vaultLinks: 
   router.get('/:authorizationId/regenerate', async (req, res) => {
     const { view } = await loadToken(req);
     if (view.status === 'revoked') throw new PageError(409, 'Revoked tokens cannot be regenerated', `"${view.displayName}" was revoked. Create a new token instead.`);
+    if (view.status === 'global') throw changeRefusal(view)!;
     await refuseIfInVault(req, view.authorizationId, view.displayName);
     res.render('tokens/regenerate', { title: `Regenerate ${view.displayName}`, token: view, presets: EXPIRY_PRESETS, formKey: forms.newKey() });
   });
@@ -46,6 +47,7 @@ export function regenerateRoutes(options: TokenPageDependencies & { vaultLinks: 
     if (!(EXPIRY_PRESETS as readonly string[]).includes(String(body.expiry))) throw new PageError(400, 'Choose an expiry', 'Choose how long the new token should last (7, 30, 60 or 90 days); nothing was changed.');
     const { token: old, view } = await loadToken(req);
     if (view.status === 'revoked') throw new PageError(409, 'Revoked tokens cannot be regenerated', `"${view.displayName}" was revoked, so nothing was changed.`);
+    if (view.status === 'global') throw changeRefusal(view)!;
     await refuseIfInVault(req, old.authorizationId, old.displayName);
     const { accessToken, organization, organizations } = context(req);
 

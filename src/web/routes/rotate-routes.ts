@@ -10,7 +10,7 @@ import { flash } from '../flash.ts';
 import { takeDraft } from '../form-drafts.ts';
 import { EXPIRY_PRESETS, MAX_LIFETIME_DAYS, isoDay } from '../forms/token-form.ts';
 import { tokenRequests } from '../token-requests.ts';
-import { formatDate, type TokenView } from '../token-view.ts';
+import { changeRefusal, formatDate, type TokenView } from '../token-view.ts';
 import { vaultSteps, type Step } from '../vault-steps.ts';
 import { readyForVault, type VaultPageDependencies } from './vault-routes.ts';
 
@@ -53,6 +53,7 @@ export function rotateRoutes(options: VaultPageDependencies): { tokens: Router; 
     const link = await vaultLinks.link(person(req), loaded.view.authorizationId);
     if (!link) throw new PageError(409, 'Not in Key Vault', `"${loaded.view.displayName}" is not linked to a Key Vault secret. Link it first, from its page.`);
     if (loaded.view.status === 'revoked') throw new PageError(409, 'Revoked tokens cannot be rotated', `"${loaded.view.displayName}" was revoked. Create a new token instead.`);
+    if (loaded.view.status === 'global') throw changeRefusal(loaded.view)!;
     return { ...loaded, link };
   }
 

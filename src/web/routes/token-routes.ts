@@ -12,7 +12,7 @@ import { flash } from '../flash.ts';
 import { scopePicker } from '../forms/scope-picker.ts';
 import { EXPIRY_PRESETS, MAX_LIFETIME_DAYS, emptyTokenForm, isoDay, parseTokenForm, type TokenFormField, type TokenFormValues } from '../forms/token-form.ts';
 import { revokedIds, tokenRequests, type TokenPageDependencies } from '../token-requests.ts';
-import { formatDate, viewOf, type TokenView } from '../token-view.ts';
+import { changeRefusal, formatDate, shortenedExpiryNote, viewOf, type TokenView } from '../token-view.ts';
 
 const DAY_MS = 86_400_000;
 const EXTEND_DAYS = [30, 90];
@@ -47,7 +47,7 @@ export function formLocals(values: TokenFormValues, errors: Partial<Record<Token
 
 function valuesOf(token: PatToken): TokenFormValues {
   const fullAccess = token.scopes.includes(FULL_ACCESS);
-  return { ...emptyTokenForm(), displayName: token.displayName, expiry: 'keep', organizations: token.targetAccounts === null ? 'all' : 'this', access: fullAccess ? 'full' : 'custom', scopes: fullAccess ? [] : token.scopes };
+  return { ...emptyTokenForm(), displayName: token.displayName, expiry: 'keep', organizations: 'this', access: fullAccess ? 'full' : 'custom', scopes: fullAccess ? [] : token.scopes };
 }
 
 /** The token list (the signed-in home page) and the router for everything under /tokens. */
@@ -100,7 +100,7 @@ export function tokenRoutes(options: TokenPageDependencies & { baseUrl: URL }): 
       });
       // The secret goes straight into this one response and nowhere else: not the session, a URL or a log.
       res.set('Cache-Control', 'no-store');
-      res.render('tokens/created', { title: 'Token created', token: viewOf(created.token, { now: new Date(), listedAs: 'active', organizations }), secret: created.secret });
+      res.render('tokens/created', { title: 'Token created', token: viewOf(created.token, { now: new Date(), listedAs: 'active', organizations }), secret: created.secret, shortened: shortenedExpiryNote(form.result.validTo, created.token) });
     } catch (error) {
       if (isDevOpsError(error) && error.kind === 'rejected' && error.field) {
         return renderForm(res, 422, { mode: 'create', values: form.values, errors: { [FORM_FIELD_OF[error.field]]: error.userMessage }, formKey });
@@ -116,19 +116,23 @@ export function tokenRoutes(options: TokenPageDependencies & { baseUrl: URL }): 
 
   router.get('/:authorizationId/edit', async (req, res) => {
     const { token, view } = await loadToken(req);
-    if (view.status === 'revoked') throw new PageError(409, 'Revoked tokens cannot be changed', `"${view.displayName}" was revoked, and Azure DevOps does not let a revoked token be edited. Create a new token instead.`);
+    const refusal = changeRefusal(view);
+    if (refusal) throw refusal;
     renderForm(res, 200, { mode: 'edit', values: valuesOf(token), token: view });
   });
 
   router.post('/:authorizationId', async (req, res) => {
     const { token: before, view } = await loadToken(req);
-    if (view.status === 'revoked') throw new PageError(409, 'Revoked tokens cannot be changed', `"${view.displayName}" was revoked, so nothing was changed.`);
+    const refusal = changeRefusal(view);
+    if (refusal) throw refusal;
     const form = parseTokenForm(req.body as Record<string, unknown>, { now: new Date(), editing: true });
     if (!form.ok) return renderForm(res, 422, { mode: 'edit', values: form.values, errors: form.errors, token: view });
     try {
       const { accessToken, organization } = context(req);
       const after = await devops.updateToken(accessToken, organization, { authorizationId: view.authorizationId, ...form.result });
       await record(req, 'edit', after, describeChanges(before, after));
+      const shortened = shortenedExpiryNote(form.result.validTo, after);
+      if (shortened) flash(req, 'info', shortened);
     } catch (error) {
       if (isDevOpsError(error) && error.kind === 'rejected' && error.field) {
         return renderForm(res, 422, { mode: 'edit', values: form.values, errors: { [FORM_FIELD_OF[error.field]]: error.userMessage }, token: view });
@@ -145,7 +149,8 @@ export function tokenRoutes(options: TokenPageDependencies & { baseUrl: URL }): 
     const days = Number(body.days);
     if (!EXTEND_DAYS.includes(days)) throw new PageError(400, 'Unknown extension', 'Tokens can be extended by 30 or 90 days here; use Edit for another date.');
     const { token, view } = await loadToken(req);
-    if (view.status === 'revoked') throw new PageError(409, 'Revoked tokens cannot be changed', `"${view.displayName}" was revoked, so it cannot be extended.`);
+    const refusal = changeRefusal(view);
+    if (refusal) throw refusal;
     const now = Date.now();
     const wanted = Math.max(token.validTo.getTime(), now) + days * DAY_MS;
     const limit = now + MAX_LIFETIME_DAYS * DAY_MS;
@@ -155,6 +160,8 @@ export function tokenRoutes(options: TokenPageDependencies & { baseUrl: URL }): 
       const after = await devops.updateToken(accessToken, organization, { authorizationId: token.authorizationId, validTo });
       await record(req, 'edit', after, describeChanges(token, after));
       flash(req, 'success', `Extended "${view.displayName}" to ${formatDate(after.validTo)}${wanted > limit ? ' (the one-year limit Azure DevOps allows)' : ''}.`);
+      const shortened = shortenedExpiryNote(validTo, after);
+      if (shortened) flash(req, 'info', shortened);
     } catch (error) {
       if (!isDevOpsError(error) || error.kind !== 'rejected') throw error;
       flash(req, 'error', `"${view.displayName}" was not extended: ${error.userMessage}`);
