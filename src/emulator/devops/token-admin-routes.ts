@@ -1,4 +1,4 @@
-// Token administration under vssps.dev.azure.com (tokenAdmin-7.1.json): a person's PATs listed for an
+// Token administration under vssps.dev.azure.com (tokenAdmin 7.2): a person's PATs listed for an
 // organization administrator, and revocation on their behalf.
 //
 // - Only Project Collection Administrators of the organization may call these. Anyone else gets 401,
@@ -9,9 +9,11 @@
 //   the authorizationId the next page starts at. The default page size (20) is the example's; the
 //   largest accepted (100) is a guess. Unknown descriptor: 404 (documented). `isPublic=true` asks for
 //   SSH keys, which the emulator has none of.
-// - What the list holds is not documented beyond the example: here, the person's tokens that work in
-//   this organization and are not revoked ("revocations delete" them, per the 204's description);
-//   `isValid` false once expired (a guess). `token` is always null.
+// - What the list holds is not documented beyond the example: here, every one of the person's tokens
+//   that works in this organization, revoked and expired ones included with `isValid: false` (the
+//   field the SessionToken documents); global ones are listed as before, `isValid` by revocation and
+//   date only (a guess: the documents do not say whether it reflects their retirement). `token` is
+//   always null.
 // - Revocations: 204 with no body. Ids that name no token of this organization are passed over
 //   silently (a guess: the documents only name 400 for a body without ids).
 
@@ -42,7 +44,7 @@ export function createTokenAdminRouter(access: AccessOptions, members: MemberSto
 
   /** The member's tokens the list shows in this organization, in a stable order. */
   const listable = (member: OrgMember, accountId: string): PatRecord[] =>
-    tokens.tokensOf(member.objectId).filter((record) => !record.revoked && worksIn(record, accountId));
+    tokens.tokensOf(member.objectId).filter((record) => worksIn(record, accountId));
 
   router.get('/:organization/_apis/tokenadmin/personalaccesstokens/:subjectDescriptor', ...administrators, (req, res) => {
     const organization = organizationOf(res);
@@ -124,7 +126,7 @@ function sessionToken(record: PatRecord, member: OrgMember, now: number) {
     targetAccounts: record.targetAccounts === null ? null : [...record.targetAccounts],
     token: null,
     alternateToken: null,
-    isValid: record.validTo.getTime() > now,
+    isValid: !record.revoked && record.validTo.getTime() > now,
     isPublic: false,
     publicData: null,
     source: null,
