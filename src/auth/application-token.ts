@@ -9,10 +9,17 @@ import { msalCredential } from './auth-service.ts';
 const GRAPH_DEFAULT_SCOPE = 'https://graph.microsoft.com/.default';
 
 export async function proveClientCredential(identity: AppConfig['identity'], networkClient: INetworkModule): Promise<void> {
+  await applicationGraphToken(identity, networkClient);
+}
+
+/** The application's own Microsoft Graph token (the doctor reads its registration with it). */
+export async function applicationGraphToken(identity: AppConfig['identity'], networkClient: INetworkModule): Promise<string> {
   const authority = `${identity.authorityHost}/${identity.tenant}`;
   const client = new ConfidentialClientApplication({
     auth: { clientId: identity.clientId, authority, knownAuthorities: [new URL(authority).host], ...msalCredential(identity.credential) },
     system: { networkClient, loggerOptions: { piiLoggingEnabled: false, logLevel: LogLevel.Error, loggerCallback: () => {} } },
   });
-  await client.acquireTokenByClientCredential({ scopes: [GRAPH_DEFAULT_SCOPE], skipCache: true });
+  const result = await client.acquireTokenByClientCredential({ scopes: [GRAPH_DEFAULT_SCOPE], skipCache: true });
+  if (!result?.accessToken) throw new Error('the identity platform answered without an access token');
+  return result.accessToken;
 }
