@@ -412,6 +412,25 @@ describe('Update', () => {
   });
 });
 
+describe('whether a PAT value would authenticate (control)', () => {
+  it('a new token does where it was made for; revoked, expired and global ones no longer do', async () => {
+    const created = (await create({ displayName: 'auth-check', scope: 'vso.code', validTo: inDays(5).toISOString() })).body.patToken;
+    expect(control().wouldAuthenticate(created.token, 'contoso')).toEqual({ authenticates: true, refused: null });
+    expect(control().wouldAuthenticate(created.token, 'fabrikam')).toEqual({ authenticates: false, refused: 'otherOrganization' });
+    await revoke(created.authorizationId);
+    expect(control().wouldAuthenticate(created.token, 'contoso')).toEqual({ authenticates: false, refused: 'revoked' });
+    control().addTokens(ADA.objectId, [
+      { displayName: 'old-global', scope: 'vso.code', validTo: inDays(100), targetAccounts: null, secret: 'g'.repeat(52) },
+      { displayName: 'old-expired', scope: 'vso.code', validTo: inDays(-1), targetAccounts: [CONTOSO], secret: 'e'.repeat(52) },
+    ]);
+    // Global tokens are still listed, with their old expiry, but stopped authenticating on 1 December 2026.
+    expect(names(await list({ $top: 100 }))).toContain('old-global');
+    expect(control().wouldAuthenticate('g'.repeat(52), 'contoso')).toEqual({ authenticates: false, refused: 'global' });
+    expect(control().wouldAuthenticate('e'.repeat(52), 'contoso')).toEqual({ authenticates: false, refused: 'expired' });
+    expect(control().wouldAuthenticate('never-handed-out-value-000000', 'contoso')).toEqual({ authenticates: false, refused: 'unknown' });
+  });
+});
+
 describe('Revoke', () => {
   it('revokes with 204 and no body; the token is then listed as revoked', async () => {
     const id = idOf('ci-pipeline');

@@ -99,7 +99,9 @@ export function createPatsRouter({ access, tokens, policies, faults }: PatsRoute
     const outcome = prepareCreate(request, contextOf(res));
     if (outcome.error) return patTokenFailure(outcome.error);
     tokens.add(callerOf(res).objectId, outcome.record);
-    return patTokenResult(outcome.record, newTokenSecret());
+    const secret = newTokenSecret();
+    tokens.rememberSecret(outcome.record.authorizationId, secret);
+    return patTokenResult(outcome.record, secret);
   };
 
   const updated = (res: Response, request: UpdateRequest) => {
