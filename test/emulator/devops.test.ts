@@ -578,7 +578,7 @@ describe('control over HTTP', () => {
     const seed = { authorizationId: UNKNOWN_ID, displayName: 'from-http', scope: 'vso.code', validTo: inDays(3).toISOString(), targetAccounts: [CONTOSO] };
     const added = await controlCall('POST', `/people/${GRACE.objectId}/tokens`, { tokens: [seed] });
     expect(added.status).toBe(201);
-    expect(added.body).toHaveLength(5);
+    expect(added.body).toHaveLength(6);
     expect((await get(UNKNOWN_ID, tokens.grace)).body.patToken.displayName).toBe('from-http');
     expect((await controlCall('POST', `/people/${GRACE.objectId}/tokens`, { tokens: [seed] })).status).toBe(409);
     expect((await controlCall('PUT', `/people/${GRACE.objectId}/tokens`, { tokens: [{ ...seed, revoked: true }] })).body).toEqual([
