@@ -13,6 +13,8 @@ export interface AppErrorDetails {
   /** For the log. */
   message: string;
   retryAfterSeconds?: number | undefined;
+  /** The service's own words, shown beneath ours (plain text, escaped by the view). */
+  serviceMessage?: string | undefined;
   cause?: unknown;
 }
 
@@ -23,6 +25,7 @@ export abstract class AppError extends Error {
   readonly userMessage: string;
   /** How long the service asked us to wait (429, sometimes 503). */
   readonly retryAfterSeconds: number | undefined;
+  readonly serviceMessage: string | undefined;
 
   constructor(details: AppErrorDetails) {
     super(details.message, details.cause === undefined ? undefined : { cause: details.cause });
@@ -30,5 +33,6 @@ export abstract class AppError extends Error {
     this.title = details.title;
     this.userMessage = details.userMessage;
     this.retryAfterSeconds = details.retryAfterSeconds;
+    this.serviceMessage = details.serviceMessage;
   }
 }

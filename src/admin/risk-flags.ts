@@ -7,7 +7,6 @@ import { DAY_MS } from '../days.ts';
 export const RISK_FLAGS = {
   personGone: { label: 'Person no longer in the directory', weight: 8, explanation: 'The holder has been removed from Microsoft Entra ID (or their Microsoft account is gone), yet the token still works.' },
   fullAccess: { label: 'Full access', weight: 5, explanation: 'The token can do anything its holder can, in every area of Azure DevOps.' },
-  allOrganizations: { label: 'All organizations', weight: 4, explanation: 'The token works in every organization its holder belongs to, not only this one.' },
   longLived: { label: 'Lifetime over 90 days', weight: 2, explanation: 'The token was made to last more than 90 days from when it was created.' },
   beyondChosenDate: { label: 'Expires after the chosen date', weight: 2, explanation: 'The token expires later than the date chosen for this audit.' },
 } as const;
@@ -23,30 +22,44 @@ export interface RiskContext {
   expiresAfter?: Date | undefined;
 }
 
+/**
+ * `usable`: valid (token administration's `isValid`), not expired, and for named organizations;
+ * `revoked` / `expired`: no longer valid; `global`: for all organizations, which stopped working on
+ * 1 December 2026 whatever its record says.
+ */
+export type TokenState = 'usable' | 'revoked' | 'expired' | 'global';
+
 export interface AssessedToken {
   person: OrgPerson;
   token: AdminToken;
-  expired: boolean;
+  state: TokenState;
+  /** Only a usable token carries flags. */
   flags: RiskFlag[];
-  /** Higher is riskier; an expired token cannot be used, so it scores 0 whatever its flags. */
+  /** Higher is riskier; a token that cannot be used scores 0. */
   score: number;
+}
+
+export function stateOf(token: AdminToken, now: Date): TokenState {
+  const expired = token.validTo.getTime() <= now.getTime();
+  if (!token.isValid && !expired) return 'revoked';
+  if (token.targetAccounts === null) return 'global';
+  return expired ? 'expired' : 'usable';
 }
 
 export function riskFlagsOf(token: AdminToken, person: OrgPerson, context: RiskContext): RiskFlag[] {
   const flags: RiskFlag[] = [];
   if (person.deletedInOrigin) flags.push('personGone');
   if (token.scopes.includes('app_token')) flags.push('fullAccess');
-  if (token.targetAccounts === null) flags.push('allOrganizations');
   if (token.validTo.getTime() - token.validFrom.getTime() > LONG_LIVED_DAYS * DAY_MS) flags.push('longLived');
   if (context.expiresAfter && token.validTo.getTime() > context.expiresAfter.getTime()) flags.push('beyondChosenDate');
   return flags;
 }
 
 export function assess(token: AdminToken, person: OrgPerson, context: RiskContext): AssessedToken {
-  const flags = riskFlagsOf(token, person, context);
-  const expired = token.validTo.getTime() <= context.now.getTime();
-  const score = expired ? 0 : flags.reduce((sum, flag) => sum + RISK_FLAGS[flag].weight, 0);
-  return { person, token, expired, flags, score };
+  const state = stateOf(token, context.now);
+  const flags = state === 'usable' ? riskFlagsOf(token, person, context) : [];
+  const score = flags.reduce((sum, flag) => sum + RISK_FLAGS[flag].weight, 0);
+  return { person, token, state, flags, score };
 }
 
 /** Riskiest first; then the soonest to expire last (it lives longest), then by person and name. */

@@ -16,9 +16,12 @@ export interface OrgPerson {
 
 /**
  * One of a person's PATs as an administrator sees it: the same record as the person's own list
- * gives (token administration sends the same fields, and never a secret).
+ * gives (token administration sends the same fields, and never a secret), and whether it is still
+ * valid: token administration lists revoked and expired tokens too, with `isValid: false`.
  */
-export type AdminToken = PatToken;
+export interface AdminToken extends PatToken {
+  isValid: boolean;
+}
 
 export interface Paged<T> {
   items: T[];

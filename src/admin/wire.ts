@@ -1,4 +1,4 @@
-// The shapes Graph users and token administration send (graph-7.1.json, tokenAdmin-7.1.json and
+// The shapes Graph users and token administration send (graph-7.1.json, tokenAdmin 7.2 and
 // their examples), checked at runtime and turned into the app's types.
 import { z } from 'zod';
 import { splitScopes } from '../devops/scopes.ts';
@@ -34,6 +34,7 @@ const wireSessionToken = z.object({
   targetAccounts: z.array(z.guid()).nullish(),
   validFrom: serviceDate,
   validTo: serviceDate,
+  isValid: z.boolean().nullish(),
 });
 
 export const wirePagedSessionTokens = z.object({
@@ -59,5 +60,7 @@ export function toAdminToken(wire: z.infer<typeof wireSessionToken>): AdminToken
     targetAccounts: wire.targetAccounts && wire.targetAccounts.length > 0 ? wire.targetAccounts.map((id) => id.toLowerCase()) : null,
     validFrom: wire.validFrom,
     validTo: wire.validTo,
+    // Documented on every SessionToken; an answer without it is judged by its date alone.
+    isValid: wire.isValid ?? wire.validTo.getTime() > Date.now(),
   };
 }

@@ -13,6 +13,7 @@ import {
   type INetworkModule,
 } from '@azure/msal-node';
 import type { AppConfig, ClientCredential } from '../config/config.ts';
+import { AUDIT_PERMISSIONS, devOpsScope, SIGN_IN_PERMISSIONS } from './devops-permissions.ts';
 import type { Logger } from '../logging.ts';
 import type { Sealer } from '../storage/sealing.ts';
 import { StoreUnavailableError } from '../storage/store-unavailable.ts';
@@ -24,9 +25,11 @@ import type { AppSession, PendingSignIn, PendingSignInHolder, SignedInAccount } 
 import type { TokenCacheStore } from '../session/token-cache-store.ts';
 import { singleFlight } from './single-flight.ts';
 
-/** Azure DevOps, as a resource of the Microsoft identity platform. */
-export const AZURE_DEVOPS_SCOPE = '499b84ac-1321-427f-aa17-267ca6975798/.default';
-const SCOPES = [AZURE_DEVOPS_SCOPE];
+/**
+ * Azure DevOps, asked permission by permission (never `.default`, which is whatever the registration
+ * lists). The audit's permissions are asked at sign-in too, for now (see devops-permissions.ts).
+ */
+const SCOPES = [...SIGN_IN_PERMISSIONS, ...AUDIT_PERMISSIONS].map(devOpsScope);
 /** A sign-in left unfinished longer than this is forgotten; a few tabs may sign in at once. */
 const PENDING_SIGN_IN_TTL_MS = 15 * 60 * 1000;
 const MAX_PENDING_SIGN_INS = 5;

@@ -41,8 +41,8 @@ export interface DevOpsClientOptions {
   logger?: Logger | undefined;
 }
 
-/** PAT Lifecycle Management is a preview API; profile and accounts are released at 7.1. */
-const API_VERSION = { pats: '7.1-preview.1', profile: '7.1', accounts: '7.1' } as const;
+/** PAT Lifecycle Management is a preview API, at the version (7.2) whose file documents today's refusals; profile and accounts are released at 7.1. */
+const API_VERSION = { pats: '7.2-preview.1', profile: '7.1', accounts: '7.1' } as const;
 
 /** Letters, digits and hyphens: also what keeps a user-chosen name from changing the path. */
 export const ORGANIZATION_NAME = /^[A-Za-z0-9][A-Za-z0-9-]{0,49}$/;
@@ -149,7 +149,7 @@ export function createDevOpsClient(options: DevOpsClientOptions): DevOpsClient {
       if (answer.status !== 200 && answer.status !== 204) throw unexpectedAnswer(operation, answer.status, 'unexpected status', WRITE);
       const result = wirePatTokenResult.safeParse(answer.body);
       if (result.success && result.data.patTokenError !== 'none') {
-        throw patTokenRefusal(operation, answer.status, result.data.patTokenError);
+        throw patTokenRefusal(operation, answer.status, result.data.patTokenError, result.data.patTokenErrorMessage);
       }
     },
 
@@ -182,7 +182,7 @@ export function createDevOpsClient(options: DevOpsClientOptions): DevOpsClient {
 /** A PatTokenResult: a refusal if `patTokenError` is not "none", otherwise its checked `patToken`. */
 function patTokenFrom(operation: string, answer: UpstreamAnswer, write = false): WirePatToken {
   const result = validated(operation, answer, wirePatTokenResult, write);
-  if (result.patTokenError !== 'none') throw patTokenRefusal(operation, answer.status, result.patTokenError);
+  if (result.patTokenError !== 'none') throw patTokenRefusal(operation, answer.status, result.patTokenError, result.patTokenErrorMessage);
   return validated(operation, { status: answer.status, body: result.patToken }, wirePatToken, write);
 }
 

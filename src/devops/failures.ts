@@ -1,15 +1,16 @@
 // How an upstream outcome that is not a success becomes a DevOpsError: HTTP status, a PAT
 // operation's `patTokenError`, a network failure, or an answer that is not what Microsoft documents.
 import { DevOpsError } from './errors.ts';
-import { MESSAGES, patTokenErrorEntry } from './messages.ts';
+import { MESSAGES, missingPermissionMessage, patTokenErrorEntry } from './messages.ts';
 
 /**
  * A `patTokenError` other than "none" is a refusal, whether it came with HTTP 200 or 400: `rejected`,
  * except the values that mean the token does not exist (`notFound`) or is not the caller's (`forbidden`).
  */
-export function patTokenRefusal(operation: string, status: number, code: string): DevOpsError {
+export function patTokenRefusal(operation: string, status: number, code: string, serviceMessage?: unknown): DevOpsError {
   const entry = patTokenErrorEntry(code);
   return new DevOpsError({
+    serviceMessage: plainText(serviceMessage),
     kind: entry.kind ?? 'rejected',
     userMessage: entry.message,
     message: `${operation}: HTTP ${status}, patTokenError ${code}`,
@@ -24,13 +25,17 @@ export function errorForStatus(
   status: number,
   body: unknown,
   retryAfterSeconds: number | undefined,
+  missingPermission?: string,
 ): DevOpsError {
   const code = patTokenErrorIn(body);
-  if (status === 400 && code !== undefined && code !== 'none') return patTokenRefusal(operation, status, code);
+  if (status === 400 && code !== undefined && code !== 'none') return patTokenRefusal(operation, status, code, (body as { patTokenErrorMessage?: unknown }).patTokenErrorMessage);
 
   const typeKey = typeKeyIn(body);
   const message = `${operation}: HTTP ${status}${typeKey ? ` ${typeKey}` : ''}`;
   if (status === 401) return new DevOpsError({ kind: 'unauthorized', userMessage: MESSAGES.unauthorized, message, status });
+  if ((status === 401 || status === 403) && missingPermission) {
+    return new DevOpsError({ kind: 'missingPermission', userMessage: missingPermissionMessage(missingPermission), message: `${message} (insufficient_scope ${missingPermission})`, status, missingPermission });
+  }
   if (status === 403) return new DevOpsError({ kind: 'forbidden', userMessage: MESSAGES.forbidden, message, status });
   if (status === 404) return new DevOpsError({ kind: 'notFound', userMessage: MESSAGES.notFound, message, status });
   if (status === 429) {
@@ -82,4 +87,21 @@ function typeKeyIn(body: unknown): string | undefined {
   if (typeof body !== 'object' || body === null) return undefined;
   const typeKey = (body as { typeKey?: unknown }).typeKey;
   return typeof typeKey === 'string' && /^\w{1,100}$/.test(typeKey) ? typeKey : undefined;
+}
+
+/** Upstream words for a page: one line, no control characters, at most 500 characters (escaped by the view). */
+function plainText(value: unknown): string | undefined {
+  if (typeof value !== 'string') return undefined;
+  const text = value.replace(/[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]+/g, ' ').trim();
+  return text === '' ? undefined : text.slice(0, 500);
+}
+
+/**
+ * `WWW-Authenticate: Bearer error="insufficient_scope", scope="vso.pats_manage"` (RFC 6750): the
+ * permission the access token lacked, if the answer names one PAT Manager knows the shape of.
+ */
+export function missingPermissionIn(wwwAuthenticate: string | undefined): string | undefined {
+  if (!wwwAuthenticate || !/error="insufficient_scope"/i.test(wwwAuthenticate)) return undefined;
+  const scope = /scope="([A-Za-z0-9._ -]{1,200})"/.exec(wwwAuthenticate)?.[1];
+  return scope?.trim().split(/\s+/)[0];
 }

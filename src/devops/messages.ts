@@ -24,12 +24,37 @@ export const MESSAGES = {
   tokenAlreadyGone: 'That token could not be found. It may already have been revoked.',
 } as const;
 
+/** What each delegated Azure DevOps permission PAT Manager asks for lets it do, in words. */
+export const PERMISSION_PURPOSES: Record<string, string> = {
+  'vso.pats': 'read your personal access tokens',
+  'vso.pats_manage': 'create, change and revoke your personal access tokens',
+  'vso.profile': 'read your profile and the organizations you belong to',
+  'vso.tokenadministration': "list and revoke the organization's tokens (the audit)",
+  'vso.graph': "read the organization's people (the audit)",
+};
+
+/** A refusal for want of a permission: signing in again cannot cure it, so the page says who can. */
+export function missingPermissionMessage(permission: string): string {
+  const purpose = PERMISSION_PURPOSES[permission];
+  return (
+    `Azure DevOps refused because PAT Manager's sign-in does not carry the permission ${permission}` +
+    `${purpose ? ` (to ${purpose})` : ''}, so nothing was changed. Signing in again will not help: ` +
+    "the people who run PAT Manager must add this Azure DevOps delegated permission to its app registration (npm run register does) " +
+    'and grant consent for it; then sign out and in again.'
+  );
+}
+
 interface PatTokenErrorEntry {
   message: string;
   field?: PatTokenField;
   /** `rejected` unless the value really means "no such token" or "not yours". */
   kind?: Extract<DevOpsErrorKind, 'notFound' | 'forbidden'>;
 }
+
+/** Said wherever a token for every organization is asked for, or shown. */
+export const GLOBAL_PATS_RETIRED =
+  'Azure DevOps has retired tokens that work in all your organizations ("global" personal access tokens): none can be created any more, ' +
+  'and every one stopped working on 1 December 2026. Make a token for each organization it must work in instead.';
 
 const SIGN_IN_AGAIN = 'Sign out, sign in again and retry.';
 const ASK_APP_OWNERS = 'If it keeps happening, tell the people who run PAT Manager.';
@@ -105,6 +130,21 @@ export const PAT_TOKEN_ERRORS = {
   invalidAudience: { message: `Azure DevOps did not accept your sign-in for this request. ${SIGN_IN_AGAIN} ${ASK_APP_OWNERS}` },
   invalidSubject: { message: `Azure DevOps could not match your sign-in to your account. ${SIGN_IN_AGAIN}` },
   deploymentHostNotSupported: { message: 'Tokens must be managed within an organization. Choose an organization and try again.' },
+  disablePatCreationPolicyViolation: {
+    message:
+      'Your organization restricts who may create personal access tokens (the policy "Restrict personal access token (PAT) creation"), ' +
+      'and you are not on its allowlist, so nothing was created. Ask an Azure DevOps administrator of the organization to add you to the ' +
+      "policy's allowlist. The policy may still allow tokens for packaging only (Packaging scopes alone): if that is all you need, choose only those.",
+  },
+  failedToReadOrgPolicy: {
+    message: "Azure DevOps could not read your organization's token policies just now, so nothing was created or changed. Try again in a few minutes.",
+  },
+  globalPATCreationBlocked: { message: GLOBAL_PATS_RETIRED },
+  expiredPatCannotBeExtended: {
+    message:
+      'This token has expired, and Azure DevOps no longer lets an expired token be changed or extended (since March 2026). ' +
+      'It stays expired: create a new token with the same settings instead.',
+  },
 } as const satisfies Record<string, PatTokenErrorEntry>;
 
 export type PatTokenErrorCode = keyof typeof PAT_TOKEN_ERRORS;

@@ -9,7 +9,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import axios, { type AxiosInstance } from 'axios';
 import type { Logger } from '../logging.ts';
 import { createHttpsAgent } from '../http/https-agent.ts';
-import { errorForNetworkFailure, errorForStatus, unexpectedAnswer } from './failures.ts';
+import { errorForNetworkFailure, errorForStatus, missingPermissionIn, unexpectedAnswer } from './failures.ts';
 import { parseRetryAfter } from './retry-after.ts';
 import type { AccessTokenSource } from './types.ts';
 
@@ -56,7 +56,7 @@ const MAX_RETRY_AFTER_SECONDS = 2;
 const MAX_RESPONSE_BYTES = 5 * 1024 * 1024;
 
 type Outcome =
-  | { type: 'answer'; status: number; text: string; retryAfterSeconds: number | undefined; continuationHeader: string | undefined }
+  | { type: 'answer'; status: number; text: string; retryAfterSeconds: number | undefined; continuationHeader: string | undefined; missingPermission: string | undefined }
   | { type: 'failure'; code: string; timedOut: boolean };
 
 export function createTransport(options: TransportOptions): Transport {
@@ -91,7 +91,8 @@ export function createTransport(options: TransportOptions): Transport {
         'Azure DevOps call',
       );
 
-      if (outcome.type === 'answer' && outcome.status === 401 && !refreshed && !request.tokenJustAccepted) {
+      // A refusal for want of a permission (insufficient_scope) is not cured by a fresh token either.
+      if (outcome.type === 'answer' && outcome.status === 401 && !refreshed && !request.tokenJustAccepted && !outcome.missingPermission) {
         refreshed = true;
         log.info({ operation: request.operation }, 'Azure DevOps refused the access token; retrying with a fresh one');
         token = await accessToken({ forceRefresh: true, refused: token });
@@ -137,12 +138,14 @@ async function attemptOnce(http: AxiosInstance, request: UpstreamRequest, token:
     });
     const retryAfter = response.headers['retry-after'];
     const continuation = response.headers['x-ms-continuationtoken'];
+    const challenge = response.headers['www-authenticate'];
     return {
       type: 'answer',
       status: response.status,
       text: typeof response.data === 'string' ? response.data : '',
       retryAfterSeconds: parseRetryAfter(typeof retryAfter === 'string' ? retryAfter : undefined),
       continuationHeader: typeof continuation === 'string' && continuation !== '' ? continuation : undefined,
+      missingPermission: missingPermissionIn(typeof challenge === 'string' ? challenge : undefined),
     };
   } catch (error) {
     // Only the code is kept: axios errors carry the request config, Authorization header included.
@@ -172,7 +175,7 @@ function answerOrThrow({ operation, method }: UpstreamRequest, outcome: Outcome)
     if (!parsed.ok) throw unexpectedAnswer(operation, status, 'malformed JSON', write);
     return { status, body: parsed.value, continuationHeader: outcome.continuationHeader };
   }
-  throw errorForStatus(operation, status, parsed.ok ? parsed.value : undefined, outcome.retryAfterSeconds);
+  throw errorForStatus(operation, status, parsed.ok ? parsed.value : undefined, outcome.retryAfterSeconds, outcome.missingPermission);
 }
 
 function parseJson(text: string): { ok: true; value: unknown } | { ok: false } {

@@ -1,4 +1,4 @@
-// The shapes Azure DevOps sends (Microsoft's OpenAPI files for tokens, profile and accounts, 7.1),
+// The shapes Azure DevOps sends (Microsoft's OpenAPI files: tokens 7.2, profile and accounts 7.1),
 // checked at runtime and turned into the app's types. Anything else counts as an unexpected answer.
 import { z } from 'zod';
 import { splitScopes } from './scopes.ts';
@@ -29,6 +29,8 @@ export type WirePatToken = z.infer<typeof wirePatToken>;
 export const wirePatTokenResult = z.object({
   patToken: z.unknown(),
   patTokenError: z.string(),
+  /** 7.2-preview: Azure DevOps's own words for the refusal. */
+  patTokenErrorMessage: z.unknown().optional(),
 });
 
 export const wirePagedPatTokens = z.object({

@@ -13,6 +13,7 @@
 //   POST   /_emulator/people/:objectId/expire-access-tokens
 //   POST   /_emulator/people/:objectId/revoke-refresh-tokens
 //   POST   /_emulator/people/:objectId/revoke-consents
+//   POST   /_emulator/clients/:clientId/withhold-permission   { permission }: Azure DevOps tokens leave it out
 //   POST   /_emulator/people/:objectId/access-tokens        { clientId?, lifetimeSeconds?, scope? } → { access_token }
 //   PUT    /_emulator/access-token-lifetime                 { seconds }
 //   GET    /_emulator/stats              DELETE: resets the counters
@@ -56,6 +57,8 @@ export interface EmulatorControl {
   revokeRefreshTokens(objectId: string): void;
   /** The person's own consents (Key Vault) are forgotten: the next token for it needs a sign-in (AADSTS65001). */
   revokeConsents(objectId: string): void;
+  /** The tenant has not consented to this Azure DevOps permission (e.g. vso.pats_manage) for the application: tokens leave it out. */
+  withholdPermission(clientId: string, permission: string): void;
   setAccessTokenLifetime(seconds: number): void;
   /** A real Azure DevOps access token for the person, without a sign-in. */
   issueAccessToken(objectId: string, options?: IssueAccessTokenOptions): Promise<string>;
@@ -135,6 +138,7 @@ export function createEmulatorControl(parts: { directory: Directory; identity: I
     expireAccessTokens: (objectId) => identity.expireAccessTokens(objectId),
     revokeRefreshTokens: (objectId) => identity.revokeRefreshTokens(objectId),
     revokeConsents: (objectId) => identity.revokeConsents(objectId),
+    withholdPermission: (clientId, permission) => identity.withholdPermission(clientId, z.string().regex(/^[\w.]{1,100}$/).parse(permission)),
     setAccessTokenLifetime: (seconds) => identity.setAccessTokenLifetime(seconds),
     async issueAccessToken(objectId, options) {
       const token = await identity.issueAccessToken(objectId, options);
@@ -205,6 +209,11 @@ export function createControlRouter(control: EmulatorControl, options: { control
   });
   router.post('/people/:objectId/revoke-consents', (req, res) => {
     control.revokeConsents(req.params.objectId);
+    res.status(204).end();
+  });
+  router.post('/clients/:clientId/withhold-permission', (req, res) => {
+    const { permission } = z.object({ permission: z.string() }).strict().parse(req.body);
+    control.withholdPermission(req.params.clientId, permission);
     res.status(204).end();
   });
   router.post('/people/:objectId/access-tokens', async (req, res) => {

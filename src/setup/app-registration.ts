@@ -7,8 +7,6 @@ import { GraphRequestError, type ApplicationFields, type GraphApplication, type 
 /** Marks the registrations this command made, so that --remove deletes only those. */
 export const REGISTER_TAG = 'pat-manager:npm-run-register';
 
-/** Azure DevOps `user_impersonation`, which every sign-in asks for. */
-const AZURE_DEVOPS_ACCESS: ResourceAccess = { resourceAppId: '499b84ac-1321-427f-aa17-267ca6975798', resourceAccess: [{ id: 'ee69721e-6c3a-468f-a9ec-302d16a4c599', type: 'Scope' }] };
 /** Azure Key Vault `user_impersonation`, for the Key Vault feature. */
 const KEY_VAULT_ACCESS: ResourceAccess = { resourceAppId: 'cfa8b339-82a2-471a-a3c9-0fc0be7a4093', resourceAccess: [{ id: 'f53da476-18e3-4152-8e01-aec403e6edc0', type: 'Scope' }] };
 const SECRET_LIFETIME_DAYS = 180;
@@ -48,14 +46,20 @@ export async function findRegistration(graph: GraphClient, desired: DesiredRegis
   return ours[0];
 }
 
-export function applicationFields(desired: DesiredRegistration, existing: GraphApplication | undefined): ApplicationFields & { displayName: string } {
+/**
+ * `azureDevOps`: exactly the Azure DevOps permissions PAT Manager asks for (looked up by
+ * devops-access.ts); it replaces whatever the registration listed for Azure DevOps before, so a
+ * `user_impersonation` (full access) an earlier run added goes.
+ */
+export function applicationFields(desired: DesiredRegistration, existing: GraphApplication | undefined, azureDevOps: ResourceAccess): ApplicationFields & { displayName: string } {
+  const others = (existing?.requiredResourceAccess ?? []).filter((entry) => entry.resourceAppId.toLowerCase() !== azureDevOps.resourceAppId);
   return {
     displayName: desired.displayName,
     signInAudience: desired.multiTenant ? 'AzureADMultipleOrgs' : 'AzureADMyOrg',
     tags: [...new Set([...(existing?.tags ?? []), REGISTER_TAG])],
     web: { redirectUris: redirectUrisFor(desired.baseUrl) },
-    // Permissions someone added by hand are kept; PAT Manager's are added.
-    requiredResourceAccess: withAccess(existing?.requiredResourceAccess ?? [], [AZURE_DEVOPS_ACCESS, KEY_VAULT_ACCESS]),
+    // Other resources' permissions someone added by hand are kept; PAT Manager's are added.
+    requiredResourceAccess: [...withAccess(others, [KEY_VAULT_ACCESS]), azureDevOps],
   };
 }
 

@@ -5,12 +5,15 @@ import type { Agent } from 'node:https';
 import type { INetworkModule } from '@azure/msal-node';
 import { AuthError } from '@azure/msal-node';
 import { z } from 'zod';
-import { proveClientCredential } from '../auth/application-token.ts';
+import { applicationGraphToken, proveClientCredential } from '../auth/application-token.ts';
+import { FULL_ACCESS_PERMISSION, REGISTERED_PERMISSIONS } from '../auth/devops-permissions.ts';
+import { azureDevOpsPrincipal, listedPermissions, missingPermissions } from './devops-access.ts';
+import { createGraphClient, GraphRequestError, type GraphClient } from './graph-client.ts';
 import { redirectUriFor } from '../auth/auth-service.ts';
 import { createIdentityNetworkClient } from '../auth/identity-network-client.ts';
 import { createHttpsAgent } from '../http/https-agent.ts';
 import { createLogger } from '../logging.ts';
-import { ConfigError, loadConfig, type AppConfig } from '../config/config.ts';
+import { ConfigError, loadConfig, loadSetupConfig, type AppConfig } from '../config/config.ts';
 import { probeAuthorizeRedirect, probeTls } from './identity-probes.ts';
 import { checkSessionStore } from './store-checks.ts';
 import { checkTokenCacheKeys } from './token-key-check.ts';
@@ -123,6 +126,42 @@ const credential: Check = {
   }),
 };
 
+/**
+ * The registration lists every Azure DevOps permission sign-in asks for. Read over Microsoft Graph
+ * with the application's own token; where the tenant does not let it read its registration, the
+ * check says how to look by hand instead of guessing.
+ */
+const permissions: Check = {
+  title: 'Azure DevOps permissions',
+  run: withIdentity(async (config, upstream, context) => {
+    if (/^(organizations|common)$/i.test(config.identity.tenant)) return skip(`cannot be read through "${config.identity.tenant}": set AZURE_TENANT_ID to your tenant's id to check them`);
+    const byHand = `check by hand: the registration's API permissions must list Azure DevOps ${REGISTERED_PERMISSIONS.join(', ')} (delegated)`;
+    let graph: GraphClient;
+    try {
+      const accessToken = await applicationGraphToken(config.identity, upstream.networkClient);
+      graph = createGraphClient({ baseUrl: loadSetupConfig(context.env).graphBaseUrl, accessToken, agent: upstream.agent, timeoutMs: config.upstream.timeoutMs });
+    } catch {
+      return skip(`not checked: the application's own Microsoft Graph token could not be had (see Credential); ${byHand}`);
+    }
+    try {
+      const [registration] = await graph.findApplications({ appId: config.identity.clientId });
+      if (!registration) return skip(`not checked: Microsoft Graph shows no registration ${config.identity.clientId}; ${byHand}`);
+      const listed = listedPermissions(registration.requiredResourceAccess, await azureDevOpsPrincipal(graph));
+      const missing = missingPermissions(listed);
+      if (missing.length > 0) {
+        return fail(
+          `AZURE_CLIENT_ID: the registration lacks the Azure DevOps delegated permission${missing.length > 1 ? 's' : ''} ${missing.join(', ')}, which sign-in asks for (Azure DevOps refuses PAT calls without them)`,
+          'Run `npm run register` (it sets exactly these permissions), or add them under API permissions > Add a permission > Azure DevOps > Delegated permissions; then grant admin consent.',
+        );
+      }
+      return pass(`the registration lists ${REGISTERED_PERMISSIONS.join(', ')}${listed.includes(FULL_ACCESS_PERMISSION) ? ` (and ${FULL_ACCESS_PERMISSION}, full access, which it no longer needs: \`npm run register\` takes it off)` : ''}`);
+    } catch (error) {
+      if (error instanceof GraphRequestError && (error.status === 401 || error.status === 403)) return skip(`not checked: Microsoft Graph does not let the application read its registration (${error.code}); ${byHand}`);
+      return skip(`not checked: ${(error as Error).message}; ${byHand}`);
+    }
+  }),
+};
+
 const redirectUri: Check = {
   title: 'Redirect URI',
   run: withIdentity(async (config, upstream) => {
@@ -186,4 +225,4 @@ const tokenCacheKeys: Check = {
   run: withConfig((config) => checkTokenCacheKeys(config)),
 };
 
-export const CHECKS: Check[] = [settings, discovery, credential, redirectUri, tlsTrust, clock, sessionStore, tokenCacheKeys];
+export const CHECKS: Check[] = [settings, discovery, credential, permissions, redirectUri, tlsTrust, clock, sessionStore, tokenCacheKeys];

@@ -30,6 +30,9 @@ export type GraphApplication = z.infer<typeof applicationSchema>;
 
 const passwordSchema = z.object({ keyId: z.string(), secretText: z.string().min(1), endDateTime: z.string() });
 const servicePrincipalSchema = z.object({ id: z.string(), appId: z.string() });
+const permissionScopeSchema = z.object({ id: z.string(), value: z.string().nullish() });
+const resourcePrincipalSchema = servicePrincipalSchema.extend({ oauth2PermissionScopes: z.array(permissionScopeSchema).default([]) });
+export type ResourcePrincipal = z.infer<typeof resourcePrincipalSchema>;
 const errorSchema = z.object({ error: z.object({ code: z.string(), message: z.string() }) });
 
 export type ResourceAccess = GraphApplication['requiredResourceAccess'][number];
@@ -51,6 +54,8 @@ export interface GraphClient {
   addPassword(id: string, displayName: string, endDateTime: Date): Promise<{ secretText: string; endDateTime: string }>;
   /** Creates the application's service principal; false when it already has one. */
   createServicePrincipal(appId: string): Promise<boolean>;
+  /** A resource's service principal in the tenant (e.g. Azure DevOps), with the delegated permissions it offers. */
+  findServicePrincipal(appId: string): Promise<ResourcePrincipal | undefined>;
 }
 
 export function createGraphClient(options: { baseUrl: string; accessToken: string; agent: Agent; timeoutMs: number }): GraphClient {
@@ -97,6 +102,11 @@ export function createGraphClient(options: { baseUrl: string; accessToken: strin
     deleteApplication: (id) => call('DELETE', `/applications/${encodeURIComponent(id)}`, undefined),
     addPassword: (id, displayName, endDateTime) =>
       call('POST', `/applications/${encodeURIComponent(id)}/addPassword`, passwordSchema, { passwordCredential: { displayName, endDateTime: endDateTime.toISOString() } }),
+    async findServicePrincipal(appId) {
+      const filter = `appId eq '${quote(appId)}'`;
+      const list = await call('GET', `/servicePrincipals?$filter=${encodeURIComponent(filter)}`, z.object({ value: z.array(resourcePrincipalSchema) }));
+      return list.value[0];
+    },
     async createServicePrincipal(appId) {
       try {
         await call('POST', '/servicePrincipals', servicePrincipalSchema, { appId });

@@ -1,6 +1,8 @@
 // `npm run register`: creates (or, run again, finds and updates) PAT Manager's app registration in
 // Microsoft Entra ID over Microsoft Graph, and writes what the app needs into .env. `--remove`
 // deletes the registration it made. Sign-in: the device code flow, or `--use-az`.
+import { REGISTERED_PERMISSIONS } from '../auth/devops-permissions.ts';
+import { azureDevOpsAccess, azureDevOpsPrincipal, FULL_ACCESS_PERMISSION, listedPermissions, PermissionLookupFailed } from './devops-access.ts';
 import { randomBytes } from 'node:crypto';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -115,7 +117,9 @@ async function register(graph: GraphClient, envFile: EnvFile, token: GraphToken,
   const currentClientId = envFile.values.AZURE_CLIENT_ID || undefined;
   const desired = { displayName: options.name, multiTenant: options.multiTenant, baseUrl: options.baseUrl, currentClientId, force: options.force };
   const existing = await findRegistration(graph, desired);
-  const fields = applicationFields(desired, existing);
+  const devOps = await azureDevOpsPrincipal(graph);
+  const fields = applicationFields(desired, existing, azureDevOpsAccess(devOps));
+  const listedBefore = existing ? listedPermissions(existing.requiredResourceAccess, devOps) : [];
   const application = existing ?? (await graph.createApplication(fields));
   if (existing) await graph.updateApplication(existing.id, fields);
   print(`${existing ? 'Updated' : 'Created'} the application "${fields.displayName}" (client id ${application.appId}).`);
@@ -123,7 +127,10 @@ async function register(graph: GraphClient, envFile: EnvFile, token: GraphToken,
   print(`  Redirect URIs (Web): ${fields.web!.redirectUris.join(', ')}`);
   const before = existing?.web?.redirectUris.filter((uri) => !fields.web!.redirectUris.includes(uri)) ?? [];
   if (before.length) print(`  Removed redirect URIs: ${before.join(', ')}`);
-  print('  API permissions (delegated): Azure DevOps user_impersonation, Azure Key Vault user_impersonation');
+  print(`  API permissions (delegated): Azure DevOps ${REGISTERED_PERMISSIONS.join(', ')} (ids looked up in Azure DevOps's service principal); Azure Key Vault user_impersonation`);
+  if (listedBefore.includes(FULL_ACCESS_PERMISSION)) {
+    print(`  Removed Azure DevOps ${FULL_ACCESS_PERMISSION} (full access) from the registration: PAT Manager no longer asks for it. An administrator's consent given for it does not cover the new permissions: grant consent again (link below).`);
+  }
   print((await ensureServicePrincipal(graph, application.appId)) ? 'Created its service principal.' : 'Its service principal was already there.');
 
   const settings: Record<string, string> = {
@@ -187,7 +194,7 @@ async function remove(graph: GraphClient, envFile: EnvFile, force: boolean): Pro
 
 /** One clear line for what a person can act on; anything else is a bug worth its stack. */
 function explain(error: unknown): string | undefined {
-  if (error instanceof ConfigError || error instanceof SignInError || error instanceof RegistrationRefused) return error.message;
+  if (error instanceof ConfigError || error instanceof SignInError || error instanceof RegistrationRefused || error instanceof PermissionLookupFailed) return error.message;
   if (error instanceof GraphRequestError) {
     if (error.code === 'Authorization_RequestDenied') {
       return `Microsoft Graph refused: ${error.message} (${error.code}). Your account may not register applications in this tenant, so nothing was changed: ask an administrator to run this command, or to give you the Application Developer role.`;

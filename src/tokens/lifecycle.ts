@@ -33,7 +33,7 @@ export interface TokenWithStatus {
   revoked: boolean;
 }
 
-export type ExtendOutcome = { ok: true; token: PatToken; /** Cut to the one-year limit. */ capped: boolean } | { ok: false; reason: string };
+export type ExtendOutcome = { ok: true; token: PatToken; /** What was asked of Azure DevOps (its policy may give less). */ asked: Date; /** Cut to the one-year limit. */ capped: boolean } | { ok: false; reason: string };
 
 export interface RegenerateOutcome {
   created: CreatedToken;
@@ -85,8 +85,9 @@ export function createTokenLifecycle(deps: LifecycleDependencies) {
     const now = Date.now();
     const wanted = Math.max(token.validTo.getTime(), now) + days * DAY_MS;
     const limit = daysAfter(MAX_LIFETIME_DAYS, now).getTime();
+    const asked = new Date(Math.min(wanted, limit));
     try {
-      return { ok: true, token: await update(actor, token, { validTo: new Date(Math.min(wanted, limit)) }), capped: wanted > limit };
+      return { ok: true, token: await update(actor, token, { validTo: asked }), asked, capped: wanted > limit };
     } catch (error) {
       if (!isDevOpsError(error) || error.kind !== 'rejected') throw error;
       return { ok: false, reason: error.userMessage };

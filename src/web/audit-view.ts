@@ -2,16 +2,25 @@
 // by flag, person or scope, riskiest first, a page at a time. Pure functions of the audit, so the
 // page, the export and the tests agree.
 import { z } from 'zod';
-import { assess, byRisk, RISK_FLAG_NAMES, RISK_FLAGS, type AssessedToken, type RiskFlag } from '../admin/risk-flags.ts';
+import { assess, byRisk, RISK_FLAG_NAMES, RISK_FLAGS, stateOf, type AssessedToken, type RiskFlag, type TokenState } from '../admin/risk-flags.ts';
 import type { AuditResult } from '../admin/gather.ts';
 import type { Organization } from '../devops/types.ts';
-import { viewOf, type TokenView } from './token-view.ts';
+import { GLOBAL_STATUS_TEXT, viewOf, type TokenView } from './token-view.ts';
 
 export const AUDIT_PAGE_SIZE = 50;
 
 const DAY = /^\d{4}-\d{2}-\d{2}$/;
 
+/** Which tokens the table shows: by default those that still matter (usable, and global ones to revoke). */
+const STATES_SHOWN = {
+  current: ['usable', 'global'],
+  usable: ['usable'],
+  notValid: ['revoked', 'expired'],
+  all: ['usable', 'global', 'revoked', 'expired'],
+} as const satisfies Record<string, readonly TokenState[]>;
+
 export const auditFilterSchema = z.object({
+  state: z.enum(['current', 'usable', 'notValid', 'all']).default('current'),
   flag: z.enum(['any', ...RISK_FLAG_NAMES] as [string, ...string[]]).default('any'),
   person: z.string().trim().max(200).default(''),
   scope: z.string().trim().max(100).default(''),
@@ -36,6 +45,7 @@ export function assessedRows(audit: AuditResult, filter: AuditFilter, organizati
     for (const token of tokens) {
       if (scope && !token.scopes.some((name) => name.toLowerCase().includes(scope))) continue;
       const assessed = assess(token, holder, { now, expiresAfter });
+      if (!(STATES_SHOWN[filter.state] as readonly TokenState[]).includes(assessed.state)) continue;
       if (filter.flag !== 'any' && !assessed.flags.includes(filter.flag as RiskFlag)) continue;
       const view = viewOf(token, { now, listedAs: 'all', organizations });
       rows.push({ ...assessed, view, flagLabels: assessed.flags.map((flag) => RISK_FLAGS[flag].label) });
@@ -47,14 +57,18 @@ export function assessedRows(audit: AuditResult, filter: AuditFilter, organizati
 export interface AuditSummary {
   people: number;
   tokens: number;
-  /** Tokens still usable that carry each flag. */
+  /** Tokens by state, whatever the filter: usable ones are counted apart from revoked, expired and global ones. */
+  states: Record<TokenState, number>;
+  /** Usable tokens (among those shown) that carry each flag. */
   flagged: Record<RiskFlag, number>;
 }
 
-export function summaryOf(audit: AuditResult, rows: readonly AuditRow[]): AuditSummary {
+export function summaryOf(audit: AuditResult, rows: readonly AuditRow[], now = new Date()): AuditSummary {
   const flagged = Object.fromEntries(RISK_FLAG_NAMES.map((flag) => [flag, 0])) as Record<RiskFlag, number>;
-  for (const row of rows) if (!row.expired) for (const flag of row.flags) flagged[flag] += 1;
-  return { people: audit.people.length + audit.failures.length, tokens: audit.people.reduce((sum, person) => sum + person.tokens.length, 0), flagged };
+  for (const row of rows) for (const flag of row.flags) flagged[flag] += 1;
+  const states: Record<TokenState, number> = { usable: 0, global: 0, revoked: 0, expired: 0 };
+  for (const { tokens } of audit.people) for (const token of tokens) states[stateOf(token, now)] += 1;
+  return { people: audit.people.length + audit.failures.length, tokens: audit.people.reduce((sum, person) => sum + person.tokens.length, 0), states, flagged };
 }
 
 /** A download's row: everything but a secret (the API never sends one). */
@@ -65,7 +79,7 @@ export function exportRow(row: AuditRow): Record<string, string> {
     personInDirectory: row.person.deletedInOrigin ? 'no' : 'yes',
     authorizationId: row.token.authorizationId,
     displayName: row.token.displayName,
-    status: row.expired ? 'expired' : 'active',
+    status: row.state === 'usable' ? 'active' : row.state === 'global' ? GLOBAL_STATUS_TEXT : row.state,
     risk: String(row.score),
     flags: row.flagLabels.join('; '),
     scopes: row.token.scopes.join(' '),
@@ -77,6 +91,6 @@ export function exportRow(row: AuditRow): Record<string, string> {
 
 export function filterQuery(filter: AuditFilter, changes: Partial<AuditFilter> = {}): string {
   const merged = { ...filter, ...changes };
-  const entries = Object.entries(merged).filter(([key, value]) => value !== '' && !(key === 'flag' && value === 'any') && !(key === 'page' && value === 1));
+  const entries = Object.entries(merged).filter(([key, value]) => value !== '' && !(key === 'flag' && value === 'any') && !(key === 'state' && value === 'current') && !(key === 'page' && value === 1));
   return new URLSearchParams(entries.map(([key, value]): [string, string] => [key, String(value)])).toString();
 }

@@ -26,12 +26,14 @@ interface ErrorPage {
   signInAgain?: boolean;
   /** The service it came from, for the log. */
   service?: ServiceName;
+  /** The service's own words, beneath ours (escaped by the view). */
+  serviceMessage?: string;
 }
 
 /** Every error of ours says its page itself; anything else is Express's, or a bug. */
 function describe(error: unknown): ErrorPage {
   if (error instanceof AppError) {
-    return { status: error.pageStatus, title: error.title, message: error.userMessage, service: error.service, ...(error.retryAfterSeconds ? { retryAfterSeconds: error.retryAfterSeconds } : {}), ...(error instanceof SignInFailedError ? { signInAgain: true } : {}) };
+    return { status: error.pageStatus, title: error.title, message: error.userMessage, service: error.service, ...(error.retryAfterSeconds ? { retryAfterSeconds: error.retryAfterSeconds } : {}), ...(error instanceof SignInFailedError ? { signInAgain: true } : {}), ...(error.serviceMessage ? { serviceMessage: error.serviceMessage } : {}) };
   }
   const { code, type, status } = error as { code?: string; type?: string; status?: number };
   if (code === 'EBADCSRFTOKEN') return { status: 403, title: 'Form expired', message: 'This form was not sent from a current PAT Manager page (its security token is missing or out of date), so nothing was changed. Go back, reload the page and try again.' };

@@ -8,7 +8,7 @@ import type { TokenLifecycle } from '../tokens/lifecycle.ts';
 import type { PatToken } from '../devops/types.ts';
 import { actorOf } from './actor.ts';
 import { PageError } from './errors.ts';
-import { viewOf, type TokenView } from './token-view.ts';
+import { changeRefusal, viewOf, type TokenView } from './token-view.ts';
 
 export interface LoadedToken {
   token: PatToken;
@@ -49,6 +49,15 @@ export function refuseRevoked(title: string, why: string): RequestHandler {
     next(view.status === 'revoked' ? new PageError(409, title, `"${view.displayName}" was revoked${why}`) : undefined);
   };
 }
+
+/** Refuses (409) what Azure DevOps no longer lets be changed: a revoked, global or expired token. */
+export const refuseUnchangeable: RequestHandler = (_req, res, next) => next(changeRefusal(loadedToken(res).view));
+
+/** Refuses (409) a global token: Azure DevOps retired them, so none is made like it. */
+export const refuseGlobal: RequestHandler = (_req, res, next) => {
+  const { view } = loadedToken(res);
+  next(view.status === 'global' ? changeRefusal(view) : undefined);
+};
 
 /** A token kept in Key Vault is rotated, never regenerated (that would leave the vault holding a revoked token). */
 export function refuseInVault(vaultLinks: VaultLinks): RequestHandler {

@@ -3,8 +3,12 @@
 import { describeScopes, type ScopeDescription } from '../devops/scopes.ts';
 import type { Organization, PatToken, TokenFilter } from '../devops/types.ts';
 import { DAY_MS, formatDate } from '../days.ts';
+import { PageError } from './errors.ts';
 
-export type TokenStatus = 'active' | 'expired' | 'revoked';
+/** `global`: a token for all organizations (no target organizations), retired by Azure DevOps. */
+export type TokenStatus = 'active' | 'expired' | 'revoked' | 'global';
+/** How a global token reads everywhere: list, all organizations, expiry watch, details, export, audit. */
+export const GLOBAL_STATUS_TEXT = 'Global: stopped working on 1 December 2026';
 export const EXPIRING_SOON_DAYS = 7;
 
 export interface TokenView {
@@ -32,6 +36,8 @@ export interface TokenView {
  */
 export function statusOf(token: PatToken, now: Date, listedAs: TokenFilter, revokedIds: ReadonlySet<string> = new Set()): TokenStatus {
   if (listedAs === 'revoked' || revokedIds.has(token.authorizationId)) return 'revoked';
+  // Azure DevOps still lists them, with their old expiry, but none authenticates since 1 December 2026.
+  if (token.targetAccounts === null) return 'global';
   return token.validTo.getTime() <= now.getTime() ? 'expired' : 'active';
 }
 
@@ -97,4 +103,42 @@ export function viewOf(token: PatToken, options: { now: Date; listedAs: TokenFil
     expiresText: formatDate(token.validTo),
     expiresRelative: relativeTo(token.validTo, options.now),
   };
+}
+
+/**
+ * Why a token cannot be edited, extended, regenerated or rotated, as the page to show; undefined
+ * when it can (an active token of named organizations). Azure DevOps refuses the same changes.
+ */
+export function changeRefusal(view: TokenView): PageError | undefined {
+  const name = `"${view.displayName}"`;
+  if (view.status === 'revoked') return new PageError(409, 'Revoked tokens cannot be changed', `${name} was revoked, and Azure DevOps does not let a revoked token be changed, so nothing was changed. Create a new token instead.`);
+  if (view.status === 'global') {
+    return new PageError(409, 'Global tokens cannot be changed', `${name} works in all organizations, a kind of token Azure DevOps has retired: it stopped working on 1 December 2026 and cannot be extended, edited or regenerated, so nothing was changed. Create a token for each organization that needs one, then revoke this one.`);
+  }
+  if (view.status === 'expired') {
+    return new PageError(409, 'Expired tokens cannot be changed', `${name} expired on ${view.expiresText}, and Azure DevOps no longer lets an expired token be changed or extended, so nothing was changed. It stays expired: create a new token with the same settings instead.`);
+  }
+  return undefined;
+}
+
+/** The expiry watch's groups: global tokens apart (whatever their date says), then expiring soon, then expired. */
+export function expiryWatchGroups(active: readonly TokenView[], expired: readonly TokenView[], horizon: Date): { global: TokenView[]; expiring: TokenView[]; expired: TokenView[] } {
+  const seen = new Set<string>();
+  const global = [...active, ...expired].filter((view) => view.status === 'global' && !seen.has(view.authorizationId) && seen.add(view.authorizationId));
+  return {
+    global: global.sort((a, b) => a.displayName.localeCompare(b.displayName, 'en', { sensitivity: 'base' })),
+    expiring: active.filter((view) => view.status === 'active' && view.validTo.getTime() <= horizon.getTime()),
+    expired: expired.filter((view) => view.status === 'expired'),
+  };
+}
+
+/**
+ * Azure DevOps shortens a `validTo` beyond the organization's maximum lifetime to that maximum
+ * instead of refusing it (tokens 7.2): the person is told, in words, when it did. Undefined when the
+ * token expires when asked (within a minute: the service keeps its own precision).
+ */
+export function shortenedExpiryNote(asked: Date | undefined, token: PatToken): string | undefined {
+  if (asked === undefined || token.validTo.getTime() >= asked.getTime() - 60_000) return undefined;
+  const days = Math.round((token.validTo.getTime() - token.validFrom.getTime()) / DAY_MS);
+  return `Your organization allows tokens of at most ${days} days; this one expires on ${formatDate(token.validTo)}.`;
 }

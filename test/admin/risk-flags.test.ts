@@ -14,6 +14,7 @@ const token = (changes: Partial<AdminToken> = {}): AdminToken => ({
   targetAccounts: ['f9424e7c-ea71-44cb-aa51-cae3213c1e15'],
   validFrom: new Date(now.getTime() - DAY),
   validTo: new Date(now.getTime() + 30 * DAY),
+  isValid: true,
   ...changes,
 });
 
@@ -24,7 +25,6 @@ describe('risk flags', () => {
 
   it('each flag, alone', () => {
     expect(riskFlagsOf(token({ scopes: ['app_token'] }), person(), { now })).toEqual(['fullAccess']);
-    expect(riskFlagsOf(token({ targetAccounts: null }), person(), { now })).toEqual(['allOrganizations']);
     expect(riskFlagsOf(token(), person(true), { now })).toEqual(['personGone']);
     expect(riskFlagsOf(token({ validTo: new Date(now.getTime() + 91 * DAY) }), person(), { now })).toEqual(['longLived']);
     expect(riskFlagsOf(token(), person(), { now, expiresAfter: new Date(now.getTime() + 10 * DAY) })).toEqual(['beyondChosenDate']);
@@ -37,12 +37,17 @@ describe('risk flags', () => {
     expect(riskFlagsOf(token({ validTo }), person(), { now, expiresAfter: validTo })).toEqual([]);
   });
 
-  it('scores add up; an expired token scores 0 whatever its flags; riskiest first', () => {
-    const worst = assess(token({ scopes: ['app_token'], targetAccounts: null }), person(true), { now });
-    const expired = assess(token({ scopes: ['app_token'], validTo: new Date(now.getTime() - DAY), validFrom: new Date(now.getTime() - 200 * DAY) }), person(), { now });
+  it('scores add up; only a usable token carries flags, so a revoked, expired or global one scores 0; riskiest first', () => {
+    const worst = assess(token({ scopes: ['app_token'], validTo: new Date(now.getTime() + 100 * DAY) }), person(true), { now });
+    const expired = assess(token({ scopes: ['app_token'], validTo: new Date(now.getTime() - DAY), validFrom: new Date(now.getTime() - 200 * DAY), isValid: false }), person(), { now });
+    const revoked = assess(token({ scopes: ['app_token'], isValid: false }), person(true), { now });
+    const global = assess(token({ scopes: ['app_token'], targetAccounts: null }), person(true), { now });
     const plain = assess(token(), person(), { now });
-    expect(worst.score).toBe(8 + 5 + 4);
-    expect(expired).toMatchObject({ expired: true, score: 0, flags: ['fullAccess', 'longLived'] });
+    expect(worst.score).toBe(8 + 5 + 2);
+    expect(expired).toMatchObject({ state: 'expired', score: 0, flags: [] });
+    expect(revoked).toMatchObject({ state: 'revoked', score: 0, flags: [] });
+    expect(global).toMatchObject({ state: 'global', score: 0, flags: [] });
+    expect(plain).toMatchObject({ state: 'usable', score: 0, flags: [] });
     expect([plain, expired, worst].sort(byRisk)).toEqual([worst, plain, expired]);
   });
 });

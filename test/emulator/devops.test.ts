@@ -87,15 +87,16 @@ describe('List', () => {
     expect(answer.body.continuationToken).toBe('');
   });
 
-  it('derives status from validTo and revocation: an expired token becomes active again when extended, a revoked one stays revoked', async () => {
+  it('derives status from validTo and revocation: an expired token stays expired (it can no longer be extended), a revoked one stays revoked', async () => {
     control().replaceTokens(ADA.objectId, [
       { displayName: 'past', scope: 'vso.code', validTo: inDays(-1), targetAccounts: [CONTOSO] },
       { displayName: 'revoked-past', scope: 'vso.code', validTo: inDays(-1), targetAccounts: [CONTOSO], revoked: true },
     ]);
     expect(names(await list({ displayFilterOption: 'expired' }))).toEqual(['past']);
     expect(names(await list({ displayFilterOption: 'revoked' }))).toEqual(['revoked-past']);
-    await update({ authorizationId: idOf('past'), validTo: inDays(5).toISOString() });
-    expect(names(await list())).toEqual(['past']);
+    expectRefusal(await update({ authorizationId: idOf('past'), validTo: inDays(5).toISOString() }), 'expiredPatCannotBeExtended');
+    expect(names(await list({ displayFilterOption: 'expired' }))).toEqual(['past']);
+    expect(names(await list())).toEqual([]);
   });
 
   it('lists only tokens that work in the organization of the URL (its own, or all organizations)', async () => {
@@ -262,10 +263,10 @@ describe('Create', () => {
     expect((await create({ displayName: 'offset', scope: 'vso.code', validTo: `${day}T10:00:00+0530` })).body.patToken.validTo).toBe(`${day}T04:30:00Z`);
   });
 
-  it('makes an all-organizations token with allOrgs', async () => {
-    const answer = await create({ displayName: 'everywhere', scope: 'vso.packaging', validTo: inDays(5).toISOString(), allOrgs: true });
-    expect(answer.body.patToken.targetAccounts).toBeNull();
-    expect(names(await list({ $top: 100 }, { organization: 'northwind' }))).toContain('everywhere');
+  it('refuses a token for all organizations (allOrgs) with globalPATCreationBlocked: global PATs are retired', async () => {
+    const before = control().tokens(ADA.objectId).length;
+    expectRefusal(await create({ displayName: 'everywhere', scope: 'vso.packaging', validTo: inDays(5).toISOString(), allOrgs: true }), 'globalPATCreationBlocked');
+    expect(control().tokens(ADA.objectId)).toHaveLength(before);
   });
 
   it('normalizes scope names and treats a missing scope as full access', async () => {
@@ -309,10 +310,13 @@ describe('Create', () => {
   });
 
   describe('organization policies', () => {
-    it('refuses all-organization tokens under the global PAT policy', async () => {
-      control().setPolicies('contoso', { restrictGlobalPats: true });
-      expectRefusal(await create({ displayName: 'g', scope: 'vso.code', allOrgs: true }), 'globalPatPolicyViolation');
-      expect((await create({ displayName: 'g', scope: 'vso.code', allOrgs: false })).body.patTokenError).toBe('none');
+    it('lets only the allowlist create under the restrict-creation policy, packaging-only tokens excepted when the policy says so', async () => {
+      control().setPolicies('contoso', { restrictPatCreation: { allowlist: [GRACE.objectId], allowPackagingScopes: true } });
+      expectRefusal(await create({ displayName: 'r', scope: 'vso.code' }), 'disablePatCreationPolicyViolation');
+      expect((await create({ displayName: 'r', scope: 'vso.packaging vso.packaging_write' })).body.patTokenError).toBe('none');
+      expect((await create({ displayName: 'r', scope: 'vso.code' }, tokens.grace)).body.patTokenError).toBe('none');
+      control().setPolicies('contoso', { restrictPatCreation: { allowlist: [], allowPackagingScopes: false } });
+      expectRefusal(await create({ displayName: 'r', scope: 'vso.packaging' }), 'disablePatCreationPolicyViolation');
     });
 
     it('refuses full-access tokens under the full-scope policy', async () => {
@@ -322,20 +326,22 @@ describe('Create', () => {
       expect((await create({ displayName: 'f', scope: 'vso.code' })).body.patTokenError).toBe('none');
     });
 
-    it('refuses lifetimes beyond the maximum lifespan policy', async () => {
+    it('shortens a lifetime beyond the maximum lifespan policy to that maximum (tokens 7.2), instead of refusing it', async () => {
       control().setPolicies('contoso', { maxPatLifespanDays: 7 });
-      expectRefusal(await create({ displayName: 'l', scope: 'vso.code', validTo: inDays(8).toISOString() }), 'patLifespanPolicyViolation');
-      expectRefusal(await create({ displayName: 'l', scope: 'vso.code' }), 'patLifespanPolicyViolation');
-      expect((await create({ displayName: 'l', scope: 'vso.code', validTo: inDays(6).toISOString() })).body.patTokenError).toBe('none');
+      const shortened = (await create({ displayName: 'l', scope: 'vso.code', validTo: inDays(8).toISOString() })).body;
+      expect(shortened.patTokenError).toBe('none');
+      expect(Math.abs(Date.parse(shortened.patToken.validTo) - inDays(7).getTime())).toBeLessThan(60_000);
+      const asked = inDays(6);
+      expect(Math.abs(Date.parse((await create({ displayName: 'l', scope: 'vso.code', validTo: asked.toISOString() })).body.patToken.validTo) - asked.getTime())).toBeLessThan(10);
     });
 
     it('applies the policies of the organization in the URL only, until reset', async () => {
       control().setPolicies('fabrikam', { restrictFullScopePats: true, restrictGlobalPats: true });
-      expect(control().policies('fabrikam')).toEqual({ restrictGlobalPats: true, restrictFullScopePats: true, maxPatLifespanDays: null });
-      expect((await create({ displayName: 'c', scope: 'app_token', allOrgs: true })).body.patTokenError).toBe('none');
+      expect(control().policies('fabrikam')).toEqual({ restrictGlobalPats: true, restrictFullScopePats: true, maxPatLifespanDays: null, restrictPatCreation: null });
+      expect((await create({ displayName: 'c', scope: 'app_token' })).body.patTokenError).toBe('none');
       expectRefusal(await create({ displayName: 'c', scope: 'app_token' }, tokens.ada, 'fabrikam'), 'fullScopePatPolicyViolation');
       control().reset();
-      expect(control().policies('fabrikam')).toEqual({ restrictGlobalPats: false, restrictFullScopePats: false, maxPatLifespanDays: null });
+      expect(control().policies('fabrikam')).toEqual({ restrictGlobalPats: false, restrictFullScopePats: false, maxPatLifespanDays: null, restrictPatCreation: null });
     });
   });
 
@@ -359,11 +365,12 @@ describe('Update', () => {
     expect(answer.body.patToken).toEqual({ ...visible, displayName: 'ci-pipeline-v2', token: null });
   });
 
-  it('updates scope, validTo and organizations', async () => {
+  it('updates scope, validTo and organizations, but never to all organizations', async () => {
     const id = idOf('ci-pipeline');
     const validTo = inDays(60);
-    const wide = await update({ authorizationId: id.toUpperCase(), scope: 'vso.build vso.code_write', validTo: validTo.toISOString(), allOrgs: true });
-    expect(wide.body.patToken).toMatchObject({ authorizationId: id, scope: 'vso.build vso.code_write', targetAccounts: null });
+    expectRefusal(await update({ authorizationId: id, allOrgs: true }), 'globalPATCreationBlocked');
+    const wide = await update({ authorizationId: id.toUpperCase(), scope: 'vso.build vso.code_write', validTo: validTo.toISOString() });
+    expect(wide.body.patToken).toMatchObject({ authorizationId: id, scope: 'vso.build vso.code_write', targetAccounts: [CONTOSO] });
     expect(Math.abs(Date.parse(wide.body.patToken.validTo) - validTo.getTime())).toBeLessThanOrEqual(2);
     const narrow = await update({ authorizationId: id, allOrgs: false }, tokens.ada, 'fabrikam');
     expect(narrow.body.patToken.targetAccounts).toEqual([FABRIKAM]);
@@ -390,17 +397,37 @@ describe('Update', () => {
 
   it('applies the organization policies to the token as it would become', async () => {
     const id = idOf('ci-pipeline');
-    control().setPolicies('contoso', { restrictFullScopePats: true, restrictGlobalPats: true, maxPatLifespanDays: 90 });
+    control().setPolicies('contoso', { restrictFullScopePats: true, maxPatLifespanDays: 90 });
     expectRefusal(await update({ authorizationId: id, scope: 'app_token' }), 'fullScopePatPolicyViolation');
-    expectRefusal(await update({ authorizationId: id, allOrgs: true }), 'globalPatPolicyViolation');
-    expectRefusal(await update({ authorizationId: id, validTo: inDays(120).toISOString() }), 'patLifespanPolicyViolation');
-    expect((await update({ authorizationId: id, validTo: inDays(80).toISOString() })).body.patTokenError).toBe('none');
+    // The maximum counts from the token's creation on update (the 7.2 file's PatTokenUpdateRequest).
+    const { validFrom } = stateOf(ADA.objectId, id)!;
+    const shortened = (await update({ authorizationId: id, validTo: inDays(120).toISOString() })).body.patToken;
+    expect(Date.parse(shortened.validTo)).toBe(Date.parse(validFrom) + 90 * 86_400_000);
   });
 
   it('answers a queued domain fault', async () => {
     control().failNext('update', 'failedToUpdateAccessToken');
     expectRefusal(await update({ authorizationId: idOf('ci-pipeline'), displayName: 'x' }), 'failedToUpdateAccessToken');
     expect((await update({ authorizationId: idOf('ci-pipeline'), displayName: 'x' })).body.patTokenError).toBe('none');
+  });
+});
+
+describe('whether a PAT value would authenticate (control)', () => {
+  it('a new token does where it was made for; revoked, expired and global ones no longer do', async () => {
+    const created = (await create({ displayName: 'auth-check', scope: 'vso.code', validTo: inDays(5).toISOString() })).body.patToken;
+    expect(control().wouldAuthenticate(created.token, 'contoso')).toEqual({ authenticates: true, refused: null });
+    expect(control().wouldAuthenticate(created.token, 'fabrikam')).toEqual({ authenticates: false, refused: 'otherOrganization' });
+    await revoke(created.authorizationId);
+    expect(control().wouldAuthenticate(created.token, 'contoso')).toEqual({ authenticates: false, refused: 'revoked' });
+    control().addTokens(ADA.objectId, [
+      { displayName: 'old-global', scope: 'vso.code', validTo: inDays(100), targetAccounts: null, secret: 'g'.repeat(52) },
+      { displayName: 'old-expired', scope: 'vso.code', validTo: inDays(-1), targetAccounts: [CONTOSO], secret: 'e'.repeat(52) },
+    ]);
+    // Global tokens are still listed, with their old expiry, but stopped authenticating on 1 December 2026.
+    expect(names(await list({ $top: 100 }))).toContain('old-global');
+    expect(control().wouldAuthenticate('g'.repeat(52), 'contoso')).toEqual({ authenticates: false, refused: 'global' });
+    expect(control().wouldAuthenticate('e'.repeat(52), 'contoso')).toEqual({ authenticates: false, refused: 'expired' });
+    expect(control().wouldAuthenticate('never-handed-out-value-000000', 'contoso')).toEqual({ authenticates: false, refused: 'unknown' });
   });
 });
 
@@ -557,7 +584,7 @@ describe('control over HTTP', () => {
     const seed = { authorizationId: UNKNOWN_ID, displayName: 'from-http', scope: 'vso.code', validTo: inDays(3).toISOString(), targetAccounts: [CONTOSO] };
     const added = await controlCall('POST', `/people/${GRACE.objectId}/tokens`, { tokens: [seed] });
     expect(added.status).toBe(201);
-    expect(added.body).toHaveLength(5);
+    expect(added.body).toHaveLength(6);
     expect((await get(UNKNOWN_ID, tokens.grace)).body.patToken.displayName).toBe('from-http');
     expect((await controlCall('POST', `/people/${GRACE.objectId}/tokens`, { tokens: [seed] })).status).toBe(409);
     expect((await controlCall('PUT', `/people/${GRACE.objectId}/tokens`, { tokens: [{ ...seed, revoked: true }] })).body).toEqual([
@@ -570,16 +597,17 @@ describe('control over HTTP', () => {
   });
 
   it('sets policies, queues faults and resets', async () => {
-    expect((await controlCall('PATCH', '/organizations/contoso/policies', { maxPatLifespanDays: 3 })).body).toEqual({
+    expect((await controlCall('PATCH', '/organizations/contoso/policies', { restrictFullScopePats: true })).body).toEqual({
       restrictGlobalPats: false,
-      restrictFullScopePats: false,
-      maxPatLifespanDays: 3,
+      restrictFullScopePats: true,
+      maxPatLifespanDays: null,
+      restrictPatCreation: null,
     });
-    expectRefusal(await create({ displayName: 'p', scope: 'vso.code', validTo: inDays(10).toISOString() }), 'patLifespanPolicyViolation');
+    expectRefusal(await create({ displayName: 'p', scope: 'app_token', validTo: inDays(10).toISOString() }), 'fullScopePatPolicyViolation');
     expect((await controlCall('POST', '/faults', { operation: 'get', patTokenError: 'failedToReadTenantPolicy' })).status).toBe(204);
     expectRefusal(await get(idOf('ci-pipeline')), 'failedToReadTenantPolicy');
     expect((await controlCall('POST', '/faults', { operation: 'revoke', patTokenError: 'tokenNotFound' })).status).toBe(400);
     expect((await controlCall('POST', '/reset')).status).toBe(204);
-    expect((await create({ displayName: 'p', scope: 'vso.code', validTo: inDays(10).toISOString() })).body.patTokenError).toBe('none');
+    expect((await create({ displayName: 'p', scope: 'app_token', validTo: inDays(10).toISOString() })).body.patTokenError).toBe('none');
   });
 });

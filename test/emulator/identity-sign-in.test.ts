@@ -53,7 +53,7 @@ describe.each(['tenant', 'organizations'] as const)('sign-in through the %s auth
       upn: ADA.username,
       unique_name: ADA.username,
       name: ADA.displayName,
-      scp: 'user_impersonation',
+      scp: 'user_impersonation vso.pats vso.pats_manage vso.profile vso.tokenadministration vso.graph',
       appidacr: '1',
       ver: '1.0',
     });
@@ -86,8 +86,9 @@ it('answers the token request with the fields msal-node expects, and no-store he
   expect(answer!.headers['x-ms-request-id']).toMatch(/^[0-9a-f-]{36}$/);
   expect(Object.keys(answer!.body)).toEqual(['token_type', 'scope', 'expires_in', 'ext_expires_in', 'access_token', 'refresh_token', 'id_token', 'client_info']);
   expect(answer!.body).toMatchObject({ token_type: 'Bearer', expires_in: 3600, ext_expires_in: 3600 });
-  // The scope of a `.default` request names the granted permission and `.default`, not the OIDC scopes.
-  expect(answer!.body.scope).toBe(`499b84ac-1321-427f-aa17-267ca6975798/user_impersonation ${AZURE_DEVOPS_SCOPE}`);
+  // The scope of a `.default` request names the granted permissions and `.default`, not the OIDC scopes.
+  const granted = ['user_impersonation', 'vso.pats', 'vso.pats_manage', 'vso.profile', 'vso.tokenadministration', 'vso.graph'].map((name) => `499b84ac-1321-427f-aa17-267ca6975798/${name}`);
+  expect(answer!.body.scope).toBe(`${granted.join(' ')} ${AZURE_DEVOPS_SCOPE}`);
   expect(JSON.parse(Buffer.from(String(answer!.body.client_info), 'base64url').toString())).toEqual({ uid: GRACE.objectId, utid: emulator.tenantId });
 });
 

@@ -9,7 +9,7 @@
 //   `"token": null`, `"targetAccounts": null`), so every property also accepts null.
 // - Azure DevOps wraps every list as `{ count, value }` (VssJsonCollectionWrapper, as the Accounts
 //   examples show); for an array response schema, `value` is validated and `count` checked.
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import { Ajv, type ValidateFunction } from 'ajv';
 import ajvFormats from 'ajv-formats';
@@ -29,9 +29,12 @@ function readJson(relativePath: string): JsonObject {
   return JSON.parse(readFileSync(file, 'utf8').replace(/^\uFEFF/, '')) as JsonObject;
 }
 
-const SPEC_FILES = { tokens: 'tokens-7.1.json', profile: 'profile-7.1.json', account: 'account-7.1.json', graph: 'graph-7.1.json', tokenAdmin: 'tokenAdmin-7.1.json' } as const;
+// Tokens and token administration at 7.2 (the version PAT Manager calls), with their own httpExamples.
+const SPEC_FILES = { tokens: '7.2/tokens/tokens.json', profile: 'profile-7.1.json', account: 'account-7.1.json', graph: 'graph-7.1.json', tokenAdmin: '7.2/tokenAdmin/tokenAdmin.json' } as const;
+/** Where a 7.2 file's `./httpExamples/...` live; the 7.1 files' examples are kept flat in examples/. */
+const EXAMPLE_ROOT: Partial<Record<SpecName, string>> = { tokens: '7.2/tokens/', tokenAdmin: '7.2/tokenAdmin/' };
 /** Graph and TokenAdmin examples are kept with their area in front of the name the file gives. */
-const EXAMPLE_PREFIX: Partial<Record<SpecName, string>> = { graph: 'Graph_', tokenAdmin: 'TokenAdmin_' };
+const EXAMPLE_PREFIX: Partial<Record<SpecName, string>> = { graph: 'Graph_' };
 type SpecName = keyof typeof SPEC_FILES;
 const specs = Object.fromEntries(Object.entries(SPEC_FILES).map(([name, file]) => [name, readJson(file)])) as Record<SpecName, JsonObject>;
 
@@ -56,12 +59,23 @@ function operationOf(name: OperationName): JsonObject {
   return (((specs[spec][section] as JsonObject)[path] as JsonObject)[method] as JsonObject) ?? {};
 }
 
+/** The 7.2 files name their example folders in another letter case than Microsoft's repository has them. */
+function caseOfFolder(root: string, relativePath: string): string {
+  let found = root;
+  for (const part of relativePath.split('/')) {
+    const entry = readdirSync(new URL(found, SPECS)).find((name) => name.toLowerCase() === part.toLowerCase()) ?? part;
+    found += found.endsWith('/') ? entry : `/${entry}`;
+  }
+  return found;
+}
+
 /** The example files an operation names (`./httpExamples/Pats/GetPat.json` lives as examples/GetPat.json). */
 function examplesOf(name: OperationName): { file: string; status: string; body: Json }[] {
   const named = Object.values(operationOf(name)['x-ms-examples'] as JsonObject) as { $ref: string }[];
   return named.map(({ $ref }) => {
-    const file = `${EXAMPLE_PREFIX[OPERATIONS[name].spec] ?? ''}${basename($ref)}`;
-    const responses = readJson(`examples/${file}`).responses as JsonObject;
+    const root = EXAMPLE_ROOT[OPERATIONS[name].spec];
+    const file = root ? caseOfFolder(root, $ref.replace(/^\.\//, '')) : `examples/${EXAMPLE_PREFIX[OPERATIONS[name].spec] ?? ''}${basename($ref)}`;
+    const responses = readJson(file).responses as JsonObject;
     const [status, response] = Object.entries(responses)[0]!;
     return { file, status, body: (response as JsonObject).body ?? null };
   });
@@ -197,7 +211,7 @@ describe('live answers of the emulator', () => {
     answers.set('create', [created]);
     const id: string = created.body.patToken.authorizationId;
     answers.set('get', [await call('GET', api.patsUrl('contoso', { authorizationId: id }))]);
-    answers.set('update', [await call('PUT', api.patsUrl('contoso'), { authorizationId: id, displayName: 'updated_token', scope: 'vso.analytics', validTo, allOrgs: true })]);
+    answers.set('update', [await call('PUT', api.patsUrl('contoso'), { authorizationId: id, displayName: 'updated_token', scope: 'vso.analytics', validTo, allOrgs: false })]);
     answers.set('revoke', [await call('DELETE', api.patsUrl('contoso', { authorizationId: id }))]);
     answers.set('profile', [await call('GET', api.profileUrl('/_apis/profile/profiles/me'))]);
     answers.set('accounts', [
@@ -212,9 +226,9 @@ describe('live answers of the emulator', () => {
     answers.set('graphUsers', [users]);
     const descriptor: string = users.body.value.find((user: { originId: string }) => user.originId === ADA.objectId).descriptor;
     answers.set('descriptor', [await api.call('GET', vssps(`graph/descriptors/${ADA.memberId}`, 'api-version=7.1'), { token: admin })]);
-    answers.set('tokenAdminList', [await api.call('GET', vssps(`tokenadmin/personalaccesstokens/${descriptor}`, 'pageSize=20&isPublic=false&api-version=7.1-preview.1'), { token: admin })]);
+    answers.set('tokenAdminList', [await api.call('GET', vssps(`tokenadmin/personalaccesstokens/${descriptor}`, 'pageSize=20&isPublic=false&api-version=7.2-preview.1'), { token: admin })]);
     const listed: string = answers.get('tokenAdminList')![0]!.body.value[0].authorizationId;
-    answers.set('revocations', [await api.call('POST', vssps('tokenadmin/revocations', 'isPublic=false&api-version=7.1-preview.1'), { token: admin, body: [{ authorizationId: listed }] })]);
+    answers.set('revocations', [await api.call('POST', vssps('tokenadmin/revocations', 'isPublic=false&api-version=7.2-preview.1'), { token: admin, body: [{ authorizationId: listed }] })]);
   });
   afterAll(() => emulator.close());
 

@@ -80,8 +80,9 @@ describe('Graph users', () => {
 describe('token administration', () => {
   const adaDescriptor = () => emulator.control.devops.members('contoso').find((member) => member.objectId === ADA.objectId)!.descriptor;
 
-  it("lists a person's tokens in this organization, page by page (continuationToken), never a secret", async () => {
-    const expected = emulator.control.devops.tokens(ADA.objectId).filter((token) => !token.revoked && (token.targetAccounts === null || token.targetAccounts.length === 0 || token.targetAccounts.includes('f9424e7c-ea71-44cb-aa51-cae3213c1e15')));
+  it("lists a person's tokens in this organization, revoked, expired and global ones with isValid false, page by page (continuationToken), never a secret", async () => {
+    const expected = emulator.control.devops.tokens(ADA.objectId).filter((token) => token.targetAccounts === null || token.targetAccounts.length === 0 || token.targetAccounts.includes('f9424e7c-ea71-44cb-aa51-cae3213c1e15'));
+    expect(expected.some((token) => token.revoked)).toBe(true);
     const seen: any[] = [];
     let continuationToken: string | undefined;
     let pages = 0;
@@ -96,6 +97,8 @@ describe('token administration', () => {
     expect(pages).toBeGreaterThan(1);
     expect(seen.map((token) => token.authorizationId).sort()).toEqual(expected.map((token) => token.authorizationId).sort());
     expect(seen.every((token) => token.token === null)).toBe(true);
+    const valid = new Set(expected.filter((token) => token.status === 'active').map((token) => token.authorizationId));
+    for (const token of seen) expect(token.isValid, token.displayName).toBe(valid.has(token.authorizationId));
   });
 
   it('refuses anyone but an administrator with 401, for listing and for revoking, and changes nothing', async () => {

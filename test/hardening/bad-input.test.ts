@@ -186,7 +186,7 @@ describe('the create form', () => {
     ['two dates (an array)', { expiry: 'custom', customDate: [inDays(10), inDays(20)] }, /year-month-day/],
     ['an expiry that is not offered', { expiry: '3650' }, /Choose when the token expires/],
     ['expiry "keep" (only editing keeps)', { expiry: 'keep' }, /Choose when the token expires/],
-    ['an unknown organization choice', { organizations: 'everyone' }, /Choose this organization or all/],
+    ['an unknown organization choice', { organizations: 'everyone' }, /made for this organization only/],
     ['a vault on a host not allowed', { destination: 'vault', vaultUrl: 'https://evil.example' }, /only writes to vaults whose address ends in/],
     ['a vault address with a path', { destination: 'vault', vaultUrl: 'https://my-vault.vault.azure.net/secrets/x' }, /nothing after the host/],
     ['a vault address that is javascript:', { destination: 'vault', vaultUrl: 'javascript:alert(1)' }, /https address/],
@@ -198,6 +198,15 @@ describe('the create form', () => {
     const answer = await unchanged(() => post('/tokens', { ...validCreate(), ...fields }));
     expectClearRefusal(answer, 422, reason);
     expect(answer.body).toContain('class="error-summary"');
+  });
+
+  it.each<[string, Record<string, string | string[]>]>([
+    ['organizations=all (the choice the form no longer offers)', { organizations: 'all' }],
+    ['allOrgs=true (the API\'s own field)', { allOrgs: 'true' }],
+    ['allOrgs=false beside this organization', { allOrgs: 'false' }],
+  ])('a forged request for a global token, %s: 400 explaining their retirement, nothing created', async (_name, fields) => {
+    const answer = await unchanged(() => post('/tokens', { ...validCreate(), ...fields }));
+    expectClearRefusal(answer, 400, /stopped working on 1 December 2026/);
   });
 
   it.each([

@@ -15,6 +15,7 @@ import { secretsInLog } from '../support/log-secrets.ts';
 import { ADA, ALAN, signIn } from '../support/sign-in.ts';
 import { makeClientCertificate } from '../emulator/support/test-emulator.ts';
 import { emulatorEnvLines, runDoctor, runRegister, setupFolder } from './support/setup-cli.ts';
+import { httpsRequest } from '../emulator/support/https-request.ts';
 
 const AZURE_DEVOPS = '499b84ac-1321-427f-aa17-267ca6975798';
 const KEY_VAULT = 'cfa8b339-82a2-471a-a3c9-0fc0be7a4093';
@@ -28,6 +29,33 @@ afterAll(async () => {
   await app?.stop();
   await emulator?.close();
 });
+
+const USER_IMPERSONATION_ID = 'ee69721e-6c3a-468f-a9ec-302d16a4c599';
+const GRAPH_WRITE = 'https://graph.microsoft.com/Application.ReadWrite.All';
+
+async function graphCall(method: 'GET' | 'PATCH', path: string, body?: unknown): Promise<any> {
+  const token = await emulator.control.issueAccessToken(ADA.objectId, { scope: GRAPH_WRITE });
+  const answer = await httpsRequest(`${emulator.urls.graph}/v1.0${path}`, {
+    method,
+    caCertificatePem: emulator.caCertificatePem,
+    headers: { authorization: `Bearer ${token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+  });
+  expect(answer.status).toBeLessThan(300);
+  return answer.body ? JSON.parse(answer.body) : undefined;
+}
+
+/** The ids Azure DevOps's service principal gives these permissions (what register must have looked up). */
+async function devOpsPermissionIds(names: string[]): Promise<string[]> {
+  const { value } = await graphCall('GET', `/servicePrincipals?$filter=${encodeURIComponent(`appId eq '${AZURE_DEVOPS}'`)}`);
+  const scopes = value[0].oauth2PermissionScopes as Array<{ id: string; value: string }>;
+  return names.map((name) => scopes.find((scope) => scope.value === name)!.id);
+}
+
+/** Changes the registration over Graph, as an administrator could in the admin center. */
+async function changeRegistration(id: string, requiredResourceAccess: unknown): Promise<void> {
+  await graphCall('PATCH', `/applications/${id}`, { requiredResourceAccess });
+}
 
 const envOf = (dir: string) => dotenv.parse(readFileSync(join(dir, '.env'), 'utf8'));
 const applications = () => emulator.control.registrations().applications;
@@ -52,10 +80,13 @@ describe('npm run register', () => {
       web: { redirectUris: [`http://localhost:${port}/getAToken`, `http://localhost:${port}/`] },
       tags: ['pat-manager:npm-run-register'],
     });
+    // Azure DevOps: exactly PAT Manager's permissions, by the ids its service principal gives them; no user_impersonation.
     expect(registered!.requiredResourceAccess).toEqual([
-      { resourceAppId: AZURE_DEVOPS, resourceAccess: [{ id: 'ee69721e-6c3a-468f-a9ec-302d16a4c599', type: 'Scope' }] },
       { resourceAppId: KEY_VAULT, resourceAccess: [{ id: 'f53da476-18e3-4152-8e01-aec403e6edc0', type: 'Scope' }] },
+      { resourceAppId: AZURE_DEVOPS, resourceAccess: (await devOpsPermissionIds(['vso.pats', 'vso.pats_manage', 'vso.profile', 'vso.tokenadministration', 'vso.graph'])).map((id) => ({ id, type: 'Scope' })) },
     ]);
+    expect(JSON.stringify(registered!.requiredResourceAccess)).not.toContain(USER_IMPERSONATION_ID);
+    expect(run.output).toContain('Azure DevOps vso.pats, vso.pats_manage, vso.profile, vso.tokenadministration, vso.graph');
     expect(registered!.passwordCredentials).toHaveLength(1);
     expect(emulator.control.registrations().servicePrincipals.map((principal) => principal.appId)).toEqual([registered!.appId]);
 
@@ -78,6 +109,29 @@ describe('npm run register', () => {
     expect(run.code, run.output).toBe(0);
     expect(run.output).toContain('ok    Credential: the identity platform accepts the client secret');
     expect(run.output).toContain(`ok    Redirect URI: http://localhost:${port}/getAToken (registered for the application)`);
+  });
+
+  it('then npm run doctor fails, naming the permission and the fix, once the registration lacks vso.pats_manage', async () => {
+    const [registered] = applications();
+    const devOps = registered!.requiredResourceAccess.find((entry) => entry.resourceAppId === AZURE_DEVOPS)!;
+    const [managed] = await devOpsPermissionIds(['vso.pats_manage']);
+    await changeRegistration(registered!.id, [...registered!.requiredResourceAccess.filter((entry) => entry !== devOps), { ...devOps, resourceAccess: devOps.resourceAccess.filter((access) => access.id !== managed) }]);
+    const run = await runDoctor(dir);
+    expect(run.code, run.output).toBe(1);
+    expect(run.output).toMatch(/FAIL {2}Azure DevOps permissions: AZURE_CLIENT_ID: the registration lacks the Azure DevOps delegated permission vso\.pats_manage/);
+    expect(run.output).toContain('fix: Run `npm run register`');
+  });
+
+  it('run again over a registration made before (user_impersonation): takes it off and says so, and puts the missing permission back', async () => {
+    const [registered] = applications();
+    const others = registered!.requiredResourceAccess.filter((entry) => entry.resourceAppId !== AZURE_DEVOPS);
+    await changeRegistration(registered!.id, [...others, { resourceAppId: AZURE_DEVOPS, resourceAccess: [{ id: USER_IMPERSONATION_ID, type: 'Scope' }] }]);
+    const run = await runRegister(dir, [], { emulator, login: { objectId: ADA.objectId } });
+    expect(run.code, run.output).toBe(0);
+    expect(run.output).toContain('Removed Azure DevOps user_impersonation (full access) from the registration');
+    const devOps = applications()[0]!.requiredResourceAccess.find((entry) => entry.resourceAppId === AZURE_DEVOPS)!;
+    expect(devOps.resourceAccess.map((access) => access.id)).toEqual(await devOpsPermissionIds(['vso.pats', 'vso.pats_manage', 'vso.profile', 'vso.tokenadministration', 'vso.graph']));
+    expect((await runDoctor(dir)).output).toMatch(/ok {4}Azure DevOps permissions: the registration lists vso\.pats, vso\.pats_manage/);
   });
 
   it('then PAT Manager, started from the written .env, signs a person in through the emulator', async () => {

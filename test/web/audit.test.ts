@@ -45,7 +45,9 @@ function expectedTokenIds(): string[] {
     .members('contoso')
     .filter((member) => member.origin !== 'vsts')
     .flatMap((member) => member.tokens)
-    .filter((token) => !token.revoked && (token.targetAccounts === null || token.targetAccounts.includes(contoso)))
+    // What the audit shows by default: usable tokens and global ones (to revoke); not revoked or expired ones.
+    // (An expired token reads isValid false whether it was revoked or not: a global one of those is still listed as global.)
+    .filter((token) => (token.targetAccounts === null ? !token.revoked || Date.parse(token.validTo) <= Date.now() : token.targetAccounts.includes(contoso) && token.status === 'active'))
     .map((token) => token.authorizationId)
     .sort();
 }
@@ -119,7 +121,7 @@ describe('the audit', () => {
         principalName: 'zed@contoso.example',
         deletedInOrigin: true,
         tokens: [
-          { displayName: 'gone-full-all', scope: 'app_token', validFrom: new Date(Date.now() - 10 * DAY), validTo: new Date(Date.now() + 170 * DAY), targetAccounts: null },
+          { displayName: 'gone-full-all', scope: 'app_token', validFrom: new Date(Date.now() - 10 * DAY), validTo: new Date(Date.now() + 170 * DAY), targetAccounts: ['f9424e7c-ea71-44cb-aa51-cae3213c1e15'] },
           { displayName: 'gone-narrow', scope: 'vso.code', validFrom: new Date(Date.now() - 1 * DAY), validTo: new Date(Date.now() + 20 * DAY), targetAccounts: ['f9424e7c-ea71-44cb-aa51-cae3213c1e15'] },
         ],
       },
@@ -128,19 +130,27 @@ describe('the audit', () => {
         principalName: 'yara@contoso.example',
         tokens: [
           { displayName: 'plain', scope: 'vso.work', validFrom: new Date(Date.now() - 1 * DAY), validTo: new Date(Date.now() + 30 * DAY), targetAccounts: ['f9424e7c-ea71-44cb-aa51-cae3213c1e15'] },
-          { displayName: 'expired-full', scope: 'app_token', validFrom: new Date(Date.now() - 200 * DAY), validTo: new Date(Date.now() - 1 * DAY), targetAccounts: null },
+          { displayName: 'expired-full', scope: 'app_token', validFrom: new Date(Date.now() - 200 * DAY), validTo: new Date(Date.now() - 1 * DAY), targetAccounts: ['f9424e7c-ea71-44cb-aa51-cae3213c1e15'] },
+          { displayName: 'revoked-full', scope: 'app_token', validFrom: new Date(Date.now() - 20 * DAY), validTo: new Date(Date.now() + 100 * DAY), targetAccounts: ['f9424e7c-ea71-44cb-aa51-cae3213c1e15'], revoked: true },
+          { displayName: 'global-full', scope: 'app_token', validFrom: new Date(Date.now() - 20 * DAY), validTo: new Date(Date.now() + 100 * DAY), targetAccounts: null },
         ],
       },
     ]);
     await openAudit();
-    const rows = await exported('&person=crafted&expiresAfter=' + new Date(Date.now() + 60 * DAY).toISOString().slice(0, 10));
+    const rows = await exported('&state=all&person=crafted&expiresAfter=' + new Date(Date.now() + 60 * DAY).toISOString().slice(0, 10));
     const byName = Object.fromEntries(rows.map((row) => [row.displayName, row]));
-    expect(Object.keys(byName).sort()).toEqual(['expired-full', 'gone-full-all', 'gone-narrow', 'plain']);
-    expect(byName['gone-full-all']!.flags).toBe('Person no longer in the directory; Full access; All organizations; Lifetime over 90 days; Expires after the chosen date');
+    expect(Object.keys(byName).sort()).toEqual(['expired-full', 'global-full', 'gone-full-all', 'gone-narrow', 'plain', 'revoked-full']);
+    expect(byName['gone-full-all']!.flags).toBe('Person no longer in the directory; Full access; Lifetime over 90 days; Expires after the chosen date');
     expect(byName['gone-narrow']!.flags).toBe('Person no longer in the directory');
     expect(byName['plain']!.flags).toBe('');
-    expect(byName['expired-full']!).toMatchObject({ status: 'expired', risk: '0', flags: 'Full access; All organizations; Lifetime over 90 days' });
-    expect(rows.map((row) => row.displayName)).toEqual(['gone-full-all', 'gone-narrow', 'plain', 'expired-full']);
+    // Only valid tokens carry flags: token administration says a revoked one is not (isValid false).
+    expect(byName['expired-full']!).toMatchObject({ status: 'expired', risk: '0', flags: '' });
+    expect(byName['revoked-full']!).toMatchObject({ status: 'revoked', risk: '0', flags: '' });
+    expect(byName['global-full']!).toMatchObject({ status: 'Global: stopped working on 1 December 2026', risk: '0', flags: '' });
+    expect(rows.slice(0, 2).map((row) => row.displayName)).toEqual(['gone-full-all', 'gone-narrow']);
+    // By default revoked and expired tokens are left out, and counted apart.
+    expect((await exported('&person=crafted')).map((row) => row.displayName).sort()).toEqual(['global-full', 'gone-full-all', 'gone-narrow', 'plain']);
+    expect((await exported('&person=crafted&state=notValid')).map((row) => row.displayName).sort()).toEqual(['expired-full', 'revoked-full']);
     expect((await exported('&person=crafted&flag=personGone')).map((row) => row.displayName).sort()).toEqual(['gone-full-all', 'gone-narrow']);
     expect((await exported('&person=crafted&scope=vso.work')).map((row) => row.displayName)).toEqual(['plain']);
     const page = await browser.get(`${h.appUrl}/audit?person=crafted`);
@@ -161,6 +171,19 @@ describe('the audit', () => {
     expect(first.body).not.toMatch(/<script(?![^>]*\bsrc=)/);
     const done = await openAudit();
     expect(done.body).toContain('<h1>Audit of contoso</h1>');
+  });
+
+  it('"Gather again" shows a revocation made a moment ago: the token is counted apart, without flags, and no longer usable', async () => {
+    await openAudit();
+    const cobol = h.emulator.control.devops.tokens(GRACE.objectId).find((token) => token.displayName === 'compiler-release')!;
+    expect((await exported('&person=grace')).find((row) => row.authorizationId === cobol.authorizationId)).toMatchObject({ status: 'active', flags: 'Full access' });
+    const confirm = await browser.get(`${h.appUrl}/tokens/${cobol.authorizationId}/revoke`);
+    await browser.submit(confirm, `/tokens/${cobol.authorizationId}/revoke`);
+    const again = await browser.get(`${h.appUrl}/audit?refresh=1`);
+    expect(again.status).toBe(200);
+    await openAudit();
+    expect((await exported('&person=grace')).some((row) => row.authorizationId === cobol.authorizationId)).toBe(false);
+    expect((await exported('&person=grace&state=notValid')).find((row) => row.authorizationId === cobol.authorizationId)).toMatchObject({ status: 'revoked', risk: '0', flags: '' });
   });
 
   it('refuses unknown filters with a clear page', async () => {
@@ -225,8 +248,9 @@ describe('revoking on behalf', () => {
   it("offboards a person: all of their tokens in the organization, nobody else's", async () => {
     const ada = h.emulator.control.devops.members('contoso').find((member) => member.displayName === 'Ada Lovelace')!;
     const contoso = 'f9424e7c-ea71-44cb-aa51-cae3213c1e15';
-    const hers = ada.tokens.filter((token) => !token.revoked && (token.targetAccounts === null || token.targetAccounts.includes(contoso))).map((token) => token.authorizationId);
-    expect(hers.length).toBeGreaterThan(20);
+    // Her revoked and expired ones are listed too (isValid false), and left alone: only valid ones are revoked.
+    const hers = ada.tokens.filter((token) => token.status === 'active' && (token.targetAccounts === null || token.targetAccounts.includes(contoso))).map((token) => token.authorizationId);
+    expect(hers.length).toBeGreaterThan(15);
     const before = tokenStates();
     const confirm = await browser.get(`${h.appUrl}/audit/revoke?person=${encodeURIComponent(ada.descriptor)}`);
     expect(confirm.body).toContain("Revoke all of Ada Lovelace&#39;s tokens?");

@@ -5,7 +5,8 @@ import type { Page, TestBrowser } from '../support/browser.ts';
 import { secretShownOn } from '../support/created-page.ts';
 import type { Harness } from '../support/harness.ts';
 import { signedIn } from '../support/signed-in.ts';
-import { ADA, GRACE, signIn } from '../support/sign-in.ts';
+import { ADA, GRACE, csrfOf, signIn } from '../support/sign-in.ts';
+import { formatDate } from '../../src/days.ts';
 
 let h: Harness;
 let browser: TestBrowser;
@@ -70,20 +71,46 @@ describe('expiry watch', () => {
     expect(new Date(byName('sonar-scanner').validTo).getTime()).toBeCloseTo(new Date(token.validTo).getTime() + 30 * DAY, -5);
   });
 
-  it('extends an expired token from today, not from its old expiry', async () => {
+  it('offers no extension on an expired token; a forged one is refused with the reason, and the token stays expired', async () => {
     const token = byName('legacy-jenkins');
     const week = await browser.get(`${h.appUrl}/expiring?within=7`);
-    await browser.submit(week, `/tokens/${token.authorizationId}/extend`, { days: '90' });
-    expect(new Date(byName('legacy-jenkins').validTo).getTime()).toBeGreaterThan(Date.now() + 89 * DAY);
+    const expiredRow = week.body.slice(week.body.indexOf('<h2>Expired'));
+    expect(expiredRow).toContain('legacy-jenkins');
+    expect(expiredRow).not.toContain('days<span class="visually-hidden"> for legacy-jenkins');
+    const page = await browser.post(`${h.appUrl}/tokens/${token.authorizationId}/extend`, { _csrf: csrfOf(week), days: '90', returnTo: '/expiring' });
+    expect(page.status).toBe(409);
+    expect(page.body).toContain('no longer lets an expired token be changed or extended');
+    expect(byName('legacy-jenkins').validTo).toBe(token.validTo);
   });
 
   it('explains an organization policy that refuses the extension', async () => {
-    const token = byName('sonar-scanner');
-    h.emulator.control.devops.setPolicies('contoso', { maxPatLifespanDays: 7 });
-    const week = await browser.get(`${h.appUrl}/expiring?within=7`);
+    const token = byName('admin-break-glass');
+    h.emulator.control.devops.setPolicies('contoso', { restrictFullScopePats: true });
+    const week = await browser.get(`${h.appUrl}/expiring?within=30`);
     const page = await browser.submit(week, `/tokens/${token.authorizationId}/extend`, { days: '90' });
     expect(page.body).toMatch(/was not extended: [^<]*polic/i);
-    expect(byName('sonar-scanner').validTo).toBe(token.validTo);
+    expect(byName('admin-break-glass').validTo).toBe(token.validTo);
+  });
+
+  it("says so when the organization's maximum lifetime shortened the extension", async () => {
+    const token = byName('sonar-scanner');
+    h.emulator.control.devops.setPolicies('contoso', { maxPatLifespanDays: 30 });
+    const week = await browser.get(`${h.appUrl}/expiring?within=7`);
+    const page = await browser.submit(week, `/tokens/${token.authorizationId}/extend`, { days: '90' });
+    const after = byName('sonar-scanner');
+    expect(Date.parse(after.validTo)).toBe(Date.parse(after.validFrom) + 30 * DAY);
+    expect(page.body).toContain(`Your organization allows tokens of at most 30 days; this one expires on ${formatDate(new Date(after.validTo))}.`);
+  });
+
+  it('lists global tokens under their own heading as stopped, with no extension', async () => {
+    const week = await browser.get(`${h.appUrl}/expiring?within=30`);
+    const global = week.body.slice(week.body.indexOf('<h2>Global: stopped working on 1 December 2026'), week.body.indexOf('<h2>Expiring within'));
+    for (const name of ['npm-registry-read', 'helm-chart-publish', 'vscode-azure-repos', 'az-cli-local', 'old-laptop']) expect(global).toContain(name);
+    expect(global).toContain('Global: stopped working on 1 December 2026</span>');
+    expect(global).not.toContain('/extend');
+    const rest = week.body.slice(week.body.indexOf('<h2>Expiring within'));
+    expect(rest).not.toContain('az-cli-local');
+    expect(rest).not.toContain('old-laptop');
   });
 });
 
@@ -162,7 +189,9 @@ describe('export', () => {
     expect(csv.headers["content-disposition"]).toMatch(/attachment; filename="?pat-tokens-contoso-expired-\d{4}-\d{2}-\d{2}\.csv"?$/);
     const lines = csv.body.trim().split('\r\n');
     expect(lines[0]).toBe('authorizationId,displayName,status,scopes,organizations,validFrom,validTo');
-    expect(lines.slice(1).every((line) => line.includes(',expired,'))).toBe(true);
+    // A global token is exported for what it is, whatever its date says.
+    expect(lines.slice(1).every((line) => line.includes(',expired,') || line.includes(',Global: stopped working on 1 December 2026,'))).toBe(true);
+    expect(lines.some((line) => line.includes('old-laptop,Global: stopped working on 1 December 2026,'))).toBe(true);
     expect(lines.length - 1).toBe(tokens().filter((t) => t.status === 'expired' && (t.targetAccounts === null || t.targetAccounts.includes('f9424e7c-ea71-44cb-aa51-cae3213c1e15'))).length);
 
     const json = await browser.get(`${h.appUrl}/export?format=json&status=active`);

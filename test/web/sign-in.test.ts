@@ -77,7 +77,9 @@ describe('sign-in', () => {
     expect(params.get('state')).toBeTruthy();
     expect(params.get('nonce')).toBeTruthy();
     expect(params.get('redirect_uri')).toBe(`${h.appUrl}/getAToken`);
-    expect(params.get('scope')).toContain('499b84ac-1321-427f-aa17-267ca6975798/.default');
+    // Least privilege: Azure DevOps permission by permission, never .default or user_impersonation (full access).
+    const devOpsScopes = params.get('scope')!.split(' ').filter((scope) => scope.startsWith('499b84ac-1321-427f-aa17-267ca6975798/'));
+    expect(devOpsScopes.map((scope) => scope.split('/')[1])).toEqual(['vso.pats', 'vso.pats_manage', 'vso.profile', 'vso.tokenadministration', 'vso.graph']);
   });
 
   it('signs in, shows the name, and gives a session only once signed in (a planted one is replaced)', async () => {

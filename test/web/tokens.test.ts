@@ -212,11 +212,20 @@ describe('creating a token', () => {
     expect(tokensOf()).toHaveLength(before + 1);
   });
 
-  it('creates a full-access token for all organizations', async () => {
-    await create({ displayName: 'everything', access: 'full', scopes: [], organizations: 'all', expiry: '7' });
-    const created = byName('everything');
-    expect(created.scope).toBe('app_token');
-    expect(created.targetAccounts).toBeNull();
+  it('a forged request for a token in all organizations gets a page on their retirement, and creates nothing', async () => {
+    const before = tokensOf().length;
+    for (const forged of [{ organizations: 'all' }, { allOrgs: 'true' }] as Record<string, string>[]) {
+      const page = await create({ displayName: 'everything', access: 'full', scopes: [], expiry: '7', ...forged });
+      expect(page.status).toBe(400);
+      expect(page.body).toContain('stopped working on 1 December 2026');
+    }
+    expect(tokensOf()).toHaveLength(before);
+  });
+
+  it('offers this organization only: no choice of all organizations on the form', async () => {
+    const page = await newTokenForm();
+    expect(page.body).not.toContain('name="organizations" value="all"');
+    expect(page.body).toContain('stopped working on 1 December 2026');
   });
 
   it.each([

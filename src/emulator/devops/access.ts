@@ -6,11 +6,11 @@
 // this resource"): Microsoft's "Troubleshoot connecting" page lists "your identity isn't a member of
 // the organization" as the cause of 401, not 403. An organization that does not exist is 404.
 
-import type { RequestHandler, Response } from 'express';
+import type { Request, RequestHandler, Response } from 'express';
 import { findOrganization, findPerson, type Directory, type Organization, type Person } from '../directory.ts';
 import { DevOpsApiError } from './devops-errors.ts';
 
-export type VerifyAccessToken = (authorizationHeader?: string) => Promise<{ objectId: string; tenantId: string } | null>;
+export type VerifyAccessToken = (authorizationHeader?: string) => Promise<{ objectId: string; tenantId: string; scopes: string[] } | null>;
 
 export interface AccessOptions {
   directory: Directory;
@@ -30,7 +30,26 @@ export function authenticate(options: AccessOptions): RequestHandler {
       throw unauthorized(options, `TF400813: The user '${verified.tenantId}\\${verified.objectId}' is not authorized to access this resource.`);
     }
     res.locals.caller = person;
+    res.locals.scopes = verified.scopes;
     next();
+  };
+}
+
+/**
+ * The access token must carry one of `anyOf` (its `scp`), each API's "security" section in Microsoft's
+ * OpenAPI files. Refused as OAuth 2.0 bearer tokens are (RFC 6750): 403 with
+ * `WWW-Authenticate: Bearer error="insufficient_scope", scope="..."` naming the first; the status and
+ * header are this emulator's reading (a guess: Azure DevOps does not document its answer).
+ */
+export function requirePermission(anyOf: (req: Request) => readonly string[]): RequestHandler {
+  return (req, res, next) => {
+    const wanted = anyOf(req);
+    const carried = (res.locals.scopes as string[] | undefined) ?? [];
+    if (wanted.some((scope) => carried.includes(scope))) return next();
+    const needed = wanted[0]!;
+    throw new DevOpsApiError(403, 'UnauthorizedRequestException', `The access token does not carry the scope ${needed} that this request requires.`, {
+      headers: { 'WWW-Authenticate': `Bearer error="insufficient_scope", scope="${needed}"` },
+    });
   };
 }
 

@@ -5,8 +5,9 @@
 //   POST   /people/:objectId/tokens            { tokens: TokenSeed[] }  adds
 //   PUT    /people/:objectId/tokens            { tokens: TokenSeed[] }  replaces all
 //   DELETE /people/:objectId/tokens            removes all
+//   POST   /pats/authenticate                    { value, organization }: would this PAT authenticate there now?
 //   GET    /organizations/:name/policies
-//   PATCH  /organizations/:name/policies       { restrictGlobalPats?, restrictFullScopePats?, maxPatLifespanDays? }
+//   PATCH  /organizations/:name/policies       { restrictGlobalPats?, restrictFullScopePats?, maxPatLifespanDays?, restrictPatCreation? }
 //   GET    /organizations/:name/members        everyone Graph lists there, with their tokens
 //   POST   /organizations/:name/members        { members: MemberSeed[] }  adds people who never sign in
 //   PUT    /organizations/:name/administrators { objectIds: string[] }
@@ -62,6 +63,10 @@ export function createControlRouter(control: DevOpsControl): Router {
     res.status(204).send();
   });
 
+  router.post('/pats/authenticate', (req, res) => {
+    const body = (req.body ?? {}) as { value?: unknown; organization?: unknown };
+    res.json(control.wouldAuthenticate(String(body.value ?? ''), String(body.organization ?? '')));
+  });
   router.post('/faults', (req, res) => {
     const { operation, patTokenError, times } = parse(faultSchema, req.body);
     control.failNext(operation, patTokenError, times);

@@ -11,7 +11,7 @@ import type { OrganizationPolicies, PolicyStore } from './organization-policies.
 import { descriptorOf, type MemberStore } from './org-members.ts';
 import { PAT_TOKEN_ERRORS, type PatTokenError } from './pat-token-error.ts';
 import { toServiceTime } from './service-time.ts';
-import type { PatRecord, TokenStore } from './token-store.ts';
+import { refusalOf, type PatRecord, type RefusedPat, type TokenStore } from './token-store.ts';
 import { tokenState, type TokenState } from './wire.ts';
 
 const tokenSeedSchema = z.object({
@@ -24,6 +24,8 @@ const tokenSeedSchema = z.object({
   /** accountIds, or null for a token valid in all the person's organizations. */
   targetAccounts: z.array(z.string().refine(isGuid, 'targetAccounts must hold GUIDs')).nullable(),
   revoked: z.boolean().optional(),
+  /** The token's value, so that a test can ask whether it would still authenticate (wouldAuthenticate). */
+  secret: z.string().min(20).max(200).optional(),
 });
 
 export type TokenSeed = z.input<typeof tokenSeedSchema>;
@@ -53,6 +55,8 @@ const policiesSchema = z
     restrictGlobalPats: z.boolean(),
     restrictFullScopePats: z.boolean(),
     maxPatLifespanDays: z.number().int().positive().nullable(),
+    /** Object ids of the people still allowed to create; allowPackagingScopes: the policy's packaging exception. */
+    restrictPatCreation: z.object({ allowlist: z.array(z.string()), allowPackagingScopes: z.boolean().default(false) }).nullable(),
   })
   .partial()
   .strict();
@@ -81,6 +85,11 @@ export interface DevOpsControl {
   addMembers(organization: string, members: readonly MemberSeed[]): MemberState[];
   /** Who the organization's Project Collection Administrators are (objectIds of the directory's people). */
   setAdministrators(organization: string, objectIds: readonly string[]): void;
+  /**
+   * Whether this PAT value would authenticate in the organization now (Basic auth to its APIs):
+   * `refused` says why not. Only values this run handed out are known.
+   */
+  wouldAuthenticate(value: string, organization: string): { authenticates: boolean; refused: RefusedPat | null };
   /** Back to the seed the emulator started with: tokens, no policies, no queued faults. */
   reset(): void;
 }
@@ -131,7 +140,9 @@ export function createDevOpsControl({ directory, tokens, policies, faults, membe
   const statesOf = (objectId: string) => tokens.tokensOf(objectId).map((record) => tokenState(record));
 
   const recordsFrom = (seeds: readonly TokenSeed[], replacing: string | undefined): PatRecord[] => {
-    const records = seeds.map((seed) => recordFrom(parse(tokenSeedSchema, seed)));
+    const parsed = seeds.map((seed) => parse(tokenSeedSchema, seed));
+    const records = parsed.map(recordFrom);
+    parsed.forEach((seed, index) => seed.secret && tokens.rememberSecret(records[index]!.authorizationId, seed.secret));
     for (const record of records) {
       const holder = tokens.find(record.authorizationId)?.ownerObjectId;
       const clash = holder !== undefined && holder !== replacing;
@@ -186,6 +197,10 @@ export function createDevOpsControl({ directory, tokens, policies, faults, membe
     failNext(operation, patTokenError, times) {
       const fault = parse(faultSchema, { operation, patTokenError, times });
       faults.enqueue(fault.operation, fault.patTokenError, fault.times);
+    },
+    wouldAuthenticate(value, organization) {
+      const refused = refusalOf(tokens.bySecret(z.string().min(1).max(200).parse(value)), accountIdOf(organization), new Date());
+      return { authenticates: refused === null, refused };
     },
     reset,
   };

@@ -1,8 +1,10 @@
 // The demo's tokens, dated relative to the moment of seeding. Ada has enough in contoso to page
 // through (three pages at $top=10, for every filter that matters): active ones, some expiring within
 // a week, expired and revoked ones, custom scopes and full access, single-organization and
-// all-organization tokens, and a few that only work in fabrikam or northwind. Grace has a handful;
-// Alan has none. Ids are derived from the names, so they are the same on every run.
+// all-organization ("global") tokens, and a few that only work in fabrikam or northwind. Grace has a
+// handful, one of them global; Alan one global token. Global tokens are kept to show what Azure DevOps
+// did to them: listed with their old expiry, authenticating nowhere since 1 December 2026. Ids are
+// derived from the names, so they are the same on every run.
 
 import type { Directory } from '../directory.ts';
 import { stableUuid } from './identifiers.ts';
@@ -63,7 +65,10 @@ const DEMO_TOKENS: Record<string, readonly DemoToken[]> = {
     { name: 'compiler-release', scope: 'app_token', created: 5, expires: 25, org: 'contoso' },
     { name: 'mark-i-archive', scope: 'vso.code', created: 200, expires: -30, org: 'contoso' },
     { name: 'bug-tracker', scope: 'vso.work', created: 40, expires: 20, org: 'contoso', revoked: true },
+    { name: 'mainframe-nightly', scope: 'vso.code vso.build_execute', created: 150, expires: 120, org: 'all' },
   ],
+  // Alan belongs to no organization, so no list shows his (a global token stops nowhere).
+  'alan@contoso.example': [{ name: 'personal-scripts', scope: 'app_token', created: 60, expires: 200, org: 'all' }],
 };
 
 export function seedDemoTokens(store: TokenStore, directory: Directory, now: Date): void {

@@ -10,7 +10,7 @@
 
 import express, { type Request, type Router } from 'express';
 import type { Directory, Organization } from '../directory.ts';
-import { authenticate, organizationOf, requireMembership, resolveOrganization, type AccessOptions } from './access.ts';
+import { authenticate, organizationOf, requireMembership, requirePermission, resolveOrganization, type AccessOptions } from './access.ts';
 import { requireApiVersion } from './api-version.ts';
 import { answerDevOpsErrors, DevOpsApiError, invalidArgument } from './devops-errors.ts';
 import { isGuid } from './identifiers.ts';
@@ -21,7 +21,8 @@ export const GRAPH_USERS_PAGE_SIZE = 100;
 
 export function createGraphRouter(access: AccessOptions, members: MemberStore): Router {
   const router = express.Router();
-  const inOrganization = [resolveOrganization(access.directory), authenticate(access), requireMembership(access)];
+  // graph-7.1.json: the reads need vso.graph (user_impersonation, full access, still covers them).
+  const inOrganization = [resolveOrganization(access.directory), authenticate(access), requireMembership(access), requirePermission(() => ['vso.graph', 'user_impersonation'])];
 
   router.get(
     '/:organization/_apis/graph/users',

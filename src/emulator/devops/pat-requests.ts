@@ -9,12 +9,19 @@
 // answer; Update throws ArgumentException (400) for a bad name or scope. Refusing a `validTo` in the
 // past (`invalidValidTo`) is this emulator's reading: the enum has the value, the sources do not show
 // where it is raised.
+//
+// Today's service (tokens 7.2-preview): a create asking for all organizations is
+// `globalPATCreationBlocked` (global PATs are retired), and so is an update that would make or keep a
+// token global (a guess: the documents only name the value); any change to an expired token is
+// `expiredPatCannotBeExtended`; the organization's "Restrict personal access token (PAT) creation"
+// policy refuses a create by someone off its allowlist (`disablePatCreationPolicyViolation`), unless
+// its packaging exception covers every scope asked; the maximum-lifespan policy shortens `validTo`.
 
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import { invalidArgument, unreadableBody, DevOpsApiError } from './devops-errors.ts';
 import { isGuid, newAuthorizationId } from './identifiers.ts';
-import { policyViolation, type OrganizationPolicies } from './organization-policies.ts';
+import { latestAllowed, mayCreate, policyViolation, type OrganizationPolicies } from './organization-policies.ts';
 import type { PatTokenError } from './pat-token-error.ts';
 import { FULL_ACCESS_SCOPE, SCOPE_CATALOG } from './scope-catalog.ts';
 import { addDays, toServiceTime } from './service-time.ts';
@@ -29,6 +36,8 @@ const MAX_DISPLAY_NAME_LENGTH = 256;
 export interface RequestContext {
   /** The organization in the URL. */
   accountId: string;
+  /** Who is calling (the restrict-creation policy's allowlist holds object ids). */
+  callerObjectId: string;
   policies: OrganizationPolicies;
   now: Date;
 }
@@ -98,15 +107,18 @@ export function prepareCreate(request: CreateRequest, context: RequestContext): 
 
   const scope = request.scope?.trim() ? normalizeScope(request.scope) : FULL_ACCESS_SCOPE;
   if (scope === undefined) return { error: 'invalidScope' };
+  if (request.allOrgs) return { error: 'globalPATCreationBlocked' };
+  if (!mayCreate(context.policies, context.callerObjectId, scope)) return { error: 'disablePatCreationPolicyViolation' };
 
-  const validTo = request.validTo ? acceptedValidTo(request.validTo, context.now) : addDays(context.now, DEFAULT_LIFETIME_DAYS);
-  if (validTo === undefined) return { error: 'invalidValidTo' };
+  const asked = request.validTo ? acceptedValidTo(request.validTo, context.now) : addDays(context.now, DEFAULT_LIFETIME_DAYS);
+  if (asked === undefined) return { error: 'invalidValidTo' };
+  const validTo = shortenedToPolicy(asked, latestAllowed(context.policies, context.now));
 
   const record: PatRecord = {
     authorizationId: newAuthorizationId(),
     displayName,
     scope,
-    targetAccounts: request.allOrgs ? null : [context.accountId],
+    targetAccounts: [context.accountId],
     validFrom: toServiceTime(context.now),
     validTo: toServiceTime(validTo),
     revoked: false,
@@ -116,6 +128,8 @@ export function prepareCreate(request: CreateRequest, context: RequestContext): 
 
 /** Applies an Update to a valid (not revoked) token; absent or blank fields keep their value. */
 export function prepareUpdate(existing: PatRecord, request: UpdateRequest, context: RequestContext): Outcome {
+  if (existing.validTo.getTime() <= context.now.getTime()) return { error: 'expiredPatCannotBeExtended' };
+  if (existing.targetAccounts === null || request.allOrgs) return { error: 'globalPATCreationBlocked' };
   let displayName = existing.displayName;
   if (request.displayName?.trim()) {
     if (!isValidDisplayName(request.displayName)) throw invalidArgument('DisplayName is not valid.');
@@ -133,22 +147,21 @@ export function prepareUpdate(existing: PatRecord, request: UpdateRequest, conte
   if (request.validTo) {
     const accepted = acceptedValidTo(request.validTo, context.now);
     if (accepted === undefined) return { error: 'invalidValidTo' };
-    validTo = toServiceTime(accepted);
+    validTo = toServiceTime(shortenedToPolicy(accepted, latestAllowed(context.policies, existing.validFrom)));
   }
 
-  const targetAccounts =
-    request.allOrgs === undefined || request.allOrgs === null
-      ? existing.targetAccounts
-      : request.allOrgs
-        ? null
-        : [context.accountId];
+  const targetAccounts = request.allOrgs === false ? [context.accountId] : existing.targetAccounts;
 
   return withPolicies({ ...existing, displayName, scope, validTo, targetAccounts }, context);
 }
 
 function withPolicies(record: PatRecord, context: RequestContext): Outcome {
-  const violation = policyViolation(context.policies, record, context.now);
+  const violation = policyViolation(context.policies, record);
   return violation ? { error: violation } : { record };
+}
+
+function shortenedToPolicy(validTo: Date, latest: Date | undefined): Date {
+  return latest !== undefined && validTo.getTime() > latest.getTime() ? latest : validTo;
 }
 
 /** Past dates are refused; dates beyond the maximum lifetime are cut back to it. */

@@ -13,7 +13,7 @@
 //   (client libraries see the typeKey; Azure's secret-rotation tool catches it to ignore "not found").
 
 import express, { type Request, type Response, type Router } from 'express';
-import { authenticate, callerOf, organizationOf, requireMembership, resolveOrganization, type AccessOptions } from './access.ts';
+import { authenticate, callerOf, organizationOf, requireMembership, requirePermission, resolveOrganization, type AccessOptions } from './access.ts';
 import { requireApiVersion } from './api-version.ts';
 import { answerDevOpsErrors, DevOpsApiError, invalidArgument } from './devops-errors.ts';
 import type { FaultableOperation, FaultQueue } from './fault-queue.ts';
@@ -50,13 +50,15 @@ export function createPatsRouter({ access, tokens, policies, faults }: PatsRoute
     resolveOrganization(access.directory),
     authenticate(access),
     requireMembership(access),
+    // tokens 7.2: vso.pats to read, vso.pats_manage ("read and manage") to change; user_impersonation no longer does.
+    requirePermission((req) => (req.method === 'GET' ? ['vso.pats', 'vso.pats_manage'] : ['vso.pats_manage'])),
     requireApiVersion({ minimum: '6.1', latest: '7.2', previewOnly: true, resourceVersion: 1 }),
     express.json(),
   );
 
   const contextOf = (res: Response): RequestContext => {
     const { accountId } = organizationOf(res);
-    return { accountId, policies: policies.policiesOf(accountId), now: new Date() };
+    return { accountId, callerObjectId: callerOf(res).objectId, policies: policies.policiesOf(accountId), now: new Date() };
   };
 
   /** A queued domain fault answers the call in place of the service. */
@@ -97,7 +99,9 @@ export function createPatsRouter({ access, tokens, policies, faults }: PatsRoute
     const outcome = prepareCreate(request, contextOf(res));
     if (outcome.error) return patTokenFailure(outcome.error);
     tokens.add(callerOf(res).objectId, outcome.record);
-    return patTokenResult(outcome.record, newTokenSecret());
+    const secret = newTokenSecret();
+    tokens.rememberSecret(outcome.record.authorizationId, secret);
+    return patTokenResult(outcome.record, secret);
   };
 
   const updated = (res: Response, request: UpdateRequest) => {

@@ -1,4 +1,4 @@
-// The `patTokenError` values of a PatTokenResult (the SessionTokenError enum in Microsoft's OpenAPI file).
+// The `patTokenError` values of a PatTokenResult (the SessionTokenError enum in Microsoft's tokens 7.2 OpenAPI file).
 
 export const PAT_TOKEN_ERRORS = [
   'none',
@@ -34,6 +34,10 @@ export const PAT_TOKEN_ERRORS = [
   'invalidAudience',
   'invalidSubject',
   'deploymentHostNotSupported',
+  'disablePatCreationPolicyViolation',
+  'failedToReadOrgPolicy',
+  'globalPATCreationBlocked',
+  'expiredPatCannotBeExtended',
 ] as const;
 
 export type PatTokenError = (typeof PAT_TOKEN_ERRORS)[number];

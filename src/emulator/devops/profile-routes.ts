@@ -6,7 +6,7 @@
 import { createHash } from 'node:crypto';
 import express, { type Router } from 'express';
 import type { Organization, Person } from '../directory.ts';
-import { authenticate, callerOf, type AccessOptions } from './access.ts';
+import { authenticate, callerOf, requirePermission, type AccessOptions } from './access.ts';
 import { requireApiVersion } from './api-version.ts';
 import { answerDevOpsErrors, DevOpsApiError, invalidArgument } from './devops-errors.ts';
 import { isGuid } from './identifiers.ts';
@@ -17,11 +17,12 @@ const RELEASED_API = { minimum: '1.0', latest: '7.2', previewOnly: false };
 
 export function createProfileRouter(access: AccessOptions): Router {
   const router = express.Router();
-  const signedIn = authenticate(access);
+  // Both operations' "security": vso.profile (user_impersonation, Azure DevOps's full access, still covers them).
+  const signedIn = [authenticate(access), requirePermission(() => ['vso.profile', 'user_impersonation'])];
 
   router.get(
     '/_apis/profile/profiles/:id',
-    signedIn,
+    ...signedIn,
     requireApiVersion({ ...RELEASED_API, resourceVersion: 3 }),
     (req, res) => {
       const person = callerOf(res);
@@ -33,7 +34,7 @@ export function createProfileRouter(access: AccessOptions): Router {
     },
   );
 
-  router.get('/_apis/accounts', signedIn, requireApiVersion({ ...RELEASED_API, resourceVersion: 1 }), (req, res) => {
+  router.get('/_apis/accounts', ...signedIn, requireApiVersion({ ...RELEASED_API, resourceVersion: 1 }), (req, res) => {
     const person = callerOf(res);
     const memberId = ownId(person, 'memberId', queryValue(req, 'memberId'));
     const ownerId = ownId(person, 'ownerId', queryValue(req, 'ownerId'));

@@ -1,4 +1,4 @@
-// Token administration under vssps.dev.azure.com (tokenAdmin-7.1.json): a person's PATs listed for an
+// Token administration under vssps.dev.azure.com (tokenAdmin 7.2): a person's PATs listed for an
 // organization administrator, and revocation on their behalf.
 //
 // - Only Project Collection Administrators of the organization may call these. Anyone else gets 401,
@@ -9,14 +9,16 @@
 //   the authorizationId the next page starts at. The default page size (20) is the example's; the
 //   largest accepted (100) is a guess. Unknown descriptor: 404 (documented). `isPublic=true` asks for
 //   SSH keys, which the emulator has none of.
-// - What the list holds is not documented beyond the example: here, the person's tokens that work in
-//   this organization and are not revoked ("revocations delete" them, per the 204's description);
-//   `isValid` false once expired (a guess). `token` is always null.
+// - What the list holds is not documented beyond the example: here, every one of the person's tokens
+//   that works in this organization, revoked and expired ones included with `isValid: false` (the
+//   field the SessionToken documents); global ones are listed as before, `isValid` by revocation and
+//   date only (a guess: the documents do not say whether it reflects their retirement). `token` is
+//   always null.
 // - Revocations: 204 with no body. Ids that name no token of this organization are passed over
 //   silently (a guess: the documents only name 400 for a body without ids).
 
 import express, { type Request, type RequestHandler, type Router } from 'express';
-import { authenticate, callerOf, organizationOf, requireMembership, resolveOrganization, unauthorized, type AccessOptions } from './access.ts';
+import { authenticate, callerOf, organizationOf, requireMembership, requirePermission, resolveOrganization, unauthorized, type AccessOptions } from './access.ts';
 import { requireApiVersion } from './api-version.ts';
 import { answerDevOpsErrors, DevOpsApiError, invalidArgument } from './devops-errors.ts';
 import { isGuid } from './identifiers.ts';
@@ -35,13 +37,14 @@ export function createTokenAdminRouter(access: AccessOptions, members: MemberSto
     resolveOrganization(access.directory),
     authenticate(access),
     requireMembership(access),
+    requirePermission(() => ['vso.tokenadministration', 'user_impersonation']),
     requireAdministrator(access),
     requireApiVersion({ minimum: '5.0', latest: '7.2', previewOnly: true, resourceVersion: 1 }),
   ];
 
   /** The member's tokens the list shows in this organization, in a stable order. */
   const listable = (member: OrgMember, accountId: string): PatRecord[] =>
-    tokens.tokensOf(member.objectId).filter((record) => !record.revoked && worksIn(record, accountId));
+    tokens.tokensOf(member.objectId).filter((record) => worksIn(record, accountId));
 
   router.get('/:organization/_apis/tokenadmin/personalaccesstokens/:subjectDescriptor', ...administrators, (req, res) => {
     const organization = organizationOf(res);
@@ -123,7 +126,7 @@ function sessionToken(record: PatRecord, member: OrgMember, now: number) {
     targetAccounts: record.targetAccounts === null ? null : [...record.targetAccounts],
     token: null,
     alternateToken: null,
-    isValid: record.validTo.getTime() > now,
+    isValid: !record.revoked && record.validTo.getTime() > now,
     isPublic: false,
     publicData: null,
     source: null,

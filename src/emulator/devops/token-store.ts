@@ -1,5 +1,6 @@
 // Each person's personal access tokens, in memory. Records are immutable: a change replaces the record.
 // Times are kept at the service's own precision (see service-time.ts), so what is stored is what is shown.
+import { createHash } from 'node:crypto';
 
 export type PatStatus = 'active' | 'expired' | 'revoked';
 
@@ -30,7 +31,14 @@ export function worksIn(record: PatRecord, accountId: string): boolean {
   return record.targetAccounts === null || record.targetAccounts.includes(accountId);
 }
 
+/** Why a PAT value would not authenticate now, or null when it would. */
+export type RefusedPat = 'unknown' | 'revoked' | 'expired' | 'global' | 'otherOrganization';
+
 export interface TokenStore {
+  /** Remembers which token a secret belongs to (by its SHA-256 only), so that a value can be checked later. */
+  rememberSecret(authorizationId: string, secret: string): void;
+  /** The token a secret was handed out for, if this run handed it out. */
+  bySecret(secret: string): OwnedPat | undefined;
   tokensOf(objectId: string): readonly PatRecord[];
   /** Looks across everyone, as the service does, so a token of someone else can be told apart from none. */
   find(authorizationId: string): OwnedPat | undefined;
@@ -41,8 +49,22 @@ export interface TokenStore {
   clearAll(): void;
 }
 
+/**
+ * Whether a PAT value would authenticate in an organization today: revoked and expired ones do not,
+ * and neither does a global one (none has since 1 December 2026), nor one for other organizations.
+ */
+export function refusalOf(owned: OwnedPat | undefined, accountId: string, now: Date): RefusedPat | null {
+  if (!owned) return 'unknown';
+  const status = statusOf(owned.record, now);
+  if (status !== 'active') return status;
+  if (owned.record.targetAccounts === null) return 'global';
+  return owned.record.targetAccounts.includes(accountId) ? null : 'otherOrganization';
+}
+
 export function createTokenStore(): TokenStore {
   const byPerson = new Map<string, PatRecord[]>();
+  const secrets = new Map<string, string>();
+  const hashOf = (secret: string) => createHash('sha256').update(secret).digest('hex');
 
   const find = (authorizationId: string): OwnedPat | undefined => {
     const wanted = authorizationId.toLowerCase();
@@ -54,6 +76,13 @@ export function createTokenStore(): TokenStore {
   };
 
   return {
+    rememberSecret(authorizationId, secret) {
+      secrets.set(hashOf(secret), authorizationId);
+    },
+    bySecret(secret) {
+      const id = secrets.get(hashOf(secret));
+      return id === undefined ? undefined : find(id);
+    },
     tokensOf: (objectId) => [...(byPerson.get(objectId) ?? [])],
     find,
     add(objectId, record) {
@@ -73,6 +102,7 @@ export function createTokenStore(): TokenStore {
     },
     clearAll() {
       byPerson.clear();
+      secrets.clear();
     },
   };
 }

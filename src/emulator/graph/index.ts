@@ -7,14 +7,19 @@
 //   DELETE /applications/{id}                                       (204)
 //   POST   /applications/{id}/addPassword                           a client secret, shown once
 //   POST   /servicePrincipals                                       { appId } (201)
+//   GET    /servicePrincipals?$filter=appId eq '…'                   a resource's (Azure DevOps, Key
+//          Vault, Microsoft Graph) with its oauth2PermissionScopes, or an application's own
 //
 // Every call needs a person's Graph token with Application.ReadWrite.All; a person the tenant does
-// not let register applications gets 403 Authorization_RequestDenied on create.
-import express, { type RequestHandler, type Router } from 'express';
+// not let register applications gets 403 Authorization_RequestDenied on create. An application's
+// own token may read its own registration (`applications?$filter=appId eq` its appId) and the
+// service principals (a guess: a real tenant asks for Application.Read.All, or ownership, for that).
+import express, { type Request, type RequestHandler, type Router } from 'express';
 import { z } from 'zod';
 import { findPerson, type Directory, type Person } from '../directory.ts';
 import type { EmulatorClient, VerifiedCaller } from '../identity/index.ts';
-import { MICROSOFT_GRAPH_RESOURCE_ID } from '../identity/scopes.ts';
+import { MICROSOFT_GRAPH_RESOURCE_ID, resourceByAppId, type Resource } from '../identity/scopes.ts';
+import { stableUuid } from '../devops/identifiers.ts';
 import { createApplications, type Applications } from './applications.ts';
 import { badRequest, emptyToken, graphErrors, insufficientPrivileges, invalidToken, unsupportedQuery } from './graph-errors.ts';
 
@@ -62,6 +67,15 @@ export function createGraph(options: GraphOptions): Graph {
   v1.use(express.json({ limit: '1mb' }));
   v1.use(requireWritePermission(options));
 
+  v1.get('/servicePrincipals', (req, res) => {
+    const filter = typeof req.query.$filter === 'string' ? parseFilter(req.query.$filter) : undefined;
+    if (filter?.property !== 'appId') throw unsupportedQuery();
+    const resource = resourceByAppId(filter.value);
+    const found = resource
+      ? [resourcePrincipal(resource, options.directory.tenantId)]
+      : applications.servicePrincipals().filter((principal) => principal.appId.toLowerCase() === filter.value.toLowerCase()).map((principal) => ({ ...principal, oauth2PermissionScopes: [] }));
+    res.json({ '@odata.context': 'https://graph.microsoft.com/v1.0/$metadata#servicePrincipals', value: found });
+  });
   v1.get('/applications', (req, res) => {
     const filter = typeof req.query.$filter === 'string' ? parseFilter(req.query.$filter) : undefined;
     res.json({ '@odata.context': 'https://graph.microsoft.com/v1.0/$metadata#applications', value: applications.list(filter) });
@@ -106,6 +120,7 @@ function requireWritePermission(options: GraphOptions): RequestHandler {
       const caller = await options.identity.verifyAccessToken(header, GRAPH_AUDIENCES);
       if (!caller) throw invalidToken();
       const person = caller.application ? undefined : findPerson(options.directory, caller.objectId);
+      if (caller.application && req.method === 'GET' && readsItsOwn(req, caller.appId)) return next();
       // An application's own token carries roles, not scopes; PAT Manager's registration has none.
       if (!person || !caller.scopes.some((scope) => WRITE_PERMISSIONS.includes(scope))) throw insufficientPrivileges();
       res.locals.person = person;
@@ -113,6 +128,30 @@ function requireWritePermission(options: GraphOptions): RequestHandler {
     } catch (error) {
       next(error);
     }
+  };
+}
+
+/** An application reading its own registration, or a service principal (what the doctor does). */
+function readsItsOwn(req: Request, appId: string): boolean {
+  if (req.path === '/servicePrincipals') return true;
+  if (req.path !== '/applications' || typeof req.query.$filter !== 'string') return false;
+  const filter = parseFilter(req.query.$filter);
+  return filter.property === 'appId' && filter.value.toLowerCase() === appId.toLowerCase();
+}
+
+/** A Microsoft resource's service principal as Graph lists it, with its delegated permissions. */
+function resourcePrincipal(resource: Resource, tenantId: string) {
+  return {
+    id: stableUuid(`service-principal:${tenantId}:${resource.appId}`),
+    appId: resource.appId,
+    displayName: resource.displayName,
+    servicePrincipalType: 'Application',
+    accountEnabled: true,
+    appOwnerOrganizationId: 'f8cdef31-a31e-4b4a-93e4-5f571e91255a',
+    oauth2PermissionScopes: Object.entries(resource.permissions).flatMap(([value, description]) => {
+      const id = resource.permissionIds?.[value];
+      return id ? [{ id, value, type: 'User', isEnabled: true, adminConsentDisplayName: description, adminConsentDescription: description, userConsentDisplayName: description, userConsentDescription: description }] : [];
+    }),
   };
 }
 

@@ -6,10 +6,17 @@ export interface Consents {
   has(objectId: string, clientId: string, resourceAppId: string): boolean;
   /** Forgets every consent the person gave (as when they remove the app at myapps.microsoft.com). */
   revokeFor(objectId: string): void;
+  /** The tenant has not consented to this permission for the application: tokens leave it out. */
+  withhold(clientId: string, resourceAppId: string, permission: string): void;
+  withheld(clientId: string, resourceAppId: string): ReadonlySet<string>;
+  /** Every application gets every permission it asks for again. */
+  clearWithheld(): void;
 }
 
 export function createConsents(): Consents {
   const granted = new Set<string>();
+  const notGranted = new Map<string, Set<string>>();
+  const appKey = (clientId: string, resourceAppId: string) => `${clientId.toLowerCase()}|${resourceAppId}`;
   const key = (objectId: string, clientId: string, resourceAppId: string) => `${objectId}|${clientId.toLowerCase()}|${resourceAppId}`;
   return {
     grant: (objectId, clientId, resourceAppId) => void granted.add(key(objectId, clientId, resourceAppId)),
@@ -17,5 +24,11 @@ export function createConsents(): Consents {
     revokeFor(objectId) {
       for (const entry of granted) if (entry.startsWith(`${objectId}|`)) granted.delete(entry);
     },
+    withhold(clientId, resourceAppId, permission) {
+      const key = appKey(clientId, resourceAppId);
+      notGranted.set(key, new Set([...(notGranted.get(key) ?? []), permission]));
+    },
+    withheld: (clientId, resourceAppId) => notGranted.get(appKey(clientId, resourceAppId)) ?? new Set(),
+    clearWithheld: () => notGranted.clear(),
   };
 }

@@ -56,6 +56,8 @@ export interface IdentityPlatform {
   expireAccessTokens(objectId: string): void;
   revokeRefreshTokens(objectId: string): void;
   revokeConsents(objectId: string): void;
+  /** The tenant has not consented to this Azure DevOps permission for the application: its tokens leave it out. */
+  withholdPermission(clientId: string, permission: string): void;
   setAccessTokenLifetime(seconds: number): void;
   /** Mints an Azure DevOps access token for the person, as if their application had asked. */
   issueAccessToken(objectId: string, options?: IssueAccessTokenOptions): Promise<string>;
@@ -100,6 +102,7 @@ export function createIdentityPlatform(options: IdentityPlatformOptions): Identi
     expireAccessTokens: (objectId) => accessTokens.expireFor(objectId),
     revokeRefreshTokens: (objectId) => refreshTokens.revokeFor(objectId),
     revokeConsents: (objectId) => consents.revokeFor(objectId),
+    withholdPermission: (clientId, permission) => consents.withhold(clientId, AZURE_DEVOPS_RESOURCE_ID, permission),
     setAccessTokenLifetime: (seconds) => accessTokens.setLifetimeSeconds(seconds),
     async issueAccessToken(objectId, issue = {}) {
       const person = findPerson(directory, objectId);

@@ -18,12 +18,32 @@ export interface Resource {
   audience?: string;
   /** Not consented for the tenant: each person consents once, by signing in with one of its scopes. */
   needsUserConsent?: boolean;
+  /** Each delegated permission's id, as its service principal's `oauth2PermissionScopes` list them. */
+  permissionIds?: Record<string, string>;
 }
 
+// Azure DevOps's delegated permissions: its full access, and the granular ones PAT Manager asks for
+// (the `security` sections of the OpenAPI files; vso.pats and vso.pats_manage since sprint 257).
+// user_impersonation's id is the real one; the others are this emulator's (register looks them up).
 const AZURE_DEVOPS: Resource = {
   appId: AZURE_DEVOPS_RESOURCE_ID,
   displayName: 'Azure DevOps',
-  permissions: { user_impersonation: 'Have full access to the Azure DevOps REST APIs as you' },
+  permissions: {
+    user_impersonation: 'Have full access to the Azure DevOps REST APIs as you',
+    'vso.pats': 'Read your personal access tokens',
+    'vso.pats_manage': 'Read, create, change and revoke your personal access tokens',
+    'vso.profile': 'Read your profile, accounts, collections, projects, teams and other top-level organizational artifacts',
+    'vso.tokenadministration': "Manage (view and revoke) the organization's existing tokens, for organization administrators",
+    'vso.graph': 'Read user, group, scope and group membership information',
+  },
+  permissionIds: {
+    user_impersonation: 'ee69721e-6c3a-468f-a9ec-302d16a4c599',
+    'vso.pats': '6b2ddc3c-35c8-4e3f-a8b3-3d0b0c1f5a01',
+    'vso.pats_manage': '6b2ddc3c-35c8-4e3f-a8b3-3d0b0c1f5a02',
+    'vso.profile': '6b2ddc3c-35c8-4e3f-a8b3-3d0b0c1f5a03',
+    'vso.tokenadministration': '6b2ddc3c-35c8-4e3f-a8b3-3d0b0c1f5a04',
+    'vso.graph': '6b2ddc3c-35c8-4e3f-a8b3-3d0b0c1f5a05',
+  },
 };
 const MICROSOFT_GRAPH: Resource = {
   appId: MICROSOFT_GRAPH_RESOURCE_ID,
@@ -45,6 +65,21 @@ const KEY_VAULT: Resource = {
   needsUserConsent: true,
 };
 const RESOURCES = [AZURE_DEVOPS, MICROSOFT_GRAPH, KEY_VAULT];
+
+/** A resource by its app id (a service principal's `appId`), for Graph's servicePrincipals list. */
+export function resourceByAppId(appId: string): Resource | undefined {
+  return RESOURCES.find((resource) => resource.appId === appId.toLowerCase());
+}
+
+/**
+ * The token as granted: permissions the tenant has not consented to for this application are left
+ * out of `scp` and `scope` (Entra issues what was asked and consented, no more).
+ */
+export function withoutWithheld(target: TokenTarget, withheld: ReadonlySet<string>): TokenTarget {
+  if (withheld.size === 0) return target;
+  const kept = (names: string) => names.split(' ').filter((name) => !withheld.has(name.slice(name.lastIndexOf('/') + 1))).join(' ');
+  return { ...target, scp: kept(target.scp), scope: kept(target.scope) };
+}
 
 const OIDC_SCOPES: Record<string, string> = {
   openid: 'Sign you in',

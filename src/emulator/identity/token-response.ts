@@ -8,7 +8,7 @@ import type { Consents } from './consents.ts';
 import { consentRequired, userNotInDirectory } from './errors.ts';
 import { clientInfo, issueIdToken } from './id-tokens.ts';
 import type { RefreshTokens } from './refresh-tokens.ts';
-import { parseScopes, tokenTarget } from './scopes.ts';
+import { parseScopes, tokenTarget, withoutWithheld } from './scopes.ts';
 import type { SignIn } from './sign-in.ts';
 
 export interface TokenIssuers {
@@ -36,7 +36,8 @@ export async function issueTokens(issuers: TokenIssuers, request: TokenRequest):
   const { signIn } = request;
   const person = personStillInDirectory(issuers.directory, signIn);
   const requested = parseScopes(request.scope, signIn.tenantId);
-  const target = tokenTarget(requested, request.scope, { singleResource: request.singleResource });
+  const asked = tokenTarget(requested, request.scope, { singleResource: request.singleResource });
+  const target = withoutWithheld(asked, issuers.consents.withheld(signIn.clientId, asked.resource.appId));
   if (target.resource.needsUserConsent && !issuers.consents.has(person.objectId, signIn.clientId, target.resource.appId)) {
     throw consentRequired(signIn.clientId, target.resource.displayName);
   }

@@ -47,5 +47,5 @@ export function renderTokenForm(res: Response, status: number, page: TokenFormPa
 /** The edit form filled in from the token as it is. */
 export function valuesOf(token: PatToken): TokenFormValues {
   const fullAccess = token.scopes.includes(FULL_ACCESS);
-  return { ...emptyTokenForm(), displayName: token.displayName, expiry: 'keep', organizations: token.targetAccounts === null ? 'all' : 'this', access: fullAccess ? 'full' : 'custom', scopes: fullAccess ? [] : token.scopes };
+  return { ...emptyTokenForm(), displayName: token.displayName, expiry: 'keep', organizations: 'this', access: fullAccess ? 'full' : 'custom', scopes: fullAccess ? [] : token.scopes };
 }

@@ -1,8 +1,10 @@
 // The create and edit form: what a person typed, checked field by field. A rejected form comes
 // back with what they typed and a message beside each field at fault; nothing is sent upstream.
 import { DAY_MS, isoDay } from '../../days.ts';
+import { GLOBAL_PATS_RETIRED } from '../../devops/messages.ts';
 import { FULL_ACCESS, validateScopeSelection } from '../../devops/scopes.ts';
 import { MAX_LIFETIME_DAYS } from '../../tokens/lifecycle.ts';
+import { PageError } from '../errors.ts';
 
 export const EXPIRY_PRESETS = ['7', '30', '60', '90'] as const;
 export const MAX_NAME_LENGTH = 100;
@@ -34,7 +36,8 @@ export interface TokenFormValues {
   /** A preset number of days, `custom`, or `keep` (edit only: leave the expiry as it is). */
   expiry: string;
   customDate: string;
-  organizations: 'this' | 'all';
+  /** Always this organization: tokens for all organizations were retired (1 December 2026). */
+  organizations: 'this';
   access: 'full' | 'custom';
   scopes: string[];
 }
@@ -70,22 +73,30 @@ function endOfDay(day: string): Date | undefined {
   return Number.isNaN(date.getTime()) || isoDay(date) !== day ? undefined : date;
 }
 
+/** A request for a token in every organization: none can be made any more, so nothing is tried. */
+export class GlobalTokenRequested extends PageError {
+  constructor() {
+    super(400, 'Tokens for all organizations are retired', `${GLOBAL_PATS_RETIRED} Nothing was created or changed.`);
+  }
+}
+
 export function parseTokenForm(body: Record<string, unknown>, options: { now: Date; editing: boolean }): ParsedTokenForm {
+  // The form no longer offers it; a forged one (the old field, or the API's own name) gets the reason.
+  if (body.allOrgs !== undefined || text(body.organizations) === 'all') throw new GlobalTokenRequested();
   const values: TokenFormValues = {
     displayName: text(body.displayName).trim(),
     expiry: text(body.expiry),
     customDate: text(body.customDate).trim(),
-    organizations: text(body.organizations) === 'all' ? 'all' : 'this',
+    organizations: 'this',
     access: text(body.access) === 'full' ? 'full' : 'custom',
     scopes: list(body.scopes),
   };
   const errors: Partial<Record<TokenFormField, string>> = {};
+  if (text(body.organizations) !== 'this') errors.organizations = 'A token is made for this organization only: choose it.';
 
   if (values.displayName === '') errors.displayName = 'Give the token a name, so you can recognise it later.';
   else if (values.displayName.length > MAX_NAME_LENGTH) errors.displayName = `Keep the name to ${MAX_NAME_LENGTH} characters or fewer.`;
   else if (hasHiddenCharacters(values.displayName)) errors.displayName = 'The name cannot contain control characters such as tabs, line breaks, invisible (zero-width) characters or text-direction marks.';
-
-  if (!['this', 'all'].includes(text(body.organizations))) errors.organizations = 'Choose this organization or all your organizations.';
 
   let validTo: Date | undefined;
   const latest = new Date(options.now.getTime() + MAX_LIFETIME_DAYS * DAY_MS);
@@ -107,5 +118,5 @@ export function parseTokenForm(body: Record<string, unknown>, options: { now: Da
   if (!selection.ok) errors.scopes = selection.message;
 
   if (Object.keys(errors).length > 0 || !selection.ok) return { ok: false, values, errors };
-  return { ok: true, values, result: { displayName: values.displayName, scope: selection.scope, validTo, allOrgs: values.organizations === 'all' } };
+  return { ok: true, values, result: { displayName: values.displayName, scope: selection.scope, validTo, allOrgs: false } };
 }

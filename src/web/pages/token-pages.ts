@@ -16,7 +16,7 @@ import { FORM_FIELD_OF, renderTokenForm, valuesOf, type TokenFormPage } from '..
 import { parseVaultForm } from '../forms/vault-form.ts';
 import type { OneTimeForms } from '../one-time-forms.ts';
 import { loadedToken } from '../token-guards.ts';
-import { viewOf } from '../token-view.ts';
+import { shortenedExpiryNote, viewOf } from '../token-view.ts';
 import { PageError } from '../errors.ts';
 
 const EXTEND_DAYS = [30, 90];
@@ -65,7 +65,7 @@ export function tokenPages({ lifecycle, auth, forms, baseUrl, hostSuffixes }: To
         return { created, createdId: created.token.authorizationId };
       });
       res.set('Cache-Control', 'no-store');
-      res.render('tokens/created', { title: 'Token created', token: viewOf(created.token, { now: new Date(), listedAs: 'active', organizations: organizations(req) }), secret: created.secret });
+      res.render('tokens/created', { title: 'Token created', token: viewOf(created.token, { now: new Date(), listedAs: 'active', organizations: organizations(req) }), secret: created.secret, shortened: shortenedExpiryNote(form.result.validTo, created.token) });
     } catch (error) {
       renderRefusal(res, error, { mode: 'create', values: form.values, formKey });
     }
@@ -119,11 +119,13 @@ export function tokenPages({ lifecycle, auth, forms, baseUrl, hostSuffixes }: To
     const form = parseTokenForm(req.body as Record<string, unknown>, { now: new Date(), editing: true });
     if (!form.ok) return renderTokenForm(res, 422, { mode: 'edit', values: form.values, errors: form.errors, token: view });
     try {
-      await lifecycle.update(actor(req), token, form.result);
+      const after = await lifecycle.update(actor(req), token, form.result);
+      flash(req, 'success', `Saved the changes to "${form.result.displayName}".`);
+      const shortened = shortenedExpiryNote(form.result.validTo, after);
+      if (shortened) flash(req, 'info', shortened);
     } catch (error) {
       return renderRefusal(res, error, { mode: 'edit', values: form.values, token: view });
     }
-    flash(req, 'success', `Saved the changes to "${form.result.displayName}".`);
     res.redirect(303, `/tokens/${view.authorizationId}`);
   };
 
@@ -134,8 +136,11 @@ export function tokenPages({ lifecycle, auth, forms, baseUrl, hostSuffixes }: To
     if (!EXTEND_DAYS.includes(days)) throw new PageError(400, 'Unknown extension', 'Tokens can be extended by 30 or 90 days here; use Edit for another date.');
     const { token, view } = loadedToken(res);
     const outcome = await lifecycle.extend(actor(req), token, days);
-    if (outcome.ok) flash(req, 'success', `Extended "${view.displayName}" to ${formatDate(outcome.token.validTo)}${outcome.capped ? ' (the one-year limit Azure DevOps allows)' : ''}.`);
-    else flash(req, 'error', `"${view.displayName}" was not extended: ${outcome.reason}`);
+    if (outcome.ok) {
+      flash(req, 'success', `Extended "${view.displayName}" to ${formatDate(outcome.token.validTo)}${outcome.capped ? ' (the one-year limit Azure DevOps allows)' : ''}.`);
+      const shortened = shortenedExpiryNote(outcome.asked, outcome.token);
+      if (shortened) flash(req, 'info', shortened);
+    } else flash(req, 'error', `"${view.displayName}" was not extended: ${outcome.reason}`);
     res.redirect(303, returnTo);
   };
 

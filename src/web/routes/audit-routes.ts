@@ -62,7 +62,9 @@ function selection(audit: AuditResult, input: unknown): Selected[] {
   const chosen: Selected[] = [];
   for (const holder of audit.people) {
     for (const token of holder.tokens) {
-      if (wanted.includes(token.authorizationId) || (person !== undefined && holder.person.descriptor === person)) chosen.push({ person: holder.person, token });
+      // "Revoke all" takes the tokens still valid: revoked and expired ones cannot be used anyway.
+      const offboarded = person !== undefined && holder.person.descriptor === person && token.isValid;
+      if (wanted.includes(token.authorizationId) || offboarded) chosen.push({ person: holder.person, token });
     }
   }
   if (wanted.length === 0 && person === undefined) throw new PageError(400, 'No tokens selected', 'Tick the tokens to revoke in the audit, or choose "Revoke all" beside a person, then try again.');

@@ -14,9 +14,9 @@ import { PageError } from '../errors.ts';
 import { toCsv } from '../export-format.ts';
 import { listQuerySchema, listUrl, type ListQuery } from '../forms/list-query.ts';
 import { welcomeSignedOut } from '../welcome-signed-out.ts';
-import { viewOf, type TokenView } from '../token-view.ts';
+import { expiryWatchGroups, GLOBAL_STATUS_TEXT, viewOf, type TokenView } from '../token-view.ts';
 
-const STATUS_ORDER = { active: 0, expired: 1, revoked: 2 } as const;
+const STATUS_ORDER = { active: 0, global: 1, expired: 2, revoked: 3 } as const;
 /** An export reads at most this many pages of 100 from one organization. */
 const MAX_EXPORT_PAGES = 50;
 
@@ -47,7 +47,7 @@ function exportRow(view: TokenView) {
   return {
     authorizationId: view.authorizationId,
     displayName: view.displayName,
-    status: view.status,
+    status: view.status === 'global' ? GLOBAL_STATUS_TEXT : view.status,
     scopes: view.scopes.lines.map((line) => line.name).join(' '),
     organizations: view.organizations === null ? 'all' : view.organizations.join(' '),
     validFrom: view.validFrom.toISOString(),
@@ -114,12 +114,13 @@ export function overviewRoutes(options: { signedIn: RequestHandler[]; devops: De
   router.get('/expiring', ...signedIn, async (req, res) => {
     const { within } = parse(expiringQuerySchema, req);
     const [active, expired] = await Promise.all([everyOrganization(req, 'active'), everyOrganization(req, 'expired')]);
-    const horizon = daysAfter(within).getTime();
+    const groups = expiryWatchGroups(active.views, expired.views, daysAfter(within));
     res.render('expiring', {
       title: 'Expiry watch',
       within,
-      expiring: sortViews(active.views.filter((view) => view.validTo.getTime() <= horizon), { sort: 'displayDate', order: 'asc' }),
-      expired: sortViews(expired.views, { sort: 'displayDate', order: 'desc' }),
+      global: groups.global,
+      expiring: sortViews(groups.expiring, { sort: 'displayDate', order: 'asc' }),
+      expired: sortViews(groups.expired, { sort: 'displayDate', order: 'desc' }),
       truncated: active.truncated || expired.truncated,
     });
   });

@@ -15,7 +15,7 @@ import { regeneratePages } from '../pages/regenerate-pages.ts';
 import { parseRotateForm, rotatePages } from '../pages/rotate-pages.ts';
 import { parseCreateForms, tokenPages } from '../pages/token-pages.ts';
 import { vaultPages } from '../pages/vault-pages.ts';
-import { loadedLink, loadedToken, loadToken, refuseInVault, refuseRevoked, requireVaultLink } from '../token-guards.ts';
+import { loadedLink, loadedToken, loadToken, refuseGlobal, refuseInVault, refuseRevoked, refuseUnchangeable, requireVaultLink } from '../token-guards.ts';
 
 export interface TokensRouterDependencies {
   signedIn: RequestHandler[];
@@ -67,16 +67,16 @@ export function tokensRouter(deps: TokensRouterDependencies): Router {
   router.get('/bulk/result', bulk.result);
 
   router.get('/:authorizationId', tokens.details);
-  router.get('/:authorizationId/edit', refuseRevoked('Revoked tokens cannot be changed', ', and Azure DevOps does not let a revoked token be edited. Create a new token instead.'), tokens.editForm);
-  router.post('/:authorizationId', refuseRevoked('Revoked tokens cannot be changed', ', so nothing was changed.'), tokens.update);
-  router.post('/:authorizationId/extend', refuseRevoked('Revoked tokens cannot be changed', ', so it cannot be extended.'), tokens.extend);
+  router.get('/:authorizationId/edit', refuseUnchangeable, tokens.editForm);
+  router.post('/:authorizationId', refuseUnchangeable, tokens.update);
+  router.post('/:authorizationId/extend', refuseUnchangeable, tokens.extend);
   router.get('/:authorizationId/revoke', tokens.revokeConfirm);
   // Revoke and unlink find their token themselves: one already gone only means "nothing changed".
   router.post('/:tokenId/revoke', tokens.revoke);
 
   const regenerated = 'This token was already regenerated. The new secret was shown once and cannot be shown again.';
-  router.get('/:authorizationId/regenerate', refuseRevoked('Revoked tokens cannot be regenerated', '. Create a new token instead.'), refuseInVault(vaultLinks), regenerate.form);
-  router.post('/:authorizationId/regenerate', forms.sentBefore(regenerated), refuseRevoked('Revoked tokens cannot be regenerated', ', so nothing was changed.'), refuseInVault(vaultLinks), regenerate.regenerate);
+  router.get('/:authorizationId/regenerate', refuseRevoked('Revoked tokens cannot be regenerated', '. Create a new token instead.'), refuseGlobal, refuseInVault(vaultLinks), regenerate.form);
+  router.post('/:authorizationId/regenerate', forms.sentBefore(regenerated), refuseRevoked('Revoked tokens cannot be regenerated', ', so nothing was changed.'), refuseGlobal, refuseInVault(vaultLinks), regenerate.regenerate);
 
   router.get('/:authorizationId/vault', vault.linkForm);
   router.post(
@@ -91,12 +91,13 @@ export function tokensRouter(deps: TokensRouterDependencies): Router {
   );
   router.post('/:tokenId/vault/unlink', vault.unlink);
 
-  router.get('/:authorizationId/rotate', requireVaultLink(vaultLinks), refuseRevoked('Revoked tokens cannot be rotated', '. Create a new token instead.'), rotate.form);
+  router.get('/:authorizationId/rotate', requireVaultLink(vaultLinks), refuseRevoked('Revoked tokens cannot be rotated', '. Create a new token instead.'), refuseGlobal, rotate.form);
   router.post(
     '/:authorizationId/rotate',
     forms.sentBefore('This token was already rotated; the new one is in the vault.'),
     requireVaultLink(vaultLinks),
     refuseRevoked('Revoked tokens cannot be rotated', '. Create a new token instead.'),
+    refuseGlobal,
     requireConsent(KEY_VAULT, {
       returnTo: (_req, res) => `/tokens/${loadedToken(res).view.authorizationId}/rotate`,
       resource: (_req, res) => resourceOf(loadedLink(res).vaultUrl),

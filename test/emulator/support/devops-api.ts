@@ -3,7 +3,7 @@
 import type { RunningEmulator } from '../../../src/emulator/index.ts';
 import { httpsRequest } from './https-request.ts';
 
-export const PATS_API_VERSION = '7.1-preview.1';
+export const PATS_API_VERSION = '7.2-preview.1';
 
 export type Query = Record<string, string | number | boolean | undefined>;
 
