@@ -22,7 +22,7 @@ export function readCertificateOption(certificateFile: string, keyFile: string |
   }
   const keyPath = keyFile ?? (certificatePem.includes('PRIVATE KEY-----') ? certificateFile : undefined);
   if (!keyPath) throw new RegistrationRefused(`--certificate: ${certificateFile} has no private key; name the key's PEM file with --certificate-key.`);
-  let matches = false;
+  let matches: boolean;
   try {
     matches = certificate.checkPrivateKey(createPrivateKey(readText(keyPath, '--certificate-key')));
   } catch {

@@ -2,7 +2,7 @@
 // in the embedded SQLite store (or, for several instances, in their shared Redis: see
 // redis-activity-log.ts beside it) and shown back to the same person only. Never holds a secret: an
 // entry is built from names, ids, scopes and dates, not from the token's value.
-import type { DatabaseSync, StatementSync } from 'node:sqlite';
+import type { StatementSync } from 'node:sqlite';
 import { openSqliteFile } from './sqlite-file.ts';
 import type { Logger } from '../logging.ts';
 

@@ -9,6 +9,7 @@ import type { RedisConnection } from './redis-connection.ts';
 import type { RedisKeys } from './redis-keys.ts';
 
 /** As connect-redis declares it, so that express-session's callbacks fit. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- connect-redis's own declaration
 type Callback = (error?: unknown, value?: any) => unknown;
 
 /** A touch moves the expiry only when it would move by more than this (or a tenth of the idle time). */

@@ -36,7 +36,7 @@ const allQuerySchema = listQuerySchema.extend({ page: z.coerce.number().int().mi
 const expiringQuerySchema = z.object({ within: z.enum(['7', '14', '30']).default('7').transform(Number) });
 const exportQuerySchema = listQuerySchema.omit({ after: true, page: true, size: true }).extend({ format: z.enum(['csv', 'json']), scope: z.enum(['organization', 'all']).default('organization') });
 
-function parse<T>(schema: z.ZodType<T, any>, req: Request, words = 'The address asks for a filter, sort or page PAT Manager does not offer. Use the controls on the page instead.'): T {
+function parse<T>(schema: z.ZodType<T, unknown>, req: Request, words = 'The address asks for a filter, sort or page PAT Manager does not offer. Use the controls on the page instead.'): T {
   const parsed = schema.safeParse(req.query);
   if (!parsed.success) throw new PageError(400, 'Unknown list options', words);
   return parsed.data;
