@@ -27,6 +27,7 @@ export interface TokenView {
   validTo: Date;
   createdText: string;
   expiresText: string;
+  /** Empty for a revoked token, whose expiry no longer matters. */
   expiresRelative: string;
 }
 
@@ -67,17 +68,16 @@ function relativeText(value: number, unit: Intl.RelativeTimeFormatUnit): string 
   return remembered(relativeTexts, `${value} ${unit}`, () => relativeFormat.format(value, unit));
 }
 
-/** "in 3 days", "tomorrow", "2 months ago": rounded the way people speak. */
+/**
+ * "today", "tomorrow", "in 3 days", "2 months ago": counted in calendar days (UTC, as every date
+ * shows), so two tokens that expire on the same day always read the same, whatever the hour.
+ */
 export function relativeTo(date: Date, now: Date): string {
-  const days = (date.getTime() - now.getTime()) / DAY_MS;
+  const days = Math.floor(date.getTime() / DAY_MS) - Math.floor(now.getTime() / DAY_MS);
   const abs = Math.abs(days);
-  if (abs < 1) {
-    const hours = Math.round((date.getTime() - now.getTime()) / 3_600_000);
-    return hours === 0 ? 'now' : relativeText(hours, 'hour');
-  }
-  if (abs < 45) return relativeText(Math.round(days), 'day');
-  if (abs < 365) return relativeText(Math.round(days / 30), 'month');
-  return relativeText(Math.round(days / 365), 'year');
+  if (abs < 60) return relativeText(days, 'day');
+  if (abs < 365) return relativeText(Math.round(days / 30.44), 'month');
+  return relativeText(Math.round(days / 365.25), 'year');
 }
 
 export function organizationNames(targetAccounts: string[] | null, known: readonly Organization[]): string[] | null {
@@ -101,7 +101,7 @@ export function viewOf(token: PatToken, options: { now: Date; listedAs: TokenFil
     validTo: token.validTo,
     createdText: formatDate(token.validFrom),
     expiresText: formatDate(token.validTo),
-    expiresRelative: relativeTo(token.validTo, options.now),
+    expiresRelative: status === 'revoked' ? '' : relativeTo(token.validTo, options.now),
   };
 }
 

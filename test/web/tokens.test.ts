@@ -6,6 +6,7 @@ import { secretShownOn } from '../support/created-page.ts';
 import type { Harness } from '../support/harness.ts';
 import { signedIn } from '../support/signed-in.ts';
 import { ADA, ALAN, csrfOf, signIn } from '../support/sign-in.ts';
+import { CONTOSO_ID } from '../devops/client-fixture.ts';
 
 let h: Harness;
 let browser: TestBrowser;
@@ -117,6 +118,30 @@ describe('the token list', () => {
     const page = await browser.get(`${h.appUrl}/`);
     expect(page.body).toContain('You have no active tokens in this organization.');
     expect(page.body).toContain('href="/tokens/new"');
+  });
+
+  it('counts days by calendar day in UTC: tokens expiring on one day read alike, and a revoked one has no countdown', async () => {
+    const today = Math.floor(Date.now() / 86_400_000) * 86_400_000;
+    const at = (days: number, hour: number) => new Date(today + days * 86_400_000 + hour * 3_600_000);
+    const token = (displayName: string, validTo: Date, revoked = false) => ({ displayName, scope: 'vso.code', validTo, targetAccounts: [CONTOSO_ID], revoked });
+    h.emulator.control.devops.replaceTokens(ADA.objectId, [
+      token('early-on-day-5', at(5, 0.1)),
+      token('late-on-day-5', at(5, 23.9)),
+      token('tomorrow-late', at(1, 23)),
+      token('day-30', at(30, 1)),
+      token('day-31', at(31, 23)),
+      token('revoked-on-day-30', at(30, 12), true),
+    ]);
+    const textOf = (page: Page, name: string) => new RegExp(`>${name}</a>[\\s\\S]*?<td data-label="Expires">([\\s\\S]*?)</td>`).exec(page.body)?.[1]?.replace(/<[^>]+>/g, '').trim();
+    const active = await browser.get(`${h.appUrl}/?size=100`);
+    expect(textOf(active, 'early-on-day-5')).toMatch(/\(in 5 days\)$/);
+    expect(textOf(active, 'late-on-day-5')).toMatch(/\(in 5 days\)$/);
+    expect(textOf(active, 'tomorrow-late')).toMatch(/\(tomorrow\)$/);
+    expect(textOf(active, 'day-30')).toMatch(/\(in 30 days\)$/);
+    expect(textOf(active, 'day-31')).toMatch(/\(in 31 days\)$/);
+    const revoked = await browser.get(`${h.appUrl}/?status=revoked`);
+    expect(textOf(revoked, 'revoked-on-day-30')).toMatch(/^\d{1,2} [A-Z][a-z]{2} \d{4}$/);
+    expect(active.body).toContain('Dates are days in UTC');
   });
 
   it('renders hostile token names as text', async () => {

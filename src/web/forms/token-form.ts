@@ -1,6 +1,6 @@
 // The create and edit form: what a person typed, checked field by field. A rejected form comes
 // back with what they typed and a message beside each field at fault; nothing is sent upstream.
-import { DAY_MS, isoDay } from '../../days.ts';
+import { DAY_MS, formatDate, isoDay } from '../../days.ts';
 import { GLOBAL_PATS_RETIRED } from '../../devops/messages.ts';
 import { FULL_ACCESS, validateScopeSelection } from '../../devops/scopes.ts';
 import { MAX_LIFETIME_DAYS } from '../../tokens/lifecycle.ts';
@@ -107,7 +107,7 @@ export function parseTokenForm(body: Record<string, unknown>, options: { now: Da
     if (body.customDate === undefined || body.customDate === '') errors.customDate = 'Choose the date the token should expire on.';
     else if (!validTo) errors.customDate = 'Enter the date as year-month-day, for example 2027-03-31.';
     else if (validTo.getTime() <= options.now.getTime()) errors.customDate = 'Choose a date after today: a token cannot expire in the past.';
-    else if (validTo.getTime() > latest.getTime() + DAY_MS) errors.customDate = `Azure DevOps allows at most one year: choose ${isoDay(latest)} or earlier.`;
+    else if (validTo.getTime() > latest.getTime() + DAY_MS) errors.customDate = `Azure DevOps allows at most one year: choose ${formatDate(latest)} or earlier.`;
     else if (validTo.getTime() > latest.getTime()) validTo = latest;
   } else if (!(options.editing && values.expiry === 'keep')) {
     errors.expiry = 'Choose when the token expires.';
