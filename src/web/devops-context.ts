@@ -6,7 +6,6 @@ import type { AppConfig } from '../config/config.ts';
 import { isDevOpsError } from '../devops/errors.ts';
 import type { AccessTokenSource, DevOpsClient, Organization } from '../devops/types.ts';
 import type { Logger } from '../logging.ts';
-import { PageError } from './errors.ts';
 import { flash } from './flash.ts';
 
 /** A request's access token: being got, or got (`value`); `forced` when it replaces a refused one. */
@@ -76,7 +75,9 @@ export function organizationContext(options: { devops: DevOpsClient; auth: AuthS
       else delete req.session.organization;
     }
     if (!req.session.organization) {
-      throw new PageError(404, 'No Azure DevOps organization', 'Your account does not belong to any Azure DevOps organization, so there are no tokens to manage. Join or create an organization at dev.azure.com, then come back.');
+      // Every page needs an organization, so each would lead back here: this page says what to do instead.
+      res.status(404).render('no-organization', { title: 'No Azure DevOps organization' });
+      return;
     }
     res.locals.organization = req.session.organization;
     res.locals.organizations = organizations;

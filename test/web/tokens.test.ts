@@ -374,10 +374,16 @@ describe('organizations', () => {
     expect((await browser.get(`${h.appUrl}/`)).body).toContain('Your tokens in contoso');
   });
 
-  it('tells a person with no organization what to do', async () => {
+  it('tells a person with no organization what to do, with the account they are signed in as, and no links that lead back', async () => {
     const alan = h.browser();
     const page = await signIn(alan, h.appUrl, ALAN);
     expect(page.status).toBe(404);
-    expect(page.body).toContain('does not belong to any Azure DevOps organization');
+    expect(page.body).toContain('belongs to no organization');
+    expect(page.body).toContain('signed in as <strong>Alan Turing</strong> (alan@contoso.example)');
+    expect(page.body).toContain('Ask an administrator of your organization to add <strong>alan@contoso.example</strong>');
+    expect(page.body).not.toContain('<nav aria-label="Main"');
+    const signOut = await alan.submit(page, '/logout', {});
+    expect(signOut.url).toBe(`${h.appUrl}/`);
+    expect(signOut.body).toContain('href="/login"');
   });
 });
