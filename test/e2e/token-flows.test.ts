@@ -77,6 +77,17 @@ describe('the token list', () => {
     await signInAs(page, e2e.h.appUrl);
   });
 
+  it('keeps "Revoke the selected tokens" disabled until a token is ticked, and again once none is', async () => {
+    const revokeSelected = page.getByRole('button', { name: 'Revoke the selected tokens…' });
+    await page.waitForLoadState('load');
+    await expect.poll(() => revokeSelected.isDisabled()).toBe(true);
+    const first = page.getByRole('checkbox', { name: /^Select / }).first();
+    await first.check();
+    expect(await revokeSelected.isEnabled()).toBe(true);
+    await first.uncheck();
+    expect(await revokeSelected.isDisabled()).toBe(true);
+  });
+
   it('filters by status with the controls', async () => {
     await page.getByLabel('Show').selectOption('expired');
     await page.getByRole('button', { name: 'Apply' }).click();

@@ -174,9 +174,21 @@ describe('bulk revoke', () => {
     expect((await browser.get(`${h.appUrl}/tokens/bulk/result`)).url).toBe(`${h.appUrl}/`);
   });
 
-  it('refuses an empty or malformed selection', async () => {
-    expect((await browser.get(`${h.appUrl}/tokens/bulk`)).status).toBe(400);
+  it('refuses a malformed selection, and sends an empty one back to the list with a message', async () => {
     expect((await browser.get(`${h.appUrl}/tokens/bulk?ids=not-a-guid`)).status).toBe(400);
+    const empty = await browser.get(`${h.appUrl}/tokens/bulk`);
+    expect(empty.url).toBe(`${h.appUrl}/`);
+    expect(empty.body).toContain('No tokens were selected, so nothing was changed.');
+  });
+
+  it('offers no bulk revoke on the list of revoked tokens, and disables it elsewhere until a token is ticked', async () => {
+    const revoked = await browser.get(`${h.appUrl}/?status=revoked`);
+    expect(revoked.body).toContain('leaked-in-ci-logs');
+    expect(revoked.body).not.toContain('Revoke the selected tokens');
+    expect(revoked.body).not.toContain('type="checkbox"');
+    const active = await browser.get(`${h.appUrl}/`);
+    expect(active.body).toContain('data-needs-selection="bulk-form">Revoke the selected tokens');
+    expect(active.body).toContain('<script src="/js/bulk-select.js" defer></script>');
   });
 });
 

@@ -4,7 +4,9 @@ import type { AuthService } from '../../auth/auth-service.ts';
 import { GUID } from '../../identifiers.ts';
 import type { TokenLifecycle } from '../../tokens/lifecycle.ts';
 import { actorOf } from '../actor.ts';
+import { safeReturnTo } from '../../auth/return-to.ts';
 import { PageError } from '../errors.ts';
+import { flash } from '../flash.ts';
 import { viewOf } from '../token-view.ts';
 
 const MAX_TOKENS = 100;
@@ -17,10 +19,15 @@ function selectedIds(value: unknown): string[] {
   return ids;
 }
 
-export function bulkPages({ lifecycle, auth }: { lifecycle: TokenLifecycle; auth: AuthService }) {
+export function bulkPages({ lifecycle, auth, baseUrl }: { lifecycle: TokenLifecycle; auth: AuthService; baseUrl: URL }) {
   const actor = (req: Request) => actorOf(req, auth);
 
   const confirm: RequestHandler = async (req, res) => {
+    if (req.query.ids === undefined) {
+      // Nothing ticked (the button is disabled then, unless the browser runs no script): back to the list.
+      flash(req, 'error', 'No tokens were selected, so nothing was changed. Tick the tokens you want to revoke, then choose "Revoke the selected tokens".');
+      return res.redirect(303, safeReturnTo(req.query.returnTo, baseUrl));
+    }
     const loaded = await lifecycle.getTokens(actor(req), selectedIds(req.query.ids));
     const now = new Date();
     const revocable = loaded.flatMap(({ found }) => (found && !found.revoked ? [found.token] : []));
