@@ -9,7 +9,7 @@ import { isDevOpsError } from '../devops/errors.ts';
 import type { CreateTokenRequest, CreatedToken, DevOpsClient, PatToken, UpdateTokenRequest } from '../devops/types.ts';
 import type { VaultLinks } from '../keyvault/vault-links.ts';
 import type { VaultSecrets } from '../keyvault/vault-secrets.ts';
-import type { Actor, Step } from './actor.ts';
+import type { Actor, Step } from './types.ts';
 import { requestLike } from './like.ts';
 import { vaultLifecycle } from './vault-lifecycle.ts';
 

@@ -10,7 +10,7 @@ import { isVaultError, pageStatusOf, VaultError } from '../keyvault/errors.ts';
 import { parseVaultAddress, type VaultAddress } from '../keyvault/vault-address.ts';
 import type { Retirement, VaultLink, VaultLinks } from '../keyvault/vault-links.ts';
 import type { VaultSecrets, WrittenSecret } from '../keyvault/vault-secrets.ts';
-import type { Actor, Step } from './actor.ts';
+import type { Actor, Step } from './types.ts';
 import { requestLike } from './like.ts';
 
 export type StoreOutcome =

@@ -2,7 +2,7 @@
 import type { Request } from 'express';
 import type { AuthService } from '../auth/auth-service.ts';
 import { personCredential } from '../keyvault/person-credential.ts';
-import type { Actor } from '../tokens/actor.ts';
+import type { Actor } from '../tokens/types.ts';
 import { accessTokenOf } from './devops-context.ts';
 
 /**

@@ -6,7 +6,7 @@ import { z } from 'zod';
 import type { AuthService } from '../../auth/auth-service.ts';
 import { daysAfter, formatDate, isoDay } from '../../days.ts';
 import { MAX_LIFETIME_DAYS, type TokenLifecycle } from '../../tokens/lifecycle.ts';
-import type { Step } from '../../tokens/actor.ts';
+import type { Step } from '../../tokens/types.ts';
 import { actorOf } from '../actor.ts';
 import { PageError } from '../errors.ts';
 import { flash } from '../flash.ts';

@@ -1,5 +1,5 @@
-// Who the token lifecycle acts for, in plain values: a page builds one from its request and session,
-// a background job from the person's offline access. The lifecycle never sees either.
+// The token lifecycle's vocabulary: who it acts for, in plain values (a page builds an Actor from its
+// request and session, a background job from the person's offline access), and the steps it reports.
 import type { TokenCredential } from '@azure/core-auth';
 import type { AccessTokenSource } from '../devops/types.ts';
 
