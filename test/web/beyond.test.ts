@@ -7,6 +7,7 @@ import type { Harness } from '../support/harness.ts';
 import { signedIn } from '../support/signed-in.ts';
 import { ADA, GRACE, csrfOf, signIn } from '../support/sign-in.ts';
 import { formatDate } from '../../src/days.ts';
+import { CONTOSO_ID } from '../devops/client-fixture.ts';
 
 let h: Harness;
 let browser: TestBrowser;
@@ -133,6 +134,20 @@ describe('regenerate', () => {
     expect(fresh.targetAccounts).toEqual(old.targetAccounts);
   });
 
+  it("offers the old token's own lifetime first, and makes the new one last as long", async () => {
+    const DAY = 86_400_000;
+    h.emulator.control.devops.addTokens(ADA.objectId, [{ displayName: 'quarterly-export', scope: 'vso.code', validFrom: new Date(Date.now() - 20 * DAY), validTo: new Date(Date.now() + 100 * DAY), targetAccounts: [CONTOSO_ID] }]);
+    const old = byName('quarterly-export');
+    const form = await browser.get(`${h.appUrl}/tokens/${old.authorizationId}/regenerate`);
+    expect(form.body.replace(/\s+/g, " ")).toContain(`id="expiry-120" name="expiry" value="120" checked><label for="expiry-120">120 days from now, as long as the old token was made to last</label>`);
+    const page = await browser.submit(form, `/tokens/${old.authorizationId}/regenerate`, { expiry: '120' });
+    expect(page.status).toBe(200);
+    const fresh = tokens().find((token) => token.displayName === 'quarterly-export' && token.authorizationId !== old.authorizationId)!;
+    expect(Math.round((Date.parse(fresh.validTo) - Date.now()) / DAY)).toBe(120);
+    const refused = await browser.submit(await browser.get(`${h.appUrl}/tokens/${fresh.authorizationId}/regenerate`), `/tokens/${fresh.authorizationId}/regenerate`, { expiry: '121' });
+    expect(refused.status).toBe(400);
+  });
+
   it('keeps the old token, and says so, when the revoke step fails', async () => {
     const old = byName('ci-pipeline');
     const form = await browser.get(`${h.appUrl}/tokens/${old.authorizationId}/regenerate`);
@@ -164,6 +179,7 @@ describe('bulk revoke', () => {
     const chosen = ['release-bot', 'wiki-export', 'backlog-report'].map(byName);
     const confirm = await browser.get(`${h.appUrl}/tokens/bulk?${chosen.map((t) => `ids=${t.authorizationId}`).join('&')}`);
     expect(confirm.body).toContain('Revoke 3 tokens?');
+    expect(confirm.body).toContain(', in contoso, expires');
     for (const token of chosen) expect(confirm.body).toContain(`<strong>${token.displayName}</strong>`);
     h.emulator.control.injectFault({ path: '/vssps/*/_apis/tokens/pats', method: 'DELETE', status: 503, skip: 1, times: 1 });
     const result = await browser.submit(confirm, '/tokens/bulk/revoke');
