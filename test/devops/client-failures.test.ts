@@ -263,23 +263,27 @@ describe('a write whose answer cannot be read says the change was probably made,
 });
 
 describe('patTokenError refusals', () => {
-  it('each organization policy violation is a rejection tied to its form field', async () => {
+  it('each organization policy violation is a rejection tied to its form field; a global create is refused with the retirement in words', async () => {
     const { devops } = fixture().emulator.control;
-    devops.setPolicies('contoso', { restrictGlobalPats: true, restrictFullScopePats: true, maxPatLifespanDays: 30 });
-
-    const global = await failure(create(undefined, { allOrgs: true }));
-    expect(global).toMatchObject({ kind: 'rejected', patTokenError: 'globalPatPolicyViolation', field: 'allOrgs', userMessage: PAT_TOKEN_ERRORS.globalPatPolicyViolation.message });
+    devops.setPolicies('contoso', { restrictFullScopePats: true });
 
     const fullScope = await failure(create(undefined, { scope: 'app_token' }));
     expect(fullScope).toMatchObject({ kind: 'rejected', patTokenError: 'fullScopePatPolicyViolation', field: 'scope' });
 
-    const lifespan = await failure(create(undefined, { validTo: inDays(90) }));
-    expect(lifespan).toMatchObject({ kind: 'rejected', patTokenError: 'patLifespanPolicyViolation', field: 'validTo' });
-
+    // Today's service raises these two no more (global creates are blocked first, a long lifetime is
+    // shortened): their words still stand, should an answer carry them.
+    devops.failNext('create', 'globalPatPolicyViolation');
+    const global = await failure(create());
+    expect(global).toMatchObject({ kind: 'rejected', patTokenError: 'globalPatPolicyViolation', field: 'allOrgs', userMessage: PAT_TOKEN_ERRORS.globalPatPolicyViolation.message });
+    devops.failNext('update', 'patLifespanPolicyViolation');
     const { token } = await create(undefined, { validTo: inDays(20) });
     const longer = await failure(fixture().client.updateToken(ada().source, 'contoso', { authorizationId: token.authorizationId, validTo: inDays(60) }));
     expect(longer).toMatchObject({ kind: 'rejected', patTokenError: 'patLifespanPolicyViolation', field: 'validTo' });
-    for (const error of [global, fullScope, lifespan]) expect(error.userMessage).toMatch(/organization/);
+    for (const error of [global, fullScope, longer]) expect(error.userMessage).toMatch(/organization/);
+
+    const blocked = await failure(create(undefined, { allOrgs: true }));
+    expect(blocked).toMatchObject({ kind: 'rejected', patTokenError: 'globalPATCreationBlocked', field: undefined });
+    expect(blocked.userMessage).toContain('stopped working on 1 December 2026');
   });
 
   it('every patTokenError value in Microsoft\'s list gets its own message', async () => {

@@ -45,10 +45,10 @@ describe('tokens', () => {
     expect(Math.abs(created.token.validTo.getTime() - validTo.getTime())).toBeLessThan(5);
   });
 
-  it('creates an all-organization token, whose targetAccounts is null', async () => {
-    const { token } = await fixture().client.createToken(ada(), 'contoso', { displayName: 'everywhere', scope: 'app_token', validTo: inDays(7), allOrgs: true });
-    expect(token.targetAccounts).toBeNull();
-    expect(token.scopes).toEqual(['app_token']);
+  it('reads a token the organization shortened to its maximum lifetime: validTo earlier than asked', async () => {
+    fixture().emulator.control.devops.setPolicies('contoso', { maxPatLifespanDays: 7 });
+    const { token } = await fixture().client.createToken(ada(), 'contoso', { displayName: 'shortened', scope: 'vso.code', validTo: inDays(30), allOrgs: false });
+    expect(Math.abs(token.validTo.getTime() - inDays(7).getTime())).toBeLessThan(60_000);
   });
 
   it('gets one token, with the service’s 7-digit fractional seconds read', async () => {
@@ -79,8 +79,8 @@ describe('tokens', () => {
     expect(renamed).toMatchObject({ displayName: 'new', scopes: ['vso.work'], targetAccounts: [CONTOSO_ID] });
     expect(renamed.validTo).toEqual(token.validTo);
 
-    const widened = await fixture().client.updateToken(ada(), 'contoso', { authorizationId: token.authorizationId, scope: 'vso.work_write vso.code', validTo: inDays(20), allOrgs: true });
-    expect(widened).toMatchObject({ displayName: 'new', scopes: ['vso.work_write', 'vso.code'], targetAccounts: null });
+    const widened = await fixture().client.updateToken(ada(), 'contoso', { authorizationId: token.authorizationId, scope: 'vso.work_write vso.code', validTo: inDays(20) });
+    expect(widened).toMatchObject({ displayName: 'new', scopes: ['vso.work_write', 'vso.code'], targetAccounts: [CONTOSO_ID] });
   });
 
   it('revokes a token', async () => {

@@ -115,6 +115,32 @@ describe('expiry watch', () => {
   });
 });
 
+describe('global tokens', () => {
+  it('read "Global: stopped working on 1 December 2026" in the list, all organizations and details, never Active, with no edit, extend or regenerate', async () => {
+    const token = byName('npm-registry-read');
+    const stopped = 'Global: stopped working on 1 December 2026</span>';
+    for (const path of ['/', '/all']) {
+      const page = await browser.get(`${h.appUrl}${path}`);
+      const row = page.body.slice(page.body.lastIndexOf('<tr', page.body.indexOf('npm-registry-read')), page.body.indexOf('</tr>', page.body.indexOf('npm-registry-read')));
+      expect(row, path).toContain(stopped);
+      expect(row, path).not.toContain('>Active<');
+    }
+    const details = await browser.get(`${h.appUrl}/tokens/${token.authorizationId}`);
+    expect(details.body).toContain(stopped);
+    expect(details.body).not.toContain(`/tokens/${token.authorizationId}/edit`);
+    expect(details.body).not.toContain(`/tokens/${token.authorizationId}/regenerate`);
+    expect(details.body).toContain(`/tokens/${token.authorizationId}/revoke`);
+    for (const path of ['edit', 'regenerate']) {
+      const refused = await browser.get(`${h.appUrl}/tokens/${token.authorizationId}/${path}`);
+      expect(refused.status, path).toBe(409);
+      expect(refused.body, path).toContain('stopped working on 1 December 2026');
+    }
+    const forged = await browser.post(`${h.appUrl}/tokens/${token.authorizationId}/extend`, { _csrf: csrfOf(details), days: '30', returnTo: '/' });
+    expect(forged.status).toBe(409);
+    expect(byName('npm-registry-read').validTo).toBe(token.validTo);
+  });
+});
+
 describe('regenerate', () => {
   it('creates the replacement first, shows its secret once, then revokes the old one', async () => {
     const old = byName('ci-pipeline');
