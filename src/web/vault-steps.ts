@@ -10,6 +10,7 @@ import { isVaultError, pageStatusOf, VaultError } from '../keyvault/errors.ts';
 import { personCredential } from '../keyvault/person-credential.ts';
 import { parseVaultAddress, type VaultAddress } from '../keyvault/vault-address.ts';
 import type { VaultLinks } from '../keyvault/vault-links.ts';
+import { describeHolder, holderOf, rotationRefusal } from '../keyvault/secret-holders.ts';
 import type { VaultSecrets, WrittenSecret } from '../keyvault/vault-secrets.ts';
 import type { TokenRequests } from './token-requests.ts';
 import { formatDate } from './token-view.ts';
@@ -76,6 +77,14 @@ export function vaultSteps(deps: VaultStepDependencies) {
     }
   }
 
+  /** The secret's current properties, or undefined when there is no such secret (writing creates it). */
+  async function readIfThere(req: Request, vault: VaultAddress, secretName: string) {
+    return vaultSecrets.readSecret(credentialOf(req, deps.auth), vault, secretName).catch((error: unknown) => {
+      if (isVaultError(error) && error.kind === 'secretNotFound') return undefined;
+      throw error;
+    });
+  }
+
   /**
    * Rotates a linked token: a new token like it, its secret as the secret's new version, then the
    * old token revoked (or kept until `keepOldUntil`, and listed on the expiry watch until then).
@@ -86,6 +95,8 @@ export function vaultSteps(deps: VaultStepDependencies) {
     const address = parseVaultAddress(link.vaultUrl, deps.hostSuffixes);
     if (!address.ok) return { ok: false, newToken: undefined, steps: [{ label: 'Find the vault', ok: false, detail: `${link.vaultUrl} is no longer a vault PAT Manager may write to (${address.message}) Nothing was changed.` }] };
     const vault = address.address;
+    const refusal = await rotationRefusal(link, await vaultLinks.links(person(req)), () => readIfThere(req, vault, link.secretName));
+    if (refusal) return { ok: false, newToken: undefined, steps: [{ label: 'Check the vault secret', ok: false, detail: refusal }] };
     const { accessToken, organization } = requests.context(req);
     let created: CreatedToken;
     try {
@@ -126,5 +137,11 @@ export function vaultSteps(deps: VaultStepDependencies) {
     return { ok: true, steps, newToken: created.token };
   }
 
-  return { storeOrUndo, rotate };
+  /** For a new token: what the secret already holds, in words, or undefined when there is no such secret. */
+  async function secretInUse(req: Request, vault: VaultAddress, secretName: string): Promise<string | undefined> {
+    const secret = await readIfThere(req, vault, secretName);
+    return secret && describeHolder(holderOf(secret, ''), (await vaultLinks.links(person(req))).find((link) => link.authorizationId === secret.tags.authorizationId)?.tokenName);
+  }
+
+  return { storeOrUndo, rotate, secretInUse };
 }

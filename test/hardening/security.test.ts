@@ -13,6 +13,7 @@ import { sharedSettings, startAppProcess } from '../support/app-process.ts';
 import { freePort, startHarness, type Harness } from '../support/harness.ts';
 import { runDoctor, setupFolder } from '../setup/support/setup-cli.ts';
 import { ADA, GRACE, csrfOf, openSignInPage, pickPerson, signIn } from '../support/sign-in.ts';
+import { SecretClient } from '@azure/keyvault-secrets';
 import { createAuditJobs } from '../../src/admin/audit-jobs.ts';
 import { boundedConcurrency } from '../../src/admin/bounded.ts';
 import { gatherAudit } from '../../src/admin/gather.ts';
@@ -387,5 +388,117 @@ describe('audit work is started only by a form, one at a time, within process-wi
     expect(audit.limitsReached).toEqual({ tokens: 30 });
     expect(audit.failures.length).toBeGreaterThan(0);
     expect(audit.failures.every((failure) => failure.reason.includes('limit of 30 tokens'))).toBe(true);
+  });
+});
+
+describe('a vault link never writes one token over another consumer\'s secret unconfirmed', () => {
+  const DAY_MS = 86_400_000;
+  let ada: TestBrowser;
+  let vaultUrl: string;
+  const tokensOf = () => h.emulator.control.devops.tokens(ADA.objectId);
+  const versions = (secret: string) => h.emulator.control.keyVault.secretVersions('ada-pats', secret);
+
+  beforeAll(async () => {
+    vaultUrl = h.emulator.control.keyVault.vaultUrl('ada-pats');
+    ada = h.browser();
+    await signIn(ada, h.appUrl, ADA);
+  });
+
+  /** A token whose secret the app wrote into Ada's vault (consenting to Key Vault the first time). */
+  async function inVault(name: string) {
+    const fields = { displayName: name, expiry: '7', organizations: 'this', access: 'custom', scopes: ['vso.code'], destination: 'vault', vaultUrl, secretName: `${name}-pat` };
+    let page = await ada.submit(await ada.get(`${h.appUrl}/tokens/new`), '/tokens', fields);
+    if (page.url.includes('/oauth2/v2.0/authorize')) page = await ada.submit(await ada.submit(page, 'authorize', { person: ADA.objectId }), '/tokens', fields);
+    expect(page.body).toContain('created and stored in Key Vault');
+    return tokensOf().find((token) => token.displayName === name && !token.revoked)!;
+  }
+
+  /** Someone else (another consumer, or a colleague's PAT Manager) writes the secret directly. */
+  async function writtenByOthers(secret: string, tags: Record<string, string>) {
+    const token = await h.emulator.control.issueAccessToken(ADA.objectId, { scope: 'https://vault.azure.net/user_impersonation' });
+    const agent = createHttpsAgent({ ca: h.emulator.caCertificatePem, localhostNamesToPort: Number(new URL(h.emulator.origin).port) });
+    try {
+      const client = new SecretClient(vaultUrl, { getToken: async () => ({ token, expiresOnTimestamp: Date.now() + 3_600_000 }) }, { agent, retryOptions: { maxRetries: 0 }, disableChallengeResourceVerification: true });
+      await client.setSecret(secret, 'a value PAT Manager never saw', { tags });
+    } finally {
+      agent.destroy();
+    }
+  }
+
+  const plainToken = (name: string) => {
+    h.emulator.control.devops.addTokens(ADA.objectId, [{ displayName: name, scope: 'vso.code', validTo: new Date(Date.now() + 5 * DAY_MS), targetAccounts: null }]);
+    return tokensOf().find((token) => token.displayName === name)!;
+  };
+  const linkForm = (id: string, secretName: string) => ada.get(`${h.appUrl}/tokens/${id}/vault`).then((page) => ada.submit(page, `/tokens/${id}/vault`, { vaultUrl, secretName }));
+
+  it('linking a token to a secret that holds another token shows both and changes nothing; confirming links it and unlinks the other', async () => {
+    const first = await inVault('first');
+    const second = plainToken('second');
+    const asked = await linkForm(second.authorizationId, 'first-pat');
+    expect(asked.body).toContain('The secret "first-pat" is in use');
+    for (const text of ['first', first.authorizationId, 'second', second.authorizationId]) expect(asked.body).toContain(text);
+    expect((await ada.get(`${h.appUrl}/tokens/${second.authorizationId}`)).body).toContain('not linked to a Key Vault secret');
+    expect(versions('first-pat')).toHaveLength(1);
+
+    const confirmed = await ada.submit(asked, `/tokens/${second.authorizationId}/vault`);
+    expect(confirmed.body).toContain('is linked to the secret');
+    expect((await ada.get(`${h.appUrl}/tokens/${first.authorizationId}`)).body).toContain('not linked to a Key Vault secret');
+    expect(versions('first-pat')).toHaveLength(1);
+  });
+
+  it('linking to a secret holding a value PAT Manager did not put there asks first too', async () => {
+    await writtenByOthers('hand-made', {});
+    const token = plainToken('hand-linked');
+    const asked = await linkForm(token.authorizationId, 'hand-made');
+    expect(asked.body).toContain('a value PAT Manager did not put there');
+    expect((await ada.get(`${h.appUrl}/tokens/${token.authorizationId}`)).body).toContain('not linked to a Key Vault secret');
+  });
+
+  it('creating a token into a secret name that already holds something is refused before any token is created', async () => {
+    await inVault('taken');
+    const before = tokensOf().length;
+    const page = await ada.submit(await ada.get(`${h.appUrl}/tokens/new`), '/tokens', { displayName: 'newcomer', expiry: '7', organizations: 'this', access: 'custom', scopes: ['vso.code'], destination: 'vault', vaultUrl, secretName: 'taken-pat' });
+    expect(page.status).toBe(422);
+    expect(page.body).toContain('already holds another token, &#34;taken&#34;');
+    expect(tokensOf()).toHaveLength(before);
+    expect(versions('taken-pat')).toHaveLength(1);
+  });
+
+  it('a rotation whose secret now holds another token (written since the link) changes nothing and says why', async () => {
+    const third = await inVault('third');
+    await writtenByOthers('third-pat', { authorizationId: '11111111-2222-4333-8444-555555555555', source: 'PAT Manager', organization: 'fabrikam' });
+    const form = await ada.get(`${h.appUrl}/tokens/${third.authorizationId}/rotate`);
+    const result = await ada.submit(form, `/tokens/${third.authorizationId}/rotate`, { expiry: '30', old: 'revoke' });
+    expect(result.body).toContain('third: not rotated');
+    expect(result.body).toContain('now holds another token');
+    expect(result.body).toContain('11111111-2222-4333-8444-555555555555');
+    expect(tokensOf().filter((token) => token.displayName === 'third')).toHaveLength(1);
+    expect(versions('third-pat')).toHaveLength(2);
+  });
+
+  it('two tokens already linked to one secret (from before) are a conflict on the bulk page, and bulk rotation writes neither', async () => {
+    const kept = await inVault('dup-a');
+    const other = plainToken('dup-b');
+    // A link recorded by an older version, which accepted it without a word: written while the app is stopped.
+    await h.app.close();
+    const database = new DatabaseSync(h.config.activityFile);
+    const row = database.prepare("SELECT person, data FROM person_records WHERE kind = 'vault-link' AND id = ?").get(kept.authorizationId) as { person: string; data: string };
+    const duplicate = { ...(JSON.parse(row.data) as Record<string, unknown>), authorizationId: other.authorizationId, tokenName: 'dup-b', version: undefined };
+    database.prepare("INSERT INTO person_records (person, kind, id, data) VALUES (?, 'vault-link', ?, ?)").run(row.person, other.authorizationId, JSON.stringify(duplicate));
+    database.close();
+    await h.restartApp();
+
+    const bulk = await ada.get(`${h.appUrl}/vault/rotate?within=7`);
+    expect(bulk.body).toContain('linked to more than one token');
+    const conflict = /<li><code>dup-a-pat<\/code>[^\n]*<\/li>/.exec(bulk.body)?.[0] ?? '';
+    expect(conflict).toContain(`href="/tokens/${kept.authorizationId}/vault">dup-a</a>`);
+    expect(conflict).toContain(`href="/tokens/${other.authorizationId}/vault">dup-b</a>`);
+    expect(bulk.body).not.toMatch(/<li><strong>dup-[ab]<\/strong>, expires/);
+    if (bulk.body.includes('action="/vault/rotate"')) await ada.submit(bulk, '/vault/rotate', { expiry: '30' });
+    expect(versions('dup-a-pat')).toHaveLength(1);
+    // Rotating either one alone says what to do.
+    const single = await ada.submit(await ada.get(`${h.appUrl}/tokens/${kept.authorizationId}/rotate`), `/tokens/${kept.authorizationId}/rotate`, { expiry: '30', old: 'revoke' });
+    expect(single.body).toContain('is also linked to &#34;dup-b&#34;');
+    expect(versions('dup-a-pat')).toHaveLength(1);
   });
 });

@@ -5,6 +5,7 @@ import { Router, type Request } from 'express';
 import { z } from 'zod';
 import { isDevOpsError } from '../../devops/errors.ts';
 import { parseVaultAddress } from '../../keyvault/vault-address.ts';
+import { splitByConflict } from '../../keyvault/secret-holders.ts';
 import { PageError } from '../errors.ts';
 import { flash } from '../flash.ts';
 import { takeDraft } from '../form-drafts.ts';
@@ -88,7 +89,8 @@ export function rotateRoutes(options: VaultPageDependencies): { tokens: Router; 
 
   /** Linked tokens in the chosen organization expiring within `within` days. */
   async function dueWithin(req: Request, within: number) {
-    const links = await vaultLinks.links(person(req));
+    // Two tokens linked to one secret are never rotated into it: they are shown as a conflict instead.
+    const links = splitByConflict(await vaultLinks.links(person(req))).alone;
     const { organization } = context(req);
     const horizon = Date.now() + within * DAY_MS;
     const loaded = await Promise.all(
@@ -108,7 +110,8 @@ export function rotateRoutes(options: VaultPageDependencies): { tokens: Router; 
   vault.get('/rotate', async (req, res) => {
     const within = withinOf(req.query.within);
     const due = await dueWithin(req, within);
-    res.render('vault/rotate-bulk', { title: 'Rotate tokens in Key Vault', within, due: due.map((item) => ({ token: item.view, link: item.link })), presets: EXPIRY_PRESETS, formKey: forms.newKey() });
+    const conflicts = splitByConflict(await vaultLinks.links(person(req))).conflicts.filter((group) => group.some((link) => link.organization === context(req).organization));
+    res.render('vault/rotate-bulk', { title: 'Rotate tokens in Key Vault', within, due: due.map((item) => ({ token: item.view, link: item.link })), conflicts, presets: EXPIRY_PRESETS, formKey: forms.newKey() });
   });
 
   vault.post('/rotate', async (req, res) => {

@@ -12,6 +12,7 @@ import { isVaultError, pageStatusOf } from '../../keyvault/errors.ts';
 import { KEY_VAULT_SCOPE } from '../../keyvault/person-credential.ts';
 import { suggestSecretName } from '../../keyvault/vault-address.ts';
 import { rotationDue, type VaultLinks } from '../../keyvault/vault-links.ts';
+import { linkConflict } from '../../keyvault/secret-holders.ts';
 import type { VaultSecrets } from '../../keyvault/vault-secrets.ts';
 import { PageError } from '../errors.ts';
 import { flash } from '../flash.ts';
@@ -105,6 +106,8 @@ export function vaultRoutes(options: VaultPageDependencies): { tokens: Router; v
       return renderCreateForm(res, 422, { values: form.values, vaultValues: vaultForm.values, errors: form.ok ? {} : form.errors, vaultErrors: vaultForm.ok ? {} : vaultForm.errors, formKey });
     }
     if (!(await readyForVault(req, res, options, '/tokens/new', vaultForm.vault!.resource))) return;
+    const inUse = await steps.secretInUse(req, vaultForm.vault!, vaultForm.secretName).catch((error: unknown) => (isVaultError(error) ? undefined : Promise.reject(error)));
+    if (inUse) return renderCreateForm(res, 422, { values: form.values, vaultValues: vaultForm.values, vaultErrors: { secretName: `The secret "${vaultForm.secretName}" already holds ${inUse}. Choose another name; to write a token into that secret, link the token to it from the token's page.` }, formKey });
     const { accessToken, organization, organizations } = context(req);
     let outcome;
     try {
@@ -150,7 +153,11 @@ export function vaultRoutes(options: VaultPageDependencies): { tokens: Router; v
     if (!(await readyForVault(req, res, options, `/tokens/${view.authorizationId}/vault`, form.vault!.resource))) return;
     try {
       const secret = await vaultSecrets.readSecret(credentialOf(req, auth), form.vault!, form.secretName);
-      await vaultLinks.save(person(req), { authorizationId: token.authorizationId, tokenName: token.displayName, organization: context(req).organization, vaultUrl: form.vault!.url, secretName: secret.name, version: secret.tags.authorizationId === token.authorizationId ? secret.version : undefined, linkedAt: new Date().toISOString() });
+      const conflict = linkConflict(secret, { authorizationId: token.authorizationId, vaultUrl: form.vault!.url, secretName: secret.name }, await vaultLinks.links(person(req)));
+      // Another token's secret (or someone else's value): only once the person has seen both named and agreed.
+      if (conflict && (req.body as Record<string, unknown>).overwriteVersion !== secret.version) return res.render('vault/confirm-link', { title: `Link ${view.displayName} to a secret in use?`, token: view, vaultUrl: form.vault!.url, secret, conflict });
+      for (const other of conflict?.others ?? []) await vaultLinks.unlink(person(req), other.authorizationId);
+      await vaultLinks.save(person(req), { authorizationId: token.authorizationId, tokenName: token.displayName, organization: context(req).organization, vaultUrl: form.vault!.url, secretName: secret.name, version: secret.tags.authorizationId === token.authorizationId ? secret.version : undefined, confirmedVersion: conflict ? secret.version : undefined, linkedAt: new Date().toISOString() });
     } catch (error) {
       if (!isVaultError(error)) throw error;
       return res.status(pageStatusOf(error)).render('vault/link', { title: `Key Vault secret of ${view.displayName}`, token: view, link, values: form.values, errors: { [error.kind === 'secretNotFound' || error.kind === 'deleted' ? 'secretName' : 'vaultUrl']: error.userMessage } });
