@@ -7,7 +7,7 @@ import { performance } from 'node:perf_hooks';
 import type { EmulatorStats } from '../src/emulator/index.ts';
 import type { Child, Memory } from './child.ts';
 import type { EmulatorReady } from './emulator-process.ts';
-import { createHttpClient, type HttpClient } from './http-client.ts';
+import { createHttpClient, form, type HttpClient } from './http-client.ts';
 import { GRACE_ID } from './people.ts';
 import { MB, mb } from './report.ts';
 import { signIn } from './sessions.ts';
@@ -22,14 +22,20 @@ interface AuditRun {
   tokenListCalls: number;
   peakRssBytes: number;
   heapAfterBytes: number;
+  /** The audit page's CSRF token, for the next run's "Gather again". */
+  csrf: string;
 }
 
-async function runOnce(client: HttpClient, appUrl: string, cookie: string, emulator: Child<EmulatorReady>, app: Child<unknown>, path: string): Promise<AuditRun> {
+/** The first run opens /audit; the next ones press "Gather again" (a form POST) with the last page's CSRF token. */
+async function runOnce(client: HttpClient, appUrl: string, cookie: string, emulator: Child<EmulatorReady>, app: Child<unknown>, gatherAgainCsrf: string | undefined): Promise<AuditRun> {
   await emulator.call('resetStats');
   let peakRssBytes = 0;
   const sampler = setInterval(() => void app.memory().then((memory) => (peakRssBytes = Math.max(peakRssBytes, memory.rssBytes))), 100);
   const started = performance.now();
-  let page = await client.send('GET', `${appUrl}${path}`, { headers: { cookie } });
+  let page = gatherAgainCsrf
+    ? await client.send('POST', `${appUrl}/audit/gather-again`, { headers: { cookie, 'content-type': 'application/x-www-form-urlencoded' }, body: form({ _csrf: gatherAgainCsrf }) })
+    : await client.send('GET', `${appUrl}/audit`, { headers: { cookie } });
+  if (page.status === 303) page = await client.send('GET', `${appUrl}/audit`, { headers: { cookie } });
   while (page.headers.refresh) {
     await new Promise((resolve) => setTimeout(resolve, 100));
     page = await client.send('GET', `${appUrl}/audit`, { headers: { cookie } });
@@ -50,6 +56,7 @@ async function runOnce(client: HttpClient, appUrl: string, cookie: string, emula
     tokenListCalls: count('tokenadmin/personalaccesstokens'),
     peakRssBytes: Math.max(peakRssBytes, memory.rssBytes),
     heapAfterBytes: memory.heapUsedBytes,
+    csrf: /name="_csrf" value="([^"]+)"/.exec(page.body)?.[1] ?? '',
   };
 }
 
@@ -63,7 +70,7 @@ export async function measureAudit(options: { appUrl: string; ca: string; emulat
     const cookie = await signIn(client, appUrl, GRACE_ID);
     const before = await app.memory();
     const runs: AuditRun[] = [];
-    for (let i = 0; i < RUNS; i++) runs.push(await runOnce(client, appUrl, cookie, emulator, app, i === 0 ? '/audit' : '/audit?refresh=1'));
+    for (let i = 0; i < RUNS; i++) runs.push(await runOnce(client, appUrl, cookie, emulator, app, runs.at(-1)?.csrf));
     const first = runs[0]!;
     const upstream = first.graphCalls + first.tokenListCalls;
     return [

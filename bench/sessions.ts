@@ -1,13 +1,15 @@
 // Signing people in through the real flow, as a browser does, without a browser: the app's /login,
 // the emulator's authorize endpoint (the person's button), the app's /getAToken. What comes back
-// is the session cookie the app set at the end.
+// is the session cookie the app set at the end. The sign-in in progress travels in a cookie of its
+// own between /login and /getAToken.
 import { createHttpClient, form, setCookie, type HttpClient } from './http-client.ts';
 
 export const SESSION_COOKIE = 'patmanager.sid';
+const SIGN_IN_COOKIE = 'patmanager.signin';
 
 export async function signIn(client: HttpClient, appUrl: string, objectId: string): Promise<string> {
   const login = await client.send('GET', `${appUrl}/login`);
-  const started = setCookie(login.headers, SESSION_COOKIE);
+  const started = setCookie(login.headers, SIGN_IN_COOKIE);
   if (login.status !== 303 || !started || !login.headers.location) throw new Error(`/login answered ${login.status}`);
   const authorize = new URL(login.headers.location);
   const reply = await client.send('POST', `${authorize.origin}${authorize.pathname}`, {

@@ -1,11 +1,14 @@
 // Gathers an organization's audit: every person Graph lists (page after page), and each person's
-// PATs (all their pages), with at most `concurrency` Azure DevOps calls in flight. People are read as
-// soon as their page of the people list arrives. A person whose tokens cannot be read (throttled,
-// failing, timing out) is kept in the result with the reason, never silently dropped.
+// PATs (all their pages), through a limiter of Azure DevOps calls in flight (the process-wide one,
+// shared by every gathering). People are read as soon as their page of the people list arrives. A
+// person whose tokens cannot be read (throttled, failing, timing out) is kept in the result with the
+// reason, never silently dropped. Bounded: at most `limits.people` people and `limits.tokens`
+// tokens are kept (the result says when a limit was reached), and an aborted gathering starts no
+// further call.
 import { isDevOpsError } from '../devops/errors.ts';
 import type { AccessTokenSource } from '../devops/types.ts';
 import type { TokenAdminClient } from './token-admin-client.ts';
-import { boundedConcurrency } from './bounded.ts';
+import { boundedConcurrency, type Limiter } from './bounded.ts';
 import type { AdminToken, OrgPerson } from './types.ts';
 
 /** No organization's list is followed further than this many pages of people or of one person's tokens. */
@@ -36,30 +39,59 @@ export interface AuditResult {
   failures: PersonFailure[];
   /** Azure DevOps calls made (attempts the transport repeated count once). */
   upstreamCalls: number;
+  /** The limits this audit reached, if any: it then holds that many people or tokens and no more. */
+  limitsReached: { people?: number; tokens?: number };
+}
+
+export interface AuditLimits {
+  people: number;
+  tokens: number;
 }
 
 export interface GatherOptions {
   client: TokenAdminClient;
   accessToken: AccessTokenSource;
   organization: string;
-  concurrency: number;
+  /** The process-wide limiter of audit calls; without one, at most `concurrency` for this gathering alone. */
+  limiter?: Limiter;
+  concurrency?: number;
+  limits?: AuditLimits;
+  /** Aborted when a newer gathering replaces this one: no further call is started. */
+  signal?: AbortSignal;
   onProgress?: (progress: AuditProgress) => void;
 }
 
-export async function gatherAudit({ client, accessToken, organization, concurrency, onProgress }: GatherOptions): Promise<AuditResult> {
-  const limited = boundedConcurrency(concurrency);
+const UNLIMITED: AuditLimits = { people: Number.POSITIVE_INFINITY, tokens: Number.POSITIVE_INFINITY };
+
+export async function gatherAudit({ client, accessToken, organization, limiter, concurrency = 8, limits = UNLIMITED, signal, onProgress }: GatherOptions): Promise<AuditResult> {
+  const limited = limiter ?? boundedConcurrency(concurrency);
   const progress: AuditProgress = { peopleKnown: 0, peopleRead: 0, peopleListComplete: false };
   const report = () => onProgress?.({ ...progress });
   let upstreamCalls = 0;
-  const call = <T>(task: () => Promise<T>) => limited(() => ((upstreamCalls += 1), task()));
+  const call = <T>(task: () => Promise<T>) =>
+    limited(() => {
+      signal?.throwIfAborted();
+      upstreamCalls += 1;
+      return task();
+    });
+  const limitsReached: AuditResult['limitsReached'] = {};
+  let tokensKept = 0;
 
   const readPerson = async (person: OrgPerson): Promise<PersonTokens | PersonFailure> => {
     const tokens: AdminToken[] = [];
     let continuationToken: string | undefined;
     try {
       for (let page = 0; page < MAX_PAGES; page++) {
+        if (tokensKept >= limits.tokens) {
+          limitsReached.tokens = limits.tokens;
+          if (page === 0) return { person, reason: `not read: this audit stopped at its limit of ${limits.tokens} tokens.` };
+          break;
+        }
         const result = await call(() => client.listTokensOf(accessToken, organization, person.descriptor, continuationToken));
-        tokens.push(...result.items);
+        const kept = result.items.slice(0, Math.max(0, limits.tokens - tokensKept));
+        tokens.push(...kept);
+        tokensKept += kept.length;
+        if (kept.length < result.items.length) limitsReached.tokens = limits.tokens;
         if (!result.continuationToken) break;
         continuationToken = result.continuationToken;
       }
@@ -79,9 +111,14 @@ export async function gatherAudit({ client, accessToken, organization, concurren
   try {
     for (let page = 0; page < MAX_PAGES; page++) {
       const result = await call(() => client.listPeople(accessToken, organization, continuationToken));
-      progress.peopleKnown += result.items.length;
+      const kept = result.items.slice(0, Math.max(0, limits.people - progress.peopleKnown));
+      progress.peopleKnown += kept.length;
       report();
-      reads.push(...result.items.map(readPerson));
+      reads.push(...kept.map(readPerson));
+      if (kept.length < result.items.length || (result.continuationToken && progress.peopleKnown >= limits.people)) {
+        limitsReached.people = limits.people;
+        break;
+      }
       if (!result.continuationToken) break;
       continuationToken = result.continuationToken;
     }
@@ -100,5 +137,6 @@ export async function gatherAudit({ client, accessToken, organization, concurren
     people: outcomes.filter((outcome): outcome is PersonTokens => 'tokens' in outcome),
     failures: outcomes.filter((outcome): outcome is PersonFailure => 'reason' in outcome),
     upstreamCalls,
+    limitsReached,
   };
 }

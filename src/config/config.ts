@@ -69,8 +69,10 @@ export interface AppConfig {
   trustProxy: boolean;
   /** How long a stopping instance lets requests in flight finish before it closes their connections. */
   shutdownTimeoutMs: number;
-  /** The organization audit: at most this many token-administration calls at once. */
+  /** The organization audit: at most this many token-administration calls at once, in the whole process. */
   auditConcurrency: number;
+  /** The most people and tokens one audit keeps; the page says so when a limit is reached. */
+  auditLimits: { people: number; tokens: number };
 }
 
 export interface RedisSettings {
@@ -129,6 +131,8 @@ const schema = z.object({
   TOKEN_CACHE_KEYS: optionalText,
   ACTIVITY_SQLITE_FILE: z.string().trim().min(1).default('.data/activity.sqlite'),
   VAULT_LINKS_SQLITE_FILE: z.string().trim().min(1).default('.data/vault-links.sqlite'),
+  AUDIT_MAX_PEOPLE: z.coerce.number({ error: 'a whole number of people, e.g. 5000' }).int().min(1).max(1_000_000).default(5000),
+  AUDIT_MAX_TOKENS: z.coerce.number({ error: 'a whole number of tokens, e.g. 50000' }).int().min(1).max(10_000_000).default(50_000),
   AUDIT_CONCURRENCY: z.coerce.number({ error: 'a whole number from 1 to 32, e.g. 8' }).int().min(1).max(32).default(8),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   TRUST_PROXY: flag.default(false),
@@ -251,6 +255,7 @@ export function loadConfig(env: Environment): AppConfig {
     trustProxy: settings.TRUST_PROXY,
     shutdownTimeoutMs: settings.SHUTDOWN_TIMEOUT_MS,
     auditConcurrency: settings.AUDIT_CONCURRENCY,
+    auditLimits: { people: settings.AUDIT_MAX_PEOPLE, tokens: settings.AUDIT_MAX_TOKENS },
   };
 }
 

@@ -11,6 +11,8 @@ export interface VaultLink {
   secretName: string;
   /** The secret's version holding this token, when PAT Manager wrote it. */
   version: string | undefined;
+  /** A version holding something else that the person confirmed this token may be written over. */
+  confirmedVersion?: string | undefined;
   linkedAt: string;
 }
 

@@ -8,14 +8,18 @@ import { isDevOpsError } from '../devops/errors.ts';
 import type { CreateTokenRequest, CreatedToken, DevOpsClient, PatToken } from '../devops/types.ts';
 import { isVaultError, pageStatusOf, VaultError } from '../keyvault/errors.ts';
 import { parseVaultAddress, type VaultAddress } from '../keyvault/vault-address.ts';
+import { describeHolder, holderOf, linkConflict, rotationRefusal, splitByConflict, type LinkConflict } from '../keyvault/secret-holders.ts';
 import type { Retirement, VaultLink, VaultLinks } from '../keyvault/vault-links.ts';
-import type { VaultSecrets, WrittenSecret } from '../keyvault/vault-secrets.ts';
+import type { SecretSummary, VaultSecrets, WrittenSecret } from '../keyvault/vault-secrets.ts';
 import type { Actor, Step } from './types.ts';
 import { requestLike } from './like.ts';
 
 export type StoreOutcome =
   | { ok: true; written: WrittenSecret; steps: Step[] }
   | { ok: false; steps: Step[]; /** The created token still exists (its revoke failed too). */ orphan: PatToken | undefined; status: number; retryAfterSeconds: number | undefined };
+
+/** Linked, or not yet: the secret holds something else, and the person must confirm first. */
+export type LinkOutcome = { linked: true } | { linked: false; secret: SecretSummary; conflict: LinkConflict };
 
 export interface RotateOutcome {
   ok: boolean;
@@ -78,11 +82,33 @@ export function vaultLifecycle(deps: VaultLifecycleDependencies) {
     return { created, stored };
   }
 
-  /** Links a token to a secret already in a vault (read metadata only), so it can be rotated into it. */
-  async function linkToVault(actor: Actor, token: PatToken, vault: VaultAddress, secretName: string): Promise<void> {
+  /** The secret's current properties, or undefined when there is no such secret (writing creates it). */
+  async function readIfThere(actor: Actor, vault: VaultAddress, secretName: string): Promise<SecretSummary | undefined> {
+    return vaultSecrets.readSecret(actor.vaultCredential, vault, secretName).catch((error: unknown) => {
+      if (isVaultError(error) && error.kind === 'secretNotFound') return undefined;
+      throw error;
+    });
+  }
+
+  /** For a new token: what the secret already holds, in words, or undefined when there is no such secret. */
+  async function secretInUse(actor: Actor, vault: VaultAddress, secretName: string): Promise<string | undefined> {
+    const secret = await readIfThere(actor, vault, secretName);
+    return secret && describeHolder(holderOf(secret, ''), (await vaultLinks.links(actor.person)).find((link) => link.authorizationId === secret.tags.authorizationId)?.tokenName);
+  }
+
+  /**
+   * Links a token to a secret already in a vault (read metadata only), so it can be rotated into it.
+   * A secret that holds another token (or a value PAT Manager did not put there), or that another of
+   * the person's tokens is linked to, is linked only once the person has confirmed that version.
+   */
+  async function linkToVault(actor: Actor, token: PatToken, vault: VaultAddress, secretName: string, options: { overwriteVersion?: string | undefined } = {}): Promise<LinkOutcome> {
     const secret = await vaultSecrets.readSecret(actor.vaultCredential, vault, secretName);
-    await vaultLinks.save(actor.person, { authorizationId: token.authorizationId, tokenName: token.displayName, organization: actor.organization, vaultUrl: vault.url, secretName: secret.name, version: secret.tags.authorizationId === token.authorizationId ? secret.version : undefined, linkedAt: new Date().toISOString() });
-    await record(actor, 'edit', token, [`linked to Key Vault: ${vault.url} secret ${secretName}`]);
+    const conflict = linkConflict(secret, { authorizationId: token.authorizationId, vaultUrl: vault.url, secretName: secret.name }, await vaultLinks.links(actor.person));
+    if (conflict && options.overwriteVersion !== secret.version) return { linked: false, secret, conflict };
+    for (const other of conflict?.others ?? []) await vaultLinks.unlink(actor.person, other.authorizationId);
+    await vaultLinks.save(actor.person, { authorizationId: token.authorizationId, tokenName: token.displayName, organization: actor.organization, vaultUrl: vault.url, secretName: secret.name, version: secret.tags.authorizationId === token.authorizationId ? secret.version : undefined, confirmedVersion: conflict ? secret.version : undefined, linkedAt: new Date().toISOString() });
+    await record(actor, 'edit', token, [`linked to Key Vault: ${vault.url} secret ${secretName}`, ...(conflict ? [`confirmed to overwrite what it held: ${conflict.holds}`] : [])]);
+    return { linked: true };
   }
 
   /** Forgets a link (the secret stays in the vault); the link, or undefined when there was none. */
@@ -120,6 +146,8 @@ export function vaultLifecycle(deps: VaultLifecycleDependencies) {
     if (!link) return { ok: false, newToken: undefined, steps: [{ label: 'Find the vault secret', ok: false, detail: 'this token is not linked to a Key Vault secret, so nothing was changed' }] };
     const address = parseVaultAddress(link.vaultUrl, deps.hostSuffixes);
     if (!address.ok) return { ok: false, newToken: undefined, steps: [{ label: 'Find the vault', ok: false, detail: `${link.vaultUrl} is no longer a vault PAT Manager may write to (${address.message}) Nothing was changed.` }] };
+    const refusal = await rotationRefusal(link, await vaultLinks.links(actor.person), () => readIfThere(actor, address.address, link.secretName));
+    if (refusal) return { ok: false, newToken: undefined, steps: [{ label: 'Check the vault secret', ok: false, detail: refusal }] };
     let created: CreatedToken;
     try {
       created = await devops.createToken(actor.accessToken, actor.organization, requestLike(old, options.days));
@@ -160,7 +188,8 @@ export function vaultLifecycle(deps: VaultLifecycleDependencies) {
 
   /** The organization's linked tokens, still active, expiring within `days` days (at most `limit`). */
   async function dueForRotation(actor: Actor, days: number, limit: number): Promise<Array<{ token: PatToken; link: VaultLink }>> {
-    const links = (await vaultLinks.links(actor.person)).filter((link) => link.organization === actor.organization);
+    // Two tokens linked to one secret are never rotated into it: they are a conflict to resolve (conflictingLinks).
+    const links = splitByConflict(await vaultLinks.links(actor.person)).alone.filter((link) => link.organization === actor.organization);
     const revoked = await deps.revokedIds(actor);
     const horizon = daysAfter(days).getTime();
     const loaded = await Promise.all(
@@ -178,5 +207,10 @@ export function vaultLifecycle(deps: VaultLifecycleDependencies) {
     return loaded.filter((item) => item !== undefined && !revoked.has(item.token.authorizationId) && item.token.validTo.getTime() > now && item.token.validTo.getTime() <= horizon).slice(0, limit) as Array<{ token: PatToken; link: VaultLink }>;
   }
 
-  return { storeOrUndo, createIntoVault, linkToVault, unlinkFromVault, revokeRetired, rotate, dueForRotation };
+  /** Secrets of the organization linked to more than one of the person's tokens. */
+  async function conflictingLinks(actor: Actor): Promise<VaultLink[][]> {
+    return splitByConflict(await vaultLinks.links(actor.person)).conflicts.filter((group) => group.some((link) => link.organization === actor.organization));
+  }
+
+  return { storeOrUndo, createIntoVault, secretInUse, linkToVault, unlinkFromVault, revokeRetired, rotate, dueForRotation, conflictingLinks };
 }

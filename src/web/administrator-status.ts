@@ -9,14 +9,18 @@ import type { DevOpsClient } from '../devops/types.ts';
 import type { Logger } from '../logging.ts';
 import { accessTokenOf } from './devops-context.ts';
 
-/** An answer is trusted this long; an administrator removed meanwhile is refused by the service anyway. */
+/** An answer is trusted this long for the navigation's link; the audit itself asks again every time (`fresh`). */
 const ANSWER_MS = 10 * 60_000;
 /** After a failed check, the next page asks again no sooner than this. */
 const RETRY_MS = 60_000;
 
 export interface AdministratorStatus {
-  /** The answer for the current organization, asking Azure DevOps if there is none yet (throws on failure). */
-  check(req: Request): Promise<boolean>;
+  /**
+   * The answer for the current organization, asking Azure DevOps if there is none yet (throws on
+   * failure); with `fresh`, asking it in any case: what shows or changes other people's tokens
+   * must not rest on an answer given before the person was removed as an administrator.
+   */
+  check(req: Request, options?: { fresh?: boolean }): Promise<boolean>;
   /**
    * For pages: the check runs beside the page's own calls (it starts before the handler and the
    * page's render waits for it), so it adds no round trip of its own; a failure only hides the link.
@@ -50,9 +54,11 @@ export function administratorStatus(options: { tokenAdmin: TokenAdminClient; dev
   }
 
   return {
-    async check(req) {
-      const answer = known(req);
-      return answer?.isAdministrator ?? ask(req);
+    async check(req, { fresh = false } = {}) {
+      const answer = known(req)?.isAdministrator;
+      // Only a yes is asked again: a refusal that turned into a right is at worst late.
+      if (answer === false || (answer === true && !fresh)) return answer;
+      return ask(req);
     },
 
     navigation(req: Request, res: Response, next) {

@@ -8,6 +8,7 @@ import type { ActivityLog } from '../storage/activity-log.ts';
 import type { Claims } from '../storage/claims.ts';
 import type { DevOpsClient } from '../devops/types.ts';
 import { createAuditJobs } from '../admin/audit-jobs.ts';
+import { boundedConcurrency } from '../admin/bounded.ts';
 import type { TokenAdminClient } from '../admin/token-admin-client.ts';
 import type { VaultLinks } from '../keyvault/vault-links.ts';
 import type { VaultSecrets } from '../keyvault/vault-secrets.ts';
@@ -129,7 +130,7 @@ export function createApp({ config, logger, auth, devops, tokenAdmin, activity, 
   app.use('/vault', vaultRouter(pages));
   app.use('/activity', activityRoutes(signedIn, activity));
   app.use('/organizations', organizationRoutes(signedIn, config.baseUrl));
-  app.use('/audit', ...inOrganization, auditRoutes({ tokenAdmin, administrators, jobs: createAuditJobs(), auth, activity, concurrency: config.auditConcurrency }));
+  app.use('/audit', ...inOrganization, auditRoutes({ tokenAdmin, administrators, jobs: createAuditJobs(), auth, activity, upstream: boundedConcurrency(config.auditConcurrency), limits: config.auditLimits }));
   app.use(notFound());
   app.use(errorHandler(logger));
   return app;

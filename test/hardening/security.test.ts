@@ -12,16 +12,22 @@ import { parseVaultAddress } from '../../src/keyvault/vault-address.ts';
 import { sharedSettings, startAppProcess } from '../support/app-process.ts';
 import { freePort, startHarness, type Harness } from '../support/harness.ts';
 import { runDoctor, setupFolder } from '../setup/support/setup-cli.ts';
-import { ADA, openSignInPage, pickPerson, signIn } from '../support/sign-in.ts';
+import { ADA, GRACE, csrfOf, openSignInPage, pickPerson, signIn } from '../support/sign-in.ts';
+import { SecretClient } from '@azure/keyvault-secrets';
+import { createAuditJobs } from '../../src/admin/audit-jobs.ts';
+import { boundedConcurrency } from '../../src/admin/bounded.ts';
+import { gatherAudit } from '../../src/admin/gather.ts';
+import { createTokenAdminClient, type TokenAdminClient } from '../../src/admin/token-admin-client.ts';
 
 const RATE_LIMIT = 40;
+const AUDIT_MAX_PEOPLE = 25;
 
 let h: Harness;
 let browser: TestBrowser;
 
 beforeAll(async () => {
   // TRUST_PROXY: the client address is the one X-Forwarded-For names, so a test can be many clients.
-  h = await startHarness({ env: { SIGN_IN_RATE_LIMIT: String(RATE_LIMIT), SIGN_IN_RATE_WINDOW_MINUTES: '5', TRUST_PROXY: 'true' } });
+  h = await startHarness({ env: { SIGN_IN_RATE_LIMIT: String(RATE_LIMIT), SIGN_IN_RATE_WINDOW_MINUTES: '5', TRUST_PROXY: 'true', AUDIT_MAX_PEOPLE: String(AUDIT_MAX_PEOPLE) } });
   browser = h.browser();
   await signIn(browser, h.appUrl, ADA);
 });
@@ -226,5 +232,273 @@ describe('vault addresses and the HTTPS agent', () => {
       demo.destroy();
       production.destroy();
     }
+  });
+});
+
+const GRAPH_USERS = 'GET /vssps/:organization/_apis/graph/users';
+const TOKEN_LIST = 'GET /vssps/:organization/_apis/tokenadmin/personalaccesstokens/:subjectDescriptor';
+const REVOCATIONS = 'POST /vssps/:organization/_apis/tokenadmin/revocations';
+const calls = (label: string) => h.emulator.control.stats().requests[label] ?? 0;
+
+/** Opens /audit and follows its "gathering" page until the audit is shown (polling, as its Refresh header asks). */
+async function openAudit(admin: TestBrowser) {
+  let page = await admin.get(`${h.appUrl}/audit`);
+  for (let i = 0; i < 60 && page.headers.refresh; i++) {
+    await new Promise((resolve) => setTimeout(resolve, 250));
+    page = await admin.get(`${h.appUrl}/audit`);
+  }
+  expect(page.body).toContain('<h1>Audit of contoso</h1>');
+  return page;
+}
+
+describe('administrator rights are checked again before the audit shows or changes anything', () => {
+  it('someone removed as administrator loses the audit, its export, revoke and offboard at once, and the gathered audit is dropped', async () => {
+    const grace = h.browser();
+    await signIn(grace, h.appUrl, GRACE);
+    const audit = await openAudit(grace);
+    const csrf = csrfOf(audit);
+    const exported = JSON.parse((await grace.get(`${h.appUrl}/audit/export?format=json`)).body) as Array<{ authorizationId: string; person: string }>;
+    expect(exported.length).toBeGreaterThan(0);
+    const victim = exported[0]!;
+    const before = JSON.stringify(h.emulator.control.devops.members('contoso').map((member) => member.tokens));
+    try {
+      h.emulator.control.devops.setAdministrators('contoso', []);
+      for (const path of ['/audit', '/audit/export?format=json', '/audit/export?format=csv', `/audit/revoke?ids=${victim.authorizationId}`]) {
+        const page = await grace.get(`${h.appUrl}${path}`, { follow: false });
+        expect(page.status, path).toBe(403);
+        expect(page.body, path).toContain('The audit is for organization administrators');
+        expect(page.body, path).not.toContain(victim.authorizationId);
+      }
+      const revokes = calls(REVOCATIONS);
+      const revoke = await grace.post(`${h.appUrl}/audit/revoke`, { _csrf: csrf, ids: victim.authorizationId, reason: 'should not happen' }, { follow: false });
+      // Refused here, with the reason, instead of upstream with "your sign-in has expired".
+      expect(revoke.status).toBe(403);
+      expect(revoke.body).toContain('The audit is for organization administrators');
+      expect(revoke.body).not.toContain('your sign-in has expired');
+      expect(calls(REVOCATIONS)).toBe(revokes);
+      expect(JSON.stringify(h.emulator.control.devops.members('contoso').map((member) => member.tokens))).toBe(before);
+    } finally {
+      h.emulator.control.devops.setAdministrators('contoso', [GRACE.objectId]);
+    }
+    // Made administrator again, Grace is let in once the refusal is asked again (11 minutes on), and
+    // gets a new audit: the one gathered before (which would be kept 15 minutes) was dropped.
+    vi.useFakeTimers({ toFake: ['Date'] });
+    try {
+      vi.setSystemTime(Date.now() + 11 * 60_000);
+      const listed = calls(GRAPH_USERS);
+      await openAudit(grace);
+      expect(calls(GRAPH_USERS)).toBeGreaterThan(listed);
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+});
+
+describe('audit work is started only by a form, one at a time, within process-wide bounds', () => {
+  it('"Gather again" is a POST with a CSRF token: the old ?refresh=1 link and a forged form start nothing', async () => {
+    const grace = h.browser();
+    await signIn(grace, h.appUrl, GRACE);
+    const audit = await openAudit(grace);
+    expect(audit.body).toMatch(/<form method="post" action="\/audit\/gather-again"/);
+    const listed = calls(GRAPH_USERS);
+    await grace.get(`${h.appUrl}/audit?refresh=1`);
+    expect(calls(GRAPH_USERS)).toBe(listed);
+    const forged = await grace.post(`${h.appUrl}/audit/gather-again`, { _csrf: 'forged' }, { follow: false });
+    expect(forged.status).toBe(403);
+    expect(calls(GRAPH_USERS)).toBe(listed);
+    const again = await grace.submit(audit, '/audit/gather-again', {}, { follow: false });
+    expect(again.status).toBe(303);
+    expect(again.headers.location).toBe('/audit');
+    await openAudit(grace);
+    expect(calls(GRAPH_USERS)).toBeGreaterThan(listed);
+  });
+
+  it(`an audit keeps at most AUDIT_MAX_PEOPLE (${AUDIT_MAX_PEOPLE}) people and says so on the page`, async () => {
+    const grace = h.browser();
+    await signIn(grace, h.appUrl, GRACE);
+    const page = await openAudit(grace);
+    expect(page.body).toContain('This audit is incomplete: it reached its limit');
+    expect(page.body).toContain(`It holds the first ${AUDIT_MAX_PEOPLE} people Azure DevOps listed`);
+    const people = new Set((JSON.parse((await grace.get(`${h.appUrl}/audit/export?format=json`)).body) as Array<{ principalName: string }>).map((row) => row.principalName));
+    expect(people.size).toBeLessThanOrEqual(AUDIT_MAX_PEOPLE);
+  });
+
+  /** The real client, counting its calls and how many are in flight at once. */
+  function counting(inner: TokenAdminClient) {
+    const seen = { inFlight: 0, peak: 0, calls: 0 };
+    const wrap = <A extends unknown[], R>(call: (...args: A) => Promise<R>) => async (...args: A): Promise<R> => {
+      seen.calls += 1;
+      seen.inFlight += 1;
+      seen.peak = Math.max(seen.peak, seen.inFlight);
+      try {
+        return await call(...args);
+      } finally {
+        seen.inFlight -= 1;
+      }
+    };
+    return { seen, client: { ...inner, listPeople: wrap(inner.listPeople), listTokensOf: wrap(inner.listTokensOf) } };
+  }
+  const adminClient = () => createTokenAdminClient({ baseUrl: h.emulator.urls.pats, timeoutMs: 2000, ca: h.emulator.caCertificatePem });
+
+  it('two gatherings at once share one process-wide limit of upstream calls', async () => {
+    const token = await h.emulator.control.issueAccessToken(GRACE.objectId);
+    h.emulator.control.injectFault({ path: '/vssps/*/_apis/tokenadmin/*', delayMs: 10 });
+    const { seen, client } = counting(adminClient());
+    const limiter = boundedConcurrency(4);
+    try {
+      await Promise.all([1, 2].map(() => gatherAudit({ client, accessToken: async () => token, organization: 'contoso', limiter })));
+    } finally {
+      h.emulator.control.clearFaults();
+    }
+    expect(seen.peak).toBe(4);
+  });
+
+  it('a gathering replaced by a newer one of the same administrator and organization (from any session) is cancelled: it starts no further call', async () => {
+    const token = await h.emulator.control.issueAccessToken(GRACE.objectId);
+    const { seen, client } = counting(adminClient());
+    const jobs = createAuditJobs();
+    const signals: AbortSignal[] = [];
+    let firstCallsWhenReplaced = 0;
+    const first = jobs.start('session-1:contoso', { organization: 'contoso', person: 'grace' }, (onProgress, signal) => {
+      signals.push(signal);
+      return gatherAudit({ client, accessToken: async () => token, organization: 'contoso', concurrency: 2, signal, onProgress: (progress) => {
+        onProgress(progress);
+        // Replaced as soon as its first people are being read.
+        if (progress.peopleRead === 1 && firstCallsWhenReplaced === 0) {
+          firstCallsWhenReplaced = seen.calls;
+          jobs.start('session-2:contoso', { organization: 'contoso', person: 'grace' }, (again, signal2) => (signals.push(signal2), gatherAudit({ client: adminClient(), accessToken: async () => token, organization: 'contoso', concurrency: 2, signal: signal2, onProgress: again })));
+        }
+      } });
+    });
+    await first.settled;
+    expect(signals[0]!.aborted).toBe(true);
+    expect(first.failure).toMatchObject({ name: 'AbortError' });
+    // Only the calls already in flight (at most the two slots) finished after the replacement.
+    expect(seen.calls - firstCallsWhenReplaced).toBeLessThanOrEqual(2);
+    // The first session's audit is gone; the second session's gathering finishes.
+    expect(jobs.get('session-1:contoso')).toBeUndefined();
+    await jobs.get('session-2:contoso')!.settled;
+    expect(jobs.get('session-2:contoso')!.result).toBeDefined();
+  });
+
+  it('a gathering keeps at most `limits.tokens` tokens and names the people it did not read', async () => {
+    const token = await h.emulator.control.issueAccessToken(GRACE.objectId);
+    const audit = await gatherAudit({ client: adminClient(), accessToken: async () => token, organization: 'contoso', concurrency: 1, limits: { people: 10_000, tokens: 30 } });
+    expect(audit.people.reduce((sum, entry) => sum + entry.tokens.length, 0)).toBe(30);
+    expect(audit.limitsReached).toEqual({ tokens: 30 });
+    expect(audit.failures.length).toBeGreaterThan(0);
+    expect(audit.failures.every((failure) => failure.reason.includes('limit of 30 tokens'))).toBe(true);
+  });
+});
+
+describe('a vault link never writes one token over another consumer\'s secret unconfirmed', () => {
+  const DAY_MS = 86_400_000;
+  let ada: TestBrowser;
+  let vaultUrl: string;
+  const tokensOf = () => h.emulator.control.devops.tokens(ADA.objectId);
+  const versions = (secret: string) => h.emulator.control.keyVault.secretVersions('ada-pats', secret);
+
+  beforeAll(async () => {
+    vaultUrl = h.emulator.control.keyVault.vaultUrl('ada-pats');
+    ada = h.browser();
+    await signIn(ada, h.appUrl, ADA);
+  });
+
+  /** A token whose secret the app wrote into Ada's vault (consenting to Key Vault the first time). */
+  async function inVault(name: string) {
+    const fields = { displayName: name, expiry: '7', organizations: 'this', access: 'custom', scopes: ['vso.code'], destination: 'vault', vaultUrl, secretName: `${name}-pat` };
+    let page = await ada.submit(await ada.get(`${h.appUrl}/tokens/new`), '/tokens', fields);
+    if (page.url.includes('/oauth2/v2.0/authorize')) page = await ada.submit(await ada.submit(page, 'authorize', { person: ADA.objectId }), '/tokens', fields);
+    expect(page.body).toContain('created and stored in Key Vault');
+    return tokensOf().find((token) => token.displayName === name && !token.revoked)!;
+  }
+
+  /** Someone else (another consumer, or a colleague's PAT Manager) writes the secret directly. */
+  async function writtenByOthers(secret: string, tags: Record<string, string>) {
+    const token = await h.emulator.control.issueAccessToken(ADA.objectId, { scope: 'https://vault.azure.net/user_impersonation' });
+    const agent = createHttpsAgent({ ca: h.emulator.caCertificatePem, localhostNamesToPort: Number(new URL(h.emulator.origin).port) });
+    try {
+      const client = new SecretClient(vaultUrl, { getToken: async () => ({ token, expiresOnTimestamp: Date.now() + 3_600_000 }) }, { agent, retryOptions: { maxRetries: 0 }, disableChallengeResourceVerification: true });
+      await client.setSecret(secret, 'a value PAT Manager never saw', { tags });
+    } finally {
+      agent.destroy();
+    }
+  }
+
+  const plainToken = (name: string) => {
+    h.emulator.control.devops.addTokens(ADA.objectId, [{ displayName: name, scope: 'vso.code', validTo: new Date(Date.now() + 5 * DAY_MS), targetAccounts: null }]);
+    return tokensOf().find((token) => token.displayName === name)!;
+  };
+  const linkForm = (id: string, secretName: string) => ada.get(`${h.appUrl}/tokens/${id}/vault`).then((page) => ada.submit(page, `/tokens/${id}/vault`, { vaultUrl, secretName }));
+
+  it('linking a token to a secret that holds another token shows both and changes nothing; confirming links it and unlinks the other', async () => {
+    const first = await inVault('first');
+    const second = plainToken('second');
+    const asked = await linkForm(second.authorizationId, 'first-pat');
+    expect(asked.body).toContain('The secret "first-pat" is in use');
+    for (const text of ['first', first.authorizationId, 'second', second.authorizationId]) expect(asked.body).toContain(text);
+    expect((await ada.get(`${h.appUrl}/tokens/${second.authorizationId}`)).body).toContain('not linked to a Key Vault secret');
+    expect(versions('first-pat')).toHaveLength(1);
+
+    const confirmed = await ada.submit(asked, `/tokens/${second.authorizationId}/vault`);
+    expect(confirmed.body).toContain('is linked to the secret');
+    expect((await ada.get(`${h.appUrl}/tokens/${first.authorizationId}`)).body).toContain('not linked to a Key Vault secret');
+    expect(versions('first-pat')).toHaveLength(1);
+  });
+
+  it('linking to a secret holding a value PAT Manager did not put there asks first too', async () => {
+    await writtenByOthers('hand-made', {});
+    const token = plainToken('hand-linked');
+    const asked = await linkForm(token.authorizationId, 'hand-made');
+    expect(asked.body).toContain('a value PAT Manager did not put there');
+    expect((await ada.get(`${h.appUrl}/tokens/${token.authorizationId}`)).body).toContain('not linked to a Key Vault secret');
+  });
+
+  it('creating a token into a secret name that already holds something is refused before any token is created', async () => {
+    await inVault('taken');
+    const before = tokensOf().length;
+    const page = await ada.submit(await ada.get(`${h.appUrl}/tokens/new`), '/tokens', { displayName: 'newcomer', expiry: '7', organizations: 'this', access: 'custom', scopes: ['vso.code'], destination: 'vault', vaultUrl, secretName: 'taken-pat' });
+    expect(page.status).toBe(422);
+    expect(page.body).toContain('already holds another token, &#34;taken&#34;');
+    expect(tokensOf()).toHaveLength(before);
+    expect(versions('taken-pat')).toHaveLength(1);
+  });
+
+  it('a rotation whose secret now holds another token (written since the link) changes nothing and says why', async () => {
+    const third = await inVault('third');
+    await writtenByOthers('third-pat', { authorizationId: '11111111-2222-4333-8444-555555555555', source: 'PAT Manager', organization: 'fabrikam' });
+    const form = await ada.get(`${h.appUrl}/tokens/${third.authorizationId}/rotate`);
+    const result = await ada.submit(form, `/tokens/${third.authorizationId}/rotate`, { expiry: '30', old: 'revoke' });
+    expect(result.body).toContain('third: not rotated');
+    expect(result.body).toContain('now holds another token');
+    expect(result.body).toContain('11111111-2222-4333-8444-555555555555');
+    expect(tokensOf().filter((token) => token.displayName === 'third')).toHaveLength(1);
+    expect(versions('third-pat')).toHaveLength(2);
+  });
+
+  it('two tokens already linked to one secret (from before) are a conflict on the bulk page, and bulk rotation writes neither', async () => {
+    const kept = await inVault('dup-a');
+    const other = plainToken('dup-b');
+    // A link recorded by an older version, which accepted it without a word: written while the app is stopped.
+    await h.app.close();
+    const database = new DatabaseSync(h.config.activityFile);
+    const row = database.prepare("SELECT person, data FROM person_records WHERE kind = 'vault-link' AND id = ?").get(kept.authorizationId) as { person: string; data: string };
+    const duplicate = { ...(JSON.parse(row.data) as Record<string, unknown>), authorizationId: other.authorizationId, tokenName: 'dup-b', version: undefined };
+    database.prepare("INSERT INTO person_records (person, kind, id, data) VALUES (?, 'vault-link', ?, ?)").run(row.person, other.authorizationId, JSON.stringify(duplicate));
+    database.close();
+    await h.restartApp();
+
+    const bulk = await ada.get(`${h.appUrl}/vault/rotate?within=7`);
+    expect(bulk.body).toContain('linked to more than one token');
+    const conflict = /<li><code>dup-a-pat<\/code>[^\n]*<\/li>/.exec(bulk.body)?.[0] ?? '';
+    expect(conflict).toContain(`href="/tokens/${kept.authorizationId}/vault">dup-a</a>`);
+    expect(conflict).toContain(`href="/tokens/${other.authorizationId}/vault">dup-b</a>`);
+    expect(bulk.body).not.toMatch(/<li><strong>dup-[ab]<\/strong>, expires/);
+    if (bulk.body.includes('action="/vault/rotate"')) await ada.submit(bulk, '/vault/rotate', { expiry: '30' });
+    expect(versions('dup-a-pat')).toHaveLength(1);
+    // Rotating either one alone says what to do.
+    const single = await ada.submit(await ada.get(`${h.appUrl}/tokens/${kept.authorizationId}/rotate`), `/tokens/${kept.authorizationId}/rotate`, { expiry: '30', old: 'revoke' });
+    expect(single.body).toContain('is also linked to &#34;dup-b&#34;');
+    expect(versions('dup-a-pat')).toHaveLength(1);
   });
 });

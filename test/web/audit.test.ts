@@ -108,9 +108,10 @@ describe('the audit', () => {
     const scores = rows.map((row) => Number(row.risk));
     expect(scores).toEqual([...scores].sort((a, b) => b - a));
     expect(rows.some((row) => row.person === 'Ada Lovelace' && row.displayName === 'admin-break-glass' && row.flags!.includes('Full access'))).toBe(true);
-    // The export and the filters work on the gathered audit: no second gathering.
+    // The export and the filters work on the gathered audit: no second gathering, only the check
+    // (one token-administration list of Grace's own) that she is still an administrator, each time.
     await browser.get(`${h.appUrl}/audit?flag=fullAccess&page=2`);
-    expect({ users: calls(GRAPH_USERS), lists: calls(TOKEN_LIST) }).toEqual(gathered);
+    expect({ users: calls(GRAPH_USERS), lists: calls(TOKEN_LIST) }).toEqual({ ...gathered, lists: gathered.lists + 2 });
   });
 
   it('flags a crafted set rightly, and filters by flag, person and scope', async () => {

@@ -5,7 +5,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Page, TestBrowser } from '../support/browser.ts';
 import { startHarness, type Harness } from '../support/harness.ts';
 import { ADA, GRACE, signIn } from '../support/sign-in.ts';
-import { formatDate } from '../../src/web/token-view.ts';
+import { formatDate } from '../../src/days.ts';
 
 const DAY = 86_400_000;
 let h: Harness;

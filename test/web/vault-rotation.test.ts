@@ -136,7 +136,10 @@ describe('link and rotate', () => {
     await createIntoVault('holder');
     h.emulator.control.devops.addTokens(ADA.objectId, [{ displayName: 'aged', scope: 'vso.code', validFrom: new Date(Date.now() - 80 * DAY_MS), validTo: new Date(Date.now() + 20 * DAY_MS), targetAccounts: [CONTOSO] }]);
     const [aged] = named('aged');
-    await browser.submit(await browser.get(`${h.appUrl}/tokens/${aged!.authorizationId}/vault`), `/tokens/${aged!.authorizationId}/vault`, { vaultUrl: adaVault, secretName: 'holder-pat' });
+    // holder-pat holds "holder": linking "aged" to it asks first, naming both, and unlinks "holder".
+    const asked = await browser.submit(await browser.get(`${h.appUrl}/tokens/${aged!.authorizationId}/vault`), `/tokens/${aged!.authorizationId}/vault`, { vaultUrl: adaVault, secretName: 'holder-pat' });
+    expect(asked.body).toContain('is in use');
+    await browser.submit(asked, `/tokens/${aged!.authorizationId}/vault`);
     const list = await browser.get(`${h.appUrl}/`);
     expect(list.body).toMatch(new RegExp(`href="/tokens/${aged!.authorizationId}/rotate">Rotation due`));
     expect(list.body).not.toMatch(/href="\/tokens\/[0-9a-f-]+\/rotate">Rotation due[\s\S]*href="\/tokens\/[0-9a-f-]+\/rotate">Rotation due/);

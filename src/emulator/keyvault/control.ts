@@ -20,7 +20,7 @@ export interface VaultSummary {
 
 export interface KeyVaultControl {
   vaults(): VaultSummary[];
-  /** The vault's address, e.g. https://ada-pats.vault.localhost:5443 */
+  /** The vault's address, e.g. https://ada-pats.vault.localhost (no port, as Key Vault's; reached on the emulator's port) */
   vaultUrl(name: string): string;
   putVault(name: string, roles: Record<string, VaultRole>): VaultSummary;
   /** A secret's versions, oldest first, with their values; [] when there is none. */

@@ -85,7 +85,7 @@ export function rotatePages({ lifecycle, auth, forms }: { lifecycle: TokenLifecy
     const within = withinOf(req.query.within);
     const due = await lifecycle.dueForRotation(actor(req), within, MAX_BULK);
     const now = new Date();
-    res.render('vault/rotate-bulk', { title: 'Rotate tokens in Key Vault', within, due: due.map((item) => ({ token: viewOf(item.token, { now, listedAs: 'active', organizations: req.session.organizations ?? [] }), link: item.link })), presets: EXPIRY_PRESETS, formKey: forms.newKey() });
+    res.render('vault/rotate-bulk', { title: 'Rotate tokens in Key Vault', within, due: due.map((item) => ({ token: viewOf(item.token, { now, listedAs: 'active', organizations: req.session.organizations ?? [] }), link: item.link })), conflicts: await lifecycle.conflictingLinks(actor(req)), presets: EXPIRY_PRESETS, formKey: forms.newKey() });
   };
 
   const bulkRotate: RequestHandler = async (req, res) => {

@@ -15,6 +15,7 @@ import { emptyTokenForm, parseTokenForm } from '../forms/token-form.ts';
 import { FORM_FIELD_OF, renderTokenForm, valuesOf, type TokenFormPage } from '../forms/token-form-view.ts';
 import { parseVaultForm } from '../forms/vault-form.ts';
 import type { OneTimeForms } from '../one-time-forms.ts';
+import { isVaultError } from '../../keyvault/errors.ts';
 import { loadedToken } from '../token-guards.ts';
 import { shortenedExpiryNote, viewOf } from '../token-view.ts';
 import { PageError } from '../errors.ts';
@@ -77,6 +78,8 @@ export function tokenPages({ lifecycle, auth, forms, baseUrl, hostSuffixes }: To
     if (!form.ok || !vaultForm.ok) {
       return renderTokenForm(res, 422, { mode: 'create', values: form.values, vaultValues: vaultForm.values, errors: form.ok ? {} : form.errors, vaultErrors: vaultForm.ok ? {} : vaultForm.errors, formKey });
     }
+    const inUse = await lifecycle.secretInUse(actor(req), vaultForm.vault!, vaultForm.secretName).catch((error: unknown) => (isVaultError(error) ? undefined : Promise.reject(error)));
+    if (inUse) return renderTokenForm(res, 422, { mode: 'create', values: form.values, vaultValues: vaultForm.values, vaultErrors: { secretName: `The secret "${vaultForm.secretName}" already holds ${inUse}. Choose another name; to write a token into that secret, link the token to it from the token's page.` }, formKey });
     let outcome;
     try {
       outcome = await forms.once(req, formKey, async () => {

@@ -46,8 +46,11 @@ export function vaultPages({ lifecycle, auth, vaultLinks, baseUrl, hostSuffixes,
     const render = async (status: number, errors: Record<string, string>) =>
       res.status(status).render('vault/link', { title: `Key Vault secret of ${view.displayName}`, token: view, link: await vaultLinks.link(person(req), view.authorizationId), values: form.values, errors });
     if (!form.ok) return render(422, form.errors);
+    const overwriteVersion = (req.body as Record<string, unknown>).overwriteVersion;
     try {
-      await lifecycle.linkToVault(actorOf(req, auth), token, form.vault!, form.secretName);
+      const outcome = await lifecycle.linkToVault(actorOf(req, auth), token, form.vault!, form.secretName, { overwriteVersion: typeof overwriteVersion === 'string' ? overwriteVersion : undefined });
+      // Another token's secret (or someone else's value): only once the person has seen both named and agreed.
+      if (!outcome.linked) return res.render('vault/confirm-link', { title: `Link ${view.displayName} to a secret in use?`, token: view, vaultUrl: form.vault!.url, secret: outcome.secret, conflict: outcome.conflict });
     } catch (error) {
       if (!isVaultError(error)) throw error;
       return render(pageStatusOf(error), { [error.kind === 'secretNotFound' || error.kind === 'deleted' ? 'secretName' : 'vaultUrl']: error.userMessage });

@@ -5,8 +5,8 @@ import { Router, type Request, type Response } from 'express';
 import { z } from 'zod';
 import type { ActivityLog } from '../../storage/activity-log.ts';
 import type { AuditJob, AuditJobs } from '../../admin/audit-jobs.ts';
-import { boundedConcurrency } from '../../admin/bounded.ts';
-import { gatherAudit, type AuditResult } from '../../admin/gather.ts';
+import type { Limiter } from '../../admin/bounded.ts';
+import { gatherAudit, type AuditLimits, type AuditResult } from '../../admin/gather.ts';
 import { RISK_FLAGS, RISK_FLAG_NAMES } from '../../admin/risk-flags.ts';
 import type { TokenAdminClient } from '../../admin/token-admin-client.ts';
 import type { AdminToken, OrgPerson } from '../../admin/types.ts';
@@ -35,7 +35,9 @@ export interface AuditRouteDependencies {
   jobs: AuditJobs;
   auth: AuthService;
   activity: ActivityLog;
-  concurrency: number;
+  /** Every audit call of the process (gatherings and revocations alike) goes through this one limiter. */
+  upstream: Limiter;
+  limits: AuditLimits;
 }
 
 const exportSchema = auditFilterSchema.extend({ format: z.enum(['csv', 'json']) });
@@ -98,16 +100,20 @@ function reasonError(reason: unknown): string | undefined {
 }
 
 export function auditRoutes(options: AuditRouteDependencies): Router {
-  const { tokenAdmin, administrators, jobs, auth, activity, concurrency } = options;
+  const { tokenAdmin, administrators, jobs, auth, activity, upstream, limits } = options;
   const router = Router();
   const keyOf = (req: Request) => `${req.sessionID}:${req.session.organization}`;
 
-  /** Only administrators go further; everyone else is told why, and nothing else is asked on their behalf. */
+  /**
+   * Only administrators go further, asked afresh on every request (it is one call): someone removed
+   * as administrator loses the audit at once, and the audit gathered for them is dropped.
+   */
   router.use(async (req, res, next) => {
-    if (await administrators.check(req)) {
+    if (await administrators.check(req, { fresh: true })) {
       res.locals.isAdministrator = true;
       return next();
     }
+    jobs.forget(keyOf(req));
     res.locals.isAdministrator = false;
     res.status(403).render('audit/refused', { title: 'Audit' });
   });
@@ -115,12 +121,12 @@ export function auditRoutes(options: AuditRouteDependencies): Router {
   const start = (req: Request): AuditJob => {
     const organization = req.session.organization!;
     const accessToken = accessTokenOf(req, auth);
-    return jobs.start(keyOf(req), organization, (onProgress) => gatherAudit({ client: tokenAdmin, accessToken, organization, concurrency, onProgress }));
+    return jobs.start(keyOf(req), { organization, person: req.session.account!.homeAccountId }, (onProgress, signal) => gatherAudit({ client: tokenAdmin, accessToken, organization, limiter: upstream, limits, signal, onProgress }));
   };
 
   /** The finished audit, or undefined after answering with the "gathering" page. */
-  async function finishedAudit(req: Request, res: Response, restart: boolean): Promise<AuditResult | undefined> {
-    let job = restart ? undefined : jobs.get(keyOf(req));
+  async function finishedAudit(req: Request, res: Response): Promise<AuditResult | undefined> {
+    let job = jobs.get(keyOf(req));
     if (!job || job.failure !== undefined) {
       job = start(req);
       await Promise.race([job.settled, new Promise((resolve) => setTimeout(resolve, WAIT_FOR_SMALL_AUDIT_MS).unref())]);
@@ -138,7 +144,7 @@ export function auditRoutes(options: AuditRouteDependencies): Router {
 
   router.get('/', async (req, res) => {
     const filter = parsed(auditFilterSchema, req.query);
-    const audit = await finishedAudit(req, res, req.query.refresh === '1');
+    const audit = await finishedAudit(req, res);
     if (!audit) return;
     const organizations = req.session.organizations ?? [];
     const rows = assessedRows(audit, filter, organizations);
@@ -162,13 +168,19 @@ export function auditRoutes(options: AuditRouteDependencies): Router {
 
   router.get('/export', async (req, res) => {
     const { format, ...filter } = parsed(exportSchema, req.query);
-    const audit = await finishedAudit(req, res, false);
+    const audit = await finishedAudit(req, res);
     if (!audit) return;
     const rows = assessedRows(audit, filter, req.session.organizations ?? []).map(exportRow);
     res.set('Cache-Control', 'no-store');
     res.attachment(`pat-audit-${audit.organization}-${audit.gatheredAt.toISOString().slice(0, 10)}.${format}`);
     if (format === 'json') res.type('application/json').send(JSON.stringify(rows, null, 2));
     else res.type('text/csv').send(toCsv(rows));
+  });
+
+  // A POST (with its CSRF token), so that no link from another site can start a gathering.
+  router.post('/gather-again', (req, res) => {
+    start(req);
+    res.redirect(303, '/audit');
   });
 
   /** The one confirmation: who and what, and the reason field (again with its error when refused). */
@@ -186,7 +198,7 @@ export function auditRoutes(options: AuditRouteDependencies): Router {
   };
 
   router.get('/revoke', async (req, res) => {
-    const audit = await finishedAudit(req, res, false);
+    const audit = await finishedAudit(req, res);
     if (!audit) return;
     const offboarding = typeof req.query.person === 'string' ? req.query.person : undefined;
     confirmation(req, res, audit, selection(audit, req.query), { offboarding, reason: '' });
@@ -206,13 +218,12 @@ export function auditRoutes(options: AuditRouteDependencies): Router {
     }
     const reason = (body.reason as string).trim();
     const accessToken = accessTokenOf(req, auth);
-    const limited = boundedConcurrency(concurrency);
     const who = req.session.account!;
     // One call per token, so each gets its own result, whatever happens to the others (an expired
     // sign-in included: some may have been revoked before it, and the page must say which).
     const outcomes = await Promise.all(
       chosen.map(({ person, token }) =>
-        limited(async () => {
+        upstream(async () => {
           try {
             await tokenAdmin.revoke(accessToken, audit.organization, [token.authorizationId]);
           } catch (failure) {
