@@ -6,6 +6,7 @@
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
+import { seededRandom } from './seeded-random.ts';
 
 /** Named targets, so callers need not know the emulator's paths. */
 const FAULT_TARGETS = {
@@ -80,17 +81,6 @@ export interface Faults {
   dispose(): void;
 }
 
-/** mulberry32: a small, fast generator of numbers in [0, 1), the same sequence for the same seed. */
-function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
 
 export function createFaults(options: { exemptPathPrefix: string }): Faults {
   let faults: { fault: ActiveFault; pattern: RegExp; random: () => number }[] = [];

@@ -14,6 +14,7 @@ import type { FaultSpec, Person } from '../../src/emulator/index.ts';
 import type { Page, TestBrowser } from '../support/browser.ts';
 import { startHarness, type Harness } from '../support/harness.ts';
 import { signIn } from '../support/sign-in.ts';
+import { seededRandom } from '../../src/emulator/seeded-random.ts';
 
 const SECONDS = Number(process.env.LOAD_SECONDS ?? 12);
 const SESSIONS = Number(process.env.LOAD_SESSIONS ?? 100);
@@ -33,17 +34,6 @@ const FAULTS: FaultSpec[] = [
   { target: 'pats', malformed: true, probability: 0.02, seed: SEED + 6 },
 ];
 
-/** mulberry32, as the emulator's faults use: each person's choices, the same on every run with the seed. */
-function seeded(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
 /** The longest a call the app gave up on can still take to reach the emulator's state. */
 const SETTLE_MS = UPSTREAM_TIMEOUT_MS + 300 + 1000;
 
@@ -140,7 +130,7 @@ async function revoke(user: LoadUser, token: Tracked, base: string): Promise<voi
 /** One person's session: the list, then a create, a rename or a revoke, until the time is up. */
 async function work(user: LoadUser, index: number, deadline: number): Promise<void> {
   const base = h.appUrl;
-  const random = seeded(SEED * 1000 + index);
+  const random = seededRandom(SEED * 1000 + index);
   for (let n = 1; Date.now() < deadline; n++) {
     check(await user.browser.get(`${base}/`), 'token list');
     const token = user.live[n % Math.max(user.live.length, 1)];

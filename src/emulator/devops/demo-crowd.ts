@@ -8,6 +8,7 @@ import { stableUuid } from './identifiers.ts';
 import type { MemberStore, OrgMember } from './org-members.ts';
 import { addDays, toServiceTime } from './service-time.ts';
 import type { PatRecord, TokenStore } from './token-store.ts';
+import { seededRandom } from '../seeded-random.ts';
 
 export const DEMO_CROWD = { organization: 'contoso', people: 320, seed: 13 } as const;
 
@@ -20,20 +21,9 @@ const SCOPES = [
 ];
 const LIFETIMES_DAYS = [7, 30, 30, 60, 90, 90, 180, 365];
 
-/** A small, fast, seedable generator (mulberry32): the same seed gives the same crowd. */
-function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
 
 export function seedDemoCrowd(members: MemberStore, tokens: TokenStore, organization: Organization, now: Date): void {
-  const next = random(DEMO_CROWD.seed);
+  const next = seededRandom(DEMO_CROWD.seed);
   const pick = <T>(items: readonly T[]): T => items[Math.floor(next() * items.length)]!;
   const crowd: OrgMember[] = [];
   for (let i = 0; i < DEMO_CROWD.people; i++) {

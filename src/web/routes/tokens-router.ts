@@ -1,35 +1,18 @@
 // Every address under /tokens and what answers it, top to bottom. The sign-in guard is the router's
 // own; the token named by :authorizationId is loaded once (router.param) before any handler, and a
 // non-GUID there is not a token, so no path here depends on being declared before another.
-import { Router, type RequestHandler } from 'express';
-import type { AuthService } from '../../auth/auth-service.ts';
+import { Router } from 'express';
 import { parseVaultAddress } from '../../keyvault/vault-address.ts';
-import type { VaultLinks } from '../../keyvault/vault-links.ts';
-import type { VaultSecrets } from '../../keyvault/vault-secrets.ts';
-import type { TokenLifecycle } from '../../tokens/lifecycle.ts';
 import { consentGuard, KEY_VAULT } from '../consent.ts';
-import type { OneTimeForms } from '../one-time-forms.ts';
-import type { PendingSignInCookie } from '../pending-sign-in-cookie.ts';
 import { bulkPages } from '../pages/bulk-pages.ts';
 import { regeneratePages } from '../pages/regenerate-pages.ts';
 import { parseRotateForm, rotatePages } from '../pages/rotate-pages.ts';
 import { parseCreateForms, tokenPages } from '../pages/token-pages.ts';
+import type { PageDependencies } from '../pages/page-dependencies.ts';
 import { vaultPages } from '../pages/vault-pages.ts';
 import { loadedLink, loadedToken, loadToken, refuseGlobal, refuseInVault, refuseRevoked, refuseUnchangeable, requireVaultLink } from '../token-guards.ts';
 
-export interface TokensRouterDependencies {
-  signedIn: RequestHandler[];
-  lifecycle: TokenLifecycle;
-  auth: AuthService;
-  forms: OneTimeForms;
-  vaultSecrets: VaultSecrets;
-  vaultLinks: VaultLinks;
-  baseUrl: URL;
-  hostSuffixes: readonly string[];
-  signIns: PendingSignInCookie;
-}
-
-export function tokensRouter(deps: TokensRouterDependencies): Router {
+export function tokensRouter(deps: PageDependencies): Router {
   const { forms, vaultLinks, hostSuffixes } = deps;
   const tokens = tokenPages(deps);
   const regenerate = regeneratePages(deps);

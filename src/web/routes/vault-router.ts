@@ -1,30 +1,13 @@
 // Every address under /vault: the consent sign-in, rotating several tokens, and revoking the old
 // tokens a rotation kept. The sign-in guard is the router's own.
-import { Router, type RequestHandler } from 'express';
-import type { AuthService } from '../../auth/auth-service.ts';
-import type { VaultLinks } from '../../keyvault/vault-links.ts';
-import type { VaultSecrets } from '../../keyvault/vault-secrets.ts';
-import type { TokenLifecycle } from '../../tokens/lifecycle.ts';
+import { Router } from 'express';
 import { consentGuard, KEY_VAULT } from '../consent.ts';
 import { EXPIRY_PRESETS } from '../forms/token-form.ts';
-import type { OneTimeForms } from '../one-time-forms.ts';
-import type { PendingSignInCookie } from '../pending-sign-in-cookie.ts';
 import { BULK_WITHIN_DAYS, rotatePages } from '../pages/rotate-pages.ts';
+import type { PageDependencies } from '../pages/page-dependencies.ts';
 import { vaultPages } from '../pages/vault-pages.ts';
 
-export interface VaultRouterDependencies {
-  signedIn: RequestHandler[];
-  lifecycle: TokenLifecycle;
-  auth: AuthService;
-  forms: OneTimeForms;
-  vaultSecrets: VaultSecrets;
-  vaultLinks: VaultLinks;
-  baseUrl: URL;
-  hostSuffixes: readonly string[];
-  signIns: PendingSignInCookie;
-}
-
-export function vaultRouter(deps: VaultRouterDependencies): Router {
+export function vaultRouter(deps: PageDependencies): Router {
   const vault = vaultPages(deps);
   const rotate = rotatePages(deps);
   const requireConsent = consentGuard(deps);
