@@ -8,7 +8,7 @@ import { isDevOpsError } from '../devops/errors.ts';
 import type { CreateTokenRequest, CreatedToken, DevOpsClient, PatToken } from '../devops/types.ts';
 import { isVaultError, pageStatusOf, VaultError } from '../keyvault/errors.ts';
 import { parseVaultAddress, type VaultAddress } from '../keyvault/vault-address.ts';
-import { describeHolder, holderOf, linkConflict, rotationRefusal, splitByConflict, type LinkConflict } from '../keyvault/secret-holders.ts';
+import { describeHolder, holderOf, linkConflict, otherLinksTo, rotationRefusal, splitByConflict, type LinkConflict } from '../keyvault/secret-holders.ts';
 import type { Retirement, VaultLink, VaultLinks } from '../keyvault/vault-links.ts';
 import type { SecretSummary, VaultSecrets, WrittenSecret } from '../keyvault/vault-secrets.ts';
 import type { Actor, Step } from './types.ts';
@@ -76,7 +76,10 @@ export function vaultLifecycle(deps: VaultLifecycleDependencies) {
     const created = await deps.create(actor, request);
     const stored = await storeOrUndo(actor, created, vault, secretName);
     if (stored.ok) {
-      await vaultLinks.save(actor.person, { authorizationId: created.token.authorizationId, tokenName: created.token.displayName, organization: actor.organization, vaultUrl: stored.written.vaultUrl, secretName: stored.written.name, version: stored.written.version, linkedAt: new Date().toISOString() });
+      const link = { authorizationId: created.token.authorizationId, tokenName: created.token.displayName, organization: actor.organization, vaultUrl: stored.written.vaultUrl, secretName: stored.written.name, version: stored.written.version, linkedAt: new Date().toISOString() };
+      // The secret held nothing a moment ago: a link of the person's still naming it is stale, and would be a second token on one secret.
+      for (const stale of otherLinksTo(await vaultLinks.links(actor.person), link)) await vaultLinks.unlink(actor.person, stale.authorizationId);
+      await vaultLinks.save(actor.person, link);
       await record(actor, 'edit', created.token, [`secret stored in Key Vault: ${stored.written.vaultUrl} secret ${stored.written.name}, version ${stored.written.version}`]);
     }
     return { created, stored };
