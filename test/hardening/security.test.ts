@@ -481,7 +481,7 @@ describe('a vault link never writes one token over another consumer\'s secret un
     const other = plainToken('dup-b');
     // A link recorded by an older version, which accepted it without a word: written while the app is stopped.
     await h.app.close();
-    const database = new DatabaseSync(h.config.activityFile);
+    const database = new DatabaseSync(h.config.vaultLinksFile);
     const row = database.prepare("SELECT person, data FROM person_records WHERE kind = 'vault-link' AND id = ?").get(kept.authorizationId) as { person: string; data: string };
     const duplicate = { ...(JSON.parse(row.data) as Record<string, unknown>), authorizationId: other.authorizationId, tokenName: 'dup-b', version: undefined };
     database.prepare("INSERT INTO person_records (person, kind, id, data) VALUES (?, 'vault-link', ?, ?)").run(row.person, other.authorizationId, JSON.stringify(duplicate));

@@ -28,7 +28,8 @@ let actor: Actor;
 
 beforeAll(async () => {
   emulator = await startEmulator({ clients: [], seed: 'empty' });
-  agent = createHttpsAgent({ ca: emulator.caCertificatePem });
+  // As demo mode builds it: vault names under .localhost reach the emulator's port.
+  agent = createHttpsAgent({ ca: emulator.caCertificatePem, localhostNamesToPort: Number(new URL(emulator.origin).port) });
   devops = createDevOpsClient({ patsBaseUrl: emulator.urls.pats, profileBaseUrl: emulator.urls.profile, timeoutMs: 5000, httpsAgent: agent });
 });
 afterAll(async () => {

@@ -175,12 +175,12 @@ describe('the audit', () => {
   });
 
   it('"Gather again" shows a revocation made a moment ago: the token is counted apart, without flags, and no longer usable', async () => {
-    await openAudit();
+    const audit = await openAudit();
     const cobol = h.emulator.control.devops.tokens(GRACE.objectId).find((token) => token.displayName === 'compiler-release')!;
     expect((await exported('&person=grace')).find((row) => row.authorizationId === cobol.authorizationId)).toMatchObject({ status: 'active', flags: 'Full access' });
     const confirm = await browser.get(`${h.appUrl}/tokens/${cobol.authorizationId}/revoke`);
     await browser.submit(confirm, `/tokens/${cobol.authorizationId}/revoke`);
-    const again = await browser.get(`${h.appUrl}/audit?refresh=1`);
+    const again = await browser.submit(audit, '/audit/gather-again', {});
     expect(again.status).toBe(200);
     await openAudit();
     expect((await exported('&person=grace')).some((row) => row.authorizationId === cobol.authorizationId)).toBe(false);
