@@ -12,7 +12,7 @@ import { isVaultError, pageStatusOf } from '../../keyvault/errors.ts';
 import { KEY_VAULT_SCOPE } from '../../keyvault/person-credential.ts';
 import { suggestSecretName } from '../../keyvault/vault-address.ts';
 import { rotationDue, type VaultLinks } from '../../keyvault/vault-links.ts';
-import { linkConflict } from '../../keyvault/secret-holders.ts';
+import { linkConflict, otherLinksTo } from '../../keyvault/secret-holders.ts';
 import type { VaultSecrets } from '../../keyvault/vault-secrets.ts';
 import { PageError } from '../errors.ts';
 import { flash } from '../flash.ts';
@@ -130,7 +130,10 @@ export function vaultRoutes(options: VaultPageDependencies): { tokens: Router; v
       if (stored.retryAfterSeconds) res.set('Retry-After', String(stored.retryAfterSeconds));
       return res.status(stored.status).render('vault/store-failed', { title: 'Not stored in Key Vault', token, steps: stored.steps, orphan: stored.orphan ? viewOf(stored.orphan, { now: new Date(), listedAs: 'active', organizations }) : undefined, vaultUrl: vaultForm.vault!.url });
     }
-    await vaultLinks.save(person(req), { authorizationId: created.token.authorizationId, tokenName: created.token.displayName, organization, vaultUrl: stored.written.vaultUrl, secretName: stored.written.name, version: stored.written.version, linkedAt: new Date().toISOString() });
+    const newLink = { authorizationId: created.token.authorizationId, tokenName: created.token.displayName, organization, vaultUrl: stored.written.vaultUrl, secretName: stored.written.name, version: stored.written.version, linkedAt: new Date().toISOString() };
+    // The secret did not exist a moment ago: a link of the person's still naming it is stale, and would be a second token on one secret.
+    for (const stale of otherLinksTo(await vaultLinks.links(person(req)), newLink)) await vaultLinks.unlink(person(req), stale.authorizationId);
+    await vaultLinks.save(person(req), newLink);
     await record(req, 'edit', created.token, [`secret stored in Key Vault: ${stored.written.vaultUrl} secret ${stored.written.name}, version ${stored.written.version}`]);
     res.render('vault/stored', { title: 'Token created in Key Vault', token, written: stored.written });
   });
