@@ -3,6 +3,7 @@
 // page from a signed-in (or signed-out) browser; before each, the emulator is back to its demo
 // seed with no faults. test/e2e/pages.test.ts scans each for accessibility, checks its layout at
 // desktop and phone widths and saves a screenshot. New pages belong here.
+import { suggestSecretName } from '../../../src/keyvault/vault-address.ts';
 import type { Page } from 'playwright-core';
 import type { RunningEmulator } from '../../../src/emulator/index.ts';
 import { ADA, GRACE } from '../../support/sign-in.ts';
@@ -83,6 +84,9 @@ async function createInVault(page: Page, w: World, options: { name: string; vaul
     await page.getByLabel('Vault address').fill(options.vaultUrl ?? w.emulator.control.keyVault.vaultUrl(options.vault ?? 'ada-pats'));
   };
   if (options.consent) w.emulator.control.revokeConsents(person.objectId);
+  // Each visit creates a new token into a new secret: the app refuses a secret name that already
+  // holds another token (an earlier visit's), as it should.
+  w.emulator.control.keyVault.purgeSecret(options.vault ?? 'ada-pats', suggestSecretName(options.name));
   await page.goto(`${w.appUrl}/tokens/new`);
   await submitTokenForm(page, fill, 'Create token');
   if (!page.url().startsWith(w.emulator.origin)) return;
