@@ -10,7 +10,7 @@ import { MULTI_ORG_PERSON } from './people.ts';
 import { signIn } from './sessions.ts';
 
 const SAMPLES = 20;
-export const CROSS_ORGANIZATION_PATH = '/all';
+const CROSS_ORGANIZATION_PATH = '/all';
 
 export interface CrossOrganizationResult {
   lines: string[];

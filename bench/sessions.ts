@@ -4,7 +4,7 @@
 // own between /login and /getAToken.
 import { createHttpClient, form, setCookie, type HttpClient } from './http-client.ts';
 
-export const SESSION_COOKIE = 'patmanager.sid';
+const SESSION_COOKIE = 'patmanager.sid';
 const SIGN_IN_COOKIE = 'patmanager.signin';
 
 export async function signIn(client: HttpClient, appUrl: string, objectId: string): Promise<string> {

@@ -21,12 +21,12 @@ export interface AuditProgress {
   peopleListComplete: boolean;
 }
 
-export interface PersonTokens {
+interface PersonTokens {
   person: OrgPerson;
   tokens: AdminToken[];
 }
 
-export interface PersonFailure {
+interface PersonFailure {
   person: OrgPerson;
   /** What went wrong, in words a person can act on. */
   reason: string;

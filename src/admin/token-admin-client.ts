@@ -40,7 +40,7 @@ export interface TokenAdminClient {
 
 const API_VERSION = { graphUsers: '7.1-preview.1', descriptors: '7.1', tokenAdmin: '7.2-preview.1' } as const;
 /** The page size of the TokenAdmin example; larger pages are not documented. */
-export const TOKENS_PAGE_SIZE = 20;
+const TOKENS_PAGE_SIZE = 20;
 const DESCRIPTOR = /^[A-Za-z]{2,8}\.[A-Za-z0-9+/=_-]{1,1024}$/;
 
 export function createTokenAdminClient(options: TokenAdminClientOptions): TokenAdminClient {

@@ -6,7 +6,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { startEmulator, type RunningEmulator } from '../emulator/index.ts';
 
-export const DEMO_CLIENT_ID = '26dbd09d-f263-4386-8ddd-b82864b1b2e1';
+const DEMO_CLIENT_ID = '26dbd09d-f263-4386-8ddd-b82864b1b2e1';
 
 /**
  * A random secret made on the first run and kept (readable by its owner only), so demo sessions and

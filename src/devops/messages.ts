@@ -25,7 +25,7 @@ export const MESSAGES = {
 } as const;
 
 /** What each delegated Azure DevOps permission PAT Manager asks for lets it do, in words. */
-export const PERMISSION_PURPOSES: Record<string, string> = {
+const PERMISSION_PURPOSES: Record<string, string> = {
   'vso.pats': 'read your personal access tokens',
   'vso.pats_manage': 'create, change and revoke your personal access tokens',
   'vso.profile': 'read your profile and the organizations you belong to',
@@ -147,7 +147,7 @@ export const PAT_TOKEN_ERRORS = {
   },
 } as const satisfies Record<string, PatTokenErrorEntry>;
 
-export type PatTokenErrorCode = keyof typeof PAT_TOKEN_ERRORS;
+type PatTokenErrorCode = keyof typeof PAT_TOKEN_ERRORS;
 
 /** The message for a `patTokenError`; a value Microsoft adds later still gets a sensible sentence. */
 export function patTokenErrorEntry(code: string): PatTokenErrorEntry {

@@ -60,8 +60,6 @@ const SCOPES_BY_NAME: ReadonlyMap<string, ScopeDefinition> = new Map(
 /** The scopes most tokens need, in the order the form offers them first (the catalogue's `common`). */
 export const COMMON_SCOPES: readonly ScopeDefinition[] = catalogue.common.scopes.map((name) => SCOPES_BY_NAME.get(name)!);
 
-export const FULL_ACCESS_DESCRIPTION = { label: catalogue.fullAccess.label, description: catalogue.fullAccess.description };
-
 export function isKnownScope(name: string): boolean {
   return name === FULL_ACCESS || SCOPES_BY_NAME.has(name);
 }
@@ -75,7 +73,7 @@ export function splitScopes(scope: string): string[] {
   return scope.split(/\s+/).filter((name) => name !== '');
 }
 
-export interface ScopeLine {
+interface ScopeLine {
   name: string;
   /** `Code: Read & write`, or `Full access`. */
   title: string;

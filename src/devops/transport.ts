@@ -13,9 +13,9 @@ import { errorForNetworkFailure, errorForStatus, missingPermissionIn, unexpected
 import { parseRetryAfter } from './retry-after.ts';
 import type { AccessTokenSource } from './types.ts';
 
-export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'DELETE';
+type HttpMethod = 'GET' | 'POST' | 'PUT' | 'DELETE';
 
-export interface UpstreamRequest {
+interface UpstreamRequest {
   /** The client operation, for logs and error messages (`listTokens`). */
   operation: string;
   method: HttpMethod;

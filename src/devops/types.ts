@@ -22,7 +22,7 @@ export interface PatToken {
 }
 
 export type TokenFilter = 'active' | 'expired' | 'revoked' | 'all';
-export type TokenSortBy = 'displayName' | 'displayDate' | 'status';
+type TokenSortBy = 'displayName' | 'displayDate' | 'status';
 
 export interface ListTokensOptions {
   filter: TokenFilter;
@@ -34,7 +34,7 @@ export interface ListTokensOptions {
   continuationToken?: string | undefined;
 }
 
-export interface TokenPage {
+interface TokenPage {
   tokens: PatToken[];
   /** `null` on the last page. */
   continuationToken: string | null;

@@ -35,7 +35,7 @@ export interface Directory {
   organizations: Organization[];
 }
 
-export const DEMO_TENANT_ID = 'bfdba499-d693-4004-a4d2-73a4133b66db';
+const DEMO_TENANT_ID = 'bfdba499-d693-4004-a4d2-73a4133b66db';
 
 /** The demo directory: a few people with different situations worth clicking through. */
 export function demoDirectory(): Directory {

@@ -17,16 +17,11 @@ import { loadOrCreateSigningKey } from './signing-keys.ts';
 import { createStats } from './stats.ts';
 import { loadOrCreateTls } from './tls.ts';
 
-export type { EmulatorControl } from './control.ts';
 export { CONTROL_KEY_HEADER } from './control.ts';
-export type { EmulatorClient, IssueAccessTokenOptions, VerifiedCaller } from './identity/index.ts';
-export { AZURE_DEVOPS_RESOURCE_ID, MICROSOFT_GRAPH_RESOURCE_ID } from './identity/index.ts';
-export type { ActiveFault, FaultSpec, FaultTarget } from './faults.ts';
+export type { FaultSpec } from './faults.ts';
 export type { EmulatorStats } from './stats.ts';
-export type { IssuedSecret, IssuedSecretKind } from './issued-secrets.ts';
-export type { Directory, Organization, Person } from './directory.ts';
-export type { Application, ServicePrincipal } from './graph/index.ts';
-export type { KeyVaultControl, SecretVersion, VaultRole, VaultSummary } from './keyvault/index.ts';
+export type { IssuedSecret } from './issued-secrets.ts';
+export type { Person } from './directory.ts';
 
 export interface StartEmulatorOptions {
   /** 0 (default) takes a free port. The server listens on 127.0.0.1; its origin names `localhost`. */

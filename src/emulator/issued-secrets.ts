@@ -4,7 +4,7 @@
 // endpoint has to remember to report what it issued. Only the most recent ones are kept.
 import type { RequestHandler } from 'express';
 
-export type IssuedSecretKind = 'access_token' | 'refresh_token' | 'id_token' | 'pat' | 'client_secret';
+type IssuedSecretKind = 'access_token' | 'refresh_token' | 'id_token' | 'pat' | 'client_secret';
 
 export interface IssuedSecret {
   kind: IssuedSecretKind;

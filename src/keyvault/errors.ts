@@ -40,7 +40,7 @@ export function pageStatusOf(error: VaultError): number {
 }
 
 /** The role that lets a person set and read secrets (Azure RBAC); "Key Vault Secrets User" only reads. */
-export const SECRETS_ROLE = 'Key Vault Secrets Officer';
+const SECRETS_ROLE = 'Key Vault Secrets Officer';
 
 /** The SDK's RestError, read by shape (its package is the SDK's dependency, not the app's). */
 interface RestErrorLike {

@@ -25,7 +25,7 @@ export function holderOf(secret: SecretSummary | undefined, authorizationId: str
 }
 
 /** Key Vault's secret names are case-insensitive; the vault address is stored normalised. */
-export function sameSecret(a: Pick<VaultLink, 'vaultUrl' | 'secretName'>, b: Pick<VaultLink, 'vaultUrl' | 'secretName'>): boolean {
+function sameSecret(a: Pick<VaultLink, 'vaultUrl' | 'secretName'>, b: Pick<VaultLink, 'vaultUrl' | 'secretName'>): boolean {
   return a.vaultUrl === b.vaultUrl && a.secretName.toLowerCase() === b.secretName.toLowerCase();
 }
 

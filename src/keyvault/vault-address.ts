@@ -14,8 +14,8 @@ export const KEY_VAULT_RESOURCES: readonly string[] = Object.values(MICROSOFT_VA
 /** Guess: a vault host allowed by configuration outside Microsoft's clouds (the emulator) stands for the public cloud's Key Vault. */
 export const DEFAULT_RESOURCE = MICROSOFT_VAULT_RESOURCES['.vault.azure.net']!;
 const VAULT_NAME = /^[a-z0-9](?:[a-z0-9]|-(?!-)){1,22}[a-z0-9]$/i;
-export const SECRET_NAME = /^[0-9a-zA-Z-]{1,127}$/;
-export const MAX_SECRET_NAME_LENGTH = 127;
+const SECRET_NAME = /^[0-9a-zA-Z-]{1,127}$/;
+const MAX_SECRET_NAME_LENGTH = 127;
 
 export interface VaultAddress {
   /** `https://{host}`, no port (Key Vault has none), no trailing slash: what SecretClient takes. */

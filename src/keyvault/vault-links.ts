@@ -49,7 +49,7 @@ export function createVaultLinks(records: PersonRecords): VaultLinks {
 }
 
 /** Rotation is due once three quarters of the token's lifetime have passed. */
-export const ROTATION_DUE_AT = 0.75;
+const ROTATION_DUE_AT = 0.75;
 
 export function rotationDue(validFrom: Date, validTo: Date, now: Date): boolean {
   const lifetime = validTo.getTime() - validFrom.getTime();

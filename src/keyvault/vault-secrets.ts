@@ -9,9 +9,9 @@ import { VaultError, vaultErrorOf } from './errors.ts';
 import type { VaultAddress } from './vault-address.ts';
 
 /** What tells a person, and Key Vault's own views, that the secret is an Azure DevOps PAT. */
-export const PAT_CONTENT_TYPE = 'Azure DevOps personal access token';
+const PAT_CONTENT_TYPE = 'Azure DevOps personal access token';
 
-export interface PatForVault {
+interface PatForVault {
   /** The PAT's value: sent to the vault and nowhere else. */
   value: string;
   expiresOn: Date;

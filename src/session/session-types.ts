@@ -29,7 +29,7 @@ export interface PendingSignInHolder {
   pendingSignIns?: Record<string, PendingSignIn>;
 }
 
-export interface FormDraft {
+interface FormDraft {
   /** Who typed it: only they get it back. */
   person: string;
   savedAt: number;

@@ -25,7 +25,7 @@ export interface DesiredRegistration {
 }
 
 /** `{BASE_URL}/getAToken` (sign-in) and `{BASE_URL}/` (where sign-out returns). */
-export function redirectUrisFor(baseUrl: URL): string[] {
+function redirectUrisFor(baseUrl: URL): string[] {
   const base = baseUrl.href.replace(/\/+$/, '');
   return [`${base}/getAToken`, `${base}/`];
 }

@@ -18,7 +18,7 @@ import { probeAuthorizeRedirect, probeTls } from './identity-probes.ts';
 import { checkSessionStore } from './store-checks.ts';
 import { checkTokenCacheKeys } from './token-key-check.ts';
 
-export type CheckStatus = 'pass' | 'fail' | 'skip';
+type CheckStatus = 'pass' | 'fail' | 'skip';
 
 export interface CheckResult {
   status: CheckStatus;
@@ -40,7 +40,7 @@ export interface DoctorContext {
   identityUnreachable?: boolean;
 }
 
-export interface Upstream {
+interface Upstream {
   agent: Agent;
   networkClient: INetworkModule;
 }

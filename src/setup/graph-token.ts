@@ -10,7 +10,7 @@ import { createIdentityNetworkClient } from '../auth/identity-network-client.ts'
 import type { Logger } from '../logging.ts';
 
 /** Microsoft Graph Command Line Tools: Microsoft's public client id for Graph scripts. */
-export const GRAPH_COMMAND_LINE_TOOLS_CLIENT_ID = '14d82eec-204b-4c2f-b7e8-296a70dab67e';
+const GRAPH_COMMAND_LINE_TOOLS_CLIENT_ID = '14d82eec-204b-4c2f-b7e8-296a70dab67e';
 const GRAPH_WRITE_SCOPE = 'https://graph.microsoft.com/Application.ReadWrite.All';
 
 export interface GraphToken {

@@ -9,7 +9,7 @@ import type { Logger } from '../logging.ts';
 /** `revokeOnBehalf`: an administrator revoked someone else's token from the organization audit. */
 export type ActivityAction = 'create' | 'edit' | 'regenerate' | 'revoke' | 'revokeOnBehalf';
 
-export interface ActivityEntry {
+interface ActivityEntry {
   at: Date;
   action: ActivityAction;
   organization: string;
@@ -19,7 +19,7 @@ export interface ActivityEntry {
   changes: string[];
 }
 
-export interface ActivityPage {
+interface ActivityPage {
   entries: ActivityEntry[];
   page: number;
   hasMore: boolean;

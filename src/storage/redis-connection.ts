@@ -14,7 +14,7 @@ import type { RedisSettings } from '../config/config.ts';
 import type { Logger } from '../logging.ts';
 import { StoreUnavailableError, storeUnavailable } from './store-unavailable.ts';
 
-export type RedisClient = RedisClientType;
+type RedisClient = RedisClientType;
 
 export interface RedisConnection {
   client: RedisClient;
@@ -34,7 +34,7 @@ const KEEPALIVE_PING_MS = 2000;
 const MAX_QUEUED_COMMANDS = 1000;
 
 /** Exponential back-off with a little jitter, so instances don't reconnect in lockstep; never gives up. */
-export function reconnectDelay(retries: number): number {
+function reconnectDelay(retries: number): number {
   return Math.min(100 * 2 ** retries, MAX_RECONNECT_DELAY_MS) + Math.floor(Math.random() * 100);
 }
 

@@ -90,5 +90,3 @@ export function createSealer(keys: readonly Buffer[]): Sealer {
 export function newSealingKey(): string {
   return randomBytes(KEY_BYTES).toString('base64');
 }
-
-export const SEALING_KEY_BYTES = KEY_BYTES;

@@ -9,7 +9,7 @@ import { accessTokenOf } from './devops-context.ts';
  * The organization to call Azure DevOps in: one of the person's own named by the page (the
  * all-organizations views link to a token through an organization it belongs to), else the chosen one.
  */
-export function organizationOf(req: Request): string {
+function organizationOf(req: Request): string {
   const body = req.body as Record<string, unknown> | undefined;
   const requested = [req.query.organization, body?.organization].find((value): value is string => typeof value === 'string');
   const known = req.session.organizations ?? [];

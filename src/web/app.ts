@@ -62,7 +62,7 @@ export interface AppDependencies {
   readiness: () => Promise<Readiness>;
 }
 
-export function sessionCookieName(config: AppConfig): string {
+function sessionCookieName(config: AppConfig): string {
   // The __Host- prefix makes browsers refuse the cookie unless it is Secure, host-only and path=/.
   return config.baseUrl.protocol === 'https:' ? '__Host-patmanager.sid' : 'patmanager.sid';
 }

@@ -7,7 +7,7 @@ const PAGE_SIZE = 100;
 /** A person with more tokens than this in one organization sees the first ones and a note. */
 const MAX_PAGES_PER_ORGANIZATION = 10;
 
-export interface CrossOrganizationToken {
+interface CrossOrganizationToken {
   token: PatToken;
   /** The organizations whose lists it appears in, for links and for calls about this token. */
   seenIn: string[];

@@ -20,7 +20,7 @@ export interface PendingSignInCookie {
   write(res: Response, holder: PendingSignInHolder): void;
 }
 
-export function pendingSignInCookieName(config: AppConfig): string {
+function pendingSignInCookieName(config: AppConfig): string {
   return config.baseUrl.protocol === 'https:' ? '__Host-patmanager.signin' : 'patmanager.signin';
 }
 

@@ -10,7 +10,7 @@ import { AppError } from '../errors.ts';
 import type { Logger } from '../logging.ts';
 
 /** Too many sign-ins from one address: a 429 page in words, with Retry-After. */
-export class SignInRateLimitedError extends AppError {
+class SignInRateLimitedError extends AppError {
   override name = 'SignInRateLimitedError';
   readonly service = 'PAT Manager';
   constructor(retryAfterSeconds: number) {

@@ -6,10 +6,10 @@ import { DAY_MS, formatDate } from '../days.ts';
 import { PageError } from './errors.ts';
 
 /** `global`: a token for all organizations (no target organizations), retired by Azure DevOps. */
-export type TokenStatus = 'active' | 'expired' | 'revoked' | 'global';
+type TokenStatus = 'active' | 'expired' | 'revoked' | 'global';
 /** How a global token reads everywhere: list, all organizations, expiry watch, details, export, audit. */
 export const GLOBAL_STATUS_TEXT = 'Global: stopped working on 1 December 2026';
-export const EXPIRING_SOON_DAYS = 7;
+const EXPIRING_SOON_DAYS = 7;
 
 export interface TokenView {
   authorizationId: string;
@@ -35,7 +35,7 @@ export interface TokenView {
  * The API has no status field: a list filtered by status says it; otherwise the dates do, and a
  * revoked token is known by its id being among the revoked ones.
  */
-export function statusOf(token: PatToken, now: Date, listedAs: TokenFilter, revokedIds: ReadonlySet<string> = new Set()): TokenStatus {
+function statusOf(token: PatToken, now: Date, listedAs: TokenFilter, revokedIds: ReadonlySet<string> = new Set()): TokenStatus {
   if (listedAs === 'revoked' || revokedIds.has(token.authorizationId)) return 'revoked';
   // Azure DevOps still lists them, with their old expiry, but none authenticates since 1 December 2026.
   if (token.targetAccounts === null) return 'global';
@@ -72,7 +72,7 @@ function relativeText(value: number, unit: Intl.RelativeTimeFormatUnit): string 
  * "today", "tomorrow", "in 3 days", "2 months ago": counted in calendar days (UTC, as every date
  * shows), so two tokens that expire on the same day always read the same, whatever the hour.
  */
-export function relativeTo(date: Date, now: Date): string {
+function relativeTo(date: Date, now: Date): string {
   const days = Math.floor(date.getTime() / DAY_MS) - Math.floor(now.getTime() / DAY_MS);
   const abs = Math.abs(days);
   if (abs < 60) return relativeText(days, 'day');
@@ -80,7 +80,7 @@ export function relativeTo(date: Date, now: Date): string {
   return relativeText(Math.round(days / 365.25), 'year');
 }
 
-export function organizationNames(targetAccounts: string[] | null, known: readonly Organization[]): string[] | null {
+function organizationNames(targetAccounts: string[] | null, known: readonly Organization[]): string[] | null {
   if (targetAccounts === null) return null;
   return targetAccounts.map((id) => known.find((org) => org.accountId.toLowerCase() === id.toLowerCase())?.accountName ?? `unknown organization ${id}`);
 }

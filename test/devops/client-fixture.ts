@@ -22,7 +22,7 @@ export interface ClientFixture {
   close(): Promise<void>;
 }
 
-export async function startClientFixture(options: { timeoutMs?: number } = {}): Promise<ClientFixture> {
+async function startClientFixture(options: { timeoutMs?: number } = {}): Promise<ClientFixture> {
   const emulator = await startEmulator({ clients: [], seed: 'empty' });
   const { lines: logLines, sink } = collectLogLines();
   const logger = createLogger('trace', sink);

@@ -236,7 +236,6 @@ describe('vault addresses and the HTTPS agent', () => {
 });
 
 const GRAPH_USERS = 'GET /vssps/:organization/_apis/graph/users';
-const TOKEN_LIST = 'GET /vssps/:organization/_apis/tokenadmin/personalaccesstokens/:subjectDescriptor';
 const REVOCATIONS = 'POST /vssps/:organization/_apis/tokenadmin/revocations';
 const calls = (label: string) => h.emulator.control.stats().requests[label] ?? 0;
 

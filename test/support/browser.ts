@@ -85,7 +85,7 @@ const decode = (text: string) =>
   text.replace(/&quot;/g, '"').replace(/&#39;/g, "'").replace(/&#x27;/g, "'").replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
 
 /** The first form whose action ends with `action`, with its hidden inputs. */
-export function findForm(html: string, action: string): { action: string; hidden: Record<string, string | string[]> } | undefined {
+function findForm(html: string, action: string): { action: string; hidden: Record<string, string | string[]> } | undefined {
   for (const match of html.matchAll(/<form\b([^>]*)>([\s\S]*?)<\/form>/gi)) {
     const formAction = decode(/\baction="([^"]*)"/i.exec(match[1]!)?.[1] ?? '');
     if (!formAction.split('?')[0]!.endsWith(action) && formAction !== action) continue;

@@ -13,7 +13,7 @@ const START_TIMEOUT_MS = 10_000;
 /** Debian installs it in /usr/sbin, which not every PATH has. */
 const NGINX = existsSync('/usr/sbin/nginx') ? '/usr/sbin/nginx' : 'nginx';
 
-export interface AccessLogEntry {
+interface AccessLogEntry {
   method: string;
   path: string;
   status: number;
@@ -29,7 +29,7 @@ export interface TestNginx {
   close(): Promise<void>;
 }
 
-export function nginxConfig(options: { dir: string; port: number; upstreamPorts: number[] }): string {
+function nginxConfig(options: { dir: string; port: number; upstreamPorts: number[] }): string {
   const { dir, port, upstreamPorts } = options;
   return `
 daemon off;

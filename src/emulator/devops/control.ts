@@ -28,7 +28,7 @@ const tokenSeedSchema = z.object({
   secret: z.string().min(20).max(200).optional(),
 });
 
-export type TokenSeed = z.input<typeof tokenSeedSchema>;
+type TokenSeed = z.input<typeof tokenSeedSchema>;
 
 /** Someone in an organization who never signs in here (Graph lists them; token administration sees their tokens). */
 const memberSeedSchema = z.object({
@@ -39,9 +39,9 @@ const memberSeedSchema = z.object({
   tokens: z.array(tokenSeedSchema).default([]),
 });
 
-export type MemberSeed = z.input<typeof memberSeedSchema>;
+type MemberSeed = z.input<typeof memberSeedSchema>;
 
-export interface MemberState {
+interface MemberState {
   descriptor: string;
   objectId: string;
   displayName: string;

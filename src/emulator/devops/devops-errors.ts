@@ -59,7 +59,7 @@ export class DevOpsApiError extends Error {
   }
 }
 
-export function devOpsErrorBody(typeKey: ExceptionTypeKey, message: string, eventId = 3000) {
+function devOpsErrorBody(typeKey: ExceptionTypeKey, message: string, eventId = 3000) {
   return {
     $id: '1',
     innerException: null,

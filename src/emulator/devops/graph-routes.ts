@@ -17,7 +17,7 @@ import { isGuid } from './identifiers.ts';
 import { descriptorOf, type MemberStore, type OrgMember } from './org-members.ts';
 import { queryValue } from './query.ts';
 
-export const GRAPH_USERS_PAGE_SIZE = 100;
+const GRAPH_USERS_PAGE_SIZE = 100;
 
 export function createGraphRouter(access: AccessOptions, members: MemberStore): Router {
   const router = express.Router();
@@ -83,7 +83,7 @@ function domainOf(member: OrgMember, directory: Directory): string {
 }
 
 /** A GraphUser with the properties (and their order) of the GetAllUsers example. */
-export function graphUser(member: OrgMember, organization: Organization, access: AccessOptions) {
+function graphUser(member: OrgMember, organization: Organization, access: AccessOptions) {
   const descriptor = descriptorOf(member);
   const base = graphBase(organization, access);
   const person = member.origin !== 'vsts';

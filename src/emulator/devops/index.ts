@@ -18,12 +18,8 @@ import { createProfileRouter } from './profile-routes.ts';
 import { createTokenAdminRouter } from './token-admin-routes.ts';
 import { createTokenStore } from './token-store.ts';
 
-export type { DevOpsControl, MemberSeed, MemberState, TokenSeed } from './control.ts';
-export type { FaultableOperation } from './fault-queue.ts';
-export type { OrganizationPolicies } from './organization-policies.ts';
-export type { PatTokenError } from './pat-token-error.ts';
+export type { DevOpsControl } from './control.ts';
 export type { TokenState } from './wire.ts';
-export type { VerifyAccessToken } from './access.ts';
 
 export interface DevOpsOptions {
   directory: Directory;

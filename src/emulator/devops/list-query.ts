@@ -13,11 +13,11 @@ import { statusOf, type PatRecord, type PatStatus } from './token-store.ts';
 
 const DISPLAY_FILTER_OPTIONS = ['active', 'revoked', 'expired', 'all'] as const;
 const SORT_BY_OPTIONS = ['displayName', 'displayDate', 'status'] as const;
-export type DisplayFilterOption = (typeof DISPLAY_FILTER_OPTIONS)[number];
-export type SortByOption = (typeof SORT_BY_OPTIONS)[number];
+type DisplayFilterOption = (typeof DISPLAY_FILTER_OPTIONS)[number];
+type SortByOption = (typeof SORT_BY_OPTIONS)[number];
 
-export const DEFAULT_PAGE_SIZE = 20;
-export const MAX_PAGE_SIZE = 100;
+const DEFAULT_PAGE_SIZE = 20;
+const MAX_PAGE_SIZE = 100;
 
 export interface ListOptions {
   filter: DisplayFilterOption;

@@ -18,7 +18,7 @@ export interface OrganizationPolicies {
   restrictPatCreation: { allowlist: readonly string[]; allowPackagingScopes: boolean } | null;
 }
 
-export const NO_POLICIES: OrganizationPolicies = {
+const NO_POLICIES: OrganizationPolicies = {
   restrictGlobalPats: false,
   restrictFullScopePats: false,
   maxPatLifespanDays: null,

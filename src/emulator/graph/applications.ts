@@ -6,12 +6,12 @@ import { X509Certificate, randomBytes, randomUUID } from 'node:crypto';
 import type { EmulatorClient } from '../identity/clients.ts';
 import { badRequest, resourceNotFound, servicePrincipalExists } from './graph-errors.ts';
 
-export interface ResourceAccess {
+interface ResourceAccess {
   resourceAppId: string;
   resourceAccess: Array<{ id: string; type: 'Scope' | 'Role' }>;
 }
 
-export interface KeyCredential {
+interface KeyCredential {
   customKeyIdentifier: string | null;
   displayName: string | null;
   endDateTime: string;
@@ -22,7 +22,7 @@ export interface KeyCredential {
   usage: string;
 }
 
-export interface PasswordCredential {
+interface PasswordCredential {
   customKeyIdentifier: null;
   displayName: string | null;
   endDateTime: string;
@@ -61,7 +61,7 @@ export interface ServicePrincipal {
 }
 
 /** What a create or PATCH may set (validated by the routes). */
-export interface ApplicationChanges {
+interface ApplicationChanges {
   displayName?: string;
   signInAudience?: string;
   tags?: string[];

@@ -3,7 +3,7 @@
 import { randomUUID } from 'node:crypto';
 import type { ErrorRequestHandler, Response } from 'express';
 
-export class GraphError extends Error {
+class GraphError extends Error {
   override name = 'GraphError';
   readonly status: number;
   readonly code: string;
@@ -25,7 +25,7 @@ export const badRequest = (message: string) => new GraphError(400, 'Request_BadR
 export const servicePrincipalExists = (appId: string) =>
   new GraphError(409, 'Request_MultipleObjectsWithSameKeyValue', `The service principal cannot be created, updated, or restored because the service principal name ${appId} is already in use.`);
 
-export function sendGraphError(res: Response, error: GraphError, clientRequestId: string | undefined): void {
+function sendGraphError(res: Response, error: GraphError, clientRequestId: string | undefined): void {
   const requestId = randomUUID();
   res
     .status(error.status)

@@ -23,7 +23,6 @@ import { stableUuid } from '../devops/identifiers.ts';
 import { createApplications, type Applications } from './applications.ts';
 import { badRequest, emptyToken, graphErrors, insufficientPrivileges, invalidToken, unsupportedQuery } from './graph-errors.ts';
 
-export type { Application, ServicePrincipal } from './applications.ts';
 
 export interface GraphOptions {
   directory: Directory;

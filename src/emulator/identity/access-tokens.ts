@@ -10,7 +10,7 @@ import { AZURE_DEVOPS_RESOURCE_ID, type TokenTarget } from './scopes.ts';
 
 export type ClientAuthMethod = 'secret' | 'certificate' | 'none';
 
-export interface AccessTokenRequest {
+interface AccessTokenRequest {
   person: Person;
   clientId: string;
   clientAuth: ClientAuthMethod;
@@ -30,7 +30,7 @@ export interface VerifiedCaller {
   application: boolean;
 }
 
-export interface ApplicationTokenRequest {
+interface ApplicationTokenRequest {
   clientId: string;
   clientAuth: ClientAuthMethod;
   /** The resource (its app id) the token is for. */

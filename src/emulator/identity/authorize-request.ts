@@ -19,7 +19,7 @@ import {
 import { parseScopes, type RequestedScopes } from './scopes.ts';
 import { resolveTenant, type TenantSegment } from './tenants.ts';
 
-export type ResponseMode = 'query' | 'fragment' | 'form_post';
+type ResponseMode = 'query' | 'fragment' | 'form_post';
 
 export interface ReplyTarget {
   redirectUri: string;

@@ -12,7 +12,7 @@ import { firstValues } from './request-parameters.ts';
 import { describeScopes, parseScopes } from './scopes.ts';
 import { resolveTenant } from './tenants.ts';
 
-export const DEVICE_LOGIN_PATH = '/devicelogin';
+const DEVICE_LOGIN_PATH = '/devicelogin';
 
 export function deviceCodeEndpoint(options: { origin: string; directory: Directory; clients: ClientRegistry; deviceCodes: DeviceCodes }): Router {
   const { origin, directory, clients, deviceCodes } = options;

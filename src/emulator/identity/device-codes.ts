@@ -4,12 +4,12 @@
 import { randomBytes, randomInt } from 'node:crypto';
 import type { SignIn } from './sign-in.ts';
 
-export type DeviceCodeState =
+type DeviceCodeState =
   | { status: 'pending' }
   | { status: 'approved'; signIn: SignIn }
   | { status: 'declined' };
 
-export interface DeviceCodeGrant {
+interface DeviceCodeGrant {
   deviceCode: string;
   userCode: string;
   clientId: string;

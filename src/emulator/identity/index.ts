@@ -21,7 +21,6 @@ import { tokenEndpoint } from './token-endpoint.ts';
 
 export type { EmulatorClient } from './clients.ts';
 export type { VerifiedCaller } from './access-tokens.ts';
-export { AZURE_DEVOPS_RESOURCE_ID, KEY_VAULT_RESOURCE_ID, MICROSOFT_GRAPH_RESOURCE_ID } from './scopes.ts';
 
 export interface IdentityPlatformOptions {
   origin: string;
@@ -69,7 +68,7 @@ const CONTROL_CLIENT_ID = '00000000-0000-0000-0000-00000000e1e1';
  * Microsoft Graph Command Line Tools: a public client Microsoft publishes in every tenant, which
  * scripts use to sign a person in with the device code flow (as `npm run register` does).
  */
-export const GRAPH_COMMAND_LINE_TOOLS: EmulatorClient = { clientId: '14d82eec-204b-4c2f-b7e8-296a70dab67e', redirectUris: [], publicClient: true };
+const GRAPH_COMMAND_LINE_TOOLS: EmulatorClient = { clientId: '14d82eec-204b-4c2f-b7e8-296a70dab67e', redirectUris: [], publicClient: true };
 
 export function createIdentityPlatform(options: IdentityPlatformOptions): IdentityPlatform {
   const { origin, directory, signingKey } = options;

@@ -6,7 +6,7 @@ import { invalidScope, multipleResources, resourceNotFound } from './errors.ts';
 
 export const AZURE_DEVOPS_RESOURCE_ID = '499b84ac-1321-427f-aa17-267ca6975798';
 export const MICROSOFT_GRAPH_RESOURCE_ID = '00000003-0000-0000-c000-000000000000';
-export const KEY_VAULT_RESOURCE_ID = 'cfa8b339-82a2-471a-a3c9-0fc0be7a4093';
+const KEY_VAULT_RESOURCE_ID = 'cfa8b339-82a2-471a-a3c9-0fc0be7a4093';
 
 export interface Resource {
   appId: string;
@@ -88,7 +88,7 @@ const OIDC_SCOPES: Record<string, string> = {
   offline_access: 'Keep access to what you allowed, even when you are not using the app',
 };
 
-export interface ResourceScopes {
+interface ResourceScopes {
   resource: Resource;
   /** The resource as the request named it (app id or identifier URI); answers repeat it. */
   prefix: string;

@@ -12,7 +12,7 @@ import express, { type ErrorRequestHandler, type Router } from 'express';
 import { z } from 'zod';
 import { VAULT_ROLES, type SecretVersion, type VaultRole, type Vaults } from './vaults.ts';
 
-export interface VaultSummary {
+interface VaultSummary {
   name: string;
   url: string;
   roles: Record<string, VaultRole>;

@@ -7,8 +7,7 @@ import { createKeyVaultControl, createKeyVaultControlRouter, type KeyVaultContro
 import { createKeyVaultRouter, type KeyVaultRouteOptions } from './routes.ts';
 import { createVaults } from './vaults.ts';
 
-export type { KeyVaultControl, VaultSummary } from './control.ts';
-export type { SecretVersion, VaultRole } from './vaults.ts';
+export type { KeyVaultControl } from './control.ts';
 
 /** The demo person who has a vault but no role on it, so the 403 can be clicked through: Grace Hopper. */
 const WITHOUT_ROLE = 'bdfc34ea-84a9-48ad-bcff-534a79e7b0d5';

@@ -8,8 +8,8 @@ import { findPerson, type Directory, type Person } from '../directory.ts';
 import { KeyVaultApiError, secretBundle, secretItem, sendKeyVaultError, sendKeyVaultJson } from './wire.ts';
 import type { StoredSecret, Vault, VaultRole, Vaults } from './vaults.ts';
 
-export const KEY_VAULT_AUDIENCE = 'https://vault.azure.net';
-export const VAULT_HOST = /^([0-9a-z-]{3,24})\.vault\.localhost$/i;
+const KEY_VAULT_AUDIENCE = 'https://vault.azure.net';
+const VAULT_HOST = /^([0-9a-z-]{3,24})\.vault\.localhost$/i;
 const SECRET_NAME = /^[0-9a-zA-Z-]{1,127}$/;
 const VERSION = /^[0-9a-f]{32}$/i;
 const API_VERSION = /^(\d+\.\d+(-preview(\.\d+)?)?|\d{4}-\d{2}-\d{2}(-preview)?)$/;

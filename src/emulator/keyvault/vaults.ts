@@ -33,7 +33,7 @@ export interface Vault {
   secrets: Map<string, StoredSecret>;
 }
 
-export interface SecretWrite {
+interface SecretWrite {
   value: string;
   contentType?: string | undefined;
   tags?: Record<string, string> | undefined;

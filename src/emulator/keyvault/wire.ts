@@ -7,7 +7,7 @@ import type { SecretVersion, StoredSecret } from './vaults.ts';
 /** What Key Vault says about deleted secrets' recovery on a vault with soft-delete (the default since 2020). */
 const RECOVERY = { recoveryLevel: 'Recoverable+Purgeable', recoverableDays: 90 };
 
-export function secretId(vaultUrl: string, secret: StoredSecret, version: SecretVersion): string {
+function secretId(vaultUrl: string, secret: StoredSecret, version: SecretVersion): string {
   return `${vaultUrl}/secrets/${secret.name}/${version.version}`;
 }
 

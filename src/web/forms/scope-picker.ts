@@ -3,7 +3,7 @@
 // of sight. Each scope has exactly one checkbox: a common scope is not repeated in its area.
 import { COMMON_SCOPES, SCOPE_AREAS, type ScopeDefinition } from '../../devops/scopes.ts';
 
-export interface ScopePickerArea {
+interface ScopePickerArea {
   area: string;
   /** The area's scopes that are not among the common ones. */
   scopes: ScopeDefinition[];

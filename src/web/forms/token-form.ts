@@ -7,7 +7,7 @@ import { MAX_LIFETIME_DAYS } from '../../tokens/lifecycle.ts';
 import { PageError } from '../errors.ts';
 
 export const EXPIRY_PRESETS = ['7', '30', '60', '90'] as const;
-export const MAX_NAME_LENGTH = 100;
+const MAX_NAME_LENGTH = 100;
 
 /**
  * C0 and C1 controls, the marks that reorder text (bidi embeddings, overrides, isolates and the
@@ -24,7 +24,7 @@ export const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f-\u009f\u00ad\u061c\u180e
  */
 const STRAY_JOINER = /(^|[\u0000-\u007f\s])[\u200c\u200d]|[\u200c\u200d]($|[\u0000-\u007f\s])/;
 
-export function hasHiddenCharacters(text: string): boolean {
+function hasHiddenCharacters(text: string): boolean {
   return CONTROL_CHARACTERS.test(text) || STRAY_JOINER.test(text);
 }
 
@@ -42,7 +42,7 @@ export interface TokenFormValues {
   scopes: string[];
 }
 
-export interface TokenFormResult {
+interface TokenFormResult {
   displayName: string;
   scope: string;
   /** Undefined when editing and the expiry is kept. */
@@ -74,7 +74,7 @@ function endOfDay(day: string): Date | undefined {
 }
 
 /** A request for a token in every organization: none can be made any more, so nothing is tried. */
-export class GlobalTokenRequested extends PageError {
+class GlobalTokenRequested extends PageError {
   constructor() {
     super(400, 'Tokens for all organizations are retired', `${GLOBAL_PATS_RETIRED} Nothing was created or changed.`);
   }

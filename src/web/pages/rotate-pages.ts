@@ -49,7 +49,7 @@ export function parseRotateForm(body: Record<string, unknown>, oldValidTo: Date)
   return { ok: true, days: Number(parsed.data.expiry), keepOldUntil };
 }
 
-export function withinOf(value: unknown): number {
+function withinOf(value: unknown): number {
   if (!(BULK_WITHIN_DAYS as readonly string[]).includes(String(value ?? '30'))) throw new PageError(400, 'Unknown period', 'Rotate tokens expiring within 7, 14 or 30 days.');
   return Number(value ?? 30);
 }

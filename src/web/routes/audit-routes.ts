@@ -26,7 +26,7 @@ const WAIT_FOR_SMALL_AUDIT_MS = 1500;
 /** The "gathering" page asks the browser to load it again after this many seconds (the Refresh header). */
 const REFRESH_SECONDS = 2;
 const MAX_REVOKE = 500;
-export const MAX_REASON_LENGTH = 500;
+const MAX_REASON_LENGTH = 500;
 const SIGN_IN_AGAIN = 'your sign-in has expired; sign in again, then open the audit and try again.';
 
 export interface AuditRouteDependencies {

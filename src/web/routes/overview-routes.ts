@@ -27,7 +27,7 @@ function compare(sort: ListQuery['sort']): (a: TokenView, b: TokenView) => numbe
   return (a, b) => STATUS_ORDER[a.status] - STATUS_ORDER[b.status] || byName(a, b);
 }
 
-export function sortViews(views: TokenView[], query: Pick<ListQuery, 'sort' | 'order'>): TokenView[] {
+function sortViews(views: TokenView[], query: Pick<ListQuery, 'sort' | 'order'>): TokenView[] {
   const sorted = [...views].sort(compare(query.sort));
   return query.order === 'asc' ? sorted : sorted.reverse();
 }

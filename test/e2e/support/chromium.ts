@@ -7,7 +7,7 @@ import { existsSync } from 'node:fs';
 import { connect } from 'node:tls';
 import { chromium, type Browser } from 'playwright-core';
 
-export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
 // --disable-dev-shm-usage: containers often give /dev/shm only 64 MB, too little for Chromium.
 const LEAN_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage'];

@@ -2,7 +2,7 @@
 // inside the page types the browser's globals with these few declarations:
 //   const { document } = globalThis as unknown as BrowserGlobals;
 // (Playwright sends such a function to the page as source text: it cannot call helpers of ours.)
-export interface DomRect {
+interface DomRect {
   top: number;
   left: number;
   right: number;
@@ -34,7 +34,7 @@ export interface DomElement {
   focus(): void;
 }
 
-export interface DomStyle {
+interface DomStyle {
   display: string;
   position: string;
   visibility: string;

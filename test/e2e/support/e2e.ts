@@ -8,7 +8,7 @@ import { ADA } from '../../support/sign-in.ts';
 import { launchChromium, spkiHashOf } from './chromium.ts';
 import { recordProblems, type ProblemRecorder } from './problems.ts';
 
-export const VIEWPORTS = {
+const VIEWPORTS = {
   desktop: { viewport: { width: 1280, height: 800 } },
   phone: { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, deviceScaleFactor: 1 },
 } as const;

@@ -3,7 +3,7 @@
 import type { Page } from 'playwright-core';
 import type { BrowserGlobals, DomElement } from './dom.ts';
 
-export interface TableLayout {
+interface TableLayout {
   /** A short CSS-like path to the table, for messages. */
   table: string;
   /** `display` of its body rows: `table-row` as a table, `block`/`grid`/`flex` as cards. */

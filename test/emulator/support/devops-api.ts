@@ -15,7 +15,7 @@ export interface DevOpsAnswer {
   body: any;
 }
 
-export interface CallOptions {
+interface CallOptions {
   /** An access token (sent as `Bearer`), or a whole Authorization header value with `authorization`. */
   token?: string;
   authorization?: string;
