@@ -1,7 +1,7 @@
 // Every address under /tokens and what answers it, top to bottom. The sign-in guard is the router's
 // own; the token named by :authorizationId is loaded once (router.param) before any handler, and a
 // non-GUID there is not a token, so no path here depends on being declared before another.
-import { Router, type RequestHandler } from 'express';
+import { Router, type Request, type RequestHandler } from 'express';
 import type { AuthService } from '../../auth/auth-service.ts';
 import { parseVaultAddress } from '../../keyvault/vault-address.ts';
 import type { VaultLinks } from '../../keyvault/vault-links.ts';
@@ -14,8 +14,10 @@ import { bulkPages } from '../pages/bulk-pages.ts';
 import { regeneratePages } from '../pages/regenerate-pages.ts';
 import { parseRotateForm, rotatePages } from '../pages/rotate-pages.ts';
 import { parseCreateForms, tokenPages } from '../pages/token-pages.ts';
+import { parseReplaceForm, perOrganizationPages, REPLACE_ALL_PATH } from '../pages/per-organization-pages.ts';
+import { isRenewExpiry, renewPages } from '../pages/renew-pages.ts';
 import { vaultPages } from '../pages/vault-pages.ts';
-import { loadedLink, loadedToken, loadToken, refuseGlobal, refuseInVault, refuseRevoked, refuseUnchangeable, requireVaultLink } from '../token-guards.ts';
+import { findVaultLink, foundLink, loadedLink, loadedToken, loadToken, refuseGlobal, refuseInVault, refuseRevoked, refuseUnchangeable, requireExpired, requireGlobal, requireVaultLink } from '../token-guards.ts';
 
 export interface TokensRouterDependencies {
   signedIn: RequestHandler[];
@@ -36,6 +38,8 @@ export function tokensRouter(deps: TokensRouterDependencies): Router {
   const vault = vaultPages(deps);
   const rotate = rotatePages(deps);
   const bulk = bulkPages(deps);
+  const perOrganization = perOrganizationPages(deps);
+  const renew = renewPages(deps);
   const requireConsent = consentGuard(deps);
   const body = (req: { body: unknown }) => req.body as Record<string, unknown>;
   const resourceOf = (vaultUrl: string) => {
@@ -55,7 +59,7 @@ export function tokensRouter(deps: TokensRouterDependencies): Router {
       resource: (req) => resourceOf(String(body(req).vaultUrl ?? '')),
       skip: (req) => {
         if (body(req).destination !== 'vault' || req.session.createdForms?.[String(body(req).formKey)]) return true;
-        const { form, vaultForm } = parseCreateForms(body(req), hostSuffixes);
+        const { form, vaultForm } = parseCreateForms(body(req), hostSuffixes, req.session.organizations ?? []);
         return !form.ok || !vaultForm.ok;
       },
     }),
@@ -65,6 +69,10 @@ export function tokensRouter(deps: TokensRouterDependencies): Router {
   router.get('/bulk', bulk.confirm);
   router.post('/bulk/revoke', bulk.revoke);
   router.get('/bulk/result', bulk.result);
+
+  // Replacing every global token: each linked one's vault asks for its own consent if it must.
+  router.get(REPLACE_ALL_PATH.slice('/tokens'.length), perOrganization.replaceAllForm);
+  router.post(REPLACE_ALL_PATH.slice('/tokens'.length), perOrganization.replaceAll);
 
   router.get('/:authorizationId', tokens.details);
   router.get('/:authorizationId/edit', refuseUnchangeable, tokens.editForm);
@@ -90,6 +98,33 @@ export function tokensRouter(deps: TokensRouterDependencies): Router {
     vault.link,
   );
   router.post('/:tokenId/vault/unlink', vault.unlink);
+
+  // A global or expired token linked to a vault secret is replaced or renewed into that vault: consent first, if needed.
+  const requireConsentIfLinked = (page: string, formOk: (req: Request) => boolean) =>
+    requireConsent(KEY_VAULT, {
+      returnTo: (_req, res) => `/tokens/${loadedToken(res).view.authorizationId}/${page}`,
+      resource: (_req, res) => resourceOf(foundLink(res)!.vaultUrl),
+      skip: (req, res) => !foundLink(res) || !formOk(req),
+    });
+  router.get('/:authorizationId/replace', requireGlobal, findVaultLink(vaultLinks), perOrganization.replaceForm);
+  router.post(
+    '/:authorizationId/replace',
+    forms.sentBefore('This global token was already replaced; the new tokens were shown then.'),
+    requireGlobal,
+    findVaultLink(vaultLinks),
+    requireConsentIfLinked('replace', (req) => parseReplaceForm(body(req), req.session.organizations ?? []).ok),
+    perOrganization.replace,
+  );
+
+  router.get('/:authorizationId/renew', requireExpired, findVaultLink(vaultLinks), renew.form);
+  router.post(
+    '/:authorizationId/renew',
+    forms.sentBefore('This token was already renewed; the new one was shown then.'),
+    requireExpired,
+    findVaultLink(vaultLinks),
+    requireConsentIfLinked('renew', (req) => isRenewExpiry(body(req).expiry)),
+    renew.renew,
+  );
 
   router.get('/:authorizationId/rotate', requireVaultLink(vaultLinks), refuseRevoked('Revoked tokens cannot be rotated', '. Create a new token instead.'), refuseGlobal, rotate.form);
   router.post(
