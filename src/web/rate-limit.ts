@@ -6,19 +6,22 @@
 import type { RequestHandler } from 'express';
 import { rateLimit, type Store } from 'express-rate-limit';
 import type { AppConfig } from '../config/config.ts';
+import { AppError } from '../errors.ts';
 import type { Logger } from '../logging.ts';
 
-/** A kinded error (see errors.ts): the error page shows its words and sends Retry-After. */
-export class SignInRateLimitedError extends Error {
+/** An error of the one base (src/errors.ts): the error page shows its words and sends Retry-After. */
+export class SignInRateLimitedError extends AppError {
   override name = 'SignInRateLimitedError';
-  readonly kind = 'throttled';
-  readonly userMessage: string;
-  readonly retryAfterSeconds: number;
+  readonly service = 'PAT Manager';
   constructor(retryAfterSeconds: number) {
-    super('too many sign-in requests from one address');
-    this.retryAfterSeconds = retryAfterSeconds;
     const minutes = Math.max(1, Math.ceil(retryAfterSeconds / 60));
-    this.userMessage = `Too many sign-ins were started from your network in a short time, so PAT Manager is not starting another one just now. Nothing was changed. Please wait ${minutes === 1 ? 'a minute' : `${minutes} minutes`} and try again.`;
+    super({
+      pageStatus: 429,
+      title: 'Too many sign-ins',
+      userMessage: `Too many sign-ins were started from your network in a short time, so PAT Manager is not starting another one just now. Nothing was changed. Please wait ${minutes === 1 ? 'a minute' : `${minutes} minutes`} and try again.`,
+      message: 'too many sign-in requests from one address',
+      retryAfterSeconds,
+    });
   }
 }
 
