@@ -70,7 +70,8 @@ export function tokensRouter(deps: TokensRouterDependencies): Router {
   router.post('/bulk/revoke', bulk.revoke);
   router.get('/bulk/result', bulk.result);
 
-  // Replacing every global token: each linked one's vault asks for its own consent if it must.
+  // Replacing every global token. No Key Vault consent is asked first: a linked one whose vault needs
+  // it stops at its store step, keeps its global token and says to sign in again.
   router.get(REPLACE_ALL_PATH.slice('/tokens'.length), perOrganization.replaceAllForm);
   router.post(REPLACE_ALL_PATH.slice('/tokens'.length), perOrganization.replaceAll);
 
