@@ -45,10 +45,9 @@ describe('tokens', () => {
     expect(Math.abs(created.token.validTo.getTime() - validTo.getTime())).toBeLessThan(5);
   });
 
-  it('creates an all-organization token, whose targetAccounts is null', async () => {
-    const { token } = await fixture().client.createToken(ada(), 'contoso', { displayName: 'everywhere', scope: 'app_token', validTo: inDays(7), allOrgs: true });
-    expect(token.targetAccounts).toBeNull();
-    expect(token.scopes).toEqual(['app_token']);
+  it('a create for all organizations is refused (globalPATCreationBlocked, since 1 December 2026) and makes nothing', async () => {
+    await expect(fixture().client.createToken(ada(), 'contoso', { displayName: 'everywhere', scope: 'app_token', validTo: inDays(7), allOrgs: true })).rejects.toMatchObject({ kind: 'rejected', patTokenError: 'globalPATCreationBlocked' });
+    expect(fixture().emulator.control.devops.tokens(ADA.objectId)).toEqual([]);
   });
 
   it('gets one token, with the service’s 7-digit fractional seconds read', async () => {
@@ -79,8 +78,10 @@ describe('tokens', () => {
     expect(renamed).toMatchObject({ displayName: 'new', scopes: ['vso.work'], targetAccounts: [CONTOSO_ID] });
     expect(renamed.validTo).toEqual(token.validTo);
 
-    const widened = await fixture().client.updateToken(ada(), 'contoso', { authorizationId: token.authorizationId, scope: 'vso.work_write vso.code', validTo: inDays(20), allOrgs: true });
-    expect(widened).toMatchObject({ displayName: 'new', scopes: ['vso.work_write', 'vso.code'], targetAccounts: null });
+    const widened = await fixture().client.updateToken(ada(), 'contoso', { authorizationId: token.authorizationId, scope: 'vso.work_write vso.code', validTo: inDays(20) });
+    expect(widened).toMatchObject({ displayName: 'new', scopes: ['vso.work_write', 'vso.code'], targetAccounts: [CONTOSO_ID] });
+    // Making it global is refused like a global create.
+    await expect(fixture().client.updateToken(ada(), 'contoso', { authorizationId: token.authorizationId, allOrgs: true })).rejects.toMatchObject({ kind: 'rejected', patTokenError: 'globalPATCreationBlocked' });
   });
 
   it('revokes a token', async () => {
