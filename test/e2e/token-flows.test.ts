@@ -83,12 +83,13 @@ describe('the token list', () => {
     expect(new URL(page.url()).searchParams.get('status')).toBe('expired');
     expect(await tokenNames()).toContain('legacy-jenkins');
     expect(await tokenNames()).not.toContain('ci-pipeline');
-    expect(await statuses()).toEqual(new Set(['Expired']));
+    // An expired global token is listed among the expired ones, and reads as what it is.
+    expect(await statuses()).toEqual(new Set(['Expired', 'Global: stopped working on 1 December 2026']));
 
     await page.getByLabel('Show').selectOption('all');
     await page.getByLabel('Per page').selectOption('100');
     await page.getByRole('button', { name: 'Apply' }).click();
-    expect(await statuses()).toEqual(new Set(['Active', 'Active, expiring soon', 'Expired', 'Revoked']));
+    expect(await statuses()).toEqual(new Set(['Active', 'Active, expiring soon', 'Expired', 'Revoked', 'Global: stopped working on 1 December 2026']));
   });
 
   it('sorts by a column header, both ways, and says so to assistive technology', async () => {
