@@ -1,7 +1,8 @@
 // The token lifecycle: what PAT Manager does to a person's tokens, step by step, in plain values
 // (an Actor in, an outcome and its steps out). Pages and background jobs call the same code; it
 // never sees a request or a session, and it records the activity itself. The Key Vault half
-// (store-or-undo, rotate, links) is in vault-lifecycle.ts; createTokenLifecycle joins the two.
+// (store-or-undo, rotate, links) is in vault-lifecycle.ts, tokens for several organizations and the
+// replacement of global ones in per-organization.ts, renewal in renew.ts; createTokenLifecycle joins them.
 import type { ActivityAction, ActivityLog } from '../storage/activity-log.ts';
 import { describeChanges, describeToken } from '../activity/describe-changes.ts';
 import { DAY_MS, daysAfter, formatDate, isoDay } from '../days.ts';
@@ -11,6 +12,8 @@ import type { VaultLinks } from '../keyvault/vault-links.ts';
 import type { VaultSecrets } from '../keyvault/vault-secrets.ts';
 import type { Actor, Step } from './types.ts';
 import { requestLike } from './like.ts';
+import { perOrganizationLifecycle } from './per-organization.ts';
+import { renewLifecycle } from './renew.ts';
 import { vaultLifecycle } from './vault-lifecycle.ts';
 
 /** The service refuses a PAT valid for more than a year. */
@@ -165,6 +168,8 @@ export function createTokenLifecycle(deps: LifecycleDependencies) {
   }
 
   const vault = vaultLifecycle({ ...deps, create, record, revokeAsStep, revokedIds });
+  const perOrganization = perOrganizationLifecycle({ ...deps, create, createIntoVault: vault.createIntoVault, record, revokeAsStep, revokedIds });
+  const renewal = renewLifecycle({ ...deps, storeOrUndo: vault.storeOrUndo, record });
 
-  return { revokedIds, getToken, getTokens, create, update, extend, revoke, regenerate, revokeMany, ...vault };
+  return { revokedIds, getToken, getTokens, create, update, extend, revoke, regenerate, revokeMany, ...vault, ...perOrganization, ...renewal };
 }

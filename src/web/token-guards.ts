@@ -79,3 +79,28 @@ export function requireVaultLink(vaultLinks: VaultLinks): RequestHandler {
     next();
   };
 }
+
+/** Only a global token is replaced by tokens for named organizations; any other is changed in place. */
+export const requireGlobal: RequestHandler = (_req, res, next) => {
+  const { view } = loadedToken(res);
+  next(view.status === 'global' ? undefined : new PageError(409, 'Only global tokens are replaced', `"${view.displayName}" already works in named organizations only, so there is nothing to replace and nothing was changed. Extend, edit or regenerate it from its page.`));
+};
+
+/** Only an expired token is renewed: an active one is extended, a revoked or global one is not made again. */
+export const requireExpired: RequestHandler = (_req, res, next) => {
+  const { view } = loadedToken(res);
+  if (view.status === 'expired') return next();
+  next(changeRefusal(view) ?? new PageError(409, 'Only expired tokens are renewed', `"${view.displayName}" has not expired, so nothing was created: extend or regenerate it from its page.`));
+};
+
+/** The token's vault link when it has one (foundLink), for pages that work with or without a vault. */
+export function findVaultLink(vaultLinks: VaultLinks): RequestHandler {
+  return async (req, res, next) => {
+    res.locals.foundLink = await vaultLinks.link(req.session.account!.homeAccountId, loadedToken(res).view.authorizationId);
+    next();
+  };
+}
+
+export function foundLink(res: Response): VaultLink | undefined {
+  return res.locals.foundLink as VaultLink | undefined;
+}

@@ -19,13 +19,23 @@ let browser: TestBrowser;
 let csrf: string;
 /** An active token of Ada's in contoso, and its state before anything was tried. */
 let tokenId: string;
+/** A global token of Ada's, an expired one, and a global and an expired one of Grace's. */
+let globalId: string;
+let expiredId: string;
+let gracesGlobalId: string;
+let gracesExpiredId: string;
 
 signedIn({ once: true, harness: { env: { SESSION_IDLE_MINUTES: '30' } } }, (session) => {
   ({ h, browser } = session);
   if (session.home) csrf = csrfOf(session.home);
 });
 beforeAll(() => {
-  tokenId = h.emulator.control.devops.tokens(ADA.objectId).find((token) => token.displayName === 'wiki-export')!.authorizationId;
+  const idOf = (person: typeof ADA, name: string) => h.emulator.control.devops.tokens(person.objectId).find((token) => token.displayName === name)!.authorizationId;
+  tokenId = idOf(ADA, 'wiki-export');
+  globalId = idOf(ADA, 'helm-chart-publish');
+  expiredId = idOf(ADA, 'legacy-jenkins');
+  gracesGlobalId = idOf(GRACE, 'mainframe-nightly');
+  gracesExpiredId = idOf(GRACE, 'mark-i-archive');
 });
 afterEach(() => {
   vi.useRealTimers();
@@ -88,6 +98,10 @@ describe('CSRF: every state-changing form refuses a missing, forged or borrowed 
     [`/tokens/${tokenId}/vault`, { vaultUrl: 'https://my-vault.vault.azure.net', secretName: 'x' }],
     [`/tokens/${tokenId}/vault/unlink`, {}],
     [`/tokens/${tokenId}/rotate`, { formKey: FORM_KEY, expiry: '30', old: 'revoke' }],
+    ['/tokens', { ...validCreate(), organizations: 'several', targetOrganizations: ['contoso', 'fabrikam'] }],
+    [`/tokens/${globalId}/replace`, { formKey: FORM_KEY, expiry: '30', targetOrganizations: ['contoso'] }],
+    ['/tokens/replace-global', { formKey: FORM_KEY, expiry: '30', targetOrganizations: ['contoso'] }],
+    [`/tokens/${expiredId}/renew`, { formKey: FORM_KEY, expiry: '30' }],
     ['/vault/rotate', { formKey: FORM_KEY, expiry: '30', within: '7' }],
     [`/vault/retirements/${tokenId}/revoke`, {}],
     ['/organizations', { organization: 'fabrikam', returnTo: '/' }],
@@ -186,7 +200,10 @@ describe('the create form', () => {
     ['two dates (an array)', { expiry: 'custom', customDate: [inDays(10), inDays(20)] }, /year-month-day/],
     ['an expiry that is not offered', { expiry: '3650' }, /Choose when the token expires/],
     ['expiry "keep" (only editing keeps)', { expiry: 'keep' }, /Choose when the token expires/],
-    ['an unknown organization choice', { organizations: 'everyone' }, /made for this organization only/],
+    ['an unknown organization choice', { organizations: 'everyone' }, /Choose this organization, or several of yours/],
+    ['several organizations, none chosen', { organizations: 'several' }, /Choose at least one organization/],
+    ['several organizations, one not the person\'s', { organizations: 'several', targetOrganizations: ['contoso', 'tailspin'] }, /You are not a member of &#34;tailspin&#34;/],
+    ['several organizations, named in a way the form never sends', { organizations: 'several', targetOrganizations: ['CONTOSO '] }, /not a member of/],
     ['a vault on a host not allowed', { destination: 'vault', vaultUrl: 'https://evil.example' }, /only writes to vaults whose address ends in/],
     ['a vault address with a path', { destination: 'vault', vaultUrl: 'https://my-vault.vault.azure.net/secrets/x' }, /nothing after the host/],
     ['a vault address that is javascript:', { destination: 'vault', vaultUrl: 'javascript:alert(1)' }, /https address/],
@@ -204,6 +221,7 @@ describe('the create form', () => {
     ['organizations=all (the choice the form no longer offers)', { organizations: 'all' }],
     ['allOrgs=true (the API\'s own field)', { allOrgs: 'true' }],
     ['allOrgs=false beside this organization', { allOrgs: 'false' }],
+    ['allOrgs=true beside several organizations', { organizations: 'several', targetOrganizations: ['contoso', 'fabrikam'], allOrgs: 'true' }],
   ])('a forged request for a global token, %s: 400 explaining their retirement, nothing created', async (_name, fields) => {
     const answer = await unchanged(() => post('/tokens', { ...validCreate(), ...fields }));
     expectClearRefusal(answer, 400, /stopped working on 1 December 2026/);
@@ -226,6 +244,44 @@ describe('the create form', () => {
     const answer = await post('/tokens', { ...validCreate(), displayName: name });
     expect(answer.status).toBe(200);
     expect(h.emulator.control.devops.tokens(ADA.objectId).some((token) => token.displayName === name)).toBe(true);
+  });
+});
+
+describe('replacing global tokens and renewing expired ones', () => {
+  const replace = (fields: Record<string, string | string[]>) => ({ _csrf: csrf, formKey: crypto.randomUUID(), expiry: '30', targetOrganizations: ['contoso', 'fabrikam'], ...fields });
+
+  it.each<[string, string, Record<string, string | string[]>, number, RegExp]>([
+    ['replace: an organization that is not the person\'s', 'one', { targetOrganizations: ['contoso', 'tailspin'] }, 422, /You are not a member of &#34;tailspin&#34;/],
+    ['replace: no organization', 'one', { targetOrganizations: [] }, 422, /Choose at least one organization/],
+    ['replace: an expiry not offered', 'one', { expiry: '3650' }, 422, /Choose how long the new tokens last/],
+    ['replace: a forged allOrgs', 'one', { allOrgs: 'true' }, 400, /stopped working on 1 December 2026/],
+    ['replace all: an organization that is not the person\'s', 'all', { targetOrganizations: ['tailspin'] }, 422, /You are not a member of &#34;tailspin&#34;/],
+    ['replace all: no organization', 'all', { targetOrganizations: [] }, 422, /Choose at least one organization/],
+    ['replace all: a forged allOrgs', 'all', { allOrgs: 'true' }, 400, /stopped working on 1 December 2026/],
+    ['replace all: no form key', 'all', { formKey: [] }, 400, /Form incomplete/],
+  ])('%s: nothing created or revoked', async (_name, which, fields, status, reason) => {
+    const path = which === 'one' ? `/tokens/${globalId}/replace` : '/tokens/replace-global';
+    expectClearRefusal(await unchanged(() => post(path, replace(fields))), status, reason);
+  });
+
+  it('renew: an expiry not offered, or a forged allOrgs: nothing created', async () => {
+    expectClearRefusal(await unchanged(() => post(`/tokens/${expiredId}/renew`, { _csrf: csrf, formKey: FORM_KEY, expiry: '3650' })), 400, /Choose an expiry/);
+    expectClearRefusal(await unchanged(() => post(`/tokens/${expiredId}/renew`, { _csrf: csrf, formKey: FORM_KEY, expiry: '30', allOrgs: 'true' })), 400, /stopped working on 1 December 2026/);
+  });
+
+  // Azure DevOps answers another person's token id with an access check (403), and so does the emulator.
+  it('someone else\'s token id: replace and renew are refused as Azure DevOps refuses them, and nothing changes', async () => {
+    for (const path of [`/tokens/${gracesGlobalId}/replace`, `/tokens/${gracesExpiredId}/renew`]) {
+      expectClearRefusal(await unchanged(() => send('GET', path)), 403, /You are not allowed to do this/);
+    }
+    expectClearRefusal(await unchanged(() => post(`/tokens/${gracesGlobalId}/replace`, replace({}))), 403, /You are not allowed to do this/);
+    expectClearRefusal(await unchanged(() => post(`/tokens/${gracesExpiredId}/renew`, { _csrf: csrf, formKey: FORM_KEY, expiry: '30' })), 403, /You are not allowed to do this/);
+  });
+
+  it('a token of the wrong kind: only global tokens are replaced, only expired ones renewed', async () => {
+    expectClearRefusal(await unchanged(() => post(`/tokens/${tokenId}/replace`, replace({}))), 409, /Only global tokens are replaced/);
+    expectClearRefusal(await unchanged(() => post(`/tokens/${tokenId}/renew`, { _csrf: csrf, formKey: FORM_KEY, expiry: '30' })), 409, /Only expired tokens are renewed/);
+    expectClearRefusal(await unchanged(() => post(`/tokens/${globalId}/renew`, { _csrf: csrf, formKey: FORM_KEY, expiry: '30' })), 409, /Global tokens cannot be changed/);
   });
 });
 

@@ -40,6 +40,8 @@ export function renderTokenForm(res: Response, status: number, page: TokenFormPa
     maxDate: isoDay(daysAfter(MAX_LIFETIME_DAYS, now)),
     minDate: isoDay(daysAfter(1, now)),
     maxLifetimeDays: MAX_LIFETIME_DAYS,
+    // "Several organizations" offers the person's own, as listed after sign-in.
+    knownOrganizations: (res.req.session.organizations ?? []).map((org) => org.accountName),
     title: page.mode === 'create' ? 'New token' : `Edit ${page.token?.displayName ?? 'token'}`,
   });
 }

@@ -36,8 +36,10 @@ export interface TokenFormValues {
   /** A preset number of days, `custom`, or `keep` (edit only: leave the expiry as it is). */
   expiry: string;
   customDate: string;
-  /** Always this organization: tokens for all organizations were retired (1 December 2026). */
-  organizations: 'this';
+  /** This organization, or several of the person's (one token each): tokens for all organizations were retired (1 December 2026). */
+  organizations: 'this' | 'several';
+  /** With `several`: the organizations chosen, by name. */
+  targetOrganizations: string[];
   access: 'full' | 'custom';
   scopes: string[];
 }
@@ -51,7 +53,7 @@ interface TokenFormResult {
 }
 
 export type ParsedTokenForm =
-  | { ok: true; values: TokenFormValues; result: TokenFormResult }
+  | { ok: true; values: TokenFormValues; result: TokenFormResult; /** With `several`: one token for each of these. */ organizations: string[] | undefined }
   | { ok: false; values: TokenFormValues; errors: Partial<Record<TokenFormField, string>> };
 
 function text(value: unknown): string {
@@ -63,7 +65,7 @@ function list(value: unknown): string[] {
 }
 
 export function emptyTokenForm(): TokenFormValues {
-  return { displayName: '', expiry: '30', customDate: '', organizations: 'this', access: 'custom', scopes: [] };
+  return { displayName: '', expiry: '30', customDate: '', organizations: 'this', targetOrganizations: [], access: 'custom', scopes: [] };
 }
 
 /** A custom date means "valid through that whole day" (UTC), as the Azure DevOps page does. */
@@ -74,25 +76,31 @@ function endOfDay(day: string): Date | undefined {
 }
 
 /** A request for a token in every organization: none can be made any more, so nothing is tried. */
-class GlobalTokenRequested extends PageError {
+export class GlobalTokenRequested extends PageError {
   constructor() {
     super(400, 'Tokens for all organizations are retired', `${GLOBAL_PATS_RETIRED} Nothing was created or changed.`);
   }
 }
 
-export function parseTokenForm(body: Record<string, unknown>, options: { now: Date; editing: boolean }): ParsedTokenForm {
+/** `known`: the person's organizations, by name (the only ones "several organizations" may name). */
+export function parseTokenForm(body: Record<string, unknown>, options: { now: Date; editing: boolean; known?: readonly string[] }): ParsedTokenForm {
   // The form no longer offers it; a forged one (the old field, or the API's own name) gets the reason.
   if (body.allOrgs !== undefined || text(body.organizations) === 'all') throw new GlobalTokenRequested();
   const values: TokenFormValues = {
     displayName: text(body.displayName).trim(),
     expiry: text(body.expiry),
     customDate: text(body.customDate).trim(),
-    organizations: 'this',
+    organizations: !options.editing && text(body.organizations) === 'several' ? 'several' : 'this',
+    targetOrganizations: [...new Set(list(body.targetOrganizations))],
     access: text(body.access) === 'full' ? 'full' : 'custom',
     scopes: list(body.scopes),
   };
   const errors: Partial<Record<TokenFormField, string>> = {};
-  if (text(body.organizations) !== 'this') errors.organizations = 'A token is made for this organization only: choose it.';
+  if (values.organizations === 'several') {
+    const strangers = values.targetOrganizations.filter((name) => !(options.known ?? []).includes(name));
+    if (values.targetOrganizations.length === 0) errors.organizations = 'Choose at least one organization for the tokens.';
+    else if (strangers.length > 0) errors.organizations = `You are not a member of ${strangers.map((name) => `"${name.slice(0, 100)}"`).join(', ')}: choose among your own organizations.`;
+  } else if (text(body.organizations) !== 'this') errors.organizations = options.editing ? 'A token is made for this organization only: choose it.' : 'Choose this organization, or several of yours.';
 
   if (values.displayName === '') errors.displayName = 'Give the token a name, so you can recognise it later.';
   else if (values.displayName.length > MAX_NAME_LENGTH) errors.displayName = `Keep the name to ${MAX_NAME_LENGTH} characters or fewer.`;
@@ -118,5 +126,5 @@ export function parseTokenForm(body: Record<string, unknown>, options: { now: Da
   if (!selection.ok) errors.scopes = selection.message;
 
   if (Object.keys(errors).length > 0 || !selection.ok) return { ok: false, values, errors };
-  return { ok: true, values, result: { displayName: values.displayName, scope: selection.scope, validTo, allOrgs: false } };
+  return { ok: true, values, result: { displayName: values.displayName, scope: selection.scope, validTo, allOrgs: false }, organizations: values.organizations === 'several' ? values.targetOrganizations : undefined };
 }

@@ -6,6 +6,7 @@ import type { AuthService } from '../../auth/auth-service.ts';
 import { safeReturnTo } from '../../auth/return-to.ts';
 import { formatDate } from '../../days.ts';
 import { isDevOpsError } from '../../devops/errors.ts';
+import type { Organization } from '../../devops/types.ts';
 import { GUID } from '../../identifiers.ts';
 import type { TokenLifecycle } from '../../tokens/lifecycle.ts';
 import { actorOf } from '../actor.ts';
@@ -19,6 +20,7 @@ import { isVaultError } from '../../keyvault/errors.ts';
 import { loadedToken } from '../token-guards.ts';
 import { shortenedExpiryNote, viewOf } from '../token-view.ts';
 import { PageError } from '../errors.ts';
+import { perOrganizationPages } from './per-organization-pages.ts';
 
 const EXTEND_DAYS = [30, 90];
 
@@ -31,8 +33,8 @@ export interface TokenPageDependencies {
 }
 
 /** Both forms of the new-token page, as sent: the token's and the "store it in Key Vault" part. */
-export function parseCreateForms(body: Record<string, unknown>, hostSuffixes: readonly string[]) {
-  const form = parseTokenForm(body, { now: new Date(), editing: false });
+export function parseCreateForms(body: Record<string, unknown>, hostSuffixes: readonly string[], known: readonly Organization[]) {
+  const form = parseTokenForm(body, { now: new Date(), editing: false, known: known.map((org) => org.accountName) });
   const vaultForm = parseVaultForm(body, { displayName: form.values.displayName, hostSuffixes });
   return { form, vaultForm };
 }
@@ -44,6 +46,7 @@ function renderRefusal(res: Response, error: unknown, page: TokenFormPage): void
 }
 
 export function tokenPages({ lifecycle, auth, forms, baseUrl, hostSuffixes }: TokenPageDependencies) {
+  const several = perOrganizationPages({ lifecycle, auth, forms });
   const actor = (req: Request) => actorOf(req, auth);
   const organizations = (req: Request) => req.session.organizations ?? [];
 
@@ -51,15 +54,16 @@ export function tokenPages({ lifecycle, auth, forms, baseUrl, hostSuffixes }: To
     // Back from the sign-in for Key Vault: the form as the person left it.
     const fields = takeDraft(req);
     if (!fields) return renderTokenForm(res, 200, { mode: 'create', values: emptyTokenForm(), formKey: forms.newKey() });
-    const { form, vaultForm } = parseCreateForms(fields, hostSuffixes);
+    const { form, vaultForm } = parseCreateForms(fields, hostSuffixes, organizations(req));
     flash(req, 'info', 'You can now use Key Vault. Your form is as you left it: check it and create the token again.');
     renderTokenForm(res, 200, { mode: 'create', values: form.values, vaultValues: vaultForm.values, formKey: forms.newKey() });
   };
 
   /** The secret goes straight into this one response and nowhere else: not the session, a URL or a log. */
   async function createShown(req: Request, res: Response, formKey: string) {
-    const { form } = parseCreateForms(req.body as Record<string, unknown>, hostSuffixes);
+    const { form } = parseCreateForms(req.body as Record<string, unknown>, hostSuffixes, organizations(req));
     if (!form.ok) return renderTokenForm(res, 422, { mode: 'create', values: form.values, errors: form.errors, formKey });
+    if (form.organizations) return several.createSeveral(req, res, formKey, form, { ok: true, values: { destination: 'show', vaultUrl: '', secretName: '' }, vault: undefined, secretName: '' });
     try {
       const { created } = await forms.once(req, formKey, async () => {
         const created = await lifecycle.create(actor(req), { ...form.result, validTo: form.result.validTo! });
@@ -74,10 +78,11 @@ export function tokenPages({ lifecycle, auth, forms, baseUrl, hostSuffixes }: To
 
   /** "Store it in Azure Key Vault": the secret goes to the vault and never to a page. */
   async function createIntoVault(req: Request, res: Response, formKey: string) {
-    const { form, vaultForm } = parseCreateForms(req.body as Record<string, unknown>, hostSuffixes);
+    const { form, vaultForm } = parseCreateForms(req.body as Record<string, unknown>, hostSuffixes, organizations(req));
     if (!form.ok || !vaultForm.ok) {
       return renderTokenForm(res, 422, { mode: 'create', values: form.values, vaultValues: vaultForm.values, errors: form.ok ? {} : form.errors, vaultErrors: vaultForm.ok ? {} : vaultForm.errors, formKey });
     }
+    if (form.organizations) return several.createSeveral(req, res, formKey, form, vaultForm);
     const inUse = await lifecycle.secretInUse(actor(req), vaultForm.vault!, vaultForm.secretName).catch((error: unknown) => (isVaultError(error) ? undefined : Promise.reject(error)));
     if (inUse) return renderTokenForm(res, 422, { mode: 'create', values: form.values, vaultValues: vaultForm.values, vaultErrors: { secretName: `The secret "${vaultForm.secretName}" already holds ${inUse}. Choose another name; to write a token into that secret, link the token to it from the token's page.` }, formKey });
     let outcome;

@@ -1,7 +1,7 @@
 // Every address under /tokens and what answers it, top to bottom. The sign-in guard is the router's
 // own; the token named by :authorizationId is loaded once (router.param) before any handler, and a
 // non-GUID there is not a token, so no path here depends on being declared before another.
-import { Router } from 'express';
+import { Router, type Request } from 'express';
 import { parseVaultAddress } from '../../keyvault/vault-address.ts';
 import { consentGuard, KEY_VAULT } from '../consent.ts';
 import { bulkPages } from '../pages/bulk-pages.ts';
@@ -9,8 +9,10 @@ import { regeneratePages } from '../pages/regenerate-pages.ts';
 import { parseRotateForm, rotatePages } from '../pages/rotate-pages.ts';
 import { parseCreateForms, tokenPages } from '../pages/token-pages.ts';
 import type { PageDependencies } from '../pages/page-dependencies.ts';
+import { parseReplaceForm, perOrganizationPages, REPLACE_ALL_PATH } from '../pages/per-organization-pages.ts';
+import { isRenewExpiry, renewPages } from '../pages/renew-pages.ts';
 import { vaultPages } from '../pages/vault-pages.ts';
-import { loadedLink, loadedToken, loadToken, refuseGlobal, refuseInVault, refuseRevoked, refuseUnchangeable, requireVaultLink } from '../token-guards.ts';
+import { findVaultLink, foundLink, loadedLink, loadedToken, loadToken, refuseGlobal, refuseInVault, refuseRevoked, refuseUnchangeable, requireExpired, requireGlobal, requireVaultLink } from '../token-guards.ts';
 
 export function tokensRouter(deps: PageDependencies): Router {
   const { forms, vaultLinks, hostSuffixes } = deps;
@@ -19,6 +21,8 @@ export function tokensRouter(deps: PageDependencies): Router {
   const vault = vaultPages(deps);
   const rotate = rotatePages(deps);
   const bulk = bulkPages(deps);
+  const perOrganization = perOrganizationPages(deps);
+  const renew = renewPages(deps);
   const requireConsent = consentGuard(deps);
   const body = (req: { body: unknown }) => req.body as Record<string, unknown>;
   const resourceOf = (vaultUrl: string) => {
@@ -38,7 +42,7 @@ export function tokensRouter(deps: PageDependencies): Router {
       resource: (req) => resourceOf(String(body(req).vaultUrl ?? '')),
       skip: (req) => {
         if (body(req).destination !== 'vault' || req.session.createdForms?.[String(body(req).formKey)]) return true;
-        const { form, vaultForm } = parseCreateForms(body(req), hostSuffixes);
+        const { form, vaultForm } = parseCreateForms(body(req), hostSuffixes, req.session.organizations ?? []);
         return !form.ok || !vaultForm.ok;
       },
     }),
@@ -48,6 +52,11 @@ export function tokensRouter(deps: PageDependencies): Router {
   router.get('/bulk', bulk.confirm);
   router.post('/bulk/revoke', bulk.revoke);
   router.get('/bulk/result', bulk.result);
+
+  // Replacing every global token. No Key Vault consent is asked first: a linked one whose vault needs
+  // it stops at its store step, keeps its global token and says to sign in again.
+  router.get(REPLACE_ALL_PATH.slice('/tokens'.length), perOrganization.replaceAllForm);
+  router.post(REPLACE_ALL_PATH.slice('/tokens'.length), perOrganization.replaceAll);
 
   router.get('/:authorizationId', tokens.details);
   router.get('/:authorizationId/edit', refuseUnchangeable, tokens.editForm);
@@ -73,6 +82,33 @@ export function tokensRouter(deps: PageDependencies): Router {
     vault.link,
   );
   router.post('/:tokenId/vault/unlink', vault.unlink);
+
+  // A global or expired token linked to a vault secret is replaced or renewed into that vault: consent first, if needed.
+  const requireConsentIfLinked = (page: string, formOk: (req: Request) => boolean) =>
+    requireConsent(KEY_VAULT, {
+      returnTo: (_req, res) => `/tokens/${loadedToken(res).view.authorizationId}/${page}`,
+      resource: (_req, res) => resourceOf(foundLink(res)!.vaultUrl),
+      skip: (req, res) => !foundLink(res) || !formOk(req),
+    });
+  router.get('/:authorizationId/replace', requireGlobal, findVaultLink(vaultLinks), perOrganization.replaceForm);
+  router.post(
+    '/:authorizationId/replace',
+    forms.sentBefore('This global token was already replaced; the new tokens were shown then.'),
+    requireGlobal,
+    findVaultLink(vaultLinks),
+    requireConsentIfLinked('replace', (req) => parseReplaceForm(body(req), req.session.organizations ?? []).ok),
+    perOrganization.replace,
+  );
+
+  router.get('/:authorizationId/renew', requireExpired, findVaultLink(vaultLinks), renew.form);
+  router.post(
+    '/:authorizationId/renew',
+    forms.sentBefore('This token was already renewed; the new one was shown then.'),
+    requireExpired,
+    findVaultLink(vaultLinks),
+    requireConsentIfLinked('renew', (req) => isRenewExpiry(body(req).expiry)),
+    renew.renew,
+  );
 
   router.get('/:authorizationId/rotate', requireVaultLink(vaultLinks), refuseRevoked('Revoked tokens cannot be rotated', '. Create a new token instead.'), refuseGlobal, rotate.form);
   router.post(

@@ -234,6 +234,43 @@ export const PAGE_CATALOGUE: readonly PageVisit[] = [
       await page.waitForLoadState();
     },
   },
+  // After the end of global tokens: several organizations, replace, renew.
+  {
+    name: 'token-created-several-organizations',
+    who: 'ada',
+    status: 200,
+    open: async (page, w) => {
+      await page.goto(`${w.appUrl}/tokens/new`);
+      await page.getByLabel('Name', { exact: true }).fill('cross-org-reader');
+      await page.getByRole('radio', { name: /^Several organizations/ }).check();
+      for (const organization of ['contoso', 'fabrikam']) await page.getByRole('checkbox', { name: organization, exact: true }).check();
+      await submitTokenForm(page, (form) => form.getByRole('group', { name: 'Common scopes' }).getByRole('checkbox', { name: /^Code: Read —/ }).check(), 'Create token');
+    },
+  },
+  { name: 'token-replace', who: 'ada', status: 200, open: (page, w) => page.goto(`${w.appUrl}/tokens/${w.tokenId('helm-chart-publish')}/replace`) },
+  {
+    name: 'token-replace-stopped-halfway',
+    who: 'ada',
+    status: 502,
+    open: async (page, w) => {
+      w.emulator.control.injectFault({ target: 'pats', method: 'POST', status: 500, skip: 1, times: 1 });
+      await page.goto(`${w.appUrl}/tokens/${w.tokenId('helm-chart-publish')}/replace`);
+      await page.getByRole('button', { name: 'Replace' }).click();
+      await page.waitForLoadState();
+    },
+  },
+  { name: 'tokens-replace-all', who: 'ada', status: 200, open: (page, w) => page.goto(`${w.appUrl}/tokens/replace-global`) },
+  { name: 'token-renew', who: 'ada', status: 200, open: (page, w) => page.goto(`${w.appUrl}/tokens/${w.tokenId('legacy-jenkins')}/renew`) },
+  {
+    name: 'token-renewed',
+    who: 'ada',
+    status: 200,
+    open: async (page, w) => {
+      await page.goto(`${w.appUrl}/tokens/${w.tokenId('legacy-jenkins')}/renew`);
+      await page.getByRole('button', { name: 'Renew' }).click();
+      await page.waitForLoadState();
+    },
+  },
   { name: 'sign-out', who: 'ada', status: 200, open: (page, w) => page.goto(`${w.appUrl}/logout`) },
 
   // Signed in: beyond one organization's list
