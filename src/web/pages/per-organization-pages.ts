@@ -25,7 +25,7 @@ const text = (value: unknown) => (typeof value === 'string' ? value : '');
 const list = (value: unknown) => [...new Set((Array.isArray(value) ? value : [value]).filter((item): item is string => typeof item === 'string'))];
 
 /** With several organizations, one secret each, `{name}-{organization}`: from the name given, else the token's. */
-export function perOrganizationSecrets(vaultForm: ParsedVaultForm & { ok: true }, displayName: string, organizations: readonly string[]): { ok: true; target: VaultTarget } | { ok: false; error: string } {
+function perOrganizationSecrets(vaultForm: ParsedVaultForm & { ok: true }, displayName: string, organizations: readonly string[]): { ok: true; target: VaultTarget } | { ok: false; error: string } {
   // The vault form fills an empty name with its suggestion for one token; for several, the token's name is the start.
   const suggested = suggestSecretName(displayName);
   const base = vaultForm.values.secretName === suggested ? suggested.replace(/-pat$/, '') : vaultForm.values.secretName;
