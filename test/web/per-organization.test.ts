@@ -34,7 +34,10 @@ async function submitConsenting(page: Page, action: string, fields: Record<strin
 async function linkToVault(authorizationId: string, secretName: string) {
   const fields = { displayName: `${secretName}-holder`, expiry: '30', organizations: 'this', access: 'custom', scopes: ['vso.code'], destination: 'vault', vaultUrl: adaVault, secretName };
   expect((await submitConsenting(await browser.get(`${h.appUrl}/tokens/new`), '/tokens', fields)).body).toContain('created and stored in Key Vault');
-  const linked = await browser.submit(await browser.get(`${h.appUrl}/tokens/${authorizationId}/vault`), `/tokens/${authorizationId}/vault`, { vaultUrl: adaVault, secretName });
+  // The secret holds the holder token, so linking asks first, naming both (issue 22); the test confirms.
+  const asked = await browser.submit(await browser.get(`${h.appUrl}/tokens/${authorizationId}/vault`), `/tokens/${authorizationId}/vault`, { vaultUrl: adaVault, secretName });
+  expect(asked.body).toContain(`The secret "${secretName}" is in use`);
+  const linked = await browser.submit(asked, `/tokens/${authorizationId}/vault`);
   expect(linked.body).toContain('is linked to the secret');
 }
 
