@@ -5,6 +5,7 @@ import { z } from 'zod';
 import { assess, byRisk, RISK_FLAG_NAMES, RISK_FLAGS, stateOf, type AssessedToken, type RiskFlag, type TokenState } from '../admin/risk-flags.ts';
 import type { AuditResult } from '../admin/gather.ts';
 import type { Organization } from '../devops/types.ts';
+import type { AdminToken } from '../admin/types.ts';
 import { GLOBAL_STATUS_TEXT, viewOf, type TokenView } from './token-view.ts';
 
 export const AUDIT_PAGE_SIZE = 50;
@@ -51,7 +52,8 @@ export function assessedRows(audit: AuditResult, filter: AuditFilter, organizati
       rows.push({ ...assessed, view, flagLabels: assessed.flags.map((flag) => RISK_FLAGS[flag].label) });
     }
   }
-  return rows.sort(byRisk);
+  // Global tokens first: none of them works any more, so they are the first to revoke.
+  return rows.sort((a, b) => Number(b.state === 'global') - Number(a.state === 'global') || byRisk(a, b));
 }
 
 export interface AuditSummary {
@@ -61,14 +63,27 @@ export interface AuditSummary {
   states: Record<TokenState, number>;
   /** Usable tokens (among those shown) that carry each flag. */
   flagged: Record<RiskFlag, number>;
+  /** Global tokens still valid (not revoked, not expired): what "Revoke every global token" revokes. */
+  globalToRevoke: number;
+}
+
+/** A global token that revoking still changes something for (valid: not revoked, not past its date). */
+export function isRevocableGlobal(token: AdminToken, now: Date): boolean {
+  return token.isValid && stateOf(token, now) === 'global' && token.validTo.getTime() > now.getTime();
 }
 
 export function summaryOf(audit: AuditResult, rows: readonly AuditRow[], now = new Date()): AuditSummary {
   const flagged = Object.fromEntries(RISK_FLAG_NAMES.map((flag) => [flag, 0])) as Record<RiskFlag, number>;
   for (const row of rows) for (const flag of row.flags) flagged[flag] += 1;
   const states: Record<TokenState, number> = { usable: 0, global: 0, revoked: 0, expired: 0 };
-  for (const { tokens } of audit.people) for (const token of tokens) states[stateOf(token, now)] += 1;
-  return { people: audit.people.length + audit.failures.length, tokens: audit.people.reduce((sum, person) => sum + person.tokens.length, 0), states, flagged };
+  let globalToRevoke = 0;
+  for (const { tokens } of audit.people) {
+    for (const token of tokens) {
+      states[stateOf(token, now)] += 1;
+      if (isRevocableGlobal(token, now)) globalToRevoke += 1;
+    }
+  }
+  return { people: audit.people.length + audit.failures.length, tokens: audit.people.reduce((sum, person) => sum + person.tokens.length, 0), states, flagged, globalToRevoke };
 }
 
 /** A download's row: everything but a secret (the API never sends one). */

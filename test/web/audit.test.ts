@@ -105,7 +105,10 @@ describe('the audit', () => {
     const gathered = { users: calls(GRAPH_USERS), lists: calls(TOKEN_LIST) };
     const rows = await exported();
     expect(rows.map((row) => row.authorizationId).sort()).toEqual(expectedTokenIds());
-    const scores = rows.map((row) => Number(row.risk));
+    // Global tokens first (none of them works any more), then the riskiest first.
+    const globalCount = rows.filter((row) => row.status!.startsWith('Global')).length;
+    expect(rows.slice(0, globalCount).every((row) => row.status!.startsWith('Global'))).toBe(true);
+    const scores = rows.slice(globalCount).map((row) => Number(row.risk));
     expect(scores).toEqual([...scores].sort((a, b) => b - a));
     expect(rows.some((row) => row.person === 'Ada Lovelace' && row.displayName === 'admin-break-glass' && row.flags!.includes('Full access'))).toBe(true);
     // The export and the filters work on the gathered audit: no second gathering, only the check
@@ -148,7 +151,8 @@ describe('the audit', () => {
     expect(byName['expired-full']!).toMatchObject({ status: 'expired', risk: '0', flags: '' });
     expect(byName['revoked-full']!).toMatchObject({ status: 'revoked', risk: '0', flags: '' });
     expect(byName['global-full']!).toMatchObject({ status: 'Global: stopped working on 1 December 2026', risk: '0', flags: '' });
-    expect(rows.slice(0, 2).map((row) => row.displayName)).toEqual(['gone-full-all', 'gone-narrow']);
+    // Global tokens first (none of them works any more), then the riskiest.
+    expect(rows.slice(0, 3).map((row) => row.displayName)).toEqual(['global-full', 'gone-full-all', 'gone-narrow']);
     // By default revoked and expired tokens are left out, and counted apart.
     expect((await exported('&person=crafted')).map((row) => row.displayName).sort()).toEqual(['global-full', 'gone-full-all', 'gone-narrow', 'plain']);
     expect((await exported('&person=crafted&state=notValid')).map((row) => row.displayName).sort()).toEqual(['expired-full', 'revoked-full']);
@@ -244,6 +248,29 @@ describe('revoking on behalf', () => {
     // The audit no longer lists them.
     const rows = await exported();
     expect(rows.some((row) => revokedIds.includes(row.authorizationId!))).toBe(false);
+  });
+
+  it('revokes every global token, after one confirmation naming them and a reason, and nothing else', async () => {
+    const globalIds = h.emulator.control.devops
+      .members('contoso')
+      .flatMap((member) => member.tokens)
+      .filter((token) => token.targetAccounts === null && !token.revoked && Date.parse(token.validTo) > Date.now())
+      .map((token) => token.authorizationId);
+    expect(globalIds.length).toBeGreaterThan(0);
+    const audit = await openAudit();
+    expect(audit.body).toContain(`Revoke every global token (${globalIds.length})…`);
+    const before = tokenStates();
+    expect(audit.body).toMatch(/<form method="get" action="\/audit\/revoke" class="actions">\s*<input type="hidden" name="global" value="1">/);
+    const confirm = await browser.get(`${h.appUrl}/audit/revoke?global=1`);
+    expect(confirm.body).toContain(`Revoke ${globalIds.length} token`);
+    const refused = await browser.submit(confirm, '/audit/revoke', { reason: '' });
+    expect(refused.status).toBe(422);
+    expect(tokenStates()).toEqual(before);
+    const result = await browser.submit(confirm, '/audit/revoke', { reason: 'global PATs retired' });
+    expect(result.body).toContain(`${globalIds.length} of ${globalIds.length} revoked`);
+    for (const [id, revoked] of tokenStates()) expect(revoked).toBe(globalIds.includes(id) ? true : before.get(id));
+    const again = await openAudit();
+    expect(again.body).not.toContain('Revoke every global token');
   });
 
   it("offboards a person: all of their tokens in the organization, nobody else's", async () => {

@@ -17,7 +17,7 @@ import { accessTokenOf } from '../devops-context.ts';
 import { PageError } from '../errors.ts';
 import { toCsv } from '../export-format.ts';
 import { CONTROL_CHARACTERS } from '../forms/token-form.ts';
-import { assessedRows, AUDIT_PAGE_SIZE, auditFilterSchema, exportRow, filterQuery, summaryOf, type AuditFilter } from '../audit-view.ts';
+import { assessedRows, AUDIT_PAGE_SIZE, auditFilterSchema, exportRow, filterQuery, isRevocableGlobal, summaryOf, type AuditFilter } from '../audit-view.ts';
 import { GUID } from '../../identifiers.ts';
 import { viewOf } from '../token-view.ts';
 
@@ -44,6 +44,8 @@ const exportSchema = auditFilterSchema.extend({ format: z.enum(['csv', 'json']) 
 const selectionSchema = z.object({
   ids: z.union([z.string(), z.array(z.string())]).optional(),
   person: z.string().max(1100).optional(),
+  /** "Revoke every global token": they all stopped working on 1 December 2026. */
+  global: z.literal('1').optional(),
 });
 
 function parsed<T>(schema: z.ZodType<T>, input: unknown): T {
@@ -59,17 +61,20 @@ interface Selected {
 
 /** The tokens named by ids, or all of one person's: only ones the gathered audit holds. */
 function selection(audit: AuditResult, input: unknown): Selected[] {
-  const { ids, person } = parsed(selectionSchema, input);
+  const { ids, person, global } = parsed(selectionSchema, input);
   const wanted = [...new Set(ids === undefined ? [] : Array.isArray(ids) ? ids : [ids])].map((id) => id.toLowerCase());
   const chosen: Selected[] = [];
+  const now = new Date();
   for (const holder of audit.people) {
     for (const token of holder.tokens) {
       // "Revoke all" takes the tokens still valid: revoked and expired ones cannot be used anyway.
       const offboarded = person !== undefined && holder.person.descriptor === person && token.isValid;
-      if (wanted.includes(token.authorizationId) || offboarded) chosen.push({ person: holder.person, token });
+      const retired = global !== undefined && isRevocableGlobal(token, now);
+      if (wanted.includes(token.authorizationId) || offboarded || retired) chosen.push({ person: holder.person, token });
     }
   }
-  if (wanted.length === 0 && person === undefined) throw new PageError(400, 'No tokens selected', 'Tick the tokens to revoke in the audit, or choose "Revoke all" beside a person, then try again.');
+  if (global !== undefined && chosen.length === 0) throw new PageError(400, 'No global tokens', 'Nobody in this organization holds a global token that is not revoked, so there is nothing to revoke.');
+  if (wanted.length === 0 && person === undefined && global === undefined) throw new PageError(400, 'No tokens selected', 'Tick the tokens to revoke in the audit, or choose "Revoke all" beside a person, then try again.');
   if (!wanted.every((id) => GUID.test(id)) || chosen.filter((item) => wanted.includes(item.token.authorizationId)).length !== wanted.length) {
     throw new PageError(400, 'Unknown tokens', 'The selection names tokens that are not in this audit (they may have been revoked since), so nothing was changed. Open the audit again.');
   }
