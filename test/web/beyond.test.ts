@@ -106,7 +106,7 @@ describe('expiry watch', () => {
     const week = await browser.get(`${h.appUrl}/expiring?within=30`);
     const global = week.body.slice(week.body.indexOf('<h2>Global: stopped working on 1 December 2026'), week.body.indexOf('<h2>Expiring within'));
     for (const name of ['npm-registry-read', 'helm-chart-publish', 'vscode-azure-repos', 'az-cli-local', 'old-laptop']) expect(global).toContain(name);
-    expect(global).toContain('Global: stopped working on 1 December 2026</span>');
+    expect(global).toContain('Global: stopped</span>');
     expect(global).not.toContain('/extend');
     const rest = week.body.slice(week.body.indexOf('<h2>Expiring within'));
     expect(rest).not.toContain('az-cli-local');

@@ -37,7 +37,7 @@ describe('the token list', () => {
     expect(names).not.toContain('fabrikam-deploy');
     expect(home.body).toMatch(/<strong class="full-access">Full access<\/strong>/);
     expect(home.body).toContain('All organizations');
-    expect(home.body).toContain('Active, expiring soon');
+    expect(home.body).toContain('>Expiring soon<');
   });
 
   it.each([
