@@ -87,9 +87,13 @@ export function overviewRoutes(options: { signedIn: RequestHandler[]; devops: De
       return { tokens, truncated, numbered: true as const };
     }
     const page = await devops.listTokens(actor.accessToken, actor.organization, { filter: query.status, sortBy, ascending: query.order === 'asc', top: query.size, continuationToken: query.after });
-    const trail = trailAfter(req.session.pageTrail, listingOf(actor.organization, query), query);
-    req.session.pageTrail = trail;
-    const previous = previousPage(trail, query);
+    // The first page needs no token to come back to: opening it leaves the session as it was.
+    let previous: Partial<ListQuery> | undefined;
+    if (query.after) {
+      const trail = trailAfter(req.session.pageTrail, listingOf(actor.organization, query), query);
+      req.session.pageTrail = trail;
+      previous = previousPage(trail, query);
+    }
     return {
       tokens: page.tokens,
       truncated: false,
