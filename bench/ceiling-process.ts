@@ -8,7 +8,7 @@ import type { AddressInfo } from 'node:net';
 import { readFileSync } from 'node:fs';
 import { createDevOpsClient } from '../src/devops/client.ts';
 import { createHttpsAgent } from '../src/http/https-agent.ts';
-import { listQuerySchema } from '../src/web/forms/list-query.ts';
+import { apiSortOf, listQuerySchema, SORT_LABELS } from '../src/web/forms/list-query.ts';
 import { viewOf } from '../src/web/token-view.ts';
 import { viewEngine } from '../src/web/view-engine.ts';
 import { serveParent } from './child.ts';
@@ -28,14 +28,15 @@ app.set('view cache', true);
 app.set('etag', false);
 app.get('/', async (req, res) => {
   const query = listQuerySchema.parse(req.query);
-  const page = await devops.listTokens(async () => accessToken, 'contoso', { filter: query.status, sortBy: query.sort, ascending: query.order === 'asc', top: query.size });
+  const page = await devops.listTokens(async () => accessToken, 'contoso', { filter: query.status, sortBy: apiSortOf(query.sort) ?? 'displayName', ascending: query.order === 'asc', top: query.size });
   const now = new Date();
   res.render('tokens/list', {
     title: 'Your tokens',
     query,
     tokens: page.tokens.map((token) => viewOf(token, { now, listedAs: query.status, organizations })),
-    nextUrl: page.continuationToken ? '/?next' : undefined,
-    firstUrl: undefined,
+    pager: { page: 1, pageCount: null, total: null, shown: page.tokens.length, noun: ['token', 'tokens'], nextUrl: page.continuationToken ? '/?next' : undefined },
+    truncated: false,
+    sortLabels: SORT_LABELS,
     sortUrl: (sort: string) => `/?sort=${sort}`,
     exportUrl: (format: string) => `/export?format=${format}`,
     demo: true,

@@ -106,7 +106,12 @@ export function describeScopes(names: readonly string[]): ScopeDescription {
       .filter((name) => !isKnownScope(name))
       .map((name) => ({ name, title: name, description: 'A scope PAT Manager does not know; see Azure DevOps for what it allows.', known: false })),
   ];
-  const summary = fullAccess ? catalogue.fullAccess.label : lines.length === 0 ? 'No scopes' : lines.map((line) => line.title).join('; ');
+  // A scope outside the catalogue has no words, and its id means nothing in a list: it is counted
+  // there, and named on the token's details page.
+  const unknown = lines.filter((line) => !line.known).length;
+  const named = lines.filter((line) => line.known).map((line) => line.title);
+  const others = unknown === 0 ? [] : [`${unknown} ${named.length > 0 ? 'other ' : ''}scope${unknown === 1 ? '' : 's'} PAT Manager does not know`];
+  const summary = fullAccess ? catalogue.fullAccess.label : lines.length === 0 ? 'No scopes' : [...named, ...others].join('; ');
   return { fullAccess, summary, lines };
 }
 

@@ -22,7 +22,7 @@ export interface PatToken {
 }
 
 export type TokenFilter = 'active' | 'expired' | 'revoked' | 'all';
-type TokenSortBy = 'displayName' | 'displayDate' | 'status';
+export type TokenSortBy = 'displayName' | 'displayDate' | 'status';
 
 export interface ListTokensOptions {
   filter: TokenFilter;

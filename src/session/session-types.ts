@@ -3,6 +3,17 @@
 import 'express-session';
 import type { Session, SessionData } from 'express-session';
 
+/**
+ * The continuation tokens of the pages a person has just opened in one token listing, so that
+ * "Previous page" can open the page before (web/forms/list-query.ts keeps it bounded).
+ */
+export interface PageTrail {
+  /** The listing the tokens belong to: organization, filter, sort, order and size. */
+  listing: string;
+  /** Page number → the continuation token that opened it (pages 2 and on). */
+  pages: Record<string, string>;
+}
+
 /** A request's session as the auth service and token caches see it. */
 export type AppSession = Session & Partial<SessionData>;
 
@@ -73,6 +84,8 @@ declare module 'express-session' {
     createdForms: Record<string, string>;
     /** The result of a bulk revoke, shown once on the page after it (POST-redirect-GET). */
     bulkOutcome: Array<{ authorizationId: string; displayName: string; outcome: string; message: string }>;
+    /** The token list's last few continuation tokens, for "Previous page". */
+    pageTrail: PageTrail;
     flash: FlashMessage[];
     /** What a person typed in a form, kept while they sign in to consent to more (never a secret); carried across the sign-in. */
     formDrafts: Record<string, FormDraft>;

@@ -9,7 +9,7 @@ import type { Logger } from '../logging.ts';
 /** `revokeOnBehalf`: an administrator revoked someone else's token from the organization audit. */
 export type ActivityAction = 'create' | 'edit' | 'regenerate' | 'revoke' | 'revokeOnBehalf';
 
-interface ActivityEntry {
+export interface ActivityEntry {
   at: Date;
   action: ActivityAction;
   organization: string;

@@ -45,10 +45,11 @@ describe('describeScopes', () => {
     expect(described.lines[0]).toMatchObject({ name: 'app_token', title: 'Full access', known: true });
   });
 
-  it('describes custom scopes in catalogue order and flags unknown ones', () => {
+  it('describes custom scopes in catalogue order and counts unknown ones in the summary, naming them only in its lines', () => {
     const described = describeScopes(['vso.work_write', 'vso.code', 'vso.mystery', 'vso.code']);
     expect(described.fullAccess).toBe(false);
-    expect(described.summary).toBe('Code: Read; Work Items: Read & write; vso.mystery');
+    expect(described.summary).toBe('Code: Read; Work Items: Read & write; 1 other scope PAT Manager does not know');
+    expect(describeScopes(['vso.hooks_write', 'vso.mystery']).summary).toBe('2 scopes PAT Manager does not know');
     expect(described.lines.map((line) => [line.name, line.known])).toEqual([
       ['vso.code', true],
       ['vso.work_write', true],

@@ -5,25 +5,27 @@ import { Router, type Request, type RequestHandler } from 'express';
 import { z } from 'zod';
 import type { AuthService } from '../../auth/auth-service.ts';
 import { daysAfter } from '../../days.ts';
-import type { DevOpsClient, PatToken } from '../../devops/types.ts';
+import type { AccessTokenSource, DevOpsClient, PatToken } from '../../devops/types.ts';
 import type { TokenLifecycle } from '../../tokens/lifecycle.ts';
 import { actorOf } from '../actor.ts';
 import { tokensAcrossOrganizations } from '../cross-organization.ts';
 import { accessTokenOf } from '../devops-context.ts';
 import { PageError } from '../errors.ts';
 import { toCsv } from '../export-format.ts';
-import { listQuerySchema, listUrl, type ListQuery } from '../forms/list-query.ts';
+import { apiSortOf, listingOf, listQuerySchema, listUrl, previousPage, SORT_LABELS, trailAfter, type ListQuery } from '../forms/list-query.ts';
 import { welcomeSignedOut } from '../welcome-signed-out.ts';
 import { expiryWatchGroups, GLOBAL_STATUS_TEXT, viewOf, type TokenView } from '../token-view.ts';
 
 const STATUS_ORDER = { active: 0, global: 1, expired: 2, revoked: 3 } as const;
-/** An export reads at most this many pages of 100 from one organization. */
-const MAX_EXPORT_PAGES = 50;
+/** A whole list (an export, or the list sorted by creation) reads at most this many pages of 100 from one organization. */
+const MAX_WHOLE_LIST_PAGES = 50;
+const TOKEN_NOUN = ['token', 'tokens'];
 
 function compare(sort: ListQuery['sort']): (a: TokenView, b: TokenView) => number {
   const byName = (a: TokenView, b: TokenView) => a.displayName.localeCompare(b.displayName, 'en', { sensitivity: 'base' });
   if (sort === 'displayName') return byName;
   if (sort === 'displayDate') return (a, b) => a.validTo.getTime() - b.validTo.getTime() || byName(a, b);
+  if (sort === 'created') return (a, b) => a.validFrom.getTime() - b.validFrom.getTime() || byName(a, b);
   return (a, b) => STATUS_ORDER[a.status] - STATUS_ORDER[b.status] || byName(a, b);
 }
 
@@ -59,22 +61,85 @@ export function overviewRoutes(options: { signedIn: RequestHandler[]; devops: De
   const { signedIn, devops, lifecycle, auth } = options;
   const router = Router();
 
-  // The signed-in home page: this organization's tokens, a page at a time, as Azure DevOps lists them.
+  /** One organization's whole list, as Azure DevOps sorts it (by name where it cannot sort as asked), up to the cap. */
+  async function wholeList(accessToken: AccessTokenSource, organization: string, query: Pick<ListQuery, 'status' | 'sort' | 'order'>) {
+    const tokens: PatToken[] = [];
+    let continuationToken: string | undefined;
+    for (let page = 0; page < MAX_WHOLE_LIST_PAGES; page++) {
+      const result = await devops.listTokens(accessToken, organization, { filter: query.status, sortBy: apiSortOf(query.sort) ?? 'displayName', ascending: query.order === 'asc', top: 100, continuationToken });
+      tokens.push(...result.tokens);
+      if (!result.continuationToken) return { tokens, truncated: false };
+      continuationToken = result.continuationToken;
+    }
+    return { tokens, truncated: true };
+  }
+
+  /**
+   * One page of this organization's list. Azure DevOps pages it with a continuation token and never
+   * says how many there are, so the page says "Page N" and goes back with the token the session
+   * remembers for the page before. It cannot sort by creation: that list is read whole, sorted here,
+   * and paged by number, with its total.
+   */
+  async function homePage(req: Request, query: ListQuery, actor: ReturnType<typeof actorOf>) {
+    const sortBy = apiSortOf(query.sort);
+    if (sortBy === null) {
+      const { tokens, truncated } = await wholeList(actor.accessToken, actor.organization, query);
+      return { tokens, truncated, numbered: true as const };
+    }
+    const page = await devops.listTokens(actor.accessToken, actor.organization, { filter: query.status, sortBy, ascending: query.order === 'asc', top: query.size, continuationToken: query.after });
+    // The first page needs no token to come back to: opening it leaves the session as it was.
+    let previous: Partial<ListQuery> | undefined;
+    if (query.after) {
+      const trail = trailAfter(req.session.pageTrail, listingOf(actor.organization, query), query);
+      req.session.pageTrail = trail;
+      previous = previousPage(trail, query);
+    }
+    return {
+      tokens: page.tokens,
+      truncated: false,
+      numbered: false as const,
+      nextUrl: page.continuationToken ? listUrl(query, { after: page.continuationToken, page: query.page + 1 }) : undefined,
+      previousUrl: previous ? listUrl(query, previous) : undefined,
+    };
+  }
+
+  // The signed-in home page: this organization's tokens, a page at a time.
   router.get('/', welcomeSignedOut, ...signedIn, async (req, res) => {
     const query = parse(listQuerySchema, req, 'The address asks for a filter, sort or page size PAT Manager does not offer. Use the controls above the list instead.');
     const actor = actorOf(req, auth);
-    const [page, revoked] = await Promise.all([
-      devops.listTokens(actor.accessToken, actor.organization, { filter: query.status, sortBy: query.sort, ascending: query.order === 'asc', top: query.size, continuationToken: query.after }),
-      query.status === 'all' ? lifecycle.revokedIds(actor) : Promise.resolve(new Set<string>()),
-    ]);
+    const [listed, revoked] = await Promise.all([homePage(req, query, actor), query.status === 'all' ? lifecycle.revokedIds(actor) : Promise.resolve(new Set<string>())]);
     const now = new Date();
     const organizations = req.session.organizations ?? [];
+    const views = listed.tokens.map((token) => viewOf(token, { now, listedAs: query.status, organizations, revokedIds: revoked }));
+    const first = listUrl(query, { after: undefined, page: 1 });
+    let tokens = views;
+    let pager;
+    if (listed.numbered) {
+      const pageCount = Math.max(1, Math.ceil(views.length / query.size));
+      const page = Math.min(query.page, pageCount);
+      tokens = sortViews(views, query).slice((page - 1) * query.size, page * query.size);
+      query.page = page;
+      pager = {
+        page, pageCount, total: views.length, shown: tokens.length, noun: TOKEN_NOUN,
+        firstUrl: page > 2 ? first : undefined,
+        previousUrl: page > 1 ? listUrl(query, { page: page - 1 }) : undefined,
+        nextUrl: page < pageCount ? listUrl(query, { page: page + 1 }) : undefined,
+      };
+    } else {
+      pager = {
+        page: query.page, pageCount: null, total: null, shown: tokens.length, noun: TOKEN_NOUN,
+        // Without the page before, the first page is the way back.
+        firstUrl: query.after && (query.page > 2 || !listed.previousUrl) ? first : undefined,
+        previousUrl: listed.previousUrl, nextUrl: listed.nextUrl,
+      };
+    }
     res.render('tokens/list', {
       title: 'Your tokens',
       query,
-      tokens: page.tokens.map((token) => viewOf(token, { now, listedAs: query.status, organizations, revokedIds: revoked })),
-      nextUrl: page.continuationToken ? listUrl(query, { after: page.continuationToken, page: query.page + 1 }) : undefined,
-      firstUrl: query.after ? listUrl(query, { after: undefined, page: 1 }) : undefined,
+      tokens,
+      pager,
+      truncated: listed.truncated,
+      sortLabels: SORT_LABELS,
       sortUrl: (sort: ListQuery['sort']) => listUrl(query, { sort, order: query.sort === sort && query.order === 'asc' ? 'desc' : 'asc', after: undefined, page: 1 }),
       exportUrl: (format: 'csv' | 'json') => `/export?format=${format}&status=${query.status}&sort=${query.sort}&order=${query.order}`,
     });
@@ -102,10 +167,14 @@ export function overviewRoutes(options: { signedIn: RequestHandler[]; devops: De
       title: 'All organizations',
       query: { ...query, page },
       tokens: sorted.slice((page - 1) * query.size, page * query.size),
-      total: sorted.length,
-      pageCount,
+      pager: {
+        page, pageCount, total: sorted.length, shown: Math.min(query.size, sorted.length - (page - 1) * query.size), noun: TOKEN_NOUN,
+        firstUrl: page > 2 ? url({ page: 1 }) : undefined,
+        previousUrl: page > 1 ? url({ page: page - 1 }) : undefined,
+        nextUrl: page < pageCount ? url({ page: page + 1 }) : undefined,
+      },
       truncated,
-      pageUrl: (n: number) => url({ page: n }),
+      sortLabels: SORT_LABELS,
       sortUrl: (sort: ListQuery['sort']) => url({ sort, order: query.sort === sort && query.order === 'asc' ? 'desc' : 'asc', page: 1 }),
       exportUrl: (format: string) => `/export?${new URLSearchParams({ format, scope: 'all', status: query.status, sort: query.sort, order: query.order }).toString()}`,
     });
@@ -131,16 +200,7 @@ export function overviewRoutes(options: { signedIn: RequestHandler[]; devops: De
     if (query.scope === 'all') {
       views = (await everyOrganization(req, query.status)).views;
     } else {
-      const accessToken = accessTokenOf(req, auth);
-      const organization = req.session.organization!;
-      const tokens: PatToken[] = [];
-      let continuationToken: string | undefined;
-      for (let page = 0; page < MAX_EXPORT_PAGES; page++) {
-        const result = await devops.listTokens(accessToken, organization, { filter: query.status, sortBy: query.sort, ascending: query.order === 'asc', top: 100, continuationToken });
-        tokens.push(...result.tokens);
-        if (!result.continuationToken) break;
-        continuationToken = result.continuationToken;
-      }
+      const { tokens } = await wholeList(accessTokenOf(req, auth), req.session.organization!, query);
       const now = new Date();
       views = tokens.map((token) => viewOf(token, { now, listedAs: query.status, organizations: req.session.organizations ?? [] }));
     }

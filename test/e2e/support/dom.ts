@@ -46,6 +46,7 @@ interface DomStyle {
   overflowX: string;
   color: string;
   fontFamily: string;
+  lineHeight: string;
 }
 
 export interface BrowserGlobals {

@@ -161,6 +161,19 @@ export const PAGE_CATALOGUE: readonly PageVisit[] = [
     },
   },
   {
+    name: 'tokens-page-3-with-previous',
+    who: 'ada',
+    status: 200,
+    open: async (page, w) => {
+      await page.goto(`${w.appUrl}/?status=all&size=10`);
+      for (const n of [2, 3]) {
+        await page.getByRole('link', { name: 'Next page' }).click();
+        await page.waitForURL(new RegExp(`page=${n}`));
+      }
+    },
+  },
+  { name: 'tokens-by-created', who: 'ada', status: 200, open: (page, w) => page.goto(`${w.appUrl}/?status=all&sort=created&order=desc&size=10`) },
+  {
     name: 'tokens-empty',
     who: 'ada',
     status: 200,

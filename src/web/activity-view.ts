@@ -1,0 +1,54 @@
+// How an activity entry reads on the activity page. The log keeps what happened precisely (scope
+// ids, token ids, ISO days), as it was written then; the page says it in words: scopes as the token
+// list names them, days in the one date format, and another token as a link to it, not its id.
+import { formatDate } from '../days.ts';
+import { describeScopes, splitScopes } from '../devops/scopes.ts';
+import type { ActivityEntry } from '../storage/activity-log.ts';
+
+/** A piece of a line: text, or a link to a token's details page. */
+export type LinePart = { text: string; href?: string };
+
+export interface ActivityEntryView extends ActivityEntry {
+  /** When, as `2026-12-02 21:25` (UTC, as the column header says). */
+  when: string;
+  lines: LinePart[][];
+}
+
+const UUID = /\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b/gi;
+const ISO_DAY = /\b(\d{4}-\d{2}-\d{2})\b/g;
+const SCOPES_LINE = /^scopes: (.*)$/;
+
+/** `scopes: vso.code vso.build → app_token` as `scopes: Code: Read; Build: Read → Full access`. */
+function scopesInWords(line: string): string {
+  const match = SCOPES_LINE.exec(line);
+  if (!match) return line;
+  return `scopes: ${match[1]!.split(' → ').map((side) => describeScopes(splitScopes(side)).summary).join(' → ')}`;
+}
+
+function daysInWords(line: string): string {
+  return line.replace(ISO_DAY, (day) => {
+    const date = new Date(`${day}T00:00:00Z`);
+    return Number.isNaN(date.getTime()) ? day : formatDate(date);
+  });
+}
+
+/** Another token named by its id (the one a regenerate or rotation replaced) becomes a link to it. */
+function withTokenLinks(line: string, organization: string): LinePart[] {
+  const parts: LinePart[] = [];
+  let from = 0;
+  for (const match of line.matchAll(UUID)) {
+    if (match.index > from) parts.push({ text: line.slice(from, match.index) });
+    parts.push({ text: 'the earlier token', href: `/tokens/${match[0].toLowerCase()}?organization=${encodeURIComponent(organization)}` });
+    from = match.index + match[0].length;
+  }
+  if (from < line.length) parts.push({ text: line.slice(from) });
+  return parts;
+}
+
+export function activityEntryView(entry: ActivityEntry): ActivityEntryView {
+  return {
+    ...entry,
+    when: entry.at.toISOString().slice(0, 16).replace('T', ' '),
+    lines: entry.changes.map((line) => withTokenLinks(daysInWords(scopesInWords(line)), entry.organization)),
+  };
+}
