@@ -6,7 +6,7 @@ import { describeScopes, splitScopes } from '../devops/scopes.ts';
 import type { ActivityEntry } from '../storage/activity-log.ts';
 
 /** A piece of a line: text, or a link to a token's details page. */
-export type LinePart = { text: string; href?: string };
+type LinePart = { text: string; href?: string };
 
 export interface ActivityEntryView extends ActivityEntry {
   /** When, as `2026-12-02 21:25` (UTC, as the column header says). */
