@@ -10,4 +10,8 @@ import { countSessionStoreTraffic } from './store-traffic.ts';
 const storeTraffic = countSessionStoreTraffic();
 const config = loadConfig(process.env);
 const running = await startServer(config, createLogger(config.logLevel));
-serveParent({ url: running.url }, { countStoreTraffic: () => storeTraffic.start(), storeTraffic: () => storeTraffic.stop() }, () => running.close());
+serveParent(
+  { url: running.url },
+  { countStoreTraffic: () => storeTraffic.start(), storeTraffic: () => storeTraffic.stop() },
+  () => running.close(),
+);

@@ -27,13 +27,26 @@ interface AuditRun {
 }
 
 /** The first run opens /audit; the next ones press "Gather again" (a form POST) with the last page's CSRF token. */
-async function runOnce(client: HttpClient, appUrl: string, cookie: string, emulator: Child<EmulatorReady>, app: Child<unknown>, gatherAgainCsrf: string | undefined): Promise<AuditRun> {
+async function runOnce(
+  client: HttpClient,
+  appUrl: string,
+  cookie: string,
+  emulator: Child<EmulatorReady>,
+  app: Child<unknown>,
+  gatherAgainCsrf: string | undefined,
+): Promise<AuditRun> {
   await emulator.call('resetStats');
   let peakRssBytes = 0;
-  const sampler = setInterval(() => void app.memory().then((memory) => (peakRssBytes = Math.max(peakRssBytes, memory.rssBytes))), 100);
+  const sampler = setInterval(
+    () => void app.memory().then((memory) => (peakRssBytes = Math.max(peakRssBytes, memory.rssBytes))),
+    100,
+  );
   const started = performance.now();
   let page = gatherAgainCsrf
-    ? await client.send('POST', `${appUrl}/audit/gather-again`, { headers: { cookie, 'content-type': 'application/x-www-form-urlencoded' }, body: form({ _csrf: gatherAgainCsrf }) })
+    ? await client.send('POST', `${appUrl}/audit/gather-again`, {
+        headers: { cookie, 'content-type': 'application/x-www-form-urlencoded' },
+        body: form({ _csrf: gatherAgainCsrf }),
+      })
     : await client.send('GET', `${appUrl}/audit`, { headers: { cookie } });
   if (page.status === 303) page = await client.send('GET', `${appUrl}/audit`, { headers: { cookie } });
   while (page.headers.refresh) {
@@ -46,7 +59,10 @@ async function runOnce(client: HttpClient, appUrl: string, cookie: string, emula
   const summary = /<strong>(\d+)<\/strong> people, <strong>(\d+)<\/strong> tokens/.exec(page.body);
   if (!summary) throw new Error('the audit page has no summary');
   const stats = await emulator.call<EmulatorStats>('stats');
-  const count = (part: string) => Object.entries(stats.requests).filter(([route]) => route.includes(part)).reduce((sum, [, n]) => sum + n, 0);
+  const count = (part: string) =>
+    Object.entries(stats.requests)
+      .filter(([route]) => route.includes(part))
+      .reduce((sum, [, n]) => sum + n, 0);
   const memory: Memory = await app.memory();
   return {
     wallMs,
@@ -60,11 +76,19 @@ async function runOnce(client: HttpClient, appUrl: string, cookie: string, emula
   };
 }
 
-export async function measureAudit(options: { appUrl: string; ca: string; emulator: Child<EmulatorReady>; app: Child<unknown>; delayMs: number }): Promise<string[]> {
+export async function measureAudit(options: {
+  appUrl: string;
+  ca: string;
+  emulator: Child<EmulatorReady>;
+  app: Child<unknown>;
+  delayMs: number;
+}): Promise<string[]> {
   const { appUrl, emulator, app } = options;
   const client = createHttpClient({ ca: options.ca, maxSockets: 4 });
   const faults = await Promise.all(
-    ['/vssps/*/_apis/graph/*', '/vssps/*/_apis/tokenadmin/*'].map((path) => emulator.call<{ id: string }>('injectFault', { path, delayMs: options.delayMs })),
+    ['/vssps/*/_apis/graph/*', '/vssps/*/_apis/tokenadmin/*'].map((path) =>
+      emulator.call<{ id: string }>('injectFault', { path, delayMs: options.delayMs }),
+    ),
   );
   try {
     const cookie = await signIn(client, appUrl, GRACE_ID);
@@ -75,7 +99,10 @@ export async function measureAudit(options: { appUrl: string; ca: string; emulat
     const upstream = first.graphCalls + first.tokenListCalls;
     return [
       `audit of contoso as its administrator: ${first.people} people, ${first.tokens} tokens in ${(first.wallMs / 1000).toFixed(2)} s wall time; ${upstream} upstream calls (${first.graphCalls} Graph users pages, ${first.tokenListCalls} token lists), at most 8 at once, each delayed ${options.delayMs} ms`,
-      `again (Gather again): ${runs.slice(1).map((run) => `${(run.wallMs / 1000).toFixed(2)} s`).join(', ')}`,
+      `again (Gather again): ${runs
+        .slice(1)
+        .map((run) => `${(run.wallMs / 1000).toFixed(2)} s`)
+        .join(', ')}`,
       `app memory: before ${mb(before.rssBytes)} RSS (heap ${mb(before.heapUsedBytes)}); peak RSS during the ${RUNS} audits ${mb(Math.max(...runs.map((run) => run.peakRssBytes)))}; heap after each ${runs.map((run) => (run.heapAfterBytes / MB).toFixed(0)).join(', ')} MB`,
     ];
   } finally {
@@ -88,7 +115,13 @@ if (import.meta.main) {
   const { startEnvironment } = await import('./environment.ts');
   const env = await startEnvironment();
   try {
-    const lines = await measureAudit({ appUrl: env.appUrl, ca: env.emulator.ready.caCertificatePem, emulator: env.emulator, app: env.app, delayMs: Number(process.env.BENCH_UPSTREAM_DELAY_MS ?? 20) });
+    const lines = await measureAudit({
+      appUrl: env.appUrl,
+      ca: env.emulator.ready.caCertificatePem,
+      emulator: env.emulator,
+      app: env.app,
+      delayMs: Number(process.env.BENCH_UPSTREAM_DELAY_MS ?? 20),
+    });
     console.log(lines.join('\n'));
   } finally {
     await env.stop();

@@ -14,7 +14,12 @@ import { viewEngine } from '../src/web/view-engine.ts';
 import { serveParent } from './child.ts';
 
 const agent = createHttpsAgent({ ca: readFileSync(process.env.BENCH_CA_FILE!, 'utf8') });
-const devops = createDevOpsClient({ patsBaseUrl: process.env.BENCH_PATS_URL!, profileBaseUrl: process.env.BENCH_PROFILE_URL!, timeoutMs: 10_000, httpsAgent: agent });
+const devops = createDevOpsClient({
+  patsBaseUrl: process.env.BENCH_PATS_URL!,
+  profileBaseUrl: process.env.BENCH_PROFILE_URL!,
+  timeoutMs: 10_000,
+  httpsAgent: agent,
+});
 const organizations = JSON.parse(process.env.BENCH_ORGANIZATIONS!) as Array<{ accountId: string; accountName: string }>;
 let accessToken = '';
 
@@ -28,13 +33,25 @@ app.set('view cache', true);
 app.set('etag', false);
 app.get('/', async (req, res) => {
   const query = listQuerySchema.parse(req.query);
-  const page = await devops.listTokens(async () => accessToken, 'contoso', { filter: query.status, sortBy: apiSortOf(query.sort) ?? 'displayName', ascending: query.order === 'asc', top: query.size });
+  const page = await devops.listTokens(async () => accessToken, 'contoso', {
+    filter: query.status,
+    sortBy: apiSortOf(query.sort) ?? 'displayName',
+    ascending: query.order === 'asc',
+    top: query.size,
+  });
   const now = new Date();
   res.render('tokens/list', {
     title: 'Your tokens',
     query,
     tokens: page.tokens.map((token) => viewOf(token, { now, listedAs: query.status, organizations })),
-    pager: { page: 1, pageCount: null, total: null, shown: page.tokens.length, noun: ['token', 'tokens'], nextUrl: page.continuationToken ? '/?next' : undefined },
+    pager: {
+      page: 1,
+      pageCount: null,
+      total: null,
+      shown: page.tokens.length,
+      noun: ['token', 'tokens'],
+      nextUrl: page.continuationToken ? '/?next' : undefined,
+    },
     truncated: false,
     sortLabels: SORT_LABELS,
     sortUrl: (sort: string) => `/?sort=${sort}`,

@@ -31,7 +31,11 @@ export interface Child<Ready> {
 }
 
 /** Forks `script` (a path relative to bench/) with extra environment and waits for it to be ready. */
-export async function startChild<Ready>(script: string, env: Record<string, string>, options: { quiet?: boolean; execArgv?: string[] } = {}): Promise<Child<Ready>> {
+export async function startChild<Ready>(
+  script: string,
+  env: Record<string, string>,
+  options: { quiet?: boolean; execArgv?: string[] } = {},
+): Promise<Child<Ready>> {
   const child: ChildProcess = fork(fileURLToPath(new URL(script, import.meta.url)), [], {
     env: { ...process.env, ...env },
     execArgv: [...process.execArgv, ...(options.execArgv ?? [])],
@@ -77,11 +81,16 @@ export async function startChild<Ready>(script: string, env: Record<string, stri
 }
 
 /** The child's side: announce `ready`, then answer calls; `close` runs last and ends the process. */
-export function serveParent(ready: unknown, handlers: Record<string, (...args: never[]) => unknown>, close: () => Promise<void>): void {
+export function serveParent(
+  ready: unknown,
+  handlers: Record<string, (...args: never[]) => unknown>,
+  close: () => Promise<void>,
+): void {
   const answer = async (message: Extract<Message, { type: 'call' }>) => {
     try {
       if (message.op === 'memory') return { value: memoryNow() };
-      if (message.op === 'startProfile') return { value: await profiler.start(message.args[0] as 'cpu' | 'allocations' | undefined) };
+      if (message.op === 'startProfile')
+        return { value: await profiler.start(message.args[0] as 'cpu' | 'allocations' | undefined) };
       if (message.op === 'stopProfile') return { value: await profiler.stop(message.args[0] as string) };
       if (message.op === 'close') {
         await close();
@@ -121,7 +130,11 @@ const profiler = {
     this.kind = kind;
     if (kind === 'allocations') {
       await this.session.post('HeapProfiler.enable');
-      await this.session.post('HeapProfiler.startSampling', { samplingInterval: 4096, includeObjectsCollectedByMajorGC: true, includeObjectsCollectedByMinorGC: true });
+      await this.session.post('HeapProfiler.startSampling', {
+        samplingInterval: 4096,
+        includeObjectsCollectedByMajorGC: true,
+        includeObjectsCollectedByMinorGC: true,
+      });
     } else {
       await this.session.post('Profiler.enable');
       await this.session.post('Profiler.start');
@@ -129,7 +142,10 @@ const profiler = {
     return null;
   },
   async stop(file: string): Promise<string> {
-    const { profile } = this.kind === 'allocations' ? await this.session!.post('HeapProfiler.stopSampling') : await this.session!.post('Profiler.stop');
+    const { profile } =
+      this.kind === 'allocations'
+        ? await this.session!.post('HeapProfiler.stopSampling')
+        : await this.session!.post('Profiler.stop');
     this.session!.disconnect();
     writeFileSync(file, JSON.stringify(profile));
     return file;
@@ -139,5 +155,11 @@ const profiler = {
 function memoryNow(): Memory {
   const usage = process.memoryUsage();
   const cpu = process.cpuUsage();
-  return { rssBytes: usage.rss, heapUsedBytes: usage.heapUsed, heapTotalBytes: usage.heapTotal, peakRssBytes: process.resourceUsage().maxRSS * 1024, cpuMs: (cpu.user + cpu.system) / 1000 };
+  return {
+    rssBytes: usage.rss,
+    heapUsedBytes: usage.heapUsed,
+    heapTotalBytes: usage.heapTotal,
+    peakRssBytes: process.resourceUsage().maxRSS * 1024,
+    cpuMs: (cpu.user + cpu.system) / 1000,
+  };
 }

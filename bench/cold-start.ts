@@ -60,7 +60,8 @@ export async function coldStartMs(): Promise<number> {
   try {
     while (!(await healthy(`http://127.0.0.1:${port}/healthz`))) {
       if (child.exitCode !== null) throw new Error(`npm start exited (${child.exitCode}) before /healthz answered`);
-      if (performance.now() - started > GIVE_UP_MS) throw new Error(`/healthz did not answer within ${GIVE_UP_MS / 1000} s of npm start`);
+      if (performance.now() - started > GIVE_UP_MS)
+        throw new Error(`/healthz did not answer within ${GIVE_UP_MS / 1000} s of npm start`);
       await sleep(5);
     }
     return performance.now() - started;

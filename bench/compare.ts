@@ -31,7 +31,10 @@ interface AllocationNode {
 
 /** Bytes allocated by function, from a sampling heap profile. */
 function allocationsByPlace(file: string): Map<string, number> {
-  const profile = JSON.parse(readFileSync(file, 'utf8')) as { head: AllocationNode; samples: Array<{ nodeId: number; size: number }> };
+  const profile = JSON.parse(readFileSync(file, 'utf8')) as {
+    head: AllocationNode;
+    samples: Array<{ nodeId: number; size: number }>;
+  };
   const frames = new Map<number, AllocationNode['callFrame']>();
   const visit = (node: AllocationNode) => {
     frames.set(node.id, node.callFrame);
@@ -46,7 +49,11 @@ function allocationsByPlace(file: string): Map<string, number> {
   return byPlace;
 }
 
-async function perPage(server: Child<unknown>, url: string, cookies: string[] | undefined): Promise<Map<string, number>> {
+async function perPage(
+  server: Child<unknown>,
+  url: string,
+  cookies: string[] | undefined,
+): Promise<Map<string, number>> {
   const file = join(tmpdir(), `pat-manager-compare-${process.pid}-${Date.now()}.json`);
   await server.call('startProfile', ALLOCATIONS ? 'allocations' : 'cpu');
   const run = await runLoad({ url, connections: CONNECTIONS, seconds: SECONDS, ...(cookies ? { cookies } : {}) });
@@ -61,7 +68,14 @@ try {
   const { emulator, app, appUrl } = env;
   const ca = emulator.ready.caCertificatePem;
   await emulator.call('injectFault', { target: 'pats', delayMs: 20 });
-  const cookies = await signInMany({ appUrl, ca, objectId: ADA_ID, count: CONNECTIONS, concurrency: 8, progress: async () => {} });
+  const cookies = await signInMany({
+    appUrl,
+    ca,
+    objectId: ADA_ID,
+    count: CONNECTIONS,
+    concurrency: 8,
+    progress: async () => {},
+  });
   const client = createHttpClient();
   for (const cookie of cookies) await client.send('GET', `${appUrl}/`, { headers: { cookie } });
   client.close();
@@ -75,12 +89,19 @@ try {
 
   const unit = ALLOCATIONS ? { name: 'bytes', digits: 0 } : { name: 'µs', digits: 1 };
   const total = (byPlace: Map<string, number>) => [...byPlace.values()].reduce((sum, value) => sum + value, 0);
-  const rows = [...new Set([...page.keys(), ...bare.keys()])].map((where) => ({ where, app: page.get(where) ?? 0, ceiling: bare.get(where) ?? 0 }));
+  const rows = [...new Set([...page.keys(), ...bare.keys()])].map((where) => ({
+    where,
+    app: page.get(where) ?? 0,
+    ceiling: bare.get(where) ?? 0,
+  }));
   rows.sort((a, b) => b.app - b.ceiling - (a.app - a.ceiling));
   const cell = (value: number) => value.toFixed(unit.digits).padStart(8);
-  console.log(`${ALLOCATIONS ? 'Allocated' : 'Self time'} per list page at ${CONNECTIONS} sessions, ${unit.name}: app ${cell(total(page))}, ceiling ${cell(total(bare))} (profiled ${SECONDS} s each, one after the other)`);
+  console.log(
+    `${ALLOCATIONS ? 'Allocated' : 'Self time'} per list page at ${CONNECTIONS} sessions, ${unit.name}: app ${cell(total(page))}, ceiling ${cell(total(bare))} (profiled ${SECONDS} s each, one after the other)`,
+  );
   console.log(`${'app - ceiling'.padStart(13)} ${'app'.padStart(8)} ${'ceiling'.padStart(8)}  where`);
-  for (const row of rows.slice(0, TOP)) console.log(`${cell(row.app - row.ceiling).padStart(13)} ${cell(row.app)} ${cell(row.ceiling)}  ${row.where}`);
+  for (const row of rows.slice(0, TOP))
+    console.log(`${cell(row.app - row.ceiling).padStart(13)} ${cell(row.app)} ${cell(row.ceiling)}  ${row.where}`);
 } finally {
   await env.stop();
 }

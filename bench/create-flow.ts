@@ -7,9 +7,22 @@ import { runLoad, type LoadResult } from './load.ts';
 import { GRACE_ID } from './people.ts';
 import { signInMany } from './sessions.ts';
 
-export async function createFlow(options: { appUrl: string; ca: string; app: { memory(): Promise<Memory> }; connections: number; seconds: number; warmUpSeconds: number }): Promise<LoadResult> {
+export async function createFlow(options: {
+  appUrl: string;
+  ca: string;
+  app: { memory(): Promise<Memory> };
+  connections: number;
+  seconds: number;
+  warmUpSeconds: number;
+}): Promise<LoadResult> {
   const { appUrl } = options;
-  const cookies = await signInMany({ appUrl, ca: options.ca, objectId: GRACE_ID, count: options.connections, concurrency: options.connections });
+  const cookies = await signInMany({
+    appUrl,
+    ca: options.ca,
+    objectId: GRACE_ID,
+    count: options.connections,
+    concurrency: options.connections,
+  });
   const csrfOf = new Map<string, string>();
   const client = createHttpClient();
   for (const cookie of cookies) {
@@ -21,8 +34,25 @@ export async function createFlow(options: { appUrl: string; ca: string; app: { m
   client.close();
   let created = 0;
   const body = (cookie: string | undefined) =>
-    form({ _csrf: csrfOf.get(cookie ?? '') ?? '', formKey: randomUUID(), displayName: `bench-${++created}`, expiry: '30', organizations: 'this', access: 'custom', scopes: ['vso.code', 'vso.build'] });
-  const run = (seconds: number) => runLoad({ url: `${appUrl}/tokens`, method: 'POST', connections: options.connections, seconds, cookies, body, server: options.app });
+    form({
+      _csrf: csrfOf.get(cookie ?? '') ?? '',
+      formKey: randomUUID(),
+      displayName: `bench-${++created}`,
+      expiry: '30',
+      organizations: 'this',
+      access: 'custom',
+      scopes: ['vso.code', 'vso.build'],
+    });
+  const run = (seconds: number) =>
+    runLoad({
+      url: `${appUrl}/tokens`,
+      method: 'POST',
+      connections: options.connections,
+      seconds,
+      cookies,
+      body,
+      server: options.app,
+    });
   await run(options.warmUpSeconds);
   return run(options.seconds);
 }

@@ -41,7 +41,12 @@ for (const name of MULTI_ORG_PERSON.organizations) {
   const accountId = directory.organizations.find((org) => org.accountName === name)!.accountId;
   emulator.control.devops.addTokens(
     MULTI_ORG_PERSON.objectId,
-    Array.from({ length: 8 }, (_, index) => ({ displayName: `${name}-token-${index + 1}`, scope: 'vso.code', validTo: inDays(10 + index), targetAccounts: [accountId] })),
+    Array.from({ length: 8 }, (_, index) => ({
+      displayName: `${name}-token-${index + 1}`,
+      scope: 'vso.code',
+      validTo: inDays(10 + index),
+      targetAccounts: [accountId],
+    })),
   );
 }
 

@@ -27,7 +27,9 @@ export interface Environment extends RunningApp {
 
 /** The Node options `npm start` runs the app with (package.json), so the measured app has them too. */
 function startOptions(): string[] {
-  const manifest = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { scripts: { start: string } };
+  const manifest = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as {
+    scripts: { start: string };
+  };
   return manifest.scripts.start.split(/\s+/).filter((word) => word.startsWith('--'));
 }
 
@@ -36,11 +38,19 @@ function startOptions(): string[] {
  * PAT Manager, e.g. a `git worktree` of an earlier commit), that checkout's app as well.
  */
 export async function startEnvironment(options: { otherTree?: string } = {}): Promise<Environment> {
-  const scripts = [new URL('./app-process.ts', import.meta.url).pathname, ...(options.otherTree ? [resolve(options.otherTree, 'bench/app-process.ts')] : [])];
+  const scripts = [
+    new URL('./app-process.ts', import.meta.url).pathname,
+    ...(options.otherTree ? [resolve(options.otherTree, 'bench/app-process.ts')] : []),
+  ];
   const ports = await Promise.all(scripts.map(() => freePort()));
   const baseUrls = ports.map((port) => `http://localhost:${port}`);
   const clientSecret = randomBytes(24).toString('base64url');
-  const client = { clientId: BENCH_CLIENT_ID, clientSecret, redirectUris: baseUrls.map((url) => `${url}/getAToken`), postLogoutRedirectUris: baseUrls.map((url) => `${url}/`) };
+  const client = {
+    clientId: BENCH_CLIENT_ID,
+    clientSecret,
+    redirectUris: baseUrls.map((url) => `${url}/getAToken`),
+    postLogoutRedirectUris: baseUrls.map((url) => `${url}/`),
+  };
   const children: Array<Child<unknown>> = [];
   const dataDir = mkdtempSync(join(tmpdir(), 'pat-manager-bench-'));
   const emulator = await startChild<EmulatorReady>('./emulator-process.ts', { BENCH_CLIENT: JSON.stringify(client) });
@@ -75,7 +85,10 @@ export async function startEnvironment(options: { otherTree?: string } = {}): Pr
         SIGN_IN_RATE_LIMIT: '100000',
       },
       // BENCH_APP_LOG=1 shows the app's log; BENCH_APP_NODE_OPTIONS=--cpu-prof profiles it (after npm start's own).
-      { quiet: !process.env.BENCH_APP_LOG, execArgv: [...startOptions(), ...(process.env.BENCH_APP_NODE_OPTIONS ?? '').split(' ').filter(Boolean)] },
+      {
+        quiet: !process.env.BENCH_APP_LOG,
+        execArgv: [...startOptions(), ...(process.env.BENCH_APP_NODE_OPTIONS ?? '').split(' ').filter(Boolean)],
+      },
     );
     children.push(app);
     apps.push({ app, appUrl: `http://127.0.0.1:${ports[index]}` });
@@ -86,12 +99,16 @@ export async function startEnvironment(options: { otherTree?: string } = {}): Pr
     ...apps[0]!,
     other: apps[1],
     async startCeiling(organizations) {
-      const ceiling = await startChild<{ url: string }>('./ceiling-process.ts', {
-        BENCH_CA_FILE: emulator.ready.caCertificateFile,
-        BENCH_PATS_URL: emulator.ready.urls.pats,
-        BENCH_PROFILE_URL: emulator.ready.urls.profile,
-        BENCH_ORGANIZATIONS: JSON.stringify(organizations),
-      }, { execArgv: startOptions() }); // the same runtime (heap sizes) as the app, so their CPU compares
+      const ceiling = await startChild<{ url: string }>(
+        './ceiling-process.ts',
+        {
+          BENCH_CA_FILE: emulator.ready.caCertificateFile,
+          BENCH_PATS_URL: emulator.ready.urls.pats,
+          BENCH_PROFILE_URL: emulator.ready.urls.profile,
+          BENCH_ORGANIZATIONS: JSON.stringify(organizations),
+        },
+        { execArgv: startOptions() },
+      ); // the same runtime (heap sizes) as the app, so their CPU compares
       children.push(ceiling);
       return ceiling;
     },

@@ -17,7 +17,12 @@ export interface HttpClient {
 export function createHttpClient(options: { ca?: string; maxSockets?: number; timeoutMs?: number } = {}): HttpClient {
   const maxSockets = options.maxSockets ?? 64;
   const httpAgent = new HttpAgent({ keepAlive: true, maxSockets, maxFreeSockets: maxSockets });
-  const httpsAgent = new HttpsAgent({ keepAlive: true, maxSockets, maxFreeSockets: maxSockets, ...(options.ca ? { ca: options.ca } : {}) });
+  const httpsAgent = new HttpsAgent({
+    keepAlive: true,
+    maxSockets,
+    maxFreeSockets: maxSockets,
+    ...(options.ca ? { ca: options.ca } : {}),
+  });
   const timeoutMs = options.timeoutMs ?? 30_000;
 
   return {
@@ -29,16 +34,27 @@ export function createHttpClient(options: { ca?: string; maxSockets?: number; ti
           {
             method,
             agent: secure ? httpsAgent : httpAgent,
-            headers: { ...headers, ...(body === undefined ? {} : { 'content-length': String(Buffer.byteLength(body)) }) },
+            headers: {
+              ...headers,
+              ...(body === undefined ? {} : { 'content-length': String(Buffer.byteLength(body)) }),
+            },
           },
           (response) => {
             const chunks: Buffer[] = [];
             response.on('data', (chunk: Buffer) => chunks.push(chunk));
             response.on('error', reject);
-            response.on('end', () => resolve({ status: response.statusCode ?? 0, headers: response.headers, body: Buffer.concat(chunks).toString('utf8') }));
+            response.on('end', () =>
+              resolve({
+                status: response.statusCode ?? 0,
+                headers: response.headers,
+                body: Buffer.concat(chunks).toString('utf8'),
+              }),
+            );
           },
         );
-        call.setTimeout(timeoutMs, () => call.destroy(new Error(`no answer from ${method} ${new URL(url).pathname} within ${timeoutMs} ms`)));
+        call.setTimeout(timeoutMs, () =>
+          call.destroy(new Error(`no answer from ${method} ${new URL(url).pathname} within ${timeoutMs} ms`)),
+        );
         call.on('error', reject);
         call.end(body);
       });

@@ -40,18 +40,32 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
     finish = resolve;
     fail = reject;
   });
-  const instance = autocannon({
-    url: options.url,
-    connections: options.connections,
-    duration: options.seconds,
-    method: options.method ?? 'GET',
-    timeout: 30,
-    setupClient(client) {
-      const cookie = cookies.length > 0 ? cookies[nextCookie++ % cookies.length] : undefined;
-      client.setHeaders({ ...(cookie ? { cookie } : {}), ...(body ? { 'content-type': 'application/x-www-form-urlencoded' } : {}) });
+  const instance = autocannon(
+    {
+      url: options.url,
+      connections: options.connections,
+      duration: options.seconds,
+      method: options.method ?? 'GET',
+      timeout: 30,
+      setupClient(client) {
+        const cookie = cookies.length > 0 ? cookies[nextCookie++ % cookies.length] : undefined;
+        client.setHeaders({
+          ...(cookie ? { cookie } : {}),
+          ...(body ? { 'content-type': 'application/x-www-form-urlencoded' } : {}),
+        });
+      },
+      ...(body
+        ? {
+            requests: [
+              {
+                setupRequest: (request) => ({ ...request, body: body(request.headers?.cookie as string | undefined) }),
+              },
+            ],
+          }
+        : {}),
     },
-    ...(body ? { requests: [{ setupRequest: (request) => ({ ...request, body: body(request.headers?.cookie as string | undefined) }) }] } : {}),
-  }, (error, result) => (error ? fail(error) : finish(result)));
+    (error, result) => (error ? fail(error) : finish(result)),
+  );
   instance.on('response', (_client, statusCode, _bytes, responseTime) => {
     latencies.push(responseTime);
     statuses[statusCode] = (statuses[statusCode] ?? 0) + 1;
@@ -61,6 +75,15 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
   const result = await finished;
   const cpuAfter = await options.server?.memory();
   clearInterval(ticker);
-  const cpu = cpuBefore && cpuAfter && latencies.length > 0 ? { cpuMsPerRequest: (cpuAfter.cpuMs - cpuBefore.cpuMs) / latencies.length } : {};
-  return { ...summarize(latencies, result.duration), statuses, errors: result.errors, timeouts: result.timeouts, ...cpu };
+  const cpu =
+    cpuBefore && cpuAfter && latencies.length > 0
+      ? { cpuMsPerRequest: (cpuAfter.cpuMs - cpuBefore.cpuMs) / latencies.length }
+      : {};
+  return {
+    ...summarize(latencies, result.duration),
+    statuses,
+    errors: result.errors,
+    timeouts: result.timeouts,
+    ...cpu,
+  };
 }

@@ -10,7 +10,10 @@ export interface Pair {
   ceiling: LoadResult;
 }
 
-export async function alternate(rounds: number, measure: { app(): Promise<LoadResult>; ceiling(): Promise<LoadResult> }): Promise<Pair[]> {
+export async function alternate(
+  rounds: number,
+  measure: { app(): Promise<LoadResult>; ceiling(): Promise<LoadResult> },
+): Promise<Pair[]> {
   const pairs: Pair[] = [];
   for (let round = 0; round < rounds; round++) {
     if (round % 2 === 0) {

@@ -3,7 +3,10 @@ import { demoDirectory } from '../src/emulator/directory.ts';
 
 const byName = (name: string) => demoDirectory().people.find((person) => person.displayName === name)!.objectId;
 /** The demo's organizations, as a session lists them. */
-export const DEMO_ORGANIZATIONS = demoDirectory().organizations.map(({ accountId, accountName }) => ({ accountId, accountName }));
+export const DEMO_ORGANIZATIONS = demoDirectory().organizations.map(({ accountId, accountName }) => ({
+  accountId,
+  accountName,
+}));
 /** 34 tokens in three organizations: the list page's person. */
 export const ADA_ID = byName('Ada Lovelace');
 /** A handful of tokens: the person the create flow adds to. */

@@ -26,7 +26,12 @@ function identityCalls(stats: EmulatorStats): { tokenEndpoint: number; refreshGr
   return { tokenEndpoint, refreshGrants: stats.grants.refresh_token ?? 0 };
 }
 
-export async function renewals(options: { appUrl: string; ca: string; emulator: Child<EmulatorReady>; rounds: number }): Promise<RenewalResult> {
+export async function renewals(options: {
+  appUrl: string;
+  ca: string;
+  emulator: Child<EmulatorReady>;
+  rounds: number;
+}): Promise<RenewalResult> {
   const { appUrl, emulator } = options;
   const client = createHttpClient({ ca: options.ca });
   try {
@@ -36,12 +41,19 @@ export async function renewals(options: { appUrl: string; ca: string; emulator: 
     const before = identityCalls(await emulator.call<EmulatorStats>('stats'));
     for (let round = 0; round < options.rounds; round++) {
       await emulator.call('expireAccessTokens', MULTI_ORG_PERSON.objectId);
-      const pages = await Promise.all(PAGES.map((path) => client.send('GET', `${appUrl}${path}`, { headers: { cookie } })));
+      const pages = await Promise.all(
+        PAGES.map((path) => client.send('GET', `${appUrl}${path}`, { headers: { cookie } })),
+      );
       const failed = pages.find((page) => page.status !== 200);
       if (failed) throw new Error(`a page answered ${failed.status} after the access token expired`);
     }
     const after = identityCalls(await emulator.call<EmulatorStats>('stats'));
-    return { rounds: options.rounds, pagesPerRound: PAGES.length, tokenEndpointCalls: after.tokenEndpoint - before.tokenEndpoint, refreshGrants: after.refreshGrants - before.refreshGrants };
+    return {
+      rounds: options.rounds,
+      pagesPerRound: PAGES.length,
+      tokenEndpointCalls: after.tokenEndpoint - before.tokenEndpoint,
+      refreshGrants: after.refreshGrants - before.refreshGrants,
+    };
   } finally {
     client.close();
   }

@@ -51,7 +51,13 @@ export function table(rows: Row[]): string {
     row.note ?? '',
   ]);
   const widths = header.map((_, column) => Math.max(...[header, ...lines].map((line) => line[column]!.length)));
-  const format = (line: string[]) => line.map((cell, column) => (column === 0 || column === line.length - 1 ? cell.padEnd(widths[column]!) : cell.padStart(widths[column]!))).join('  ').trimEnd();
+  const format = (line: string[]) =>
+    line
+      .map((cell, column) =>
+        column === 0 || column === line.length - 1 ? cell.padEnd(widths[column]!) : cell.padStart(widths[column]!),
+      )
+      .join('  ')
+      .trimEnd();
   return [format(header), ...lines.map(format)].map((line) => `  ${line}`).join('\n');
 }
 
@@ -62,5 +68,7 @@ export interface Verdict {
 }
 
 export function verdicts(list: Verdict[]): string {
-  return list.map((v) => `  [${v.pass === undefined ? 'INFO' : v.pass ? 'PASS' : 'FAIL'}] ${v.target}: ${v.detail}`).join('\n');
+  return list
+    .map((v) => `  [${v.pass === undefined ? 'INFO' : v.pass ? 'PASS' : 'FAIL'}] ${v.target}: ${v.detail}`)
+    .join('\n');
 }

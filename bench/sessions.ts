@@ -16,7 +16,8 @@ export async function signIn(client: HttpClient, appUrl: string, objectId: strin
     headers: { 'content-type': 'application/x-www-form-urlencoded' },
     body: form({ ...Object.fromEntries(authorize.searchParams), person: objectId }),
   });
-  if (reply.status !== 302 || !reply.headers.location) throw new Error(`the emulator's authorize answered ${reply.status}`);
+  if (reply.status !== 302 || !reply.headers.location)
+    throw new Error(`the emulator's authorize answered ${reply.status}`);
   const back = await client.send('GET', reply.headers.location, { headers: { cookie: started } });
   const session = setCookie(back.headers, SESSION_COOKIE);
   if (back.status !== 303 || !session) throw new Error(`/getAToken answered ${back.status}`);
@@ -24,7 +25,14 @@ export async function signIn(client: HttpClient, appUrl: string, objectId: strin
 }
 
 /** Signs `count` sessions in, `concurrency` at a time; `progress` hears how many are done. */
-export async function signInMany(options: { appUrl: string; ca: string; objectId: string; count: number; concurrency: number; progress?: (done: number) => Promise<void> | void }): Promise<string[]> {
+export async function signInMany(options: {
+  appUrl: string;
+  ca: string;
+  objectId: string;
+  count: number;
+  concurrency: number;
+  progress?: (done: number) => Promise<void> | void;
+}): Promise<string[]> {
   const client = createHttpClient({ ca: options.ca, maxSockets: options.concurrency });
   const cookies: string[] = [];
   let started = 0;

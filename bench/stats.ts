@@ -8,7 +8,12 @@ export interface Summary {
 
 export function summarize(latenciesMs: number[], seconds: number): Summary {
   const sorted = Float64Array.from(latenciesMs).sort();
-  return { count: sorted.length, perSecond: sorted.length / seconds, p50: percentile(sorted, 0.5), p99: percentile(sorted, 0.99) };
+  return {
+    count: sorted.length,
+    perSecond: sorted.length / seconds,
+    p50: percentile(sorted, 0.5),
+    p99: percentile(sorted, 0.99),
+  };
 }
 
 export function percentile(sorted: Float64Array, fraction: number): number {

@@ -13,9 +13,17 @@ export interface UpstreamTarget {
   organization: string;
 }
 
-export async function runUpstream(target: UpstreamTarget, options: { concurrency: number; seconds: number }): Promise<Summary & { errors: number }> {
+export async function runUpstream(
+  target: UpstreamTarget,
+  options: { concurrency: number; seconds: number },
+): Promise<Summary & { errors: number }> {
   const agent = createHttpsAgent({ ca: target.ca });
-  const devops = createDevOpsClient({ patsBaseUrl: target.patsBaseUrl, profileBaseUrl: target.profileBaseUrl, timeoutMs: 10_000, httpsAgent: agent });
+  const devops = createDevOpsClient({
+    patsBaseUrl: target.patsBaseUrl,
+    profileBaseUrl: target.profileBaseUrl,
+    timeoutMs: 10_000,
+    httpsAgent: agent,
+  });
   const token = async () => target.accessToken;
   const latencies: number[] = [];
   let errors = 0;
@@ -25,7 +33,12 @@ export async function runUpstream(target: UpstreamTarget, options: { concurrency
     while (performance.now() < deadline) {
       const begun = performance.now();
       try {
-        await devops.listTokens(token, target.organization, { filter: 'active', sortBy: 'displayName', ascending: true, top: 25 });
+        await devops.listTokens(token, target.organization, {
+          filter: 'active',
+          sortBy: 'displayName',
+          ascending: true,
+          top: 25,
+        });
         latencies.push(performance.now() - begun);
       } catch {
         errors += 1;

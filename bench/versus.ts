@@ -31,7 +31,10 @@ try {
 
   /** Signs the app's sessions in, opens each one's first page, and returns how to load its list. */
   async function prepare({ app, appUrl }: RunningApp): Promise<(seconds: number) => Promise<LoadResult>> {
-    const cookies = (await signInMany({ appUrl, ca, objectId: ADA_ID, count: SESSIONS, concurrency: 8 })).slice(0, CONNECTIONS);
+    const cookies = (await signInMany({ appUrl, ca, objectId: ADA_ID, count: SESSIONS, concurrency: 8 })).slice(
+      0,
+      CONNECTIONS,
+    );
     const client = createHttpClient();
     for (const cookie of cookies) {
       const page = await client.send('GET', `${appUrl}/`, { headers: { cookie } });
@@ -48,13 +51,19 @@ try {
   // alternate() calls its two sides app and ceiling: here the other checkout takes the ceiling's place.
   const pairs = await alternate(ROUNDS, { app: () => here(SECONDS), ceiling: () => there(SECONDS) });
 
-  console.log(`This checkout against ${otherTree}: the token list page at ${CONNECTIONS} sessions, ${ROUNDS} rounds of back-to-back ${SECONDS} s windows`);
+  console.log(
+    `This checkout against ${otherTree}: the token list page at ${CONNECTIONS} sessions, ${ROUNDS} rounds of back-to-back ${SECONDS} s windows`,
+  );
   for (const [round, { app: mine, ceiling: theirs }] of pairs.entries()) {
-    console.log(`  round ${round + 1}: ${mine.perSecond.toFixed(0)}/${theirs.perSecond.toFixed(0)} req/s = ${((mine.perSecond / theirs.perSecond) * 100).toFixed(1)}%; CPU per page ${cpuOf(mine).toFixed(3)}/${cpuOf(theirs).toFixed(3)} ms = ${(cpuOf(mine) / cpuOf(theirs)).toFixed(3)}x`);
+    console.log(
+      `  round ${round + 1}: ${mine.perSecond.toFixed(0)}/${theirs.perSecond.toFixed(0)} req/s = ${((mine.perSecond / theirs.perSecond) * 100).toFixed(1)}%; CPU per page ${cpuOf(mine).toFixed(3)}/${cpuOf(theirs).toFixed(3)} ms = ${(cpuOf(mine) / cpuOf(theirs)).toFixed(3)}x`,
+    );
   }
   const throughput = median(pairs.map((pair) => pair.app.perSecond / pair.ceiling.perSecond));
   const cpu = median(pairs.map((pair) => cpuOf(pair.app) / cpuOf(pair.ceiling)));
-  console.log(`  median: throughput ${(throughput * 100).toFixed(1)}% of the other's, CPU per page ${cpu.toFixed(3)}x the other's`);
+  console.log(
+    `  median: throughput ${(throughput * 100).toFixed(1)}% of the other's, CPU per page ${cpu.toFixed(3)}x the other's`,
+  );
 } finally {
   await env.stop();
 }

@@ -13,7 +13,12 @@ export function isoDay(date: Date): string {
   return date.toISOString().slice(0, 10);
 }
 
-const dateFormat = new Intl.DateTimeFormat('en-GB', { day: 'numeric', month: 'short', year: 'numeric', timeZone: 'UTC' });
+const dateFormat = new Intl.DateTimeFormat('en-GB', {
+  day: 'numeric',
+  month: 'short',
+  year: 'numeric',
+  timeZone: 'UTC',
+});
 /** Intl formatting is slow next to a lookup and a list shows the same few days again and again. */
 const dayTexts = new Map<number, string>();
 const MAX_REMEMBERED = 4096;

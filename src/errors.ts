@@ -2,7 +2,8 @@
 // title, the words for the person, and the service it came from; the error handler (web/errors.ts)
 // reads only these. `message` stays for the log and is never shown.
 
-export type ServiceName = 'Azure DevOps' | 'Azure Key Vault' | 'Microsoft identity platform' | 'session store' | 'PAT Manager';
+export type ServiceName =
+  'Azure DevOps' | 'Azure Key Vault' | 'Microsoft identity platform' | 'session store' | 'PAT Manager';
 
 export interface AppErrorDetails {
   /** The status of the page that reports it (not an upstream status). */

@@ -5,10 +5,26 @@ import { pino, type Logger } from 'pino';
 export type { Logger };
 
 const REDACTED_PATHS = [
-  '*.accessToken', '*.access_token', '*.refreshToken', '*.refresh_token', '*.idToken', '*.id_token',
-  '*.token', '*.clientSecret', '*.client_secret', '*.code', '*.codeVerifier', '*.code_verifier',
-  '*.authorization', '*.Authorization', '*.cookie', '*.password', '*.secret',
-  'req.headers.authorization', 'req.headers.cookie', 'res.headers["set-cookie"]',
+  '*.accessToken',
+  '*.access_token',
+  '*.refreshToken',
+  '*.refresh_token',
+  '*.idToken',
+  '*.id_token',
+  '*.token',
+  '*.clientSecret',
+  '*.client_secret',
+  '*.code',
+  '*.codeVerifier',
+  '*.code_verifier',
+  '*.authorization',
+  '*.Authorization',
+  '*.cookie',
+  '*.password',
+  '*.secret',
+  'req.headers.authorization',
+  'req.headers.cookie',
+  'res.headers["set-cookie"]',
 ];
 
 /**

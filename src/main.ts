@@ -31,10 +31,15 @@ async function main(): Promise<void> {
       demo = await start(chosenPort === undefined ? DEMO_EMULATOR_PORT : Number(chosenPort));
     } catch (error) {
       if (!isAddressInUse(error)) throw error;
-      if (chosenPort !== undefined) throw new ConfigError(`DEMO_EMULATOR_PORT ${chosenPort} is in use (another demo?): choose another port, or leave it unset to take a free one.`);
+      if (chosenPort !== undefined)
+        throw new ConfigError(
+          `DEMO_EMULATOR_PORT ${chosenPort} is in use (another demo?): choose another port, or leave it unset to take a free one.`,
+        );
       // Another demo has the usual port: this one takes any free port, so two demos run side by side.
       demo = await start(0);
-      console.log(`Port ${DEMO_EMULATOR_PORT} is taken (another demo?), so this demo's emulator is at ${demo.emulator.origin}.`);
+      console.log(
+        `Port ${DEMO_EMULATOR_PORT} is taken (another demo?), so this demo's emulator is at ${demo.emulator.origin}.`,
+      );
     }
     env = { ...env, ...demo.settings };
     stops.push(() => demo.emulator.close());
@@ -44,9 +49,12 @@ async function main(): Promise<void> {
   const logger = createLogger(config.logLevel);
   const running = await startServer(config, logger);
   stops.unshift(() => running.close());
-  logger.info({ url: config.baseUrl.href, demo: config.demo, sessionStore: config.session.store }, config.demo
-    ? `PAT Manager demo (fake data, local emulator) at ${config.baseUrl.href}`
-    : `PAT Manager at ${config.baseUrl.href}`);
+  logger.info(
+    { url: config.baseUrl.href, demo: config.demo, sessionStore: config.session.store },
+    config.demo
+      ? `PAT Manager demo (fake data, local emulator) at ${config.baseUrl.href}`
+      : `PAT Manager at ${config.baseUrl.href}`,
+  );
 
   let stopping = false;
   const shutdown = async (signal: string) => {
@@ -55,7 +63,10 @@ async function main(): Promise<void> {
       process.exit(1);
     }
     stopping = true;
-    logger.info({ signal, timeoutMs: config.shutdownTimeoutMs }, 'shutting down: no new connections, finishing requests in flight');
+    logger.info(
+      { signal, timeoutMs: config.shutdownTimeoutMs },
+      'shutting down: no new connections, finishing requests in flight',
+    );
     // Whatever happens below, the process ends: a stop that hangs is cut off soon after the deadline.
     setTimeout(() => {
       logger.error('shutdown took too long; exiting');
@@ -81,7 +92,10 @@ function isAddressInUse(error: unknown): error is NodeJS.ErrnoException & { port
 main().catch((error: unknown) => {
   // A configuration mistake is one clear line, not a stack trace.
   if (error instanceof ConfigError) console.error(`PAT Manager cannot start: ${error.message}`);
-  else if (isAddressInUse(error)) console.error(`PAT Manager cannot start: port ${error.port} is in use (another PAT Manager?). Set PORT to a free port.`);
+  else if (isAddressInUse(error))
+    console.error(
+      `PAT Manager cannot start: port ${error.port} is in use (another PAT Manager?). Set PORT to a free port.`,
+    );
   else console.error('PAT Manager cannot start:', error);
   process.exit(1);
 });

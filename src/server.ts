@@ -21,7 +21,11 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
-export async function startServer(config: AppConfig, logger: Logger, options: { port?: number } = {}): Promise<RunningServer> {
+export async function startServer(
+  config: AppConfig,
+  logger: Logger,
+  options: { port?: number } = {},
+): Promise<RunningServer> {
   const agent = createHttpsAgent({ ca: config.upstream.ca, localhostNamesToPort: config.demoEmulatorPort });
   const networkClient = createIdentityNetworkClient({ agent, timeoutMs: config.upstream.timeoutMs, logger });
   const sealer = createSealer(config.tokenCacheKeys);
@@ -29,16 +33,45 @@ export async function startServer(config: AppConfig, logger: Logger, options: { 
   const auth = createAuthService({ config, networkClient, tokenCache: storage.tokenCache, sealer, logger });
   const readiness = async (): Promise<Readiness> => {
     if (closer.closing) return 'stopping';
-    return storage.ping().then(() => 'ready' as const, () => 'store-unavailable' as const);
+    return storage.ping().then(
+      () => 'ready' as const,
+      () => 'store-unavailable' as const,
+    );
   };
-  const devops = createDevOpsClient({ patsBaseUrl: config.devops.patsBaseUrl, profileBaseUrl: config.devops.profileBaseUrl, timeoutMs: config.upstream.timeoutMs, httpsAgent: agent, logger });
-  const tokenAdmin = createTokenAdminClient({ baseUrl: config.devops.patsBaseUrl, timeoutMs: config.upstream.timeoutMs, httpsAgent: agent, logger });
+  const devops = createDevOpsClient({
+    patsBaseUrl: config.devops.patsBaseUrl,
+    profileBaseUrl: config.devops.profileBaseUrl,
+    timeoutMs: config.upstream.timeoutMs,
+    httpsAgent: agent,
+    logger,
+  });
+  const tokenAdmin = createTokenAdminClient({
+    baseUrl: config.devops.patsBaseUrl,
+    timeoutMs: config.upstream.timeoutMs,
+    httpsAgent: agent,
+    logger,
+  });
   const vaultSecrets = createVaultSecrets({ agent, timeoutMs: config.upstream.timeoutMs });
-  const app = createApp({ config, logger, auth, devops, tokenAdmin, activity: storage.activity, sessionStore: storage.sessionStore, claims: storage.claims, readiness, vaultSecrets, vaultLinks: createVaultLinks(storage.records), rateLimitStore: storage.rateLimitStore });
+  const app = createApp({
+    config,
+    logger,
+    auth,
+    devops,
+    tokenAdmin,
+    activity: storage.activity,
+    sessionStore: storage.sessionStore,
+    claims: storage.claims,
+    readiness,
+    vaultSecrets,
+    vaultLinks: createVaultLinks(storage.records),
+    rateLimitStore: storage.rateLimitStore,
+  });
 
   const server = await new Promise<Server>((resolve, reject) => {
     // Express 5 calls this callback with the error too (a taken port): only no error means listening.
-    const listening = app.listen(options.port ?? config.port, config.host, (error?: Error) => (error ? reject(error) : resolve(listening)));
+    const listening = app.listen(options.port ?? config.port, config.host, (error?: Error) =>
+      error ? reject(error) : resolve(listening),
+    );
   }).catch(async (error: unknown) => {
     // Not serving after all: don't leave a Redis connection retrying in the background.
     await storage.close();

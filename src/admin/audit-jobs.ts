@@ -25,7 +25,11 @@ export interface AuditJob {
 export interface AuditJobs {
   get(key: string): AuditJob | undefined;
   /** Starts gathering under `key`, replacing whatever was there. */
-  start(key: string, owner: { organization: string; person: string }, gather: (onProgress: (progress: AuditProgress) => void, signal: AbortSignal) => Promise<AuditResult>): AuditJob;
+  start(
+    key: string,
+    owner: { organization: string; person: string },
+    gather: (onProgress: (progress: AuditProgress) => void, signal: AbortSignal) => Promise<AuditResult>,
+  ): AuditJob;
   forget(key: string): void;
   size(): number;
 }

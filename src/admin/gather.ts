@@ -63,7 +63,16 @@ export interface GatherOptions {
 
 const UNLIMITED: AuditLimits = { people: Number.POSITIVE_INFINITY, tokens: Number.POSITIVE_INFINITY };
 
-export async function gatherAudit({ client, accessToken, organization, limiter, concurrency = 8, limits = UNLIMITED, signal, onProgress }: GatherOptions): Promise<AuditResult> {
+export async function gatherAudit({
+  client,
+  accessToken,
+  organization,
+  limiter,
+  concurrency = 8,
+  limits = UNLIMITED,
+  signal,
+  onProgress,
+}: GatherOptions): Promise<AuditResult> {
   const limited = limiter ?? boundedConcurrency(concurrency);
   const progress: AuditProgress = { peopleKnown: 0, peopleRead: 0, peopleListComplete: false };
   const report = () => onProgress?.({ ...progress });
@@ -84,10 +93,13 @@ export async function gatherAudit({ client, accessToken, organization, limiter, 
       for (let page = 0; page < MAX_PAGES; page++) {
         if (tokensKept >= limits.tokens) {
           limitsReached.tokens = limits.tokens;
-          if (page === 0) return { person, reason: `not read: this audit stopped at its limit of ${limits.tokens} tokens.` };
+          if (page === 0)
+            return { person, reason: `not read: this audit stopped at its limit of ${limits.tokens} tokens.` };
           break;
         }
-        const result = await call(() => client.listTokensOf(accessToken, organization, person.descriptor, continuationToken));
+        const result = await call(() =>
+          client.listTokensOf(accessToken, organization, person.descriptor, continuationToken),
+        );
         const kept = result.items.slice(0, Math.max(0, limits.tokens - tokensKept));
         tokens.push(...kept);
         tokensKept += kept.length;

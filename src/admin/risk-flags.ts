@@ -5,10 +5,27 @@ import type { AdminToken, OrgPerson } from './types.ts';
 import { DAY_MS } from '../days.ts';
 
 export const RISK_FLAGS = {
-  personGone: { label: 'Person no longer in the directory', weight: 8, explanation: 'The holder has been removed from Microsoft Entra ID (or their Microsoft account is gone), yet the token still works.' },
-  fullAccess: { label: 'Full access', weight: 5, explanation: 'The token can do anything its holder can, in every area of Azure DevOps.' },
-  longLived: { label: 'Lifetime over 90 days', weight: 2, explanation: 'The token was made to last more than 90 days from when it was created.' },
-  beyondChosenDate: { label: 'Expires after the chosen date', weight: 2, explanation: 'The token expires later than the date chosen for this audit.' },
+  personGone: {
+    label: 'Person no longer in the directory',
+    weight: 8,
+    explanation:
+      'The holder has been removed from Microsoft Entra ID (or their Microsoft account is gone), yet the token still works.',
+  },
+  fullAccess: {
+    label: 'Full access',
+    weight: 5,
+    explanation: 'The token can do anything its holder can, in every area of Azure DevOps.',
+  },
+  longLived: {
+    label: 'Lifetime over 90 days',
+    weight: 2,
+    explanation: 'The token was made to last more than 90 days from when it was created.',
+  },
+  beyondChosenDate: {
+    label: 'Expires after the chosen date',
+    weight: 2,
+    explanation: 'The token expires later than the date chosen for this audit.',
+  },
 } as const;
 
 export type RiskFlag = keyof typeof RISK_FLAGS;

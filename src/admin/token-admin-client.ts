@@ -31,9 +31,18 @@ export interface TokenAdminClient {
    */
   isAdministrator(accessToken: AccessTokenSource, organization: string, profileId: string): Promise<boolean>;
   /** One page of the organization's people (Microsoft Entra and Microsoft accounts only). */
-  listPeople(accessToken: AccessTokenSource, organization: string, continuationToken?: string): Promise<Paged<OrgPerson>>;
+  listPeople(
+    accessToken: AccessTokenSource,
+    organization: string,
+    continuationToken?: string,
+  ): Promise<Paged<OrgPerson>>;
   /** One page of a person's PATs in the organization. */
-  listTokensOf(accessToken: AccessTokenSource, organization: string, descriptor: string, continuationToken?: string): Promise<Paged<AdminToken>>;
+  listTokensOf(
+    accessToken: AccessTokenSource,
+    organization: string,
+    descriptor: string,
+    continuationToken?: string,
+  ): Promise<Paged<AdminToken>>;
   /** Revokes the tokens (204, no body, on success). */
   revoke(accessToken: AccessTokenSource, organization: string, authorizationIds: readonly string[]): Promise<void>;
 }
@@ -45,22 +54,40 @@ const DESCRIPTOR = /^[A-Za-z]{2,8}\.[A-Za-z0-9+/=_-]{1,1024}$/;
 
 export function createTokenAdminClient(options: TokenAdminClientOptions): TokenAdminClient {
   const logger = (options.logger ?? createLogger('silent')).child({ component: 'azure-devops-admin' });
-  const transport = createTransport({ timeoutMs: options.timeoutMs, ca: options.ca, agent: options.httpsAgent, logger });
+  const transport = createTransport({
+    timeoutMs: options.timeoutMs,
+    ca: options.ca,
+    agent: options.httpsAgent,
+    logger,
+  });
   const base = withoutTrailingSlash(options.baseUrl);
 
   function apis(organization: string): string {
     if (!ORGANIZATION_NAME.test(organization)) {
-      throw new DevOpsError({ kind: 'notFound', userMessage: MESSAGES.organizationNameInvalid, message: 'organization name is not a valid Azure DevOps organization name' });
+      throw new DevOpsError({
+        kind: 'notFound',
+        userMessage: MESSAGES.organizationNameInvalid,
+        message: 'organization name is not a valid Azure DevOps organization name',
+      });
     }
     return `${base}/${encodeURIComponent(organization)}/_apis`;
   }
 
   function checkedDescriptor(descriptor: string): string {
-    if (!DESCRIPTOR.test(descriptor)) throw new DevOpsError({ kind: 'notFound', userMessage: 'That person could not be found in the organization.', message: 'not a subject descriptor' });
+    if (!DESCRIPTOR.test(descriptor))
+      throw new DevOpsError({
+        kind: 'notFound',
+        userMessage: 'That person could not be found in the organization.',
+        message: 'not a subject descriptor',
+      });
     return encodeURIComponent(descriptor);
   }
 
-  async function descriptorOf(accessToken: AccessTokenSource, organization: string, profileId: string): Promise<string> {
+  async function descriptorOf(
+    accessToken: AccessTokenSource,
+    organization: string,
+    profileId: string,
+  ): Promise<string> {
     if (!GUID.test(profileId)) throw new RangeError('profileId must be a GUID');
     const operation = 'getDescriptor';
     const answer = await transport.send(accessToken, {
@@ -72,14 +99,26 @@ export function createTokenAdminClient(options: TokenAdminClientOptions): TokenA
     return validated(operation, answer, wireDescriptor).value;
   }
 
-  async function listTokensOf(accessToken: AccessTokenSource, organization: string, descriptor: string, continuationToken?: string, pageSize = TOKENS_PAGE_SIZE, tokenJustAccepted = false) {
+  async function listTokensOf(
+    accessToken: AccessTokenSource,
+    organization: string,
+    descriptor: string,
+    continuationToken?: string,
+    pageSize = TOKENS_PAGE_SIZE,
+    tokenJustAccepted = false,
+  ) {
     const operation = 'listTokensOfPerson';
     const answer = await transport.send(accessToken, {
       operation,
       tokenJustAccepted,
       method: 'GET',
       url: `${apis(organization)}/tokenadmin/personalaccesstokens/${checkedDescriptor(descriptor)}`,
-      params: { pageSize, continuationToken: continuationToken || undefined, isPublic: false, 'api-version': API_VERSION.tokenAdmin },
+      params: {
+        pageSize,
+        continuationToken: continuationToken || undefined,
+        isPublic: false,
+        'api-version': API_VERSION.tokenAdmin,
+      },
     });
     const page = validated(operation, answer, wirePagedSessionTokens);
     return { items: page.value.map(toAdminToken), continuationToken: page.continuationToken || null };
@@ -107,15 +146,24 @@ export function createTokenAdminClient(options: TokenAdminClientOptions): TokenA
         method: 'GET',
         url: `${apis(organization)}/graph/users`,
         // Service identities (origin vsts) hold no PATs people manage.
-        params: { subjectTypes: 'aad,msa', continuationToken: continuationToken || undefined, 'api-version': API_VERSION.graphUsers },
+        params: {
+          subjectTypes: 'aad,msa',
+          continuationToken: continuationToken || undefined,
+          'api-version': API_VERSION.graphUsers,
+        },
       });
-      return { items: toPeople(validated(operation, answer, wireGraphUsers)), continuationToken: answer.continuationHeader ?? null };
+      return {
+        items: toPeople(validated(operation, answer, wireGraphUsers)),
+        continuationToken: answer.continuationHeader ?? null,
+      };
     },
 
-    listTokensOf: (accessToken, organization, descriptor, continuationToken) => listTokensOf(accessToken, organization, descriptor, continuationToken),
+    listTokensOf: (accessToken, organization, descriptor, continuationToken) =>
+      listTokensOf(accessToken, organization, descriptor, continuationToken),
 
     async revoke(accessToken, organization, authorizationIds) {
-      if (authorizationIds.length === 0 || !authorizationIds.every((id) => GUID.test(id))) throw new RangeError('revoke takes one or more authorization ids');
+      if (authorizationIds.length === 0 || !authorizationIds.every((id) => GUID.test(id)))
+        throw new RangeError('revoke takes one or more authorization ids');
       const operation = 'revokeOnBehalf';
       await transport.send(accessToken, {
         operation,

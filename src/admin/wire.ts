@@ -57,7 +57,8 @@ export function toAdminToken(wire: z.infer<typeof wireSessionToken>): AdminToken
     authorizationId: wire.authorizationId.toLowerCase(),
     displayName: wire.displayName ?? '',
     scopes: splitScopes(wire.scope ?? ''),
-    targetAccounts: wire.targetAccounts && wire.targetAccounts.length > 0 ? wire.targetAccounts.map((id) => id.toLowerCase()) : null,
+    targetAccounts:
+      wire.targetAccounts && wire.targetAccounts.length > 0 ? wire.targetAccounts.map((id) => id.toLowerCase()) : null,
     validFrom: wire.validFrom,
     validTo: wire.validTo,
     // Documented on every SessionToken; an answer without it is judged by its date alone.

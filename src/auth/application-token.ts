@@ -12,8 +12,16 @@ const NEVER_ISSUED_CODE = 'pat-manager-doctor-never-issued';
 function clientFor(identity: AppConfig['identity'], networkClient: INetworkModule): ConfidentialClientApplication {
   const authority = `${identity.authorityHost}/${identity.tenant}`;
   return new ConfidentialClientApplication({
-    auth: { clientId: identity.clientId, authority, knownAuthorities: [new URL(authority).host], ...msalCredential(identity.credential) },
-    system: { networkClient, loggerOptions: { piiLoggingEnabled: false, logLevel: LogLevel.Error, loggerCallback: () => {} } },
+    auth: {
+      clientId: identity.clientId,
+      authority,
+      knownAuthorities: [new URL(authority).host],
+      ...msalCredential(identity.credential),
+    },
+    system: {
+      networkClient,
+      loggerOptions: { piiLoggingEnabled: false, logLevel: LogLevel.Error, loggerCallback: () => {} },
+    },
   });
 }
 
@@ -25,13 +33,21 @@ function clientFor(identity: AppConfig['identity'], networkClient: INetworkModul
  * (a wrong secret is `invalid_client`, AADSTS7000215), so `invalid_grant` means the credential was
  * accepted. (The redirect URI only has to be well formed: the code is refused before it is compared.)
  */
-export async function proveClientCredential(identity: AppConfig['identity'], networkClient: INetworkModule, redirectUri = 'http://localhost/getAToken'): Promise<void> {
+export async function proveClientCredential(
+  identity: AppConfig['identity'],
+  networkClient: INetworkModule,
+  redirectUri = 'http://localhost/getAToken',
+): Promise<void> {
   if (!/^(organizations|common)$/i.test(identity.tenant)) {
     await applicationGraphToken(identity, networkClient);
     return;
   }
   try {
-    await clientFor(identity, networkClient).acquireTokenByCode({ code: NEVER_ISSUED_CODE, redirectUri, scopes: ['openid'] });
+    await clientFor(identity, networkClient).acquireTokenByCode({
+      code: NEVER_ISSUED_CODE,
+      redirectUri,
+      scopes: ['openid'],
+    });
   } catch (error) {
     if ((error as { errorCode?: string }).errorCode === 'invalid_grant') return;
     throw error;
@@ -39,8 +55,14 @@ export async function proveClientCredential(identity: AppConfig['identity'], net
 }
 
 /** The application's own Microsoft Graph token (the doctor reads its registration with it). */
-export async function applicationGraphToken(identity: AppConfig['identity'], networkClient: INetworkModule): Promise<string> {
-  const result = await clientFor(identity, networkClient).acquireTokenByClientCredential({ scopes: [GRAPH_DEFAULT_SCOPE], skipCache: true });
+export async function applicationGraphToken(
+  identity: AppConfig['identity'],
+  networkClient: INetworkModule,
+): Promise<string> {
+  const result = await clientFor(identity, networkClient).acquireTokenByClientCredential({
+    scopes: [GRAPH_DEFAULT_SCOPE],
+    skipCache: true,
+  });
   if (!result?.accessToken) throw new Error('the identity platform answered without an access token');
   return result.accessToken;
 }

@@ -100,7 +100,13 @@ export function msalCredential(configured: ClientCredential): Partial<Configurat
   };
 }
 
-export function createAuthService(options: { config: AppConfig; networkClient: INetworkModule; tokenCache: TokenCacheStore; sealer: Sealer; logger: Logger }): AuthService {
+export function createAuthService(options: {
+  config: AppConfig;
+  networkClient: INetworkModule;
+  tokenCache: TokenCacheStore;
+  sealer: Sealer;
+  logger: Logger;
+}): AuthService {
   const { config, networkClient, tokenCache, sealer, logger } = options;
   const accessTokens = rememberedAccessTokens(sealer, logger);
   const authority = `${config.identity.authorityHost}/${config.identity.tenant}`;
@@ -151,7 +157,12 @@ export function createAuthService(options: { config: AppConfig; networkClient: I
   }
 
   /** msal-node's silent renewal (from its cache, else with the refresh token), its failures in the app's terms. */
-  async function renewSilently(session: AppSession, account: SignedInAccount, forceRefresh: boolean, refused: string | undefined): Promise<AuthenticationResult> {
+  async function renewSilently(
+    session: AppSession,
+    account: SignedInAccount,
+    forceRefresh: boolean,
+    refused: string | undefined,
+  ): Promise<AuthenticationResult> {
     const client = await clientFor(session).catch((error: unknown) => {
       throw unavailableOr(error, () => error as Error);
     });
@@ -175,7 +186,9 @@ export function createAuthService(options: { config: AppConfig; networkClient: I
   }
 
   function unavailableOr(error: unknown, otherwise: () => Error): Error {
-    return error instanceof IdentityUnavailableError ? new SignInFailedError('unavailable', error.message) : otherwise();
+    return error instanceof IdentityUnavailableError
+      ? new SignInFailedError('unavailable', error.message)
+      : otherwise();
   }
 
   return {
@@ -187,7 +200,10 @@ export function createAuthService(options: { config: AppConfig; networkClient: I
       const stillPending = Object.entries(holder.pendingSignIns ?? {})
         .filter(([, pending]) => now - pending.startedAt < PENDING_SIGN_IN_TTL_MS)
         .slice(-(MAX_PENDING_SIGN_INS - 1));
-      holder.pendingSignIns = Object.fromEntries([...stillPending, [state, { codeVerifier: verifier, nonce, returnTo, startedAt: now }]]);
+      holder.pendingSignIns = Object.fromEntries([
+        ...stillPending,
+        [state, { codeVerifier: verifier, nonce, returnTo, startedAt: now }],
+      ]);
       try {
         const client = await clientFor(undefined);
         return await client.getAuthCodeUrl({
@@ -227,13 +243,23 @@ export function createAuthService(options: { config: AppConfig; networkClient: I
         const account = result.account;
         if (!account) throw new SignInFailedError('rejected', 'the token response named no account');
         accessTokens.remember(session, result);
-        return { homeAccountId: account.homeAccountId, name: account.name ?? account.username, username: account.username, environment: account.environment, tenantId: account.tenantId, localAccountId: account.localAccountId };
+        return {
+          homeAccountId: account.homeAccountId,
+          name: account.name ?? account.username,
+          username: account.username,
+          environment: account.environment,
+          tenantId: account.tenantId,
+          localAccountId: account.localAccountId,
+        };
       } catch (error) {
         // The person did nothing wrong when the token cache could not be written: say the app is unavailable.
         if (error instanceof SignInFailedError || error instanceof StoreUnavailableError) throw error;
         const code = error instanceof AuthError ? error.errorCode : 'unknown';
         logger.warn({ errorCode: code }, 'sign-in: code redemption failed');
-        throw unavailableOr(error, () => new SignInFailedError('rejected', `the sign-in service refused the sign-in (${code})`));
+        throw unavailableOr(
+          error,
+          () => new SignInFailedError('rejected', `the sign-in service refused the sign-in (${code})`),
+        );
       }
     },
 
@@ -259,13 +285,17 @@ export function createAuthService(options: { config: AppConfig; networkClient: I
       });
       try {
         const result = await client.acquireTokenSilent({ account: account as AccountInfo, scopes: [scope] });
-        if (!result.accessToken || !result.expiresOn) throw new SignInFailedError('rejected', 'the token response carried no access token');
+        if (!result.accessToken || !result.expiresOn)
+          throw new SignInFailedError('rejected', 'the token response carried no access token');
         return { token: result.accessToken, expiresOnMs: result.expiresOn.getTime() };
       } catch (error) {
         if (error instanceof IdentityUnavailableError) throw new SignInFailedError('unavailable', error.message);
         // Consent not given yet (AADSTS65001, consent_required), or a sign-in that must be renewed: either way a sign-in asking for the scope.
         if (error instanceof InteractionRequiredAuthError || error instanceof AuthError) {
-          logger.info({ errorCode: error.errorCode, subError: error.subError }, 'a token for another resource needs the person to sign in');
+          logger.info(
+            { errorCode: error.errorCode, subError: error.subError },
+            'a token for another resource needs the person to sign in',
+          );
           throw new ConsentRequiredError(scope, error.errorCode);
         }
         throw error;

@@ -9,7 +9,11 @@ export class IdentityUnavailableError extends Error {
   override name = 'IdentityUnavailableError';
 }
 
-export function createIdentityNetworkClient(options: { agent: Agent; timeoutMs: number; logger: Logger }): INetworkModule {
+export function createIdentityNetworkClient(options: {
+  agent: Agent;
+  timeoutMs: number;
+  logger: Logger;
+}): INetworkModule {
   const http: AxiosInstance = axios.create({
     httpsAgent: options.agent,
     timeout: options.timeoutMs,
@@ -20,7 +24,12 @@ export function createIdentityNetworkClient(options: { agent: Agent; timeoutMs: 
     maxRedirects: 0,
   });
 
-  async function send<T>(method: 'GET' | 'POST', url: string, request?: NetworkRequestOptions, timeoutMs?: number): Promise<NetworkResponse<T>> {
+  async function send<T>(
+    method: 'GET' | 'POST',
+    url: string,
+    request?: NetworkRequestOptions,
+    timeoutMs?: number,
+  ): Promise<NetworkResponse<T>> {
     const started = performance.now();
     const target = new URL(url);
     try {
@@ -31,8 +40,21 @@ export function createIdentityNetworkClient(options: { agent: Agent; timeoutMs: 
         data: request?.body,
         ...(timeoutMs ? { timeout: timeoutMs } : {}),
       });
-      options.logger.debug({ method, host: target.host, path: target.pathname, status: response.status, ms: Math.round(performance.now() - started) }, 'identity call');
-      return { status: response.status, headers: lowercaseHeaders(response.headers), body: parseJson<T>(response.data, target) };
+      options.logger.debug(
+        {
+          method,
+          host: target.host,
+          path: target.pathname,
+          status: response.status,
+          ms: Math.round(performance.now() - started),
+        },
+        'identity call',
+      );
+      return {
+        status: response.status,
+        headers: lowercaseHeaders(response.headers),
+        body: parseJson<T>(response.data, target),
+      };
     } catch (error) {
       if (error instanceof IdentityUnavailableError) throw error;
       const reason = axios.isAxiosError(error) ? (error.code ?? error.message) : 'network error';

@@ -23,7 +23,10 @@ export function rememberedAccessTokens(sealer: Sealer, logger: Logger): Remember
   function open(session: AppSession, sealed: string): string | undefined {
     const result = sealer.open(sealed, context(session));
     if (result.ok) return result.plaintext;
-    logger.warn({ reason: UNSEAL_FAILURE_WORDS[result.reason] }, 'remembered access token could not be opened; asking msal-node');
+    logger.warn(
+      { reason: UNSEAL_FAILURE_WORDS[result.reason] },
+      'remembered access token could not be opened; asking msal-node',
+    );
     return undefined;
   }
 

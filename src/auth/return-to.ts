@@ -21,7 +21,9 @@ function decodedOrUndefined(text: string): string | undefined {
 function namesAnotherHost(path: string): boolean {
   const decoded = decodedOrUndefined(path);
   if (decoded === undefined) return true;
-  return [path, decoded].some((form) => form.startsWith('//') || form.includes('\\') || CONTROL.test(form) || resolvesToAnotherHost(form));
+  return [path, decoded].some(
+    (form) => form.startsWith('//') || form.includes('\\') || CONTROL.test(form) || resolvesToAnotherHost(form),
+  );
 }
 
 /** Dot segments removed, as a browser (or a proxy that decoded first) would: `/..//x` becomes `//x`. */

@@ -100,39 +100,111 @@ const schema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
   DEMO_MODE: flag.default(false),
   DEMO_EMULATOR_PORT: z.coerce.number({ error: 'a port number, e.g. 5443' }).int().min(1).max(65535).optional(),
-  AZURE_CLIENT_ID: z.string().trim().regex(GUID, 'the Application (client) ID GUID from the app registration').optional(),
+  AZURE_CLIENT_ID: z
+    .string()
+    .trim()
+    .regex(GUID, 'the Application (client) ID GUID from the app registration')
+    .optional(),
   AZURE_CLIENT_SECRET: optionalText,
-  AZURE_CLIENT_CERTIFICATE_THUMBPRINT: z.string().trim().regex(/^[0-9a-f]{64}$/i, 'the certificate\'s SHA-256 thumbprint: 64 hex characters').optional(),
+  AZURE_CLIENT_CERTIFICATE_THUMBPRINT: z
+    .string()
+    .trim()
+    .regex(/^[0-9a-f]{64}$/i, "the certificate's SHA-256 thumbprint: 64 hex characters")
+    .optional(),
   AZURE_CLIENT_CERTIFICATE_KEY_FILE: optionalText,
   AZURE_CLIENT_CERTIFICATE_FILE: optionalText,
-  AZURE_TENANT_ID: z.string().trim().regex(/^([0-9a-f-]{36}|organizations|common|[a-z0-9-]+\.onmicrosoft\.com)$/i, 'a tenant id GUID, a *.onmicrosoft.com domain, "organizations" or "common"').default('organizations'),
+  AZURE_TENANT_ID: z
+    .string()
+    .trim()
+    .regex(
+      /^([0-9a-f-]{36}|organizations|common|[a-z0-9-]+\.onmicrosoft\.com)$/i,
+      'a tenant id GUID, a *.onmicrosoft.com domain, "organizations" or "common"',
+    )
+    .default('organizations'),
   IDENTITY_BASE_URL: httpsUrl.default('https://login.microsoftonline.com').transform((v) => v.replace(/\/+$/, '')),
   AZURE_DEVOPS_PATS_BASE_URL: httpsUrl.default('https://vssps.dev.azure.com').transform((v) => v.replace(/\/+$/, '')),
-  AZURE_DEVOPS_PROFILE_BASE_URL: httpsUrl.default('https://app.vssps.visualstudio.com').transform((v) => v.replace(/\/+$/, '')),
+  AZURE_DEVOPS_PROFILE_BASE_URL: httpsUrl
+    .default('https://app.vssps.visualstudio.com')
+    .transform((v) => v.replace(/\/+$/, '')),
   GRAPH_BASE_URL: httpsUrl.default('https://graph.microsoft.com').transform((v) => v.replace(/\/+$/, '')),
-  AZURE_DEVOPS_DEFAULT_ORGANIZATION: z.string().trim().regex(/^[A-Za-z0-9][A-Za-z0-9-]{0,49}$/, 'an organization name as in https://dev.azure.com/{name}').optional(),
-  UPSTREAM_TIMEOUT_MS: z.coerce.number({ error: 'milliseconds, e.g. 10000' }).int().min(100).max(120_000).default(10_000),
+  AZURE_DEVOPS_DEFAULT_ORGANIZATION: z
+    .string()
+    .trim()
+    .regex(/^[A-Za-z0-9][A-Za-z0-9-]{0,49}$/, 'an organization name as in https://dev.azure.com/{name}')
+    .optional(),
+  UPSTREAM_TIMEOUT_MS: z.coerce
+    .number({ error: 'milliseconds, e.g. 10000' })
+    .int()
+    .min(100)
+    .max(120_000)
+    .default(10_000),
   UPSTREAM_CA_FILE: optionalText,
   KEY_VAULT_HOST_SUFFIXES: z
     .string()
-    .transform((v) => v.split(',').map((suffix) => suffix.trim().toLowerCase()).filter(Boolean))
-    .pipe(z.array(z.string().regex(/^(\.[a-z0-9-]+){2,}$/, 'host suffixes starting with a dot, comma-separated, e.g. .vault.azure.net')).min(1, 'host suffixes starting with a dot, comma-separated, e.g. .vault.azure.net'))
+    .transform((v) =>
+      v
+        .split(',')
+        .map((suffix) => suffix.trim().toLowerCase())
+        .filter(Boolean),
+    )
+    .pipe(
+      z
+        .array(
+          z
+            .string()
+            .regex(/^(\.[a-z0-9-]+){2,}$/, 'host suffixes starting with a dot, comma-separated, e.g. .vault.azure.net'),
+        )
+        .min(1, 'host suffixes starting with a dot, comma-separated, e.g. .vault.azure.net'),
+    )
     .default(['.vault.azure.net']),
   SESSION_SECRET: z.string().min(32, 'at least 32 random characters, e.g. from `openssl rand -base64 48`').optional(),
   SESSION_STORE: z.enum(['sqlite', 'memory', 'redis'], { error: 'one of sqlite, memory, redis' }).default('sqlite'),
   SESSION_SQLITE_FILE: z.string().trim().min(1).default('.data/sessions.sqlite'),
-  SESSION_IDLE_MINUTES: z.coerce.number({ error: 'minutes, e.g. 480' }).int().min(5).max(7 * 24 * 60).default(480),
-  SESSION_MAX_HOURS: z.coerce.number({ error: 'hours, e.g. 12' }).int().min(1).max(30 * 24).default(12),
-  SIGN_IN_RATE_LIMIT: z.coerce.number({ error: 'a whole number of requests, e.g. 60' }).int().min(1).max(100_000).default(60),
-  SIGN_IN_RATE_WINDOW_MINUTES: z.coerce.number({ error: 'minutes, e.g. 5' }).int().min(1).max(24 * 60).default(5),
+  SESSION_IDLE_MINUTES: z.coerce
+    .number({ error: 'minutes, e.g. 480' })
+    .int()
+    .min(5)
+    .max(7 * 24 * 60)
+    .default(480),
+  SESSION_MAX_HOURS: z.coerce
+    .number({ error: 'hours, e.g. 12' })
+    .int()
+    .min(1)
+    .max(30 * 24)
+    .default(12),
+  SIGN_IN_RATE_LIMIT: z.coerce
+    .number({ error: 'a whole number of requests, e.g. 60' })
+    .int()
+    .min(1)
+    .max(100_000)
+    .default(60),
+  SIGN_IN_RATE_WINDOW_MINUTES: z.coerce
+    .number({ error: 'minutes, e.g. 5' })
+    .int()
+    .min(1)
+    .max(24 * 60)
+    .default(5),
   REDIS_URL: z.url({ protocol: /^rediss?$/, error: 'a redis:// or rediss:// URL' }).optional(),
-  REDIS_KEY_PREFIX: z.string().regex(/^[A-Za-z0-9:_.-]{0,64}$/, 'up to 64 letters, digits or : _ . - (e.g. patmanager:)').default('patmanager:'),
+  REDIS_KEY_PREFIX: z
+    .string()
+    .regex(/^[A-Za-z0-9:_.-]{0,64}$/, 'up to 64 letters, digits or : _ . - (e.g. patmanager:)')
+    .default('patmanager:'),
   REDIS_TIMEOUT_MS: z.coerce.number({ error: 'milliseconds, e.g. 1000' }).int().min(50).max(30_000).default(1000),
   TOKEN_CACHE_KEYS: optionalText,
   ACTIVITY_SQLITE_FILE: z.string().trim().min(1).default('.data/activity.sqlite'),
   VAULT_LINKS_SQLITE_FILE: z.string().trim().min(1).default('.data/vault-links.sqlite'),
-  AUDIT_MAX_PEOPLE: z.coerce.number({ error: 'a whole number of people, e.g. 5000' }).int().min(1).max(1_000_000).default(5000),
-  AUDIT_MAX_TOKENS: z.coerce.number({ error: 'a whole number of tokens, e.g. 50000' }).int().min(1).max(10_000_000).default(50_000),
+  AUDIT_MAX_PEOPLE: z.coerce
+    .number({ error: 'a whole number of people, e.g. 5000' })
+    .int()
+    .min(1)
+    .max(1_000_000)
+    .default(5000),
+  AUDIT_MAX_TOKENS: z.coerce
+    .number({ error: 'a whole number of tokens, e.g. 50000' })
+    .int()
+    .min(1)
+    .max(10_000_000)
+    .default(50_000),
   AUDIT_CONCURRENCY: z.coerce.number({ error: 'a whole number from 1 to 32, e.g. 8' }).int().min(1).max(32).default(8),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   TRUST_PROXY: flag.default(false),
@@ -158,7 +230,9 @@ function readFileSetting(name: string, path: string): string {
 function clientCredential(settings: Settings): ClientCredential {
   if (settings.AZURE_CLIENT_CERTIFICATE_THUMBPRINT || settings.AZURE_CLIENT_CERTIFICATE_KEY_FILE) {
     if (!settings.AZURE_CLIENT_CERTIFICATE_THUMBPRINT || !settings.AZURE_CLIENT_CERTIFICATE_KEY_FILE) {
-      throw new ConfigError('AZURE_CLIENT_CERTIFICATE_THUMBPRINT and AZURE_CLIENT_CERTIFICATE_KEY_FILE: set both to sign in with a certificate');
+      throw new ConfigError(
+        'AZURE_CLIENT_CERTIFICATE_THUMBPRINT and AZURE_CLIENT_CERTIFICATE_KEY_FILE: set both to sign in with a certificate',
+      );
     }
     const chainFile = settings.AZURE_CLIENT_CERTIFICATE_FILE;
     return {
@@ -169,7 +243,9 @@ function clientCredential(settings: Settings): ClientCredential {
     };
   }
   if (settings.AZURE_CLIENT_SECRET) return { kind: 'secret', clientSecret: settings.AZURE_CLIENT_SECRET };
-  throw new ConfigError('AZURE_CLIENT_SECRET: set the client secret of the app registration (or a certificate: AZURE_CLIENT_CERTIFICATE_THUMBPRINT and AZURE_CLIENT_CERTIFICATE_KEY_FILE)');
+  throw new ConfigError(
+    'AZURE_CLIENT_SECRET: set the client secret of the app registration (or a certificate: AZURE_CLIENT_CERTIFICATE_THUMBPRINT and AZURE_CLIENT_CERTIFICATE_KEY_FILE)',
+  );
 }
 
 const TOKEN_CACHE_KEY_BYTES = 32;
@@ -178,14 +254,18 @@ const HOW_TO_MAKE_A_KEY = 'make one with `openssl rand -base64 32`';
 /** One or more base64 keys of 32 bytes, comma-separated; a key's value never appears in a message. */
 function tokenCacheKeys(value: string | undefined): Buffer[] {
   if (value === undefined) {
-    throw new ConfigError(`TOKEN_CACHE_KEYS: missing; set it to a random base64 key of ${TOKEN_CACHE_KEY_BYTES} bytes (${HOW_TO_MAKE_A_KEY}), or several separated by commas, newest first`);
+    throw new ConfigError(
+      `TOKEN_CACHE_KEYS: missing; set it to a random base64 key of ${TOKEN_CACHE_KEY_BYTES} bytes (${HOW_TO_MAKE_A_KEY}), or several separated by commas, newest first`,
+    );
   }
   const written = value.split(',').map((key) => key.trim());
   return written.map((key, index) => {
     const decoded = /^[A-Za-z0-9+/_-]+={0,2}$/.test(key) ? Buffer.from(key, 'base64') : Buffer.alloc(0);
     if (decoded.length !== TOKEN_CACHE_KEY_BYTES) {
       const which = written.length > 1 ? `key ${index + 1} of ${written.length}` : 'the key';
-      throw new ConfigError(`TOKEN_CACHE_KEYS: ${which} is not ${TOKEN_CACHE_KEY_BYTES} bytes of base64 (${decoded.length === 0 ? 'not base64' : `${decoded.length} bytes`}); ${HOW_TO_MAKE_A_KEY}`);
+      throw new ConfigError(
+        `TOKEN_CACHE_KEYS: ${which} is not ${TOKEN_CACHE_KEY_BYTES} bytes of base64 (${decoded.length === 0 ? 'not base64' : `${decoded.length} bytes`}); ${HOW_TO_MAKE_A_KEY}`,
+      );
     }
     return decoded;
   });
@@ -213,7 +293,9 @@ export function loadConfig(env: Environment): AppConfig {
     throw new ConfigError('BASE_URL: must be https in production, so the session cookie can be Secure');
   }
   if (settings.SESSION_STORE === 'redis' && !settings.REDIS_URL) {
-    throw new ConfigError('REDIS_URL: missing; SESSION_STORE=redis needs a redis:// URL such as redis://localhost:6379');
+    throw new ConfigError(
+      'REDIS_URL: missing; SESSION_STORE=redis needs a redis:// URL such as redis://localhost:6379',
+    );
   }
   return {
     port: settings.PORT,
@@ -226,7 +308,11 @@ export function loadConfig(env: Environment): AppConfig {
     identity: {
       authorityHost: settings.IDENTITY_BASE_URL,
       tenant: settings.AZURE_TENANT_ID,
-      clientId: required(settings.AZURE_CLIENT_ID, 'AZURE_CLIENT_ID', 'the Application (client) ID of your app registration'),
+      clientId: required(
+        settings.AZURE_CLIENT_ID,
+        'AZURE_CLIENT_ID',
+        'the Application (client) ID of your app registration',
+      ),
       credential: clientCredential(settings),
     },
     devops: {
@@ -240,10 +326,16 @@ export function loadConfig(env: Environment): AppConfig {
       ca: settings.UPSTREAM_CA_FILE ? readFileSetting('UPSTREAM_CA_FILE', settings.UPSTREAM_CA_FILE) : undefined,
     },
     session: {
-      secret: required(settings.SESSION_SECRET, 'SESSION_SECRET', 'at least 32 random characters, e.g. from `openssl rand -base64 48`'),
+      secret: required(
+        settings.SESSION_SECRET,
+        'SESSION_SECRET',
+        'at least 32 random characters, e.g. from `openssl rand -base64 48`',
+      ),
       store: settings.SESSION_STORE,
       sqliteFile: settings.SESSION_SQLITE_FILE,
-      redis: settings.REDIS_URL ? { url: settings.REDIS_URL, keyPrefix: settings.REDIS_KEY_PREFIX, timeoutMs: settings.REDIS_TIMEOUT_MS } : undefined,
+      redis: settings.REDIS_URL
+        ? { url: settings.REDIS_URL, keyPrefix: settings.REDIS_KEY_PREFIX, timeoutMs: settings.REDIS_TIMEOUT_MS }
+        : undefined,
       idleMinutes: settings.SESSION_IDLE_MINUTES,
       maxHours: settings.SESSION_MAX_HOURS,
     },
@@ -290,7 +382,15 @@ export interface SetupConfig {
 
 /** The settings the setup commands share with the app, checked the same way (one line naming a bad one). */
 export function loadSetupConfig(env: Environment): SetupConfig {
-  const setupSchema = schema.pick({ PORT: true, BASE_URL: true, IDENTITY_BASE_URL: true, GRAPH_BASE_URL: true, AZURE_TENANT_ID: true, UPSTREAM_TIMEOUT_MS: true, UPSTREAM_CA_FILE: true });
+  const setupSchema = schema.pick({
+    PORT: true,
+    BASE_URL: true,
+    IDENTITY_BASE_URL: true,
+    GRAPH_BASE_URL: true,
+    AZURE_TENANT_ID: true,
+    UPSTREAM_TIMEOUT_MS: true,
+    UPSTREAM_CA_FILE: true,
+  });
   const parsed = setupSchema.safeParse(withoutEmptyValues(env));
   if (!parsed.success) throw invalidSetting(parsed.error);
   const settings = parsed.data;

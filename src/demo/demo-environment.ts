@@ -22,7 +22,11 @@ function keptDemoSecret(dataDir: string, name: string, make: () => string): stri
 }
 
 /** The settings that point the app at an emulator as the given registered application. */
-export function settingsForEmulator(emulator: RunningEmulator, clientId: string, clientSecret: string): Record<string, string> {
+export function settingsForEmulator(
+  emulator: RunningEmulator,
+  clientId: string,
+  clientSecret: string,
+): Record<string, string> {
   return {
     AZURE_CLIENT_ID: clientId,
     AZURE_CLIENT_SECRET: clientSecret,
@@ -37,7 +41,11 @@ export function settingsForEmulator(emulator: RunningEmulator, clientId: string,
   };
 }
 
-export async function startDemoEmulator(options: { dataDir: string; port: number; baseUrl: URL }): Promise<{ emulator: RunningEmulator; settings: Record<string, string> }> {
+export async function startDemoEmulator(options: {
+  dataDir: string;
+  port: number;
+  baseUrl: URL;
+}): Promise<{ emulator: RunningEmulator; settings: Record<string, string> }> {
   // A fresh client secret per run: it only has to match between the app and its emulator.
   const clientSecret = randomBytes(32).toString('base64url');
   const emulator = await startEmulator({
@@ -58,8 +66,12 @@ export async function startDemoEmulator(options: { dataDir: string; port: number
     settings: {
       DEMO_MODE: 'true',
       ...settingsForEmulator(emulator, DEMO_CLIENT_ID, clientSecret),
-      SESSION_SECRET: keptDemoSecret(options.dataDir, 'demo-session-secret', () => randomBytes(48).toString('base64url')),
-      TOKEN_CACHE_KEYS: keptDemoSecret(options.dataDir, 'demo-token-cache-key', () => randomBytes(32).toString('base64')),
+      SESSION_SECRET: keptDemoSecret(options.dataDir, 'demo-session-secret', () =>
+        randomBytes(48).toString('base64url'),
+      ),
+      TOKEN_CACHE_KEYS: keptDemoSecret(options.dataDir, 'demo-token-cache-key', () =>
+        randomBytes(32).toString('base64'),
+      ),
     },
   };
 }

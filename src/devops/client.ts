@@ -8,13 +8,7 @@ import { DevOpsError } from './errors.ts';
 import { patTokenRefusal, unexpectedAnswer } from './failures.ts';
 import { MESSAGES } from './messages.ts';
 import { createTransport, type UpstreamAnswer } from './transport.ts';
-import type {
-  CreateTokenRequest,
-  CreatedToken,
-  DevOpsClient,
-  ListTokensOptions,
-  UpdateTokenRequest,
-} from './types.ts';
+import type { CreateTokenRequest, CreatedToken, DevOpsClient, ListTokensOptions, UpdateTokenRequest } from './types.ts';
 import {
   toOrganizations,
   toPatToken,
@@ -50,7 +44,12 @@ const MAX_PAGE_SIZE = 100;
 
 export function createDevOpsClient(options: DevOpsClientOptions): DevOpsClient {
   const logger = (options.logger ?? createLogger('silent')).child({ component: 'azure-devops' });
-  const transport = createTransport({ timeoutMs: options.timeoutMs, ca: options.ca, agent: options.httpsAgent, logger });
+  const transport = createTransport({
+    timeoutMs: options.timeoutMs,
+    ca: options.ca,
+    agent: options.httpsAgent,
+    logger,
+  });
   const patsBase = withoutTrailingSlash(options.patsBaseUrl);
   const profileBase = withoutTrailingSlash(options.profileBaseUrl);
 
@@ -146,7 +145,8 @@ export function createDevOpsClient(options: DevOpsClientOptions): DevOpsClient {
         params: { authorizationId: checkedAuthorizationId(authorizationId), 'api-version': API_VERSION.pats },
       });
       // Documented as 200 (OpenAPI) or 204 (its example); a body, if any, may still carry a refusal.
-      if (answer.status !== 200 && answer.status !== 204) throw unexpectedAnswer(operation, answer.status, 'unexpected status', WRITE);
+      if (answer.status !== 200 && answer.status !== 204)
+        throw unexpectedAnswer(operation, answer.status, 'unexpected status', WRITE);
       const result = wirePatTokenResult.safeParse(answer.body);
       if (result.success && result.data.patTokenError !== 'none') {
         throw patTokenRefusal(operation, answer.status, result.data.patTokenError, result.data.patTokenErrorMessage);
@@ -182,14 +182,20 @@ export function createDevOpsClient(options: DevOpsClientOptions): DevOpsClient {
 /** A PatTokenResult: a refusal if `patTokenError` is not "none", otherwise its checked `patToken`. */
 function patTokenFrom(operation: string, answer: UpstreamAnswer, write = false): WirePatToken {
   const result = validated(operation, answer, wirePatTokenResult, write);
-  if (result.patTokenError !== 'none') throw patTokenRefusal(operation, answer.status, result.patTokenError, result.patTokenErrorMessage);
+  if (result.patTokenError !== 'none')
+    throw patTokenRefusal(operation, answer.status, result.patTokenError, result.patTokenErrorMessage);
   return validated(operation, { status: answer.status, body: result.patToken }, wirePatToken, write);
 }
 
 /** Create, update and revoke: an answer they cannot read may follow a change that was made. */
 const WRITE = true;
 
-export function validated<Schema extends z.ZodType>(operation: string, answer: UpstreamAnswer, schema: Schema, write = false): z.output<Schema> {
+export function validated<Schema extends z.ZodType>(
+  operation: string,
+  answer: UpstreamAnswer,
+  schema: Schema,
+  write = false,
+): z.output<Schema> {
   const result = schema.safeParse(answer.body);
   if (!result.success) {
     // Only where the shape differed, never the values: a created token's body holds its secret.
@@ -201,14 +207,23 @@ export function validated<Schema extends z.ZodType>(operation: string, answer: U
 
 function checkedAuthorizationId(authorizationId: string): string {
   if (!GUID.test(authorizationId)) {
-    throw new DevOpsError({ kind: 'notFound', userMessage: MESSAGES.tokenIdInvalid, message: 'authorizationId is not a GUID' });
+    throw new DevOpsError({
+      kind: 'notFound',
+      userMessage: MESSAGES.tokenIdInvalid,
+      message: 'authorizationId is not a GUID',
+    });
   }
   return authorizationId;
 }
 
 function serviceDateText(date: Date): string {
   if (Number.isNaN(date.getTime())) {
-    throw new DevOpsError({ kind: 'rejected', userMessage: MESSAGES.validToInvalid, message: 'validTo is not a date', field: 'validTo' });
+    throw new DevOpsError({
+      kind: 'rejected',
+      userMessage: MESSAGES.validToInvalid,
+      message: 'validTo is not a date',
+      field: 'validTo',
+    });
   }
   return date.toISOString();
 }

@@ -3,7 +3,8 @@
 // It deliberately carries no request, response or upstream error object: those hold the bearer token.
 import { AppError } from '../errors.ts';
 
-export type DevOpsErrorKind = 'unauthorized' | 'forbidden' | 'missingPermission' | 'notFound' | 'throttled' | 'rejected' | 'unavailable';
+export type DevOpsErrorKind =
+  'unauthorized' | 'forbidden' | 'missingPermission' | 'notFound' | 'throttled' | 'rejected' | 'unavailable';
 
 /** The create/edit form field a rejection is about, so the form can show the message beside it. */
 export type PatTokenField = 'displayName' | 'scope' | 'validTo' | 'allOrgs';
@@ -46,7 +47,13 @@ export class DevOpsError extends AppError {
   readonly missingPermission: string | undefined;
 
   constructor(details: DevOpsErrorDetails) {
-    super({ ...PAGE_OF[details.kind], userMessage: details.userMessage, message: details.message, retryAfterSeconds: details.retryAfterSeconds, serviceMessage: details.serviceMessage });
+    super({
+      ...PAGE_OF[details.kind],
+      userMessage: details.userMessage,
+      message: details.message,
+      retryAfterSeconds: details.retryAfterSeconds,
+      serviceMessage: details.serviceMessage,
+    });
     this.kind = details.kind;
     this.status = details.status;
     this.patTokenError = details.patTokenError;

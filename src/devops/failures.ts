@@ -7,7 +7,12 @@ import { MESSAGES, missingPermissionMessage, patTokenErrorEntry } from './messag
  * A `patTokenError` other than "none" is a refusal, whether it came with HTTP 200 or 400: `rejected`,
  * except the values that mean the token does not exist (`notFound`) or is not the caller's (`forbidden`).
  */
-export function patTokenRefusal(operation: string, status: number, code: string, serviceMessage?: unknown): DevOpsError {
+export function patTokenRefusal(
+  operation: string,
+  status: number,
+  code: string,
+  serviceMessage?: unknown,
+): DevOpsError {
   const entry = patTokenErrorEntry(code);
   return new DevOpsError({
     serviceMessage: plainText(serviceMessage),
@@ -28,13 +33,21 @@ export function errorForStatus(
   missingPermission?: string,
 ): DevOpsError {
   const code = patTokenErrorIn(body);
-  if (status === 400 && code !== undefined && code !== 'none') return patTokenRefusal(operation, status, code, (body as { patTokenErrorMessage?: unknown }).patTokenErrorMessage);
+  if (status === 400 && code !== undefined && code !== 'none')
+    return patTokenRefusal(operation, status, code, (body as { patTokenErrorMessage?: unknown }).patTokenErrorMessage);
 
   const typeKey = typeKeyIn(body);
   const message = `${operation}: HTTP ${status}${typeKey ? ` ${typeKey}` : ''}`;
-  if (status === 401) return new DevOpsError({ kind: 'unauthorized', userMessage: MESSAGES.unauthorized, message, status });
+  if (status === 401)
+    return new DevOpsError({ kind: 'unauthorized', userMessage: MESSAGES.unauthorized, message, status });
   if ((status === 401 || status === 403) && missingPermission) {
-    return new DevOpsError({ kind: 'missingPermission', userMessage: missingPermissionMessage(missingPermission), message: `${message} (insufficient_scope ${missingPermission})`, status, missingPermission });
+    return new DevOpsError({
+      kind: 'missingPermission',
+      userMessage: missingPermissionMessage(missingPermission),
+      message: `${message} (insufficient_scope ${missingPermission})`,
+      status,
+      missingPermission,
+    });
   }
   if (status === 403) return new DevOpsError({ kind: 'forbidden', userMessage: MESSAGES.forbidden, message, status });
   if (status === 404) return new DevOpsError({ kind: 'notFound', userMessage: MESSAGES.notFound, message, status });
@@ -47,7 +60,13 @@ export function errorForStatus(
     return new DevOpsError({ kind: 'notFound', userMessage: MESSAGES.tokenAlreadyGone, message, status });
   }
   if (status >= 500) {
-    return new DevOpsError({ kind: 'unavailable', userMessage: MESSAGES.unavailable, message, status, retryAfterSeconds });
+    return new DevOpsError({
+      kind: 'unavailable',
+      userMessage: MESSAGES.unavailable,
+      message,
+      status,
+      retryAfterSeconds,
+    });
   }
   if (status >= 400) return new DevOpsError({ kind: 'rejected', userMessage: MESSAGES.rejected, message, status });
   // 1xx/3xx (redirects are not followed): nothing Microsoft documents for these APIs.

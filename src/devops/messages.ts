@@ -39,7 +39,7 @@ export function missingPermissionMessage(permission: string): string {
   return (
     `Azure DevOps refused because PAT Manager's sign-in does not carry the permission ${permission}` +
     `${purpose ? ` (to ${purpose})` : ''}, so nothing was changed. Signing in again will not help: ` +
-    "the people who run PAT Manager must add this Azure DevOps delegated permission to its app registration (npm run register does) " +
+    'the people who run PAT Manager must add this Azure DevOps delegated permission to its app registration (npm run register does) ' +
     'and grant consent for it; then sign out and in again.'
   );
 }
@@ -91,14 +91,21 @@ export const PAT_TOKEN_ERRORS = {
     field: 'allOrgs',
   },
   hostAuthorizationNotFound: { message: 'That token is not available in the chosen organization.', kind: 'notFound' },
-  authorizationNotFound: { message: 'That token could not be found. It may have been revoked or removed.', kind: 'notFound' },
-  failedToUpdateAccessToken: { message: 'Azure DevOps could not save the changes to the token. Try again in a few minutes.' },
+  authorizationNotFound: {
+    message: 'That token could not be found. It may have been revoked or removed.',
+    kind: 'notFound',
+  },
+  failedToUpdateAccessToken: {
+    message: 'Azure DevOps could not save the changes to the token. Try again in a few minutes.',
+  },
   sourceNotSupported: { message: 'Azure DevOps does not allow tokens to be managed this way for your account.' },
   invalidSourceIP: {
-    message: 'Azure DevOps refused the request because of the network it came from. Ask an administrator of your organization.',
+    message:
+      'Azure DevOps refused the request because of the network it came from. Ask an administrator of your organization.',
   },
   invalidSource: {
-    message: 'Azure DevOps refused the request because of where it came from. Ask an administrator of your organization.',
+    message:
+      'Azure DevOps refused the request because of where it came from. Ask an administrator of your organization.',
   },
   duplicateHash: { message: 'Azure DevOps could not create a unique token. Please try again.' },
   sshPolicyDisabled: { message: 'Your organization has turned this kind of credential off in its policies.' },
@@ -127,9 +134,13 @@ export const PAT_TOKEN_ERRORS = {
     field: 'validTo',
   },
   invalidTokenType: { message: 'Azure DevOps does not accept this type of token for this request.' },
-  invalidAudience: { message: `Azure DevOps did not accept your sign-in for this request. ${SIGN_IN_AGAIN} ${ASK_APP_OWNERS}` },
+  invalidAudience: {
+    message: `Azure DevOps did not accept your sign-in for this request. ${SIGN_IN_AGAIN} ${ASK_APP_OWNERS}`,
+  },
   invalidSubject: { message: `Azure DevOps could not match your sign-in to your account. ${SIGN_IN_AGAIN}` },
-  deploymentHostNotSupported: { message: 'Tokens must be managed within an organization. Choose an organization and try again.' },
+  deploymentHostNotSupported: {
+    message: 'Tokens must be managed within an organization. Choose an organization and try again.',
+  },
   disablePatCreationPolicyViolation: {
     message:
       'Your organization restricts who may create personal access tokens (the policy "Restrict personal access token (PAT) creation"), ' +
@@ -137,7 +148,8 @@ export const PAT_TOKEN_ERRORS = {
       "policy's allowlist. The policy may still allow tokens for packaging only (Packaging scopes alone): if that is all you need, choose only those.",
   },
   failedToReadOrgPolicy: {
-    message: "Azure DevOps could not read your organization's token policies just now, so nothing was created or changed. Try again in a few minutes.",
+    message:
+      "Azure DevOps could not read your organization's token policies just now, so nothing was created or changed. Try again in a few minutes.",
   },
   globalPATCreationBlocked: { message: GLOBAL_PATS_RETIRED },
   expiredPatCannotBeExtended: {
@@ -151,5 +163,7 @@ type PatTokenErrorCode = keyof typeof PAT_TOKEN_ERRORS;
 
 /** The message for a `patTokenError`; a value Microsoft adds later still gets a sensible sentence. */
 export function patTokenErrorEntry(code: string): PatTokenErrorEntry {
-  return Object.hasOwn(PAT_TOKEN_ERRORS, code) ? PAT_TOKEN_ERRORS[code as PatTokenErrorCode] : { message: MESSAGES.rejected };
+  return Object.hasOwn(PAT_TOKEN_ERRORS, code)
+    ? PAT_TOKEN_ERRORS[code as PatTokenErrorCode]
+    : { message: MESSAGES.rejected };
 }

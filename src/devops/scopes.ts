@@ -29,7 +29,15 @@ const catalogueSchema = z.object({
     .array(
       z.object({
         area: z.string().min(1),
-        scopes: z.array(z.object({ name: z.string().regex(/^vso\.[a-z_.]+$/), level: z.string().min(1), description: z.string().min(1) })).min(1),
+        scopes: z
+          .array(
+            z.object({
+              name: z.string().regex(/^vso\.[a-z_.]+$/),
+              level: z.string().min(1),
+              description: z.string().min(1),
+            }),
+          )
+          .min(1),
       }),
     )
     .min(1)
@@ -43,7 +51,10 @@ const catalogueSchema = z.object({
 const catalogue = catalogueSchema
   .refine((file) => {
     const names = new Set(file.areas.flatMap((area) => area.scopes.map((scope) => scope.name)));
-    return new Set(file.common.scopes).size === file.common.scopes.length && file.common.scopes.every((name) => names.has(name));
+    return (
+      new Set(file.common.scopes).size === file.common.scopes.length &&
+      file.common.scopes.every((name) => names.has(name))
+    );
   }, 'a common scope is listed twice or is not in the catalogue')
   .parse(catalogueFile);
 
@@ -58,7 +69,9 @@ const SCOPES_BY_NAME: ReadonlyMap<string, ScopeDefinition> = new Map(
 );
 
 /** The scopes most tokens need, in the order the form offers them first (the catalogue's `common`). */
-export const COMMON_SCOPES: readonly ScopeDefinition[] = catalogue.common.scopes.map((name) => SCOPES_BY_NAME.get(name)!);
+export const COMMON_SCOPES: readonly ScopeDefinition[] = catalogue.common.scopes.map((name) =>
+  SCOPES_BY_NAME.get(name)!,
+);
 
 export function isKnownScope(name: string): boolean {
   return name === FULL_ACCESS || SCOPES_BY_NAME.has(name);
@@ -95,7 +108,16 @@ export function describeScopes(names: readonly string[]): ScopeDescription {
   const unique = [...new Set(names)];
   const fullAccess = unique.includes(FULL_ACCESS);
   const lines: ScopeLine[] = [
-    ...(fullAccess ? [{ name: FULL_ACCESS, title: catalogue.fullAccess.label, description: catalogue.fullAccess.description, known: true }] : []),
+    ...(fullAccess
+      ? [
+          {
+            name: FULL_ACCESS,
+            title: catalogue.fullAccess.label,
+            description: catalogue.fullAccess.description,
+            known: true,
+          },
+        ]
+      : []),
     ...inCatalogueOrder(unique).map((scope) => ({
       name: scope.name,
       title: `${scope.area}: ${scope.level}`,
@@ -104,14 +126,26 @@ export function describeScopes(names: readonly string[]): ScopeDescription {
     })),
     ...unique
       .filter((name) => !isKnownScope(name))
-      .map((name) => ({ name, title: name, description: 'A scope PAT Manager does not know; see Azure DevOps for what it allows.', known: false })),
+      .map((name) => ({
+        name,
+        title: name,
+        description: 'A scope PAT Manager does not know; see Azure DevOps for what it allows.',
+        known: false,
+      })),
   ];
   // A scope outside the catalogue has no words, and its id means nothing in a list: it is counted
   // there, and named on the token's details page.
   const unknown = lines.filter((line) => !line.known).length;
   const named = lines.filter((line) => line.known).map((line) => line.title);
-  const others = unknown === 0 ? [] : [`${unknown} ${named.length > 0 ? 'other ' : ''}scope${unknown === 1 ? '' : 's'} PAT Manager does not know`];
-  const summary = fullAccess ? catalogue.fullAccess.label : lines.length === 0 ? 'No scopes' : [...named, ...others].join('; ');
+  const others =
+    unknown === 0
+      ? []
+      : [`${unknown} ${named.length > 0 ? 'other ' : ''}scope${unknown === 1 ? '' : 's'} PAT Manager does not know`];
+  const summary = fullAccess
+    ? catalogue.fullAccess.label
+    : lines.length === 0
+      ? 'No scopes'
+      : [...named, ...others].join('; ');
   return { fullAccess, summary, lines };
 }
 
@@ -128,10 +162,18 @@ export function validateScopeSelection(names: readonly string[]): ScopeSelection
   if (unique.length === 0) return { ok: false, message: 'Choose at least one scope, or full access.', unknown: [] };
   const unknown = unique.filter((name) => !isKnownScope(name));
   if (unknown.length > 0) {
-    return { ok: false, message: `PAT Manager does not know ${unknown.length === 1 ? 'this scope' : 'these scopes'}: ${unknown.join(', ')}.`, unknown };
+    return {
+      ok: false,
+      message: `PAT Manager does not know ${unknown.length === 1 ? 'this scope' : 'these scopes'}: ${unknown.join(', ')}.`,
+      unknown,
+    };
   }
   if (unique.includes(FULL_ACCESS) && unique.length > 1) {
-    return { ok: false, message: 'Full access already includes every scope. Choose full access or specific scopes, not both.', unknown: [] };
+    return {
+      ok: false,
+      message: 'Full access already includes every scope. Choose full access or specific scopes, not both.',
+      unknown: [],
+    };
   }
   const ordered = unique.includes(FULL_ACCESS) ? [FULL_ACCESS] : inCatalogueOrder(unique).map((scope) => scope.name);
   return { ok: true, names: ordered, scope: ordered.join(' ') };

@@ -56,7 +56,14 @@ const MAX_RETRY_AFTER_SECONDS = 2;
 const MAX_RESPONSE_BYTES = 5 * 1024 * 1024;
 
 type Outcome =
-  | { type: 'answer'; status: number; text: string; retryAfterSeconds: number | undefined; continuationHeader: string | undefined; missingPermission: string | undefined }
+  | {
+      type: 'answer';
+      status: number;
+      text: string;
+      retryAfterSeconds: number | undefined;
+      continuationHeader: string | undefined;
+      missingPermission: string | undefined;
+    }
   | { type: 'failure'; code: string; timedOut: boolean };
 
 export function createTransport(options: TransportOptions): Transport {
@@ -87,12 +94,24 @@ export function createTransport(options: TransportOptions): Transport {
       const started = performance.now();
       const outcome = await attemptOnce(http, request, token, options.timeoutMs);
       log.debug(
-        { operation: request.operation, method: request.method, attempt, durationMs: Math.round(performance.now() - started), ...describe(outcome) },
+        {
+          operation: request.operation,
+          method: request.method,
+          attempt,
+          durationMs: Math.round(performance.now() - started),
+          ...describe(outcome),
+        },
         'Azure DevOps call',
       );
 
       // A refusal for want of a permission (insufficient_scope) is not cured by a fresh token either.
-      if (outcome.type === 'answer' && outcome.status === 401 && !refreshed && !request.tokenJustAccepted && !outcome.missingPermission) {
+      if (
+        outcome.type === 'answer' &&
+        outcome.status === 401 &&
+        !refreshed &&
+        !request.tokenJustAccepted &&
+        !outcome.missingPermission
+      ) {
         refreshed = true;
         log.info({ operation: request.operation }, 'Azure DevOps refused the access token; retrying with a fresh one');
         token = await accessToken({ forceRefresh: true, refused: token });
@@ -113,7 +132,10 @@ export function createTransport(options: TransportOptions): Transport {
     try {
       return answerOrThrow(request, outcome);
     } catch (error) {
-      log.warn({ operation: request.operation, method: request.method, ...describe(outcome) }, 'Azure DevOps call failed');
+      log.warn(
+        { operation: request.operation, method: request.method, ...describe(outcome) },
+        'Azure DevOps call failed',
+      );
       throw error;
     }
   }
@@ -121,7 +143,12 @@ export function createTransport(options: TransportOptions): Transport {
   return { send, close: () => ownAgent?.destroy() };
 }
 
-async function attemptOnce(http: AxiosInstance, request: UpstreamRequest, token: string, timeoutMs: number): Promise<Outcome> {
+async function attemptOnce(
+  http: AxiosInstance,
+  request: UpstreamRequest,
+  token: string,
+  timeoutMs: number,
+): Promise<Outcome> {
   // axios's timeout restarts on socket activity; this signal bounds the whole attempt. A timer of
   // our own, cleared as soon as the attempt ends: AbortSignal.timeout's stays armed (and its signal
   // registered for finalization) for the whole timeout after every call.
@@ -160,7 +187,11 @@ async function attemptOnce(http: AxiosInstance, request: UpstreamRequest, token:
 function retryDelayMs(outcome: Outcome): number | undefined {
   if (outcome.type === 'failure') return outcome.code === 'ECONNRESET' ? 0 : undefined;
   const { status, retryAfterSeconds } = outcome;
-  if ((status === 429 || status === 503) && retryAfterSeconds !== undefined && retryAfterSeconds <= MAX_RETRY_AFTER_SECONDS) {
+  if (
+    (status === 429 || status === 503) &&
+    retryAfterSeconds !== undefined &&
+    retryAfterSeconds <= MAX_RETRY_AFTER_SECONDS
+  ) {
     return retryAfterSeconds * 1000;
   }
   return undefined;
@@ -175,7 +206,13 @@ function answerOrThrow({ operation, method }: UpstreamRequest, outcome: Outcome)
     if (!parsed.ok) throw unexpectedAnswer(operation, status, 'malformed JSON', write);
     return { status, body: parsed.value, continuationHeader: outcome.continuationHeader };
   }
-  throw errorForStatus(operation, status, parsed.ok ? parsed.value : undefined, outcome.retryAfterSeconds, outcome.missingPermission);
+  throw errorForStatus(
+    operation,
+    status,
+    parsed.ok ? parsed.value : undefined,
+    outcome.retryAfterSeconds,
+    outcome.missingPermission,
+  );
 }
 
 function parseJson(text: string): { ok: true; value: unknown } | { ok: false } {

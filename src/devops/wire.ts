@@ -5,14 +5,12 @@ import { splitScopes } from './scopes.ts';
 import { parseServiceDate } from './service-dates.ts';
 import type { Organization, PatToken, Profile } from './types.ts';
 
-const serviceDate = z
-  .string()
-  .transform((text, context) => {
-    const date = parseServiceDate(text);
-    if (date) return date;
-    context.issues.push({ code: 'custom', message: 'not an ISO 8601 date-time', input: text });
-    return z.NEVER;
-  });
+const serviceDate = z.string().transform((text, context) => {
+  const date = parseServiceDate(text);
+  if (date) return date;
+  context.issues.push({ code: 'custom', message: 'not an ISO 8601 date-time', input: text });
+  return z.NEVER;
+});
 
 export const wirePatToken = z.object({
   authorizationId: z.guid(),

@@ -87,7 +87,9 @@ const personSchema = z
     demoRole: z.string().min(1).optional(),
   })
   .strict();
-const organizationSchema = z.object({ accountId: z.string().min(1), accountName: z.string().min(1), ownerId: z.string().optional() }).strict();
+const organizationSchema = z
+  .object({ accountId: z.string().min(1), accountName: z.string().min(1), ownerId: z.string().optional() })
+  .strict();
 const clientSchema = z
   .object({
     clientId: z.string().min(1),
@@ -99,7 +101,17 @@ const clientSchema = z
   })
   .strict();
 
-export function createEmulatorControl(parts: { directory: Directory; identity: IdentityPlatform; faults: Faults; stats: StatsRecorder; issued: IssuedSecrets; devops: DevOpsControl; graph: Applications; clock: EmulatorClock; keyVault: KeyVaultControl }): EmulatorControl {
+export function createEmulatorControl(parts: {
+  directory: Directory;
+  identity: IdentityPlatform;
+  faults: Faults;
+  stats: StatsRecorder;
+  issued: IssuedSecrets;
+  devops: DevOpsControl;
+  graph: Applications;
+  clock: EmulatorClock;
+  keyVault: KeyVaultControl;
+}): EmulatorControl {
   const { directory, identity, faults, stats, issued } = parts;
   // The directory object is shared with both halves: change its arrays in place, never replace them.
   const replaceOrAdd = <T>(list: T[], item: T, same: (existing: T) => boolean) => {
@@ -129,7 +141,8 @@ export function createEmulatorControl(parts: { directory: Directory; identity: I
         (existing) => existing.accountId === valid.accountId || sameName(existing.accountName, valid.accountName),
       );
     },
-    removeOrganization: (accountName) => removeWhere(directory.organizations, (org) => sameName(org.accountName, accountName)),
+    removeOrganization: (accountName) =>
+      removeWhere(directory.organizations, (org) => sameName(org.accountName, accountName)),
     registerClient: (client) => identity.registerClient(clientSchema.parse(client)),
     injectFault: (spec) => faults.inject(spec),
     removeFault: (id) => faults.remove(id),
@@ -138,7 +151,14 @@ export function createEmulatorControl(parts: { directory: Directory; identity: I
     expireAccessTokens: (objectId) => identity.expireAccessTokens(objectId),
     revokeRefreshTokens: (objectId) => identity.revokeRefreshTokens(objectId),
     revokeConsents: (objectId) => identity.revokeConsents(objectId),
-    withholdPermission: (clientId, permission) => identity.withholdPermission(clientId, z.string().regex(/^[\w.]{1,100}$/).parse(permission)),
+    withholdPermission: (clientId, permission) =>
+      identity.withholdPermission(
+        clientId,
+        z
+          .string()
+          .regex(/^[\w.]{1,100}$/)
+          .parse(permission),
+      ),
     setAccessTokenLifetime: (seconds) => identity.setAccessTokenLifetime(seconds),
     async issueAccessToken(objectId, options) {
       const token = await identity.issueAccessToken(objectId, options);
@@ -148,7 +168,8 @@ export function createEmulatorControl(parts: { directory: Directory; identity: I
     stats: () => stats.snapshot(),
     resetStats: () => stats.reset(),
     issuedSecrets: () => issued.list(),
-    registrations: () => structuredClone({ applications: parts.graph.list(), servicePrincipals: parts.graph.servicePrincipals() }),
+    registrations: () =>
+      structuredClone({ applications: parts.graph.list(), servicePrincipals: parts.graph.servicePrincipals() }),
     expireDeviceCodes: () => identity.expireDeviceCodes(),
     setClockOffset: (seconds) => parts.clock.setOffsetSeconds(seconds),
     devops: parts.devops,
@@ -158,7 +179,10 @@ export function createEmulatorControl(parts: { directory: Directory; identity: I
 
 export const CONTROL_KEY_HEADER = 'x-emulator-control-key';
 
-export function createControlRouter(control: EmulatorControl, options: { controlKey: string; devopsControlRouter: Router; keyVaultControlRouter: Router }): Router {
+export function createControlRouter(
+  control: EmulatorControl,
+  options: { controlKey: string; devopsControlRouter: Router; keyVaultControlRouter: Router },
+): Router {
   const router = express.Router();
   router.use(requireControlKey(options.controlKey));
   router.use('/devops', options.devopsControlRouter);
@@ -217,8 +241,17 @@ export function createControlRouter(control: EmulatorControl, options: { control
     res.status(204).end();
   });
   router.post('/people/:objectId/access-tokens', async (req, res) => {
-    const options = z.object({ clientId: z.string().optional(), lifetimeSeconds: z.number().int().positive().optional(), scope: z.string().optional() }).strict().parse(req.body ?? {});
-    res.status(201).json({ access_token: await control.issueAccessToken(req.params.objectId, stripUndefined(options)) });
+    const options = z
+      .object({
+        clientId: z.string().optional(),
+        lifetimeSeconds: z.number().int().positive().optional(),
+        scope: z.string().optional(),
+      })
+      .strict()
+      .parse(req.body ?? {});
+    res
+      .status(201)
+      .json({ access_token: await control.issueAccessToken(req.params.objectId, stripUndefined(options)) });
   });
   router.put('/access-token-lifetime', (req, res) => {
     const { seconds } = z.object({ seconds: z.number().int().positive() }).strict().parse(req.body);
@@ -265,12 +298,17 @@ function requireControlKey(controlKey: string): RequestHandler {
 
 const controlErrors: ErrorRequestHandler = (error: unknown, _req, res, _next) => {
   if (error instanceof ZodError) {
-    res.status(400).json({ error: 'Invalid control request.', issues: error.issues.map((issue) => `${issue.path.join('.') || '(body)'}: ${issue.message}`) });
+    res.status(400).json({
+      error: 'Invalid control request.',
+      issues: error.issues.map((issue) => `${issue.path.join('.') || '(body)'}: ${issue.message}`),
+    });
     return;
   }
   res.status(400).json({ error: error instanceof Error ? error.message : 'Invalid control request.' });
 };
 
 function stripUndefined<T extends object>(value: T): { [K in keyof T]: Exclude<T[K], undefined> } {
-  return Object.fromEntries(Object.entries(value).filter(([, item]) => item !== undefined)) as { [K in keyof T]: Exclude<T[K], undefined> };
+  return Object.fromEntries(Object.entries(value).filter(([, item]) => item !== undefined)) as {
+    [K in keyof T]: Exclude<T[K], undefined>;
+  };
 }

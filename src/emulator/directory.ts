@@ -43,9 +43,22 @@ export function demoDirectory(): Directory {
     tenantId: DEMO_TENANT_ID,
     organizations: [
       // Grace owns contoso; Ada owns the other two.
-      { accountId: 'f9424e7c-ea71-44cb-aa51-cae3213c1e15', accountName: 'contoso', ownerId: 'eed893a6-5a8f-4072-88c4-b155c846eff3', administrators: ['bdfc34ea-84a9-48ad-bcff-534a79e7b0d5'] },
-      { accountId: 'c7b8a8a6-6171-4dec-9a05-413c358c644b', accountName: 'fabrikam', ownerId: '8ed93371-1a81-4012-ab51-9dd996b1c150' },
-      { accountId: '704c460d-ac4c-4c2c-98a1-c040598f633b', accountName: 'northwind', ownerId: '8ed93371-1a81-4012-ab51-9dd996b1c150' },
+      {
+        accountId: 'f9424e7c-ea71-44cb-aa51-cae3213c1e15',
+        accountName: 'contoso',
+        ownerId: 'eed893a6-5a8f-4072-88c4-b155c846eff3',
+        administrators: ['bdfc34ea-84a9-48ad-bcff-534a79e7b0d5'],
+      },
+      {
+        accountId: 'c7b8a8a6-6171-4dec-9a05-413c358c644b',
+        accountName: 'fabrikam',
+        ownerId: '8ed93371-1a81-4012-ab51-9dd996b1c150',
+      },
+      {
+        accountId: '704c460d-ac4c-4c2c-98a1-c040598f633b',
+        accountName: 'northwind',
+        ownerId: '8ed93371-1a81-4012-ab51-9dd996b1c150',
+      },
     ],
     people: [
       {
@@ -54,7 +67,8 @@ export function demoDirectory(): Directory {
         username: 'ada@contoso.example',
         memberId: '8ed93371-1a81-4012-ab51-9dd996b1c150',
         organizations: ['contoso', 'fabrikam', 'northwind'],
-        demoRole: 'In contoso, fabrikam and northwind, with tokens in each; her vault ada-pats lets her store and rotate tokens.',
+        demoRole:
+          'In contoso, fabrikam and northwind, with tokens in each; her vault ada-pats lets her store and rotate tokens.',
       },
       {
         objectId: 'bdfc34ea-84a9-48ad-bcff-534a79e7b0d5',
@@ -62,7 +76,8 @@ export function demoDirectory(): Directory {
         username: 'grace@contoso.example',
         memberId: 'eed893a6-5a8f-4072-88c4-b155c846eff3',
         organizations: ['contoso'],
-        demoRole: 'Administers contoso, so she sees its organization audit; her vault grace-pats gives her no role, so Key Vault refuses.',
+        demoRole:
+          'Administers contoso, so she sees its organization audit; her vault grace-pats gives her no role, so Key Vault refuses.',
       },
       {
         objectId: 'c8f47bd0-54e5-415f-8d81-b7e3a2faddfa',

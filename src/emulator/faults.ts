@@ -24,7 +24,10 @@ const FAULT_TARGETS = {
 
 export type FaultTarget = keyof typeof FAULT_TARGETS;
 
-const TARGET_PATTERNS = Object.entries(FAULT_TARGETS).map(([name, glob]) => ({ name: name as FaultTarget, pattern: globToRegExp(glob) }));
+const TARGET_PATTERNS = Object.entries(FAULT_TARGETS).map(([name, glob]) => ({
+  name: name as FaultTarget,
+  pattern: globToRegExp(glob),
+}));
 
 /** The named target a path belongs to, if any. */
 export function targetOf(path: string): FaultTarget | undefined {
@@ -56,7 +59,9 @@ const faultSpecSchema = z
     seed: z.number().int().optional(),
   })
   .strict()
-  .refine((spec) => spec.target !== undefined || spec.path !== undefined, { message: 'a fault needs a target or a path' })
+  .refine((spec) => spec.target !== undefined || spec.path !== undefined, {
+    message: 'a fault needs a target or a path',
+  })
   .refine((spec) => spec.status !== undefined || spec.delayMs !== undefined || spec.malformed || spec.reset, {
     message: 'a fault needs an effect: status, delayMs, malformed or reset',
   });
@@ -80,7 +85,6 @@ export interface Faults {
   /** Cancels delayed answers still waiting (on close). */
   dispose(): void;
 }
-
 
 export function createFaults(options: { exemptPathPrefix: string }): Faults {
   let faults: { fault: ActiveFault; pattern: RegExp; random: () => number }[] = [];
@@ -115,7 +119,11 @@ export function createFaults(options: { exemptPathPrefix: string }): Faults {
     inject(spec) {
       const parsed = faultSpecSchema.parse(spec);
       const fault: ActiveFault = { ...parsed, id: randomUUID(), matched: 0, triggered: 0 };
-      faults.push({ fault, pattern: globToRegExp(parsed.path ?? FAULT_TARGETS[parsed.target!]), random: parsed.seed === undefined ? Math.random : seededRandom(parsed.seed) });
+      faults.push({
+        fault,
+        pattern: globToRegExp(parsed.path ?? FAULT_TARGETS[parsed.target!]),
+        random: parsed.seed === undefined ? Math.random : seededRandom(parsed.seed),
+      });
       return fault;
     },
     remove(id) {
@@ -148,7 +156,10 @@ export function createFaults(options: { exemptPathPrefix: string }): Faults {
 function answerWith(fault: ActiveFault, res: Response): void {
   res.locals.injectedFault = fault.id;
   res.status(fault.status!).set(fault.headers ?? {});
-  const body = fault.body ?? { error: 'temporarily_unavailable', message: `Fault injected by the emulator: HTTP ${fault.status}.` };
+  const body = fault.body ?? {
+    error: 'temporarily_unavailable',
+    message: `Fault injected by the emulator: HTTP ${fault.status}.`,
+  };
   const text = typeof body === 'string' ? body : JSON.stringify(body);
   if (!res.get('Content-Type')) res.type(typeof body === 'string' ? 'text/plain' : 'application/json');
   res.send(fault.malformed ? truncated(text) : text);
@@ -158,7 +169,8 @@ function answerWith(fault: ActiveFault, res: Response): void {
 function truncateAnswer(res: Response): void {
   const send = res.send.bind(res);
   res.send = ((body?: unknown) => {
-    const text = typeof body === 'string' ? body : Buffer.isBuffer(body) ? body.toString('utf8') : JSON.stringify(body ?? '');
+    const text =
+      typeof body === 'string' ? body : Buffer.isBuffer(body) ? body.toString('utf8') : JSON.stringify(body ?? '');
     if (!res.get('Content-Type')) res.type('application/json');
     return send(truncated(text));
   }) as Response['send'];

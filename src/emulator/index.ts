@@ -86,26 +86,71 @@ export async function startEmulator(options: StartEmulatorOptions): Promise<Runn
     signingKey,
     dataDir,
     accessTokenLifetimeSeconds: options.accessTokenLifetimeSeconds ?? 3600,
-    ...(options.deviceCodeIntervalSeconds === undefined ? {} : { deviceCodeIntervalSeconds: options.deviceCodeIntervalSeconds }),
-    ...(options.deviceCodeLifetimeSeconds === undefined ? {} : { deviceCodeLifetimeSeconds: options.deviceCodeLifetimeSeconds }),
+    ...(options.deviceCodeIntervalSeconds === undefined
+      ? {}
+      : { deviceCodeIntervalSeconds: options.deviceCodeIntervalSeconds }),
+    ...(options.deviceCodeLifetimeSeconds === undefined
+      ? {}
+      : { deviceCodeLifetimeSeconds: options.deviceCodeLifetimeSeconds }),
     onGrant: (grantType) => stats.grant(grantType),
   });
-  const devops = createDevOps({ directory, seed: options.seed ?? 'demo', verifyAccessToken: identity.verifyAccessToken, origin });
-  const graph = createGraph({ directory, identity, onSecretIssued: (secret) => issued.record('client_secret', secret) });
+  const devops = createDevOps({
+    directory,
+    seed: options.seed ?? 'demo',
+    verifyAccessToken: identity.verifyAccessToken,
+    origin,
+  });
+  const graph = createGraph({
+    directory,
+    identity,
+    onSecretIssued: (secret) => issued.record('client_secret', secret),
+  });
   const clock = createClock();
   const keyVault = createKeyVault({ directory, origin, verifyAccessToken: identity.verifyAccessToken });
-  const control = createEmulatorControl({ directory, identity, faults, stats, issued, devops: devops.control, graph: graph.applications, clock, keyVault: keyVault.control });
+  const control = createEmulatorControl({
+    directory,
+    identity,
+    faults,
+    stats,
+    issued,
+    devops: devops.control,
+    graph: graph.applications,
+    clock,
+    keyVault: keyVault.control,
+  });
   const controlKey = randomBytes(24).toString('base64url');
-  const controlRouter = createControlRouter(control, { controlKey, devopsControlRouter: devops.controlRouter, keyVaultControlRouter: keyVault.controlRouter });
+  const controlRouter = createControlRouter(control, {
+    controlKey,
+    devopsControlRouter: devops.controlRouter,
+    keyVaultControlRouter: keyVault.controlRouter,
+  });
   let closing: Promise<void> | undefined;
-  server.serve(createEmulatorApp({ identity: identity.router, pats: devops.patsRouter, profile: devops.profileRouter, control: controlRouter, graph: graph.router, keyVault: keyVault.router }, { faults, stats, issued, clock }));
+  server.serve(
+    createEmulatorApp(
+      {
+        identity: identity.router,
+        pats: devops.patsRouter,
+        profile: devops.profileRouter,
+        control: controlRouter,
+        graph: graph.router,
+        keyVault: keyVault.router,
+      },
+      { faults, stats, issued, clock },
+    ),
+  );
 
   return {
     origin,
     tenantId: directory.tenantId,
     caCertificatePem: tls.caCertificatePem,
     caCertificateFile: tls.caCertificateFile,
-    urls: { identity: origin, pats: `${origin}/vssps`, profile: `${origin}/app-vssps`, graph: `${origin}/graph`, keyVaultHostSuffix: '.vault.localhost' },
+    urls: {
+      identity: origin,
+      pats: `${origin}/vssps`,
+      profile: `${origin}/app-vssps`,
+      graph: `${origin}/graph`,
+      keyVaultHostSuffix: '.vault.localhost',
+    },
     controlKey,
     control,
     close() {

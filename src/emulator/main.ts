@@ -37,7 +37,10 @@ console.log(`Local Microsoft identity platform and Azure DevOps emulator (demo p
   Azure DevOps     ${emulator.urls.pats}  (for https://vssps.dev.azure.com)
                    ${emulator.urls.profile}  (for https://app.vssps.visualstudio.com)
   Microsoft Graph  ${emulator.urls.graph}  (for https://graph.microsoft.com: GRAPH_BASE_URL)
-  Key Vault        ${emulator.control.keyVault.vaults().map((vault) => vault.url).join(', ')}  (set KEY_VAULT_HOST_SUFFIXES=${emulator.urls.keyVaultHostSuffix})
+  Key Vault        ${emulator.control.keyVault
+    .vaults()
+    .map((vault) => vault.url)
+    .join(', ')}  (set KEY_VAULT_HOST_SUFFIXES=${emulator.urls.keyVaultHostSuffix})
   CA to trust      ${emulator.caCertificateFile}
   application      client id ${clientId}, redirect URI ${redirectUri}
   client secret    ${secretFromEnv ? '(from EMULATOR_CLIENT_SECRET)' : `${clientSecret}  (generated; set EMULATOR_CLIENT_SECRET to choose one)`}

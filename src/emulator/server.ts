@@ -24,7 +24,10 @@ export interface EmulatorRoutes {
   keyVault: RequestHandler;
 }
 
-export function createEmulatorApp(routes: EmulatorRoutes, parts: { faults: Faults; stats: StatsRecorder; issued: IssuedSecrets; clock: EmulatorClock }): Express {
+export function createEmulatorApp(
+  routes: EmulatorRoutes,
+  parts: { faults: Faults; stats: StatsRecorder; issued: IssuedSecrets; clock: EmulatorClock },
+): Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('etag', false);
@@ -57,7 +60,11 @@ export interface ListeningServer {
   close(): Promise<void>;
 }
 
-export async function listenHttps(options: { port: number; tls: TlsMaterial; stats: StatsRecorder }): Promise<ListeningServer> {
+export async function listenHttps(options: {
+  port: number;
+  tls: TlsMaterial;
+  stats: StatsRecorder;
+}): Promise<ListeningServer> {
   const server: Server = createServer({ key: options.tls.serverKeyPem, cert: options.tls.serverCertificatePem });
   // Longer than clients' idle timeouts, so the client, not the server, decides when to drop a
   // kept-alive connection (a server closing first makes clients race into ECONNRESET).

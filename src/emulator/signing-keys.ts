@@ -30,7 +30,9 @@ export function loadOrCreateSigningKey(dataDir: string): SigningKey {
       return { kty, use: 'sig', kid: thumbprint, x5t: thumbprint, n, e, x5c: [certificateBase64Der(certificatePem)] };
     },
     sign(claims) {
-      return new SignJWT(claims).setProtectedHeader({ typ: 'JWT', alg: 'RS256', x5t: thumbprint, kid: thumbprint }).sign(privateKey);
+      return new SignJWT(claims)
+        .setProtectedHeader({ typ: 'JWT', alg: 'RS256', x5t: thumbprint, kid: thumbprint })
+        .sign(privateKey);
     },
   };
 }

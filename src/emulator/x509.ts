@@ -45,14 +45,23 @@ export function createCertificate(request: CertificateRequest): string {
     { name: 'organizationName', value: ORGANIZATION },
   ];
   cert.setSubject(subject);
-  const issuerCert = request.issuer.certificatePem ? forge.pki.certificateFromPem(request.issuer.certificatePem) : undefined;
+  const issuerCert = request.issuer.certificatePem
+    ? forge.pki.certificateFromPem(request.issuer.certificatePem)
+    : undefined;
   cert.setIssuer(issuerCert ? issuerCert.subject.attributes : subject);
   cert.setExtensions(extensionsFor(request, cert, issuerCert));
-  cert.sign(forge.pki.privateKeyFromPem(request.issuer.privateKeyPem) as forge.pki.rsa.PrivateKey, forge.md.sha256.create());
+  cert.sign(
+    forge.pki.privateKeyFromPem(request.issuer.privateKeyPem) as forge.pki.rsa.PrivateKey,
+    forge.md.sha256.create(),
+  );
   return forge.pki.certificateToPem(cert);
 }
 
-function extensionsFor(request: CertificateRequest, cert: forge.pki.Certificate, issuerCert: forge.pki.Certificate | undefined): object[] {
+function extensionsFor(
+  request: CertificateRequest,
+  cert: forge.pki.Certificate,
+  issuerCert: forge.pki.Certificate | undefined,
+): object[] {
   const keyIds = [
     { name: 'subjectKeyIdentifier' },
     { name: 'authorityKeyIdentifier', keyIdentifier: (issuerCert ?? cert).generateSubjectKeyIdentifier().getBytes() },
@@ -79,7 +88,11 @@ function extensionsFor(request: CertificateRequest, cert: forge.pki.Certificate,
         ...keyIds,
       ];
     case 'signing':
-      return [{ name: 'basicConstraints', cA: false }, { name: 'keyUsage', digitalSignature: true, critical: true }, ...keyIds];
+      return [
+        { name: 'basicConstraints', cA: false },
+        { name: 'keyUsage', digitalSignature: true, critical: true },
+        ...keyIds,
+      ];
   }
 }
 

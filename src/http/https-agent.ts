@@ -45,10 +45,16 @@ class DemoLoopbackAgent extends Agent {
     super(options);
     this.#port = port;
   }
-  override createConnection(options: RequestOptions, callback?: (error: Error | null, socket: Duplex) => void): Duplex | null | undefined {
+  override createConnection(
+    options: RequestOptions,
+    callback?: (error: Error | null, socket: Duplex) => void,
+  ): Duplex | null | undefined {
     const host = String(options.host ?? options.hostname ?? '');
     const onDefaultPort = options.port === undefined || options.port === null || Number(options.port) === 443;
-    return super.createConnection(isLocalhostName(host) && onDefaultPort ? { ...options, port: this.#port } : options, callback);
+    return super.createConnection(
+      isLocalhostName(host) && onDefaultPort ? { ...options, port: this.#port } : options,
+      callback,
+    );
   }
 }
 
@@ -63,7 +69,9 @@ export function createHttpsAgent(options: HttpsAgentOptions = {}): Agent {
     scheduling: 'lifo',
     // The roots plus the extra CA are parsed once into one TLS context. Given as `ca`, they would be
     // parsed again for every new connection and joined into the agent's pool key on every request.
-    ...(options.ca === undefined ? {} : { secureContext: createSecureContext({ ca: [...rootCertificates, options.ca] }) }),
+    ...(options.ca === undefined
+      ? {}
+      : { secureContext: createSecureContext({ ca: [...rootCertificates, options.ca] }) }),
   };
   if (options.localhostNamesToPort === undefined) return new Agent(agentOptions);
   return new DemoLoopbackAgent({ ...agentOptions, lookup: lookupWithLocalhostNames }, options.localhostNamesToPort);

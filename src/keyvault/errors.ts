@@ -4,7 +4,8 @@
 import { AppError } from '../errors.ts';
 
 /** `notFound`: no such vault; `secretNotFound`: the vault has no such secret. */
-export type VaultErrorKind = 'forbidden' | 'notFound' | 'secretNotFound' | 'deleted' | 'throttled' | 'unavailable' | 'rejected';
+export type VaultErrorKind =
+  'forbidden' | 'notFound' | 'secretNotFound' | 'deleted' | 'throttled' | 'unavailable' | 'rejected';
 
 /** The page each kind becomes, every one of them named for Key Vault. */
 const PAGE_OF: Record<VaultErrorKind, { pageStatus: number; title: string }> = {
@@ -23,8 +24,19 @@ export class VaultError extends AppError {
   readonly kind: VaultErrorKind;
   /** Key Vault's HTTP status, when there was an answer. */
   readonly status: number | undefined;
-  constructor(details: { kind: VaultErrorKind; userMessage: string; message: string; status?: number | undefined; retryAfterSeconds?: number | undefined }) {
-    super({ ...PAGE_OF[details.kind], userMessage: details.userMessage, message: details.message, retryAfterSeconds: details.retryAfterSeconds });
+  constructor(details: {
+    kind: VaultErrorKind;
+    userMessage: string;
+    message: string;
+    status?: number | undefined;
+    retryAfterSeconds?: number | undefined;
+  }) {
+    super({
+      ...PAGE_OF[details.kind],
+      userMessage: details.userMessage,
+      message: details.message,
+      retryAfterSeconds: details.retryAfterSeconds,
+    });
     this.kind = details.kind;
     this.status = details.status;
   }
@@ -66,39 +78,90 @@ function retryAfter(value: string | undefined): number | undefined {
  * listens where. The log keeps the reason.
  */
 function unreachable(vaultUrl: string, timeoutMs: number, message: string): VaultError {
-  return new VaultError({ kind: 'unavailable', userMessage: `Key Vault (${vaultUrl}) could not be reached, or did not answer within ${Math.round(timeoutMs / 1000)} seconds. Check the vault's address; if it is right, try again in a few minutes.`, message });
+  return new VaultError({
+    kind: 'unavailable',
+    userMessage: `Key Vault (${vaultUrl}) could not be reached, or did not answer within ${Math.round(timeoutMs / 1000)} seconds. Check the vault's address; if it is right, try again in a few minutes.`,
+    message,
+  });
 }
 
 /** Turns what the SDK threw into a VaultError, for the vault at `vaultUrl` and the secret `secretName`. */
-export function vaultErrorOf(error: unknown, where: { operation: string; vaultUrl: string; secretName: string; timeoutMs: number }): VaultError {
+export function vaultErrorOf(
+  error: unknown,
+  where: { operation: string; vaultUrl: string; secretName: string; timeoutMs: number },
+): VaultError {
   const { operation, vaultUrl, secretName, timeoutMs } = where;
   if (error instanceof VaultError) return error;
-  if ((error as { name?: string })?.name === 'AbortError') return unreachable(vaultUrl, timeoutMs, `${operation}: timed out after ${timeoutMs} ms`);
-  if (!isRestError(error)) return unreachable(vaultUrl, timeoutMs, `${operation}: ${(error as Error)?.name ?? 'error'}`);
+  if ((error as { name?: string })?.name === 'AbortError')
+    return unreachable(vaultUrl, timeoutMs, `${operation}: timed out after ${timeoutMs} ms`);
+  if (!isRestError(error))
+    return unreachable(vaultUrl, timeoutMs, `${operation}: ${(error as Error)?.name ?? 'error'}`);
   const status = error.statusCode;
   const code = error.code ?? '';
   const detail = `${operation}: ${status ?? code}`;
   if (status === undefined) {
-    if (code === RestErrorCodes.parse) return new VaultError({ kind: 'unavailable', userMessage: `Key Vault (${vaultUrl}) sent an answer PAT Manager could not read.`, message: detail });
+    if (code === RestErrorCodes.parse)
+      return new VaultError({
+        kind: 'unavailable',
+        userMessage: `Key Vault (${vaultUrl}) sent an answer PAT Manager could not read.`,
+        message: detail,
+      });
     return unreachable(vaultUrl, timeoutMs, detail);
   }
   const retryAfterSeconds = retryAfter(error.response?.headers.get('retry-after'));
   if (status === 401 || status === 403) {
-    return new VaultError({ kind: 'forbidden', status, userMessage: `You do not have permission to write secrets in ${vaultUrl}. Ask whoever manages the vault to give you the "${SECRETS_ROLE}" role on it (Azure RBAC), or an access policy that allows Get and Set on secrets.`, message: `${detail} ${code}` });
+    return new VaultError({
+      kind: 'forbidden',
+      status,
+      userMessage: `You do not have permission to write secrets in ${vaultUrl}. Ask whoever manages the vault to give you the "${SECRETS_ROLE}" role on it (Azure RBAC), or an access policy that allows Get and Set on secrets.`,
+      message: `${detail} ${code}`,
+    });
   }
   if (status === 404) {
     return code === 'SecretNotFound'
-      ? new VaultError({ kind: 'secretNotFound', status, userMessage: `The secret "${secretName}" is not in ${vaultUrl} (it may have been deleted).`, message: `${detail} ${code}` })
-      : new VaultError({ kind: 'notFound', status, userMessage: `There is no key vault at ${vaultUrl}. Check the vault's name.`, message: `${detail} ${code}` });
+      ? new VaultError({
+          kind: 'secretNotFound',
+          status,
+          userMessage: `The secret "${secretName}" is not in ${vaultUrl} (it may have been deleted).`,
+          message: `${detail} ${code}`,
+        })
+      : new VaultError({
+          kind: 'notFound',
+          status,
+          userMessage: `There is no key vault at ${vaultUrl}. Check the vault's name.`,
+          message: `${detail} ${code}`,
+        });
   }
   if (status === 409) {
-    return new VaultError({ kind: 'deleted', status, userMessage: `A secret named "${secretName}" was deleted from ${vaultUrl} and is kept there, recoverable, so the name cannot be used yet. Recover or purge it in the Azure portal, or choose another name.`, message: `${detail} ${code}` });
+    return new VaultError({
+      kind: 'deleted',
+      status,
+      userMessage: `A secret named "${secretName}" was deleted from ${vaultUrl} and is kept there, recoverable, so the name cannot be used yet. Recover or purge it in the Azure portal, or choose another name.`,
+      message: `${detail} ${code}`,
+    });
   }
   if (status === 429) {
-    return new VaultError({ kind: 'throttled', status, retryAfterSeconds, userMessage: `Key Vault is receiving too many requests and asked PAT Manager to wait${retryAfterSeconds ? ` ${retryAfterSeconds} seconds` : ''}. Try again then.`, message: detail });
+    return new VaultError({
+      kind: 'throttled',
+      status,
+      retryAfterSeconds,
+      userMessage: `Key Vault is receiving too many requests and asked PAT Manager to wait${retryAfterSeconds ? ` ${retryAfterSeconds} seconds` : ''}. Try again then.`,
+      message: detail,
+    });
   }
-  if (status === 400) return new VaultError({ kind: 'rejected', status, userMessage: `Key Vault refused the secret (${error.message.slice(0, 200)}).`, message: `${detail} ${code}` });
-  return new VaultError({ kind: 'unavailable', status, userMessage: `Key Vault (${vaultUrl}) had a problem (HTTP ${status}). Try again in a minute.`, message: detail });
+  if (status === 400)
+    return new VaultError({
+      kind: 'rejected',
+      status,
+      userMessage: `Key Vault refused the secret (${error.message.slice(0, 200)}).`,
+      message: `${detail} ${code}`,
+    });
+  return new VaultError({
+    kind: 'unavailable',
+    status,
+    userMessage: `Key Vault (${vaultUrl}) had a problem (HTTP ${status}). Try again in a minute.`,
+    message: detail,
+  });
 }
 
 const RestErrorCodes = { parse: 'PARSE_ERROR' } as const;

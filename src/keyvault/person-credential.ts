@@ -20,7 +20,12 @@ export function keyVaultScopeFor(scopes: string | string[]): string {
   const requested = (Array.isArray(scopes) ? scopes : [scopes])[0] ?? '';
   const resource = requested.replace(/\/(\.default|user_impersonation)$/, '').replace(/\/+$/, '');
   if (!KEY_VAULT_RESOURCES.includes(resource.toLowerCase())) {
-    throw new VaultError({ kind: 'rejected', userMessage: 'The vault asked for access to a service that is not Key Vault, so PAT Manager did not send your sign-in.', message: `credential: refused a token for ${resource}` });
+    throw new VaultError({
+      kind: 'rejected',
+      userMessage:
+        'The vault asked for access to a service that is not Key Vault, so PAT Manager did not send your sign-in.',
+      message: `credential: refused a token for ${resource}`,
+    });
   }
   return `${resource.toLowerCase()}/user_impersonation`;
 }

@@ -15,22 +15,34 @@ export type SecretHolder =
   /** A value PAT Manager did not write (no tags of its own). */
   | { kind: 'not-ours'; contentType: string | undefined };
 
-export function holderOf(secret: SecretSummary | undefined, authorizationId: string, link?: Pick<VaultLink, 'version' | 'confirmedVersion'>): SecretHolder {
+export function holderOf(
+  secret: SecretSummary | undefined,
+  authorizationId: string,
+  link?: Pick<VaultLink, 'version' | 'confirmedVersion'>,
+): SecretHolder {
   if (!secret) return { kind: 'none' };
   const tagged = secret.tags.authorizationId;
   if (tagged === authorizationId) return { kind: 'this-token' };
-  if (link && secret.version !== '' && (secret.version === link.version || secret.version === link.confirmedVersion)) return { kind: 'this-token' };
-  if (tagged && secret.tags.source === 'PAT Manager') return { kind: 'another-token', authorizationId: tagged, organization: secret.tags.organization };
+  if (link && secret.version !== '' && (secret.version === link.version || secret.version === link.confirmedVersion))
+    return { kind: 'this-token' };
+  if (tagged && secret.tags.source === 'PAT Manager')
+    return { kind: 'another-token', authorizationId: tagged, organization: secret.tags.organization };
   return { kind: 'not-ours', contentType: secret.contentType };
 }
 
 /** Key Vault's secret names are case-insensitive; the vault address is stored normalised. */
-function sameSecret(a: Pick<VaultLink, 'vaultUrl' | 'secretName'>, b: Pick<VaultLink, 'vaultUrl' | 'secretName'>): boolean {
+function sameSecret(
+  a: Pick<VaultLink, 'vaultUrl' | 'secretName'>,
+  b: Pick<VaultLink, 'vaultUrl' | 'secretName'>,
+): boolean {
   return a.vaultUrl === b.vaultUrl && a.secretName.toLowerCase() === b.secretName.toLowerCase();
 }
 
 /** The person's other tokens linked to the same secret as `link`. */
-export function otherLinksTo(links: readonly VaultLink[], target: Pick<VaultLink, 'vaultUrl' | 'secretName' | 'authorizationId'>): VaultLink[] {
+export function otherLinksTo(
+  links: readonly VaultLink[],
+  target: Pick<VaultLink, 'vaultUrl' | 'secretName' | 'authorizationId'>,
+): VaultLink[] {
   return links.filter((link) => link.authorizationId !== target.authorizationId && sameSecret(link, target));
 }
 
@@ -42,7 +54,10 @@ export function splitByConflict(links: readonly VaultLink[]): { alone: VaultLink
     groups.set(key, [...(groups.get(key) ?? []), link]);
   }
   const all = [...groups.values()];
-  return { alone: all.filter((group) => group.length === 1).map((group) => group[0]!), conflicts: all.filter((group) => group.length > 1) };
+  return {
+    alone: all.filter((group) => group.length === 1).map((group) => group[0]!),
+    conflicts: all.filter((group) => group.length > 1),
+  };
 }
 
 /** What the secret holds, in words, for the confirmation and for a refused rotation. */
@@ -66,11 +81,18 @@ export interface LinkConflict {
 }
 
 /** Why linking `target` to `secret` needs the person's confirmation, or undefined when it does not. */
-export function linkConflict(secret: SecretSummary, target: Pick<VaultLink, 'vaultUrl' | 'secretName' | 'authorizationId'>, links: readonly VaultLink[]): LinkConflict | undefined {
+export function linkConflict(
+  secret: SecretSummary,
+  target: Pick<VaultLink, 'vaultUrl' | 'secretName' | 'authorizationId'>,
+  links: readonly VaultLink[],
+): LinkConflict | undefined {
   const holder = holderOf(secret, target.authorizationId);
   const others = otherLinksTo(links, target);
   if (holder.kind === 'this-token' && others.length === 0) return undefined;
-  const linkedName = holder.kind === 'another-token' ? links.find((link) => link.authorizationId === holder.authorizationId)?.tokenName : undefined;
+  const linkedName =
+    holder.kind === 'another-token'
+      ? links.find((link) => link.authorizationId === holder.authorizationId)?.tokenName
+      : undefined;
   return { holder, holds: describeHolder(holder, linkedName), others };
 }
 
@@ -80,7 +102,11 @@ export function linkConflict(secret: SecretSummary, target: Pick<VaultLink, 'vau
  * holds neither this token nor a version the person confirmed. `read` gives the secret's current
  * properties (undefined when there is no such secret yet).
  */
-export async function rotationRefusal(link: VaultLink, links: readonly VaultLink[], read: () => Promise<SecretSummary | undefined>): Promise<string | undefined> {
+export async function rotationRefusal(
+  link: VaultLink,
+  links: readonly VaultLink[],
+  read: () => Promise<SecretSummary | undefined>,
+): Promise<string | undefined> {
   const others = otherLinksTo(links, link);
   if (others.length > 0) {
     return `the secret "${link.secretName}" is also linked to ${others.map((other) => `"${other.tokenName}" (${other.authorizationId})`).join(', ')}, and one secret can hold only one of them. Nothing was changed: open the Key Vault page of the token that should keep it and link it again, which unlinks the others.`;

@@ -41,16 +41,34 @@ export function parseVaultAddress(input: string, allowedSuffixes: readonly strin
   } catch {
     return { ok: false, message: `Enter the vault's address, for example ${example}.` };
   }
-  if (url.protocol !== 'https:' || url.username || url.password || (url.pathname !== '/' && url.pathname !== '') || url.search || url.hash) {
-    return { ok: false, message: `Enter only the vault's https address, for example ${example}, with nothing after the host.` };
+  if (
+    url.protocol !== 'https:' ||
+    url.username ||
+    url.password ||
+    (url.pathname !== '/' && url.pathname !== '') ||
+    url.search ||
+    url.hash
+  ) {
+    return {
+      ok: false,
+      message: `Enter only the vault's https address, for example ${example}, with nothing after the host.`,
+    };
   }
   // Key Vault answers on 443 only: a port could only aim the person's token at something else.
   if (url.port) return { ok: false, message: `A vault's address has no port: enter it as ${example}.` };
   const host = url.hostname.toLowerCase();
   const suffix = allowedSuffixes.find((candidate) => host.endsWith(candidate.toLowerCase()));
-  if (!suffix) return { ok: false, message: `PAT Manager only writes to vaults whose address ends in ${allowedSuffixes.join(' or ')}, for example ${example}.` };
+  if (!suffix)
+    return {
+      ok: false,
+      message: `PAT Manager only writes to vaults whose address ends in ${allowedSuffixes.join(' or ')}, for example ${example}.`,
+    };
   const name = host.slice(0, -suffix.length);
-  if (!VAULT_NAME.test(name)) return { ok: false, message: 'A vault name is 3 to 24 letters, digits and single hyphens, starting with a letter or digit.' };
+  if (!VAULT_NAME.test(name))
+    return {
+      ok: false,
+      message: 'A vault name is 3 to 24 letters, digits and single hyphens, starting with a letter or digit.',
+    };
   return {
     ok: true,
     address: {
@@ -65,8 +83,10 @@ export function parseVaultAddress(input: string, allowedSuffixes: readonly strin
 /** Key Vault's naming rule, in words; undefined when the name is good. */
 export function secretNameProblem(name: string): string | undefined {
   if (name === '') return 'Give the secret a name.';
-  if (name.length > MAX_SECRET_NAME_LENGTH) return `Key Vault allows at most ${MAX_SECRET_NAME_LENGTH} characters in a secret name.`;
-  if (!SECRET_NAME.test(name)) return 'Key Vault secret names may only hold letters, digits and hyphens (no spaces, dots or underscores).';
+  if (name.length > MAX_SECRET_NAME_LENGTH)
+    return `Key Vault allows at most ${MAX_SECRET_NAME_LENGTH} characters in a secret name.`;
+  if (!SECRET_NAME.test(name))
+    return 'Key Vault secret names may only hold letters, digits and hyphens (no spaces, dots or underscores).';
   return undefined;
 }
 

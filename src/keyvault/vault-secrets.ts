@@ -38,7 +38,12 @@ export interface SecretSummary {
 export interface VaultSecrets {
   /** Gets the person's Key Vault token before anything else happens (ConsentRequiredError when they must sign in for it). */
   checkSignIn(credential: TokenCredential, resource: string): Promise<void>;
-  writePat(credential: TokenCredential, vault: VaultAddress, secretName: string, pat: PatForVault): Promise<WrittenSecret>;
+  writePat(
+    credential: TokenCredential,
+    vault: VaultAddress,
+    secretName: string,
+    pat: PatForVault,
+  ): Promise<WrittenSecret>;
   readSecret(credential: TokenCredential, vault: VaultAddress, secretName: string): Promise<SecretSummary>;
 }
 
@@ -55,18 +60,36 @@ export function createVaultSecrets(options: { agent: Agent; timeoutMs: number })
       // A person is waiting on a page: no silent retries (a 429 is reported with its Retry-After).
       retryOptions: { maxRetries: 0 },
       disableChallengeResourceVerification: !vault.verifyChallengeResource,
-      additionalPolicies: [{ position: 'perCall', policy: { name: 'patManagerTimeout', sendRequest: (request, next) => ((request.timeout = timeoutMs), next(request)) } }],
+      additionalPolicies: [
+        {
+          position: 'perCall',
+          policy: {
+            name: 'patManagerTimeout',
+            sendRequest: (request, next) => ((request.timeout = timeoutMs), next(request)),
+          },
+        },
+      ],
       userAgentOptions: { userAgentPrefix: 'PAT-Manager' },
     };
     return new SecretClient(vault.url, credential, clientOptions);
   }
 
-  async function call<T>(operation: string, vault: VaultAddress, secretName: string, work: () => Promise<T>): Promise<T> {
+  async function call<T>(
+    operation: string,
+    vault: VaultAddress,
+    secretName: string,
+    work: () => Promise<T>,
+  ): Promise<T> {
     try {
       return await work();
     } catch (error) {
       // A sign-in the credential asked for is not Key Vault's failure: let it through as it is.
-      if ((error as Error)?.name === 'ConsentRequiredError' || (error as Error)?.name === 'SignInRequiredError' || (error as Error)?.name === 'SignInFailedError') throw error;
+      if (
+        (error as Error)?.name === 'ConsentRequiredError' ||
+        (error as Error)?.name === 'SignInRequiredError' ||
+        (error as Error)?.name === 'SignInFailedError'
+      )
+        throw error;
       throw vaultErrorOf(error, { operation, vaultUrl: vault.url, secretName, timeoutMs });
     }
   }
@@ -78,10 +101,16 @@ export function createVaultSecrets(options: { agent: Agent; timeoutMs: number })
 
     writePat(credential, vault, secretName, pat) {
       return call('set secret', vault, secretName, async () => {
-        const written = await (await clientFor(credential, vault)).setSecret(secretName, pat.value, {
+        const written = await (
+          await clientFor(credential, vault)
+        ).setSecret(secretName, pat.value, {
           contentType: PAT_CONTENT_TYPE,
           expiresOn: pat.expiresOn,
-          tags: { authorizationId: pat.authorizationId, organization: pat.allOrganizations ? `${pat.organization} (all organizations)` : pat.organization, source: 'PAT Manager' },
+          tags: {
+            authorizationId: pat.authorizationId,
+            organization: pat.allOrganizations ? `${pat.organization} (all organizations)` : pat.organization,
+            source: 'PAT Manager',
+          },
         });
         return { vaultUrl: vault.url, name: written.name, version: written.properties.version ?? '' };
       });
@@ -97,10 +126,22 @@ export function createVaultSecrets(options: { agent: Agent; timeoutMs: number })
           const created = properties.createdOn?.getTime() ?? 0;
           if (created >= latestCreated) {
             latestCreated = created;
-            latest = { name: properties.name, version: properties.version ?? '', contentType: properties.contentType, expiresOn: properties.expiresOn, tags: properties.tags ?? {} };
+            latest = {
+              name: properties.name,
+              version: properties.version ?? '',
+              contentType: properties.contentType,
+              expiresOn: properties.expiresOn,
+              tags: properties.tags ?? {},
+            };
           }
         }
-        if (!latest) throw new VaultError({ kind: 'secretNotFound', status: 404, userMessage: `The secret "${secretName}" is not in ${vault.url}.`, message: 'list secret versions: no versions' });
+        if (!latest)
+          throw new VaultError({
+            kind: 'secretNotFound',
+            status: 404,
+            userMessage: `The secret "${secretName}" is not in ${vault.url}.`,
+            message: 'list secret versions: no versions',
+          });
         return latest;
       });
     },

@@ -79,7 +79,17 @@ declare module 'express-session' {
      */
     administratorOf: Record<string, { isAdministrator: boolean | null; checkedAt: number }>;
     /** The result of a revoke on someone's behalf, shown once on the page after it. */
-    auditRevokeOutcome: { organization: string; reason: string; outcomes: Array<{ authorizationId: string; displayName: string; person: string; revoked: boolean; message: string }> };
+    auditRevokeOutcome: {
+      organization: string;
+      reason: string;
+      outcomes: Array<{
+        authorizationId: string;
+        displayName: string;
+        person: string;
+        revoked: boolean;
+        message: string;
+      }>;
+    };
     /** Create forms already handled, so a double submit or a reload creates nothing twice. */
     createdForms: Record<string, string>;
     /** The result of a bulk revoke, shown once on the page after it (POST-redirect-GET). */

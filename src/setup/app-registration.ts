@@ -2,13 +2,22 @@
 // (tagged as made here) with PAT Manager's redirect URIs and delegated permissions, its service
 // principal, and a credential. Only reads happen before it is sure what to change.
 import { setTimeout as sleep } from 'node:timers/promises';
-import { GraphRequestError, type ApplicationFields, type GraphApplication, type GraphClient, type ResourceAccess } from './graph-client.ts';
+import {
+  GraphRequestError,
+  type ApplicationFields,
+  type GraphApplication,
+  type GraphClient,
+  type ResourceAccess,
+} from './graph-client.ts';
 
 /** Marks the registrations this command made, so that --remove deletes only those. */
 export const REGISTER_TAG = 'pat-manager:npm-run-register';
 
 /** Azure Key Vault `user_impersonation`, for the Key Vault feature. */
-const KEY_VAULT_ACCESS: ResourceAccess = { resourceAppId: 'cfa8b339-82a2-471a-a3c9-0fc0be7a4093', resourceAccess: [{ id: 'f53da476-18e3-4152-8e01-aec403e6edc0', type: 'Scope' }] };
+const KEY_VAULT_ACCESS: ResourceAccess = {
+  resourceAppId: 'cfa8b339-82a2-471a-a3c9-0fc0be7a4093',
+  resourceAccess: [{ id: 'f53da476-18e3-4152-8e01-aec403e6edc0', type: 'Scope' }],
+};
 const SECRET_LIFETIME_DAYS = 180;
 
 export class RegistrationRefused extends Error {
@@ -31,7 +40,10 @@ function redirectUrisFor(baseUrl: URL): string[] {
 }
 
 /** The registration to update, or undefined to create one; refuses to replace another app's id in .env. */
-export async function findRegistration(graph: GraphClient, desired: DesiredRegistration): Promise<GraphApplication | undefined> {
+export async function findRegistration(
+  graph: GraphClient,
+  desired: DesiredRegistration,
+): Promise<GraphApplication | undefined> {
   if (desired.currentClientId) {
     const [current] = await graph.findApplications({ appId: desired.currentClientId });
     if (current) return current;
@@ -41,8 +53,13 @@ export async function findRegistration(graph: GraphClient, desired: DesiredRegis
       );
     }
   }
-  const ours = (await graph.findApplications({ displayName: desired.displayName })).filter((app) => app.tags.includes(REGISTER_TAG));
-  if (ours.length > 1) throw new RegistrationRefused(`Several applications named "${desired.displayName}" were made by this command (${ours.map((app) => app.appId).join(', ')}). Put the one to keep in .env as AZURE_CLIENT_ID and run again.`);
+  const ours = (await graph.findApplications({ displayName: desired.displayName })).filter((app) =>
+    app.tags.includes(REGISTER_TAG),
+  );
+  if (ours.length > 1)
+    throw new RegistrationRefused(
+      `Several applications named "${desired.displayName}" were made by this command (${ours.map((app) => app.appId).join(', ')}). Put the one to keep in .env as AZURE_CLIENT_ID and run again.`,
+    );
   return ours[0];
 }
 
@@ -51,8 +68,14 @@ export async function findRegistration(graph: GraphClient, desired: DesiredRegis
  * devops-access.ts); it replaces whatever the registration listed for Azure DevOps before, so a
  * `user_impersonation` (full access) an earlier run added goes.
  */
-export function applicationFields(desired: DesiredRegistration, existing: GraphApplication | undefined, azureDevOps: ResourceAccess): ApplicationFields & { displayName: string } {
-  const others = (existing?.requiredResourceAccess ?? []).filter((entry) => entry.resourceAppId.toLowerCase() !== azureDevOps.resourceAppId);
+export function applicationFields(
+  desired: DesiredRegistration,
+  existing: GraphApplication | undefined,
+  azureDevOps: ResourceAccess,
+): ApplicationFields & { displayName: string } {
+  const others = (existing?.requiredResourceAccess ?? []).filter(
+    (entry) => entry.resourceAppId.toLowerCase() !== azureDevOps.resourceAppId,
+  );
   return {
     displayName: desired.displayName,
     signInAudience: desired.multiTenant ? 'AzureADMultipleOrgs' : 'AzureADMyOrg',
@@ -68,7 +91,9 @@ function withAccess(current: ResourceAccess[], wanted: ResourceAccess[]): Resour
   for (const resource of wanted) {
     const entry = merged.find((candidate) => candidate.resourceAppId === resource.resourceAppId);
     if (!entry) merged.push(structuredClone(resource));
-    else for (const access of resource.resourceAccess) if (!entry.resourceAccess.some((have) => have.id === access.id)) entry.resourceAccess.push(access);
+    else
+      for (const access of resource.resourceAccess)
+        if (!entry.resourceAccess.some((have) => have.id === access.id)) entry.resourceAccess.push(access);
   }
   return merged;
 }
@@ -82,14 +107,18 @@ export async function ensureServicePrincipal(graph: GraphClient, appId: string, 
     try {
       return await graph.createServicePrincipal(appId);
     } catch (error) {
-      const notYetVisible = error instanceof GraphRequestError && error.status === 400 && /valid application object/.test(error.message);
+      const notYetVisible =
+        error instanceof GraphRequestError && error.status === 400 && /valid application object/.test(error.message);
       if (!notYetVisible || attempt === 5) throw error;
       await sleep(retryDelayMs);
     }
   }
 }
 
-export async function addClientSecret(graph: GraphClient, application: GraphApplication): Promise<{ secretText: string; endDateTime: string }> {
+export async function addClientSecret(
+  graph: GraphClient,
+  application: GraphApplication,
+): Promise<{ secretText: string; endDateTime: string }> {
   const expires = new Date(Date.now() + SECRET_LIFETIME_DAYS * 24 * 3600 * 1000);
   return graph.addPassword(application.id, 'PAT Manager (npm run register)', expires);
 }

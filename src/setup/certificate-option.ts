@@ -18,17 +18,25 @@ export function readCertificateOption(certificateFile: string, keyFile: string |
   try {
     certificate = new X509Certificate(certificatePem);
   } catch {
-    throw new RegistrationRefused(`--certificate: ${certificateFile} holds no PEM certificate (-----BEGIN CERTIFICATE-----).`);
+    throw new RegistrationRefused(
+      `--certificate: ${certificateFile} holds no PEM certificate (-----BEGIN CERTIFICATE-----).`,
+    );
   }
   const keyPath = keyFile ?? (certificatePem.includes('PRIVATE KEY-----') ? certificateFile : undefined);
-  if (!keyPath) throw new RegistrationRefused(`--certificate: ${certificateFile} has no private key; name the key's PEM file with --certificate-key.`);
+  if (!keyPath)
+    throw new RegistrationRefused(
+      `--certificate: ${certificateFile} has no private key; name the key's PEM file with --certificate-key.`,
+    );
   let matches: boolean;
   try {
     matches = certificate.checkPrivateKey(createPrivateKey(readText(keyPath, '--certificate-key')));
   } catch {
     throw new RegistrationRefused(`--certificate-key: ${keyPath} holds no readable PEM private key.`);
   }
-  if (!matches) throw new RegistrationRefused(`--certificate-key: the key in ${keyPath} does not belong to the certificate in ${certificateFile}.`);
+  if (!matches)
+    throw new RegistrationRefused(
+      `--certificate-key: the key in ${keyPath} does not belong to the certificate in ${certificateFile}.`,
+    );
   return {
     derBase64: certificate.raw.toString('base64'),
     thumbprintSha256: createHash('sha256').update(certificate.raw).digest('hex'),

@@ -11,7 +11,10 @@ export class PermissionLookupFailed extends Error {
 /** Azure DevOps's service principal, or why the permissions cannot be looked up. */
 export async function azureDevOpsPrincipal(graph: GraphClient): Promise<ResourcePrincipal> {
   const principal = await graph.findServicePrincipal(AZURE_DEVOPS_RESOURCE);
-  if (!principal) throw new PermissionLookupFailed(`Azure DevOps (${AZURE_DEVOPS_RESOURCE}) has no service principal in this tenant, so its permissions cannot be looked up. Sign in to https://dev.azure.com once with an account of this tenant (that adds it), then run again.`);
+  if (!principal)
+    throw new PermissionLookupFailed(
+      `Azure DevOps (${AZURE_DEVOPS_RESOURCE}) has no service principal in this tenant, so its permissions cannot be looked up. Sign in to https://dev.azure.com once with an account of this tenant (that adds it), then run again.`,
+    );
   return principal;
 }
 
@@ -19,15 +22,23 @@ export async function azureDevOpsPrincipal(graph: GraphClient): Promise<Resource
 export function azureDevOpsAccess(principal: ResourcePrincipal): ResourceAccess {
   const ids = REGISTERED_PERMISSIONS.map((permission) => {
     const scope = principal.oauth2PermissionScopes.find((candidate) => candidate.value === permission);
-    if (!scope) throw new PermissionLookupFailed(`Azure DevOps's service principal offers no delegated permission ${permission}, so nothing was changed.`);
+    if (!scope)
+      throw new PermissionLookupFailed(
+        `Azure DevOps's service principal offers no delegated permission ${permission}, so nothing was changed.`,
+      );
     return scope.id;
   });
   return { resourceAppId: AZURE_DEVOPS_RESOURCE, resourceAccess: ids.map((id) => ({ id, type: 'Scope' as const })) };
 }
 
 /** The names of the Azure DevOps permissions a registration lists (ids it cannot name are left out). */
-export function listedPermissions(requiredResourceAccess: readonly ResourceAccess[], principal: ResourcePrincipal): string[] {
-  const listed = requiredResourceAccess.find((entry) => entry.resourceAppId.toLowerCase() === AZURE_DEVOPS_RESOURCE)?.resourceAccess ?? [];
+export function listedPermissions(
+  requiredResourceAccess: readonly ResourceAccess[],
+  principal: ResourcePrincipal,
+): string[] {
+  const listed =
+    requiredResourceAccess.find((entry) => entry.resourceAppId.toLowerCase() === AZURE_DEVOPS_RESOURCE)
+      ?.resourceAccess ?? [];
   return listed.flatMap(({ id }) => principal.oauth2PermissionScopes.find((scope) => scope.id === id)?.value ?? []);
 }
 

@@ -44,6 +44,7 @@ export function writeEnvFile(file: EnvFile, changes: Record<string, string>): vo
 /** Values dotenv reads back unchanged: plain ones as they are, others in single quotes (no escapes there). */
 function quoted(value: string): string {
   if (/^[A-Za-z0-9_.~:/+=@,-]*$/.test(value)) return value;
-  if (value.includes("'") || /[\r\n]/.test(value)) throw new Error('a setting with a quote or a line break cannot be written to .env');
+  if (value.includes("'") || /[\r\n]/.test(value))
+    throw new Error('a setting with a quote or a line break cannot be written to .env');
   return `'${value}'`;
 }

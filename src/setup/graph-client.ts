@@ -23,15 +23,26 @@ const applicationSchema = z.object({
   signInAudience: z.string(),
   tags: z.array(z.string()).default([]),
   web: z.object({ redirectUris: z.array(z.string()).default([]) }).nullish(),
-  requiredResourceAccess: z.array(z.object({ resourceAppId: z.string(), resourceAccess: z.array(z.object({ id: z.string(), type: z.enum(['Scope', 'Role']) })) })).default([]),
-  passwordCredentials: z.array(z.object({ keyId: z.string(), displayName: z.string().nullish(), endDateTime: z.string().nullish() })).default([]),
+  requiredResourceAccess: z
+    .array(
+      z.object({
+        resourceAppId: z.string(),
+        resourceAccess: z.array(z.object({ id: z.string(), type: z.enum(['Scope', 'Role']) })),
+      }),
+    )
+    .default([]),
+  passwordCredentials: z
+    .array(z.object({ keyId: z.string(), displayName: z.string().nullish(), endDateTime: z.string().nullish() }))
+    .default([]),
 });
 export type GraphApplication = z.infer<typeof applicationSchema>;
 
 const passwordSchema = z.object({ keyId: z.string(), secretText: z.string().min(1), endDateTime: z.string() });
 const servicePrincipalSchema = z.object({ id: z.string(), appId: z.string() });
 const permissionScopeSchema = z.object({ id: z.string(), value: z.string().nullish() });
-const resourcePrincipalSchema = servicePrincipalSchema.extend({ oauth2PermissionScopes: z.array(permissionScopeSchema).default([]) });
+const resourcePrincipalSchema = servicePrincipalSchema.extend({
+  oauth2PermissionScopes: z.array(permissionScopeSchema).default([]),
+});
 export type ResourcePrincipal = z.infer<typeof resourcePrincipalSchema>;
 const errorSchema = z.object({ error: z.object({ code: z.string(), message: z.string() }) });
 
@@ -58,7 +69,12 @@ export interface GraphClient {
   findServicePrincipal(appId: string): Promise<ResourcePrincipal | undefined>;
 }
 
-export function createGraphClient(options: { baseUrl: string; accessToken: string; agent: Agent; timeoutMs: number }): GraphClient {
+export function createGraphClient(options: {
+  baseUrl: string;
+  accessToken: string;
+  agent: Agent;
+  timeoutMs: number;
+}): GraphClient {
   const http: AxiosInstance = axios.create({
     baseURL: `${options.baseUrl}/v1.0`,
     httpsAgent: options.agent,
@@ -73,7 +89,12 @@ export function createGraphClient(options: { baseUrl: string; accessToken: strin
   async function call<T>(method: string, path: string, schema: z.ZodType<T> | undefined, data?: unknown): Promise<T> {
     let response;
     try {
-      response = await http.request<string>({ method, url: path, data, ...(data === undefined ? {} : { headers: { 'Content-Type': 'application/json' } }) });
+      response = await http.request<string>({
+        method,
+        url: path,
+        data,
+        ...(data === undefined ? {} : { headers: { 'Content-Type': 'application/json' } }),
+      });
     } catch (error) {
       const reason = axios.isAxiosError(error) ? (error.code ?? error.message) : 'network error';
       throw new GraphRequestError(0, 'Unreachable', `Microsoft Graph did not answer (${reason})`);
@@ -81,30 +102,57 @@ export function createGraphClient(options: { baseUrl: string; accessToken: strin
     const body = parseJson(response.data);
     if (response.status >= 400) {
       const graphError = errorSchema.safeParse(body);
-      const retry = response.status === 429 && response.headers['retry-after'] ? `; try again in ${response.headers['retry-after']} s` : '';
-      if (graphError.success) throw new GraphRequestError(response.status, graphError.data.error.code, `${graphError.data.error.message}${retry}`);
-      throw new GraphRequestError(response.status, 'Unexpected', `Microsoft Graph answered HTTP ${response.status}${retry}`);
+      const retry =
+        response.status === 429 && response.headers['retry-after']
+          ? `; try again in ${response.headers['retry-after']} s`
+          : '';
+      if (graphError.success)
+        throw new GraphRequestError(
+          response.status,
+          graphError.data.error.code,
+          `${graphError.data.error.message}${retry}`,
+        );
+      throw new GraphRequestError(
+        response.status,
+        'Unexpected',
+        `Microsoft Graph answered HTTP ${response.status}${retry}`,
+      );
     }
     if (!schema) return undefined as T;
     const parsed = schema.safeParse(body);
-    if (!parsed.success) throw new GraphRequestError(response.status, 'UnreadableAnswer', `Microsoft Graph sent an answer PAT Manager cannot read (${method} ${path.split('?')[0]})`);
+    if (!parsed.success)
+      throw new GraphRequestError(
+        response.status,
+        'UnreadableAnswer',
+        `Microsoft Graph sent an answer PAT Manager cannot read (${method} ${path.split('?')[0]})`,
+      );
     return parsed.data;
   }
 
   return {
     async findApplications(by) {
       const filter = 'appId' in by ? `appId eq '${quote(by.appId)}'` : `displayName eq '${quote(by.displayName)}'`;
-      const list = await call('GET', `/applications?$filter=${encodeURIComponent(filter)}`, z.object({ value: z.array(applicationSchema) }));
+      const list = await call(
+        'GET',
+        `/applications?$filter=${encodeURIComponent(filter)}`,
+        z.object({ value: z.array(applicationSchema) }),
+      );
       return list.value;
     },
     createApplication: (fields) => call('POST', '/applications', applicationSchema, fields),
     updateApplication: (id, fields) => call('PATCH', `/applications/${encodeURIComponent(id)}`, undefined, fields),
     deleteApplication: (id) => call('DELETE', `/applications/${encodeURIComponent(id)}`, undefined),
     addPassword: (id, displayName, endDateTime) =>
-      call('POST', `/applications/${encodeURIComponent(id)}/addPassword`, passwordSchema, { passwordCredential: { displayName, endDateTime: endDateTime.toISOString() } }),
+      call('POST', `/applications/${encodeURIComponent(id)}/addPassword`, passwordSchema, {
+        passwordCredential: { displayName, endDateTime: endDateTime.toISOString() },
+      }),
     async findServicePrincipal(appId) {
       const filter = `appId eq '${quote(appId)}'`;
-      const list = await call('GET', `/servicePrincipals?$filter=${encodeURIComponent(filter)}`, z.object({ value: z.array(resourcePrincipalSchema) }));
+      const list = await call(
+        'GET',
+        `/servicePrincipals?$filter=${encodeURIComponent(filter)}`,
+        z.object({ value: z.array(resourcePrincipalSchema) }),
+      );
       return list.value[0];
     },
     async createServicePrincipal(appId) {
@@ -112,7 +160,8 @@ export function createGraphClient(options: { baseUrl: string; accessToken: strin
         await call('POST', '/servicePrincipals', servicePrincipalSchema, { appId });
         return true;
       } catch (error) {
-        if (error instanceof GraphRequestError && error.code === 'Request_MultipleObjectsWithSameKeyValue') return false;
+        if (error instanceof GraphRequestError && error.code === 'Request_MultipleObjectsWithSameKeyValue')
+          return false;
         throw error;
       }
     },

@@ -16,9 +16,18 @@ export async function checkSessionStore(config: AppConfig): Promise<CheckResult>
     case 'memory':
       return { status: 'pass', detail: 'memory (sessions end when the app restarts)' };
     case 'sqlite': {
-      for (const [setting, file] of [['SESSION_SQLITE_FILE', config.session.sqliteFile], ['ACTIVITY_SQLITE_FILE', config.activityFile], ['VAULT_LINKS_SQLITE_FILE', config.vaultLinksFile]] as const) {
+      for (const [setting, file] of [
+        ['SESSION_SQLITE_FILE', config.session.sqliteFile],
+        ['ACTIVITY_SQLITE_FILE', config.activityFile],
+        ['VAULT_LINKS_SQLITE_FILE', config.vaultLinksFile],
+      ] as const) {
         const problem = sqliteProblem(file);
-        if (problem) return { status: 'fail', detail: `${setting}: cannot write ${resolve(file)} (${problem})`, fix: `Point ${setting} at a file in a folder the app may write, or make ${dirname(resolve(file))} writable.` };
+        if (problem)
+          return {
+            status: 'fail',
+            detail: `${setting}: cannot write ${resolve(file)} (${problem})`,
+            fix: `Point ${setting} at a file in a folder the app may write, or make ${dirname(resolve(file))} writable.`,
+          };
       }
       return { status: 'pass', detail: `SQLite, writable: ${resolve(config.session.sqliteFile)}` };
     }
@@ -52,13 +61,25 @@ async function checkRedis(config: AppConfig): Promise<CheckResult> {
       if (connection.client.isReady) return done(undefined);
       const timer = setTimeout(() => done(`no connection within ${REDIS_CONNECT_WAIT_MS} ms`), REDIS_CONNECT_WAIT_MS);
       connection.client.once('ready', () => (clearTimeout(timer), done(undefined)));
-      connection.client.once('error', (error: Error & { code?: string }) => (clearTimeout(timer), done(error.code ?? error.message)));
+      connection.client.once(
+        'error',
+        (error: Error & { code?: string }) => (clearTimeout(timer), done(error.code ?? error.message)),
+      );
     });
-    if (connected) return { status: 'fail', detail: `REDIS_URL: Redis at ${where} is not reachable (${connected})`, fix: 'Start Redis or correct REDIS_URL (host, port, password, rediss:// for TLS).' };
+    if (connected)
+      return {
+        status: 'fail',
+        detail: `REDIS_URL: Redis at ${where} is not reachable (${connected})`,
+        fix: 'Start Redis or correct REDIS_URL (host, port, password, rediss:// for TLS).',
+      };
     await connection.ping();
     return { status: 'pass', detail: `Redis at ${where} answers PING within ${settings.timeoutMs} ms` };
   } catch (error) {
-    return { status: 'fail', detail: `REDIS_URL: Redis at ${where} did not answer PING within REDIS_TIMEOUT_MS (${(error as Error).message})`, fix: 'Check that Redis is up and not overloaded, or raise REDIS_TIMEOUT_MS.' };
+    return {
+      status: 'fail',
+      detail: `REDIS_URL: Redis at ${where} did not answer PING within REDIS_TIMEOUT_MS (${(error as Error).message})`,
+      fix: 'Check that Redis is up and not overloaded, or raise REDIS_TIMEOUT_MS.',
+    };
   } finally {
     await connection.close().catch(() => {});
   }

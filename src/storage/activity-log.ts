@@ -62,20 +62,53 @@ export function createSqliteActivityLog(file: string, logger: Logger): ActivityL
     );
     CREATE INDEX IF NOT EXISTS activity_person_at ON activity (person, at DESC, id DESC);
   `);
-  const insert: StatementSync = database.prepare('INSERT INTO activity (person, at, action, organization, token_id, token_name, changes) VALUES (?, ?, ?, ?, ?, ?, ?)');
-  const select: StatementSync = database.prepare('SELECT at, action, organization, token_id, token_name, changes FROM activity WHERE person = ? ORDER BY at DESC, id DESC LIMIT ? OFFSET ?');
+  const insert: StatementSync = database.prepare(
+    'INSERT INTO activity (person, at, action, organization, token_id, token_name, changes) VALUES (?, ?, ?, ?, ?, ?, ?)',
+  );
+  const select: StatementSync = database.prepare(
+    'SELECT at, action, organization, token_id, token_name, changes FROM activity WHERE person = ? ORDER BY at DESC, id DESC LIMIT ? OFFSET ?',
+  );
 
   return {
     async record(person, entry) {
       try {
-        insert.run(person, Date.now(), entry.action, entry.organization, entry.tokenId, entry.tokenName, JSON.stringify(entry.changes));
+        insert.run(
+          person,
+          Date.now(),
+          entry.action,
+          entry.organization,
+          entry.tokenId,
+          entry.tokenName,
+          JSON.stringify(entry.changes),
+        );
       } catch (error) {
-        logger.warn({ action: entry.action, tokenId: entry.tokenId, reason: (error as Error).message }, 'activity not recorded');
+        logger.warn(
+          { action: entry.action, tokenId: entry.tokenId, reason: (error as Error).message },
+          'activity not recorded',
+        );
       }
     },
     async list(person, page, pageSize) {
-      const rows = select.all(person, pageSize + 1, (page - 1) * pageSize) as Array<{ at: number; action: ActivityAction; organization: string; token_id: string; token_name: string; changes: string }>;
-      return pageOf(rows.map((row) => ({ at: row.at, action: row.action, organization: row.organization, tokenId: row.token_id, tokenName: row.token_name, changes: JSON.parse(row.changes) as string[] })), page, pageSize);
+      const rows = select.all(person, pageSize + 1, (page - 1) * pageSize) as Array<{
+        at: number;
+        action: ActivityAction;
+        organization: string;
+        token_id: string;
+        token_name: string;
+        changes: string;
+      }>;
+      return pageOf(
+        rows.map((row) => ({
+          at: row.at,
+          action: row.action,
+          organization: row.organization,
+          tokenId: row.token_id,
+          tokenName: row.token_name,
+          changes: JSON.parse(row.changes) as string[],
+        })),
+        page,
+        pageSize,
+      );
     },
     close() {
       if (database.isOpen) database.close();

@@ -31,9 +31,14 @@ export function inProcessClaims(): Claims {
 
 export function redisClaims(connection: RedisConnection, keys: RedisKeys): Claims {
   return {
-    claim: (key, ttlMs) => connection.run('claim', async () => (await connection.client.set(keys.claim(key), '1', { NX: true, PX: ttlMs })) === 'OK'),
-    release: (key) => connection.run('release claim', async () => {
-      await connection.client.del(keys.claim(key));
-    }),
+    claim: (key, ttlMs) =>
+      connection.run(
+        'claim',
+        async () => (await connection.client.set(keys.claim(key), '1', { NX: true, PX: ttlMs })) === 'OK',
+      ),
+    release: (key) =>
+      connection.run('release claim', async () => {
+        await connection.client.del(keys.claim(key));
+      }),
   };
 }

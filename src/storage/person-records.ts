@@ -25,9 +25,13 @@ function moveRecordsFrom(database: DatabaseSync, oldFile: string): void {
   if (oldFile === ':memory:' || !existsSync(oldFile)) return;
   database.prepare('ATTACH DATABASE ? AS old').run(oldFile);
   try {
-    const table = database.prepare("SELECT 1 FROM old.sqlite_master WHERE type = 'table' AND name = 'person_records'").get();
+    const table = database
+      .prepare("SELECT 1 FROM old.sqlite_master WHERE type = 'table' AND name = 'person_records'")
+      .get();
     if (!table) return;
-    database.exec('BEGIN IMMEDIATE; INSERT OR IGNORE INTO main.person_records SELECT person, kind, id, data FROM old.person_records; DROP TABLE old.person_records; COMMIT');
+    database.exec(
+      'BEGIN IMMEDIATE; INSERT OR IGNORE INTO main.person_records SELECT person, kind, id, data FROM old.person_records; DROP TABLE old.person_records; COMMIT',
+    );
   } catch (error) {
     if (database.isTransaction) database.exec('ROLLBACK');
     throw error;
@@ -50,7 +54,9 @@ export function createSqlitePersonRecords(file: string, options: { movedFrom?: s
   if (options.movedFrom && options.movedFrom !== file) moveRecordsFrom(database, options.movedFrom);
   const list = database.prepare('SELECT data FROM person_records WHERE person = ? AND kind = ? ORDER BY id');
   const get = database.prepare('SELECT data FROM person_records WHERE person = ? AND kind = ? AND id = ?');
-  const put = database.prepare('INSERT INTO person_records (person, kind, id, data) VALUES (?, ?, ?, ?) ON CONFLICT (person, kind, id) DO UPDATE SET data = excluded.data');
+  const put = database.prepare(
+    'INSERT INTO person_records (person, kind, id, data) VALUES (?, ?, ?, ?) ON CONFLICT (person, kind, id) DO UPDATE SET data = excluded.data',
+  );
   const remove = database.prepare('DELETE FROM person_records WHERE person = ? AND kind = ? AND id = ?');
   // Every signed-in page lists the person's vault links, and most people have none: each list is
   // remembered as stored (the file is this process's alone) and forgotten when that list changes.

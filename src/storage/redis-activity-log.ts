@@ -13,16 +13,29 @@ export function redisActivityLog(connection: RedisConnection, keys: RedisKeys, l
       const stored: StoredEntry = { at: Date.now(), ...entry };
       try {
         await connection.run('activity write', async () => {
-          await connection.client.multi().lPush(keys.activity(person), JSON.stringify(stored)).lTrim(keys.activity(person), 0, MAX_ENTRIES_PER_PERSON - 1).exec();
+          await connection.client
+            .multi()
+            .lPush(keys.activity(person), JSON.stringify(stored))
+            .lTrim(keys.activity(person), 0, MAX_ENTRIES_PER_PERSON - 1)
+            .exec();
         });
       } catch (error) {
-        logger.warn({ action: entry.action, tokenId: entry.tokenId, reason: (error as Error).message }, 'activity not recorded');
+        logger.warn(
+          { action: entry.action, tokenId: entry.tokenId, reason: (error as Error).message },
+          'activity not recorded',
+        );
       }
     },
     async list(person, page, pageSize) {
       const start = (page - 1) * pageSize;
-      const items = await connection.run('activity read', () => connection.client.lRange(keys.activity(person), start, start + pageSize));
-      return pageOf(items.map((item) => JSON.parse(item) as StoredEntry), page, pageSize);
+      const items = await connection.run('activity read', () =>
+        connection.client.lRange(keys.activity(person), start, start + pageSize),
+      );
+      return pageOf(
+        items.map((item) => JSON.parse(item) as StoredEntry),
+        page,
+        pageSize,
+      );
     },
     close() {},
   };

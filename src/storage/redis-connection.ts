@@ -70,7 +70,13 @@ export function createRedisConnection(settings: RedisSettings, logger: Logger): 
     // The URL may carry a password, so the log names the error only.
     const detail = { errorName: error.name, errorMessage: error.message };
     if (state === 'down') log.debug(detail, 'redis: still unreachable');
-    else log.warn(detail, state === 'up' ? 'redis: connection lost; pages that need a session answer 503 until it is back' : 'redis: cannot connect yet; retrying');
+    else
+      log.warn(
+        detail,
+        state === 'up'
+          ? 'redis: connection lost; pages that need a session answer 503 until it is back'
+          : 'redis: cannot connect yet; retrying',
+      );
     state = 'down';
   });
 
@@ -81,7 +87,10 @@ export function createRedisConnection(settings: RedisSettings, logger: Logger): 
 
   function run<T>(operation: string, work: () => Promise<T>): Promise<T> {
     return new Promise<T>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new StoreUnavailableError(operation, new Error(`no answer within ${settings.timeoutMs} ms`))), settings.timeoutMs);
+      const timer = setTimeout(
+        () => reject(new StoreUnavailableError(operation, new Error(`no answer within ${settings.timeoutMs} ms`))),
+        settings.timeoutMs,
+      );
       // A late answer or failure after the deadline is dropped here, so nothing goes unhandled.
       Promise.resolve()
         .then(work)

@@ -15,13 +15,14 @@ export function redisRateLimitStore(connection: RedisConnection, keyPrefix: stri
     sendCommand: async (...command: string[]) => {
       // Redis's NOSCRIPT answer goes to the store as it is: that is how it knows to load the script.
       const send = () =>
-        connection.run('rate limit', () => connection.client.sendCommand(command)).catch((error: unknown) => {
-          const cause = (error as { cause?: unknown }).cause;
-          throw cause instanceof Error && cause.message.startsWith('NOSCRIPT') ? cause : error;
-        });
+        connection
+          .run('rate limit', () => connection.client.sendCommand(command))
+          .catch((error: unknown) => {
+            const cause = (error as { cause?: unknown }).cause;
+            throw cause instanceof Error && cause.message.startsWith('NOSCRIPT') ? cause : error;
+          });
       if (command[0] !== 'SCRIPT' || command[1] !== 'LOAD') return send() as Promise<never>;
       return send().catch(() => createHash('sha1').update(command[2]!).digest('hex')) as Promise<never>;
     },
   });
 }
-

@@ -45,18 +45,34 @@ export class RedisSessionStore extends RedisStore {
   override set(sid: string, session: SessionData, callback?: Callback): Promise<unknown> {
     const client = this.connection.client;
     // Both commands go out together on the one connection (node-redis pipelines them).
-    return this.settle('session write', () => Promise.all([super.set(sid, session), client.expire(this.keys.tokenCache(sid), this.ttlOf(session))]), callback);
+    return this.settle(
+      'session write',
+      () => Promise.all([super.set(sid, session), client.expire(this.keys.tokenCache(sid), this.ttlOf(session))]),
+      callback,
+    );
   }
 
   override touch(sid: string, session: SessionData, callback?: Callback): Promise<unknown> {
     const ttlMs = String(this.ttlOf(session) * 1000);
     const touchAfterMs = String(Math.min(TOUCH_AFTER_MS, (this.defaultTtlSeconds * 1000) / 10));
     const client = this.connection.client;
-    return this.settle('session touch', () => client.eval(THROTTLED_TOUCH, { keys: [this.keys.session(sid), this.keys.tokenCache(sid)], arguments: [ttlMs, touchAfterMs] }), callback);
+    return this.settle(
+      'session touch',
+      () =>
+        client.eval(THROTTLED_TOUCH, {
+          keys: [this.keys.session(sid), this.keys.tokenCache(sid)],
+          arguments: [ttlMs, touchAfterMs],
+        }),
+      callback,
+    );
   }
 
   override destroy(sid: string, callback?: Callback): Promise<unknown> {
-    return this.settle('session delete', () => this.connection.client.del([this.keys.session(sid), this.keys.tokenCache(sid)]), callback);
+    return this.settle(
+      'session delete',
+      () => this.connection.client.del([this.keys.session(sid), this.keys.tokenCache(sid)]),
+      callback,
+    );
   }
 
   /** Seconds until the session's cookie expires, as connect-redis computes it for the session key. */

@@ -9,7 +9,8 @@ import type { TokenCacheSlot } from './sealed-token-cache.ts';
 export function redisTokenCacheSlot(connection: RedisConnection, keys: RedisKeys, ttlSeconds: number): TokenCacheSlot {
   const { client, run } = connection;
   return {
-    read: (session) => run('token cache read', async () => (await client.get(keys.tokenCache(session.id))) ?? undefined),
+    read: (session) =>
+      run('token cache read', async () => (await client.get(keys.tokenCache(session.id))) ?? undefined),
     write: (session, sealed) =>
       run('token cache write', async () => {
         await client.set(keys.tokenCache(session.id), sealed, { expiration: { type: 'EX', value: ttlSeconds } });

@@ -45,7 +45,10 @@ export function sealedTokenCache(slot: TokenCacheSlot, sealer: Sealer, logger: L
           const opened = sealer.open(sealed, tokenCacheContext(session));
           if (opened.ok) return opened.plaintext;
           // An empty cache: msal-node then asks for an interactive sign-in, which is what we want.
-          logger.warn({ reason: UNSEAL_FAILURE_WORDS[opened.reason] }, 'token cache could not be opened; the person must sign in again');
+          logger.warn(
+            { reason: UNSEAL_FAILURE_WORDS[opened.reason] },
+            'token cache could not be opened; the person must sign in again',
+          );
           return '';
         },
         set: async (_key, value) => {

@@ -6,7 +6,14 @@
 // Several keys may be configured (TOKEN_CACHE_KEYS): the first seals, every one is tried to open, so
 // a key is rotated by putting the new one first and removing the old one once nothing sealed with it
 // is left (see README, "Tokens sealed at rest").
-import { createCipheriv, createDecipheriv, createHash, createSecretKey, randomBytes, type KeyObject } from 'node:crypto';
+import {
+  createCipheriv,
+  createDecipheriv,
+  createHash,
+  createSecretKey,
+  randomBytes,
+  type KeyObject,
+} from 'node:crypto';
 
 const FORMAT = 'v1';
 const KEY_BYTES = 32;
@@ -16,7 +23,8 @@ const TAG_BYTES = 16;
 /** Why a blob did not open, for the log (never the blob itself). */
 export type UnsealFailure = 'not-sealed' | 'unknown-key' | 'tampered';
 
-export type Unsealed = { ok: true; plaintext: string; sealedWithCurrentKey: boolean } | { ok: false; reason: UnsealFailure };
+export type Unsealed =
+  { ok: true; plaintext: string; sealedWithCurrentKey: boolean } | { ok: false; reason: UnsealFailure };
 
 export interface Sealer {
   /** A text blob (safe in SQLite TEXT and Redis strings) that only `open` with the same context reads. */

@@ -36,7 +36,9 @@ export function claimSqliteFile(file: string): Claim {
   } catch (error) {
     lock.close();
     if ((error as { errcode?: number }).errcode !== SQLITE_BUSY) throw error;
-    throw new ConfigError(`${file} is in use by another PAT Manager process. Give each instance files of its own, or share sessions through Redis (SESSION_STORE=redis, see "Running several instances" in the README).`);
+    throw new ConfigError(
+      `${file} is in use by another PAT Manager process. Give each instance files of its own, or share sessions through Redis (SESSION_STORE=redis, see "Running several instances" in the README).`,
+    );
   }
   return {
     release() {

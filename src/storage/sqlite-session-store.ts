@@ -23,7 +23,18 @@ export class SqliteSessionStore extends session.Store {
   private readonly claim: Claim;
   private readonly database: DatabaseSync;
   private readonly statements: Record<
-    'get' | 'set' | 'touch' | 'destroy' | 'sweep' | 'count' | 'ping' | 'getTokenCache' | 'setTokenCache' | 'extendTokenCache' | 'destroyTokenCache' | 'sweepTokenCaches',
+    | 'get'
+    | 'set'
+    | 'touch'
+    | 'destroy'
+    | 'sweep'
+    | 'count'
+    | 'ping'
+    | 'getTokenCache'
+    | 'setTokenCache'
+    | 'extendTokenCache'
+    | 'destroyTokenCache'
+    | 'sweepTokenCaches',
     StatementSync
   >;
   private readonly sweeper: NodeJS.Timeout;
@@ -57,14 +68,20 @@ export class SqliteSessionStore extends session.Store {
     this.forgetUnsealedTokens();
     this.statements = {
       get: this.database.prepare('SELECT data, expires_at FROM sessions WHERE id = ? AND expires_at > ?'),
-      set: this.database.prepare('INSERT INTO sessions (id, data, expires_at) VALUES (?, ?, ?) ON CONFLICT (id) DO UPDATE SET data = excluded.data, expires_at = excluded.expires_at'),
-      touch: this.database.prepare('UPDATE sessions SET expires_at = $expires WHERE id = $id AND expires_at < $expires - $touchAfter'),
+      set: this.database.prepare(
+        'INSERT INTO sessions (id, data, expires_at) VALUES (?, ?, ?) ON CONFLICT (id) DO UPDATE SET data = excluded.data, expires_at = excluded.expires_at',
+      ),
+      touch: this.database.prepare(
+        'UPDATE sessions SET expires_at = $expires WHERE id = $id AND expires_at < $expires - $touchAfter',
+      ),
       destroy: this.database.prepare('DELETE FROM sessions WHERE id = ?'),
       sweep: this.database.prepare('DELETE FROM sessions WHERE expires_at <= ?'),
       count: this.database.prepare('SELECT COUNT(*) AS n FROM sessions WHERE expires_at > ?'),
       ping: this.database.prepare('SELECT 1 FROM sessions LIMIT 1'),
       getTokenCache: this.database.prepare('SELECT sealed FROM token_caches WHERE session_id = ? AND expires_at > ?'),
-      setTokenCache: this.database.prepare('INSERT INTO token_caches (session_id, sealed, expires_at) VALUES (?, ?, ?) ON CONFLICT (session_id) DO UPDATE SET sealed = excluded.sealed, expires_at = excluded.expires_at'),
+      setTokenCache: this.database.prepare(
+        'INSERT INTO token_caches (session_id, sealed, expires_at) VALUES (?, ?, ?) ON CONFLICT (session_id) DO UPDATE SET sealed = excluded.sealed, expires_at = excluded.expires_at',
+      ),
       extendTokenCache: this.database.prepare('UPDATE token_caches SET expires_at = ? WHERE session_id = ?'),
       destroyTokenCache: this.database.prepare('DELETE FROM token_caches WHERE session_id = ?'),
       sweepTokenCaches: this.database.prepare('DELETE FROM token_caches WHERE expires_at <= ?'),
@@ -74,7 +91,8 @@ export class SqliteSessionStore extends session.Store {
 
   /** The session's sealed token cache, in a row of its own (see sealed-token-cache.ts). */
   readonly tokenCacheSlot: TokenCacheSlot = {
-    read: async (session) => (this.statements.getTokenCache.get(session.id, Date.now()) as { sealed: string } | undefined)?.sealed,
+    read: async (session) =>
+      (this.statements.getTokenCache.get(session.id, Date.now()) as { sealed: string } | undefined)?.sealed,
     write: async (session, sealed) => {
       this.statements.setTokenCache.run(session.id, sealed, this.expiryOf(session));
     },
@@ -190,8 +208,10 @@ export class SqliteSessionStore extends session.Store {
    */
   private forgetUnsealedTokens(): void {
     const changed = this.database
-      .prepare(`UPDATE sessions SET data = json_remove(data, '$.tokenCache', '$.accessToken')
-                WHERE json_valid(data) AND (json_type(data, '$.tokenCache') IS NOT NULL OR json_type(data, '$.accessToken.value') IS NOT NULL)`)
+      .prepare(
+        `UPDATE sessions SET data = json_remove(data, '$.tokenCache', '$.accessToken')
+                WHERE json_valid(data) AND (json_type(data, '$.tokenCache') IS NOT NULL OR json_type(data, '$.accessToken.value') IS NOT NULL)`,
+      )
       .run().changes;
     if (Number(changed) > 0) this.database.exec('PRAGMA wal_checkpoint(TRUNCATE)');
   }
@@ -216,7 +236,11 @@ export function sampleSqliteTokenCaches(file: string, limit: number): Array<{ se
   try {
     const table = database.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'token_caches'").get();
     if (!table) return [];
-    return (database.prepare('SELECT session_id, sealed FROM token_caches WHERE expires_at > ? LIMIT ?').all(Date.now(), limit) as Array<{ session_id: string; sealed: string }>).map((row) => ({ sessionId: row.session_id, sealed: row.sealed }));
+    return (
+      database
+        .prepare('SELECT session_id, sealed FROM token_caches WHERE expires_at > ? LIMIT ?')
+        .all(Date.now(), limit) as Array<{ session_id: string; sealed: string }>
+    ).map((row) => ({ sessionId: row.session_id, sealed: row.sealed }));
   } finally {
     database.close();
   }

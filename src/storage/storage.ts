@@ -68,7 +68,15 @@ export function createStorage(config: AppConfig, logger: Logger, sealer: Sealer)
     case 'memory': {
       const activity = createSqliteActivityLog(config.activityFile, logger);
       const records = createSqlitePersonRecords(config.vaultLinksFile, { movedFrom: config.activityFile });
-      return { sessionStore: new session.MemoryStore(), tokenCache: sealedTokenCache(inSessionSlot, sealer, logger), claims: inProcessClaims(), activity, records, ping: async () => {}, close: async () => (activity.close(), records.close()) };
+      return {
+        sessionStore: new session.MemoryStore(),
+        tokenCache: sealedTokenCache(inSessionSlot, sealer, logger),
+        claims: inProcessClaims(),
+        activity,
+        records,
+        ping: async () => {},
+        close: async () => (activity.close(), records.close()),
+      };
     }
     case 'redis': {
       const settings = config.session.redis;

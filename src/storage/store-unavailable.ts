@@ -9,7 +9,8 @@ export class StoreUnavailableError extends AppError {
     super({
       pageStatus: 503,
       title: 'Temporarily unavailable',
-      userMessage: 'PAT Manager cannot reach the store that keeps sign-ins right now, so it could not finish this request. This usually passes within a minute: please try again shortly.',
+      userMessage:
+        'PAT Manager cannot reach the store that keeps sign-ins right now, so it could not finish this request. This usually passes within a minute: please try again shortly.',
       // Only the cause's class and message: Redis errors name commands, never the values sent.
       message: `the session store did not answer (${operation}: ${describeCause(cause)})`,
       cause,

@@ -40,7 +40,9 @@ export async function sampleStoredTokenCaches(config: AppConfig, limit: number):
           }
           const sampled = names.slice(0, limit);
           const values = sampled.length > 0 ? await connection.client.mGet(sampled) : [];
-          return sampled.flatMap((name, index) => (values[index] ? [{ sessionId: name.slice(prefix.length), sealed: values[index]! }] : []));
+          return sampled.flatMap((name, index) =>
+            values[index] ? [{ sessionId: name.slice(prefix.length), sealed: values[index]! }] : [],
+          );
         });
       } finally {
         await connection.close().catch(() => {});

@@ -36,7 +36,14 @@ export interface TokenWithStatus {
   revoked: boolean;
 }
 
-export type ExtendOutcome = { ok: true; token: PatToken; /** What was asked of Azure DevOps (its policy may give less). */ asked: Date; /** Cut to the one-year limit. */ capped: boolean } | { ok: false; reason: string };
+export type ExtendOutcome =
+  | {
+      ok: true;
+      token: PatToken;
+      /** What was asked of Azure DevOps (its policy may give less). */ asked: Date;
+      /** Cut to the one-year limit. */ capped: boolean;
+    }
+  | { ok: false; reason: string };
 
 export interface RegenerateOutcome {
   created: CreatedToken;
@@ -56,17 +63,37 @@ export type TokenLifecycle = ReturnType<typeof createTokenLifecycle>;
 export function createTokenLifecycle(deps: LifecycleDependencies) {
   const { devops, activity } = deps;
 
-  const record = (actor: Actor, action: ActivityAction, token: Pick<PatToken, 'authorizationId' | 'displayName'>, changes: string[], organization = actor.organization) =>
-    activity.record(actor.person, { action, organization, tokenId: token.authorizationId, tokenName: token.displayName, changes });
+  const record = (
+    actor: Actor,
+    action: ActivityAction,
+    token: Pick<PatToken, 'authorizationId' | 'displayName'>,
+    changes: string[],
+    organization = actor.organization,
+  ) =>
+    activity.record(actor.person, {
+      action,
+      organization,
+      tokenId: token.authorizationId,
+      tokenName: token.displayName,
+      changes,
+    });
 
   /** The ids of the organization's revoked tokens (the most recent ones). */
   async function revokedIds(actor: Actor): Promise<Set<string>> {
-    const page = await devops.listTokens(actor.accessToken, actor.organization, { filter: 'revoked', sortBy: 'displayDate', ascending: false, top: REVOKED_LOOKUP_SIZE });
+    const page = await devops.listTokens(actor.accessToken, actor.organization, {
+      filter: 'revoked',
+      sortBy: 'displayDate',
+      ascending: false,
+      top: REVOKED_LOOKUP_SIZE,
+    });
     return new Set(page.tokens.map((token) => token.authorizationId));
   }
 
   async function getToken(actor: Actor, authorizationId: string): Promise<TokenWithStatus> {
-    const [token, revoked] = await Promise.all([devops.getToken(actor.accessToken, actor.organization, authorizationId), revokedIds(actor)]);
+    const [token, revoked] = await Promise.all([
+      devops.getToken(actor.accessToken, actor.organization, authorizationId),
+      revokedIds(actor),
+    ]);
     return { token, revoked: revoked.has(token.authorizationId) };
   }
 
@@ -77,8 +104,15 @@ export function createTokenLifecycle(deps: LifecycleDependencies) {
     return created;
   }
 
-  async function update(actor: Actor, before: PatToken, changes: Omit<UpdateTokenRequest, 'authorizationId'>): Promise<PatToken> {
-    const after = await devops.updateToken(actor.accessToken, actor.organization, { ...changes, authorizationId: before.authorizationId });
+  async function update(
+    actor: Actor,
+    before: PatToken,
+    changes: Omit<UpdateTokenRequest, 'authorizationId'>,
+  ): Promise<PatToken> {
+    const after = await devops.updateToken(actor.accessToken, actor.organization, {
+      ...changes,
+      authorizationId: before.authorizationId,
+    });
     await record(actor, 'edit', after, describeChanges(before, after));
     return after;
   }
@@ -97,7 +131,12 @@ export function createTokenLifecycle(deps: LifecycleDependencies) {
     }
   }
 
-  async function revoke(actor: Actor, token: Pick<PatToken, 'authorizationId' | 'displayName'>, changes: string[] = [], organization = actor.organization): Promise<void> {
+  async function revoke(
+    actor: Actor,
+    token: Pick<PatToken, 'authorizationId' | 'displayName'>,
+    changes: string[] = [],
+    organization = actor.organization,
+  ): Promise<void> {
     await devops.revokeToken(actor.accessToken, organization, token.authorizationId);
     await record(actor, 'revoke', token, changes, organization);
   }
@@ -106,10 +145,19 @@ export function createTokenLifecycle(deps: LifecycleDependencies) {
   async function revokeAsStep(actor: Actor, old: PatToken): Promise<{ step: Step; error?: string }> {
     try {
       await devops.revokeToken(actor.accessToken, actor.organization, old.authorizationId);
-      return { step: { label: 'Revoke the old token', ok: true, detail: 'revoked: anything still using it is refused from now on' } };
+      return {
+        step: {
+          label: 'Revoke the old token',
+          ok: true,
+          detail: 'revoked: anything still using it is refused from now on',
+        },
+      };
     } catch (error) {
       if (!isDevOpsError(error)) throw error;
-      return { step: { label: 'Revoke the old token', ok: false, detail: `not revoked (${error.userMessage})` }, error: error.userMessage };
+      return {
+        step: { label: 'Revoke the old token', ok: false, detail: `not revoked (${error.userMessage})` },
+        error: error.userMessage,
+      };
     }
   }
 
@@ -119,16 +167,32 @@ export function createTokenLifecycle(deps: LifecycleDependencies) {
    */
   async function regenerate(actor: Actor, old: PatToken, days: number): Promise<RegenerateOutcome> {
     const created = await devops.createToken(actor.accessToken, actor.organization, requestLike(old, days));
-    const steps: Step[] = [{ label: 'Create the new token', ok: true, detail: `created, valid until ${formatDate(created.token.validTo)}` }];
+    const steps: Step[] = [
+      { label: 'Create the new token', ok: true, detail: `created, valid until ${formatDate(created.token.validTo)}` },
+    ];
     const revoked = await revokeAsStep(actor, old);
-    steps.push(revoked.error === undefined ? revoked.step : { ...revoked.step, detail: `${revoked.step.detail} The old token still works: revoke it once you have replaced it everywhere.` });
+    steps.push(
+      revoked.error === undefined
+        ? revoked.step
+        : {
+            ...revoked.step,
+            detail: `${revoked.step.detail} The old token still works: revoke it once you have replaced it everywhere.`,
+          },
+    );
     const oldRevoked = revoked.error === undefined;
-    await record(actor, 'regenerate', created.token, [`replaces ${old.authorizationId}`, `expires: ${isoDay(created.token.validTo)}`, oldRevoked ? 'old token revoked' : 'old token NOT revoked']);
+    await record(actor, 'regenerate', created.token, [
+      `replaces ${old.authorizationId}`,
+      `expires: ${isoDay(created.token.validTo)}`,
+      oldRevoked ? 'old token revoked' : 'old token NOT revoked',
+    ]);
     return { created, oldRevoked, steps };
   }
 
   /** Several tokens, each with its status, from one lookup of the revoked ones; missing ones are `undefined`. */
-  async function getTokens(actor: Actor, ids: readonly string[]): Promise<Array<{ id: string; found: TokenWithStatus | undefined }>> {
+  async function getTokens(
+    actor: Actor,
+    ids: readonly string[],
+  ): Promise<Array<{ id: string; found: TokenWithStatus | undefined }>> {
     const revoked = await revokedIds(actor);
     return Promise.all(
       ids.map((id) =>
@@ -153,7 +217,12 @@ export function createTokenLifecycle(deps: LifecycleDependencies) {
         const token = await devops.getToken(actor.accessToken, actor.organization, id);
         displayName = token.displayName;
         if (revoked.has(id)) {
-          outcomes.push({ authorizationId: id, displayName, outcome: 'alreadyRevoked', message: 'was already revoked' });
+          outcomes.push({
+            authorizationId: id,
+            displayName,
+            outcome: 'alreadyRevoked',
+            message: 'was already revoked',
+          });
           continue;
         }
         await revoke(actor, token, ['revoked with others']);
@@ -161,15 +230,40 @@ export function createTokenLifecycle(deps: LifecycleDependencies) {
       } catch (error) {
         if (!isDevOpsError(error) || error.kind === 'unauthorized') throw error;
         const notFound = error.kind === 'notFound';
-        outcomes.push({ authorizationId: id, displayName, outcome: notFound ? 'notFound' : 'failed', message: notFound ? 'no longer exists' : `not revoked: ${error.userMessage}` });
+        outcomes.push({
+          authorizationId: id,
+          displayName,
+          outcome: notFound ? 'notFound' : 'failed',
+          message: notFound ? 'no longer exists' : `not revoked: ${error.userMessage}`,
+        });
       }
     }
     return outcomes;
   }
 
   const vault = vaultLifecycle({ ...deps, create, record, revokeAsStep, revokedIds });
-  const perOrganization = perOrganizationLifecycle({ ...deps, create, createIntoVault: vault.createIntoVault, record, revokeAsStep, revokedIds });
+  const perOrganization = perOrganizationLifecycle({
+    ...deps,
+    create,
+    createIntoVault: vault.createIntoVault,
+    record,
+    revokeAsStep,
+    revokedIds,
+  });
   const renewal = renewLifecycle({ ...deps, storeOrUndo: vault.storeOrUndo, record });
 
-  return { revokedIds, getToken, getTokens, create, update, extend, revoke, regenerate, revokeMany, ...vault, ...perOrganization, ...renewal };
+  return {
+    revokedIds,
+    getToken,
+    getTokens,
+    create,
+    update,
+    extend,
+    revoke,
+    regenerate,
+    revokeMany,
+    ...vault,
+    ...perOrganization,
+    ...renewal,
+  };
 }

@@ -4,5 +4,10 @@ import type { CreateTokenRequest, PatToken } from '../devops/types.ts';
 
 /** A new token like `old` (name, scopes, organizations), valid for `days` days from now. */
 export function requestLike(old: PatToken, days: number): CreateTokenRequest {
-  return { displayName: old.displayName, scope: old.scopes.join(' '), validTo: daysAfter(days), allOrgs: old.targetAccounts === null };
+  return {
+    displayName: old.displayName,
+    scope: old.scopes.join(' '),
+    validTo: daysAfter(days),
+    allOrgs: old.targetAccounts === null,
+  };
 }

@@ -48,8 +48,19 @@ interface PerOrganizationDependencies {
   vaultLinks: VaultLinks;
   hostSuffixes: readonly string[];
   create(actor: Actor, request: CreateTokenRequest): Promise<CreatedToken>;
-  createIntoVault(actor: Actor, request: CreateTokenRequest, vault: VaultAddress, secretName: string): Promise<{ created: CreatedToken; stored: StoreOutcome }>;
-  record(actor: Actor, action: ActivityAction, token: Pick<PatToken, 'authorizationId' | 'displayName'>, changes: string[], organization?: string): Promise<void>;
+  createIntoVault(
+    actor: Actor,
+    request: CreateTokenRequest,
+    vault: VaultAddress,
+    secretName: string,
+  ): Promise<{ created: CreatedToken; stored: StoreOutcome }>;
+  record(
+    actor: Actor,
+    action: ActivityAction,
+    token: Pick<PatToken, 'authorizationId' | 'displayName'>,
+    changes: string[],
+    organization?: string,
+  ): Promise<void>;
   revokeAsStep(actor: Actor, old: PatToken): Promise<{ step: Step; error?: string }>;
   revokedIds(actor: Actor): Promise<Set<string>>;
 }
@@ -67,7 +78,12 @@ export function perOrganizationLifecycle(deps: PerOrganizationDependencies) {
    * One token per organization with the same name, scopes and expiry, one after another (Azure
    * DevOps throttles bursts). Stops at the first failure; what was made before it stays made.
    */
-  async function createInOrganizations(actor: Actor, request: CreateTokenRequest, organizations: readonly string[], target?: VaultTarget): Promise<PerOrganizationOutcome> {
+  async function createInOrganizations(
+    actor: Actor,
+    request: CreateTokenRequest,
+    organizations: readonly string[],
+    target?: VaultTarget,
+  ): Promise<PerOrganizationOutcome> {
     const made: OrganizationToken[] = [];
     const steps: Step[] = [];
     const scoped = { ...request, allOrgs: false };
@@ -81,8 +97,16 @@ export function perOrganizationLifecycle(deps: PerOrganizationDependencies) {
           steps.push({ label, ok: true, detail: `created, valid until ${formatDate(created.token.validTo)}` });
           continue;
         }
-        const { created, stored } = await deps.createIntoVault(inOrganization, scoped, target.vault, target.secretNameOf(organization, index));
-        steps.push({ label, ok: true, detail: `created, valid until ${formatDate(created.token.validTo)}` }, ...stored.steps);
+        const { created, stored } = await deps.createIntoVault(
+          inOrganization,
+          scoped,
+          target.vault,
+          target.secretNameOf(organization, index),
+        );
+        steps.push(
+          { label, ok: true, detail: `created, valid until ${formatDate(created.token.validTo)}` },
+          ...stored.steps,
+        );
         if (stored.ok) {
           made.push({ organization, token: created.token, secret: undefined, written: stored.written });
           continue;
@@ -93,7 +117,11 @@ export function perOrganizationLifecycle(deps: PerOrganizationDependencies) {
         steps.push({ label, ok: false, detail: `not created (${error.userMessage})` });
       }
       const rest = organizations.slice(index + 1);
-      steps.push({ label: 'Stop', ok: false, detail: `${rest.length > 0 ? `Nothing was tried for ${rest.join(', ')}. ` : ''}${existing(made)}` });
+      steps.push({
+        label: 'Stop',
+        ok: false,
+        detail: `${rest.length > 0 ? `Nothing was tried for ${rest.join(', ')}. ` : ''}${existing(made)}`,
+      });
       return { ok: false, made, steps };
     }
     return { ok: true, made, steps };
@@ -104,25 +132,63 @@ export function perOrganizationLifecycle(deps: PerOrganizationDependencies) {
    * linked to a Key Vault secret, the first organization's token becomes that secret's new version
    * and the others new secrets beside it (`{secret}-{organization}`). Only then is it revoked.
    */
-  async function replaceGlobal(actor: Actor, old: PatToken, options: { organizations: readonly string[]; days: number }): Promise<ReplaceOutcome> {
+  async function replaceGlobal(
+    actor: Actor,
+    old: PatToken,
+    options: { organizations: readonly string[]; days: number },
+  ): Promise<ReplaceOutcome> {
     const link = await vaultLinks.link(actor.person, old.authorizationId);
     let target: VaultTarget | undefined;
     if (link) {
       const address = parseVaultAddress(link.vaultUrl, deps.hostSuffixes);
-      if (!address.ok) return { ok: false, oldRevoked: false, made: [], steps: [{ label: 'Find the vault', ok: false, detail: `${link.vaultUrl} is no longer a vault PAT Manager may write to (${address.message}) Nothing was changed.` }] };
-      target = { vault: address.address, secretNameOf: (organization, index) => (index === 0 ? link.secretName : `${link.secretName}-${organization}`) };
+      if (!address.ok)
+        return {
+          ok: false,
+          oldRevoked: false,
+          made: [],
+          steps: [
+            {
+              label: 'Find the vault',
+              ok: false,
+              detail: `${link.vaultUrl} is no longer a vault PAT Manager may write to (${address.message}) Nothing was changed.`,
+            },
+          ],
+        };
+      target = {
+        vault: address.address,
+        secretNameOf: (organization, index) => (index === 0 ? link.secretName : `${link.secretName}-${organization}`),
+      };
     }
     const outcome = await createInOrganizations(actor, requestLike(old, options.days), options.organizations, target);
     const replacements = outcome.made.map((item) => `${item.organization}: ${item.token.authorizationId}`);
     if (!outcome.ok) {
-      outcome.steps.push({ label: 'Keep the global token', ok: true, detail: 'not revoked, because not every replacement was made: replace it again once the cause is fixed' });
-      await deps.record(actor, 'regenerate', old, ['replacement of a global token stopped halfway', ...replacements, 'global token NOT revoked']);
+      outcome.steps.push({
+        label: 'Keep the global token',
+        ok: true,
+        detail: 'not revoked, because not every replacement was made: replace it again once the cause is fixed',
+      });
+      await deps.record(actor, 'regenerate', old, [
+        'replacement of a global token stopped halfway',
+        ...replacements,
+        'global token NOT revoked',
+      ]);
       return { ...outcome, oldRevoked: false };
     }
     const revoked = await deps.revokeAsStep(actor, old);
-    outcome.steps.push(revoked.error === undefined ? revoked.step : { ...revoked.step, detail: `${revoked.step.detail} It no longer works anywhere, but revoke it from its page to tidy up.` });
+    outcome.steps.push(
+      revoked.error === undefined
+        ? revoked.step
+        : {
+            ...revoked.step,
+            detail: `${revoked.step.detail} It no longer works anywhere, but revoke it from its page to tidy up.`,
+          },
+    );
     if (link) await vaultLinks.unlink(actor.person, old.authorizationId);
-    await deps.record(actor, 'regenerate', old, [`global token replaced, expires: ${isoDay(outcome.made[0]!.token.validTo)}`, ...replacements, revoked.error === undefined ? 'global token revoked' : 'global token NOT revoked']);
+    await deps.record(actor, 'regenerate', old, [
+      `global token replaced, expires: ${isoDay(outcome.made[0]!.token.validTo)}`,
+      ...replacements,
+      revoked.error === undefined ? 'global token revoked' : 'global token NOT revoked',
+    ]);
     return { ...outcome, oldRevoked: revoked.error === undefined };
   }
 
@@ -132,8 +198,16 @@ export function perOrganizationLifecycle(deps: PerOrganizationDependencies) {
     const found: PatToken[] = [];
     let continuationToken: string | undefined;
     for (let page = 0; page < MAX_PAGES; page++) {
-      const listed = await deps.devops.listTokens(actor.accessToken, actor.organization, { filter: 'all', sortBy: 'displayName', ascending: true, top: 100, continuationToken });
-      found.push(...listed.tokens.filter((token) => token.targetAccounts === null && !revoked.has(token.authorizationId)));
+      const listed = await deps.devops.listTokens(actor.accessToken, actor.organization, {
+        filter: 'all',
+        sortBy: 'displayName',
+        ascending: true,
+        top: 100,
+        continuationToken,
+      });
+      found.push(
+        ...listed.tokens.filter((token) => token.targetAccounts === null && !revoked.has(token.authorizationId)),
+      );
       if (!listed.continuationToken) break;
       continuationToken = listed.continuationToken;
     }

@@ -10,10 +10,17 @@ import type { Actor, Step } from './types.ts';
 import { requestLike } from './like.ts';
 import type { StoreOutcome } from './vault-lifecycle.ts';
 
-export const STAYS_EXPIRED = 'The expired token stays expired: Azure DevOps does not let it be changed. It works nowhere; revoke it once nothing refers to it.';
+export const STAYS_EXPIRED =
+  'The expired token stays expired: Azure DevOps does not let it be changed. It works nowhere; revoke it once nothing refers to it.';
 
 export type RenewOutcome =
-  | { ok: true; token: PatToken; /** Undefined when it went to Key Vault. */ secret: string | undefined; link: VaultLink | undefined; steps: Step[] }
+  | {
+      ok: true;
+      token: PatToken;
+      /** Undefined when it went to Key Vault. */ secret: string | undefined;
+      link: VaultLink | undefined;
+      steps: Step[];
+    }
   | { ok: false; steps: Step[] };
 
 interface RenewDependencies {
@@ -21,7 +28,13 @@ interface RenewDependencies {
   vaultLinks: VaultLinks;
   hostSuffixes: readonly string[];
   storeOrUndo(actor: Actor, created: CreatedToken, vault: VaultAddress, secretName: string): Promise<StoreOutcome>;
-  record(actor: Actor, action: ActivityAction, token: Pick<PatToken, 'authorizationId' | 'displayName'>, changes: string[], organization?: string): Promise<void>;
+  record(
+    actor: Actor,
+    action: ActivityAction,
+    token: Pick<PatToken, 'authorizationId' | 'displayName'>,
+    changes: string[],
+    organization?: string,
+  ): Promise<void>;
 }
 
 export function renewLifecycle(deps: RenewDependencies) {
@@ -31,9 +44,25 @@ export function renewLifecycle(deps: RenewDependencies) {
   async function renew(actor: Actor, old: PatToken, days: number): Promise<RenewOutcome> {
     const link = await vaultLinks.link(actor.person, old.authorizationId);
     const address = link ? parseVaultAddress(link.vaultUrl, deps.hostSuffixes) : undefined;
-    if (link && address && !address.ok) return { ok: false, steps: [{ label: 'Find the vault', ok: false, detail: `${link.vaultUrl} is no longer a vault PAT Manager may write to (${address.message}) Nothing was created.` }] };
+    if (link && address && !address.ok)
+      return {
+        ok: false,
+        steps: [
+          {
+            label: 'Find the vault',
+            ok: false,
+            detail: `${link.vaultUrl} is no longer a vault PAT Manager may write to (${address.message}) Nothing was created.`,
+          },
+        ],
+      };
     const created = await devops.createToken(actor.accessToken, actor.organization, requestLike(old, days));
-    const steps: Step[] = [{ label: 'Create the new token', ok: true, detail: `created with the same name, scopes and organizations, valid until ${formatDate(created.token.validTo)}` }];
+    const steps: Step[] = [
+      {
+        label: 'Create the new token',
+        ok: true,
+        detail: `created with the same name, scopes and organizations, valid until ${formatDate(created.token.validTo)}`,
+      },
+    ];
     const changes = [`renews expired ${old.authorizationId}`, `expires: ${isoDay(created.token.validTo)}`];
     if (!link || !address?.ok) {
       await deps.record(actor, 'regenerate', created.token, changes);
@@ -42,16 +71,26 @@ export function renewLifecycle(deps: RenewDependencies) {
     const stored = await deps.storeOrUndo(actor, created, address.address, link.secretName);
     steps.push(...stored.steps);
     if (!stored.ok) {
-      await deps.record(actor, 'regenerate', created.token, [`renewal of ${old.authorizationId} failed: ${stored.steps[0]!.detail}`, stored.orphan ? 'new token NOT revoked' : 'new token revoked']);
+      await deps.record(actor, 'regenerate', created.token, [
+        `renewal of ${old.authorizationId} failed: ${stored.steps[0]!.detail}`,
+        stored.orphan ? 'new token NOT revoked' : 'new token revoked',
+      ]);
       return { ok: false, steps };
     }
-    const moved = { ...link, authorizationId: created.token.authorizationId, version: stored.written.version, linkedAt: new Date().toISOString() };
+    const moved = {
+      ...link,
+      authorizationId: created.token.authorizationId,
+      version: stored.written.version,
+      linkedAt: new Date().toISOString(),
+    };
     await vaultLinks.save(actor.person, moved);
     await vaultLinks.unlink(actor.person, old.authorizationId);
-    await deps.record(actor, 'regenerate', created.token, [...changes, `stored in Key Vault: ${link.vaultUrl} secret ${link.secretName}, version ${stored.written.version}`]);
+    await deps.record(actor, 'regenerate', created.token, [
+      ...changes,
+      `stored in Key Vault: ${link.vaultUrl} secret ${link.secretName}, version ${stored.written.version}`,
+    ]);
     return { ok: true, token: created.token, secret: undefined, link: moved, steps };
   }
 
   return { renew };
 }
-

@@ -22,7 +22,10 @@ const SCOPES_LINE = /^scopes: (.*)$/;
 function scopesInWords(line: string): string {
   const match = SCOPES_LINE.exec(line);
   if (!match) return line;
-  return `scopes: ${match[1]!.split(' → ').map((side) => describeScopes(splitScopes(side)).summary).join(' → ')}`;
+  return `scopes: ${match[1]!
+    .split(' → ')
+    .map((side) => describeScopes(splitScopes(side)).summary)
+    .join(' → ')}`;
 }
 
 function daysInWords(line: string): string {
@@ -38,7 +41,10 @@ function withTokenLinks(line: string, organization: string): LinePart[] {
   let from = 0;
   for (const match of line.matchAll(UUID)) {
     if (match.index > from) parts.push({ text: line.slice(from, match.index) });
-    parts.push({ text: 'the earlier token', href: `/tokens/${match[0].toLowerCase()}?organization=${encodeURIComponent(organization)}` });
+    parts.push({
+      text: 'the earlier token',
+      href: `/tokens/${match[0].toLowerCase()}?organization=${encodeURIComponent(organization)}`,
+    });
     from = match.index + match[0].length;
   }
   if (from < line.length) parts.push({ text: line.slice(from) });

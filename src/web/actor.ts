@@ -11,7 +11,9 @@ import { accessTokenOf } from './devops-context.ts';
  */
 function organizationOf(req: Request): string {
   const body = req.body as Record<string, unknown> | undefined;
-  const requested = [req.query.organization, body?.organization].find((value): value is string => typeof value === 'string');
+  const requested = [req.query.organization, body?.organization].find(
+    (value): value is string => typeof value === 'string',
+  );
   const known = req.session.organizations ?? [];
   return requested && known.some((org) => org.accountName === requested) ? requested : req.session.organization!;
 }
@@ -22,7 +24,12 @@ const actors = new WeakMap<Request, Actor>();
 export function actorOf(req: Request, auth: AuthService): Actor {
   let actor = actors.get(req);
   if (!actor) {
-    actor = { person: req.session.account!.homeAccountId, accessToken: accessTokenOf(req, auth), vaultCredential: personCredential(auth, req.session), organization: organizationOf(req) };
+    actor = {
+      person: req.session.account!.homeAccountId,
+      accessToken: accessTokenOf(req, auth),
+      vaultCredential: personCredential(auth, req.session),
+      organization: organizationOf(req),
+    };
     actors.set(req, actor);
   }
   return actor;

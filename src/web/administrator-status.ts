@@ -28,7 +28,12 @@ export interface AdministratorStatus {
   navigation: RequestHandler;
 }
 
-export function administratorStatus(options: { tokenAdmin: TokenAdminClient; devops: DevOpsClient; auth: AuthService; logger: Logger }): AdministratorStatus {
+export function administratorStatus(options: {
+  tokenAdmin: TokenAdminClient;
+  devops: DevOpsClient;
+  auth: AuthService;
+  logger: Logger;
+}): AdministratorStatus {
   const { tokenAdmin, devops, auth, logger } = options;
 
   const known = (req: Request) => {
@@ -42,7 +47,10 @@ export function administratorStatus(options: { tokenAdmin: TokenAdminClient; dev
     // Only the current organizations are kept, so the session does not grow with every switch.
     const names = new Set((req.session.organizations ?? []).map((org) => org.accountName));
     const kept = Object.entries(req.session.administratorOf ?? {}).filter(([name]) => names.has(name));
-    req.session.administratorOf = Object.fromEntries([...kept, [req.session.organization!, { isAdministrator, checkedAt: Date.now() }]]);
+    req.session.administratorOf = Object.fromEntries([
+      ...kept,
+      [req.session.organization!, { isAdministrator, checkedAt: Date.now() }],
+    ]);
   };
 
   async function ask(req: Request): Promise<boolean> {
@@ -69,7 +77,10 @@ export function administratorStatus(options: { tokenAdmin: TokenAdminClient; dev
       }
       const asked = ask(req).catch((error: unknown) => {
         if (!isDevOpsError(error)) throw error;
-        logger.warn({ kind: error.kind, detail: error.message }, 'could not tell whether the person administers the organization');
+        logger.warn(
+          { kind: error.kind, detail: error.message },
+          'could not tell whether the person administers the organization',
+        );
         remember(req, null);
         return false;
       });

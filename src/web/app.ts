@@ -76,7 +76,20 @@ function publicFiles(config: AppConfig): RequestHandler {
   return (req, res, next) => (extname(req.path) ? serve(req, res, next) : next());
 }
 
-export function createApp({ config, logger, auth, devops, tokenAdmin, activity, sessionStore, claims, readiness, vaultSecrets, vaultLinks, rateLimitStore }: AppDependencies): Express {
+export function createApp({
+  config,
+  logger,
+  auth,
+  devops,
+  tokenAdmin,
+  activity,
+  sessionStore,
+  claims,
+  readiness,
+  vaultSecrets,
+  vaultLinks,
+  rateLimitStore,
+}: AppDependencies): Express {
   const app = express();
   app.set('trust proxy', config.trustProxy ? 1 : false);
   app.set('view engine', 'ejs');
@@ -120,17 +133,49 @@ export function createApp({ config, logger, auth, devops, tokenAdmin, activity, 
   const signIns = pendingSignInCookie(config);
   app.use(authRoutes(auth, config.baseUrl, signIns));
   // Every signed-in page: the sign-in guard, the organization it works in, which tokens are in a vault.
-  const inOrganization = [requireSignIn, organizationContext({ devops, auth, config, logger }), vaultLocals({ vaultLinks, config })];
+  const inOrganization = [
+    requireSignIn,
+    organizationContext({ devops, auth, config, logger }),
+    vaultLocals({ vaultLinks, config }),
+  ];
   const administrators = administratorStatus({ tokenAdmin, devops, auth, logger });
   const signedIn = [...inOrganization, administrators.navigation];
-  const lifecycle = createTokenLifecycle({ devops, activity, vaultSecrets, vaultLinks, hostSuffixes: config.keyVault.hostSuffixes });
-  const pages = { signedIn, lifecycle, auth, forms: oneTimeForms(claims), vaultSecrets, vaultLinks, baseUrl: config.baseUrl, hostSuffixes: config.keyVault.hostSuffixes, signIns };
+  const lifecycle = createTokenLifecycle({
+    devops,
+    activity,
+    vaultSecrets,
+    vaultLinks,
+    hostSuffixes: config.keyVault.hostSuffixes,
+  });
+  const pages = {
+    signedIn,
+    lifecycle,
+    auth,
+    forms: oneTimeForms(claims),
+    vaultSecrets,
+    vaultLinks,
+    baseUrl: config.baseUrl,
+    hostSuffixes: config.keyVault.hostSuffixes,
+    signIns,
+  };
   app.use(overviewRoutes({ signedIn, devops, lifecycle, auth }));
   app.use('/tokens', tokensRouter(pages));
   app.use('/vault', vaultRouter(pages));
   app.use('/activity', activityRoutes(signedIn, activity));
   app.use('/organizations', organizationRoutes(signedIn, config.baseUrl));
-  app.use('/audit', ...inOrganization, auditRoutes({ tokenAdmin, administrators, jobs: createAuditJobs(), auth, activity, upstream: boundedConcurrency(config.auditConcurrency), limits: config.auditLimits }));
+  app.use(
+    '/audit',
+    ...inOrganization,
+    auditRoutes({
+      tokenAdmin,
+      administrators,
+      jobs: createAuditJobs(),
+      auth,
+      activity,
+      upstream: boundedConcurrency(config.auditConcurrency),
+      limits: config.auditLimits,
+    }),
+  );
   app.use(notFound());
   app.use(errorHandler(logger));
   return app;

@@ -2,7 +2,16 @@
 // by flag, person or scope, riskiest first, a page at a time. Pure functions of the audit, so the
 // page, the export and the tests agree.
 import { z } from 'zod';
-import { assess, byRisk, RISK_FLAG_NAMES, RISK_FLAGS, stateOf, type AssessedToken, type RiskFlag, type TokenState } from '../admin/risk-flags.ts';
+import {
+  assess,
+  byRisk,
+  RISK_FLAG_NAMES,
+  RISK_FLAGS,
+  stateOf,
+  type AssessedToken,
+  type RiskFlag,
+  type TokenState,
+} from '../admin/risk-flags.ts';
 import type { AuditResult } from '../admin/gather.ts';
 import type { Organization } from '../devops/types.ts';
 import type { AdminToken } from '../admin/types.ts';
@@ -26,7 +35,11 @@ export const auditFilterSchema = z.object({
   person: z.string().trim().max(200).default(''),
   scope: z.string().trim().max(100).default(''),
   /** The organization's chosen date (YYYY-MM-DD): tokens expiring after it are flagged. */
-  expiresAfter: z.string().trim().refine((text) => text === '' || (DAY.test(text) && !Number.isNaN(Date.parse(`${text}T00:00:00Z`))), 'a date').default(''),
+  expiresAfter: z
+    .string()
+    .trim()
+    .refine((text) => text === '' || (DAY.test(text) && !Number.isNaN(Date.parse(`${text}T00:00:00Z`))), 'a date')
+    .default(''),
   page: z.coerce.number().int().min(1).max(100_000).default(1),
 });
 export type AuditFilter = z.infer<typeof auditFilterSchema>;
@@ -36,7 +49,12 @@ export interface AuditRow extends AssessedToken {
   flagLabels: string[];
 }
 
-export function assessedRows(audit: AuditResult, filter: AuditFilter, organizations: readonly Organization[], now = new Date()): AuditRow[] {
+export function assessedRows(
+  audit: AuditResult,
+  filter: AuditFilter,
+  organizations: readonly Organization[],
+  now = new Date(),
+): AuditRow[] {
   const expiresAfter = filter.expiresAfter ? new Date(`${filter.expiresAfter}T23:59:59.999Z`) : undefined;
   const person = filter.person.toLowerCase();
   const scope = filter.scope.toLowerCase();
@@ -83,7 +101,13 @@ export function summaryOf(audit: AuditResult, rows: readonly AuditRow[], now = n
       if (isRevocableGlobal(token, now)) globalToRevoke += 1;
     }
   }
-  return { people: audit.people.length + audit.failures.length, tokens: audit.people.reduce((sum, person) => sum + person.tokens.length, 0), states, flagged, globalToRevoke };
+  return {
+    people: audit.people.length + audit.failures.length,
+    tokens: audit.people.reduce((sum, person) => sum + person.tokens.length, 0),
+    states,
+    flagged,
+    globalToRevoke,
+  };
 }
 
 /** A download's row: everything but a secret (the API never sends one). */
@@ -106,6 +130,12 @@ export function exportRow(row: AuditRow): Record<string, string> {
 
 export function filterQuery(filter: AuditFilter, changes: Partial<AuditFilter> = {}): string {
   const merged = { ...filter, ...changes };
-  const entries = Object.entries(merged).filter(([key, value]) => value !== '' && !(key === 'flag' && value === 'any') && !(key === 'state' && value === 'current') && !(key === 'page' && value === 1));
+  const entries = Object.entries(merged).filter(
+    ([key, value]) =>
+      value !== '' &&
+      !(key === 'flag' && value === 'any') &&
+      !(key === 'state' && value === 'current') &&
+      !(key === 'page' && value === 1),
+  );
   return new URLSearchParams(entries.map(([key, value]): [string, string] => [key, String(value)])).toString();
 }

@@ -26,7 +26,10 @@ export function consentGuard(services: { auth: AuthService; vaultSecrets: VaultS
     return async (req, res, next) => {
       if (place.skip?.(req, res)) return next();
       try {
-        await services.vaultSecrets.checkSignIn(personCredential(services.auth, req.session), place.resource?.(req, res) ?? service.defaultResource);
+        await services.vaultSecrets.checkSignIn(
+          personCredential(services.auth, req.session),
+          place.resource?.(req, res) ?? service.defaultResource,
+        );
         return next();
       } catch (error) {
         if (!(error instanceof ConsentRequiredError)) throw error;

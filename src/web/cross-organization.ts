@@ -21,11 +21,22 @@ export interface CrossOrganizationList {
   truncated: boolean;
 }
 
-async function everyPage(devops: DevOpsClient, accessToken: AccessTokenSource, organization: string, filter: TokenFilter): Promise<{ tokens: PatToken[]; truncated: boolean }> {
+async function everyPage(
+  devops: DevOpsClient,
+  accessToken: AccessTokenSource,
+  organization: string,
+  filter: TokenFilter,
+): Promise<{ tokens: PatToken[]; truncated: boolean }> {
   const tokens: PatToken[] = [];
   let continuationToken: string | undefined;
   for (let page = 0; page < MAX_PAGES_PER_ORGANIZATION; page++) {
-    const result = await devops.listTokens(accessToken, organization, { filter, sortBy: 'displayName', ascending: true, top: PAGE_SIZE, continuationToken });
+    const result = await devops.listTokens(accessToken, organization, {
+      filter,
+      sortBy: 'displayName',
+      ascending: true,
+      top: PAGE_SIZE,
+      continuationToken,
+    });
     tokens.push(...result.tokens);
     if (!result.continuationToken) return { tokens, truncated: false };
     continuationToken = result.continuationToken;
@@ -42,7 +53,9 @@ export async function tokensAcrossOrganizations(
   const names = organizations.map((org) => org.accountName);
   const [lists, revokedLists] = await Promise.all([
     Promise.all(names.map((name) => everyPage(devops, accessToken, name, filter))),
-    filter === 'all' ? Promise.all(names.map((name) => everyPage(devops, accessToken, name, 'revoked'))) : Promise.resolve([]),
+    filter === 'all'
+      ? Promise.all(names.map((name) => everyPage(devops, accessToken, name, 'revoked')))
+      : Promise.resolve([]),
   ]);
   const revokedIds = new Set(revokedLists.flatMap((list) => list.tokens.map((token) => token.authorizationId)));
   const byId = new Map<string, CrossOrganizationToken>();
@@ -53,5 +66,9 @@ export async function tokensAcrossOrganizations(
       else byId.set(token.authorizationId, { token, seenIn: [names[index]!] });
     }
   });
-  return { tokens: [...byId.values()], revokedIds, truncated: [...lists, ...revokedLists].some((list) => list.truncated) };
+  return {
+    tokens: [...byId.values()],
+    revokedIds,
+    truncated: [...lists, ...revokedLists].some((list) => list.truncated),
+  };
 }

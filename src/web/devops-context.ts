@@ -27,8 +27,12 @@ export function accessTokenOf(req: Request, auth: AuthService): AccessTokenSourc
   return ({ forceRefresh, refused }) => {
     const known = requestTokens.get(req);
     if (known && !forceRefresh) return known.token;
-    if (known && refused !== undefined && (known.value === undefined ? known.forced : known.value !== refused)) return known.token;
-    const acquisition: Acquisition = { token: auth.acquireAccessToken(req.session, { forceRefresh, refused }), forced: forceRefresh };
+    if (known && refused !== undefined && (known.value === undefined ? known.forced : known.value !== refused))
+      return known.token;
+    const acquisition: Acquisition = {
+      token: auth.acquireAccessToken(req.session, { forceRefresh, refused }),
+      forced: forceRefresh,
+    };
     requestTokens.set(req, acquisition);
     acquisition.token.then(
       (value) => {
@@ -43,7 +47,11 @@ export function accessTokenOf(req: Request, auth: AuthService): AccessTokenSourc
   };
 }
 
-async function listOrganizations(req: Request, devops: DevOpsClient, accessToken: AccessTokenSource): Promise<Organization[]> {
+async function listOrganizations(
+  req: Request,
+  devops: DevOpsClient,
+  accessToken: AccessTokenSource,
+): Promise<Organization[]> {
   const profile = await devops.getMyProfile(accessToken);
   req.session.profileId = profile.id;
   const organizations = await devops.listOrganizations(accessToken, profile.id);
@@ -54,7 +62,12 @@ async function listOrganizations(req: Request, devops: DevOpsClient, accessToken
  * Makes sure the person has an organization to work in: their chosen one, else their first, else
  * the configured default. Upstream trouble listing them falls back to the default with a note.
  */
-export function organizationContext(options: { devops: DevOpsClient; auth: AuthService; config: AppConfig; logger: Logger }): RequestHandler {
+export function organizationContext(options: {
+  devops: DevOpsClient;
+  auth: AuthService;
+  config: AppConfig;
+  logger: Logger;
+}): RequestHandler {
   const { devops, auth, config, logger } = options;
   return async (req, res, next) => {
     if (!req.session.organizations || req.query.refreshOrganizations === '1') {
@@ -64,7 +77,11 @@ export function organizationContext(options: { devops: DevOpsClient; auth: AuthS
         if (!isDevOpsError(error) || error.kind === 'unauthorized') throw error;
         logger.warn({ kind: error.kind, detail: error.message }, 'could not list organizations');
         req.session.organizations = [];
-        flash(req, 'error', `Your organizations could not be listed (${error.userMessage})${config.devops.defaultOrganization ? `; using ${config.devops.defaultOrganization}.` : '.'}`);
+        flash(
+          req,
+          'error',
+          `Your organizations could not be listed (${error.userMessage})${config.devops.defaultOrganization ? `; using ${config.devops.defaultOrganization}.` : '.'}`,
+        );
       }
     }
     const organizations = req.session.organizations;

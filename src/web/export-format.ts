@@ -12,6 +12,18 @@ function cell(value: string): string {
 }
 
 export function toCsv(rows: ReadonlyArray<Record<string, string>>): string {
-  const header = Object.keys(rows[0] ?? { authorizationId: '', displayName: '', status: '', scopes: '', organizations: '', validFrom: '', validTo: '' });
-  return [header.join(','), ...rows.map((row) => header.map((key) => cell(row[key] ?? '')).join(','))].join('\r\n') + '\r\n';
+  const header = Object.keys(
+    rows[0] ?? {
+      authorizationId: '',
+      displayName: '',
+      status: '',
+      scopes: '',
+      organizations: '',
+      validFrom: '',
+      validTo: '',
+    },
+  );
+  return (
+    [header.join(','), ...rows.map((row) => header.map((key) => cell(row[key] ?? '')).join(','))].join('\r\n') + '\r\n'
+  );
 }

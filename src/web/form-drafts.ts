@@ -10,12 +10,22 @@ const NOT_KEPT = new Set(['_csrf', 'formKey']);
 
 export function saveDraft(req: Request, body: Record<string, unknown>): string {
   const fields = Object.fromEntries(
-    Object.entries(body).filter((entry): entry is [string, string | string[]] => !NOT_KEPT.has(entry[0]) && (typeof entry[1] === 'string' || (Array.isArray(entry[1]) && entry[1].every((item) => typeof item === 'string')))),
+    Object.entries(body).filter(
+      (entry): entry is [string, string | string[]] =>
+        !NOT_KEPT.has(entry[0]) &&
+        (typeof entry[1] === 'string' ||
+          (Array.isArray(entry[1]) && entry[1].every((item) => typeof item === 'string'))),
+    ),
   );
   const id = randomUUID();
   const now = Date.now();
-  const kept = Object.entries(req.session.formDrafts ?? {}).filter(([, draft]) => now - draft.savedAt < DRAFT_TTL_MS).slice(-(MAX_DRAFTS - 1));
-  req.session.formDrafts = Object.fromEntries([...kept, [id, { person: req.session.account!.homeAccountId, savedAt: now, fields }]]);
+  const kept = Object.entries(req.session.formDrafts ?? {})
+    .filter(([, draft]) => now - draft.savedAt < DRAFT_TTL_MS)
+    .slice(-(MAX_DRAFTS - 1));
+  req.session.formDrafts = Object.fromEntries([
+    ...kept,
+    [id, { person: req.session.account!.homeAccountId, savedAt: now, fields }],
+  ]);
   return id;
 }
 
@@ -25,6 +35,7 @@ export function takeDraft(req: Request): Record<string, string | string[]> | und
   if (typeof id !== 'string') return undefined;
   const draft = req.session.formDrafts?.[id];
   if (draft) delete req.session.formDrafts![id];
-  if (!draft || draft.person !== req.session.account?.homeAccountId || Date.now() - draft.savedAt >= DRAFT_TTL_MS) return undefined;
+  if (!draft || draft.person !== req.session.account?.homeAccountId || Date.now() - draft.savedAt >= DRAFT_TTL_MS)
+    return undefined;
   return draft.fields;
 }

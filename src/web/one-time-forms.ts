@@ -31,7 +31,12 @@ export function oneTimeForms(claims: Claims): OneTimeForms {
 
     keyOf(body) {
       const key = body.formKey;
-      if (typeof key !== 'string' || !GUID.test(key)) throw new PageError(400, 'Form incomplete', 'This form is missing part of what PAT Manager put in it, so nothing was created. Open it again from the token list.');
+      if (typeof key !== 'string' || !GUID.test(key))
+        throw new PageError(
+          400,
+          'Form incomplete',
+          'This form is missing part of what PAT Manager put in it, so nothing was created. Open it again from the token list.',
+        );
       return key;
     },
 
@@ -52,7 +57,11 @@ export function oneTimeForms(claims: Claims): OneTimeForms {
     async once(req, key, work) {
       const claim = `form:${req.sessionID}:${key}`;
       if (!(await claims.claim(claim, CLAIM_TTL_MS))) {
-        throw new PageError(409, 'Already being created', 'This token is being created from your first click. Open your token list in a moment to see it.');
+        throw new PageError(
+          409,
+          'Already being created',
+          'This token is being created from your first click. Open your token list in a moment to see it.',
+        );
       }
       const result = await work().catch(async (error: unknown) => {
         // Nothing was made (or the page says it cannot tell): the person may send the form again.

@@ -34,7 +34,14 @@ function cookieValue(header: string | undefined, name: string): string | undefin
 
 function isPendingSignIn(value: unknown): value is PendingSignIn {
   const candidate = value as PendingSignIn;
-  return typeof candidate === 'object' && candidate !== null && typeof candidate.codeVerifier === 'string' && typeof candidate.nonce === 'string' && typeof candidate.returnTo === 'string' && typeof candidate.startedAt === 'number';
+  return (
+    typeof candidate === 'object' &&
+    candidate !== null &&
+    typeof candidate.codeVerifier === 'string' &&
+    typeof candidate.nonce === 'string' &&
+    typeof candidate.returnTo === 'string' &&
+    typeof candidate.startedAt === 'number'
+  );
 }
 
 export function pendingSignInCookie(config: AppConfig): PendingSignInCookie {
@@ -50,7 +57,11 @@ export function pendingSignInCookie(config: AppConfig): PendingSignInCookie {
       if (!opened.ok) return {};
       try {
         const parsed = JSON.parse(opened.plaintext) as Record<string, unknown>;
-        return { pendingSignIns: Object.fromEntries(Object.entries(parsed).filter(([, value]) => isPendingSignIn(value))) as Record<string, PendingSignIn> };
+        return {
+          pendingSignIns: Object.fromEntries(
+            Object.entries(parsed).filter(([, value]) => isPendingSignIn(value)),
+          ) as Record<string, PendingSignIn>,
+        };
       } catch {
         return {};
       }
@@ -60,7 +71,8 @@ export function pendingSignInCookie(config: AppConfig): PendingSignInCookie {
       let entries = Object.entries(holder.pendingSignIns ?? {});
       while (entries.length > 0) {
         const sealed = sealer.seal(JSON.stringify(Object.fromEntries(entries)), SEALING_CONTEXT);
-        if (encodeURIComponent(sealed).length <= MAX_COOKIE_CHARS) return void res.cookie(name, sealed, { ...options, maxAge: LIFETIME_MS });
+        if (encodeURIComponent(sealed).length <= MAX_COOKIE_CHARS)
+          return void res.cookie(name, sealed, { ...options, maxAge: LIFETIME_MS });
         entries = entries.slice(1);
       }
       res.clearCookie(name, options);

@@ -36,7 +36,18 @@ export function signInRateLimit(config: AppConfig, logger: Logger, store: Store 
     ...(store ? { store } : {}),
     // The store being away must not lock everyone out of signing in: the session store says 503 then anyway.
     passOnStoreError: true,
-    logger: { error: (error, message) => logger.warn({ errorName: (error as Error)?.name, errorMessage: message ?? (error as Error)?.message }, 'sign-in rate limit'), warn: (error, message) => logger.warn({ errorName: (error as Error)?.name, errorMessage: message ?? (error as Error)?.message }, 'sign-in rate limit') },
+    logger: {
+      error: (error, message) =>
+        logger.warn(
+          { errorName: (error as Error)?.name, errorMessage: message ?? (error as Error)?.message },
+          'sign-in rate limit',
+        ),
+      warn: (error, message) =>
+        logger.warn(
+          { errorName: (error as Error)?.name, errorMessage: message ?? (error as Error)?.message },
+          'sign-in rate limit',
+        ),
+    },
     handler: (req, _res, next) => {
       const resetTime = (req as { rateLimit?: { resetTime?: Date } }).rateLimit?.resetTime;
       const seconds = resetTime ? Math.ceil((resetTime.getTime() - Date.now()) / 1000) : windowMs / 1000;

@@ -13,7 +13,11 @@ export function sessionLifetime(maxHours: number): RequestHandler {
     if (typeof session.signedInAt === 'number' && Date.now() - session.signedInAt < maxMs) return next();
     session.regenerate((error) => {
       if (error) return next(error);
-      flash(req, 'info', `You signed in more than ${maxHours} hours ago, so PAT Manager signed you out. Please sign in again.`);
+      flash(
+        req,
+        'info',
+        `You signed in more than ${maxHours} hours ago, so PAT Manager signed you out. Please sign in again.`,
+      );
       next();
     });
   };

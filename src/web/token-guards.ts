@@ -34,7 +34,15 @@ export function loadToken(options: { lifecycle: TokenLifecycle; auth: AuthServic
     if (!GUID.test(id)) return next('route');
     try {
       const { token, revoked } = await options.lifecycle.getToken(actorOf(req, options.auth), id);
-      res.locals.loadedToken = { token, view: viewOf(token, { now: new Date(), listedAs: 'all', organizations: req.session.organizations ?? [], revokedIds: revoked ? new Set([id]) : undefined }) } satisfies LoadedToken;
+      res.locals.loadedToken = {
+        token,
+        view: viewOf(token, {
+          now: new Date(),
+          listedAs: 'all',
+          organizations: req.session.organizations ?? [],
+          revokedIds: revoked ? new Set([id]) : undefined,
+        }),
+      } satisfies LoadedToken;
       next();
     } catch (error) {
       next(error);
@@ -65,7 +73,13 @@ export function refuseInVault(vaultLinks: VaultLinks): RequestHandler {
     const { view } = loadedToken(res);
     const link = await vaultLinks.link(req.session.account!.homeAccountId, view.authorizationId);
     if (!link) return next();
-    next(new PageError(409, 'Rotate this token instead', `The secret of "${view.displayName}" is kept in Key Vault (secret "${link.secretName}" in ${link.vaultUrl}). Regenerating it here would show the new secret once and leave the vault holding the old one, revoked, so nothing was changed. Rotate it from its page instead: the new secret goes straight into the vault.`));
+    next(
+      new PageError(
+        409,
+        'Rotate this token instead',
+        `The secret of "${view.displayName}" is kept in Key Vault (secret "${link.secretName}" in ${link.vaultUrl}). Regenerating it here would show the new secret once and leave the vault holding the old one, revoked, so nothing was changed. Rotate it from its page instead: the new secret goes straight into the vault.`,
+      ),
+    );
   };
 }
 
@@ -74,7 +88,14 @@ export function requireVaultLink(vaultLinks: VaultLinks): RequestHandler {
   return async (req, res, next) => {
     const { view } = loadedToken(res);
     const link = await vaultLinks.link(req.session.account!.homeAccountId, view.authorizationId);
-    if (!link) return next(new PageError(409, 'Not in Key Vault', `"${view.displayName}" is not linked to a Key Vault secret. Link it first, from its page.`));
+    if (!link)
+      return next(
+        new PageError(
+          409,
+          'Not in Key Vault',
+          `"${view.displayName}" is not linked to a Key Vault secret. Link it first, from its page.`,
+        ),
+      );
     res.locals.loadedLink = link;
     next();
   };
@@ -83,20 +104,38 @@ export function requireVaultLink(vaultLinks: VaultLinks): RequestHandler {
 /** Only a global token is replaced by tokens for named organizations; any other is changed in place. */
 export const requireGlobal: RequestHandler = (_req, res, next) => {
   const { view } = loadedToken(res);
-  next(view.status === 'global' ? undefined : new PageError(409, 'Only global tokens are replaced', `"${view.displayName}" already works in named organizations only, so there is nothing to replace and nothing was changed. Extend, edit or regenerate it from its page.`));
+  next(
+    view.status === 'global'
+      ? undefined
+      : new PageError(
+          409,
+          'Only global tokens are replaced',
+          `"${view.displayName}" already works in named organizations only, so there is nothing to replace and nothing was changed. Extend, edit or regenerate it from its page.`,
+        ),
+  );
 };
 
 /** Only an expired token is renewed: an active one is extended, a revoked or global one is not made again. */
 export const requireExpired: RequestHandler = (_req, res, next) => {
   const { view } = loadedToken(res);
   if (view.status === 'expired') return next();
-  next(changeRefusal(view) ?? new PageError(409, 'Only expired tokens are renewed', `"${view.displayName}" has not expired, so nothing was created: extend or regenerate it from its page.`));
+  next(
+    changeRefusal(view) ??
+      new PageError(
+        409,
+        'Only expired tokens are renewed',
+        `"${view.displayName}" has not expired, so nothing was created: extend or regenerate it from its page.`,
+      ),
+  );
 };
 
 /** The token's vault link when it has one (foundLink), for pages that work with or without a vault. */
 export function findVaultLink(vaultLinks: VaultLinks): RequestHandler {
   return async (req, res, next) => {
-    res.locals.foundLink = await vaultLinks.link(req.session.account!.homeAccountId, loadedToken(res).view.authorizationId);
+    res.locals.foundLink = await vaultLinks.link(
+      req.session.account!.homeAccountId,
+      loadedToken(res).view.authorizationId,
+    );
     next();
   };
 }

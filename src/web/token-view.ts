@@ -35,7 +35,12 @@ export interface TokenView {
  * The API has no status field: a list filtered by status says it; otherwise the dates do, and a
  * revoked token is known by its id being among the revoked ones.
  */
-function statusOf(token: PatToken, now: Date, listedAs: TokenFilter, revokedIds: ReadonlySet<string> = new Set()): TokenStatus {
+function statusOf(
+  token: PatToken,
+  now: Date,
+  listedAs: TokenFilter,
+  revokedIds: ReadonlySet<string> = new Set(),
+): TokenStatus {
   if (listedAs === 'revoked' || revokedIds.has(token.authorizationId)) return 'revoked';
   // Azure DevOps still lists them, with their old expiry, but none authenticates since 1 December 2026.
   if (token.targetAccounts === null) return 'global';
@@ -82,10 +87,23 @@ function relativeTo(date: Date, now: Date): string {
 
 function organizationNames(targetAccounts: string[] | null, known: readonly Organization[]): string[] | null {
   if (targetAccounts === null) return null;
-  return targetAccounts.map((id) => known.find((org) => org.accountId.toLowerCase() === id.toLowerCase())?.accountName ?? `unknown organization ${id}`);
+  return targetAccounts.map(
+    (id) =>
+      known.find((org) => org.accountId.toLowerCase() === id.toLowerCase())?.accountName ??
+      `unknown organization ${id}`,
+  );
 }
 
-export function viewOf(token: PatToken, options: { now: Date; listedAs: TokenFilter; organizations: readonly Organization[]; revokedIds?: ReadonlySet<string>; via?: string }): TokenView {
+export function viewOf(
+  token: PatToken,
+  options: {
+    now: Date;
+    listedAs: TokenFilter;
+    organizations: readonly Organization[];
+    revokedIds?: ReadonlySet<string>;
+    via?: string;
+  },
+): TokenView {
   const status = statusOf(token, options.now, options.listedAs, options.revokedIds);
   const msLeft = token.validTo.getTime() - options.now.getTime();
   return {
@@ -111,20 +129,39 @@ export function viewOf(token: PatToken, options: { now: Date; listedAs: TokenFil
  */
 export function changeRefusal(view: TokenView): PageError | undefined {
   const name = `"${view.displayName}"`;
-  if (view.status === 'revoked') return new PageError(409, 'Revoked tokens cannot be changed', `${name} was revoked, and Azure DevOps does not let a revoked token be changed, so nothing was changed. Create a new token instead.`);
+  if (view.status === 'revoked')
+    return new PageError(
+      409,
+      'Revoked tokens cannot be changed',
+      `${name} was revoked, and Azure DevOps does not let a revoked token be changed, so nothing was changed. Create a new token instead.`,
+    );
   if (view.status === 'global') {
-    return new PageError(409, 'Global tokens cannot be changed', `${name} works in all organizations, a kind of token Azure DevOps has retired: it stopped working on 1 December 2026 and cannot be extended, edited or regenerated, so nothing was changed. Create a token for each organization that needs one, then revoke this one.`);
+    return new PageError(
+      409,
+      'Global tokens cannot be changed',
+      `${name} works in all organizations, a kind of token Azure DevOps has retired: it stopped working on 1 December 2026 and cannot be extended, edited or regenerated, so nothing was changed. Create a token for each organization that needs one, then revoke this one.`,
+    );
   }
   if (view.status === 'expired') {
-    return new PageError(409, 'Expired tokens cannot be changed', `${name} expired on ${view.expiresText}, and Azure DevOps no longer lets an expired token be changed or extended, so nothing was changed. It stays expired: create a new token with the same settings instead.`);
+    return new PageError(
+      409,
+      'Expired tokens cannot be changed',
+      `${name} expired on ${view.expiresText}, and Azure DevOps no longer lets an expired token be changed or extended, so nothing was changed. It stays expired: create a new token with the same settings instead.`,
+    );
   }
   return undefined;
 }
 
 /** The expiry watch's groups: global tokens apart (whatever their date says), then expiring soon, then expired. */
-export function expiryWatchGroups(active: readonly TokenView[], expired: readonly TokenView[], horizon: Date): { global: TokenView[]; expiring: TokenView[]; expired: TokenView[] } {
+export function expiryWatchGroups(
+  active: readonly TokenView[],
+  expired: readonly TokenView[],
+  horizon: Date,
+): { global: TokenView[]; expiring: TokenView[]; expired: TokenView[] } {
   const seen = new Set<string>();
-  const global = [...active, ...expired].filter((view) => view.status === 'global' && !seen.has(view.authorizationId) && seen.add(view.authorizationId));
+  const global = [...active, ...expired].filter(
+    (view) => view.status === 'global' && !seen.has(view.authorizationId) && seen.add(view.authorizationId),
+  );
   return {
     global: global.sort((a, b) => a.displayName.localeCompare(b.displayName, 'en', { sensitivity: 'base' })),
     expiring: active.filter((view) => view.status === 'active' && view.validTo.getTime() <= horizon.getTime()),

@@ -12,9 +12,17 @@ export function vaultLocals(options: { vaultLinks: VaultLinks; config: AppConfig
     res.locals.vaultHostSuffixes = options.config.keyVault.hostSuffixes;
     res.locals.vaultOf = (token: TokenView) => {
       const link = links.get(token.authorizationId);
-      return link && { vaultUrl: link.vaultUrl, secretName: link.secretName, version: link.version, rotationDue: token.status === 'active' && rotationDue(token.validFrom, token.validTo, now) };
+      return (
+        link && {
+          vaultUrl: link.vaultUrl,
+          secretName: link.secretName,
+          version: link.version,
+          rotationDue: token.status === 'active' && rotationDue(token.validFrom, token.validTo, now),
+        }
+      );
     };
-    res.locals.vaultRetirements = req.originalUrl.split('?')[0] === '/expiring' ? await options.vaultLinks.retirements(person) : [];
+    res.locals.vaultRetirements =
+      req.originalUrl.split('?')[0] === '/expiring' ? await options.vaultLinks.retirements(person) : [];
     next();
   };
 }

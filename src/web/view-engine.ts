@@ -38,7 +38,13 @@ export function viewEngine(viewsDir: string, cache: boolean) {
     if (!template) {
       const filename = join(viewsDir, `${name}.ejs`);
       // A fragment may use what it is passed, `locals`, and `fragment` for fragments of its own.
-      template = ejs.compile(readFileSync(filename, 'utf8'), { ...options, filename, cache: false, _with: false, destructuredLocals: [...names, 'fragment'] });
+      template = ejs.compile(readFileSync(filename, 'utf8'), {
+        ...options,
+        filename,
+        cache: false,
+        _with: false,
+        destructuredLocals: [...names, 'fragment'],
+      });
       if (cache) fragments.set(key, template);
     }
     return template({ ...locals, fragment });

@@ -21,16 +21,18 @@ afterAll(() => emulator.close());
 /** The real client, counting how many of its calls are in flight at once. */
 function counting(inner: TokenAdminClient) {
   const seen = { inFlight: 0, peak: 0, calls: 0 };
-  const wrap = <A extends unknown[], R>(call: (...args: A) => Promise<R>) => async (...args: A): Promise<R> => {
-    seen.calls += 1;
-    seen.inFlight += 1;
-    seen.peak = Math.max(seen.peak, seen.inFlight);
-    try {
-      return await call(...args);
-    } finally {
-      seen.inFlight -= 1;
-    }
-  };
+  const wrap =
+    <A extends unknown[], R>(call: (...args: A) => Promise<R>) =>
+    async (...args: A): Promise<R> => {
+      seen.calls += 1;
+      seen.inFlight += 1;
+      seen.peak = Math.max(seen.peak, seen.inFlight);
+      try {
+        return await call(...args);
+      } finally {
+        seen.inFlight -= 1;
+      }
+    };
   return { seen, client: { ...inner, listPeople: wrap(inner.listPeople), listTokensOf: wrap(inner.listTokensOf) } };
 }
 
@@ -41,23 +43,38 @@ describe('gathering an audit', () => {
     const progress: AuditProgress[] = [];
     let audit: Awaited<ReturnType<typeof gatherAudit>>;
     try {
-      audit = await gatherAudit({ client: watched, accessToken: async () => token, organization: 'contoso', concurrency: 8, onProgress: (p) => progress.push(p) });
+      audit = await gatherAudit({
+        client: watched,
+        accessToken: async () => token,
+        organization: 'contoso',
+        concurrency: 8,
+        onProgress: (p) => progress.push(p),
+      });
     } finally {
       emulator.control.clearFaults();
     }
     expect(seen.peak).toBe(8);
     expect(audit.upstreamCalls).toBe(seen.calls);
     const people = emulator.control.devops.members('contoso').filter((member) => member.origin !== 'vsts');
-    expect(audit.people.map((entry) => entry.person.descriptor).sort()).toEqual(people.map((member) => member.descriptor).sort());
+    expect(audit.people.map((entry) => entry.person.descriptor).sort()).toEqual(
+      people.map((member) => member.descriptor).sort(),
+    );
     expect(audit.failures).toEqual([]);
     const tokens = audit.people.reduce((sum, entry) => sum + entry.tokens.length, 0);
     expect(tokens).toBeGreaterThan(2000);
-    expect(progress.at(-1)).toEqual({ peopleKnown: people.length, peopleRead: people.length, peopleListComplete: true });
+    expect(progress.at(-1)).toEqual({
+      peopleKnown: people.length,
+      peopleRead: people.length,
+      peopleListComplete: true,
+    });
   });
 
   it('keeps a person whose list fails, with the reason, and everyone else', async () => {
     const victim = emulator.control.devops.members('contoso')[7]!;
-    emulator.control.injectFault({ path: `/vssps/contoso/_apis/tokenadmin/personalaccesstokens/${victim.descriptor}`, status: 503 });
+    emulator.control.injectFault({
+      path: `/vssps/contoso/_apis/tokenadmin/personalaccesstokens/${victim.descriptor}`,
+      status: 503,
+    });
     let audit: Awaited<ReturnType<typeof gatherAudit>>;
     try {
       audit = await gatherAudit({ client, accessToken: async () => token, organization: 'contoso', concurrency: 4 });
@@ -67,6 +84,8 @@ describe('gathering an audit', () => {
     expect(audit.failures.map((failure) => failure.person.descriptor)).toEqual([victim.descriptor]);
     expect(audit.failures[0]!.reason).toMatch(/could not be reached/);
     expect(audit.people.some((entry) => entry.person.descriptor === victim.descriptor)).toBe(false);
-    expect(audit.people.length + audit.failures.length).toBe(emulator.control.devops.members('contoso').filter((member) => member.origin !== 'vsts').length);
+    expect(audit.people.length + audit.failures.length).toBe(
+      emulator.control.devops.members('contoso').filter((member) => member.origin !== 'vsts').length,
+    );
   });
 });

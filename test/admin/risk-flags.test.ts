@@ -6,7 +6,13 @@ import type { AdminToken, OrgPerson } from '../../src/admin/types.ts';
 
 const DAY = 86_400_000;
 const now = new Date('2026-06-01T12:00:00Z');
-const person = (deletedInOrigin = false): OrgPerson => ({ descriptor: 'aad.eA', displayName: 'P', principalName: 'p@x', origin: 'aad', deletedInOrigin });
+const person = (deletedInOrigin = false): OrgPerson => ({
+  descriptor: 'aad.eA',
+  displayName: 'P',
+  principalName: 'p@x',
+  origin: 'aad',
+  deletedInOrigin,
+});
 const token = (changes: Partial<AdminToken> = {}): AdminToken => ({
   authorizationId: '00000000-0000-4000-8000-000000000001',
   displayName: 't',
@@ -26,20 +32,37 @@ describe('risk flags', () => {
   it('each flag, alone', () => {
     expect(riskFlagsOf(token({ scopes: ['app_token'] }), person(), { now })).toEqual(['fullAccess']);
     expect(riskFlagsOf(token(), person(true), { now })).toEqual(['personGone']);
-    expect(riskFlagsOf(token({ validTo: new Date(now.getTime() + 91 * DAY) }), person(), { now })).toEqual(['longLived']);
-    expect(riskFlagsOf(token(), person(), { now, expiresAfter: new Date(now.getTime() + 10 * DAY) })).toEqual(['beyondChosenDate']);
+    expect(riskFlagsOf(token({ validTo: new Date(now.getTime() + 91 * DAY) }), person(), { now })).toEqual([
+      'longLived',
+    ]);
+    expect(riskFlagsOf(token(), person(), { now, expiresAfter: new Date(now.getTime() + 10 * DAY) })).toEqual([
+      'beyondChosenDate',
+    ]);
   });
 
   it('90 days exactly is not "over 90 days"; a token expiring on the chosen date is not after it', () => {
     const from = new Date('2026-05-01T00:00:00Z');
-    expect(riskFlagsOf(token({ validFrom: from, validTo: new Date(from.getTime() + 90 * DAY) }), person(), { now })).toEqual([]);
+    expect(
+      riskFlagsOf(token({ validFrom: from, validTo: new Date(from.getTime() + 90 * DAY) }), person(), { now }),
+    ).toEqual([]);
     const validTo = new Date(now.getTime() + 10 * DAY);
     expect(riskFlagsOf(token({ validTo }), person(), { now, expiresAfter: validTo })).toEqual([]);
   });
 
   it('scores add up; only a usable token carries flags, so a revoked, expired or global one scores 0; riskiest first', () => {
-    const worst = assess(token({ scopes: ['app_token'], validTo: new Date(now.getTime() + 100 * DAY) }), person(true), { now });
-    const expired = assess(token({ scopes: ['app_token'], validTo: new Date(now.getTime() - DAY), validFrom: new Date(now.getTime() - 200 * DAY), isValid: false }), person(), { now });
+    const worst = assess(token({ scopes: ['app_token'], validTo: new Date(now.getTime() + 100 * DAY) }), person(true), {
+      now,
+    });
+    const expired = assess(
+      token({
+        scopes: ['app_token'],
+        validTo: new Date(now.getTime() - DAY),
+        validFrom: new Date(now.getTime() - 200 * DAY),
+        isValid: false,
+      }),
+      person(),
+      { now },
+    );
     const revoked = assess(token({ scopes: ['app_token'], isValid: false }), person(true), { now });
     const global = assess(token({ scopes: ['app_token'], targetAccounts: null }), person(true), { now });
     const plain = assess(token(), person(), { now });

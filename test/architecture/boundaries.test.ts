@@ -12,8 +12,15 @@ function sourceFiles(dir: string): string[] {
   });
 }
 
-const files = sourceFiles(join(ROOT, 'src')).map((path) => ({ path: relative(ROOT, path), text: readFileSync(path, 'utf8') }));
-const importsOf = (text: string) => [...text.matchAll(/^\s*(?:import|export)[^'"]*from\s+['"]([^'"]+)['"]/gm), ...text.matchAll(/import\(\s*['"]([^'"]+)['"]\s*\)/g)].map((m) => m[1]!);
+const files = sourceFiles(join(ROOT, 'src')).map((path) => ({
+  path: relative(ROOT, path),
+  text: readFileSync(path, 'utf8'),
+}));
+const importsOf = (text: string) =>
+  [
+    ...text.matchAll(/^\s*(?:import|export)[^'"]*from\s+['"]([^'"]+)['"]/gm),
+    ...text.matchAll(/import\(\s*['"]([^'"]+)['"]\s*\)/g),
+  ].map((m) => m[1]!);
 
 describe('module boundaries', () => {
   it('the app never imports the emulator (only the demo launcher starts it)', () => {
@@ -28,7 +35,11 @@ describe('module boundaries', () => {
   it('the emulator never imports the app', () => {
     const offenders = files
       .filter((file) => file.path.startsWith('src/emulator/'))
-      .filter((file) => importsOf(file.text).some((target) => target.startsWith('.') && !join(file.path, '..', target).startsWith('src/emulator/')))
+      .filter((file) =>
+        importsOf(file.text).some(
+          (target) => target.startsWith('.') && !join(file.path, '..', target).startsWith('src/emulator/'),
+        ),
+      )
       .map((file) => file.path);
     expect(offenders).toEqual([]);
   });
@@ -45,7 +56,12 @@ describe('module boundaries', () => {
     const admin = files.filter((file) => file.path.startsWith('src/admin/'));
     expect(admin.length).toBeGreaterThan(0);
     const offenders = admin
-      .filter((file) => importsOf(file.text).some((target) => target === 'axios' || target.startsWith('@azure/msal') || target === 'express' || target.includes('/web/')))
+      .filter((file) =>
+        importsOf(file.text).some(
+          (target) =>
+            target === 'axios' || target.startsWith('@azure/msal') || target === 'express' || target.includes('/web/'),
+        ),
+      )
       .map((file) => file.path);
     expect(offenders).toEqual([]);
   });
@@ -54,17 +70,31 @@ describe('module boundaries', () => {
     const lifecycle = files.filter((file) => file.path.startsWith('src/tokens/'));
     expect(lifecycle.length).toBeGreaterThan(0);
     const offenders = lifecycle
-      .filter((file) => importsOf(file.text).some((target) => target === 'express' || target.startsWith('express-') || target.includes('/web/') || target.includes('/auth/') || target.includes('/session/')))
+      .filter((file) =>
+        importsOf(file.text).some(
+          (target) =>
+            target === 'express' ||
+            target.startsWith('express-') ||
+            target.includes('/web/') ||
+            target.includes('/auth/') ||
+            target.includes('/session/'),
+        ),
+      )
       .map((file) => file.path);
     expect(offenders).toEqual([]);
   });
 
-  it('ownership runs downward: storage and the session\'s shape need nothing of auth, activity, tokens or web', () => {
+  it("ownership runs downward: storage and the session's shape need nothing of auth, activity, tokens or web", () => {
     const lower = files.filter((file) => file.path.startsWith('src/storage/') || file.path.startsWith('src/session/'));
     expect(lower.length).toBeGreaterThan(0);
     const upward = ['/auth/', '/activity/', '/tokens/', '/web/', '/setup/'];
     const offenders = lower
-      .filter((file) => importsOf(file.text).some((target) => target.startsWith('.') && upward.some((folder) => join(file.path, '..', target).includes(folder.slice(1)))))
+      .filter((file) =>
+        importsOf(file.text).some(
+          (target) =>
+            target.startsWith('.') && upward.some((folder) => join(file.path, '..', target).includes(folder.slice(1))),
+        ),
+      )
       .map((file) => file.path);
     expect(offenders).toEqual([]);
   });
@@ -73,7 +103,11 @@ describe('module boundaries', () => {
     const routes = files.filter((file) => file.path.startsWith('src/web/routes/'));
     expect(routes.length).toBeGreaterThan(0);
     const offenders = routes
-      .filter((file) => importsOf(file.text).some((target) => target.startsWith('.') && join(file.path, '..', target).startsWith('src/web/routes/')))
+      .filter((file) =>
+        importsOf(file.text).some(
+          (target) => target.startsWith('.') && join(file.path, '..', target).startsWith('src/web/routes/'),
+        ),
+      )
       .map((file) => file.path);
     expect(offenders).toEqual([]);
   });
@@ -89,13 +123,21 @@ describe('module boundaries', () => {
   it('the setup commands (register, doctor) never import the web app, and call Graph only through their client module', () => {
     const setup = files.filter((file) => file.path.startsWith('src/setup/'));
     expect(setup.length).toBeGreaterThan(0);
-    expect(setup.filter((file) => importsOf(file.text).some((target) => target.includes('/web/'))).map((file) => file.path)).toEqual([]);
+    expect(
+      setup.filter((file) => importsOf(file.text).some((target) => target.includes('/web/'))).map((file) => file.path),
+    ).toEqual([]);
     const httpClients = ['src/setup/graph-client.ts', 'src/setup/identity-probes.ts'];
-    expect(setup.filter((file) => !httpClients.includes(file.path) && importsOf(file.text).includes('axios')).map((file) => file.path)).toEqual([]);
+    expect(
+      setup
+        .filter((file) => !httpClients.includes(file.path) && importsOf(file.text).includes('axios'))
+        .map((file) => file.path),
+    ).toEqual([]);
   });
 
   it('only the Key Vault module uses the Key Vault SDK', () => {
-    const users = files.filter((file) => importsOf(file.text).some((target) => target.startsWith('@azure/keyvault'))).map((file) => file.path);
+    const users = files
+      .filter((file) => importsOf(file.text).some((target) => target.startsWith('@azure/keyvault')))
+      .map((file) => file.path);
     expect(users.length).toBeGreaterThan(0);
     expect(users.filter((path) => !path.startsWith('src/keyvault/'))).toEqual([]);
   });

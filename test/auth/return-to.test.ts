@@ -16,9 +16,26 @@ describe('safeReturnTo', () => {
   });
 
   it.each([
-    '//evil.example', '//evil.example/path', 'https://evil.example', 'http://evil.example/', '/\\evil.example', '\\\\evil.example',
-    '/%5Cevil.example/..', 'javascript:alert(1)', 'evil.example', '/\t/evil.example', '/\n/evil.example', '%2F%2Fevil.example',
-    '/login', '/getAToken?code=x', '/logout', '', undefined, 42, ['/'], '/'.padEnd(3000, 'a'),
+    '//evil.example',
+    '//evil.example/path',
+    'https://evil.example',
+    'http://evil.example/',
+    '/\\evil.example',
+    '\\\\evil.example',
+    '/%5Cevil.example/..',
+    'javascript:alert(1)',
+    'evil.example',
+    '/\t/evil.example',
+    '/\n/evil.example',
+    '%2F%2Fevil.example',
+    '/login',
+    '/getAToken?code=x',
+    '/logout',
+    '',
+    undefined,
+    42,
+    ['/'],
+    '/'.padEnd(3000, 'a'),
   ])('falls back to the home page for %j', (input) => {
     expect(safeReturnTo(input, base)).toBe('/');
   });

@@ -12,11 +12,40 @@ function start(env: Record<string, string>) {
 
 describe('start-up with a bad configuration', () => {
   it.each([
-    [{ AZURE_CLIENT_ID: 'not-a-guid' }, 'PAT Manager cannot start: AZURE_CLIENT_ID: invalid value; set it to the Application (client) ID GUID from the app registration'],
-    [{ AZURE_CLIENT_ID: '11111111-2222-4333-8444-555555555555' }, 'PAT Manager cannot start: AZURE_CLIENT_SECRET: set the client secret'],
-    [{ AZURE_CLIENT_ID: '11111111-2222-4333-8444-555555555555', AZURE_CLIENT_SECRET: 's', SESSION_SECRET: 'x'.repeat(40), PORT: '99999' }, 'PAT Manager cannot start: PORT: invalid value; set it to a port number'],
-    [{ AZURE_CLIENT_ID: '11111111-2222-4333-8444-555555555555', AZURE_CLIENT_SECRET: 's', SESSION_SECRET: 'x'.repeat(40) }, 'PAT Manager cannot start: TOKEN_CACHE_KEYS: missing; set it to a random base64 key of 32 bytes'],
-    [{ AZURE_CLIENT_ID: '11111111-2222-4333-8444-555555555555', AZURE_CLIENT_SECRET: 's', SESSION_SECRET: 'x'.repeat(40), TOKEN_CACHE_KEYS: 'c2hvcnQ=' }, 'PAT Manager cannot start: TOKEN_CACHE_KEYS: the key is not 32 bytes of base64 (5 bytes)'],
+    [
+      { AZURE_CLIENT_ID: 'not-a-guid' },
+      'PAT Manager cannot start: AZURE_CLIENT_ID: invalid value; set it to the Application (client) ID GUID from the app registration',
+    ],
+    [
+      { AZURE_CLIENT_ID: '11111111-2222-4333-8444-555555555555' },
+      'PAT Manager cannot start: AZURE_CLIENT_SECRET: set the client secret',
+    ],
+    [
+      {
+        AZURE_CLIENT_ID: '11111111-2222-4333-8444-555555555555',
+        AZURE_CLIENT_SECRET: 's',
+        SESSION_SECRET: 'x'.repeat(40),
+        PORT: '99999',
+      },
+      'PAT Manager cannot start: PORT: invalid value; set it to a port number',
+    ],
+    [
+      {
+        AZURE_CLIENT_ID: '11111111-2222-4333-8444-555555555555',
+        AZURE_CLIENT_SECRET: 's',
+        SESSION_SECRET: 'x'.repeat(40),
+      },
+      'PAT Manager cannot start: TOKEN_CACHE_KEYS: missing; set it to a random base64 key of 32 bytes',
+    ],
+    [
+      {
+        AZURE_CLIENT_ID: '11111111-2222-4333-8444-555555555555',
+        AZURE_CLIENT_SECRET: 's',
+        SESSION_SECRET: 'x'.repeat(40),
+        TOKEN_CACHE_KEYS: 'c2hvcnQ=',
+      },
+      'PAT Manager cannot start: TOKEN_CACHE_KEYS: the key is not 32 bytes of base64 (5 bytes)',
+    ],
   ])('%j', (env, expected) => {
     const result = start(env);
     expect(result.status).toBe(1);

@@ -15,15 +15,33 @@ const CREATED_WITHOUT_VALUE = {
   target: 'pats',
   method: 'POST',
   status: 200,
-  body: { patToken: { authorizationId: '4c60c9ed-a378-4883-af16-d655ca025b11', displayName: 'ci', scope: 'vso.build', targetAccounts: null, validFrom: '2020-10-24T03:04:57.52Z', validTo: '2020-11-23T04:04:38.5233333Z', token: null }, patTokenError: 'none' },
+  body: {
+    patToken: {
+      authorizationId: '4c60c9ed-a378-4883-af16-d655ca025b11',
+      displayName: 'ci',
+      scope: 'vso.build',
+      targetAccounts: null,
+      validFrom: '2020-10-24T03:04:57.52Z',
+      validTo: '2020-11-23T04:04:38.5233333Z',
+      token: null,
+    },
+    patTokenError: 'none',
+  },
   times: 1,
 } as const;
 
 const ada = () => tokenSourceFor(fixture().emulator, ADA.objectId);
 const LIST = { filter: 'all', sortBy: 'displayName', ascending: true, top: 50 } as const;
-const list = (client: DevOpsClient = fixture().client, source = ada().source) => client.listTokens(source, 'contoso', LIST);
+const list = (client: DevOpsClient = fixture().client, source = ada().source) =>
+  client.listTokens(source, 'contoso', LIST);
 const create = (source = ada().source, overrides: Partial<Parameters<DevOpsClient['createToken']>[2]> = {}) =>
-  fixture().client.createToken(source, 'contoso', { displayName: 'ci', scope: 'vso.build', validTo: inDays(30), allOrgs: false, ...overrides });
+  fixture().client.createToken(source, 'contoso', {
+    displayName: 'ci',
+    scope: 'vso.build',
+    validTo: inDays(30),
+    allOrgs: false,
+    ...overrides,
+  });
 
 async function failure(promise: Promise<unknown>): Promise<DevOpsError> {
   const error = await promise.then(
@@ -36,7 +54,11 @@ async function failure(promise: Promise<unknown>): Promise<DevOpsError> {
 
 /** How many calls reached the injected fault's route (it counts calls it let through too). */
 function callsSeenBy(faultId: string): number {
-  return fixture().emulator.control.faults().find((fault) => fault.id === faultId)?.matched ?? 0;
+  return (
+    fixture()
+      .emulator.control.faults()
+      .find((fault) => fault.id === faultId)?.matched ?? 0
+  );
 }
 
 describe('401: one forced token refresh, then unauthorized', () => {
@@ -84,12 +106,21 @@ describe('HTTP status kinds', () => {
 
   it('5xx is unavailable, and a read is not retried without a short Retry-After', async () => {
     const fault = fixture().emulator.control.injectFault({ target: 'pats', method: 'GET', status: 500, times: 1 });
-    expect(await failure(list())).toMatchObject({ kind: 'unavailable', status: 500, userMessage: MESSAGES.unavailable });
+    expect(await failure(list())).toMatchObject({
+      kind: 'unavailable',
+      status: 500,
+      userMessage: MESSAGES.unavailable,
+    });
     expect(callsSeenBy(fault.id)).toBe(1);
   });
 
   it('503 with a long Retry-After is unavailable and says how long to wait', async () => {
-    fixture().emulator.control.injectFault({ target: 'pats', status: 503, headers: { 'Retry-After': '120' }, times: 1 });
+    fixture().emulator.control.injectFault({
+      target: 'pats',
+      status: 503,
+      headers: { 'Retry-After': '120' },
+      times: 1,
+    });
     expect(await failure(list())).toMatchObject({ kind: 'unavailable', status: 503, retryAfterSeconds: 120 });
   });
 
@@ -102,7 +133,13 @@ describe('HTTP status kinds', () => {
     fixture().emulator.control.injectFault({
       target: 'pats',
       status: 400,
-      body: { $id: '1', message: 'TF400898: An Internal Error Occurred. Activity Id: 1234.', typeKey: 'JsonReaderException', errorCode: 0, eventId: 0 },
+      body: {
+        $id: '1',
+        message: 'TF400898: An Internal Error Occurred. Activity Id: 1234.',
+        typeKey: 'JsonReaderException',
+        errorCode: 0,
+        eventId: 0,
+      },
       times: 1,
     });
     const error = await failure(list());
@@ -113,7 +150,13 @@ describe('HTTP status kinds', () => {
 
 describe('429: throttled', () => {
   it('a read with Retry-After of at most 2 s is retried once, after waiting', async () => {
-    const fault = fixture().emulator.control.injectFault({ target: 'pats', method: 'GET', status: 429, headers: { 'Retry-After': '1' }, times: 1 });
+    const fault = fixture().emulator.control.injectFault({
+      target: 'pats',
+      method: 'GET',
+      status: 429,
+      headers: { 'Retry-After': '1' },
+      times: 1,
+    });
     const started = Date.now();
     await expect(list()).resolves.toMatchObject({ tokens: [] });
     expect(Date.now() - started).toBeGreaterThanOrEqual(950);
@@ -121,32 +164,65 @@ describe('429: throttled', () => {
   });
 
   it('a read throttled twice gives up with the wait', async () => {
-    const fault = fixture().emulator.control.injectFault({ target: 'pats', method: 'GET', status: 429, headers: { 'Retry-After': '0' }, times: 5 });
-    expect(await failure(list())).toMatchObject({ kind: 'throttled', status: 429, retryAfterSeconds: 0, userMessage: MESSAGES.throttled });
+    const fault = fixture().emulator.control.injectFault({
+      target: 'pats',
+      method: 'GET',
+      status: 429,
+      headers: { 'Retry-After': '0' },
+      times: 5,
+    });
+    expect(await failure(list())).toMatchObject({
+      kind: 'throttled',
+      status: 429,
+      retryAfterSeconds: 0,
+      userMessage: MESSAGES.throttled,
+    });
     expect(callsSeenBy(fault.id)).toBe(2);
   });
 
   it('a read with a longer Retry-After is not retried; an HTTP-date is read too', async () => {
-    const fault = fixture().emulator.control.injectFault({ target: 'pats', method: 'GET', status: 429, headers: { 'Retry-After': '30' }, times: 1 });
+    const fault = fixture().emulator.control.injectFault({
+      target: 'pats',
+      method: 'GET',
+      status: 429,
+      headers: { 'Retry-After': '30' },
+      times: 1,
+    });
     expect(await failure(list())).toMatchObject({ kind: 'throttled', retryAfterSeconds: 30 });
     expect(callsSeenBy(fault.id)).toBe(1);
 
     const at = new Date(Date.now() + 90_000).toUTCString();
-    fixture().emulator.control.injectFault({ target: 'profile', status: 429, headers: { 'Retry-After': at }, times: 1 });
+    fixture().emulator.control.injectFault({
+      target: 'profile',
+      status: 429,
+      headers: { 'Retry-After': at },
+      times: 1,
+    });
     const error = await failure(fixture().client.getMyProfile(ada().source));
     expect(error.retryAfterSeconds).toBeGreaterThanOrEqual(88);
     expect(error.retryAfterSeconds).toBeLessThanOrEqual(91);
   });
 
   it('a write is never retried, even with a short Retry-After', async () => {
-    const fault = fixture().emulator.control.injectFault({ target: 'pats', method: 'POST', status: 429, headers: { 'Retry-After': '1' }, times: 1 });
+    const fault = fixture().emulator.control.injectFault({
+      target: 'pats',
+      method: 'POST',
+      status: 429,
+      headers: { 'Retry-After': '1' },
+      times: 1,
+    });
     expect(await failure(create())).toMatchObject({ kind: 'throttled', retryAfterSeconds: 1 });
     expect(callsSeenBy(fault.id)).toBe(1);
     expect(fixture().emulator.control.devops.tokens(ADA.objectId)).toEqual([]);
   });
 
   it('a read meeting 503 with a short Retry-After is retried once', async () => {
-    const fault = fixture().emulator.control.injectFault({ target: 'accounts', status: 503, headers: { 'Retry-After': '0' }, times: 1 });
+    const fault = fixture().emulator.control.injectFault({
+      target: 'accounts',
+      status: 503,
+      headers: { 'Retry-After': '0' },
+      times: 1,
+    });
     await expect(fixture().client.listOrganizations(ada().source, ADA.memberId)).resolves.toHaveLength(3);
     expect(callsSeenBy(fault.id)).toBe(2);
   });
@@ -161,7 +237,11 @@ describe('network failures', () => {
 
   it('a read reset twice is unavailable', async () => {
     fixture().emulator.control.injectFault({ target: 'pats', method: 'GET', reset: true, times: 2 });
-    expect(await failure(list())).toMatchObject({ kind: 'unavailable', userMessage: MESSAGES.unavailable, status: undefined });
+    expect(await failure(list())).toMatchObject({
+      kind: 'unavailable',
+      userMessage: MESSAGES.unavailable,
+      status: undefined,
+    });
   });
 
   it('a write whose connection is reset is not retried', async () => {
@@ -182,16 +262,28 @@ describe('network failures', () => {
   it('a server that is not there is unavailable', async () => {
     const closed = new URL(fixture().emulator.urls.pats);
     closed.port = '1';
-    const client = createDevOpsClient({ patsBaseUrl: closed.href, profileBaseUrl: closed.href, timeoutMs: 1000, ca: fixture().emulator.caCertificatePem });
+    const client = createDevOpsClient({
+      patsBaseUrl: closed.href,
+      profileBaseUrl: closed.href,
+      timeoutMs: 1000,
+      ca: fixture().emulator.caCertificatePem,
+    });
     try {
-      expect(await failure(list(client))).toMatchObject({ kind: 'unavailable', message: expect.stringContaining('ECONNREFUSED') });
+      expect(await failure(list(client))).toMatchObject({
+        kind: 'unavailable',
+        message: expect.stringContaining('ECONNREFUSED'),
+      });
     } finally {
       client.close();
     }
   });
 
   it('a server whose certificate is not trusted is unavailable', async () => {
-    const client = createDevOpsClient({ patsBaseUrl: fixture().emulator.urls.pats, profileBaseUrl: fixture().emulator.urls.profile, timeoutMs: 1000 });
+    const client = createDevOpsClient({
+      patsBaseUrl: fixture().emulator.urls.pats,
+      profileBaseUrl: fixture().emulator.urls.profile,
+      timeoutMs: 1000,
+    });
     try {
       expect(await failure(list(client))).toMatchObject({ kind: 'unavailable', userMessage: MESSAGES.unavailable });
     } finally {
@@ -203,12 +295,26 @@ describe('network failures', () => {
 describe('answers that are not what Microsoft documents', () => {
   it('malformed JSON is unavailable, said plainly', async () => {
     fixture().emulator.control.injectFault({ target: 'pats', method: 'GET', malformed: true, times: 1 });
-    expect(await failure(list())).toMatchObject({ kind: 'unavailable', status: 200, userMessage: MESSAGES.unexpectedAnswer, message: expect.stringContaining('malformed JSON') });
+    expect(await failure(list())).toMatchObject({
+      kind: 'unavailable',
+      status: 200,
+      userMessage: MESSAGES.unexpectedAnswer,
+      message: expect.stringContaining('malformed JSON'),
+    });
   });
 
   it('an answer of more than 5 MB is refused, not read to the end', async () => {
-    fixture().emulator.control.injectFault({ target: 'pats', method: 'GET', status: 200, body: `{"continuationToken":"","patTokens":[],"padding":"${'x'.repeat(6 * 1024 * 1024)}"}`, times: 2 });
-    expect(await failure(list())).toMatchObject({ kind: 'unavailable', message: expect.stringContaining('ERR_BAD_RESPONSE') });
+    fixture().emulator.control.injectFault({
+      target: 'pats',
+      method: 'GET',
+      status: 200,
+      body: `{"continuationToken":"","patTokens":[],"padding":"${'x'.repeat(6 * 1024 * 1024)}"}`,
+      times: 2,
+    });
+    expect(await failure(list())).toMatchObject({
+      kind: 'unavailable',
+      message: expect.stringContaining('ERR_BAD_RESPONSE'),
+    });
   });
 
   it('a malformed error body still maps by status', async () => {
@@ -218,22 +324,48 @@ describe('answers that are not what Microsoft documents', () => {
 
   it.each([
     ['a list without patTokens', { continuationToken: '' }],
-    ['a token with a date that is not a date', { continuationToken: '', patTokens: [{ authorizationId: '4c60c9ed-a378-4883-af16-d655ca025b11', displayName: 'x', scope: 'vso.code', targetAccounts: null, validFrom: 'yesterday', validTo: '2020-11-23T04:04:38.5233333Z', token: null }] }],
+    [
+      'a token with a date that is not a date',
+      {
+        continuationToken: '',
+        patTokens: [
+          {
+            authorizationId: '4c60c9ed-a378-4883-af16-d655ca025b11',
+            displayName: 'x',
+            scope: 'vso.code',
+            targetAccounts: null,
+            validFrom: 'yesterday',
+            validTo: '2020-11-23T04:04:38.5233333Z',
+            token: null,
+          },
+        ],
+      },
+    ],
     ['an array', []],
     ['HTML', '<html>Sign in</html>'],
   ])('the wrong shape (%s) is unavailable, never a crash later', async (_label, body) => {
     fixture().emulator.control.injectFault({ target: 'pats', method: 'GET', status: 200, body, times: 1 });
-    expect(await failure(list())).toMatchObject({ kind: 'unavailable', status: 200, userMessage: MESSAGES.unexpectedAnswer });
+    expect(await failure(list())).toMatchObject({
+      kind: 'unavailable',
+      status: 200,
+      userMessage: MESSAGES.unexpectedAnswer,
+    });
   });
 
   it('a profile without an id is unavailable', async () => {
     fixture().emulator.control.injectFault({ target: 'profile', status: 200, body: { displayName: 'Ada' }, times: 1 });
-    expect(await failure(fixture().client.getMyProfile(ada().source))).toMatchObject({ kind: 'unavailable', message: expect.stringContaining('id') });
+    expect(await failure(fixture().client.getMyProfile(ada().source))).toMatchObject({
+      kind: 'unavailable',
+      message: expect.stringContaining('id'),
+    });
   });
 
   it('a created token without its value is unavailable', async () => {
     fixture().emulator.control.injectFault(CREATED_WITHOUT_VALUE);
-    expect(await failure(create())).toMatchObject({ kind: 'unavailable', message: expect.stringContaining('no value') });
+    expect(await failure(create())).toMatchObject({
+      kind: 'unavailable',
+      message: expect.stringContaining('no value'),
+    });
   });
 });
 
@@ -246,14 +378,25 @@ describe('a write whose answer cannot be read says the change was probably made,
   it('create', async () => {
     fixture().emulator.control.injectFault({ target: 'pats', method: 'POST', malformed: true, times: 1 });
     expectProbablyMade(await failure(create()));
-    expect(fixture().emulator.control.devops.tokens(ADA.objectId)).toEqual([expect.objectContaining({ displayName: 'ci' })]);
+    expect(fixture().emulator.control.devops.tokens(ADA.objectId)).toEqual([
+      expect.objectContaining({ displayName: 'ci' }),
+    ]);
   });
 
   it('update', async () => {
     const { token } = await create();
     fixture().emulator.control.injectFault({ target: 'pats', method: 'PUT', malformed: true, times: 1 });
-    expectProbablyMade(await failure(fixture().client.updateToken(ada().source, 'contoso', { authorizationId: token.authorizationId, displayName: 'renamed' })));
-    expect(fixture().emulator.control.devops.tokens(ADA.objectId)).toEqual([expect.objectContaining({ displayName: 'renamed' })]);
+    expectProbablyMade(
+      await failure(
+        fixture().client.updateToken(ada().source, 'contoso', {
+          authorizationId: token.authorizationId,
+          displayName: 'renamed',
+        }),
+      ),
+    );
+    expect(fixture().emulator.control.devops.tokens(ADA.objectId)).toEqual([
+      expect.objectContaining({ displayName: 'renamed' }),
+    ]);
   });
 
   it('a created token without its value says so too', async () => {
@@ -274,10 +417,20 @@ describe('patTokenError refusals', () => {
     // shortened): their words still stand, should an answer carry them.
     devops.failNext('create', 'globalPatPolicyViolation');
     const global = await failure(create());
-    expect(global).toMatchObject({ kind: 'rejected', patTokenError: 'globalPatPolicyViolation', field: 'allOrgs', userMessage: PAT_TOKEN_ERRORS.globalPatPolicyViolation.message });
+    expect(global).toMatchObject({
+      kind: 'rejected',
+      patTokenError: 'globalPatPolicyViolation',
+      field: 'allOrgs',
+      userMessage: PAT_TOKEN_ERRORS.globalPatPolicyViolation.message,
+    });
     devops.failNext('update', 'patLifespanPolicyViolation');
     const { token } = await create(undefined, { validTo: inDays(20) });
-    const longer = await failure(fixture().client.updateToken(ada().source, 'contoso', { authorizationId: token.authorizationId, validTo: inDays(60) }));
+    const longer = await failure(
+      fixture().client.updateToken(ada().source, 'contoso', {
+        authorizationId: token.authorizationId,
+        validTo: inDays(60),
+      }),
+    );
     expect(longer).toMatchObject({ kind: 'rejected', patTokenError: 'patLifespanPolicyViolation', field: 'validTo' });
     for (const error of [global, fullScope, longer]) expect(error.userMessage).toMatch(/organization/);
 
@@ -286,7 +439,7 @@ describe('patTokenError refusals', () => {
     expect(blocked.userMessage).toContain('stopped working on 1 December 2026');
   });
 
-  it('every patTokenError value in Microsoft\'s list gets its own message', async () => {
+  it("every patTokenError value in Microsoft's list gets its own message", async () => {
     // The codes come from Microsoft's OpenAPI file, not from the table under test.
     const codes = patTokenErrorEnum().filter((code) => code !== 'none');
     expect(codes.length).toBeGreaterThan(30);
@@ -303,22 +456,49 @@ describe('patTokenError refusals', () => {
   });
 
   it('a get of a token that does not exist is notFound; someone else’s is forbidden', async () => {
-    const missing = await failure(fixture().client.getToken(ada().source, 'contoso', '0b1c2d3e-4f50-4a6b-8c7d-8e9fa0b1c2d3'));
+    const missing = await failure(
+      fixture().client.getToken(ada().source, 'contoso', '0b1c2d3e-4f50-4a6b-8c7d-8e9fa0b1c2d3'),
+    );
     expect(missing).toMatchObject({ kind: 'notFound', patTokenError: 'tokenNotFound', status: 200 });
 
-    const { token } = await fixture().client.createToken(tokenSourceFor(fixture().emulator, GRACE.objectId).source, 'contoso', { displayName: 'grace', scope: 'vso.code', validTo: inDays(5), allOrgs: false });
+    const { token } = await fixture().client.createToken(
+      tokenSourceFor(fixture().emulator, GRACE.objectId).source,
+      'contoso',
+      { displayName: 'grace', scope: 'vso.code', validTo: inDays(5), allOrgs: false },
+    );
     const others = await failure(fixture().client.getToken(ada().source, 'contoso', token.authorizationId));
     expect(others).toMatchObject({ kind: 'forbidden', patTokenError: 'accessDenied' });
   });
 
   it('a patTokenError with HTTP 400 is a rejection too', async () => {
-    fixture().emulator.control.injectFault({ target: 'pats', method: 'POST', status: 400, body: { patToken: null, patTokenError: 'invalidScope' }, times: 1 });
-    expect(await failure(create())).toMatchObject({ kind: 'rejected', status: 400, patTokenError: 'invalidScope', field: 'scope' });
+    fixture().emulator.control.injectFault({
+      target: 'pats',
+      method: 'POST',
+      status: 400,
+      body: { patToken: null, patTokenError: 'invalidScope' },
+      times: 1,
+    });
+    expect(await failure(create())).toMatchObject({
+      kind: 'rejected',
+      status: 400,
+      patTokenError: 'invalidScope',
+      field: 'scope',
+    });
   });
 
   it('a value Microsoft adds later is still a rejection with a plain message', async () => {
-    fixture().emulator.control.injectFault({ target: 'pats', method: 'POST', status: 200, body: { patToken: null, patTokenError: 'brandNewReason' }, times: 1 });
-    expect(await failure(create())).toMatchObject({ kind: 'rejected', patTokenError: 'brandNewReason', userMessage: MESSAGES.rejected });
+    fixture().emulator.control.injectFault({
+      target: 'pats',
+      method: 'POST',
+      status: 200,
+      body: { patToken: null, patTokenError: 'brandNewReason' },
+      times: 1,
+    });
+    expect(await failure(create())).toMatchObject({
+      kind: 'rejected',
+      patTokenError: 'brandNewReason',
+      userMessage: MESSAGES.rejected,
+    });
   });
 });
 

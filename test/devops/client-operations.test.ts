@@ -23,14 +23,22 @@ describe('profile and organizations', () => {
   it('lists the organizations the person belongs to', async () => {
     const organizations = await fixture().client.listOrganizations(ada(), ADA.memberId);
     expect(organizations.map((org) => org.accountName).sort()).toEqual(['contoso', 'fabrikam', 'northwind']);
-    expect(organizations.find((org) => org.accountName === 'contoso')).toEqual({ accountId: CONTOSO_ID, accountName: 'contoso' });
+    expect(organizations.find((org) => org.accountName === 'contoso')).toEqual({
+      accountId: CONTOSO_ID,
+      accountName: 'contoso',
+    });
   });
 });
 
 describe('tokens', () => {
   it('creates a token and hands back its secret apart from the record', async () => {
     const validTo = inDays(30);
-    const created = await fixture().client.createToken(ada(), 'contoso', { displayName: 'deploy', scope: 'vso.code vso.build_execute', validTo, allOrgs: false });
+    const created = await fixture().client.createToken(ada(), 'contoso', {
+      displayName: 'deploy',
+      scope: 'vso.code vso.build_execute',
+      validTo,
+      allOrgs: false,
+    });
     expect(created.secret).toMatch(/^\w{20,}$/);
     expect(created.token).toEqual({
       authorizationId: expect.stringMatching(/^[0-9a-f-]{36}$/),
@@ -47,7 +55,12 @@ describe('tokens', () => {
 
   it('reads a token the organization shortened to its maximum lifetime: validTo earlier than asked', async () => {
     fixture().emulator.control.devops.setPolicies('contoso', { maxPatLifespanDays: 7 });
-    const { token } = await fixture().client.createToken(ada(), 'contoso', { displayName: 'shortened', scope: 'vso.code', validTo: inDays(30), allOrgs: false });
+    const { token } = await fixture().client.createToken(ada(), 'contoso', {
+      displayName: 'shortened',
+      scope: 'vso.code',
+      validTo: inDays(30),
+      allOrgs: false,
+    });
     expect(Math.abs(token.validTo.getTime() - inDays(7).getTime())).toBeLessThan(60_000);
   });
 
@@ -74,33 +87,67 @@ describe('tokens', () => {
   });
 
   it('updates only what it is given', async () => {
-    const { token } = await fixture().client.createToken(ada(), 'contoso', { displayName: 'old', scope: 'vso.work', validTo: inDays(10), allOrgs: false });
-    const renamed = await fixture().client.updateToken(ada(), 'contoso', { authorizationId: token.authorizationId, displayName: 'new' });
+    const { token } = await fixture().client.createToken(ada(), 'contoso', {
+      displayName: 'old',
+      scope: 'vso.work',
+      validTo: inDays(10),
+      allOrgs: false,
+    });
+    const renamed = await fixture().client.updateToken(ada(), 'contoso', {
+      authorizationId: token.authorizationId,
+      displayName: 'new',
+    });
     expect(renamed).toMatchObject({ displayName: 'new', scopes: ['vso.work'], targetAccounts: [CONTOSO_ID] });
     expect(renamed.validTo).toEqual(token.validTo);
 
-    const widened = await fixture().client.updateToken(ada(), 'contoso', { authorizationId: token.authorizationId, scope: 'vso.work_write vso.code', validTo: inDays(20) });
-    expect(widened).toMatchObject({ displayName: 'new', scopes: ['vso.work_write', 'vso.code'], targetAccounts: [CONTOSO_ID] });
+    const widened = await fixture().client.updateToken(ada(), 'contoso', {
+      authorizationId: token.authorizationId,
+      scope: 'vso.work_write vso.code',
+      validTo: inDays(20),
+    });
+    expect(widened).toMatchObject({
+      displayName: 'new',
+      scopes: ['vso.work_write', 'vso.code'],
+      targetAccounts: [CONTOSO_ID],
+    });
   });
 
   it('revokes a token', async () => {
-    const { token } = await fixture().client.createToken(ada(), 'contoso', { displayName: 'short-lived', scope: 'vso.code', validTo: inDays(1), allOrgs: false });
+    const { token } = await fixture().client.createToken(ada(), 'contoso', {
+      displayName: 'short-lived',
+      scope: 'vso.code',
+      validTo: inDays(1),
+      allOrgs: false,
+    });
     await expect(fixture().client.revokeToken(ada(), 'contoso', token.authorizationId)).resolves.toBeUndefined();
     const [state] = fixture().emulator.control.devops.tokens(ADA.objectId);
     expect(state).toMatchObject({ authorizationId: token.authorizationId, revoked: true });
   });
 
   it('revoking a token that is already revoked is notFound, not "unavailable"', async () => {
-    const { token } = await fixture().client.createToken(ada(), 'contoso', { displayName: 'twice', scope: 'vso.code', validTo: inDays(1), allOrgs: false });
+    const { token } = await fixture().client.createToken(ada(), 'contoso', {
+      displayName: 'twice',
+      scope: 'vso.code',
+      validTo: inDays(1),
+      allOrgs: false,
+    });
     await fixture().client.revokeToken(ada(), 'contoso', token.authorizationId);
-    await expect(fixture().client.revokeToken(ada(), 'contoso', token.authorizationId)).rejects.toMatchObject({ kind: 'notFound', status: 500 });
+    await expect(fixture().client.revokeToken(ada(), 'contoso', token.authorizationId)).rejects.toMatchObject({
+      kind: 'notFound',
+      status: 500,
+    });
   });
 
   it('lists a page at a time with the continuation token, repeating filter and sort', async () => {
     const names = ['alpha', 'bravo', 'charlie', 'delta', 'echo'];
     fixture().emulator.control.devops.addTokens(
       ADA.objectId,
-      names.map((displayName) => ({ displayName, scope: 'vso.code', validTo: inDays(30), targetAccounts: [CONTOSO_ID] })),
+      names.map((displayName) => ({
+        displayName,
+        scope: 'vso.code',
+        validTo: inDays(30),
+        targetAccounts: [CONTOSO_ID],
+      })),
     );
     const options = { filter: 'active', sortBy: 'displayName', ascending: false, top: 2 } as const;
     const seen: string[] = [];
@@ -123,17 +170,31 @@ describe('tokens', () => {
       { displayName: 'gone', scope: 'vso.code', validTo: inDays(30), targetAccounts: null, revoked: true },
     ]);
     const names = async (filter: 'active' | 'expired' | 'revoked' | 'all') =>
-      (await fixture().client.listTokens(ada(), 'contoso', { filter, sortBy: 'displayName', ascending: true, top: 100 })).tokens.map((token) => token.displayName);
+      (
+        await fixture().client.listTokens(ada(), 'contoso', {
+          filter,
+          sortBy: 'displayName',
+          ascending: true,
+          top: 100,
+        })
+      ).tokens.map((token) => token.displayName);
     expect(await names('active')).toEqual(['live']);
     expect(await names('expired')).toEqual(['old']);
     expect(await names('revoked')).toEqual(['gone']);
     expect(await names('all')).toEqual(['gone', 'live', 'old']);
-    const last = await fixture().client.listTokens(ada(), 'contoso', { filter: 'all', sortBy: 'status', ascending: true, top: 100 });
+    const last = await fixture().client.listTokens(ada(), 'contoso', {
+      filter: 'all',
+      sortBy: 'status',
+      ascending: true,
+      top: 100,
+    });
     expect(last.continuationToken).toBeNull();
   });
 
   it('refuses a page size outside 1 to 100 before calling', async () => {
-    await expect(fixture().client.listTokens(ada(), 'contoso', { filter: 'all', sortBy: 'status', ascending: true, top: 101 })).rejects.toThrow(RangeError);
+    await expect(
+      fixture().client.listTokens(ada(), 'contoso', { filter: 'all', sortBy: 'status', ascending: true, top: 101 }),
+    ).rejects.toThrow(RangeError);
   });
 });
 
@@ -148,7 +209,12 @@ describe('connections', () => {
 
   it('can use the app’s shared agent, and leaves it open when closed', async () => {
     const agent = createHttpsAgent({ ca: fixture().emulator.caCertificatePem });
-    const options = { patsBaseUrl: fixture().emulator.urls.pats, profileBaseUrl: fixture().emulator.urls.profile, timeoutMs: 5000, httpsAgent: agent };
+    const options = {
+      patsBaseUrl: fixture().emulator.urls.pats,
+      profileBaseUrl: fixture().emulator.urls.profile,
+      timeoutMs: 5000,
+      httpsAgent: agent,
+    };
     const source = ada();
     fixture().emulator.control.resetStats();
     try {
@@ -169,7 +235,9 @@ describe('user input never changes the path', () => {
     'refuses the organization name %j without calling',
     async (organization) => {
       fixture().emulator.control.resetStats();
-      const error = await fixture().client.listTokens(ada(), organization, { filter: 'all', sortBy: 'status', ascending: true, top: 10 }).catch((caught: unknown) => caught);
+      const error = await fixture()
+        .client.listTokens(ada(), organization, { filter: 'all', sortBy: 'status', ascending: true, top: 10 })
+        .catch((caught: unknown) => caught);
       expect(error).toBeInstanceOf(DevOpsError);
       expect(error).toMatchObject({ kind: 'notFound', userMessage: MESSAGES.organizationNameInvalid });
       expect(fixture().emulator.control.stats().requestsTotal).toBe(0);
@@ -178,15 +246,25 @@ describe('user input never changes the path', () => {
 
   it('refuses an authorizationId that is not a GUID without calling', async () => {
     fixture().emulator.control.resetStats();
-    await expect(fixture().client.getToken(ada(), 'contoso', '../x')).rejects.toMatchObject({ kind: 'notFound', userMessage: MESSAGES.tokenIdInvalid });
-    await expect(fixture().client.revokeToken(ada(), 'contoso', 'x&authorizationId=y')).rejects.toMatchObject({ kind: 'notFound' });
+    await expect(fixture().client.getToken(ada(), 'contoso', '../x')).rejects.toMatchObject({
+      kind: 'notFound',
+      userMessage: MESSAGES.tokenIdInvalid,
+    });
+    await expect(fixture().client.revokeToken(ada(), 'contoso', 'x&authorizationId=y')).rejects.toMatchObject({
+      kind: 'notFound',
+    });
     expect(fixture().emulator.control.stats().requestsTotal).toBe(0);
   });
 
   it('sends a continuation token with base64 characters as one intact query value', async () => {
     fixture().emulator.control.devops.addTokens(
       ADA.objectId,
-      ['one', 'two', 'three'].map((displayName) => ({ displayName, scope: 'vso.code', validTo: inDays(30), targetAccounts: null })),
+      ['one', 'two', 'three'].map((displayName) => ({
+        displayName,
+        scope: 'vso.code',
+        validTo: inDays(30),
+        targetAccounts: null,
+      })),
     );
     const options = { filter: 'all', sortBy: 'displayName', ascending: true, top: 1 } as const;
     const first = await fixture().client.listTokens(ada(), 'contoso', options);

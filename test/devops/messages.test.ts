@@ -17,7 +17,11 @@ describe('patTokenError messages', () => {
     expect(PAT_TOKEN_ERRORS.globalPatPolicyViolation).toMatchObject({ field: 'allOrgs' });
     expect(PAT_TOKEN_ERRORS.fullScopePatPolicyViolation).toMatchObject({ field: 'scope' });
     expect(PAT_TOKEN_ERRORS.patLifespanPolicyViolation).toMatchObject({ field: 'validTo' });
-    for (const entry of [PAT_TOKEN_ERRORS.globalPatPolicyViolation, PAT_TOKEN_ERRORS.fullScopePatPolicyViolation, PAT_TOKEN_ERRORS.patLifespanPolicyViolation]) {
+    for (const entry of [
+      PAT_TOKEN_ERRORS.globalPatPolicyViolation,
+      PAT_TOKEN_ERRORS.fullScopePatPolicyViolation,
+      PAT_TOKEN_ERRORS.patLifespanPolicyViolation,
+    ]) {
       expect(entry.message).toMatch(/organization/);
       expect(entry.message).toMatch(/administrator/);
     }

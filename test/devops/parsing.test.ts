@@ -11,7 +11,14 @@ describe('parseServiceDate', () => {
   });
 
   it('refuses anything else', () => {
-    for (const text of ['', 'Nov 23 2020', '2020-11-23', '2020-11-23T04:04:38.12345678Z', '2020-13-40T04:04:38Z', '2020-11-23T04:04:38']) {
+    for (const text of [
+      '',
+      'Nov 23 2020',
+      '2020-11-23',
+      '2020-11-23T04:04:38.12345678Z',
+      '2020-13-40T04:04:38Z',
+      '2020-11-23T04:04:38',
+    ]) {
       expect(parseServiceDate(text)).toBeNull();
     }
   });

@@ -1,15 +1,26 @@
 import { describe, expect, it } from 'vitest';
-import { COMMON_SCOPES, describeScopes, findScope, FULL_ACCESS, isKnownScope, SCOPE_AREAS, splitScopes, validateScopeSelection } from '../../src/devops/scopes.ts';
+import {
+  COMMON_SCOPES,
+  describeScopes,
+  findScope,
+  FULL_ACCESS,
+  isKnownScope,
+  SCOPE_AREAS,
+  splitScopes,
+  validateScopeSelection,
+} from '../../src/devops/scopes.ts';
 import { microsoftScopeList } from '../support/reference.ts';
 
 /** Left out on purpose: Microsoft marks these no longer public, or they are not PAT scopes. */
 const NOT_OFFERED = new Set(['vso.hooks', 'vso.hooks_write', 'vso.hooks_interact', 'user_impersonation']);
 
 describe('scope catalogue', () => {
-  it('offers every public scope in Microsoft\'s list, and full access', () => {
+  it("offers every public scope in Microsoft's list, and full access", () => {
     const listed = microsoftScopeList();
     expect(listed.length).toBeGreaterThan(80);
-    expect(listed.filter((scope) => !NOT_OFFERED.has(scope.name) && !isKnownScope(scope.name)).map((scope) => scope.name)).toEqual([]);
+    expect(
+      listed.filter((scope) => !NOT_OFFERED.has(scope.name) && !isKnownScope(scope.name)).map((scope) => scope.name),
+    ).toEqual([]);
     expect(isKnownScope(FULL_ACCESS)).toBe(true);
   });
 
@@ -21,13 +32,25 @@ describe('scope catalogue', () => {
 
   it('groups scopes by area with a level and a description each', () => {
     const code = SCOPE_AREAS.find((area) => area.area === 'Code');
-    expect(code?.scopes.map((scope) => scope.name)).toEqual(['vso.code', 'vso.code_write', 'vso.code_manage', 'vso.code_full', 'vso.code_status']);
+    expect(code?.scopes.map((scope) => scope.name)).toEqual([
+      'vso.code',
+      'vso.code_write',
+      'vso.code_manage',
+      'vso.code_full',
+      'vso.code_status',
+    ]);
     expect(findScope('vso.build_execute')).toMatchObject({ area: 'Build', level: 'Read & execute' });
     for (const area of SCOPE_AREAS) for (const scope of area.scopes) expect(scope.description).not.toBe('');
   });
 
   it('names the common scopes the form offers first, each in the catalogue', () => {
-    expect(COMMON_SCOPES.map((scope) => `${scope.area}: ${scope.level}`)).toEqual(['Code: Read', 'Code: Read & write', 'Build: Read & execute', 'Packaging: Read', 'Work Items: Read & write']);
+    expect(COMMON_SCOPES.map((scope) => `${scope.area}: ${scope.level}`)).toEqual([
+      'Code: Read',
+      'Code: Read & write',
+      'Build: Read & execute',
+      'Packaging: Read',
+      'Work Items: Read & write',
+    ]);
   });
 
   it('rejects names it does not know', () => {

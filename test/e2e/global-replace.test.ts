@@ -24,7 +24,8 @@ afterEach(async () => {
   }
 });
 
-const tokensNamed = (name: string) => e2e.h.emulator.control.devops.tokens(ADA.objectId).filter((token) => token.displayName === name);
+const tokensNamed = (name: string) =>
+  e2e.h.emulator.control.devops.tokens(ADA.objectId).filter((token) => token.displayName === name);
 
 describe.each(['desktop', 'phone'] as Width[])('at %s width', (width) => {
   it('replaces a global token with one per chosen organization, then revokes it; both pages are clean for axe', async () => {
@@ -40,7 +41,8 @@ describe.each(['desktop', 'phone'] as Width[])('at %s width', (width) => {
     const formViolations = (await scanAccessibility(page)).filter(isBlocking);
     expect(formViolations, describeViolations(formViolations)).toEqual([]);
     // Every organization is chosen to begin with; northwind does not need one.
-    for (const organization of ['contoso', 'fabrikam', 'northwind']) expect(await page.getByRole('checkbox', { name: organization, exact: true }).isChecked()).toBe(true);
+    for (const organization of ['contoso', 'fabrikam', 'northwind'])
+      expect(await page.getByRole('checkbox', { name: organization, exact: true }).isChecked()).toBe(true);
     await page.getByRole('checkbox', { name: 'northwind', exact: true }).uncheck();
     await page.getByRole('radio', { name: '60 days from now' }).check();
     await page.getByRole('button', { name: 'Replace' }).click();
@@ -48,8 +50,11 @@ describe.each(['desktop', 'phone'] as Width[])('at %s width', (width) => {
     await page.getByRole('heading', { level: 1, name: 'Global token replaced' }).waitFor();
     const fresh = tokensNamed('vscode-azure-repos').filter((token) => token.targetAccounts !== null);
     expect(fresh).toHaveLength(2);
-    expect(tokensNamed('vscode-azure-repos').find((token) => token.authorizationId === old.authorizationId)!.revoked).toBe(true);
-    for (const organization of ['contoso', 'fabrikam']) expect(await page.getByLabel(`The secret of the token for ${organization}`).inputValue()).toMatch(/\S{20,}/);
+    expect(
+      tokensNamed('vscode-azure-repos').find((token) => token.authorizationId === old.authorizationId)!.revoked,
+    ).toBe(true);
+    for (const organization of ['contoso', 'fabrikam'])
+      expect(await page.getByLabel(`The secret of the token for ${organization}`).inputValue()).toMatch(/\S{20,}/);
     const resultViolations = (await scanAccessibility(page)).filter(isBlocking);
     expect(resultViolations, describeViolations(resultViolations)).toEqual([]);
   });

@@ -7,7 +7,15 @@ import { COMMON_SCOPES, findScope } from '../../src/devops/scopes.ts';
 import { ADA, ALAN, GRACE } from '../support/sign-in.ts';
 import { signInAs, startE2E, type E2E, type Session } from './support/e2e.ts';
 import type { BrowserGlobals } from './support/dom.ts';
-import { describeFocus, expectedTabStopCount, focused, startAtTop, tabStops, tabTo, type Focused } from './support/keyboard.ts';
+import {
+  describeFocus,
+  expectedTabStopCount,
+  focused,
+  startAtTop,
+  tabStops,
+  tabTo,
+  type Focused,
+} from './support/keyboard.ts';
 import { PAGE_CATALOGUE, type Visitor, type World } from './support/page-catalogue.ts';
 
 let e2e: E2E;
@@ -33,7 +41,10 @@ async function newSession(): Promise<Session> {
 /** Every stop can be told apart by assistive technology and seen by everyone. */
 function expectUsable(stops: Focused[], where: string) {
   const unnamed = stops.filter((stop) => !stop.role || !stop.name.trim());
-  expect(unnamed.map((stop) => `${stop.tag}#${stop.id}`), `Tab stops without a role or accessible name on ${where}`).toEqual([]);
+  expect(
+    unnamed.map((stop) => `${stop.tag}#${stop.id}`),
+    `Tab stops without a role or accessible name on ${where}`,
+  ).toEqual([]);
   const unseen = stops.filter((stop) => !stop.indicated || !stop.onScreen);
   expect(unseen.map(describeFocus), `Tab stops whose focus cannot be seen on ${where}`).toEqual([]);
 }
@@ -47,7 +58,7 @@ const scopeLabel = (name: string) => {
   return `${area}${scope.level} — ${scope.description}`;
 };
 
-describe('a token\'s whole life, keyboard only', () => {
+describe("a token's whole life, keyboard only", () => {
   it('signs in, filters, creates, copies, revokes and signs out with Tab, Enter and Space', async () => {
     const { page, problems } = await newSession();
     const visited: Focused[] = [];
@@ -60,7 +71,11 @@ describe('a token\'s whole life, keyboard only', () => {
 
     // The welcome page: the skip link first, then the brand, then signing in.
     await page.goto(e2e.h.appUrl);
-    expect(names(await go('link', 'Sign in with Microsoft'))).toEqual(['link "Skip to content"', 'link "PAT Manager"', 'link "Sign in with Microsoft"']);
+    expect(names(await go('link', 'Sign in with Microsoft'))).toEqual([
+      'link "Skip to content"',
+      'link "PAT Manager"',
+      'link "Sign in with Microsoft"',
+    ]);
     await page.waitForURL((url) => url.origin === e2e.h.emulator.origin);
 
     // The emulator's page: the people first.
@@ -75,9 +90,15 @@ describe('a token\'s whole life, keyboard only', () => {
     const skip = await tabTo(page, 'link', 'Skip to content', { maxPresses: 1 });
     visited.push(...skip);
     await page.keyboard.press('Enter');
-    expect(await page.evaluate(() => (globalThis as unknown as BrowserGlobals).document.activeElement?.id)).toBe('main');
+    expect(await page.evaluate(() => (globalThis as unknown as BrowserGlobals).document.activeElement?.id)).toBe(
+      'main',
+    );
     const afterSkip = await tabTo(page, 'link', 'New token', { maxPresses: 1 });
-    expect(await page.evaluate(() => (globalThis as unknown as BrowserGlobals).document.activeElement?.closest('main') !== null)).toBe(true);
+    expect(
+      await page.evaluate(
+        () => (globalThis as unknown as BrowserGlobals).document.activeElement?.closest('main') !== null,
+      ),
+    ).toBe(true);
     visited.push(...afterSkip);
 
     // Filter: the first controls after "New token" are the list's, in reading order.
@@ -85,9 +106,16 @@ describe('a token\'s whole life, keyboard only', () => {
     await page.keyboard.press('ArrowDown');
     expect(await page.getByLabel('Show').inputValue()).toBe('expired');
     const controls = await go('button', 'Apply');
-    expect(names(controls)).toEqual(['combobox "Sort by"', 'combobox "Order"', 'combobox "Per page"', 'button "Apply"']);
+    expect(names(controls)).toEqual([
+      'combobox "Sort by"',
+      'combobox "Order"',
+      'combobox "Per page"',
+      'button "Apply"',
+    ]);
     await page.waitForURL(/status=expired/);
-    expect(await page.locator('table.tokens tbody td[data-label="Name"]').allTextContents()).toContain('legacy-jenkins');
+    expect(await page.locator('table.tokens tbody td[data-label="Name"]').allTextContents()).toContain(
+      'legacy-jenkins',
+    );
 
     // Create a token: name, the default expiry, a common scope ticked with Space, then one in a
     // collapsed area: Enter on the area's summary opens it, and Tab goes on into it.
@@ -97,11 +125,15 @@ describe('a token\'s whole life, keyboard only', () => {
     await page.keyboard.type('keyboard-made');
     await go('checkbox', scopeLabel('vso.code_write'), 'Space');
     await go('DisclosureTriangle', 'Build');
-    expect(names(await go('checkbox', scopeLabel('vso.build'), 'Space'))).toEqual([`checkbox "${scopeLabel('vso.build')}"`]);
+    expect(names(await go('checkbox', scopeLabel('vso.build'), 'Space'))).toEqual([
+      `checkbox "${scopeLabel('vso.build')}"`,
+    ]);
     await go('button', 'Create token');
     await page.getByRole('heading', { level: 1, name: 'Token "keyboard-made" created' }).waitFor();
 
-    expect(e2e.h.emulator.control.devops.tokens(ADA.objectId).find((token) => token.displayName === 'keyboard-made')?.scope).toBe('vso.build vso.code_write');
+    expect(
+      e2e.h.emulator.control.devops.tokens(ADA.objectId).find((token) => token.displayName === 'keyboard-made')?.scope,
+    ).toBe('vso.build vso.code_write');
 
     // Copy the secret with Space on the button; the button and the status line say so, and focus stays on it.
     const secret = await page.getByRole('textbox', { name: 'Your new personal access token' }).inputValue();
@@ -119,7 +151,10 @@ describe('a token\'s whole life, keyboard only', () => {
     await go('button', 'Revoke this token');
     await page.waitForURL(`${e2e.h.appUrl}/`);
     expect(await page.locator('.flash').textContent()).toMatch(/^Revoked "keyboard-made"\./);
-    expect(e2e.h.emulator.control.devops.tokens(ADA.objectId).find((token) => token.displayName === 'keyboard-made')?.revoked).toBe(true);
+    expect(
+      e2e.h.emulator.control.devops.tokens(ADA.objectId).find((token) => token.displayName === 'keyboard-made')
+        ?.revoked,
+    ).toBe(true);
 
     // Sign out from the header.
     await go('button', 'Sign out');
@@ -137,7 +172,11 @@ describe('a token\'s whole life, keyboard only', () => {
     await page.keyboard.press('Enter');
     await page.getByRole('heading', { name: 'Please correct these and send the form again' }).waitFor();
     // Focus is on the summary, so the next Tab is its first link, to the first wrong field.
-    expect(await focused(page)).toMatchObject({ role: 'alert', name: 'Please correct these and send the form again', indicated: true });
+    expect(await focused(page)).toMatchObject({
+      role: 'alert',
+      name: 'Please correct these and send the form again',
+      indicated: true,
+    });
     const stops = await tabTo(page, 'link', 'Give the token a name, so you can recognise it later.', { maxPresses: 1 });
     expect(names(stops)).toEqual(['link "Give the token a name, so you can recognise it later."']);
     await page.keyboard.press('Enter');
@@ -161,7 +200,8 @@ describe('every page: Tab stops named, visible and in document order', () => {
   const world = (): World => ({
     appUrl: e2e.h.appUrl,
     emulator: e2e.h.emulator,
-    tokenId: (name) => e2e.h.emulator.control.devops.tokens(ADA.objectId).find((token) => token.displayName === name)!.authorizationId,
+    tokenId: (name) =>
+      e2e.h.emulator.control.devops.tokens(ADA.objectId).find((token) => token.displayName === name)!.authorizationId,
   });
 
   it.each(PAGE_CATALOGUE)('$name', async (visit) => {
@@ -172,13 +212,19 @@ describe('every page: Tab stops named, visible and in document order', () => {
     // A page leaves focus where it was, except a form sent back with errors: that focuses its summary.
     const onArrival = await focused(page);
     const hasErrorSummary = (await page.locator('.error-summary').count()) > 0;
-    expect(onArrival && describeFocus(onArrival), 'focus when the page has loaded').toEqual(hasErrorSummary ? expect.stringMatching(/^alert "Please correct (this|these) and send the form again"$/) : null);
+    expect(onArrival && describeFocus(onArrival), 'focus when the page has loaded').toEqual(
+      hasErrorSummary ? expect.stringMatching(/^alert "Please correct (this|these) and send the form again"$/) : null,
+    );
     // Each visit ends on a new document; Tab starts at the top, as for a page just opened.
     if (onArrival) await startAtTop(page);
     const stops = await tabStops(page);
-    expect(stops.length, `every control reachable with Tab on ${page.url()}:\n${names(stops).join('\n')}`).toBe(await expectedTabStopCount(page));
+    expect(stops.length, `every control reachable with Tab on ${page.url()}:\n${names(stops).join('\n')}`).toBe(
+      await expectedTabStopCount(page),
+    );
     expectUsable(stops, page.url());
-    const positive = await page.locator('[tabindex]').evaluateAll((elements) => elements.filter((element) => Number(element.getAttribute('tabindex')) > 0).length);
+    const positive = await page
+      .locator('[tabindex]')
+      .evaluateAll((elements) => elements.filter((element) => Number(element.getAttribute('tabindex')) > 0).length);
     expect(positive, 'elements with a positive tabindex (focus out of document order)').toBe(0);
     problems.assertNone(`on ${visit.name}`);
   });

@@ -25,20 +25,29 @@ const signedIn = (width: Width) => file.signedIn(width);
 const app = () => file.world().h;
 
 /** The longest name of the demo's tokens (Ada has the most; the seed's, not a name chosen here). */
-const longestDemoName = () => app().emulator.control.devops.tokens(ADA.objectId).map((token) => token.displayName).sort((a, b) => b.length - a.length)[0]!;
+const longestDemoName = () =>
+  app()
+    .emulator.control.devops.tokens(ADA.objectId)
+    .map((token) => token.displayName)
+    .sort((a, b) => b.length - a.length)[0]!;
 
 /** How many lines of text each cell of a row takes: its text's boxes, grouped by where they sit. */
 function linesPerCell(page: Page, name: string): Promise<Record<string, number>> {
   return page.evaluate((tokenName) => {
     const { document, getComputedStyle } = globalThis as unknown as BrowserGlobals;
-    const row = Array.from(document.querySelectorAll('table.tokens tbody tr')).find((tr) => tr.querySelectorAll('td[data-label="Name"] a')[0]?.textContent === tokenName);
+    const row = Array.from(document.querySelectorAll('table.tokens tbody tr')).find(
+      (tr) => tr.querySelectorAll('td[data-label="Name"] a')[0]?.textContent === tokenName,
+    );
     if (!row) throw new Error(`no row for ${tokenName}`);
     const lines: Record<string, number> = {};
     for (const cell of Array.from(row.children) as DomElement[]) {
       const range = document.createRange();
       range.selectNodeContents(cell);
       const lineHeight = Number.parseFloat(getComputedStyle(cell).lineHeight) || 24;
-      const tops = Array.from(range.getClientRects()).filter((rect) => rect.width > 0 && rect.height > 0).map((rect) => rect.top + rect.height / 2).sort((a, b) => a - b);
+      const tops = Array.from(range.getClientRects())
+        .filter((rect) => rect.width > 0 && rect.height > 0)
+        .map((rect) => rect.top + rect.height / 2)
+        .sort((a, b) => a - b);
       let count = tops.length > 0 ? 1 : 0;
       for (let i = 1; i < tops.length; i++) if (tops[i]! - tops[i - 1]! > lineHeight / 2) count++;
       lines[cell.getAttribute('data-label') ?? '?'] = count;
@@ -52,10 +61,18 @@ describe('the token list', () => {
     const page = await signedIn('desktop');
     await page.goto(`${app().appUrl}${LIST}`);
     const name = longestDemoName();
-    await page.screenshot({ path: join(DOCS_DIR, 'token-list.png'), clip: { x: 0, y: 0, width: 1280, height: 900 }, animations: 'disabled', caret: 'hide' });
+    await page.screenshot({
+      path: join(DOCS_DIR, 'token-list.png'),
+      clip: { x: 0, y: 0, width: 1280, height: 900 },
+      animations: 'disabled',
+      caret: 'hide',
+    });
     const lines = await linesPerCell(page, name);
     console.log(`${name}: lines per cell at 1280 px`, lines);
-    expect(Object.values(lines).every((count) => count <= 1), JSON.stringify(lines)).toBe(true);
+    expect(
+      Object.values(lines).every((count) => count <= 1),
+      JSON.stringify(lines),
+    ).toBe(true);
     const layout = await layoutOf(page);
     expect(layout.stickingOut).toEqual([]);
     expect(layout.tables.map((table) => [table.rowDisplay, table.overflows])).toEqual([['table-row', false]]);
@@ -66,10 +83,23 @@ describe('the token list', () => {
   it('becomes one labelled card per token at 390 px, nothing sticking out, axe clean', async () => {
     const page = await signedIn('phone');
     await page.goto(`${app().appUrl}${LIST}`);
-    await page.screenshot({ path: join(DOCS_DIR, 'token-list-phone.png'), clip: { x: 0, y: 0, width: 390, height: 1400 }, animations: 'disabled', caret: 'hide' });
+    await page.screenshot({
+      path: join(DOCS_DIR, 'token-list-phone.png'),
+      clip: { x: 0, y: 0, width: 390, height: 1400 },
+      animations: 'disabled',
+      caret: 'hide',
+    });
     const layout = await layoutOf(page);
     expect(layout.stickingOut).toEqual([]);
-    expect(layout.tables).toEqual([expect.objectContaining({ rowDisplay: 'block', headerHidden: true, unlabelledCells: 0, overlappingCells: 0, overflows: false })]);
+    expect(layout.tables).toEqual([
+      expect.objectContaining({
+        rowDisplay: 'block',
+        headerHidden: true,
+        unlabelledCells: 0,
+        overlappingCells: 0,
+        overflows: false,
+      }),
+    ]);
     const violations = (await scanAccessibility(page)).filter(isBlocking);
     expect(violations, describeViolations(violations)).toEqual([]);
   });
@@ -93,9 +123,18 @@ describe('the activity log', () => {
       expect(layout.stickingOut).toEqual([]);
       const violations = (await scanAccessibility(page)).filter(isBlocking);
       expect(violations, describeViolations(violations)).toEqual([]);
-      if (width === 'desktop') await page.screenshot({ path: join(DOCS_DIR, 'activity.png'), fullPage: true, animations: 'disabled', caret: 'hide' });
+      if (width === 'desktop')
+        await page.screenshot({
+          path: join(DOCS_DIR, 'activity.png'),
+          fullPage: true,
+          animations: 'disabled',
+          caret: 'hide',
+        });
     });
   }
 });
 
-const tokenId = (name: string) => app().emulator.control.devops.tokens(ADA.objectId).find((token) => token.displayName === name && token.status === 'active')!.authorizationId;
+const tokenId = (name: string) =>
+  app()
+    .emulator.control.devops.tokens(ADA.objectId)
+    .find((token) => token.displayName === name && token.status === 'active')!.authorizationId;

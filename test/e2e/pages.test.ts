@@ -27,7 +27,9 @@ beforeAll(async () => {
     appUrl: e2e.h.appUrl,
     emulator: e2e.h.emulator,
     tokenId: (name) => {
-      const token = e2e.h.emulator.control.devops.tokens(ADA.objectId).find((candidate) => candidate.displayName === name);
+      const token = e2e.h.emulator.control.devops
+        .tokens(ADA.objectId)
+        .find((candidate) => candidate.displayName === name);
       if (!token) throw new Error(`Ada has no demo token named ${name}`);
       return token.authorizationId;
     },
@@ -37,7 +39,8 @@ beforeAll(async () => {
 
 afterAll(async () => {
   mkdirSync(REPORT_DIR, { recursive: true });
-  for (const [width, pages] of Object.entries(findings)) writeFileSync(join(REPORT_DIR, `${width}.json`), `${JSON.stringify(pages, null, 2)}\n`);
+  for (const [width, pages] of Object.entries(findings))
+    writeFileSync(join(REPORT_DIR, `${width}.json`), `${JSON.stringify(pages, null, 2)}\n`);
   await e2e?.close();
 });
 
@@ -54,13 +57,18 @@ async function sessionOf(width: Width, who: Visitor): Promise<Session> {
   return session;
 }
 
-const visits = PAGE_CATALOGUE.map((visit, index) => ({ ...visit, file: `${String(index + 1).padStart(2, '0')}-${visit.name}` }));
+const visits = PAGE_CATALOGUE.map((visit, index) => ({
+  ...visit,
+  file: `${String(index + 1).padStart(2, '0')}-${visit.name}`,
+}));
 
 describe('the accessibility scan', () => {
   it('finds violations where there are some, so a clean result means something', async () => {
     const session = await e2e.newSession();
     try {
-      await session.page.setContent('<!doctype html><html><body><main><img src="/missing.png"><button></button><p style="color:#bbb">faint</p></main></body></html>');
+      await session.page.setContent(
+        '<!doctype html><html><body><main><img src="/missing.png"><button></button><p style="color:#bbb">faint</p></main></body></html>',
+      );
       const found = (await scanAccessibility(session.page)).filter(isBlocking).map((violation) => violation.id);
       expect(found).toEqual(expect.arrayContaining(['html-has-lang', 'image-alt', 'button-name', 'color-contrast']));
     } finally {
@@ -94,7 +102,10 @@ describe.each(WIDTHS)('at %s width', (width) => {
     const violations = await scanAccessibility(page);
     (findings[width] ??= {})[visit.file] = violations;
     const blocking = violations.filter(isBlocking);
-    expect(blocking, `serious or critical accessibility violations on ${page.url()}:\n${describeViolations(blocking)}`).toEqual([]);
+    expect(
+      blocking,
+      `serious or critical accessibility violations on ${page.url()}:\n${describeViolations(blocking)}`,
+    ).toEqual([]);
 
     const layout = await layoutOf(page);
     expect(layout.stickingOut, `elements wider than the ${layout.viewportWidth}px viewport`).toEqual([]);
@@ -102,7 +113,11 @@ describe.each(WIDTHS)('at %s width', (width) => {
     for (const table of layout.tables) {
       expect(table.overflows, `${table.table} is wider than its container`).toBe(false);
       if (width === 'phone') {
-        expect(table, `${table.table} on a phone: one labelled card per row, no header row`).toMatchObject({ headerHidden: true, unlabelledCells: 0, overlappingCells: 0 });
+        expect(table, `${table.table} on a phone: one labelled card per row, no header row`).toMatchObject({
+          headerHidden: true,
+          unlabelledCells: 0,
+          overlappingCells: 0,
+        });
         expect(table.rowDisplay).not.toBe('table-row');
       } else {
         expect(table.rowDisplay, `${table.table} at desktop width`).toBe('table-row');

@@ -44,13 +44,16 @@ const tokenNames = () => tableTexts('td[data-label="Name"]');
 const statuses = async () => new Set(await tableTexts('.status'));
 const expiryDates = async () => {
   await page.waitForLoadState('load');
-  const iso = await page.locator('table.tokens tbody td[data-label="Expiry date"] time').evaluateAll((times) => times.map((time) => time.getAttribute('datetime') ?? ''));
+  const iso = await page
+    .locator('table.tokens tbody td[data-label="Expiry date"] time')
+    .evaluateAll((times) => times.map((time) => time.getAttribute('datetime') ?? ''));
   return iso.map((text) => Date.parse(text));
 };
-const tokenNamed = (name: string) => e2e.h.emulator.control.devops.tokens(ADA.objectId).find((token) => token.displayName === name);
+const tokenNamed = (name: string) =>
+  e2e.h.emulator.control.devops.tokens(ADA.objectId).find((token) => token.displayName === name);
 
 describe('signing in and choosing an organization', () => {
-  it('signs in on the emulator\'s page, lands on the token list, and switches organization', async () => {
+  it("signs in on the emulator's page, lands on the token list, and switches organization", async () => {
     await page.goto(e2e.h.appUrl);
     await expect(heading().textContent()).resolves.toBe('Keep your Azure DevOps personal access tokens under control');
     await page.getByRole('link', { name: 'Sign in with Microsoft' }).click();
@@ -100,7 +103,9 @@ describe('the token list', () => {
     await page.getByLabel('Show').selectOption('all');
     await page.getByLabel('Per page').selectOption('100');
     await page.getByRole('button', { name: 'Apply' }).click();
-    expect(await statuses()).toEqual(new Set(['Active', 'Expiring soon', 'Global: stopped working on 1 December 2026', 'Expired', 'Revoked']));
+    expect(await statuses()).toEqual(
+      new Set(['Active', 'Expiring soon', 'Global: stopped working on 1 December 2026', 'Expired', 'Revoked']),
+    );
   });
 
   it('sorts by a column header, both ways, and says so to assistive technology', async () => {
@@ -133,7 +138,9 @@ describe('the token list', () => {
     const second = await tokenNames();
     expect(await page.locator('.list-summary').textContent()).toBe('Page 2, 10 tokens on this page.');
     expect(second.filter((name) => first.includes(name))).toEqual([]);
-    expect([...first, ...second]).toEqual([...first, ...second].sort((a, b) => a.localeCompare(b, 'en', { sensitivity: 'base' })));
+    expect([...first, ...second]).toEqual(
+      [...first, ...second].sort((a, b) => a.localeCompare(b, 'en', { sensitivity: 'base' })),
+    );
 
     await page.getByRole('navigation', { name: 'Pages' }).getByRole('link', { name: 'Next page' }).click();
     await page.locator('.list-summary', { hasText: 'Page 3,' }).waitFor();
@@ -172,7 +179,9 @@ describe('a token from creation to revocation', () => {
     expect(await heading().textContent()).toBe('e2e-deploy-bot');
     expect(await flash().textContent()).toContain('Its secret was shown once and cannot be shown again');
     expect(await page.content()).not.toContain(secret);
-    expect(e2e.h.emulator.control.devops.tokens(ADA.objectId).filter((token) => token.displayName === 'e2e-deploy-bot')).toHaveLength(1);
+    expect(
+      e2e.h.emulator.control.devops.tokens(ADA.objectId).filter((token) => token.displayName === 'e2e-deploy-bot'),
+    ).toHaveLength(1);
 
     await page.getByRole('link', { name: 'Edit' }).click();
     expect(await heading().textContent()).toBe('Edit "e2e-deploy-bot"');
@@ -180,7 +189,10 @@ describe('a token from creation to revocation', () => {
     await page.getByLabel('Name').fill('e2e-deploy-bot-renamed');
     // Work Items: Read is not a common scope: its area is collapsed until opened.
     await page.locator('summary', { hasText: 'Work Items' }).click();
-    await page.getByRole('group', { name: 'Work Items' }).getByRole('checkbox', { name: /^Read —/ }).check();
+    await page
+      .getByRole('group', { name: 'Work Items' })
+      .getByRole('checkbox', { name: /^Read —/ })
+      .check();
     await page.getByRole('checkbox', { name: /^Build: Read & execute —/ }).uncheck();
     await page.getByRole('button', { name: 'Save changes' }).click();
     expect(await heading().textContent()).toBe('e2e-deploy-bot-renamed');
@@ -257,8 +269,12 @@ describe('the watch on the browser', () => {
     })()`);
     // Five problems arrive in no set order (the blocked inline script is also a console error):
     // wait for the slowest kinds, the uncaught error and the fetch's answer, not for a count.
-    await expect.poll(() => session.problems.problems.some((problem) => problem.includes('no-such-file.js'))).toBe(true);
-    await expect.poll(() => session.problems.problems.some((problem) => problem.includes('an uncaught error'))).toBe(true);
+    await expect
+      .poll(() => session.problems.problems.some((problem) => problem.includes('no-such-file.js')))
+      .toBe(true);
+    await expect
+      .poll(() => session.problems.problems.some((problem) => problem.includes('an uncaught error')))
+      .toBe(true);
     let report = '';
     try {
       session.problems.assertNone('on purpose');

@@ -32,13 +32,17 @@ afterEach(async () => {
 });
 
 const heading = () => page.getByRole('heading', { level: 1 });
-const tokensNamed = (name: string) => e2e.h.emulator.control.devops.tokens(ADA.objectId).filter((token) => token.displayName === name);
+const tokensNamed = (name: string) =>
+  e2e.h.emulator.control.devops.tokens(ADA.objectId).filter((token) => token.displayName === name);
 
 it('creates a token into Key Vault after consenting, rotates it with a grace period, and revokes the old one from the expiry watch', async () => {
   const vaultUrl = e2e.h.emulator.control.keyVault.vaultUrl('ada-pats');
   await page.getByRole('link', { name: 'New token' }).first().click();
   await page.getByLabel('Name', { exact: true }).fill('Release agent (prod)');
-  await page.getByRole('group', { name: 'Common scopes' }).getByRole('checkbox', { name: /^Build: Read & execute —/ }).check();
+  await page
+    .getByRole('group', { name: 'Common scopes' })
+    .getByRole('checkbox', { name: /^Build: Read & execute —/ })
+    .check();
   await page.getByRole('radio', { name: 'Store it in Azure Key Vault (it is never shown)' }).check();
   await page.getByLabel('Vault address').fill(vaultUrl);
   await page.getByRole('button', { name: 'Create token' }).click();
@@ -50,9 +54,14 @@ it('creates a token into Key Vault after consenting, rotates it with a grace per
   await page.waitForURL(/\/tokens\/new\?draft=/);
   expect(await page.getByLabel('Name', { exact: true }).inputValue()).toBe('Release agent (prod)');
   expect(await page.getByLabel('Vault address').inputValue()).toBe(vaultUrl);
-  expect(await page.getByRole('radio', { name: 'Store it in Azure Key Vault (it is never shown)' }).isChecked()).toBe(true);
+  expect(await page.getByRole('radio', { name: 'Store it in Azure Key Vault (it is never shown)' }).isChecked()).toBe(
+    true,
+  );
   expect(tokensNamed('Release agent (prod)')).toHaveLength(0);
-  await page.getByRole('group', { name: 'Common scopes' }).getByRole('checkbox', { name: /^Build: Read & execute —/ }).check();
+  await page
+    .getByRole('group', { name: 'Common scopes' })
+    .getByRole('checkbox', { name: /^Build: Read & execute —/ })
+    .check();
   await page.getByRole('button', { name: 'Create token' }).click();
 
   expect(await heading().textContent()).toBe('Token "Release agent (prod)" created and stored in Key Vault');
@@ -81,6 +90,8 @@ it('creates a token into Key Vault after consenting, rotates it with a grace per
   await page.getByRole('link', { name: 'Expiry watch' }).first().click();
   await page.getByRole('heading', { name: 'Revoke after rotation (1)' }).waitFor();
   await page.getByRole('button', { name: 'Revoke the old Release agent (prod)' }).click();
-  await expect(page.locator('.flash').first().textContent()).resolves.toContain('Revoked the old "Release agent (prod)"');
+  await expect(page.locator('.flash').first().textContent()).resolves.toContain(
+    'Revoked the old "Release agent (prod)"',
+  );
   expect(tokensNamed('Release agent (prod)').filter((token) => !token.revoked)).toHaveLength(1);
 });

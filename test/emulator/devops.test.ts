@@ -34,20 +34,34 @@ afterAll(() => emulator.close());
 beforeEach(() => emulator.control.devops.reset());
 
 const control = () => emulator.control.devops;
-const stateOf = (objectId: string, authorizationId: string) => control().tokens(objectId).find((token) => token.authorizationId === authorizationId);
+const stateOf = (objectId: string, authorizationId: string) =>
+  control()
+    .tokens(objectId)
+    .find((token) => token.authorizationId === authorizationId);
 
 function list(query: Query = {}, options: { organization?: string; token?: string } = {}): Promise<DevOpsAnswer> {
   return api.call('GET', api.patsUrl(options.organization ?? 'contoso', query), { token: options.token ?? tokens.ada });
 }
-const create = (body: unknown, token = tokens.ada, organization = 'contoso') => api.call('POST', api.patsUrl(organization), { token, body });
-const update = (body: unknown, token = tokens.ada, organization = 'contoso') => api.call('PUT', api.patsUrl(organization), { token, body });
-const get = (authorizationId: string, token = tokens.ada) => api.call('GET', api.patsUrl('contoso', { authorizationId }), { token });
-const revoke = (authorizationId: string, token = tokens.ada) => api.call('DELETE', api.patsUrl('contoso', { authorizationId }), { token });
+const create = (body: unknown, token = tokens.ada, organization = 'contoso') =>
+  api.call('POST', api.patsUrl(organization), { token, body });
+const update = (body: unknown, token = tokens.ada, organization = 'contoso') =>
+  api.call('PUT', api.patsUrl(organization), { token, body });
+const get = (authorizationId: string, token = tokens.ada) =>
+  api.call('GET', api.patsUrl('contoso', { authorizationId }), { token });
+const revoke = (authorizationId: string, token = tokens.ada) =>
+  api.call('DELETE', api.patsUrl('contoso', { authorizationId }), { token });
 
 /** Ada's tokens that work in contoso, as the control sees them. */
-const adaInContoso = () => control().tokens(ADA.objectId).filter((token) => token.targetAccounts === null || token.targetAccounts.includes(CONTOSO));
-const names = (answer: DevOpsAnswer): string[] => answer.body.patTokens.map((token: { displayName: string }) => token.displayName);
-const idOf = (name: string, objectId = ADA.objectId) => control().tokens(objectId).find((token) => token.displayName === name)!.authorizationId;
+const adaInContoso = () =>
+  control()
+    .tokens(ADA.objectId)
+    .filter((token) => token.targetAccounts === null || token.targetAccounts.includes(CONTOSO));
+const names = (answer: DevOpsAnswer): string[] =>
+  answer.body.patTokens.map((token: { displayName: string }) => token.displayName);
+const idOf = (name: string, objectId = ADA.objectId) =>
+  control()
+    .tokens(objectId)
+    .find((token) => token.displayName === name)!.authorizationId;
 
 function expectDevOpsError(answer: DevOpsAnswer, status: number, typeKey: string) {
   expect(answer.status).toBe(status);
@@ -70,9 +84,22 @@ describe('List', () => {
     expect(active.length).toBeGreaterThan(20);
     expect(answer.body.patTokens).toHaveLength(20);
     expect(answer.body.continuationToken).not.toBe('');
-    expect(names(answer)).toEqual(active.map((token) => token.displayName).sort((a, b) => a.localeCompare(b)).slice(0, 20));
+    expect(names(answer)).toEqual(
+      active
+        .map((token) => token.displayName)
+        .sort((a, b) => a.localeCompare(b))
+        .slice(0, 20),
+    );
     for (const token of answer.body.patTokens) {
-      expect(Object.keys(token)).toEqual(['displayName', 'validTo', 'scope', 'targetAccounts', 'validFrom', 'authorizationId', 'token']);
+      expect(Object.keys(token)).toEqual([
+        'displayName',
+        'validTo',
+        'scope',
+        'targetAccounts',
+        'validFrom',
+        'authorizationId',
+        'token',
+      ]);
       expect(token.token).toBeNull();
     }
   });
@@ -94,7 +121,10 @@ describe('List', () => {
     ]);
     expect(names(await list({ displayFilterOption: 'expired' }))).toEqual(['past']);
     expect(names(await list({ displayFilterOption: 'revoked' }))).toEqual(['revoked-past']);
-    expectRefusal(await update({ authorizationId: idOf('past'), validTo: inDays(5).toISOString() }), 'expiredPatCannotBeExtended');
+    expectRefusal(
+      await update({ authorizationId: idOf('past'), validTo: inDays(5).toISOString() }),
+      'expiredPatCannotBeExtended',
+    );
     expect(names(await list({ displayFilterOption: 'expired' }))).toEqual(['past']);
     expect(names(await list())).toEqual([]);
   });
@@ -116,9 +146,16 @@ describe('List', () => {
   };
   describe.each(Object.keys(sortKeys) as (keyof typeof sortKeys)[])('sortByOption=%s', (sortBy) => {
     it.each([true, false])('isSortAscending=%s', async (ascending) => {
-      const answer = await list({ displayFilterOption: 'all', sortByOption: sortBy, isSortAscending: ascending, $top: 100 });
+      const answer = await list({
+        displayFilterOption: 'all',
+        sortByOption: sortBy,
+        isSortAscending: ascending,
+        $top: 100,
+      });
       const byId = new Map(adaInContoso().map((token) => [token.authorizationId, token]));
-      const keys = answer.body.patTokens.map((token: { authorizationId: string }) => sortKeys[sortBy](byId.get(token.authorizationId)!));
+      const keys = answer.body.patTokens.map((token: { authorizationId: string }) =>
+        sortKeys[sortBy](byId.get(token.authorizationId)!),
+      );
       expect(keys).toHaveLength(byId.size);
       const sorted = [...keys].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
       expect(keys).toEqual(ascending ? sorted : sorted.reverse());
@@ -139,18 +176,36 @@ describe('List', () => {
     expect(pages.length).toBe(Math.ceil(all.length / 10));
     expect(pages.length).toBeGreaterThanOrEqual(3);
     expect(pages.slice(0, -1).every((page) => page.body.patTokens.length === 10)).toBe(true);
-    const ids = pages.flatMap((page) => page.body.patTokens.map((token: { authorizationId: string }) => token.authorizationId));
+    const ids = pages.flatMap((page) =>
+      page.body.patTokens.map((token: { authorizationId: string }) => token.authorizationId),
+    );
     expect(new Set(ids).size).toBe(all.length);
-    expect(ids).toEqual((await list({ ...query, $top: 100 })).body.patTokens.map((token: { authorizationId: string }) => token.authorizationId));
+    expect(ids).toEqual(
+      (await list({ ...query, $top: 100 })).body.patTokens.map(
+        (token: { authorizationId: string }) => token.authorizationId,
+      ),
+    );
   });
 
   it('refuses a continuation token with other options, or one it did not issue', async () => {
     const first = await list({ displayFilterOption: 'all', $top: 10 });
     const { continuationToken } = first.body;
     expectDevOpsError(await list({ $top: 10, continuationToken }), 400, 'ArgumentException');
-    expectDevOpsError(await list({ displayFilterOption: 'all', sortByOption: 'status', $top: 10, continuationToken }), 400, 'ArgumentException');
-    expectDevOpsError(await list({ displayFilterOption: 'all', isSortAscending: false, $top: 10, continuationToken }), 400, 'ArgumentException');
-    expectDevOpsError(await list({ displayFilterOption: 'all', continuationToken: 'not-a-token' }), 400, 'ArgumentException');
+    expectDevOpsError(
+      await list({ displayFilterOption: 'all', sortByOption: 'status', $top: 10, continuationToken }),
+      400,
+      'ArgumentException',
+    );
+    expectDevOpsError(
+      await list({ displayFilterOption: 'all', isSortAscending: false, $top: 10, continuationToken }),
+      400,
+      'ArgumentException',
+    );
+    expectDevOpsError(
+      await list({ displayFilterOption: 'all', continuationToken: 'not-a-token' }),
+      400,
+      'ArgumentException',
+    );
     // The same options but another page size is fine.
     expect((await list({ displayFilterOption: 'all', $top: 5, continuationToken })).status).toBe(200);
   });
@@ -158,11 +213,19 @@ describe('List', () => {
   it('serves at most 100 a page; $top below 1 and unknown option values are refused', async () => {
     control().replaceTokens(
       GRACE.objectId,
-      Array.from({ length: 105 }, (_, index) => ({ displayName: `bulk-${String(index).padStart(3, '0')}`, scope: 'vso.code', validTo: inDays(10), targetAccounts: [CONTOSO] })),
+      Array.from({ length: 105 }, (_, index) => ({
+        displayName: `bulk-${String(index).padStart(3, '0')}`,
+        scope: 'vso.code',
+        validTo: inDays(10),
+        targetAccounts: [CONTOSO],
+      })),
     );
     const page = await list({ $top: 1000 }, { token: tokens.grace });
     expect(page.body.patTokens).toHaveLength(100);
-    expect((await list({ $top: 1000, continuationToken: page.body.continuationToken }, { token: tokens.grace })).body.patTokens).toHaveLength(5);
+    expect(
+      (await list({ $top: 1000, continuationToken: page.body.continuationToken }, { token: tokens.grace })).body
+        .patTokens,
+    ).toHaveLength(5);
     expectDevOpsError(await list({ $top: 0 }), 400, 'ArgumentException');
     expectDevOpsError(await list({ $top: 'ten' }), 400, 'ArgumentException');
     expectDevOpsError(await list({ displayFilterOption: 'valid' }), 400, 'ArgumentException');
@@ -175,16 +238,25 @@ describe('List', () => {
     const answer = await api.call('GET', url, { token: tokens.ada });
     expect(answer.status).toBe(200);
     expect(answer.body.patTokens).toHaveLength(2);
-    expect(answer.body.patTokens.every((token: { authorizationId: string }) => stateOf(ADA.objectId, token.authorizationId)?.status === 'revoked')).toBe(true);
+    expect(
+      answer.body.patTokens.every(
+        (token: { authorizationId: string }) => stateOf(ADA.objectId, token.authorizationId)?.status === 'revoked',
+      ),
+    ).toBe(true);
   });
 });
 
 describe('api-version', () => {
-  it.each(['6.1-preview', '6.1-preview.1', '7.0-preview.1', '7.1-preview', '7.1-preview.1', '7.2-preview.1'])('accepts %s', async (version) => {
-    const answer = await list({ 'api-version': version });
-    expect(answer.status).toBe(200);
-    expect(answer.headers['content-type']).toBe(`application/json; charset=utf-8; api-version=${version.replace(/-preview$/, '-preview.1')}`);
-  });
+  it.each(['6.1-preview', '6.1-preview.1', '7.0-preview.1', '7.1-preview', '7.1-preview.1', '7.2-preview.1'])(
+    'accepts %s',
+    async (version) => {
+      const answer = await list({ 'api-version': version });
+      expect(answer.status).toBe(200);
+      expect(answer.headers['content-type']).toBe(
+        `application/json; charset=utf-8; api-version=${version.replace(/-preview$/, '-preview.1')}`,
+      );
+    },
+  );
 
   it('takes it from the Accept header when the query has none', async () => {
     const answer = await api.call('GET', api.patsUrl('contoso', { 'api-version': undefined }), {
@@ -204,7 +276,11 @@ describe('api-version', () => {
     ['latest', 'VssInvalidApiVersionException'],
   ])('refuses api-version=%s with 400 %s', async (version, typeKey) => {
     expectDevOpsError(await list({ 'api-version': version }), 400, typeKey);
-    expectDevOpsError(await api.call('POST', api.patsUrl('contoso', { 'api-version': version }), { token: tokens.ada, body: {} }), 400, typeKey);
+    expectDevOpsError(
+      await api.call('POST', api.patsUrl('contoso', { 'api-version': version }), { token: tokens.ada, body: {} }),
+      400,
+      typeKey,
+    );
   });
 });
 
@@ -237,17 +313,29 @@ describe('Create', () => {
   it('creates a token for this organization and returns its secret once', async () => {
     const validTo = inDays(30);
     const before = Date.now();
-    const answer = await create({ displayName: 'new-token', scope: 'vso.code vso.work_write', validTo: validTo.toISOString(), allOrgs: false });
+    const answer = await create({
+      displayName: 'new-token',
+      scope: 'vso.code vso.work_write',
+      validTo: validTo.toISOString(),
+      allOrgs: false,
+    });
     expect(answer.status).toBe(200);
     const { patToken, patTokenError } = answer.body;
     expect(patTokenError).toBe('none');
-    expect(patToken).toMatchObject({ displayName: 'new-token', scope: 'vso.code vso.work_write', targetAccounts: [CONTOSO] });
+    expect(patToken).toMatchObject({
+      displayName: 'new-token',
+      scope: 'vso.code vso.work_write',
+      targetAccounts: [CONTOSO],
+    });
     expect(patToken.token).toMatch(/^[A-Za-z0-9]{76}AZDO[A-Za-z0-9]{4}$/);
     // Times at the service's precision: 1/300 s, at most seven fractional digits.
     expect(patToken.validFrom).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d{1,7})?Z$/);
     expect(Math.abs(Date.parse(patToken.validTo) - validTo.getTime())).toBeLessThanOrEqual(2);
     expect(Date.parse(patToken.validFrom)).toBeGreaterThanOrEqual(before - 5);
-    expect(stateOf(ADA.objectId, patToken.authorizationId)).toMatchObject({ displayName: 'new-token', status: 'active' });
+    expect(stateOf(ADA.objectId, patToken.authorizationId)).toMatchObject({
+      displayName: 'new-token',
+      status: 'active',
+    });
     expect((await get(patToken.authorizationId)).body.patToken.token).toBeNull();
   });
 
@@ -259,20 +347,40 @@ describe('Create', () => {
 
   it('reads a validTo without an offset as UTC, and converts other offsets', async () => {
     const day = inDays(20).toISOString().slice(0, 10);
-    expect((await create({ displayName: 'plain', scope: 'vso.code', validTo: `${day}T10:00:00` })).body.patToken.validTo).toBe(`${day}T10:00:00Z`);
-    expect((await create({ displayName: 'offset', scope: 'vso.code', validTo: `${day}T10:00:00+0530` })).body.patToken.validTo).toBe(`${day}T04:30:00Z`);
+    expect(
+      (await create({ displayName: 'plain', scope: 'vso.code', validTo: `${day}T10:00:00` })).body.patToken.validTo,
+    ).toBe(`${day}T10:00:00Z`);
+    expect(
+      (await create({ displayName: 'offset', scope: 'vso.code', validTo: `${day}T10:00:00+0530` })).body.patToken
+        .validTo,
+    ).toBe(`${day}T04:30:00Z`);
   });
 
   it('refuses a token for all organizations (allOrgs) with globalPATCreationBlocked: global PATs are retired', async () => {
     const before = control().tokens(ADA.objectId).length;
-    expectRefusal(await create({ displayName: 'everywhere', scope: 'vso.packaging', validTo: inDays(5).toISOString(), allOrgs: true }), 'globalPATCreationBlocked');
+    expectRefusal(
+      await create({
+        displayName: 'everywhere',
+        scope: 'vso.packaging',
+        validTo: inDays(5).toISOString(),
+        allOrgs: true,
+      }),
+      'globalPATCreationBlocked',
+    );
     expect(control().tokens(ADA.objectId)).toHaveLength(before);
   });
 
   it('normalizes scope names and treats a missing scope as full access', async () => {
-    expect((await create({ displayName: 'mixed', scope: ' VSO.Code  vso.code vso.work ', validTo: inDays(5).toISOString() })).body.patToken.scope).toBe('vso.code vso.work');
-    expect((await create({ displayName: 'no-scope', validTo: inDays(5).toISOString() })).body.patToken.scope).toBe('app_token');
-    expect((await create({ displayName: 'full', scope: 'app_token', validTo: inDays(5).toISOString() })).body.patToken.scope).toBe('app_token');
+    expect(
+      (await create({ displayName: 'mixed', scope: ' VSO.Code  vso.code vso.work ', validTo: inDays(5).toISOString() }))
+        .body.patToken.scope,
+    ).toBe('vso.code vso.work');
+    expect((await create({ displayName: 'no-scope', validTo: inDays(5).toISOString() })).body.patToken.scope).toBe(
+      'app_token',
+    );
+    expect(
+      (await create({ displayName: 'full', scope: 'app_token', validTo: inDays(5).toISOString() })).body.patToken.scope,
+    ).toBe('app_token');
   });
 
   it('names a token without a name by a GUID, and defaults validTo to 30 days', async () => {
@@ -282,7 +390,9 @@ describe('Create', () => {
   });
 
   it('cuts a validTo beyond one year back to one year', async () => {
-    const { patToken } = (await create({ displayName: 'too-long', scope: 'vso.code', validTo: inDays(500).toISOString() })).body;
+    const { patToken } = (
+      await create({ displayName: 'too-long', scope: 'vso.code', validTo: inDays(500).toISOString() })
+    ).body;
     expect(Math.abs(Date.parse(patToken.validTo) - inDays(365).getTime())).toBeLessThan(60_000);
   });
 
@@ -295,25 +405,39 @@ describe('Create', () => {
     ['a validTo in the past', { validTo: inDays(-1).toISOString() }, 'invalidValidTo'],
   ])('refuses %s with HTTP 200 and a patTokenError', async (_case, change, patTokenError) => {
     const before = control().tokens(ADA.objectId).length;
-    expectRefusal(await create({ displayName: 'ok-name', scope: 'vso.code', validTo: inDays(5).toISOString(), ...change }), patTokenError);
+    expectRefusal(
+      await create({ displayName: 'ok-name', scope: 'vso.code', validTo: inDays(5).toISOString(), ...change }),
+      patTokenError,
+    );
     expect(control().tokens(ADA.objectId)).toHaveLength(before);
   });
 
   it('refuses bodies that are not the request: 400 in the service’s shapes', async () => {
-    const malformed = await api.call('POST', api.patsUrl('contoso'), { token: tokens.ada, rawBody: '{"displayName": ' });
+    const malformed = await api.call('POST', api.patsUrl('contoso'), {
+      token: tokens.ada,
+      rawBody: '{"displayName": ',
+    });
     expectDevOpsError(malformed, 400, 'JsonReaderException');
     expect(malformed.body.eventId).toBe(0);
     expect(malformed.body.message).toMatch(/^TF400898: An Internal Error Occurred\. Activity Id: [0-9a-f-]{36}\.$/);
     expectDevOpsError(await create({ displayName: 'x', validTo: 'next tuesday' }), 400, 'JsonReaderException');
     expectDevOpsError(await create({ displayName: 'x', allOrgs: 'yes' }), 400, 'JsonReaderException');
-    expectDevOpsError(await api.call('POST', api.patsUrl('contoso'), { token: tokens.ada }), 400, 'ArgumentNullException');
+    expectDevOpsError(
+      await api.call('POST', api.patsUrl('contoso'), { token: tokens.ada }),
+      400,
+      'ArgumentNullException',
+    );
   });
 
   describe('organization policies', () => {
     it('lets only the allowlist create under the restrict-creation policy, packaging-only tokens excepted when the policy says so', async () => {
-      control().setPolicies('contoso', { restrictPatCreation: { allowlist: [GRACE.objectId], allowPackagingScopes: true } });
+      control().setPolicies('contoso', {
+        restrictPatCreation: { allowlist: [GRACE.objectId], allowPackagingScopes: true },
+      });
       expectRefusal(await create({ displayName: 'r', scope: 'vso.code' }), 'disablePatCreationPolicyViolation');
-      expect((await create({ displayName: 'r', scope: 'vso.packaging vso.packaging_write' })).body.patTokenError).toBe('none');
+      expect((await create({ displayName: 'r', scope: 'vso.packaging vso.packaging_write' })).body.patTokenError).toBe(
+        'none',
+      );
       expect((await create({ displayName: 'r', scope: 'vso.code' }, tokens.grace)).body.patTokenError).toBe('none');
       control().setPolicies('contoso', { restrictPatCreation: { allowlist: [], allowPackagingScopes: false } });
       expectRefusal(await create({ displayName: 'r', scope: 'vso.packaging' }), 'disablePatCreationPolicyViolation');
@@ -332,16 +456,35 @@ describe('Create', () => {
       expect(shortened.patTokenError).toBe('none');
       expect(Math.abs(Date.parse(shortened.patToken.validTo) - inDays(7).getTime())).toBeLessThan(60_000);
       const asked = inDays(6);
-      expect(Math.abs(Date.parse((await create({ displayName: 'l', scope: 'vso.code', validTo: asked.toISOString() })).body.patToken.validTo) - asked.getTime())).toBeLessThan(10);
+      expect(
+        Math.abs(
+          Date.parse(
+            (await create({ displayName: 'l', scope: 'vso.code', validTo: asked.toISOString() })).body.patToken.validTo,
+          ) - asked.getTime(),
+        ),
+      ).toBeLessThan(10);
     });
 
     it('applies the policies of the organization in the URL only, until reset', async () => {
       control().setPolicies('fabrikam', { restrictFullScopePats: true, restrictGlobalPats: true });
-      expect(control().policies('fabrikam')).toEqual({ restrictGlobalPats: true, restrictFullScopePats: true, maxPatLifespanDays: null, restrictPatCreation: null });
+      expect(control().policies('fabrikam')).toEqual({
+        restrictGlobalPats: true,
+        restrictFullScopePats: true,
+        maxPatLifespanDays: null,
+        restrictPatCreation: null,
+      });
       expect((await create({ displayName: 'c', scope: 'app_token' })).body.patTokenError).toBe('none');
-      expectRefusal(await create({ displayName: 'c', scope: 'app_token' }, tokens.ada, 'fabrikam'), 'fullScopePatPolicyViolation');
+      expectRefusal(
+        await create({ displayName: 'c', scope: 'app_token' }, tokens.ada, 'fabrikam'),
+        'fullScopePatPolicyViolation',
+      );
       control().reset();
-      expect(control().policies('fabrikam')).toEqual({ restrictGlobalPats: false, restrictFullScopePats: false, maxPatLifespanDays: null, restrictPatCreation: null });
+      expect(control().policies('fabrikam')).toEqual({
+        restrictGlobalPats: false,
+        restrictFullScopePats: false,
+        maxPatLifespanDays: null,
+        restrictPatCreation: null,
+      });
     });
   });
 
@@ -369,8 +512,16 @@ describe('Update', () => {
     const id = idOf('ci-pipeline');
     const validTo = inDays(60);
     expectRefusal(await update({ authorizationId: id, allOrgs: true }), 'globalPATCreationBlocked');
-    const wide = await update({ authorizationId: id.toUpperCase(), scope: 'vso.build vso.code_write', validTo: validTo.toISOString() });
-    expect(wide.body.patToken).toMatchObject({ authorizationId: id, scope: 'vso.build vso.code_write', targetAccounts: [CONTOSO] });
+    const wide = await update({
+      authorizationId: id.toUpperCase(),
+      scope: 'vso.build vso.code_write',
+      validTo: validTo.toISOString(),
+    });
+    expect(wide.body.patToken).toMatchObject({
+      authorizationId: id,
+      scope: 'vso.build vso.code_write',
+      targetAccounts: [CONTOSO],
+    });
     expect(Math.abs(Date.parse(wide.body.patToken.validTo) - validTo.getTime())).toBeLessThanOrEqual(2);
     const narrow = await update({ authorizationId: id, allOrgs: false }, tokens.ada, 'fabrikam');
     expect(narrow.body.patToken.targetAccounts).toEqual([FABRIKAM]);
@@ -380,10 +531,19 @@ describe('Update', () => {
   it('refuses revoked, unknown, someone else’s and unnamed tokens with a patTokenError', async () => {
     expectRefusal(await update({ authorizationId: idOf('leaked-in-ci-logs'), displayName: 'x' }), 'invalidToken');
     expectRefusal(await update({ authorizationId: UNKNOWN_ID, displayName: 'x' }), 'tokenNotFound');
-    expectRefusal(await update({ authorizationId: idOf('cobol-build', GRACE.objectId), displayName: 'x' }), 'accessDenied');
+    expectRefusal(
+      await update({ authorizationId: idOf('cobol-build', GRACE.objectId), displayName: 'x' }),
+      'accessDenied',
+    );
     expectRefusal(await update({ displayName: 'x' }), 'invalidAuthorizationId');
-    expectRefusal(await update({ authorizationId: '00000000-0000-0000-0000-000000000000', displayName: 'x' }), 'invalidAuthorizationId');
-    expectRefusal(await update({ authorizationId: idOf('ci-pipeline'), validTo: inDays(-2).toISOString() }), 'invalidValidTo');
+    expectRefusal(
+      await update({ authorizationId: '00000000-0000-0000-0000-000000000000', displayName: 'x' }),
+      'invalidAuthorizationId',
+    );
+    expectRefusal(
+      await update({ authorizationId: idOf('ci-pipeline'), validTo: inDays(-2).toISOString() }),
+      'invalidValidTo',
+    );
   });
 
   it('refuses an invalid name or scope with 400 ArgumentException, and leaves the token alone', async () => {
@@ -407,27 +567,52 @@ describe('Update', () => {
 
   it('answers a queued domain fault', async () => {
     control().failNext('update', 'failedToUpdateAccessToken');
-    expectRefusal(await update({ authorizationId: idOf('ci-pipeline'), displayName: 'x' }), 'failedToUpdateAccessToken');
+    expectRefusal(
+      await update({ authorizationId: idOf('ci-pipeline'), displayName: 'x' }),
+      'failedToUpdateAccessToken',
+    );
     expect((await update({ authorizationId: idOf('ci-pipeline'), displayName: 'x' })).body.patTokenError).toBe('none');
   });
 });
 
 describe('whether a PAT value would authenticate (control)', () => {
   it('a new token does where it was made for; revoked, expired and global ones no longer do', async () => {
-    const created = (await create({ displayName: 'auth-check', scope: 'vso.code', validTo: inDays(5).toISOString() })).body.patToken;
+    const created = (await create({ displayName: 'auth-check', scope: 'vso.code', validTo: inDays(5).toISOString() }))
+      .body.patToken;
     expect(control().wouldAuthenticate(created.token, 'contoso')).toEqual({ authenticates: true, refused: null });
-    expect(control().wouldAuthenticate(created.token, 'fabrikam')).toEqual({ authenticates: false, refused: 'otherOrganization' });
+    expect(control().wouldAuthenticate(created.token, 'fabrikam')).toEqual({
+      authenticates: false,
+      refused: 'otherOrganization',
+    });
     await revoke(created.authorizationId);
     expect(control().wouldAuthenticate(created.token, 'contoso')).toEqual({ authenticates: false, refused: 'revoked' });
     control().addTokens(ADA.objectId, [
-      { displayName: 'old-global', scope: 'vso.code', validTo: inDays(100), targetAccounts: null, secret: 'g'.repeat(52) },
-      { displayName: 'old-expired', scope: 'vso.code', validTo: inDays(-1), targetAccounts: [CONTOSO], secret: 'e'.repeat(52) },
+      {
+        displayName: 'old-global',
+        scope: 'vso.code',
+        validTo: inDays(100),
+        targetAccounts: null,
+        secret: 'g'.repeat(52),
+      },
+      {
+        displayName: 'old-expired',
+        scope: 'vso.code',
+        validTo: inDays(-1),
+        targetAccounts: [CONTOSO],
+        secret: 'e'.repeat(52),
+      },
     ]);
     // Global tokens are still listed, with their old expiry, but stopped authenticating on 1 December 2026.
     expect(names(await list({ $top: 100 }))).toContain('old-global');
     expect(control().wouldAuthenticate('g'.repeat(52), 'contoso')).toEqual({ authenticates: false, refused: 'global' });
-    expect(control().wouldAuthenticate('e'.repeat(52), 'contoso')).toEqual({ authenticates: false, refused: 'expired' });
-    expect(control().wouldAuthenticate('never-handed-out-value-000000', 'contoso')).toEqual({ authenticates: false, refused: 'unknown' });
+    expect(control().wouldAuthenticate('e'.repeat(52), 'contoso')).toEqual({
+      authenticates: false,
+      refused: 'expired',
+    });
+    expect(control().wouldAuthenticate('never-handed-out-value-000000', 'contoso')).toEqual({
+      authenticates: false,
+      refused: 'unknown',
+    });
   });
 });
 
@@ -452,21 +637,31 @@ describe('Revoke', () => {
     expectDevOpsError(await revoke(graces), 403, 'AccessCheckException');
     expect(stateOf(GRACE.objectId, graces)?.revoked).toBe(false);
     expectDevOpsError(await revoke('not-a-guid'), 400, 'ArgumentException');
-    expectDevOpsError(await api.call('DELETE', api.patsUrl('contoso'), { token: tokens.ada }), 400, 'ArgumentException');
+    expectDevOpsError(
+      await api.call('DELETE', api.patsUrl('contoso'), { token: tokens.ada }),
+      400,
+      'ArgumentException',
+    );
   });
 });
 
 describe('access', () => {
   const expectChallenge = (answer: DevOpsAnswer) => {
     expectDevOpsError(answer, 401, 'UnauthorizedRequestException');
-    expect(answer.headers['www-authenticate']).toBe(`Bearer authorization_uri=${emulator.urls.identity}/${emulator.tenantId}`);
+    expect(answer.headers['www-authenticate']).toBe(
+      `Bearer authorization_uri=${emulator.urls.identity}/${emulator.tenantId}`,
+    );
     expect(answer.headers['x-vss-resourcetenant']).toBe(emulator.tenantId);
     expect(answer.body.message).toMatch(/^TF400813: /);
   };
 
   it('answers 401 with a Bearer challenge without a token, or with a malformed one', async () => {
     expectChallenge(await api.call('GET', api.patsUrl('contoso')));
-    expectChallenge(await api.call('GET', api.patsUrl('contoso'), { authorization: `Basic ${Buffer.from(`:${'x'.repeat(52)}`).toString('base64')}` }));
+    expectChallenge(
+      await api.call('GET', api.patsUrl('contoso'), {
+        authorization: `Basic ${Buffer.from(`:${'x'.repeat(52)}`).toString('base64')}`,
+      }),
+    );
     expectChallenge(await api.call('GET', api.patsUrl('contoso'), { token: 'not.a.jwt' }));
     expectChallenge(await api.call('GET', api.profileUrl('/_apis/profile/profiles/me')));
   });
@@ -538,34 +733,82 @@ describe('Profile and Accounts', () => {
       id: ADA.memberId,
       revision: expect.any(Number),
     });
-    const byId = await api.call('GET', api.profileUrl(`/_apis/profile/profiles/${ADA.memberId}`, { 'api-version': '1.0' }), { token: tokens.ada });
+    const byId = await api.call(
+      'GET',
+      api.profileUrl(`/_apis/profile/profiles/${ADA.memberId}`, { 'api-version': '1.0' }),
+      { token: tokens.ada },
+    );
     expect(byId.body).toEqual(me.body);
-    expectDevOpsError(await api.call('GET', api.profileUrl(`/_apis/profile/profiles/${GRACE.memberId}`), { token: tokens.ada }), 404, 'ProfileDoesNotExistException');
-    expectDevOpsError(await api.call('GET', api.profileUrl('/_apis/profile/profiles/me', { 'api-version': undefined }), { token: tokens.ada }), 400, 'VssVersionNotSpecifiedException');
-    expectDevOpsError(await api.call('GET', api.profileUrl('/_apis/profile/profiles/me', { 'api-version': '9.0' }), { token: tokens.ada }), 400, 'VssVersionOutOfRangeException');
+    expectDevOpsError(
+      await api.call('GET', api.profileUrl(`/_apis/profile/profiles/${GRACE.memberId}`), { token: tokens.ada }),
+      404,
+      'ProfileDoesNotExistException',
+    );
+    expectDevOpsError(
+      await api.call('GET', api.profileUrl('/_apis/profile/profiles/me', { 'api-version': undefined }), {
+        token: tokens.ada,
+      }),
+      400,
+      'VssVersionNotSpecifiedException',
+    );
+    expectDevOpsError(
+      await api.call('GET', api.profileUrl('/_apis/profile/profiles/me', { 'api-version': '9.0' }), {
+        token: tokens.ada,
+      }),
+      400,
+      'VssVersionOutOfRangeException',
+    );
   });
 
   it('lists the organizations a member belongs to, in the { count, value } wrapper', async () => {
-    const accounts = (token: string, memberId: string) => api.call('GET', api.profileUrl('/_apis/accounts', { memberId }), { token });
+    const accounts = (token: string, memberId: string) =>
+      api.call('GET', api.profileUrl('/_apis/accounts', { memberId }), { token });
     const ada = await accounts(tokens.ada, ADA.memberId);
     expect(ada.status).toBe(200);
     expect(ada.body.count).toBe(3);
-    expect(ada.body.value[0]).toEqual({ accountId: CONTOSO, accountUri: `${emulator.urls.pats}/contoso/`, accountName: 'contoso', properties: {} });
-    expect((await accounts(tokens.grace, GRACE.memberId)).body).toMatchObject({ count: 1, value: [{ accountName: 'contoso' }] });
+    expect(ada.body.value[0]).toEqual({
+      accountId: CONTOSO,
+      accountUri: `${emulator.urls.pats}/contoso/`,
+      accountName: 'contoso',
+      properties: {},
+    });
+    expect((await accounts(tokens.grace, GRACE.memberId)).body).toMatchObject({
+      count: 1,
+      value: [{ accountName: 'contoso' }],
+    });
     expect((await accounts(tokens.alan, ALAN.memberId)).body).toEqual({ count: 0, value: [] });
   });
 
   it('lists the organizations a person owns with ownerId', async () => {
-    const owned = await api.call('GET', api.profileUrl('/_apis/accounts', { ownerId: ADA.memberId }), { token: tokens.ada });
-    expect(owned.body.value.map((account: { accountName: string }) => account.accountName)).toEqual(['fabrikam', 'northwind']);
-    const graces = await api.call('GET', api.profileUrl('/_apis/accounts', { ownerId: GRACE.memberId }), { token: tokens.grace });
+    const owned = await api.call('GET', api.profileUrl('/_apis/accounts', { ownerId: ADA.memberId }), {
+      token: tokens.ada,
+    });
+    expect(owned.body.value.map((account: { accountName: string }) => account.accountName)).toEqual([
+      'fabrikam',
+      'northwind',
+    ]);
+    const graces = await api.call('GET', api.profileUrl('/_apis/accounts', { ownerId: GRACE.memberId }), {
+      token: tokens.grace,
+    });
     expect(graces.body.value.map((account: { accountName: string }) => account.accountName)).toEqual(['contoso']);
   });
 
   it('refuses other people’s ids, malformed ids and a call naming neither', async () => {
-    expectDevOpsError(await api.call('GET', api.profileUrl('/_apis/accounts', { memberId: GRACE.memberId }), { token: tokens.ada }), 403, 'AccessCheckException');
-    expectDevOpsError(await api.call('GET', api.profileUrl('/_apis/accounts', { memberId: 'me' }), { token: tokens.ada }), 400, 'ArgumentException');
-    expectDevOpsError(await api.call('GET', api.profileUrl('/_apis/accounts'), { token: tokens.ada }), 400, 'ArgumentException');
+    expectDevOpsError(
+      await api.call('GET', api.profileUrl('/_apis/accounts', { memberId: GRACE.memberId }), { token: tokens.ada }),
+      403,
+      'AccessCheckException',
+    );
+    expectDevOpsError(
+      await api.call('GET', api.profileUrl('/_apis/accounts', { memberId: 'me' }), { token: tokens.ada }),
+      400,
+      'ArgumentException',
+    );
+    expectDevOpsError(
+      await api.call('GET', api.profileUrl('/_apis/accounts'), { token: tokens.ada }),
+      400,
+      'ArgumentException',
+    );
   });
 });
 
@@ -574,40 +817,62 @@ describe('control over HTTP', () => {
     const answer = await httpsRequest(`${emulator.origin}/_emulator/devops${path}`, {
       method,
       caCertificatePem: emulator.caCertificatePem,
-      headers: { 'x-emulator-control-key': emulator.controlKey, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+      headers: {
+        'x-emulator-control-key': emulator.controlKey,
+        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+      },
       ...(body === undefined ? {} : { body: JSON.stringify(body) }),
     });
     return { status: answer.status, body: answer.body === '' ? undefined : JSON.parse(answer.body) };
   };
 
   it('seeds, reads, replaces and clears a person’s tokens', async () => {
-    const seed = { authorizationId: UNKNOWN_ID, displayName: 'from-http', scope: 'vso.code', validTo: inDays(3).toISOString(), targetAccounts: [CONTOSO] };
+    const seed = {
+      authorizationId: UNKNOWN_ID,
+      displayName: 'from-http',
+      scope: 'vso.code',
+      validTo: inDays(3).toISOString(),
+      targetAccounts: [CONTOSO],
+    };
     const added = await controlCall('POST', `/people/${GRACE.objectId}/tokens`, { tokens: [seed] });
     expect(added.status).toBe(201);
     expect(added.body).toHaveLength(6);
     expect((await get(UNKNOWN_ID, tokens.grace)).body.patToken.displayName).toBe('from-http');
     expect((await controlCall('POST', `/people/${GRACE.objectId}/tokens`, { tokens: [seed] })).status).toBe(409);
-    expect((await controlCall('PUT', `/people/${GRACE.objectId}/tokens`, { tokens: [{ ...seed, revoked: true }] })).body).toEqual([
-      expect.objectContaining({ authorizationId: UNKNOWN_ID, status: 'revoked' }),
-    ]);
+    expect(
+      (await controlCall('PUT', `/people/${GRACE.objectId}/tokens`, { tokens: [{ ...seed, revoked: true }] })).body,
+    ).toEqual([expect.objectContaining({ authorizationId: UNKNOWN_ID, status: 'revoked' })]);
     expect((await controlCall('DELETE', `/people/${GRACE.objectId}/tokens`)).status).toBe(204);
     expect((await controlCall('GET', `/people/${GRACE.objectId}/tokens`)).body).toEqual([]);
     expect((await controlCall('GET', `/people/not-a-person/tokens`)).status).toBe(404);
-    expect((await controlCall('PUT', `/people/${GRACE.objectId}/tokens`, { tokens: [{ displayName: 'no dates' }] })).status).toBe(400);
+    expect(
+      (await controlCall('PUT', `/people/${GRACE.objectId}/tokens`, { tokens: [{ displayName: 'no dates' }] })).status,
+    ).toBe(400);
   });
 
   it('sets policies, queues faults and resets', async () => {
-    expect((await controlCall('PATCH', '/organizations/contoso/policies', { restrictFullScopePats: true })).body).toEqual({
+    expect(
+      (await controlCall('PATCH', '/organizations/contoso/policies', { restrictFullScopePats: true })).body,
+    ).toEqual({
       restrictGlobalPats: false,
       restrictFullScopePats: true,
       maxPatLifespanDays: null,
       restrictPatCreation: null,
     });
-    expectRefusal(await create({ displayName: 'p', scope: 'app_token', validTo: inDays(10).toISOString() }), 'fullScopePatPolicyViolation');
-    expect((await controlCall('POST', '/faults', { operation: 'get', patTokenError: 'failedToReadTenantPolicy' })).status).toBe(204);
+    expectRefusal(
+      await create({ displayName: 'p', scope: 'app_token', validTo: inDays(10).toISOString() }),
+      'fullScopePatPolicyViolation',
+    );
+    expect(
+      (await controlCall('POST', '/faults', { operation: 'get', patTokenError: 'failedToReadTenantPolicy' })).status,
+    ).toBe(204);
     expectRefusal(await get(idOf('ci-pipeline')), 'failedToReadTenantPolicy');
-    expect((await controlCall('POST', '/faults', { operation: 'revoke', patTokenError: 'tokenNotFound' })).status).toBe(400);
+    expect((await controlCall('POST', '/faults', { operation: 'revoke', patTokenError: 'tokenNotFound' })).status).toBe(
+      400,
+    );
     expect((await controlCall('POST', '/reset')).status).toBe(204);
-    expect((await create({ displayName: 'p', scope: 'app_token', validTo: inDays(10).toISOString() })).body.patTokenError).toBe('none');
+    expect(
+      (await create({ displayName: 'p', scope: 'app_token', validTo: inDays(10).toISOString() })).body.patTokenError,
+    ).toBe('none');
   });
 });

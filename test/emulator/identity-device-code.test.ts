@@ -26,7 +26,10 @@ function publicClient(): PublicClientApplication {
   const authority = `${emulator.urls.identity}/organizations`;
   return new PublicClientApplication({
     auth: { clientId: GRAPH_CLI_CLIENT_ID, authority, knownAuthorities: [new URL(authority).host] },
-    system: { networkClient: emulatorNetworkClient(emulator.caCertificatePem), loggerOptions: { logLevel: LogLevel.Error, loggerCallback: () => {} } },
+    system: {
+      networkClient: emulatorNetworkClient(emulator.caCertificatePem),
+      loggerOptions: { logLevel: LogLevel.Error, loggerCallback: () => {} },
+    },
   });
 }
 
@@ -48,7 +51,12 @@ describe('device code flow', () => {
     expect(shown.interval).toBe(1);
     // Polling has begun and gets authorization_pending until the person acts.
     await new Promise((resolve) => setTimeout(resolve, 1200));
-    const page = await completeDeviceLogin(shown.verificationUri, shown.userCode, { objectId: ADA.objectId }, emulator.caCertificatePem);
+    const page = await completeDeviceLogin(
+      shown.verificationUri,
+      shown.userCode,
+      { objectId: ADA.objectId },
+      emulator.caCertificatePem,
+    );
     expect(page).toContain('You have signed in');
     const result = (await outcome) as { accessToken: string; account: { username: string }; tenantId: string };
     expect(result.account.username).toBe(ADA.username);
@@ -71,7 +79,10 @@ describe('device code flow', () => {
     emulator.control.expireDeviceCodes();
     await expect(outcome).rejects.toMatchObject({ errorMessage: expect.stringContaining('expired_token') });
     const page = await httpsRequest(shown.verificationUri, {
-      method: 'POST', caCertificatePem: emulator.caCertificatePem, headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: `otc=${shown.userCode}`,
+      method: 'POST',
+      caCertificatePem: emulator.caCertificatePem,
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: `otc=${shown.userCode}`,
     });
     expect(page.status).toBe(400);
     expect(page.body).toContain('not valid, or it has expired');
@@ -79,8 +90,14 @@ describe('device code flow', () => {
 
   it('answers a poll with an unknown device code with bad_verification_code', async () => {
     const answer = await httpsRequest(`${emulator.origin}/organizations/oauth2/v2.0/token`, {
-      method: 'POST', caCertificatePem: emulator.caCertificatePem, headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      body: new URLSearchParams({ grant_type: 'urn:ietf:params:oauth:grant-type:device_code', client_id: GRAPH_CLI_CLIENT_ID, device_code: 'nonsense' }).toString(),
+      method: 'POST',
+      caCertificatePem: emulator.caCertificatePem,
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({
+        grant_type: 'urn:ietf:params:oauth:grant-type:device_code',
+        client_id: GRAPH_CLI_CLIENT_ID,
+        device_code: 'nonsense',
+      }).toString(),
     });
     expect(answer.status).toBe(400);
     expect(JSON.parse(answer.body).error).toBe('bad_verification_code');
@@ -100,7 +117,9 @@ describe('client credentials grant', () => {
 
   it('refuses a wrong secret with invalid_client (AADSTS7000215)', async () => {
     const app = msalApp(emulator, { credential: { clientSecret: 'not-the-secret' } });
-    await expect(app.msal.acquireTokenByClientCredential({ scopes: ['https://graph.microsoft.com/.default'] })).rejects.toMatchObject({
+    await expect(
+      app.msal.acquireTokenByClientCredential({ scopes: ['https://graph.microsoft.com/.default'] }),
+    ).rejects.toMatchObject({
       errorCode: 'invalid_client',
       errorMessage: expect.stringContaining('AADSTS7000215'),
     });
@@ -108,11 +127,20 @@ describe('client credentials grant', () => {
 
   it('wants a resource/.default scope and a tenant, not organizations', async () => {
     const delegated = msalApp(emulator);
-    await expect(delegated.msal.acquireTokenByClientCredential({ scopes: ['https://graph.microsoft.com/User.Read'] })).rejects.toMatchObject({ errorMessage: expect.stringContaining('AADSTS1002012') });
+    await expect(
+      delegated.msal.acquireTokenByClientCredential({ scopes: ['https://graph.microsoft.com/User.Read'] }),
+    ).rejects.toMatchObject({ errorMessage: expect.stringContaining('AADSTS1002012') });
     // msal-node refuses organizations itself; the emulator answers a raw request as the service would.
     const answer = await httpsRequest(`${emulator.origin}/organizations/oauth2/v2.0/token`, {
-      method: 'POST', caCertificatePem: emulator.caCertificatePem, headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      body: new URLSearchParams({ grant_type: 'client_credentials', client_id: SECRET_CLIENT.clientId, client_secret: SECRET_CLIENT.clientSecret, scope: 'https://graph.microsoft.com/.default' }).toString(),
+      method: 'POST',
+      caCertificatePem: emulator.caCertificatePem,
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({
+        grant_type: 'client_credentials',
+        client_id: SECRET_CLIENT.clientId,
+        client_secret: SECRET_CLIENT.clientSecret,
+        scope: 'https://graph.microsoft.com/.default',
+      }).toString(),
     });
     expect(answer.status).toBe(400);
     expect(JSON.parse(answer.body).error_codes).toEqual([50059]);

@@ -15,23 +15,37 @@ afterAll(() => emulator.close());
 afterEach(() => emulator.control.clearFaults());
 
 const discoveryUrl = () => `${emulator.origin}/organizations/v2.0/.well-known/openid-configuration`;
-const get = (url: string, options: HttpsRequestOptions = {}) => httpsRequest(url, { caCertificatePem: emulator.caCertificatePem, ...options });
+const get = (url: string, options: HttpsRequestOptions = {}) =>
+  httpsRequest(url, { caCertificatePem: emulator.caCertificatePem, ...options });
 const control = (path: string, options: HttpsRequestOptions & { key?: string } = {}) =>
   get(`${emulator.origin}/_emulator${path}`, {
     ...options,
-    headers: { 'content-type': 'application/json', ...(options.key === '' ? {} : { 'x-emulator-control-key': options.key ?? emulator.controlKey }), ...options.headers },
+    headers: {
+      'content-type': 'application/json',
+      ...(options.key === '' ? {} : { 'x-emulator-control-key': options.key ?? emulator.controlKey }),
+      ...options.headers,
+    },
   });
 
 describe('injected faults', () => {
   it('answers with a status, body and headers, for the number of calls asked', async () => {
-    const fault = emulator.control.injectFault({ target: 'token', status: 503, headers: { 'Retry-After': '7' }, body: { error: 'temporarily_unavailable' }, times: 1 });
+    const fault = emulator.control.injectFault({
+      target: 'token',
+      status: 503,
+      headers: { 'Retry-After': '7' },
+      body: { error: 'temporarily_unavailable' },
+      times: 1,
+    });
     const first = await get(`${emulator.origin}/organizations/oauth2/v2.0/token`, { method: 'POST' });
     expect(first.status).toBe(503);
     expect(first.headers['retry-after']).toBe('7');
     expect(JSON.parse(first.body)).toEqual({ error: 'temporarily_unavailable' });
     const second = await get(`${emulator.origin}/organizations/oauth2/v2.0/token`, { method: 'POST' });
     expect(second.status).toBe(400);
-    expect(emulator.control.faults().find((active) => active.id === fault.id)).toMatchObject({ matched: 2, triggered: 1 });
+    expect(emulator.control.faults().find((active) => active.id === fault.id)).toMatchObject({
+      matched: 2,
+      triggered: 1,
+    });
   });
 
   it('makes msal-node see a token endpoint failure (and throttle the same request afterwards)', async () => {
@@ -93,8 +107,15 @@ describe('injected faults', () => {
     emulator.control.clearFaults();
 
     const token = await emulator.control.issueAccessToken(ADA.objectId);
-    emulator.control.injectFault({ path: '/vssps/*/_apis/tokens/pats', method: 'GET', status: 429, headers: { 'Retry-After': '2' } });
-    const pats = await get(`${emulator.urls.pats}/Contoso/_apis/Tokens/Pats?api-version=7.1-preview.1`, { headers: { authorization: `Bearer ${token}` } });
+    emulator.control.injectFault({
+      path: '/vssps/*/_apis/tokens/pats',
+      method: 'GET',
+      status: 429,
+      headers: { 'Retry-After': '2' },
+    });
+    const pats = await get(`${emulator.urls.pats}/Contoso/_apis/Tokens/Pats?api-version=7.1-preview.1`, {
+      headers: { authorization: `Bearer ${token}` },
+    });
     expect(pats.status).toBe(429);
     expect(pats.headers['retry-after']).toBe('2');
   });
@@ -139,19 +160,39 @@ describe('the control surface over HTTP', () => {
     expect((await control('/faults', { method: 'DELETE' })).status).toBe(204);
     expect((await get(discoveryUrl())).status).toBe(200);
 
-    const invalid = await control('/faults', { method: 'POST', body: JSON.stringify({ target: 'nowhere', status: 500 }) });
+    const invalid = await control('/faults', {
+      method: 'POST',
+      body: JSON.stringify({ target: 'nowhere', status: 500 }),
+    });
     expect(invalid.status).toBe(400);
     expect(JSON.parse(invalid.body)).toMatchObject({ error: 'Invalid control request.' });
   });
 
   it('changes the directory and registers applications', async () => {
-    const person = { displayName: 'Katherine Johnson', username: 'katherine@contoso.example', memberId: '2b3c4d5e-6f70-4812-9a3b-4c5d6e7f8091', organizations: ['contoso'] };
-    expect((await control('/directory/people/5e6f7a8b-9c0d-4e1f-8a2b-3c4d5e6f7a8b', { method: 'PUT', body: JSON.stringify(person) })).status).toBe(200);
+    const person = {
+      displayName: 'Katherine Johnson',
+      username: 'katherine@contoso.example',
+      memberId: '2b3c4d5e-6f70-4812-9a3b-4c5d6e7f8091',
+      organizations: ['contoso'],
+    };
+    expect(
+      (
+        await control('/directory/people/5e6f7a8b-9c0d-4e1f-8a2b-3c4d5e6f7a8b', {
+          method: 'PUT',
+          body: JSON.stringify(person),
+        })
+      ).status,
+    ).toBe(200);
     expect(emulator.control.directory().people.map((p) => p.displayName)).toContain('Katherine Johnson');
-    expect((await control('/directory/people/5e6f7a8b-9c0d-4e1f-8a2b-3c4d5e6f7a8b', { method: 'DELETE' })).status).toBe(204);
+    expect((await control('/directory/people/5e6f7a8b-9c0d-4e1f-8a2b-3c4d5e6f7a8b', { method: 'DELETE' })).status).toBe(
+      204,
+    );
 
     const client = { clientSecret: 's3cret', redirectUris: ['http://localhost:4000/getAToken'] };
-    expect((await control('/clients/9d8c7b6a-5f4e-4d3c-8b2a-1f0e9d8c7b6a', { method: 'PUT', body: JSON.stringify(client) })).status).toBe(204);
+    expect(
+      (await control('/clients/9d8c7b6a-5f4e-4d3c-8b2a-1f0e9d8c7b6a', { method: 'PUT', body: JSON.stringify(client) }))
+        .status,
+    ).toBe(204);
     const page = await get(
       `${emulator.origin}/organizations/oauth2/v2.0/authorize?client_id=9d8c7b6a-5f4e-4d3c-8b2a-1f0e9d8c7b6a&redirect_uri=${encodeURIComponent('http://localhost:4000/getAToken')}&response_type=code&scope=openid`,
     );

@@ -30,8 +30,15 @@ const ca = () => ({ caCertificatePem: emulator.caCertificatePem });
 
 function authorizeUrl(parameters: Record<string, string>, tenant = emulator.tenantId): string {
   const url = new URL(`${emulator.origin}/${tenant}/oauth2/v2.0/authorize`);
-  const defaults = { client_id: SECRET_CLIENT.clientId, redirect_uri: REDIRECT_URI, response_type: 'code', scope: `openid offline_access ${AZURE_DEVOPS_SCOPE}`, state: 'st' };
-  for (const [name, value] of Object.entries({ ...defaults, ...parameters })) if (value !== '') url.searchParams.set(name, value);
+  const defaults = {
+    client_id: SECRET_CLIENT.clientId,
+    redirect_uri: REDIRECT_URI,
+    response_type: 'code',
+    scope: `openid offline_access ${AZURE_DEVOPS_SCOPE}`,
+    state: 'st',
+  };
+  for (const [name, value] of Object.entries({ ...defaults, ...parameters }))
+    if (value !== '') url.searchParams.set(name, value);
   return url.href;
 }
 
@@ -73,7 +80,10 @@ describe('the authorize endpoint', () => {
   });
 
   it('escapes what it shows', async () => {
-    const answer = await httpsRequest(authorizeUrl({ redirect_uri: 'https://x.example/"><script>alert(1)</script>' }), ca());
+    const answer = await httpsRequest(
+      authorizeUrl({ redirect_uri: 'https://x.example/"><script>alert(1)</script>' }),
+      ca(),
+    );
     expect(answer.body).not.toContain('<script>');
     expect(answer.body).toContain('&lt;script&gt;');
   });
@@ -88,7 +98,9 @@ describe('the authorize endpoint', () => {
   });
 
   it('sends protocol errors to the registered redirect URI', async () => {
-    const unknownResource = new URL((await httpsRequest(authorizeUrl({ scope: 'api://unknown-api/read' }), ca())).headers.location!);
+    const unknownResource = new URL(
+      (await httpsRequest(authorizeUrl({ scope: 'api://unknown-api/read' }), ca())).headers.location!,
+    );
     expect(unknownResource.searchParams.get('error')).toBe('invalid_resource');
     expect(unknownResource.searchParams.get('error_description')).toMatch(/^AADSTS500011/);
     const implicit = new URL((await httpsRequest(authorizeUrl({ response_type: 'token' }), ca())).headers.location!);
@@ -96,7 +108,10 @@ describe('the authorize endpoint', () => {
     const noScope = new URL((await httpsRequest(authorizeUrl({ scope: '' }), ca())).headers.location!);
     expect(noScope.searchParams.get('error')).toBe('invalid_request');
     expect(noScope.searchParams.get('error_description')).toMatch(/^AADSTS900144: .*'scope'/);
-    const badMethod = new URL((await httpsRequest(authorizeUrl({ code_challenge: 'a'.repeat(43), code_challenge_method: 'S512' }), ca())).headers.location!);
+    const badMethod = new URL(
+      (await httpsRequest(authorizeUrl({ code_challenge: 'a'.repeat(43), code_challenge_method: 'S512' }), ca()))
+        .headers.location!,
+    );
     expect(badMethod.searchParams.get('error')).toBe('invalid_request');
   });
 
@@ -108,18 +123,31 @@ describe('the authorize endpoint', () => {
     const session: { cookie?: string } = {};
     await signInThroughEmulator(authorizeUrl({}), { objectId: ADA.objectId }, { ...ca(), session });
     expect(session.cookie).toMatch(/^emulator_sso=/);
-    const silent = new URL(await signInThroughEmulator(authorizeUrl({ prompt: 'none', state: 'silent' }), { objectId: ADA.objectId }, { ...ca(), session }));
+    const silent = new URL(
+      await signInThroughEmulator(
+        authorizeUrl({ prompt: 'none', state: 'silent' }),
+        { objectId: ADA.objectId },
+        { ...ca(), session },
+      ),
+    );
     expect(silent.searchParams.get('code')).toBeTruthy();
     expect(silent.searchParams.get('state')).toBe('silent');
 
     // Signing out ends the session.
-    await httpsRequest(`${emulator.origin}/${emulator.tenantId}/oauth2/v2.0/logout`, { ...ca(), headers: { cookie: session.cookie! } }).then((answer) => {
+    await httpsRequest(`${emulator.origin}/${emulator.tenantId}/oauth2/v2.0/logout`, {
+      ...ca(),
+      headers: { cookie: session.cookie! },
+    }).then((answer) => {
       expect(answer.setCookies.join()).toMatch(/emulator_sso=; Max-Age=0/);
     });
   });
 
   it('answers response_mode=form_post with a form to press, not a script', async () => {
-    const answer = await submitSignIn(authorizeUrl({ response_mode: 'form_post', state: 'fp' }), { objectId: ADA.objectId }, ca());
+    const answer = await submitSignIn(
+      authorizeUrl({ response_mode: 'form_post', state: 'fp' }),
+      { objectId: ADA.objectId },
+      ca(),
+    );
     expect(answer.status).toBe(200);
     expect(answer.body).not.toContain('<script');
     expect(answer.body).toContain(`<form method="post" action="${REDIRECT_URI}">`);
@@ -129,7 +157,9 @@ describe('the authorize endpoint', () => {
   });
 
   it('puts the code in the fragment for response_mode=fragment', async () => {
-    const location = new URL(await signInThroughEmulator(authorizeUrl({ response_mode: 'fragment' }), { objectId: ADA.objectId }, ca()));
+    const location = new URL(
+      await signInThroughEmulator(authorizeUrl({ response_mode: 'fragment' }), { objectId: ADA.objectId }, ca()),
+    );
     expect(location.search).toBe('');
     expect(new URLSearchParams(location.hash.slice(1)).get('code')).toBeTruthy();
   });
@@ -142,10 +172,24 @@ describe('the token endpoint', () => {
     expect(error.errorCode).toBe('invalid_client');
     expect(error.errorNo).toBe(7000215);
 
-    const raw = await tokenRequest({ grant_type: 'authorization_code', client_id: SECRET_CLIENT.clientId, client_secret: 'nope', code: 'x', redirect_uri: REDIRECT_URI });
+    const raw = await tokenRequest({
+      grant_type: 'authorization_code',
+      client_id: SECRET_CLIENT.clientId,
+      client_secret: 'nope',
+      code: 'x',
+      redirect_uri: REDIRECT_URI,
+    });
     expect(raw.status).toBe(401);
     const body = JSON.parse(raw.body) as Record<string, unknown>;
-    expect(Object.keys(body)).toEqual(['error', 'error_description', 'error_codes', 'timestamp', 'trace_id', 'correlation_id', 'error_uri']);
+    expect(Object.keys(body)).toEqual([
+      'error',
+      'error_description',
+      'error_codes',
+      'timestamp',
+      'trace_id',
+      'correlation_id',
+      'error_uri',
+    ]);
     expect(body.error_codes).toEqual([7000215]);
     expect(body.timestamp).toMatch(/^\d{4}-\d\d-\d\d \d\d:\d\d:\d\dZ$/);
     expect(body.error_description).toContain(`Trace ID: ${String(body.trace_id)}`);
@@ -154,17 +198,35 @@ describe('the token endpoint', () => {
   it('accepts the client secret in an HTTP Basic header (client_secret_basic)', async () => {
     const app = msalApp(emulator);
     const { code, verifier } = await authorizeCode(app, emulator);
-    const basic = Buffer.from(`${encodeURIComponent(SECRET_CLIENT.clientId)}:${encodeURIComponent(SECRET_CLIENT.clientSecret)}`).toString('base64');
+    const basic = Buffer.from(
+      `${encodeURIComponent(SECRET_CLIENT.clientId)}:${encodeURIComponent(SECRET_CLIENT.clientSecret)}`,
+    ).toString('base64');
     const answer = await tokenRequest(
-      { grant_type: 'authorization_code', code, code_verifier: verifier, redirect_uri: REDIRECT_URI, scope: `${AZURE_DEVOPS_SCOPE} openid` },
+      {
+        grant_type: 'authorization_code',
+        code,
+        code_verifier: verifier,
+        redirect_uri: REDIRECT_URI,
+        scope: `${AZURE_DEVOPS_SCOPE} openid`,
+      },
       { authorization: `Basic ${basic}` },
     );
     expect(answer.status).toBe(200);
-    expect(Object.keys(JSON.parse(answer.body) as object)).toEqual(['token_type', 'scope', 'expires_in', 'ext_expires_in', 'access_token', 'id_token']);
+    expect(Object.keys(JSON.parse(answer.body) as object)).toEqual([
+      'token_type',
+      'scope',
+      'expires_in',
+      'ext_expires_in',
+      'access_token',
+      'id_token',
+    ]);
   });
 
   it('refuses a client assertion signed by a certificate the application did not register (AADSTS700027)', async () => {
-    const app = msalApp(emulator, { credential: { certificate: makeClientCertificate() }, clientId: CERTIFICATE_CLIENT.clientId });
+    const app = msalApp(emulator, {
+      credential: { certificate: makeClientCertificate() },
+      clientId: CERTIFICATE_CLIENT.clientId,
+    });
     const error = await rejection(redeemCode(app, await authorizeCode(app, emulator)));
     expect(error.errorCode).toBe('invalid_client');
     expect(error.errorNo).toBe(700027);
@@ -189,7 +251,9 @@ describe('the token endpoint', () => {
 
   it('refuses a code redeemed with another redirect URI or by another application', async () => {
     const app = msalApp(emulator);
-    const wrongUri = await rejection(redeemCode(app, await authorizeCode(app, emulator), { redirectUri: `${REDIRECT_URI}/other` }));
+    const wrongUri = await rejection(
+      redeemCode(app, await authorizeCode(app, emulator), { redirectUri: `${REDIRECT_URI}/other` }),
+    );
     expect(wrongUri.errorNo).toBe(50011);
 
     const { code, verifier } = await authorizeCode(app, emulator);
@@ -202,22 +266,39 @@ describe('the token endpoint', () => {
     const get = await httpsRequest(`${emulator.origin}/organizations/oauth2/v2.0/token`, ca());
     expect(get.status).toBe(400);
     expect(JSON.parse(get.body)).toMatchObject({ error: 'invalid_request', error_codes: [900561] });
-    const password = await tokenRequest({ grant_type: 'password', client_id: SECRET_CLIENT.clientId, client_secret: SECRET_CLIENT.clientSecret });
+    const password = await tokenRequest({
+      grant_type: 'password',
+      client_id: SECRET_CLIENT.clientId,
+      client_secret: SECRET_CLIENT.clientSecret,
+    });
     expect(JSON.parse(password.body)).toMatchObject({ error: 'unsupported_grant_type' });
-    const garbage = await tokenRequest({ grant_type: 'refresh_token', refresh_token: 'garbage', client_id: SECRET_CLIENT.clientId, client_secret: SECRET_CLIENT.clientSecret });
+    const garbage = await tokenRequest({
+      grant_type: 'refresh_token',
+      refresh_token: 'garbage',
+      client_id: SECRET_CLIENT.clientId,
+      client_secret: SECRET_CLIENT.clientSecret,
+    });
     expect(JSON.parse(garbage.body)).toMatchObject({ error: 'invalid_grant', error_codes: [9002313] });
   });
 
   it('echoes client-request-id as the correlation id', async () => {
-    const answer = await tokenRequest({ grant_type: 'authorization_code' }, { 'client-request-id': '0f9e8d7c-6b5a-4321-8fed-cba987654321' });
-    expect(JSON.parse(answer.body)).toMatchObject({ correlation_id: '0f9e8d7c-6b5a-4321-8fed-cba987654321', error_codes: [900144] });
+    const answer = await tokenRequest(
+      { grant_type: 'authorization_code' },
+      { 'client-request-id': '0f9e8d7c-6b5a-4321-8fed-cba987654321' },
+    );
+    expect(JSON.parse(answer.body)).toMatchObject({
+      correlation_id: '0f9e8d7c-6b5a-4321-8fed-cba987654321',
+      error_codes: [900144],
+    });
   });
 });
 
 describe('discovery and sign-out', () => {
   it.each(['tenant', 'organizations', 'common'])('publishes the %s discovery document and keys', async (kind) => {
     const segment = kind === 'tenant' ? emulator.tenantId : kind;
-    const document = JSON.parse((await httpsRequest(`${emulator.origin}/${segment}/v2.0/.well-known/openid-configuration`, ca())).body) as Record<string, string>;
+    const document = JSON.parse(
+      (await httpsRequest(`${emulator.origin}/${segment}/v2.0/.well-known/openid-configuration`, ca())).body,
+    ) as Record<string, string>;
     expect(document).toMatchObject({
       issuer: `${emulator.origin}/${kind === 'tenant' ? emulator.tenantId : '{tenantid}'}/v2.0`,
       authorization_endpoint: `${emulator.origin}/${segment}/oauth2/v2.0/authorize`,
@@ -232,14 +313,20 @@ describe('discovery and sign-out', () => {
   });
 
   it('answers discovery for an unknown tenant with invalid_tenant (AADSTS90002)', async () => {
-    const answer = await httpsRequest(`${emulator.origin}/00000000-1111-2222-3333-444444444444/v2.0/.well-known/openid-configuration`, ca());
+    const answer = await httpsRequest(
+      `${emulator.origin}/00000000-1111-2222-3333-444444444444/v2.0/.well-known/openid-configuration`,
+      ca(),
+    );
     expect(answer.status).toBe(400);
     expect(JSON.parse(answer.body)).toMatchObject({ error: 'invalid_tenant', error_codes: [90002] });
   });
 
   it('returns to a registered post_logout_redirect_uri, and otherwise says you have signed out', async () => {
     const logout = (uri: string) =>
-      httpsRequest(`${emulator.origin}/organizations/oauth2/v2.0/logout?post_logout_redirect_uri=${encodeURIComponent(uri)}`, ca());
+      httpsRequest(
+        `${emulator.origin}/organizations/oauth2/v2.0/logout?post_logout_redirect_uri=${encodeURIComponent(uri)}`,
+        ca(),
+      );
     const registered = await logout(REDIRECT_URI);
     expect(registered.status).toBe(302);
     expect(registered.headers.location).toBe(REDIRECT_URI);

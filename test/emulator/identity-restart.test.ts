@@ -19,7 +19,13 @@ async function start(dataDir?: string, port = 0): Promise<RunningEmulator> {
 }
 
 const keysOf = async (emulator: RunningEmulator) =>
-  JSON.parse((await httpsRequest(`${emulator.origin}/${emulator.tenantId}/discovery/v2.0/keys`, { caCertificatePem: emulator.caCertificatePem })).body) as { keys: { kid: string }[] };
+  JSON.parse(
+    (
+      await httpsRequest(`${emulator.origin}/${emulator.tenantId}/discovery/v2.0/keys`, {
+        caCertificatePem: emulator.caCertificatePem,
+      })
+    ).body,
+  ) as { keys: { kid: string }[] };
 
 it('keeps the CA, certificates and keys, so tokens issued before the restart still work', async () => {
   const dataDir = join(mkdtempSync(join(tmpdir(), 'emulator-restart-')), 'emulator');
@@ -43,7 +49,11 @@ it('keeps the CA, certificates and keys, so tokens issued before the restart sti
     headers: { authorization: `Bearer ${result.accessToken}` },
   });
   expect(profile.status).toBe(200);
-  const refreshed = await app.msal.acquireTokenSilent({ account: result.account!, scopes: [AZURE_DEVOPS_SCOPE], forceRefresh: true });
+  const refreshed = await app.msal.acquireTokenSilent({
+    account: result.account!,
+    scopes: [AZURE_DEVOPS_SCOPE],
+    forceRefresh: true,
+  });
   expect(refreshed.fromCache).toBe(false);
   expect(refreshed.account?.homeAccountId).toBe(result.account!.homeAccountId);
 });

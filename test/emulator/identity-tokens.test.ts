@@ -5,7 +5,15 @@ import { decodeJwt } from 'jose';
 import { afterAll, beforeAll, beforeEach, expect, it } from 'vitest';
 import type { RunningEmulator } from '../../src/emulator/index.ts';
 import { httpsRequest } from './support/https-request.ts';
-import { ADA, AZURE_DEVOPS_SCOPE, GRACE, msalApp, signIn, startTestEmulator, type TestApp } from './support/test-emulator.ts';
+import {
+  ADA,
+  AZURE_DEVOPS_SCOPE,
+  GRACE,
+  msalApp,
+  signIn,
+  startTestEmulator,
+  type TestApp,
+} from './support/test-emulator.ts';
 
 let emulator: RunningEmulator;
 beforeAll(async () => {
@@ -21,7 +29,11 @@ async function signedIn(person = ADA): Promise<{ app: TestApp; account: AccountI
 }
 
 function silent(app: TestApp, account: AccountInfo, options: { forceRefresh?: boolean; scopes?: string[] } = {}) {
-  return app.msal.acquireTokenSilent({ account, scopes: options.scopes ?? [AZURE_DEVOPS_SCOPE], forceRefresh: options.forceRefresh ?? false });
+  return app.msal.acquireTokenSilent({
+    account,
+    scopes: options.scopes ?? [AZURE_DEVOPS_SCOPE],
+    forceRefresh: options.forceRefresh ?? false,
+  });
 }
 
 async function profileStatus(accessToken: string): Promise<number> {
@@ -56,7 +68,8 @@ it('serves acquireTokenSilent from the cache, then refreshes once the token is n
 
 it('gives a new refresh token on each refresh and keeps the old one valid, as Microsoft documents', async () => {
   const { app, account } = await signedIn();
-  const cache = () => JSON.parse(app.msal.getTokenCache().serialize()) as { RefreshToken: Record<string, { secret: string }> };
+  const cache = () =>
+    JSON.parse(app.msal.getTokenCache().serialize()) as { RefreshToken: Record<string, { secret: string }> };
   const first = Object.values(cache().RefreshToken)[0]!.secret;
   await silent(app, account, { forceRefresh: true });
   const second = Object.values(cache().RefreshToken)[0]!.secret;
@@ -90,12 +103,20 @@ it('rejects access tokens the control expired: the next Azure DevOps call gets 4
 it('does not let Azure DevOps accept a token for another resource (Microsoft Graph)', async () => {
   const { app, account } = await signedIn();
   const graph = await silent(app, account, { scopes: ['User.Read'] });
-  expect(decodeJwt(graph.accessToken)).toMatchObject({ aud: '00000003-0000-0000-c000-000000000000', scp: 'openid profile User.Read' });
+  expect(decodeJwt(graph.accessToken)).toMatchObject({
+    aud: '00000003-0000-0000-c000-000000000000',
+    scp: 'openid profile User.Read',
+  });
   expect(await profileStatus(graph.accessToken)).toBe(401);
 });
 
 it('refuses to refresh for a person removed from the directory', async () => {
-  const person = { ...ADA, objectId: '0d8f1c52-8a4e-4f0a-9d57-1c2b3a4d5e6f', username: 'temp@contoso.example', memberId: '1f2e3d4c-5b6a-4978-8a9b-0c1d2e3f4a5b' };
+  const person = {
+    ...ADA,
+    objectId: '0d8f1c52-8a4e-4f0a-9d57-1c2b3a4d5e6f',
+    username: 'temp@contoso.example',
+    memberId: '1f2e3d4c-5b6a-4978-8a9b-0c1d2e3f4a5b',
+  };
   emulator.control.addPerson(person);
   const { app, account } = await signedIn(person);
   emulator.control.removePerson(person.objectId);

@@ -30,13 +30,22 @@ function readJson(relativePath: string): JsonObject {
 }
 
 // Tokens and token administration at 7.2 (the version PAT Manager calls), with their own httpExamples.
-const SPEC_FILES = { tokens: '7.2/tokens/tokens.json', profile: 'profile-7.1.json', account: 'account-7.1.json', graph: 'graph-7.1.json', tokenAdmin: '7.2/tokenAdmin/tokenAdmin.json' } as const;
+const SPEC_FILES = {
+  tokens: '7.2/tokens/tokens.json',
+  profile: 'profile-7.1.json',
+  account: 'account-7.1.json',
+  graph: 'graph-7.1.json',
+  tokenAdmin: '7.2/tokenAdmin/tokenAdmin.json',
+} as const;
 /** Where a 7.2 file's `./httpExamples/...` live; the 7.1 files' examples are kept flat in examples/. */
 const EXAMPLE_ROOT: Partial<Record<SpecName, string>> = { tokens: '7.2/tokens/', tokenAdmin: '7.2/tokenAdmin/' };
 /** Graph and TokenAdmin examples are kept with their area in front of the name the file gives. */
 const EXAMPLE_PREFIX: Partial<Record<SpecName, string>> = { graph: 'Graph_' };
 type SpecName = keyof typeof SPEC_FILES;
-const specs = Object.fromEntries(Object.entries(SPEC_FILES).map(([name, file]) => [name, readJson(file)])) as Record<SpecName, JsonObject>;
+const specs = Object.fromEntries(Object.entries(SPEC_FILES).map(([name, file]) => [name, readJson(file)])) as Record<
+  SpecName,
+  JsonObject
+>;
 
 // Where each operation sits in its file. List is under x-ms-paths (its path ends in `?`).
 const OPERATIONS = {
@@ -48,9 +57,24 @@ const OPERATIONS = {
   profile: { spec: 'profile', section: 'paths', path: '/_apis/profile/profiles/{id}', method: 'get' },
   accounts: { spec: 'account', section: 'paths', path: '/_apis/accounts', method: 'get' },
   graphUsers: { spec: 'graph', section: 'paths', path: '/{organization}/_apis/graph/users', method: 'get' },
-  tokenAdminList: { spec: 'tokenAdmin', section: 'paths', path: '/{organization}/_apis/tokenadmin/personalaccesstokens/{subjectDescriptor}', method: 'get' },
-  revocations: { spec: 'tokenAdmin', section: 'paths', path: '/{organization}/_apis/tokenadmin/revocations', method: 'post' },
-  descriptor: { spec: 'graph', section: 'paths', path: '/{organization}/_apis/graph/descriptors/{storageKey}', method: 'get' },
+  tokenAdminList: {
+    spec: 'tokenAdmin',
+    section: 'paths',
+    path: '/{organization}/_apis/tokenadmin/personalaccesstokens/{subjectDescriptor}',
+    method: 'get',
+  },
+  revocations: {
+    spec: 'tokenAdmin',
+    section: 'paths',
+    path: '/{organization}/_apis/tokenadmin/revocations',
+    method: 'post',
+  },
+  descriptor: {
+    spec: 'graph',
+    section: 'paths',
+    path: '/{organization}/_apis/graph/descriptors/{storageKey}',
+    method: 'get',
+  },
 } as const satisfies Record<string, { spec: SpecName; section: string; path: string; method: string }>;
 type OperationName = keyof typeof OPERATIONS;
 
@@ -74,7 +98,9 @@ function examplesOf(name: OperationName): { file: string; status: string; body: 
   const named = Object.values(operationOf(name)['x-ms-examples'] as JsonObject) as { $ref: string }[];
   return named.map(({ $ref }) => {
     const root = EXAMPLE_ROOT[OPERATIONS[name].spec];
-    const file = root ? caseOfFolder(root, $ref.replace(/^\.\//, '')) : `examples/${EXAMPLE_PREFIX[OPERATIONS[name].spec] ?? ''}${basename($ref)}`;
+    const file = root
+      ? caseOfFolder(root, $ref.replace(/^\.\//, ''))
+      : `examples/${EXAMPLE_PREFIX[OPERATIONS[name].spec] ?? ''}${basename($ref)}`;
     const responses = readJson(file).responses as JsonObject;
     const [status, response] = Object.entries(responses)[0]!;
     return { file, status, body: (response as JsonObject).body ?? null };
@@ -91,7 +117,12 @@ function readable(schema: Json, spec: SpecName): Json {
   for (const [key, value] of Object.entries(schema)) {
     if (key === '$ref' && typeof value === 'string' && value.startsWith('#/')) copy[key] = `${spec}.json${value}`;
     else if (key === 'properties' && value && typeof value === 'object' && !Array.isArray(value)) {
-      copy[key] = Object.fromEntries(Object.entries(value).map(([property, propertySchema]) => [property, { anyOf: [readable(propertySchema, spec), { type: 'null' }] }]));
+      copy[key] = Object.fromEntries(
+        Object.entries(value).map(([property, propertySchema]) => [
+          property,
+          { anyOf: [readable(propertySchema, spec), { type: 'null' }] },
+        ]),
+      );
     } else copy[key] = readable(value, spec);
   }
   return copy;
@@ -116,9 +147,13 @@ interface ResponseCheck {
 }
 
 function responseCheckOf(name: OperationName): ResponseCheck {
-  const schema = ((operationOf(name).responses as JsonObject)['200'] as JsonObject | undefined)?.schema as JsonObject | undefined;
+  const schema = ((operationOf(name).responses as JsonObject)['200'] as JsonObject | undefined)?.schema as
+    JsonObject | undefined;
   if (!schema) return { validate: undefined, wrapped: false };
-  return { validate: ajv.compile(readable(schema, OPERATIONS[name].spec) as JsonObject), wrapped: schema.type === 'array' };
+  return {
+    validate: ajv.compile(readable(schema, OPERATIONS[name].spec) as JsonObject),
+    wrapped: schema.type === 'array',
+  };
 }
 
 /** Validation errors for a body, `[]` when it conforms. */
@@ -128,10 +163,13 @@ function schemaErrors(name: OperationName, body: Json): string[] {
   if (wrapped) {
     const wrapper = body as { count?: unknown; value?: Json[] };
     if (!Array.isArray(wrapper?.value)) return ['expected { count, value } with an array value'];
-    if (wrapper.count !== wrapper.value.length) return [`count ${String(wrapper.count)} is not value.length ${wrapper.value.length}`];
+    if (wrapper.count !== wrapper.value.length)
+      return [`count ${String(wrapper.count)} is not value.length ${wrapper.value.length}`];
     body = wrapper.value;
   }
-  return validate(body) ? [] : (validate.errors ?? []).map((error) => `${error.instancePath || '/'} ${error.message ?? ''}`);
+  return validate(body)
+    ? []
+    : (validate.errors ?? []).map((error) => `${error.instancePath || '/'} ${error.message ?? ''}`);
 }
 
 // --- "Carries every property the example carries, with the same types" ---------------------------
@@ -142,7 +180,8 @@ const jsonType = (value: Json) => (value === null ? 'null' : Array.isArray(value
 function shapeOf(value: Json, path = '$', shape = new Map<string, Set<string>>()): Map<string, Set<string>> {
   shape.set(path, (shape.get(path) ?? new Set()).add(jsonType(value)));
   if (Array.isArray(value)) for (const item of value) shapeOf(item, `${path}[]`, shape);
-  else if (value !== null && typeof value === 'object') for (const [key, item] of Object.entries(value)) shapeOf(item, `${path}.${key}`, shape);
+  else if (value !== null && typeof value === 'object')
+    for (const [key, item] of Object.entries(value)) shapeOf(item, `${path}.${key}`, shape);
   return shape;
 }
 
@@ -165,14 +204,20 @@ function shapeDifferences(live: Json, example: Json): string[] {
 
 describe('the OpenAPI files and their examples', () => {
   // Descriptors_Get names an example (GetDescriptorById.json) that is not among the files kept here.
-  it.each((Object.keys(OPERATIONS) as OperationName[]).filter((name) => name !== 'descriptor'))('%s: every example answer validates against the response schema', (name) => {
-    const examples = examplesOf(name);
-    expect(examples.length).toBeGreaterThan(0);
-    for (const example of examples) expect(schemaErrors(name, example.body), example.file).toEqual([]);
-  });
+  it.each((Object.keys(OPERATIONS) as OperationName[]).filter((name) => name !== 'descriptor'))(
+    '%s: every example answer validates against the response schema',
+    (name) => {
+      const examples = examplesOf(name);
+      expect(examples.length).toBeGreaterThan(0);
+      for (const example of examples) expect(schemaErrors(name, example.body), example.file).toEqual([]);
+    },
+  );
 
   it('the validator can fail: wrong objects are refused, with reasons', () => {
-    const wrongResult = { patToken: { authorizationId: 'not-a-guid', validTo: 'tomorrow', targetAccounts: 'contoso' }, patTokenError: 'oops' };
+    const wrongResult = {
+      patToken: { authorizationId: 'not-a-guid', validTo: 'tomorrow', targetAccounts: 'contoso' },
+      patTokenError: 'oops',
+    };
     const errors = schemaErrors('create', wrongResult);
     expect(errors.join('\n')).toMatch(/authorizationId/);
     expect(errors.join('\n')).toMatch(/validTo/);
@@ -182,12 +227,21 @@ describe('the OpenAPI files and their examples', () => {
     expect(schemaErrors('accounts', [{ accountId: 'contoso' }])).not.toEqual([]);
     expect(schemaErrors('accounts', { count: 1, value: [{ accountId: 'not-a-guid' }] })).not.toEqual([]);
     expect(schemaErrors('profile', { id: 42, timeStamp: 'now' })).not.toEqual([]);
-    const wrongTokens = schemaErrors('tokenAdminList', { continuationToken: 'not-a-uuid', value: [{ authorizationId: 'x', isValid: 'yes', validTo: 'soon' }] }).join('\n');
-    for (const where of ['/continuationToken', '/value/0/authorizationId', '/value/0/isValid', '/value/0/validTo']) expect(wrongTokens).toContain(where);
-    expect(schemaErrors('graphUsers', { count: 1, value: [{ descriptor: 7, isDeletedInOrigin: 'no' }] })).not.toEqual([]);
+    const wrongTokens = schemaErrors('tokenAdminList', {
+      continuationToken: 'not-a-uuid',
+      value: [{ authorizationId: 'x', isValid: 'yes', validTo: 'soon' }],
+    }).join('\n');
+    for (const where of ['/continuationToken', '/value/0/authorizationId', '/value/0/isValid', '/value/0/validTo'])
+      expect(wrongTokens).toContain(where);
+    expect(schemaErrors('graphUsers', { count: 1, value: [{ descriptor: 7, isDeletedInOrigin: 'no' }] })).not.toEqual(
+      [],
+    );
     expect(schemaErrors('descriptor', { value: 42 })).not.toEqual([]);
     // And the shape comparison notices missing properties and changed types.
-    expect(shapeDifferences({ a: '1' }, { a: 1, b: null })).toEqual(['$.a is string, the example has number', '$.b is missing']);
+    expect(shapeDifferences({ a: '1' }, { a: 1, b: null })).toEqual([
+      '$.a is string, the example has number',
+      '$.b is missing',
+    ]);
   });
 });
 
@@ -201,17 +255,31 @@ describe('live answers of the emulator', () => {
     emulator = await startTestEmulator({ seed: 'demo' });
     api = devOpsApi(emulator);
     token = await emulator.control.issueAccessToken(ADA.objectId);
-    const call = (method: 'GET' | 'POST' | 'PUT' | 'DELETE', url: string, body?: unknown) => api.call(method, url, { token, body });
+    const call = (method: 'GET' | 'POST' | 'PUT' | 'DELETE', url: string, body?: unknown) =>
+      api.call(method, url, { token, body });
     const validTo = new Date(Date.now() + 30 * 86_400_000).toISOString();
 
     // Mirrors the examples: a list with single- and all-organization tokens, a full-access token
     // created for one organization, an update to all organizations, a revoke.
     answers.set('list', [await call('GET', api.patsUrl('contoso', { displayFilterOption: 'all', $top: 100 }))]);
-    const created = await call('POST', api.patsUrl('contoso'), { displayName: 'new_token', scope: 'app_token', validTo, allOrgs: false });
+    const created = await call('POST', api.patsUrl('contoso'), {
+      displayName: 'new_token',
+      scope: 'app_token',
+      validTo,
+      allOrgs: false,
+    });
     answers.set('create', [created]);
     const id: string = created.body.patToken.authorizationId;
     answers.set('get', [await call('GET', api.patsUrl('contoso', { authorizationId: id }))]);
-    answers.set('update', [await call('PUT', api.patsUrl('contoso'), { authorizationId: id, displayName: 'updated_token', scope: 'vso.analytics', validTo, allOrgs: false })]);
+    answers.set('update', [
+      await call('PUT', api.patsUrl('contoso'), {
+        authorizationId: id,
+        displayName: 'updated_token',
+        scope: 'vso.analytics',
+        validTo,
+        allOrgs: false,
+      }),
+    ]);
     answers.set('revoke', [await call('DELETE', api.patsUrl('contoso', { authorizationId: id }))]);
     answers.set('profile', [await call('GET', api.profileUrl('/_apis/profile/profiles/me'))]);
     answers.set('accounts', [
@@ -224,27 +292,57 @@ describe('live answers of the emulator', () => {
     const vssps = (path: string, query: string) => `${emulator.urls.pats}/contoso/_apis/${path}?${query}`;
     const users = await api.call('GET', vssps('graph/users', 'api-version=7.1-preview.1'), { token: admin });
     answers.set('graphUsers', [users]);
-    const descriptor: string = users.body.value.find((user: { originId: string }) => user.originId === ADA.objectId).descriptor;
-    answers.set('descriptor', [await api.call('GET', vssps(`graph/descriptors/${ADA.memberId}`, 'api-version=7.1'), { token: admin })]);
-    answers.set('tokenAdminList', [await api.call('GET', vssps(`tokenadmin/personalaccesstokens/${descriptor}`, 'pageSize=20&isPublic=false&api-version=7.2-preview.1'), { token: admin })]);
+    const descriptor: string = users.body.value.find(
+      (user: { originId: string }) => user.originId === ADA.objectId,
+    ).descriptor;
+    answers.set('descriptor', [
+      await api.call('GET', vssps(`graph/descriptors/${ADA.memberId}`, 'api-version=7.1'), { token: admin }),
+    ]);
+    answers.set('tokenAdminList', [
+      await api.call(
+        'GET',
+        vssps(`tokenadmin/personalaccesstokens/${descriptor}`, 'pageSize=20&isPublic=false&api-version=7.2-preview.1'),
+        { token: admin },
+      ),
+    ]);
     const listed: string = answers.get('tokenAdminList')![0]!.body.value[0].authorizationId;
-    answers.set('revocations', [await api.call('POST', vssps('tokenadmin/revocations', 'isPublic=false&api-version=7.2-preview.1'), { token: admin, body: [{ authorizationId: listed }] })]);
+    answers.set('revocations', [
+      await api.call('POST', vssps('tokenadmin/revocations', 'isPublic=false&api-version=7.2-preview.1'), {
+        token: admin,
+        body: [{ authorizationId: listed }],
+      }),
+    ]);
   });
   afterAll(() => emulator.close());
 
-  it.each(['list', 'get', 'create', 'update', 'profile', 'accounts', 'graphUsers', 'tokenAdminList', 'descriptor'] as const)('%s: validates against the response schema', (name) => {
+  it.each([
+    'list',
+    'get',
+    'create',
+    'update',
+    'profile',
+    'accounts',
+    'graphUsers',
+    'tokenAdminList',
+    'descriptor',
+  ] as const)('%s: validates against the response schema', (name) => {
     for (const answer of answers.get(name)!) {
       expect(answer.status).toBe(200);
       expect(schemaErrors(name, answer.body)).toEqual([]);
     }
   });
 
-  it.each(['list', 'get', 'create', 'update', 'profile', 'accounts', 'graphUsers', 'tokenAdminList'] as const)('%s: carries every property of the example, with its types', (name) => {
-    const live = answers.get(name)!;
-    const examples = examplesOf(name);
-    // The Accounts examples (by member, by owner) pair with the two live calls in order.
-    examples.forEach((example, index) => expect(shapeDifferences(live[Math.min(index, live.length - 1)]!.body, example.body), example.file).toEqual([]));
-  });
+  it.each(['list', 'get', 'create', 'update', 'profile', 'accounts', 'graphUsers', 'tokenAdminList'] as const)(
+    '%s: carries every property of the example, with its types',
+    (name) => {
+      const live = answers.get(name)!;
+      const examples = examplesOf(name);
+      // The Accounts examples (by member, by owner) pair with the two live calls in order.
+      examples.forEach((example, index) =>
+        expect(shapeDifferences(live[Math.min(index, live.length - 1)]!.body, example.body), example.file).toEqual([]),
+      );
+    },
+  );
 
   it('revoke: answers as the example does (204, no body; the file’s 200 is also allowed)', () => {
     const [answer] = answers.get('revoke')!;
@@ -270,7 +368,10 @@ describe('live answers of the emulator', () => {
   });
 
   it('refusals are PatTokenResults too: patToken null and an enum value', async () => {
-    const refused = await api.call('POST', api.patsUrl('contoso'), { token, body: { displayName: 'x', scope: 'vso.nonsense' } });
+    const refused = await api.call('POST', api.patsUrl('contoso'), {
+      token,
+      body: { displayName: 'x', scope: 'vso.nonsense' },
+    });
     expect(refused.body).toEqual({ patToken: null, patTokenError: 'invalidScope' });
     expect(schemaErrors('create', refused.body)).toEqual([]);
   });

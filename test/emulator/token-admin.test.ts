@@ -23,14 +23,26 @@ afterAll(() => emulator.close());
 beforeEach(() => emulator.control.devops.reset());
 
 const vssps = (path: string, query: Query) => {
-  const params = new URLSearchParams(Object.entries(query).flatMap(([key, value]): [string, string][] => (value === undefined ? [] : [[key, String(value)]])));
+  const params = new URLSearchParams(
+    Object.entries(query).flatMap(([key, value]): [string, string][] =>
+      value === undefined ? [] : [[key, String(value)]],
+    ),
+  );
   return `${emulator.urls.pats}/contoso/_apis/${path}?${params.toString()}`;
 };
-const users = (query: Query = {}, token = grace) => api.call('GET', vssps('graph/users', { 'api-version': '7.1-preview.1', ...query }), { token });
+const users = (query: Query = {}, token = grace) =>
+  api.call('GET', vssps('graph/users', { 'api-version': '7.1-preview.1', ...query }), { token });
 const patsOf = (descriptor: string, query: Query = {}, token = grace) =>
-  api.call('GET', vssps(`tokenadmin/personalaccesstokens/${descriptor}`, { 'api-version': '7.1-preview.1', ...query }), { token });
+  api.call(
+    'GET',
+    vssps(`tokenadmin/personalaccesstokens/${descriptor}`, { 'api-version': '7.1-preview.1', ...query }),
+    { token },
+  );
 const revoke = (ids: string[], token = grace) =>
-  api.call('POST', vssps('tokenadmin/revocations', { isPublic: false, 'api-version': '7.1-preview.1' }), { token, body: ids.map((authorizationId) => ({ authorizationId })) });
+  api.call('POST', vssps('tokenadmin/revocations', { isPublic: false, 'api-version': '7.1-preview.1' }), {
+    token,
+    body: ids.map((authorizationId) => ({ authorizationId })),
+  });
 
 async function allUsers(query: Query = {}): Promise<{ pages: DevOpsAnswer[]; value: any[] }> {
   const pages: DevOpsAnswer[] = [];
@@ -68,20 +80,34 @@ describe('Graph users', () => {
   });
 
   it("resolves a person's storage key (profile id) to their subject descriptor", async () => {
-    const answer = await api.call('GET', vssps(`graph/descriptors/${ADA.memberId}`, { 'api-version': '7.1' }), { token: ada });
+    const answer = await api.call('GET', vssps(`graph/descriptors/${ADA.memberId}`, { 'api-version': '7.1' }), {
+      token: ada,
+    });
     expect(answer.status).toBe(200);
     const adaMember = emulator.control.devops.members('contoso').find((member) => member.objectId === ADA.objectId)!;
     expect(answer.body.value).toBe(adaMember.descriptor);
-    const unknown = await api.call('GET', vssps('graph/descriptors/5b0d4c3e-2a1f-4e6d-9c8b-7a6f5e4d3c2b', { 'api-version': '7.1' }), { token: ada });
+    const unknown = await api.call(
+      'GET',
+      vssps('graph/descriptors/5b0d4c3e-2a1f-4e6d-9c8b-7a6f5e4d3c2b', { 'api-version': '7.1' }),
+      { token: ada },
+    );
     expect(unknown.status).toBe(404);
   });
 });
 
 describe('token administration', () => {
-  const adaDescriptor = () => emulator.control.devops.members('contoso').find((member) => member.objectId === ADA.objectId)!.descriptor;
+  const adaDescriptor = () =>
+    emulator.control.devops.members('contoso').find((member) => member.objectId === ADA.objectId)!.descriptor;
 
   it("lists a person's tokens in this organization, revoked, expired and global ones with isValid false, page by page (continuationToken), never a secret", async () => {
-    const expected = emulator.control.devops.tokens(ADA.objectId).filter((token) => token.targetAccounts === null || token.targetAccounts.length === 0 || token.targetAccounts.includes('f9424e7c-ea71-44cb-aa51-cae3213c1e15'));
+    const expected = emulator.control.devops
+      .tokens(ADA.objectId)
+      .filter(
+        (token) =>
+          token.targetAccounts === null ||
+          token.targetAccounts.length === 0 ||
+          token.targetAccounts.includes('f9424e7c-ea71-44cb-aa51-cae3213c1e15'),
+      );
     expect(expected.some((token) => token.revoked)).toBe(true);
     const seen: any[] = [];
     let continuationToken: string | undefined;
@@ -95,7 +121,9 @@ describe('token administration', () => {
       pages += 1;
     } while (continuationToken);
     expect(pages).toBeGreaterThan(1);
-    expect(seen.map((token) => token.authorizationId).sort()).toEqual(expected.map((token) => token.authorizationId).sort());
+    expect(seen.map((token) => token.authorizationId).sort()).toEqual(
+      expected.map((token) => token.authorizationId).sort(),
+    );
     expect(seen.every((token) => token.token === null)).toBe(true);
     const valid = new Set(expected.filter((token) => token.status === 'active').map((token) => token.authorizationId));
     for (const token of seen) expect(token.isValid, token.displayName).toBe(valid.has(token.authorizationId));
@@ -106,7 +134,10 @@ describe('token administration', () => {
     const listed = await patsOf(adaDescriptor(), {}, ada);
     expect(listed.status).toBe(401);
     expect(listed.body.typeKey).toBe('UnauthorizedRequestException');
-    const revoked = await revoke(before.map((token) => token.authorizationId), ada);
+    const revoked = await revoke(
+      before.map((token) => token.authorizationId),
+      ada,
+    );
     expect(revoked.status).toBe(401);
     expect(emulator.control.devops.tokens(GRACE.objectId)).toEqual(before);
   });
@@ -120,14 +151,20 @@ describe('token administration', () => {
 
   it('revocations revoke exactly the tokens named (204, no body); the rest stay as they were', async () => {
     const members = emulator.control.devops.members('contoso');
-    const before = new Map(members.flatMap((member) => member.tokens.map((token) => [token.authorizationId, token.revoked] as const)));
+    const before = new Map(
+      members.flatMap((member) => member.tokens.map((token) => [token.authorizationId, token.revoked] as const)),
+    );
     const crowdMember = members.find((member) => member.tokens.filter((token) => !token.revoked).length >= 3)!;
-    const chosen = crowdMember.tokens.filter((token) => !token.revoked).slice(0, 2).map((token) => token.authorizationId);
+    const chosen = crowdMember.tokens
+      .filter((token) => !token.revoked)
+      .slice(0, 2)
+      .map((token) => token.authorizationId);
     const answer = await revoke(chosen);
     expect(answer.status).toBe(204);
     expect(answer.text).toBe('');
     const after = emulator.control.devops.members('contoso').flatMap((member) => member.tokens);
-    for (const token of after) expect(token.revoked).toBe(chosen.includes(token.authorizationId) ? true : before.get(token.authorizationId));
+    for (const token of after)
+      expect(token.revoked).toBe(chosen.includes(token.authorizationId) ? true : before.get(token.authorizationId));
   });
 
   it('the demo organization is generated the same on every start: a few hundred people, a few thousand tokens', async () => {
@@ -137,8 +174,15 @@ describe('token administration', () => {
     expect(tokenCount).toBeGreaterThanOrEqual(2000);
     const again = await startTestEmulator({ seed: 'demo' });
     try {
-      expect(again.control.devops.members('contoso').map((member) => [member.descriptor, member.tokens.map((token) => [token.authorizationId, token.scope])])).toEqual(
-        members.map((member) => [member.descriptor, member.tokens.map((token) => [token.authorizationId, token.scope])]),
+      expect(
+        again.control.devops
+          .members('contoso')
+          .map((member) => [member.descriptor, member.tokens.map((token) => [token.authorizationId, token.scope])]),
+      ).toEqual(
+        members.map((member) => [
+          member.descriptor,
+          member.tokens.map((token) => [token.authorizationId, token.scope]),
+        ]),
       );
     } finally {
       await again.close();

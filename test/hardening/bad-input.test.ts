@@ -30,7 +30,8 @@ signedIn({ once: true, harness: { env: { SESSION_IDLE_MINUTES: '30' } } }, (sess
   if (session.home) csrf = csrfOf(session.home);
 });
 beforeAll(() => {
-  const idOf = (person: typeof ADA, name: string) => h.emulator.control.devops.tokens(person.objectId).find((token) => token.displayName === name)!.authorizationId;
+  const idOf = (person: typeof ADA, name: string) =>
+    h.emulator.control.devops.tokens(person.objectId).find((token) => token.displayName === name)!.authorizationId;
   tokenId = idOf(ADA, 'wiki-export');
   globalId = idOf(ADA, 'helm-chart-publish');
   expiredId = idOf(ADA, 'legacy-jenkins');
@@ -48,13 +49,23 @@ interface Answer {
 }
 
 /** One request as a client sends it, with Ada's session cookie unless told otherwise. */
-async function send(method: string, path: string, options: { form?: Record<string, string | string[]>; body?: string | Buffer; headers?: Record<string, string>; cookie?: string | null } = {}): Promise<Answer> {
+async function send(
+  method: string,
+  path: string,
+  options: {
+    form?: Record<string, string | string[]>;
+    body?: string | Buffer;
+    headers?: Record<string, string>;
+    cookie?: string | null;
+  } = {},
+): Promise<Answer> {
   const cookie = options.cookie === undefined ? await browser.jar.getCookieString(h.appUrl) : options.cookie;
   let body = options.body;
   const headers: Record<string, string> = { ...(cookie ? { cookie } : {}), ...options.headers };
   if (options.form) {
     const params = new URLSearchParams();
-    for (const [name, value] of Object.entries(options.form)) for (const item of [value].flat()) params.append(name, item);
+    for (const [name, value] of Object.entries(options.form))
+      for (const item of [value].flat()) params.append(name, item);
     body = params.toString();
     headers['content-type'] ??= 'application/x-www-form-urlencoded';
   }
@@ -62,7 +73,8 @@ async function send(method: string, path: string, options: { form?: Record<strin
   return { status: response.status, location: response.headers.get('location'), body: await response.text() };
 }
 
-const post = (path: string, form: Record<string, string | string[]>, cookie?: string | null) => send('POST', path, { form, ...(cookie === undefined ? {} : { cookie }) });
+const post = (path: string, form: Record<string, string | string[]>, cookie?: string | null) =>
+  send('POST', path, { form, ...(cookie === undefined ? {} : { cookie }) });
 
 /** The full state of every token of the people this suite signs in as. */
 const state = () => JSON.stringify([ADA, GRACE].map((person) => h.emulator.control.devops.tokens(person.objectId)));
@@ -82,8 +94,23 @@ function expectClearRefusal(answer: Answer, status: number, text?: RegExp) {
   if (text) expect(answer.body).toMatch(text);
 }
 
-const validCreate = () => ({ _csrf: csrf, formKey: crypto.randomUUID(), displayName: 'hardening', expiry: '30', organizations: 'this', access: 'custom', scopes: ['vso.code'] });
-const validEdit = () => ({ _csrf: csrf, displayName: 'wiki-export', expiry: 'keep', organizations: 'this', access: 'custom', scopes: ['vso.wiki'] });
+const validCreate = () => ({
+  _csrf: csrf,
+  formKey: crypto.randomUUID(),
+  displayName: 'hardening',
+  expiry: '30',
+  organizations: 'this',
+  access: 'custom',
+  scopes: ['vso.code'],
+});
+const validEdit = () => ({
+  _csrf: csrf,
+  displayName: 'wiki-export',
+  expiry: 'keep',
+  organizations: 'this',
+  access: 'custom',
+  scopes: ['vso.wiki'],
+});
 const inDays = (days: number) => new Date(Date.now() + days * 86_400_000).toISOString().slice(0, 10);
 
 describe('CSRF: every state-changing form refuses a missing, forged or borrowed token', () => {
@@ -123,14 +150,18 @@ describe('CSRF: every state-changing form refuses a missing, forged or borrowed 
     expect((await send('GET', '/')).body).toContain('Your tokens in contoso');
   });
 
-  it('another person\'s token', async () => {
+  it("another person's token", async () => {
     const grace = h.browser();
     const graceCsrf = csrfOf(await signIn(grace, h.appUrl, GRACE));
-    for (const [path, fields] of forms()) expectClearRefusal(await unchanged(() => post(path, { ...fields, _csrf: graceCsrf })), 403);
+    for (const [path, fields] of forms())
+      expectClearRefusal(await unchanged(() => post(path, { ...fields, _csrf: graceCsrf })), 403);
   });
 
   it('the right token in the query string instead of the form', async () => {
-    expectClearRefusal(await unchanged(() => send('POST', `/tokens/${tokenId}/revoke?_csrf=${encodeURIComponent(csrf)}`, { form: {} })), 403);
+    expectClearRefusal(
+      await unchanged(() => send('POST', `/tokens/${tokenId}/revoke?_csrf=${encodeURIComponent(csrf)}`, { form: {} })),
+      403,
+    );
   });
 });
 
@@ -142,7 +173,10 @@ describe('session cookies', () => {
 
   it.each([
     ['a changed signature', (value: string) => value.slice(0, -2) + (value.endsWith('AA') ? 'BB' : 'AA')],
-    ['a changed session id', (value: string) => value.replace(/^s%3A(.)/, (_all, first: string) => `s%3A${first === 'x' ? 'y' : 'x'}`)],
+    [
+      'a changed session id',
+      (value: string) => value.replace(/^s%3A(.)/, (_all, first: string) => `s%3A${first === 'x' ? 'y' : 'x'}`),
+    ],
     ['a made-up session', () => 's%3Aforged.forged'],
     ['garbage', () => '%%%not-a-cookie'],
     ['6 KB of junk', () => 'x'.repeat(6 * KB)],
@@ -171,7 +205,11 @@ describe('session cookies', () => {
 
 describe('the create form', () => {
   it.each<[string, Record<string, string | string[]>, RegExp]>([
-    ['no fields at all', { displayName: '', expiry: '', organizations: '', access: '', scopes: [] }, /Give the token a name/],
+    [
+      'no fields at all',
+      { displayName: '', expiry: '', organizations: '', access: '', scopes: [] },
+      /Give the token a name/,
+    ],
     ['a name sent twice (an array)', { displayName: ['one', 'two'] }, /Give the token a name/],
     ['a 60 KB name', { displayName: 'n'.repeat(60 * KB) }, /Keep the name to 100 characters/],
     ['a NUL in the name', { displayName: 'bad\u0000name' }, /control characters/],
@@ -192,7 +230,11 @@ describe('the create form', () => {
     ['a scope that looks like a path', { scopes: ['../../etc/passwd'] }, /does not know this scope/],
     ['no scope', { scopes: [] }, /Choose at least one scope/],
     ['a date in the past', { expiry: 'custom', customDate: '2020-01-01' }, /cannot expire in the past/],
-    ['today', { expiry: 'custom', customDate: new Date(Date.now() - 86_400_000).toISOString().slice(0, 10) }, /cannot expire in the past/],
+    [
+      'today',
+      { expiry: 'custom', customDate: new Date(Date.now() - 86_400_000).toISOString().slice(0, 10) },
+      /cannot expire in the past/,
+    ],
     ['a date beyond one year', { expiry: 'custom', customDate: inDays(400) }, /at most one year/],
     ['a date in the year 99999', { expiry: 'custom', customDate: '99999-01-01' }, /year-month-day/],
     ['a date that does not exist', { expiry: 'custom', customDate: '2027-02-30' }, /year-month-day/],
@@ -202,15 +244,47 @@ describe('the create form', () => {
     ['expiry "keep" (only editing keeps)', { expiry: 'keep' }, /Choose when the token expires/],
     ['an unknown organization choice', { organizations: 'everyone' }, /Choose this organization, or several of yours/],
     ['several organizations, none chosen', { organizations: 'several' }, /Choose at least one organization/],
-    ['several organizations, one not the person\'s', { organizations: 'several', targetOrganizations: ['contoso', 'tailspin'] }, /You are not a member of &#34;tailspin&#34;/],
-    ['several organizations, named in a way the form never sends', { organizations: 'several', targetOrganizations: ['CONTOSO '] }, /not a member of/],
-    ['a vault on a host not allowed', { destination: 'vault', vaultUrl: 'https://evil.example' }, /only writes to vaults whose address ends in/],
-    ['a vault address with a path', { destination: 'vault', vaultUrl: 'https://my-vault.vault.azure.net/secrets/x' }, /nothing after the host/],
+    [
+      "several organizations, one not the person's",
+      { organizations: 'several', targetOrganizations: ['contoso', 'tailspin'] },
+      /You are not a member of &#34;tailspin&#34;/,
+    ],
+    [
+      'several organizations, named in a way the form never sends',
+      { organizations: 'several', targetOrganizations: ['CONTOSO '] },
+      /not a member of/,
+    ],
+    [
+      'a vault on a host not allowed',
+      { destination: 'vault', vaultUrl: 'https://evil.example' },
+      /only writes to vaults whose address ends in/,
+    ],
+    [
+      'a vault address with a path',
+      { destination: 'vault', vaultUrl: 'https://my-vault.vault.azure.net/secrets/x' },
+      /nothing after the host/,
+    ],
     ['a vault address that is javascript:', { destination: 'vault', vaultUrl: 'javascript:alert(1)' }, /https address/],
-    ['a vault address with a port', { destination: 'vault', vaultUrl: 'https://my-vault.vault.azure.net:8443' }, /has no port/],
-    ['two vault addresses (an array)', { destination: 'vault', vaultUrl: ['https://a-vault.vault.azure.net', 'https://b-vault.vault.azure.net'] }, /Enter the vault/],
-    ['a secret name Key Vault refuses', { destination: 'vault', vaultUrl: 'https://my-vault.vault.azure.net', secretName: 'a b/c' }, /letters, digits and hyphens/],
-    ['a 60 KB secret name', { destination: 'vault', vaultUrl: 'https://my-vault.vault.azure.net', secretName: 's'.repeat(60 * KB) }, /at most 127/],
+    [
+      'a vault address with a port',
+      { destination: 'vault', vaultUrl: 'https://my-vault.vault.azure.net:8443' },
+      /has no port/,
+    ],
+    [
+      'two vault addresses (an array)',
+      { destination: 'vault', vaultUrl: ['https://a-vault.vault.azure.net', 'https://b-vault.vault.azure.net'] },
+      /Enter the vault/,
+    ],
+    [
+      'a secret name Key Vault refuses',
+      { destination: 'vault', vaultUrl: 'https://my-vault.vault.azure.net', secretName: 'a b/c' },
+      /letters, digits and hyphens/,
+    ],
+    [
+      'a 60 KB secret name',
+      { destination: 'vault', vaultUrl: 'https://my-vault.vault.azure.net', secretName: 's'.repeat(60 * KB) },
+      /at most 127/,
+    ],
   ])('%s: 422 with the reason, nothing created', async (_name, fields, reason) => {
     const answer = await unchanged(() => post('/tokens', { ...validCreate(), ...fields }));
     expectClearRefusal(answer, 422, reason);
@@ -219,13 +293,19 @@ describe('the create form', () => {
 
   it.each<[string, Record<string, string | string[]>]>([
     ['organizations=all (the choice the form no longer offers)', { organizations: 'all' }],
-    ['allOrgs=true (the API\'s own field)', { allOrgs: 'true' }],
+    ["allOrgs=true (the API's own field)", { allOrgs: 'true' }],
     ['allOrgs=false beside this organization', { allOrgs: 'false' }],
-    ['allOrgs=true beside several organizations', { organizations: 'several', targetOrganizations: ['contoso', 'fabrikam'], allOrgs: 'true' }],
-  ])('a forged request for a global token, %s: 400 explaining their retirement, nothing created', async (_name, fields) => {
-    const answer = await unchanged(() => post('/tokens', { ...validCreate(), ...fields }));
-    expectClearRefusal(answer, 400, /stopped working on 1 December 2026/);
-  });
+    [
+      'allOrgs=true beside several organizations',
+      { organizations: 'several', targetOrganizations: ['contoso', 'fabrikam'], allOrgs: 'true' },
+    ],
+  ])(
+    'a forged request for a global token, %s: 400 explaining their retirement, nothing created',
+    async (_name, fields) => {
+      const answer = await unchanged(() => post('/tokens', { ...validCreate(), ...fields }));
+      expectClearRefusal(answer, 400, /stopped working on 1 December 2026/);
+    },
+  );
 
   it.each([
     ['missing', undefined],
@@ -239,7 +319,10 @@ describe('the create form', () => {
 
   it.each([
     ['other scripts and emoji', 'Zürich 東京 🚀 مرحبا'],
-    ['a Persian word with its zero-width non-joiner, and an emoji sequence with its joiner', 'می\u200cخواهم 👩\u200d💻'],
+    [
+      'a Persian word with its zero-width non-joiner, and an emoji sequence with its joiner',
+      'می\u200cخواهم 👩\u200d💻',
+    ],
   ])('a name in %s is kept exactly as typed', async (_what, name) => {
     const answer = await post('/tokens', { ...validCreate(), displayName: name });
     expect(answer.status).toBe(200);
@@ -248,14 +331,32 @@ describe('the create form', () => {
 });
 
 describe('replacing global tokens and renewing expired ones', () => {
-  const replace = (fields: Record<string, string | string[]>) => ({ _csrf: csrf, formKey: crypto.randomUUID(), expiry: '30', targetOrganizations: ['contoso', 'fabrikam'], ...fields });
+  const replace = (fields: Record<string, string | string[]>) => ({
+    _csrf: csrf,
+    formKey: crypto.randomUUID(),
+    expiry: '30',
+    targetOrganizations: ['contoso', 'fabrikam'],
+    ...fields,
+  });
 
   it.each<[string, string, Record<string, string | string[]>, number, RegExp]>([
-    ['replace: an organization that is not the person\'s', 'one', { targetOrganizations: ['contoso', 'tailspin'] }, 422, /You are not a member of &#34;tailspin&#34;/],
+    [
+      "replace: an organization that is not the person's",
+      'one',
+      { targetOrganizations: ['contoso', 'tailspin'] },
+      422,
+      /You are not a member of &#34;tailspin&#34;/,
+    ],
     ['replace: no organization', 'one', { targetOrganizations: [] }, 422, /Choose at least one organization/],
     ['replace: an expiry not offered', 'one', { expiry: '3650' }, 422, /Choose how long the new tokens last/],
     ['replace: a forged allOrgs', 'one', { allOrgs: 'true' }, 400, /stopped working on 1 December 2026/],
-    ['replace all: an organization that is not the person\'s', 'all', { targetOrganizations: ['tailspin'] }, 422, /You are not a member of &#34;tailspin&#34;/],
+    [
+      "replace all: an organization that is not the person's",
+      'all',
+      { targetOrganizations: ['tailspin'] },
+      422,
+      /You are not a member of &#34;tailspin&#34;/,
+    ],
     ['replace all: no organization', 'all', { targetOrganizations: [] }, 422, /Choose at least one organization/],
     ['replace all: a forged allOrgs', 'all', { allOrgs: 'true' }, 400, /stopped working on 1 December 2026/],
     ['replace all: no form key', 'all', { formKey: [] }, 400, /Form incomplete/],
@@ -265,23 +366,53 @@ describe('replacing global tokens and renewing expired ones', () => {
   });
 
   it('renew: an expiry not offered, or a forged allOrgs: nothing created', async () => {
-    expectClearRefusal(await unchanged(() => post(`/tokens/${expiredId}/renew`, { _csrf: csrf, formKey: FORM_KEY, expiry: '3650' })), 400, /Choose an expiry/);
-    expectClearRefusal(await unchanged(() => post(`/tokens/${expiredId}/renew`, { _csrf: csrf, formKey: FORM_KEY, expiry: '30', allOrgs: 'true' })), 400, /stopped working on 1 December 2026/);
+    expectClearRefusal(
+      await unchanged(() => post(`/tokens/${expiredId}/renew`, { _csrf: csrf, formKey: FORM_KEY, expiry: '3650' })),
+      400,
+      /Choose an expiry/,
+    );
+    expectClearRefusal(
+      await unchanged(() =>
+        post(`/tokens/${expiredId}/renew`, { _csrf: csrf, formKey: FORM_KEY, expiry: '30', allOrgs: 'true' }),
+      ),
+      400,
+      /stopped working on 1 December 2026/,
+    );
   });
 
   // Azure DevOps answers another person's token id with an access check (403), and so does the emulator.
-  it('someone else\'s token id: replace and renew are refused as Azure DevOps refuses them, and nothing changes', async () => {
+  it("someone else's token id: replace and renew are refused as Azure DevOps refuses them, and nothing changes", async () => {
     for (const path of [`/tokens/${gracesGlobalId}/replace`, `/tokens/${gracesExpiredId}/renew`]) {
       expectClearRefusal(await unchanged(() => send('GET', path)), 403, /You are not allowed to do this/);
     }
-    expectClearRefusal(await unchanged(() => post(`/tokens/${gracesGlobalId}/replace`, replace({}))), 403, /You are not allowed to do this/);
-    expectClearRefusal(await unchanged(() => post(`/tokens/${gracesExpiredId}/renew`, { _csrf: csrf, formKey: FORM_KEY, expiry: '30' })), 403, /You are not allowed to do this/);
+    expectClearRefusal(
+      await unchanged(() => post(`/tokens/${gracesGlobalId}/replace`, replace({}))),
+      403,
+      /You are not allowed to do this/,
+    );
+    expectClearRefusal(
+      await unchanged(() => post(`/tokens/${gracesExpiredId}/renew`, { _csrf: csrf, formKey: FORM_KEY, expiry: '30' })),
+      403,
+      /You are not allowed to do this/,
+    );
   });
 
   it('a token of the wrong kind: only global tokens are replaced, only expired ones renewed', async () => {
-    expectClearRefusal(await unchanged(() => post(`/tokens/${tokenId}/replace`, replace({}))), 409, /Only global tokens are replaced/);
-    expectClearRefusal(await unchanged(() => post(`/tokens/${tokenId}/renew`, { _csrf: csrf, formKey: FORM_KEY, expiry: '30' })), 409, /Only expired tokens are renewed/);
-    expectClearRefusal(await unchanged(() => post(`/tokens/${globalId}/renew`, { _csrf: csrf, formKey: FORM_KEY, expiry: '30' })), 409, /Global tokens cannot be changed/);
+    expectClearRefusal(
+      await unchanged(() => post(`/tokens/${tokenId}/replace`, replace({}))),
+      409,
+      /Only global tokens are replaced/,
+    );
+    expectClearRefusal(
+      await unchanged(() => post(`/tokens/${tokenId}/renew`, { _csrf: csrf, formKey: FORM_KEY, expiry: '30' })),
+      409,
+      /Only expired tokens are renewed/,
+    );
+    expectClearRefusal(
+      await unchanged(() => post(`/tokens/${globalId}/renew`, { _csrf: csrf, formKey: FORM_KEY, expiry: '30' })),
+      409,
+      /Global tokens cannot be changed/,
+    );
   });
 });
 
@@ -291,54 +422,93 @@ describe('the other forms', () => {
     ['edit: a 60 KB name', { ...validEditFields(), displayName: 'n'.repeat(60 * KB) }, 422, /100 characters/],
     ['edit: an unknown scope', { ...validEditFields(), scopes: ['vso.nope'] }, 422, /does not know this scope/],
     ['edit: a date in the past', { ...validEditFields(), expiry: 'custom', customDate: '2001-01-01' }, 422, /past/],
-    ['edit: beyond one year', { ...validEditFields(), expiry: 'custom', customDate: inDays(500) }, 422, /at most one year/],
+    [
+      'edit: beyond one year',
+      { ...validEditFields(), expiry: 'custom', customDate: inDays(500) },
+      422,
+      /at most one year/,
+    ],
   ])('%s', async (_name, fields, status, reason) => {
     expectClearRefusal(await unchanged(() => post(`/tokens/${tokenId}`, { _csrf: csrf, ...fields })), status, reason);
   });
 
   it.each([['45'], ['-30'], ['1e9'], ['thirty']])('extend by %s days: 400', async (days) => {
-    expectClearRefusal(await unchanged(() => post(`/tokens/${tokenId}/extend`, { _csrf: csrf, days, returnTo: '/' })), 400, /extended by 30 or 90 days/);
+    expectClearRefusal(
+      await unchanged(() => post(`/tokens/${tokenId}/extend`, { _csrf: csrf, days, returnTo: '/' })),
+      400,
+      /extended by 30 or 90 days/,
+    );
   });
 
   it('extend with two values: 400', async () => {
-    expectClearRefusal(await unchanged(() => post(`/tokens/${tokenId}/extend`, { _csrf: csrf, days: ['30', '30'], returnTo: '/' })), 400);
+    expectClearRefusal(
+      await unchanged(() => post(`/tokens/${tokenId}/extend`, { _csrf: csrf, days: ['30', '30'], returnTo: '/' })),
+      400,
+    );
   });
 
   it.each([['365'], [''], ['keep']])('regenerate with expiry %j: 400', async (expiry) => {
-    expectClearRefusal(await unchanged(() => post(`/tokens/${tokenId}/regenerate`, { _csrf: csrf, formKey: FORM_KEY, expiry })), 400, /Choose an expiry/);
+    expectClearRefusal(
+      await unchanged(() => post(`/tokens/${tokenId}/regenerate`, { _csrf: csrf, formKey: FORM_KEY, expiry })),
+      400,
+      /Choose an expiry/,
+    );
   });
 
   it('regenerate without a form key: 400', async () => {
-    expectClearRefusal(await unchanged(() => post(`/tokens/${tokenId}/regenerate`, { _csrf: csrf, expiry: '30' })), 400, /Form incomplete/);
+    expectClearRefusal(
+      await unchanged(() => post(`/tokens/${tokenId}/regenerate`, { _csrf: csrf, expiry: '30' })),
+      400,
+      /Form incomplete/,
+    );
   });
 
   it.each<[string, Record<string, string | string[]>, RegExp]>([
     ['no ids', {}, /No tokens selected/],
     ['an id that is not a GUID', { ids: 'x' }, /Unknown tokens/],
     ['a path for an id', { ids: '../../_apis' }, /Unknown tokens/],
-    ['101 ids', { ids: Array.from({ length: 101 }, (_, i) => `00000000-0000-4000-8000-${String(i).padStart(12, '0')}`) }, /at most 100/],
+    [
+      '101 ids',
+      { ids: Array.from({ length: 101 }, (_, i) => `00000000-0000-4000-8000-${String(i).padStart(12, '0')}`) },
+      /at most 100/,
+    ],
   ])('bulk revoke with %s: 400', async (_name, fields, reason) => {
     expectClearRefusal(await unchanged(() => post('/tokens/bulk/revoke', { _csrf: csrf, ...fields })), 400, reason);
     const query = new URLSearchParams();
     for (const id of [fields.ids ?? []].flat()) query.append('ids', id);
     // Asking to confirm an empty selection goes back to the list with a message (the next test).
-    if (query.size > 0) expectClearRefusal(await unchanged(() => send('GET', `/tokens/bulk?${query.toString()}`)), 400, reason);
+    if (query.size > 0)
+      expectClearRefusal(await unchanged(() => send('GET', `/tokens/bulk?${query.toString()}`)), 400, reason);
   });
 
   it('bulk confirm with nothing ticked: back to the list it came from, saying so, nothing changed', async () => {
-    const answer = await unchanged(() => send('GET', `/tokens/bulk?returnTo=${encodeURIComponent('/?status=expired')}`));
+    const answer = await unchanged(() =>
+      send('GET', `/tokens/bulk?returnTo=${encodeURIComponent('/?status=expired')}`),
+    );
     expect(answer.status).toBe(303);
     expect(answer.location).toBe('/?status=expired');
     expect((await send('GET', '/?status=expired')).body).toContain('No tokens were selected, so nothing was changed.');
   });
 
-  it.each([['evilcorp'], [''], ['../contoso'], ['contoso\u0000']])('choose organization %j: 400, still in contoso', async (organization) => {
-    expectClearRefusal(await unchanged(() => post('/organizations', { _csrf: csrf, organization, returnTo: '/' })), 400, /not a member of that organization/);
-    expect((await send('GET', '/')).body).toContain('Your tokens in contoso');
-  });
+  it.each([['evilcorp'], [''], ['../contoso'], ['contoso\u0000']])(
+    'choose organization %j: 400, still in contoso',
+    async (organization) => {
+      expectClearRefusal(
+        await unchanged(() => post('/organizations', { _csrf: csrf, organization, returnTo: '/' })),
+        400,
+        /not a member of that organization/,
+      );
+      expect((await send('GET', '/')).body).toContain('Your tokens in contoso');
+    },
+  );
 
   it('choose organization with two values: 400', async () => {
-    expectClearRefusal(await unchanged(() => post('/organizations', { _csrf: csrf, organization: ['fabrikam', 'contoso'], returnTo: '/' })), 400);
+    expectClearRefusal(
+      await unchanged(() =>
+        post('/organizations', { _csrf: csrf, organization: ['fabrikam', 'contoso'], returnTo: '/' }),
+      ),
+      400,
+    );
   });
 });
 
@@ -380,7 +550,11 @@ describe('addresses and query strings', () => {
   });
 
   it('the sign-in redirect with a bad answer: a clear 400, no sign-in loop', async () => {
-    expectClearRefusal(await send('GET', '/getAToken?state=forged&code=forged', { cookie: null }), 400, /Sign-in expired/);
+    expectClearRefusal(
+      await send('GET', '/getAToken?state=forged&code=forged', { cookie: null }),
+      400,
+      /Sign-in expired/,
+    );
     expectClearRefusal(await send('GET', '/getAToken?state=a&state=b', { cookie: null }), 400);
     expectClearRefusal(await send('GET', `/getAToken?error=${'x'.repeat(10 * KB)}`, { cookie: null }), 400);
   });
@@ -426,7 +600,11 @@ describe('return addresses that point off-site are replaced by the home page', (
   });
 
   it('a doubly encoded one stays a path on this site (a browser does not decode a Location twice)', async () => {
-    const answer = await post('/organizations', { _csrf: csrf, organization: 'contoso', returnTo: '/%252F%252Fevil.example' });
+    const answer = await post('/organizations', {
+      _csrf: csrf,
+      organization: 'contoso',
+      returnTo: '/%252F%252Fevil.example',
+    });
     expect(answer.location).toMatch(/^\/[^/\\]/);
     expect(decodeURIComponent(answer.location!)).toMatch(/^\/[^/\\]/);
   });
@@ -439,11 +617,23 @@ describe('return addresses that point off-site are replaced by the home page', (
 
 describe('bodies', () => {
   it('a 100 KB form: 413, nothing created', async () => {
-    expectClearRefusal(await unchanged(() => post('/tokens', { ...validCreate(), displayName: 'n'.repeat(100 * KB) })), 413, /Too much data/);
+    expectClearRefusal(
+      await unchanged(() => post('/tokens', { ...validCreate(), displayName: 'n'.repeat(100 * KB) })),
+      413,
+      /Too much data/,
+    );
   });
 
   it('a 5 MB form: 413', async () => {
-    expectClearRefusal(await unchanged(() => send('POST', '/tokens', { body: `_csrf=${csrf}&x=${'y'.repeat(5 * KB * KB)}`, headers: { 'content-type': 'application/x-www-form-urlencoded' } })), 413);
+    expectClearRefusal(
+      await unchanged(() =>
+        send('POST', '/tokens', {
+          body: `_csrf=${csrf}&x=${'y'.repeat(5 * KB * KB)}`,
+          headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        }),
+      ),
+      413,
+    );
   });
 
   it('more than 200 fields: 413', async () => {
@@ -453,31 +643,74 @@ describe('bodies', () => {
 
   it('JSON instead of a form: refused (no form, no CSRF token)', async () => {
     const body = JSON.stringify(validCreate());
-    expectClearRefusal(await unchanged(() => send('POST', '/tokens', { body, headers: { 'content-type': 'application/json' } })), 403);
+    expectClearRefusal(
+      await unchanged(() => send('POST', '/tokens', { body, headers: { 'content-type': 'application/json' } })),
+      403,
+    );
   });
 
   it('a form in an unsupported character set: 415', async () => {
-    expectClearRefusal(await unchanged(() => send('POST', '/tokens', { form: validCreate(), headers: { 'content-type': 'application/x-www-form-urlencoded; charset=koi8-r' } })), 415);
+    expectClearRefusal(
+      await unchanged(() =>
+        send('POST', '/tokens', {
+          form: validCreate(),
+          headers: { 'content-type': 'application/x-www-form-urlencoded; charset=koi8-r' },
+        }),
+      ),
+      415,
+    );
   });
 
   it('a gzip body that is not gzip: 400', async () => {
-    expectClearRefusal(await unchanged(() => send('POST', '/tokens', { body: 'not gzip at all', headers: { 'content-type': 'application/x-www-form-urlencoded', 'content-encoding': 'gzip' } })), 400);
+    expectClearRefusal(
+      await unchanged(() =>
+        send('POST', '/tokens', {
+          body: 'not gzip at all',
+          headers: { 'content-type': 'application/x-www-form-urlencoded', 'content-encoding': 'gzip' },
+        }),
+      ),
+      400,
+    );
   });
 
   it('an unknown content encoding: 415', async () => {
-    expectClearRefusal(await unchanged(() => send('POST', '/tokens', { body: 'x=1', headers: { 'content-type': 'application/x-www-form-urlencoded', 'content-encoding': 'br-nope' } })), 415);
+    expectClearRefusal(
+      await unchanged(() =>
+        send('POST', '/tokens', {
+          body: 'x=1',
+          headers: { 'content-type': 'application/x-www-form-urlencoded', 'content-encoding': 'br-nope' },
+        }),
+      ),
+      415,
+    );
   });
 });
 
 describe('unexpected methods', () => {
-  const paths = () => ['/', '/tokens', '/tokens/new', `/tokens/${tokenId}`, `/tokens/${tokenId}/revoke`, '/organizations', '/login', '/logout', '/all', '/healthz'];
+  const paths = () => [
+    '/',
+    '/tokens',
+    '/tokens/new',
+    `/tokens/${tokenId}`,
+    `/tokens/${tokenId}/revoke`,
+    '/organizations',
+    '/login',
+    '/logout',
+    '/all',
+    '/healthz',
+  ];
 
   it.each(['PUT', 'DELETE', 'PATCH'])('%s with no CSRF token: 403 everywhere', async (method) => {
     for (const path of paths()) expectClearRefusal(await unchanged(() => send(method, path, { form: {} })), 403);
   });
 
   it.each(['PUT', 'DELETE', 'PATCH'])('%s even with a valid CSRF token: 404 everywhere', async (method) => {
-    for (const path of paths()) expectClearRefusal(await unchanged(() => send(method, path, { form: { ...validEdit(), _csrf: csrf } })), 404, /Page not found/);
+    for (const path of paths())
+      expectClearRefusal(
+        await unchanged(() => send(method, path, { form: { ...validEdit(), _csrf: csrf } })),
+        404,
+        /Page not found/,
+      );
   });
 
   it('POST to pages that only show: 404', async () => {

@@ -11,16 +11,24 @@ let h: Harness;
 signedIn({ person: null, once: true }, (session) => ({ h } = session));
 
 describe('secrets the emulator issued', () => {
-  it('are recorded: sign-in tokens and a created PAT\'s secret', async () => {
+  it("are recorded: sign-in tokens and a created PAT's secret", async () => {
     const browser = h.browser();
     await signIn(browser, h.appUrl, ADA);
     const form = await browser.get(`${h.appUrl}/tokens/new`);
-    const created = await browser.submit(form, '/tokens', { displayName: 'logged-nowhere', expiry: '7', organizations: 'this', access: 'custom', scopes: 'vso.code' });
+    const created = await browser.submit(form, '/tokens', {
+      displayName: 'logged-nowhere',
+      expiry: '7',
+      organizations: 'this',
+      access: 'custom',
+      scopes: 'vso.code',
+    });
     const secret = secretShownOn(created.body);
     expect(secret).toBeTruthy();
 
     const issued = h.emulator.control.issuedSecrets();
-    expect(new Set(issued.map((item) => item.kind))).toEqual(new Set(['access_token', 'refresh_token', 'id_token', 'pat']));
+    expect(new Set(issued.map((item) => item.kind))).toEqual(
+      new Set(['access_token', 'refresh_token', 'id_token', 'pat']),
+    );
     expect(issued).toContainEqual({ kind: 'pat', value: secret });
   });
 
@@ -29,7 +37,7 @@ describe('secrets the emulator issued', () => {
     expect(h.emulator.control.issuedSecrets()).toContainEqual({ kind: 'access_token', value: token });
   });
 
-  it('appear nowhere in the app\'s log, nor does the client secret', () => {
+  it("appear nowhere in the app's log, nor does the client secret", () => {
     const known = [...h.emulator.control.issuedSecrets(), { kind: 'client secret', value: h.clientSecret }];
     expect(h.logLines.length).toBeGreaterThan(0);
     expect(secretsInLog(h.logLines, known)).toEqual([]);
@@ -42,7 +50,10 @@ describe('secrets the emulator issued', () => {
       await signIn(other.browser(), other.appUrl, ADA);
       const [issued] = other.emulator.control.issuedSecrets();
       other.logLines.push(`{"level":30,"msg":"a careless line ${issued!.value}"}`);
-      const failure = await other.close().then(() => undefined, (error: unknown) => error as Error);
+      const failure = await other.close().then(
+        () => undefined,
+        (error: unknown) => error as Error,
+      );
       closed = true;
       expect(failure?.message).toMatch(new RegExp(`^secrets in the app's log: ${issued!.kind} \\(log line \\d+\\)$`));
       expect(failure?.message).not.toContain(issued!.value);

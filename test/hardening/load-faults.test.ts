@@ -64,23 +64,42 @@ const count = (what: string) => {
 };
 
 function loadPerson(index: number): Person {
-  return { objectId: randomUUID(), displayName: `Load Person ${index}`, username: `load${index}@contoso.example`, memberId: randomUUID(), organizations: ['contoso'] };
+  return {
+    objectId: randomUUID(),
+    displayName: `Load Person ${index}`,
+    username: `load${index}@contoso.example`,
+    memberId: randomUUID(),
+    organizations: ['contoso'],
+  };
 }
 
 /** Tokens nobody touches during the run: they must come out exactly as they went in. */
 const untouched = (index: number) => [
-  { displayName: `keep-${index}-a`, scope: 'vso.code', validTo: new Date(Date.now() + 20 * 86_400_000), targetAccounts: [CONTOSO_ID] },
-  { displayName: `keep-${index}-b`, scope: 'app_token', validTo: new Date(Date.now() + 40 * 86_400_000), targetAccounts: null },
+  {
+    displayName: `keep-${index}-a`,
+    scope: 'vso.code',
+    validTo: new Date(Date.now() + 20 * 86_400_000),
+    targetAccounts: [CONTOSO_ID],
+  },
+  {
+    displayName: `keep-${index}-b`,
+    scope: 'app_token',
+    validTo: new Date(Date.now() + 40 * 86_400_000),
+    targetAccounts: null,
+  },
 ];
 
 /** Every answer is the page, a redirect, or a clear error page; never a stack and never a 500. */
 function check(page: Page, what: string): Page {
   count(`HTTP ${page.status}`);
   const problem =
-    page.status === 500 || page.status === 0 ? `${what}: HTTP ${page.status}`
-    : /\bat .+:\d+:\d+|TypeError|ReferenceError|node_modules/.test(page.body) ? `${what}: a stack or an internal error on the page`
-    : page.status >= 400 && !page.body.includes('Request id:') ? `${what}: HTTP ${page.status} without a clear error page`
-    : undefined;
+    page.status === 500 || page.status === 0
+      ? `${what}: HTTP ${page.status}`
+      : /\bat .+:\d+:\d+|TypeError|ReferenceError|node_modules/.test(page.body)
+        ? `${what}: a stack or an internal error on the page`
+        : page.status >= 400 && !page.body.includes('Request id:')
+          ? `${what}: HTTP ${page.status} without a clear error page`
+          : undefined;
   if (problem && problems.length < 50) problems.push(problem);
   return page;
 }
@@ -96,8 +115,17 @@ async function create(user: LoadUser, n: number, base: string): Promise<void> {
   const form = check(await user.browser.get(`${base}/tokens/new`), 'new token form');
   if (form.status !== 200) return;
   const name = `L${users.indexOf(user)}-${n}`;
-  const page = check(await user.browser.submit(form, '/tokens', { displayName: name, expiry: '30', organizations: 'this', access: 'custom', scopes: 'vso.code' }, { follow: false }), 'create');
-  const outcome: Outcome = page.status === 200 && page.body.includes('id="secret"') ? 'done' : UNKNOWN.test(page.body) ? 'unknown' : 'notDone';
+  const page = check(
+    await user.browser.submit(
+      form,
+      '/tokens',
+      { displayName: name, expiry: '30', organizations: 'this', access: 'custom', scopes: 'vso.code' },
+      { follow: false },
+    ),
+    'create',
+  );
+  const outcome: Outcome =
+    page.status === 200 && page.body.includes('id="secret"') ? 'done' : UNKNOWN.test(page.body) ? 'unknown' : 'notDone';
   count(`create ${outcome}`);
   user.creates.push({ name, outcome });
   const id = /href="\/tokens\/([0-9a-f-]{36})"/.exec(page.body)?.[1];
@@ -108,7 +136,16 @@ async function rename(user: LoadUser, token: Tracked, n: number, base: string): 
   const form = check(await user.browser.get(`${base}/tokens/${token.id}/edit`), 'edit form');
   if (form.status !== 200) return;
   const name = `${[...token.names][0]!.split('~')[0]}~${n}`;
-  const page = check(await user.browser.submit(form, `/tokens/${token.id}`, { displayName: name, expiry: 'keep', organizations: 'this', access: 'custom', scopes: 'vso.code' }), 'edit');
+  const page = check(
+    await user.browser.submit(form, `/tokens/${token.id}`, {
+      displayName: name,
+      expiry: 'keep',
+      organizations: 'this',
+      access: 'custom',
+      scopes: 'vso.code',
+    }),
+    'edit',
+  );
   const outcome = outcomeOf(page, new RegExp(`Saved the changes to &#34;${escaped(name)}&#34;`));
   count(`edit ${outcome}`);
   if (outcome === 'done') token.names = new Set([name]);
@@ -148,12 +185,14 @@ function verify(user: LoadUser, index: number): string[] {
   const keep = untouched(index).map((seed) => seed.displayName);
   for (const name of keep) {
     const matches = tokens.filter((token) => token.displayName === name);
-    if (matches.length !== 1 || matches[0]!.status !== 'active') found.push(`${name}: an untouched token was lost or changed`);
+    if (matches.length !== 1 || matches[0]!.status !== 'active')
+      found.push(`${name}: an untouched token was lost or changed`);
   }
   for (const { name, outcome } of user.creates) {
     const made = tokens.filter((token) => token.displayName === name || token.displayName.startsWith(`${name}~`));
     if (made.length > 1) found.push(`${name}: created ${made.length} times`);
-    if (outcome === 'done' && made.length === 0) found.push(`${name}: the app said created, the service has no such token`);
+    if (outcome === 'done' && made.length === 0)
+      found.push(`${name}: the app said created, the service has no such token`);
     if (outcome === 'notDone' && made.length > 0) found.push(`${name}: the app said not created, the service has it`);
   }
   for (const tracked of [...user.live, ...user.finished]) {
@@ -162,8 +201,12 @@ function verify(user: LoadUser, index: number): string[] {
       found.push(`${tracked.id}: lost`);
       continue;
     }
-    if (!tracked.names.has(token.displayName)) found.push(`${tracked.id}: named "${token.displayName}", the app said one of ${[...tracked.names].join(', ')}`);
-    if (!tracked.revoked.has(token.status === 'revoked')) found.push(`${tracked.id}: ${token.status}, the app said ${[...tracked.revoked].map((revoked) => (revoked ? 'revoked' : 'not revoked')).join(' or ')}`);
+    if (!tracked.names.has(token.displayName))
+      found.push(`${tracked.id}: named "${token.displayName}", the app said one of ${[...tracked.names].join(', ')}`);
+    if (!tracked.revoked.has(token.status === 'revoked'))
+      found.push(
+        `${tracked.id}: ${token.status}, the app said ${[...tracked.revoked].map((revoked) => (revoked ? 'revoked' : 'not revoked')).join(' or ')}`,
+      );
   }
   const known = new Set([...keep, ...user.creates.map((attempt) => attempt.name)]);
   for (const token of tokens) {
@@ -181,10 +224,12 @@ beforeAll(async () => {
     users.push({ person, browser: h.browser(), creates: [], live: [], finished: [] });
   }
   for (let first = 0; first < users.length; first += 10) {
-    await Promise.all(users.slice(first, first + 10).map(async (user) => {
-      const home = await signIn(user.browser, h.appUrl, user.person);
-      if (home.status !== 200) throw new Error(`sign-in of ${user.person.username} ended at HTTP ${home.status}`);
-    }));
+    await Promise.all(
+      users.slice(first, first + 10).map(async (user) => {
+        const home = await signIn(user.browser, h.appUrl, user.person);
+        if (home.status !== 200) throw new Error(`sign-in of ${user.person.username} ended at HTTP ${home.status}`);
+      }),
+    );
   }
 }, 120_000);
 
@@ -193,32 +238,43 @@ afterAll(async () => {
 });
 
 describe(`${SESSIONS} people for ${SECONDS} s while one Azure DevOps call in ten fails`, () => {
-  it('every answer is the page or a clear error page, and the service holds exactly what the app said', async () => {
-    for (const fault of FAULTS) h.emulator.control.injectFault(fault);
-    const deadline = Date.now() + SECONDS * 1000;
-    let injected: number;
-    try {
-      await Promise.all(users.map((user, index) => work(user, index, deadline)));
-    } finally {
-      injected = h.emulator.control.faults().reduce((sum, fault) => sum + fault.triggered, 0);
-      h.emulator.control.clearFaults();
-    }
-    // Calls the app gave up on may still be on their way to the emulator.
-    await sleep(SETTLE_MS);
+  it(
+    'every answer is the page or a clear error page, and the service holds exactly what the app said',
+    async () => {
+      for (const fault of FAULTS) h.emulator.control.injectFault(fault);
+      const deadline = Date.now() + SECONDS * 1000;
+      let injected: number;
+      try {
+        await Promise.all(users.map((user, index) => work(user, index, deadline)));
+      } finally {
+        injected = h.emulator.control.faults().reduce((sum, fault) => sum + fault.triggered, 0);
+        h.emulator.control.clearFaults();
+      }
+      // Calls the app gave up on may still be on their way to the emulator.
+      await sleep(SETTLE_MS);
 
-    console.info(`load and faults: ${SESSIONS} sessions, ${SECONDS} s, seed ${SEED}, ${injected} faults injected; ${Object.entries(tally).sort().map(([what, n]) => `${what}: ${n}`).join(', ')}`);
-    expect(problems).toEqual([]);
-    expect(users.flatMap((user, index) => verify(user, index))).toEqual([]);
-    expect(injected).toBeGreaterThan(0);
-    expect(tally['create done'] ?? 0).toBeGreaterThan(0);
-    expect(tally['edit done'] ?? 0).toBeGreaterThan(0);
-    expect(tally['revoke done'] ?? 0).toBeGreaterThan(0);
+      console.info(
+        `load and faults: ${SESSIONS} sessions, ${SECONDS} s, seed ${SEED}, ${injected} faults injected; ${Object.entries(
+          tally,
+        )
+          .sort()
+          .map(([what, n]) => `${what}: ${n}`)
+          .join(', ')}`,
+      );
+      expect(problems).toEqual([]);
+      expect(users.flatMap((user, index) => verify(user, index))).toEqual([]);
+      expect(injected).toBeGreaterThan(0);
+      expect(tally['create done'] ?? 0).toBeGreaterThan(0);
+      expect(tally['edit done'] ?? 0).toBeGreaterThan(0);
+      expect(tally['revoke done'] ?? 0).toBeGreaterThan(0);
 
-    // Still up, and whole again once Azure DevOps is.
-    const healthz = await users[0]!.browser.get(`${h.appUrl}/healthz`);
-    expect(healthz.status).toBe(200);
-    const list = await users[0]!.browser.get(`${h.appUrl}/`);
-    expect(list.status).toBe(200);
-    expect(list.body).toContain('keep-0-a');
-  }, (SECONDS + 60) * 1000);
+      // Still up, and whole again once Azure DevOps is.
+      const healthz = await users[0]!.browser.get(`${h.appUrl}/healthz`);
+      expect(healthz.status).toBe(200);
+      const list = await users[0]!.browser.get(`${h.appUrl}/`);
+      expect(list.status).toBe(200);
+      expect(list.body).toContain('keep-0-a');
+    },
+    (SECONDS + 60) * 1000,
+  );
 });

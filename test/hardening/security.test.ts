@@ -27,7 +27,14 @@ let browser: TestBrowser;
 
 beforeAll(async () => {
   // TRUST_PROXY: the client address is the one X-Forwarded-For names, so a test can be many clients.
-  h = await startHarness({ env: { SIGN_IN_RATE_LIMIT: String(RATE_LIMIT), SIGN_IN_RATE_WINDOW_MINUTES: '5', TRUST_PROXY: 'true', AUDIT_MAX_PEOPLE: String(AUDIT_MAX_PEOPLE) } });
+  h = await startHarness({
+    env: {
+      SIGN_IN_RATE_LIMIT: String(RATE_LIMIT),
+      SIGN_IN_RATE_WINDOW_MINUTES: '5',
+      TRUST_PROXY: 'true',
+      AUDIT_MAX_PEOPLE: String(AUDIT_MAX_PEOPLE),
+    },
+  });
   browser = h.browser();
   await signIn(browser, h.appUrl, ADA);
 });
@@ -46,13 +53,19 @@ const sessionRows = () => {
 
 /** A request from the client at `address`, as the proxy in front reports it. */
 const from = (address: string, path: string, cookie?: string) =>
-  fetch(`${h.appUrl}${path}`, { redirect: 'manual', headers: { 'x-forwarded-for': address, ...(cookie ? { cookie } : {}) } });
+  fetch(`${h.appUrl}${path}`, {
+    redirect: 'manual',
+    headers: { 'x-forwarded-for': address, ...(cookie ? { cookie } : {}) },
+  });
 
 describe('pending sign-ins cost the session store nothing until a sign-in completes', () => {
   it('200 cookieless GET /login from 200 addresses add no session row', async () => {
     const before = sessionRows();
     for (let n = 0; n < 200; n++) {
-      const answer = await from(`198.51.${Math.floor(n / 250)}.${n % 250}`, `/login?returnTo=${encodeURIComponent(`/${'x'.repeat(2000)}`)}`);
+      const answer = await from(
+        `198.51.${Math.floor(n / 250)}.${n % 250}`,
+        `/login?returnTo=${encodeURIComponent(`/${'x'.repeat(2000)}`)}`,
+      );
       expect(answer.status).toBe(303);
       expect(answer.headers.get('location')).toContain('/oauth2/v2.0/authorize');
     }
@@ -78,7 +91,11 @@ describe('pending sign-ins cost the session store nothing until a sign-in comple
 
   it('a forged or tampered sign-in cookie is worth nothing: "Sign-in expired", no session', async () => {
     const before = sessionRows();
-    const answer = await from('198.51.100.8', '/getAToken?state=forged&code=forged', 'patmanager.signin=v1.AAAAAAAAAAA.AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA');
+    const answer = await from(
+      '198.51.100.8',
+      '/getAToken?state=forged&code=forged',
+      'patmanager.signin=v1.AAAAAAAAAAA.AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA',
+    );
     expect(answer.status).toBe(400);
     expect(await answer.text()).toContain('Sign-in expired');
     expect(sessionRows()).toBe(before);
@@ -106,8 +123,22 @@ const DAY = 86_400_000;
 
 describe('hygiene', () => {
   it('every signed-in page, form, export and redirect says Cache-Control: no-store; signed-out pages do not need to', async () => {
-    const tokenId = h.emulator.control.devops.tokens(ADA.objectId).find((token) => token.status === 'active')!.authorizationId;
-    const paths = ['/', '/tokens/new', `/tokens/${tokenId}`, `/tokens/${tokenId}/edit`, '/all', '/expiring', '/activity', '/organizations', '/export?format=csv', '/export?format=json', '/audit'];
+    const tokenId = h.emulator.control.devops
+      .tokens(ADA.objectId)
+      .find((token) => token.status === 'active')!.authorizationId;
+    const paths = [
+      '/',
+      '/tokens/new',
+      `/tokens/${tokenId}`,
+      `/tokens/${tokenId}/edit`,
+      '/all',
+      '/expiring',
+      '/activity',
+      '/organizations',
+      '/export?format=csv',
+      '/export?format=json',
+      '/audit',
+    ];
     for (const path of paths) {
       const page = await browser.get(`${h.appUrl}${path}`, { follow: false });
       expect([200, 303, 403], path).toContain(page.status);
@@ -139,11 +170,32 @@ describe('hygiene', () => {
   });
 
   it('the CSV export defuses a leading line feed, whitespace before a formula, fullwidth ＝ ＋ － ＠', async () => {
-    const hostile = ['\n=1+1', ' =cmd|"/c calc"!A0', '\t@SUM(A1)', '＝HYPERLINK("http://evil.example")', '＋1', '－1', '＠SUM(1)', '\u3000=1', '\u00a0+1', '\r-1'];
-    h.emulator.control.devops.addTokens(ADA.objectId, hostile.map((displayName) => ({ displayName, scope: 'vso.code', validTo: new Date(Date.now() + 5 * DAY), targetAccounts: null })));
+    const hostile = [
+      '\n=1+1',
+      ' =cmd|"/c calc"!A0',
+      '\t@SUM(A1)',
+      '＝HYPERLINK("http://evil.example")',
+      '＋1',
+      '－1',
+      '＠SUM(1)',
+      '\u3000=1',
+      '\u00a0+1',
+      '\r-1',
+    ];
+    h.emulator.control.devops.addTokens(
+      ADA.objectId,
+      hostile.map((displayName) => ({
+        displayName,
+        scope: 'vso.code',
+        validTo: new Date(Date.now() + 5 * DAY),
+        targetAccounts: null,
+      })),
+    );
     const csv = await browser.get(`${h.appUrl}/export?format=csv&status=all`);
     expect(csv.status).toBe(200);
-    const cells = csv.body.match(/(?<=,|^)("(?:[^"]|"")*"|[^,\r\n]*)/gm)!.map((text) => (text.startsWith('"') ? text.slice(1, -1).replace(/""/g, '"') : text));
+    const cells = csv.body
+      .match(/(?<=,|^)("(?:[^"]|"")*"|[^,\r\n]*)/gm)!
+      .map((text) => (text.startsWith('"') ? text.slice(1, -1).replace(/""/g, '"') : text));
     for (const name of hostile) expect(cells, JSON.stringify(name)).toContain(`'${name}`);
     // And nothing that a spreadsheet would start running (after skipping whitespace) is left undefused.
     expect(cells.filter((text) => /^[\s=+\-@＝＋－＠]/u.test(text))).toEqual([]);
@@ -162,7 +214,7 @@ function openToOthers(dir: string): string[] {
   return found;
 }
 
-describe('.data/ is the app user\'s alone, whichever command made it', () => {
+describe(".data/ is the app user's alone, whichever command made it", () => {
   it('npm run doctor (demo mode) leaves .data 0700 and every file in it 0600, and tightens what an older version left open', async () => {
     const dir = setupFolder([]);
     mkdirSync(join(dir, '.data', 'compile-cache'), { recursive: true, mode: 0o755 });
@@ -175,10 +227,16 @@ describe('.data/ is the app user\'s alone, whichever command made it', () => {
   });
 
   it('npm start leaves .data (sessions, activity, compile cache) 0700 and every file in it 0600', async () => {
-    const app = await startAppProcess('private-data', await freePort(), sharedSettings(h.emulator, h.clientSecret, 'http://localhost:1'));
+    const app = await startAppProcess(
+      'private-data',
+      await freePort(),
+      sharedSettings(h.emulator, h.clientSecret, 'http://localhost:1'),
+    );
     const data = join(app.dataDir, '.data');
     try {
-      expect(readdirSync(data)).toEqual(expect.arrayContaining(['compile-cache', 'sessions.sqlite', 'activity.sqlite']));
+      expect(readdirSync(data)).toEqual(
+        expect.arrayContaining(['compile-cache', 'sessions.sqlite', 'activity.sqlite']),
+      );
       expect(openToOthers(data)).toEqual([]);
     } finally {
       await app.stop(2000);
@@ -198,7 +256,12 @@ describe('vault addresses and the HTTPS agent', () => {
   });
 
   it('every vault that gives no answer gets the same words and status: no name, refused, reset, TLS failure, timeout', () => {
-    const where = { operation: 'set secret', vaultUrl: 'https://ada-pats.vault.azure.net', secretName: 's', timeoutMs: 2000 };
+    const where = {
+      operation: 'set secret',
+      vaultUrl: 'https://ada-pats.vault.azure.net',
+      secretName: 's',
+      timeoutMs: 2000,
+    };
     const failures = [
       { name: 'RestError', code: 'ENOTFOUND', message: 'getaddrinfo ENOTFOUND' },
       { name: 'RestError', code: 'ECONNREFUSED', message: 'connect ECONNREFUSED 127.0.0.1:443' },
@@ -220,14 +283,16 @@ describe('vault addresses and the HTTPS agent', () => {
       }).on('error', (error: NodeJS.ErrnoException) => resolve(error.code ?? error.name));
     });
 
-  it('only the demo\'s agent takes *.localhost to loopback (and a vault address without a port to the emulator)', async () => {
+  it("only the demo's agent takes *.localhost to loopback (and a vault address without a port to the emulator)", async () => {
     const port = Number(new URL(h.emulator.origin).port);
     const demo = createHttpsAgent({ ca: h.emulator.caCertificatePem, localhostNamesToPort: port });
     const production = createHttpsAgent({ ca: h.emulator.caCertificatePem });
     try {
       expect(await status('https://ada-pats.vault.localhost/secrets?api-version=7.4', demo)).toBe(401);
       // Outside demo mode the name is the system resolver's to answer (glibc: no such host), even with the emulator's port.
-      expect(await status(`https://ada-pats.vault.localhost:${port}/secrets?api-version=7.4`, production)).toBe('ENOTFOUND');
+      expect(await status(`https://ada-pats.vault.localhost:${port}/secrets?api-version=7.4`, production)).toBe(
+        'ENOTFOUND',
+      );
     } finally {
       demo.destroy();
       production.destroy();
@@ -256,20 +321,32 @@ describe('administrator rights are checked again before the audit shows or chang
     await signIn(grace, h.appUrl, GRACE);
     const audit = await openAudit(grace);
     const csrf = csrfOf(audit);
-    const exported = JSON.parse((await grace.get(`${h.appUrl}/audit/export?format=json`)).body) as Array<{ authorizationId: string; person: string }>;
+    const exported = JSON.parse((await grace.get(`${h.appUrl}/audit/export?format=json`)).body) as Array<{
+      authorizationId: string;
+      person: string;
+    }>;
     expect(exported.length).toBeGreaterThan(0);
     const victim = exported[0]!;
     const before = JSON.stringify(h.emulator.control.devops.members('contoso').map((member) => member.tokens));
     try {
       h.emulator.control.devops.setAdministrators('contoso', []);
-      for (const path of ['/audit', '/audit/export?format=json', '/audit/export?format=csv', `/audit/revoke?ids=${victim.authorizationId}`]) {
+      for (const path of [
+        '/audit',
+        '/audit/export?format=json',
+        '/audit/export?format=csv',
+        `/audit/revoke?ids=${victim.authorizationId}`,
+      ]) {
         const page = await grace.get(`${h.appUrl}${path}`, { follow: false });
         expect(page.status, path).toBe(403);
         expect(page.body, path).toContain('The audit is for organization administrators');
         expect(page.body, path).not.toContain(victim.authorizationId);
       }
       const revokes = calls(REVOCATIONS);
-      const revoke = await grace.post(`${h.appUrl}/audit/revoke`, { _csrf: csrf, ids: victim.authorizationId, reason: 'should not happen' }, { follow: false });
+      const revoke = await grace.post(
+        `${h.appUrl}/audit/revoke`,
+        { _csrf: csrf, ids: victim.authorizationId, reason: 'should not happen' },
+        { follow: false },
+      );
       // Refused here, with the reason, instead of upstream with "your sign-in has expired".
       expect(revoke.status).toBe(403);
       expect(revoke.body).toContain('The audit is for organization administrators');
@@ -318,26 +395,33 @@ describe('audit work is started only by a form, one at a time, within process-wi
     const page = await openAudit(grace);
     expect(page.body).toContain('This audit is incomplete: it reached its limit');
     expect(page.body).toContain(`It holds the first ${AUDIT_MAX_PEOPLE} people Azure DevOps listed`);
-    const people = new Set((JSON.parse((await grace.get(`${h.appUrl}/audit/export?format=json`)).body) as Array<{ principalName: string }>).map((row) => row.principalName));
+    const people = new Set(
+      (
+        JSON.parse((await grace.get(`${h.appUrl}/audit/export?format=json`)).body) as Array<{ principalName: string }>
+      ).map((row) => row.principalName),
+    );
     expect(people.size).toBeLessThanOrEqual(AUDIT_MAX_PEOPLE);
   });
 
   /** The real client, counting its calls and how many are in flight at once. */
   function counting(inner: TokenAdminClient) {
     const seen = { inFlight: 0, peak: 0, calls: 0 };
-    const wrap = <A extends unknown[], R>(call: (...args: A) => Promise<R>) => async (...args: A): Promise<R> => {
-      seen.calls += 1;
-      seen.inFlight += 1;
-      seen.peak = Math.max(seen.peak, seen.inFlight);
-      try {
-        return await call(...args);
-      } finally {
-        seen.inFlight -= 1;
-      }
-    };
+    const wrap =
+      <A extends unknown[], R>(call: (...args: A) => Promise<R>) =>
+      async (...args: A): Promise<R> => {
+        seen.calls += 1;
+        seen.inFlight += 1;
+        seen.peak = Math.max(seen.peak, seen.inFlight);
+        try {
+          return await call(...args);
+        } finally {
+          seen.inFlight -= 1;
+        }
+      };
     return { seen, client: { ...inner, listPeople: wrap(inner.listPeople), listTokensOf: wrap(inner.listTokensOf) } };
   }
-  const adminClient = () => createTokenAdminClient({ baseUrl: h.emulator.urls.pats, timeoutMs: 2000, ca: h.emulator.caCertificatePem });
+  const adminClient = () =>
+    createTokenAdminClient({ baseUrl: h.emulator.urls.pats, timeoutMs: 2000, ca: h.emulator.caCertificatePem });
 
   it('two gatherings at once share one process-wide limit of upstream calls', async () => {
     const token = await h.emulator.control.issueAccessToken(GRACE.objectId);
@@ -345,7 +429,9 @@ describe('audit work is started only by a form, one at a time, within process-wi
     const { seen, client } = counting(adminClient());
     const limiter = boundedConcurrency(4);
     try {
-      await Promise.all([1, 2].map(() => gatherAudit({ client, accessToken: async () => token, organization: 'contoso', limiter })));
+      await Promise.all(
+        [1, 2].map(() => gatherAudit({ client, accessToken: async () => token, organization: 'contoso', limiter })),
+      );
     } finally {
       h.emulator.control.clearFaults();
     }
@@ -358,17 +444,42 @@ describe('audit work is started only by a form, one at a time, within process-wi
     const jobs = createAuditJobs();
     const signals: AbortSignal[] = [];
     let firstCallsWhenReplaced = 0;
-    const first = jobs.start('session-1:contoso', { organization: 'contoso', person: 'grace' }, (onProgress, signal) => {
-      signals.push(signal);
-      return gatherAudit({ client, accessToken: async () => token, organization: 'contoso', concurrency: 2, signal, onProgress: (progress) => {
-        onProgress(progress);
-        // Replaced as soon as its first people are being read.
-        if (progress.peopleRead === 1 && firstCallsWhenReplaced === 0) {
-          firstCallsWhenReplaced = seen.calls;
-          jobs.start('session-2:contoso', { organization: 'contoso', person: 'grace' }, (again, signal2) => (signals.push(signal2), gatherAudit({ client: adminClient(), accessToken: async () => token, organization: 'contoso', concurrency: 2, signal: signal2, onProgress: again })));
-        }
-      } });
-    });
+    const first = jobs.start(
+      'session-1:contoso',
+      { organization: 'contoso', person: 'grace' },
+      (onProgress, signal) => {
+        signals.push(signal);
+        return gatherAudit({
+          client,
+          accessToken: async () => token,
+          organization: 'contoso',
+          concurrency: 2,
+          signal,
+          onProgress: (progress) => {
+            onProgress(progress);
+            // Replaced as soon as its first people are being read.
+            if (progress.peopleRead === 1 && firstCallsWhenReplaced === 0) {
+              firstCallsWhenReplaced = seen.calls;
+              jobs.start(
+                'session-2:contoso',
+                { organization: 'contoso', person: 'grace' },
+                (again, signal2) => (
+                  signals.push(signal2),
+                  gatherAudit({
+                    client: adminClient(),
+                    accessToken: async () => token,
+                    organization: 'contoso',
+                    concurrency: 2,
+                    signal: signal2,
+                    onProgress: again,
+                  })
+                ),
+              );
+            }
+          },
+        });
+      },
+    );
     await first.settled;
     expect(signals[0]!.aborted).toBe(true);
     expect(first.failure).toMatchObject({ name: 'AbortError' });
@@ -382,7 +493,13 @@ describe('audit work is started only by a form, one at a time, within process-wi
 
   it('a gathering keeps at most `limits.tokens` tokens and names the people it did not read', async () => {
     const token = await h.emulator.control.issueAccessToken(GRACE.objectId);
-    const audit = await gatherAudit({ client: adminClient(), accessToken: async () => token, organization: 'contoso', concurrency: 1, limits: { people: 10_000, tokens: 30 } });
+    const audit = await gatherAudit({
+      client: adminClient(),
+      accessToken: async () => token,
+      organization: 'contoso',
+      concurrency: 1,
+      limits: { people: 10_000, tokens: 30 },
+    });
     expect(audit.people.reduce((sum, entry) => sum + entry.tokens.length, 0)).toBe(30);
     expect(audit.limitsReached).toEqual({ tokens: 30 });
     expect(audit.failures.length).toBeGreaterThan(0);
@@ -390,7 +507,7 @@ describe('audit work is started only by a form, one at a time, within process-wi
   });
 });
 
-describe('a vault link never writes one token over another consumer\'s secret unconfirmed', () => {
+describe("a vault link never writes one token over another consumer's secret unconfirmed", () => {
   const DAY_MS = 86_400_000;
   let ada: TestBrowser;
   let vaultUrl: string;
@@ -405,19 +522,38 @@ describe('a vault link never writes one token over another consumer\'s secret un
 
   /** A token whose secret the app wrote into Ada's vault (consenting to Key Vault the first time). */
   async function inVault(name: string) {
-    const fields = { displayName: name, expiry: '7', organizations: 'this', access: 'custom', scopes: ['vso.code'], destination: 'vault', vaultUrl, secretName: `${name}-pat` };
+    const fields = {
+      displayName: name,
+      expiry: '7',
+      organizations: 'this',
+      access: 'custom',
+      scopes: ['vso.code'],
+      destination: 'vault',
+      vaultUrl,
+      secretName: `${name}-pat`,
+    };
     let page = await ada.submit(await ada.get(`${h.appUrl}/tokens/new`), '/tokens', fields);
-    if (page.url.includes('/oauth2/v2.0/authorize')) page = await ada.submit(await ada.submit(page, 'authorize', { person: ADA.objectId }), '/tokens', fields);
+    if (page.url.includes('/oauth2/v2.0/authorize'))
+      page = await ada.submit(await ada.submit(page, 'authorize', { person: ADA.objectId }), '/tokens', fields);
     expect(page.body).toContain('created and stored in Key Vault');
     return tokensOf().find((token) => token.displayName === name && !token.revoked)!;
   }
 
   /** Someone else (another consumer, or a colleague's PAT Manager) writes the secret directly. */
   async function writtenByOthers(secret: string, tags: Record<string, string>) {
-    const token = await h.emulator.control.issueAccessToken(ADA.objectId, { scope: 'https://vault.azure.net/user_impersonation' });
-    const agent = createHttpsAgent({ ca: h.emulator.caCertificatePem, localhostNamesToPort: Number(new URL(h.emulator.origin).port) });
+    const token = await h.emulator.control.issueAccessToken(ADA.objectId, {
+      scope: 'https://vault.azure.net/user_impersonation',
+    });
+    const agent = createHttpsAgent({
+      ca: h.emulator.caCertificatePem,
+      localhostNamesToPort: Number(new URL(h.emulator.origin).port),
+    });
     try {
-      const client = new SecretClient(vaultUrl, { getToken: async () => ({ token, expiresOnTimestamp: Date.now() + 3_600_000 }) }, { agent, retryOptions: { maxRetries: 0 }, disableChallengeResourceVerification: true });
+      const client = new SecretClient(
+        vaultUrl,
+        { getToken: async () => ({ token, expiresOnTimestamp: Date.now() + 3_600_000 }) },
+        { agent, retryOptions: { maxRetries: 0 }, disableChallengeResourceVerification: true },
+      );
       await client.setSecret(secret, 'a value PAT Manager never saw', { tags });
     } finally {
       agent.destroy();
@@ -425,23 +561,33 @@ describe('a vault link never writes one token over another consumer\'s secret un
   }
 
   const plainToken = (name: string) => {
-    h.emulator.control.devops.addTokens(ADA.objectId, [{ displayName: name, scope: 'vso.code', validTo: new Date(Date.now() + 5 * DAY_MS), targetAccounts: null }]);
+    h.emulator.control.devops.addTokens(ADA.objectId, [
+      { displayName: name, scope: 'vso.code', validTo: new Date(Date.now() + 5 * DAY_MS), targetAccounts: null },
+    ]);
     return tokensOf().find((token) => token.displayName === name)!;
   };
-  const linkForm = (id: string, secretName: string) => ada.get(`${h.appUrl}/tokens/${id}/vault`).then((page) => ada.submit(page, `/tokens/${id}/vault`, { vaultUrl, secretName }));
+  const linkForm = (id: string, secretName: string) =>
+    ada
+      .get(`${h.appUrl}/tokens/${id}/vault`)
+      .then((page) => ada.submit(page, `/tokens/${id}/vault`, { vaultUrl, secretName }));
 
   it('linking a token to a secret that holds another token shows both and changes nothing; confirming links it and unlinks the other', async () => {
     const first = await inVault('first');
     const second = plainToken('second');
     const asked = await linkForm(second.authorizationId, 'first-pat');
     expect(asked.body).toContain('The secret "first-pat" is in use');
-    for (const text of ['first', first.authorizationId, 'second', second.authorizationId]) expect(asked.body).toContain(text);
-    expect((await ada.get(`${h.appUrl}/tokens/${second.authorizationId}`)).body).toContain('not linked to a Key Vault secret');
+    for (const text of ['first', first.authorizationId, 'second', second.authorizationId])
+      expect(asked.body).toContain(text);
+    expect((await ada.get(`${h.appUrl}/tokens/${second.authorizationId}`)).body).toContain(
+      'not linked to a Key Vault secret',
+    );
     expect(versions('first-pat')).toHaveLength(1);
 
     const confirmed = await ada.submit(asked, `/tokens/${second.authorizationId}/vault`);
     expect(confirmed.body).toContain('is linked to the secret');
-    expect((await ada.get(`${h.appUrl}/tokens/${first.authorizationId}`)).body).toContain('not linked to a Key Vault secret');
+    expect((await ada.get(`${h.appUrl}/tokens/${first.authorizationId}`)).body).toContain(
+      'not linked to a Key Vault secret',
+    );
     expect(versions('first-pat')).toHaveLength(1);
   });
 
@@ -450,13 +596,24 @@ describe('a vault link never writes one token over another consumer\'s secret un
     const token = plainToken('hand-linked');
     const asked = await linkForm(token.authorizationId, 'hand-made');
     expect(asked.body).toContain('a value PAT Manager did not put there');
-    expect((await ada.get(`${h.appUrl}/tokens/${token.authorizationId}`)).body).toContain('not linked to a Key Vault secret');
+    expect((await ada.get(`${h.appUrl}/tokens/${token.authorizationId}`)).body).toContain(
+      'not linked to a Key Vault secret',
+    );
   });
 
   it('creating a token into a secret name that already holds something is refused before any token is created', async () => {
     await inVault('taken');
     const before = tokensOf().length;
-    const page = await ada.submit(await ada.get(`${h.appUrl}/tokens/new`), '/tokens', { displayName: 'newcomer', expiry: '7', organizations: 'this', access: 'custom', scopes: ['vso.code'], destination: 'vault', vaultUrl, secretName: 'taken-pat' });
+    const page = await ada.submit(await ada.get(`${h.appUrl}/tokens/new`), '/tokens', {
+      displayName: 'newcomer',
+      expiry: '7',
+      organizations: 'this',
+      access: 'custom',
+      scopes: ['vso.code'],
+      destination: 'vault',
+      vaultUrl,
+      secretName: 'taken-pat',
+    });
     expect(page.status).toBe(422);
     expect(page.body).toContain('already holds another token, &#34;taken&#34;');
     expect(tokensOf()).toHaveLength(before);
@@ -465,7 +622,11 @@ describe('a vault link never writes one token over another consumer\'s secret un
 
   it('a rotation whose secret now holds another token (written since the link) changes nothing and says why', async () => {
     const third = await inVault('third');
-    await writtenByOthers('third-pat', { authorizationId: '11111111-2222-4333-8444-555555555555', source: 'PAT Manager', organization: 'fabrikam' });
+    await writtenByOthers('third-pat', {
+      authorizationId: '11111111-2222-4333-8444-555555555555',
+      source: 'PAT Manager',
+      organization: 'fabrikam',
+    });
     const form = await ada.get(`${h.appUrl}/tokens/${third.authorizationId}/rotate`);
     const result = await ada.submit(form, `/tokens/${third.authorizationId}/rotate`, { expiry: '30', old: 'revoke' });
     expect(result.body).toContain('third: not rotated');
@@ -481,9 +642,18 @@ describe('a vault link never writes one token over another consumer\'s secret un
     // A link recorded by an older version, which accepted it without a word: written while the app is stopped.
     await h.app.close();
     const database = new DatabaseSync(h.config.vaultLinksFile);
-    const row = database.prepare("SELECT person, data FROM person_records WHERE kind = 'vault-link' AND id = ?").get(kept.authorizationId) as { person: string; data: string };
-    const duplicate = { ...(JSON.parse(row.data) as Record<string, unknown>), authorizationId: other.authorizationId, tokenName: 'dup-b', version: undefined };
-    database.prepare("INSERT INTO person_records (person, kind, id, data) VALUES (?, 'vault-link', ?, ?)").run(row.person, other.authorizationId, JSON.stringify(duplicate));
+    const row = database
+      .prepare("SELECT person, data FROM person_records WHERE kind = 'vault-link' AND id = ?")
+      .get(kept.authorizationId) as { person: string; data: string };
+    const duplicate = {
+      ...(JSON.parse(row.data) as Record<string, unknown>),
+      authorizationId: other.authorizationId,
+      tokenName: 'dup-b',
+      version: undefined,
+    };
+    database
+      .prepare("INSERT INTO person_records (person, kind, id, data) VALUES (?, 'vault-link', ?, ?)")
+      .run(row.person, other.authorizationId, JSON.stringify(duplicate));
     database.close();
     await h.restartApp();
 
@@ -496,7 +666,11 @@ describe('a vault link never writes one token over another consumer\'s secret un
     if (bulk.body.includes('action="/vault/rotate"')) await ada.submit(bulk, '/vault/rotate', { expiry: '30' });
     expect(versions('dup-a-pat')).toHaveLength(1);
     // Rotating either one alone says what to do.
-    const single = await ada.submit(await ada.get(`${h.appUrl}/tokens/${kept.authorizationId}/rotate`), `/tokens/${kept.authorizationId}/rotate`, { expiry: '30', old: 'revoke' });
+    const single = await ada.submit(
+      await ada.get(`${h.appUrl}/tokens/${kept.authorizationId}/rotate`),
+      `/tokens/${kept.authorizationId}/rotate`,
+      { expiry: '30', old: 'revoke' },
+    );
     expect(single.body).toContain('is also linked to &#34;dup-b&#34;');
     expect(versions('dup-a-pat')).toHaveLength(1);
   });

@@ -20,7 +20,10 @@ async function serve(delayMs: number): Promise<{ server: Server; url: string }> 
   return { server, url: `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}` };
 }
 
-function fetchText(url: string, agent: Agent): Promise<{ status: number; body: string; connection: string | undefined }> {
+function fetchText(
+  url: string,
+  agent: Agent,
+): Promise<{ status: number; body: string; connection: string | undefined }> {
   return new Promise((resolve, reject) => {
     get(url, { agent }, (res) => {
       let body = '';

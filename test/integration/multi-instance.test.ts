@@ -39,7 +39,14 @@ beforeAll(async () => {
     dataDir: mkdtempSync(join(tmpdir(), 'pat-manager-multi-emulator-')),
     seed: 'demo',
     // One app registration for the deployment: its redirect URI is the load balancer's address.
-    clients: [{ clientId: TEST_CLIENT_ID, clientSecret, redirectUris: [`${publicUrl}/getAToken`], postLogoutRedirectUris: [`${publicUrl}/`] }],
+    clients: [
+      {
+        clientId: TEST_CLIENT_ID,
+        clientSecret,
+        redirectUris: [`${publicUrl}/getAToken`],
+        postLogoutRedirectUris: [`${publicUrl}/`],
+      },
+    ],
   });
   const settings = {
     ...sharedSettings(emulator, clientSecret, publicUrl),
@@ -51,9 +58,16 @@ beforeAll(async () => {
     TRUST_PROXY: 'true',
     SHUTDOWN_TIMEOUT_MS: '3000',
   };
-  [instances.a, instances.b] = await Promise.all([startAppProcess('instance-a', portA, settings), startAppProcess('instance-b', portB, settings)]);
+  [instances.a, instances.b] = await Promise.all([
+    startAppProcess('instance-a', portA, settings),
+    startAppProcess('instance-b', portB, settings),
+  ]);
   for (const instance of [instances.a, instances.b]) {
-    await eventually(`${instance.name} is ready`, async () => (await fetch(`${instance.url}/readyz`)).status === 200, 10_000);
+    await eventually(
+      `${instance.name} is ready`,
+      async () => (await fetch(`${instance.url}/readyz`)).status === 200,
+      10_000,
+    );
   }
   nginx = await startNginx(nginxPort, [portA, portB]);
   browser = new TestBrowser(emulator.caCertificatePem);
@@ -70,16 +84,28 @@ async function servedBy(page: Page): Promise<'a' | 'b'> {
   const requestId = page.headers['x-request-id'];
   if (!requestId) throw new Error(`no X-Request-Id on ${page.url}`);
   let instance: 'a' | 'b' | undefined;
-  await eventually(`a request log line for ${requestId}`, async () => {
-    instance = instances.a?.servedRequestIds().has(requestId) ? 'a' : instances.b?.servedRequestIds().has(requestId) ? 'b' : undefined;
-    return instance !== undefined;
-  }, 2000, 20);
+  await eventually(
+    `a request log line for ${requestId}`,
+    async () => {
+      instance = instances.a?.servedRequestIds().has(requestId)
+        ? 'a'
+        : instances.b?.servedRequestIds().has(requestId)
+          ? 'b'
+          : undefined;
+      return instance !== undefined;
+    },
+    2000,
+    20,
+  );
   return instance!;
 }
 
 /** Which instance nginx sent the last request for this method and path to. */
 function upstreamOf(method: string, path: string): 'a' | 'b' | undefined {
-  const entry = nginx.accessLog().filter((line) => line.method === method && line.path === path).at(-1);
+  const entry = nginx
+    .accessLog()
+    .filter((line) => line.method === method && line.path === path)
+    .at(-1);
   const port = entry?.upstreamPort;
   return port === undefined ? undefined : port === Number(new URL(instances.a!.url).port) ? 'a' : 'b';
 }
@@ -148,7 +174,13 @@ describe('two instances behind nginx, one Redis', () => {
   it('creates a token on one instance after the form came from the other, then revokes it the same way', async () => {
     const form = await browser.get(`${publicUrl}/tokens/new`);
     expect(form.status).toBe(200);
-    const created = await browser.submit(form, '/tokens', { displayName: 'multi-instance-bot', expiry: '30', organizations: 'this', access: 'custom', scopes: ['vso.code'] });
+    const created = await browser.submit(form, '/tokens', {
+      displayName: 'multi-instance-bot',
+      expiry: '30',
+      organizations: 'this',
+      access: 'custom',
+      scopes: ['vso.code'],
+    });
     expect(created.status).toBe(200);
     expect(created.body).toContain('multi-instance-bot');
     // The CSRF token and the one-time form key were checked on the instance that did not make them.
@@ -161,14 +193,23 @@ describe('two instances behind nginx, one Redis', () => {
     expect(revoked.status).toBe(200);
     expect(revoked.body).toContain('Revoked &#34;multi-instance-bot&#34;.');
     expect(upstreamOf('POST', `/tokens/${token.authorizationId}/revoke`)).not.toBe(await servedBy(confirm));
-    expect(tokensOfAda().find((candidate) => candidate.authorizationId === token.authorizationId)!.status).toBe('revoked');
+    expect(tokensOfAda().find((candidate) => candidate.authorizationId === token.authorizationId)!.status).toBe(
+      'revoked',
+    );
   });
 
   it('creates one token when a double click sends the same form to both instances at once', async () => {
     // A slow create keeps the first request in flight while the second arrives at the other instance.
     const slowCreate = emulator.control.injectFault({ target: 'pats', method: 'POST', delayMs: 400 });
     const form = await browser.get(`${publicUrl}/tokens/new`);
-    const send = () => browser.submit(form, '/tokens', { displayName: 'double-click-bot', expiry: '30', organizations: 'this', access: 'custom', scopes: ['vso.code'] });
+    const send = () =>
+      browser.submit(form, '/tokens', {
+        displayName: 'double-click-bot',
+        expiry: '30',
+        organizations: 'this',
+        access: 'custom',
+        scopes: ['vso.code'],
+      });
     const pages = await Promise.all([send(), send()]);
     expect(new Set(await Promise.all(pages.map(servedBy)))).toEqual(new Set(['a', 'b']));
     expect(pages.map((page) => page.status).sort()).toEqual([200, 409]);
@@ -218,7 +259,11 @@ describe('two instances behind nginx, one Redis', () => {
 
   it('recovers by itself when Redis is back, with the person still signed in', async () => {
     await redis.start();
-    const recoveredInMs = await eventually('the app serves the token list again', async () => (await browser.get(`${publicUrl}/`)).status === 200, 10_000);
+    const recoveredInMs = await eventually(
+      'the app serves the token list again',
+      async () => (await browser.get(`${publicUrl}/`)).status === 200,
+      10_000,
+    );
     const page = await browser.get(`${publicUrl}/`);
     expect(page.body).toContain('Ada Lovelace');
     expect(page.body).toContain('Your tokens in contoso');

@@ -6,12 +6,34 @@ import { parseVaultAddress, secretNameProblem, suggestSecretName } from '../../s
 const AZURE = ['.vault.azure.net'];
 
 describe('vault addresses', () => {
-  it('accepts a vault under an allowed suffix, keeping the SDK\'s challenge check on for Microsoft\'s clouds only', () => {
-    expect(parseVaultAddress('https://My-Vault.vault.azure.net/', AZURE)).toEqual({ ok: true, address: { url: 'https://my-vault.vault.azure.net', name: 'my-vault', resource: 'https://vault.azure.net', verifyChallengeResource: true } });
-    expect(parseVaultAddress('https://cn-vault.vault.azure.cn', ['.vault.azure.cn'])).toMatchObject({ ok: true, address: { resource: 'https://vault.azure.cn', verifyChallengeResource: true } });
-    expect(parseVaultAddress('https://ada-pats.vault.localhost', ['.vault.azure.net', '.vault.localhost'])).toEqual({ ok: true, address: { url: 'https://ada-pats.vault.localhost', name: 'ada-pats', resource: 'https://vault.azure.net', verifyChallengeResource: false } });
+  it("accepts a vault under an allowed suffix, keeping the SDK's challenge check on for Microsoft's clouds only", () => {
+    expect(parseVaultAddress('https://My-Vault.vault.azure.net/', AZURE)).toEqual({
+      ok: true,
+      address: {
+        url: 'https://my-vault.vault.azure.net',
+        name: 'my-vault',
+        resource: 'https://vault.azure.net',
+        verifyChallengeResource: true,
+      },
+    });
+    expect(parseVaultAddress('https://cn-vault.vault.azure.cn', ['.vault.azure.cn'])).toMatchObject({
+      ok: true,
+      address: { resource: 'https://vault.azure.cn', verifyChallengeResource: true },
+    });
+    expect(parseVaultAddress('https://ada-pats.vault.localhost', ['.vault.azure.net', '.vault.localhost'])).toEqual({
+      ok: true,
+      address: {
+        url: 'https://ada-pats.vault.localhost',
+        name: 'ada-pats',
+        resource: 'https://vault.azure.net',
+        verifyChallengeResource: false,
+      },
+    });
     // 443 written out is the same address.
-    expect(parseVaultAddress('https://my-vault.vault.azure.net:443', AZURE)).toMatchObject({ ok: true, address: { url: 'https://my-vault.vault.azure.net' } });
+    expect(parseVaultAddress('https://my-vault.vault.azure.net:443', AZURE)).toMatchObject({
+      ok: true,
+      address: { url: 'https://my-vault.vault.azure.net' },
+    });
   });
 
   it.each([
@@ -37,7 +59,7 @@ describe('vault addresses', () => {
 });
 
 describe('secret names', () => {
-  it('follows Key Vault\'s rule: 1-127 letters, digits and hyphens', () => {
+  it("follows Key Vault's rule: 1-127 letters, digits and hyphens", () => {
     expect(secretNameProblem('build-agent-01')).toBeUndefined();
     expect(secretNameProblem('')).toContain('Give the secret a name');
     expect(secretNameProblem('a'.repeat(128))).toContain('127');
@@ -49,15 +71,18 @@ describe('secret names', () => {
     expect(suggestSecretName('Build agent (prod)')).toBe('build-agent-prod-pat');
     expect(suggestSecretName('Café déploiement')).toBe('cafe-deploiement-pat');
     expect(suggestSecretName('日本語')).toBe('azure-devops-pat');
-    for (const name of ['x'.repeat(100), '--a--', '✓ ok ✓']) expect(secretNameProblem(suggestSecretName(name))).toBeUndefined();
+    for (const name of ['x'.repeat(100), '--a--', '✓ ok ✓'])
+      expect(secretNameProblem(suggestSecretName(name))).toBeUndefined();
   });
 });
 
-describe('the person\'s credential', () => {
-  it('asks for user_impersonation on Key Vault\'s resource in each cloud, and refuses any other resource', () => {
+describe("the person's credential", () => {
+  it("asks for user_impersonation on Key Vault's resource in each cloud, and refuses any other resource", () => {
     expect(keyVaultScopeFor(['https://vault.azure.net/.default'])).toBe('https://vault.azure.net/user_impersonation');
     expect(keyVaultScopeFor('https://vault.azure.cn/.default')).toBe('https://vault.azure.cn/user_impersonation');
-    expect(() => keyVaultScopeFor(['https://graph.microsoft.com/.default'])).toThrow(/refused a token for https:\/\/graph.microsoft.com/);
+    expect(() => keyVaultScopeFor(['https://graph.microsoft.com/.default'])).toThrow(
+      /refused a token for https:\/\/graph.microsoft.com/,
+    );
     expect(() => keyVaultScopeFor(['499b84ac-1321-427f-aa17-267ca6975798/.default'])).toThrow();
   });
 });

@@ -16,7 +16,10 @@ const START_TIMEOUT_MS = 30_000;
 function startDemo(name: string, port: number, extra: Record<string, string> = {}): ChildService {
   // Each demo runs from a folder of its own, as a second clone would: its own .data.
   const cwd = mkdtempSync(join(tmpdir(), `pat-manager-${name}-`));
-  return startChild(name, process.execPath, [MAIN], { cwd, env: { PATH: process.env.PATH ?? '', HOST: '127.0.0.1', PORT: String(port), ...extra } });
+  return startChild(name, process.execPath, [MAIN], {
+    cwd,
+    env: { PATH: process.env.PATH ?? '', HOST: '127.0.0.1', PORT: String(port), ...extra },
+  });
 }
 
 /** Holds the usual port for the test, unless something else (a developer's demo) already does. */
@@ -44,11 +47,13 @@ describe('two demos on one machine', () => {
     const ports = [await freePort(), await freePort()];
     const demos = ports.map((port, index) => startDemo(`demo-${index}`, port));
     started.push(...demos);
-    const origins = await Promise.all(demos.map(async (demo) => {
-      const line = await demo.waitForLine(/so this demo's emulator is at https:\/\/localhost:\d+/, START_TIMEOUT_MS);
-      await demo.waitForLine(/PAT Manager demo/, START_TIMEOUT_MS);
-      return /https:\/\/localhost:(\d+)/.exec(line)?.[1];
-    }));
+    const origins = await Promise.all(
+      demos.map(async (demo) => {
+        const line = await demo.waitForLine(/so this demo's emulator is at https:\/\/localhost:\d+/, START_TIMEOUT_MS);
+        await demo.waitForLine(/PAT Manager demo/, START_TIMEOUT_MS);
+        return /https:\/\/localhost:(\d+)/.exec(line)?.[1];
+      }),
+    );
     expect(origins[0]).not.toBe(String(USUAL_EMULATOR_PORT));
     expect(origins[0]).not.toBe(origins[1]);
     for (const port of ports) {
@@ -62,7 +67,9 @@ describe('two demos on one machine', () => {
     const demo = startDemo('demo-chosen-port', await freePort(), { DEMO_EMULATOR_PORT: String(USUAL_EMULATOR_PORT) });
     started.push(demo);
     const line = await demo.waitForLine(/PAT Manager cannot start/, START_TIMEOUT_MS);
-    expect(line).toBe(`PAT Manager cannot start: DEMO_EMULATOR_PORT ${USUAL_EMULATOR_PORT} is in use (another demo?): choose another port, or leave it unset to take a free one.`);
+    expect(line).toBe(
+      `PAT Manager cannot start: DEMO_EMULATOR_PORT ${USUAL_EMULATOR_PORT} is in use (another demo?): choose another port, or leave it unset to take a free one.`,
+    );
     expect((await demo.exited).code).toBe(1);
     expect(demo.lines.join('\n')).not.toMatch(/\n\s+at |EADDRINUSE/);
   });
@@ -74,7 +81,9 @@ describe('two demos on one machine', () => {
       const demo = startDemo('demo-app-port', taken);
       started.push(demo);
       const line = await demo.waitForLine(/PAT Manager cannot start/, START_TIMEOUT_MS);
-      expect(line).toBe(`PAT Manager cannot start: port ${taken} is in use (another PAT Manager?). Set PORT to a free port.`);
+      expect(line).toBe(
+        `PAT Manager cannot start: port ${taken} is in use (another PAT Manager?). Set PORT to a free port.`,
+      );
       expect((await demo.exited).code).toBe(1);
     } finally {
       blocker?.close();

@@ -26,7 +26,14 @@ beforeAll(async () => {
     port: 0,
     dataDir: mkdtempSync(join(tmpdir(), 'pat-manager-shutdown-emulator-')),
     seed: 'demo',
-    clients: [{ clientId: TEST_CLIENT_ID, clientSecret, redirectUris: ports.map((port) => `http://127.0.0.1:${port}/getAToken`), postLogoutRedirectUris: [] }],
+    clients: [
+      {
+        clientId: TEST_CLIENT_ID,
+        clientSecret,
+        redirectUris: ports.map((port) => `http://127.0.0.1:${port}/getAToken`),
+        postLogoutRedirectUris: [],
+      },
+    ],
   });
 });
 

@@ -25,7 +25,11 @@ let redis: TestRedis | undefined;
 
 beforeAll(async () => {
   emulator = await startTestEmulator();
-  emulator.control.registerClient({ clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, redirectUris: [`${BASE_URL}/getAToken`, `${BASE_URL}/`] });
+  emulator.control.registerClient({
+    clientId: CLIENT_ID,
+    clientSecret: CLIENT_SECRET,
+    redirectUris: [`${BASE_URL}/getAToken`, `${BASE_URL}/`],
+  });
 });
 afterAll(async () => {
   await redis?.close();
@@ -42,7 +46,10 @@ function configured(changes: Record<string, string> = {}): string {
     TOKEN_CACHE_KEYS: randomBytes(32).toString('base64'),
     ...changes,
   };
-  return setupFolder([...emulatorEnvLines(emulator, BASE_URL), ...Object.entries(settings).map(([name, value]) => `${name}=${value}`)]);
+  return setupFolder([
+    ...emulatorEnvLines(emulator, BASE_URL),
+    ...Object.entries(settings).map(([name, value]) => `${name}=${value}`),
+  ]);
 }
 
 const statusLines = (run: CommandRun) => run.lines.filter((line) => /^\s+(ok|FAIL|skip)\s/.test(line));
@@ -64,7 +71,17 @@ describe('npm run doctor', () => {
     expect(run.code, run.output).toBe(0);
     expect(run.lines[0]).toMatch(/demo mode .* local emulator at https:\/\/localhost:\d+/);
     // The demo's application is not one Microsoft Graph holds, so its permissions are not read (skipped, not failed).
-    expect(statusLines(run).map((line) => line.trim().split(/\s+/)[0])).toEqual(['ok', 'ok', 'ok', 'skip', 'ok', 'ok', 'ok', 'ok', 'ok']);
+    expect(statusLines(run).map((line) => line.trim().split(/\s+/)[0])).toEqual([
+      'ok',
+      'ok',
+      'ok',
+      'skip',
+      'ok',
+      'ok',
+      'ok',
+      'ok',
+      'ok',
+    ]);
   });
 
   it('passes every check for a good registration', async () => {
@@ -76,23 +93,54 @@ describe('npm run doctor', () => {
   });
 
   it('a wrong secret', async () => {
-    expectOneFailure(await runDoctor(configured({ AZURE_CLIENT_SECRET: 'not-the-secret-at-all' })), 'Credential', 'AZURE_CLIENT_SECRET: the identity platform refused it \\(AADSTS7000215');
+    expectOneFailure(
+      await runDoctor(configured({ AZURE_CLIENT_SECRET: 'not-the-secret-at-all' })),
+      'Credential',
+      'AZURE_CLIENT_SECRET: the identity platform refused it \\(AADSTS7000215',
+    );
   });
 
   it('a redirect URI the registration does not list', async () => {
-    expectOneFailure(await runDoctor(configured({ BASE_URL: 'https://pat.example.com' })), 'Redirect URI', 'BASE_URL: sign-in sends https://pat.example.com/getAToken, which the registration does not list');
+    expectOneFailure(
+      await runDoctor(configured({ BASE_URL: 'https://pat.example.com' })),
+      'Redirect URI',
+      'BASE_URL: sign-in sends https://pat.example.com/getAToken, which the registration does not list',
+    );
   });
 
   it('a single-tenant registration used through organizations', async () => {
-    const singleTenant = { clientId: '3f9c2a71-5d0e-4b8a-9c61-2e7d4f0a8b35', clientSecret: randomBytes(24).toString('base64url') };
-    emulator.control.registerClient({ ...singleTenant, redirectUris: [`${BASE_URL}/getAToken`], signInAudience: 'AzureADMyOrg' });
-    const run = await runDoctor(configured({ AZURE_CLIENT_ID: singleTenant.clientId, AZURE_CLIENT_SECRET: singleTenant.clientSecret, AZURE_TENANT_ID: 'organizations' }));
-    expectOneFailure(run, 'Redirect URI', 'AZURE_TENANT_ID: "organizations" lets any tenant sign in, but the registration is for its own tenant only \\(AADSTS50194\\)');
-    expect(run.output).toContain(`ok    Credential: the identity platform accepts the client secret of ${singleTenant.clientId}`);
+    const singleTenant = {
+      clientId: '3f9c2a71-5d0e-4b8a-9c61-2e7d4f0a8b35',
+      clientSecret: randomBytes(24).toString('base64url'),
+    };
+    emulator.control.registerClient({
+      ...singleTenant,
+      redirectUris: [`${BASE_URL}/getAToken`],
+      signInAudience: 'AzureADMyOrg',
+    });
+    const run = await runDoctor(
+      configured({
+        AZURE_CLIENT_ID: singleTenant.clientId,
+        AZURE_CLIENT_SECRET: singleTenant.clientSecret,
+        AZURE_TENANT_ID: 'organizations',
+      }),
+    );
+    expectOneFailure(
+      run,
+      'Redirect URI',
+      'AZURE_TENANT_ID: "organizations" lets any tenant sign in, but the registration is for its own tenant only \\(AADSTS50194\\)',
+    );
+    expect(run.output).toContain(
+      `ok    Credential: the identity platform accepts the client secret of ${singleTenant.clientId}`,
+    );
   });
 
   it('a wrong secret through organizations, where the app can have no token of its own', async () => {
-    expectOneFailure(await runDoctor(configured({ AZURE_TENANT_ID: 'organizations', AZURE_CLIENT_SECRET: 'not-the-secret-at-all' })), 'Credential', 'AZURE_CLIENT_SECRET: the identity platform refused it \\(AADSTS7000215');
+    expectOneFailure(
+      await runDoctor(configured({ AZURE_TENANT_ID: 'organizations', AZURE_CLIENT_SECRET: 'not-the-secret-at-all' })),
+      'Credential',
+      'AZURE_CLIENT_SECRET: the identity platform refused it \\(AADSTS7000215',
+    );
   });
 
   it('the right secret through organizations', async () => {
@@ -108,10 +156,14 @@ describe('npm run doctor', () => {
     expect(run.output).toContain('skip  Credential: not checked: the identity platform did not answer');
   });
 
-  it('a clock more than five minutes off the identity platform\'s', async () => {
+  it("a clock more than five minutes off the identity platform's", async () => {
     emulator.control.setClockOffset(-600);
     try {
-      expectOneFailure(await runDoctor(configured()), 'Clock', 'system clock: (599|600|601) s ahead of the identity platform\'s');
+      expectOneFailure(
+        await runDoctor(configured()),
+        'Clock',
+        "system clock: (599|600|601) s ahead of the identity platform's",
+      );
     } finally {
       emulator.control.setClockOffset(0);
     }
@@ -121,7 +173,11 @@ describe('npm run doctor', () => {
     const dir = configured();
     writeFileSync(join(dir, 'not-a-folder'), 'a file where the folder should be');
     writeFileSync(join(dir, '.env'), `SESSION_SQLITE_FILE=not-a-folder/sessions.sqlite\n`, { flag: 'a' });
-    expectOneFailure(await runDoctor(dir), 'Session store', `SESSION_SQLITE_FILE: cannot write ${join(dir, 'not-a-folder', 'sessions.sqlite')}`);
+    expectOneFailure(
+      await runDoctor(dir),
+      'Session store',
+      `SESSION_SQLITE_FILE: cannot write ${join(dir, 'not-a-folder', 'sessions.sqlite')}`,
+    );
   });
 
   it('a Redis that answers, then one that is down', async () => {
@@ -131,7 +187,11 @@ describe('npm run doctor', () => {
     expect(up.code, up.output).toBe(0);
     expect(up.output).toContain(`ok    Session store: Redis at 127.0.0.1:${redis.port} answers PING`);
     await redis.stop();
-    expectOneFailure(await runDoctor(dir), 'Session store', `REDIS_URL: Redis at 127.0.0.1:${redis.port} is not reachable`);
+    expectOneFailure(
+      await runDoctor(dir),
+      'Session store',
+      `REDIS_URL: Redis at 127.0.0.1:${redis.port} is not reachable`,
+    );
   });
 
   it('settings that do not parse: one line naming the setting, the other checks wait for it', async () => {
@@ -147,13 +207,27 @@ describe('npm run doctor', () => {
     // A person signed in while the old key sealed: their token cache, as the app stores it.
     mkdirSync(join(dir, '.data'));
     const store = new SqliteSessionStore(join(dir, '.data', 'sessions.sqlite'), 3_600_000);
-    const session = { id: 'signed-in-session', cookie: { expires: new Date(Date.now() + 3_600_000) } } as unknown as AppSession;
-    await store.tokenCacheSlot.write(session, createSealer([oldKey]).seal('{"RefreshToken":{}}', 'token-cache:signed-in-session'));
+    const session = {
+      id: 'signed-in-session',
+      cookie: { expires: new Date(Date.now() + 3_600_000) },
+    } as unknown as AppSession;
+    await store.tokenCacheSlot.write(
+      session,
+      createSealer([oldKey]).seal('{"RefreshToken":{}}', 'token-cache:signed-in-session'),
+    );
     store.close();
 
-    expectOneFailure(await runDoctor(dir), 'Token-cache keys', 'TOKEN_CACHE_KEYS: none of the 1 stored token caches opens with these keys');
-    const rotated = await runDoctor(dir, { TOKEN_CACHE_KEYS: `${newKey.toString('base64')},${oldKey.toString('base64')}` });
+    expectOneFailure(
+      await runDoctor(dir),
+      'Token-cache keys',
+      'TOKEN_CACHE_KEYS: none of the 1 stored token caches opens with these keys',
+    );
+    const rotated = await runDoctor(dir, {
+      TOKEN_CACHE_KEYS: `${newKey.toString('base64')},${oldKey.toString('base64')}`,
+    });
     expect(rotated.code, rotated.output).toBe(0);
-    expect(rotated.output).toContain('ok    Token-cache keys: 2 keys (the first seals, the others only open); 1 of 1 stored token caches open; 1 still sealed with an older key');
+    expect(rotated.output).toContain(
+      'ok    Token-cache keys: 2 keys (the first seals, the others only open); 1 of 1 stored token caches open; 1 still sealed with an older key',
+    );
   });
 });

@@ -10,8 +10,13 @@ import { readEnvFile, withSettings, writeEnvFile } from '../../src/setup/env-fil
 describe('withSettings', () => {
   it('sets a setting where it is (export prefix and spaces too), appends new ones, keeps comments and blank lines', () => {
     const before = '# PAT Manager\nPORT=5000\n\n  export AZURE_CLIENT_ID = old # was here\nLOG_LEVEL=debug\n';
-    const after = withSettings(before, { AZURE_CLIENT_ID: '6a1f0c1e-3a43-4a5e-9b0e-1f3c9d7e2b11', AZURE_TENANT_ID: 'bfdba499-d693-4004-a4d2-73a4133b66db' });
-    expect(after).toBe('# PAT Manager\nPORT=5000\n\nAZURE_CLIENT_ID=6a1f0c1e-3a43-4a5e-9b0e-1f3c9d7e2b11\nLOG_LEVEL=debug\n\nAZURE_TENANT_ID=bfdba499-d693-4004-a4d2-73a4133b66db\n');
+    const after = withSettings(before, {
+      AZURE_CLIENT_ID: '6a1f0c1e-3a43-4a5e-9b0e-1f3c9d7e2b11',
+      AZURE_TENANT_ID: 'bfdba499-d693-4004-a4d2-73a4133b66db',
+    });
+    expect(after).toBe(
+      '# PAT Manager\nPORT=5000\n\nAZURE_CLIENT_ID=6a1f0c1e-3a43-4a5e-9b0e-1f3c9d7e2b11\nLOG_LEVEL=debug\n\nAZURE_TENANT_ID=bfdba499-d693-4004-a4d2-73a4133b66db\n',
+    );
   });
 
   it('writes values dotenv reads back exactly: secrets with ~ . # and spaces, base64 keys', () => {

@@ -16,12 +16,20 @@ afterAll(() => rmSync(workspace, { recursive: true, force: true }));
 
 /** The environment of a shell a person opens: none of this vitest run's own variables (and no colours, to read the summary). */
 function personsEnvironment(): NodeJS.ProcessEnv {
-  const inherited = Object.entries(process.env).filter(([name]) => !name.startsWith('VITEST') && !['NODE_OPTIONS', 'TEST', 'FORCE_COLOR'].includes(name));
+  const inherited = Object.entries(process.env).filter(
+    ([name]) => !name.startsWith('VITEST') && !['NODE_OPTIONS', 'TEST', 'FORCE_COLOR'].includes(name),
+  );
   return { ...Object.fromEntries(inherited), NO_COLOR: '1' };
 }
 
 function run(command: string, args: string[], cwd: string, timeoutMs: number) {
-  const result = spawnSync(command, args, { cwd, env: personsEnvironment(), encoding: 'utf8', timeout: timeoutMs, maxBuffer: 64 * 1024 * 1024 });
+  const result = spawnSync(command, args, {
+    cwd,
+    env: personsEnvironment(),
+    encoding: 'utf8',
+    timeout: timeoutMs,
+    maxBuffer: 64 * 1024 * 1024,
+  });
   return { status: result.status, output: `${result.stdout ?? ''}${result.stderr ?? ''}`, error: result.error };
 }
 
@@ -50,8 +58,15 @@ describe('the repository on its own', () => {
     const typecheck = run('npm', ['run', 'typecheck'], clone, 5 * 60_000);
     expect({ status: typecheck.status, tail: typecheck.output.slice(-2000) }).toMatchObject({ status: 0 });
     const tested = run('npx', ['vitest', 'run'], clone, 10 * 60_000);
-    const summary = tested.output.split('\n').filter((line) => /Test Files|Tests /.test(line)).join('\n');
-    expect({ status: tested.status, summary, tail: tested.status === 0 ? '' : tested.output.slice(-4000) }).toMatchObject({ status: 0, tail: '' });
+    const summary = tested.output
+      .split('\n')
+      .filter((line) => /Test Files|Tests /.test(line))
+      .join('\n');
+    expect({
+      status: tested.status,
+      summary,
+      tail: tested.status === 0 ? '' : tested.output.slice(-4000),
+    }).toMatchObject({ status: 0, tail: '' });
     expect(summary).toMatch(/Tests\s+\S*\d+ passed/);
     expect(summary).not.toMatch(/failed|skipped/);
   });

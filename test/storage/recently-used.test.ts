@@ -21,7 +21,12 @@ describe('RecentlyUsed', () => {
 
   it('deletes one entry, or every entry a test picks', () => {
     const remembered = new RecentlyUsed<string, number>(5);
-    for (const [key, value] of [['a', 1], ['b', 2], ['c', 3]] as const) remembered.set(key, value);
+    for (const [key, value] of [
+      ['a', 1],
+      ['b', 2],
+      ['c', 3],
+    ] as const)
+      remembered.set(key, value);
     remembered.delete('a');
     remembered.deleteWhere((value) => value >= 3);
     expect([remembered.get('a'), remembered.get('b'), remembered.get('c')]).toEqual([undefined, 2, undefined]);

@@ -12,7 +12,10 @@ let redis: TestRedis;
 const connections: RedisConnection[] = [];
 
 const connect = () => {
-  const connection = createRedisConnection({ url: redis.url, keyPrefix: 'rate-test:', timeoutMs: 500 }, createLogger('silent'));
+  const connection = createRedisConnection(
+    { url: redis.url, keyPrefix: 'rate-test:', timeoutMs: 500 },
+    createLogger('silent'),
+  );
   connections.push(connection);
   return connection;
 };
@@ -50,7 +53,15 @@ describe('sign-in rate limit in Redis', () => {
     const connection = connect();
     const store = await storeOn(connection);
     await redis.start();
-    await eventually('reconnected', () => connection.ping().then(() => true, () => false), 10_000);
+    await eventually(
+      'reconnected',
+      () =>
+        connection.ping().then(
+          () => true,
+          () => false,
+        ),
+      10_000,
+    );
     expect((await store.increment('198.51.100.77')).totalHits).toBe(1);
     expect((await store.increment('198.51.100.77')).totalHits).toBe(2);
   });

@@ -127,7 +127,7 @@ describe('SESSION_STORE=redis', () => {
     expect(await inspector.exists([`${PREFIX}sess:s1`, `${PREFIX}msal:s1`])).toBe(0);
   });
 
-  it('keeps a person\'s records (vault links) in a hash of their own, readable by any instance', async () => {
+  it("keeps a person's records (vault links) in a hash of their own, readable by any instance", async () => {
     const records = storage.records;
     await records.put('person-1', 'vault-link', 'b-id', { secretName: 'b' });
     await records.put('person-1', 'vault-link', 'a-id', { secretName: 'a' });
@@ -181,7 +181,11 @@ describe('SESSION_STORE=redis', () => {
     process.kill(pid, 'SIGSTOP');
     try {
       // Silent for a keep-alive PING plus the time limit: the client closes it and reconnects.
-      await eventually('the silent connection is dropped', async () => logLines.filter((line) => line.includes('connection lost')).length > lostBefore, 6000);
+      await eventually(
+        'the silent connection is dropped',
+        async () => logLines.filter((line) => line.includes('connection lost')).length > lostBefore,
+        6000,
+      );
       const started = performance.now();
       await expect(store().get('kept')).rejects.toBeInstanceOf(StoreUnavailableError);
       expect(performance.now() - started).toBeLessThan(50);
@@ -194,7 +198,15 @@ describe('SESSION_STORE=redis', () => {
 
   it('starts without Redis (not ready, failing fast) and closes at once even so', async () => {
     const nowhere = createStorage(
-      loadConfig({ AZURE_CLIENT_ID: '11111111-2222-4333-8444-555555555555', AZURE_CLIENT_SECRET: 'unused', SESSION_SECRET: 'x'.repeat(40), TOKEN_CACHE_KEYS: Buffer.alloc(32, 3).toString('base64'), SESSION_STORE: 'redis', REDIS_URL: `redis://127.0.0.1:${await freePort()}`, REDIS_TIMEOUT_MS: String(TIMEOUT_MS) }),
+      loadConfig({
+        AZURE_CLIENT_ID: '11111111-2222-4333-8444-555555555555',
+        AZURE_CLIENT_SECRET: 'unused',
+        SESSION_SECRET: 'x'.repeat(40),
+        TOKEN_CACHE_KEYS: Buffer.alloc(32, 3).toString('base64'),
+        SESSION_STORE: 'redis',
+        REDIS_URL: `redis://127.0.0.1:${await freePort()}`,
+        REDIS_TIMEOUT_MS: String(TIMEOUT_MS),
+      }),
       createLogger('silent'),
       sealer,
     );

@@ -29,7 +29,9 @@ const JWT = /eyJ[A-Za-z0-9_-]{8,}\.eyJ/;
 
 /** Everything that would give a token away: JWTs, msal-node's cache sections, and each issued secret. */
 function tokensIn(bytes: Buffer, issued: IssuedSecret[]): string[] {
-  const found = ['RefreshToken', 'refresh_token', 'AccessToken', 'IdToken', 'secret'].filter((marker) => bytes.includes(marker));
+  const found = ['RefreshToken', 'refresh_token', 'AccessToken', 'IdToken', 'secret'].filter((marker) =>
+    bytes.includes(marker),
+  );
   if (JWT.test(bytes.toString('latin1'))) found.push('a JWT (eyJ...eyJ)');
   for (const secret of issued) if (bytes.includes(secret.value)) found.push(`${secret.kind} issued by the emulator`);
   return found;
@@ -53,10 +55,17 @@ interface StoredSession {
 function storedSessions(h: Harness): StoredSession[] {
   const database = new DatabaseSync(join(h.dataDir, 'sessions.sqlite'), { readOnly: true });
   try {
-    const rows = database.prepare('SELECT s.id, s.data, t.sealed FROM sessions s LEFT JOIN token_caches t ON t.session_id = s.id').all() as Array<{ id: string; data: string; sealed: string | null }>;
+    const rows = database
+      .prepare('SELECT s.id, s.data, t.sealed FROM sessions s LEFT JOIN token_caches t ON t.session_id = s.id')
+      .all() as Array<{ id: string; data: string; sealed: string | null }>;
     return rows.map((row) => {
       const data = JSON.parse(row.data) as { account?: { name: string }; accessToken?: { sealed: string } };
-      return { id: row.id, person: data.account?.name ?? '', accessToken: data.accessToken?.sealed, tokenCache: row.sealed ?? undefined };
+      return {
+        id: row.id,
+        person: data.account?.name ?? '',
+        accessToken: data.accessToken?.sealed,
+        tokenCache: row.sealed ?? undefined,
+      };
     });
   } finally {
     database.close();
@@ -94,10 +103,13 @@ describe('tokens sealed at rest, SQLite', () => {
 
   it('leaves no token in any byte of the files the app wrote', () => {
     const files = appFiles(h);
-    expect(files.map((file) => file.slice(h.dataDir.length + 1)).sort()).toEqual(expect.arrayContaining(['sessions.sqlite', 'sessions.sqlite-wal']));
+    expect(files.map((file) => file.slice(h.dataDir.length + 1)).sort()).toEqual(
+      expect.arrayContaining(['sessions.sqlite', 'sessions.sqlite-wal']),
+    );
     const issued = h.emulator.control.issuedSecrets();
     expect(issued.filter((secret) => secret.kind === 'refresh_token').length).toBeGreaterThanOrEqual(2);
-    for (const file of files) expect({ file, found: tokensIn(readFileSync(file), issued) }).toEqual({ file, found: [] });
+    for (const file of files)
+      expect({ file, found: tokensIn(readFileSync(file), issued) }).toEqual({ file, found: [] });
   });
 
   it('keeps the token cache in a row of its own and the session row small, both sealed for that session', () => {
@@ -164,7 +176,8 @@ describe('tokens sealed at rest, SQLite', () => {
 
   it('still leaves no token in the files after all of that', () => {
     const issued = h.emulator.control.issuedSecrets();
-    for (const file of appFiles(h)) expect({ file, found: tokensIn(readFileSync(file), issued) }).toEqual({ file, found: [] });
+    for (const file of appFiles(h))
+      expect({ file, found: tokensIn(readFileSync(file), issued) }).toEqual({ file, found: [] });
   });
 });
 
@@ -176,7 +189,14 @@ describe('tokens sealed at rest, Redis', () => {
 
   beforeAll(async () => {
     redis = await startRedis();
-    h = await startHarness({ env: { SESSION_STORE: 'redis', REDIS_URL: redis.url, REDIS_KEY_PREFIX: PREFIX, TOKEN_CACHE_KEYS: base64(KEY_OLD) } });
+    h = await startHarness({
+      env: {
+        SESSION_STORE: 'redis',
+        REDIS_URL: redis.url,
+        REDIS_KEY_PREFIX: PREFIX,
+        TOKEN_CACHE_KEYS: base64(KEY_OLD),
+      },
+    });
     inspector = createClient({ url: redis.url });
     inspector.on('error', () => {});
     await inspector.connect();
@@ -199,7 +219,12 @@ describe('tokens sealed at rest, Redis', () => {
     const issued = h.emulator.control.issuedSecrets();
     for (const key of keys) {
       const type = await inspector.type(key);
-      const value = type === 'list' ? (await inspector.lRange(key, 0, -1)).join('\n') : type === 'string' ? ((await inspector.get(key)) ?? '') : JSON.stringify(await inspector.hGetAll(key));
+      const value =
+        type === 'list'
+          ? (await inspector.lRange(key, 0, -1)).join('\n')
+          : type === 'string'
+            ? ((await inspector.get(key)) ?? '')
+            : JSON.stringify(await inspector.hGetAll(key));
       expect({ key, type, found: tokensIn(Buffer.from(value), issued) }).toEqual({ key, type, found: [] });
     }
   });

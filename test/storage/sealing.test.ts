@@ -19,7 +19,11 @@ describe('createSealer', () => {
     const sealed = sealer.seal('{"RefreshToken":{}}', 'token-cache:s1');
     expect(sealed).toMatch(/^v1\.[A-Za-z0-9_-]{11}\.[A-Za-z0-9_-]+$/);
     expect(sealed).not.toContain('RefreshToken');
-    expect(sealer.open(sealed, 'token-cache:s1')).toEqual({ ok: true, plaintext: '{"RefreshToken":{}}', sealedWithCurrentKey: true });
+    expect(sealer.open(sealed, 'token-cache:s1')).toEqual({
+      ok: true,
+      plaintext: '{"RefreshToken":{}}',
+      sealedWithCurrentKey: true,
+    });
     expect(sealer.open(sealed, 'token-cache:s2')).toEqual({ ok: false, reason: 'tampered' });
     expect(sealer.open(sealed, 'access-token:s1')).toEqual({ ok: false, reason: 'tampered' });
   });

@@ -67,7 +67,12 @@ describe('SqliteSessionStore', () => {
     // An idle time of an hour: the expiry moves when it would move by more than a minute.
     const calls = api(open(file, 3_600_000));
     await calls.set('s', sessionExpiringIn(600_000));
-    const expiry = () => (new DatabaseSync(file, { readOnly: true }).prepare('SELECT expires_at FROM sessions').get() as { expires_at: number }).expires_at;
+    const expiry = () =>
+      (
+        new DatabaseSync(file, { readOnly: true }).prepare('SELECT expires_at FROM sessions').get() as {
+          expires_at: number;
+        }
+      ).expires_at;
     const stored = expiry();
     await calls.touch('s', sessionExpiringIn(630_000));
     expect(expiry()).toBe(stored);
@@ -91,14 +96,21 @@ describe('SqliteSessionStore', () => {
   it('forgets the unsealed tokens that sessions written by an older version held, and keeps the rest', async () => {
     const file = join(mkdtempSync(join(tmpdir(), 'sessions-')), 'sessions.sqlite');
     const calls = api(open(file));
-    await calls.set('old', sessionExpiringIn(60_000, { organization: 'contoso', tokenCache: '{"RefreshToken":{}}', accessToken: { value: 'eyJ.plain', expiresOnMs: 1 } }));
+    await calls.set(
+      'old',
+      sessionExpiringIn(60_000, {
+        organization: 'contoso',
+        tokenCache: '{"RefreshToken":{}}',
+        accessToken: { value: 'eyJ.plain', expiresOnMs: 1 },
+      }),
+    );
     stores.pop()!.close();
     const reopened = await api(open(file)).get('old');
     expect(reopened).toMatchObject({ organization: 'contoso' });
     expect(JSON.stringify(reopened)).not.toMatch(/RefreshToken|eyJ/);
   });
 
-  it('keeps its files, and the folder it makes, to the app\'s own user', async () => {
+  it("keeps its files, and the folder it makes, to the app's own user", async () => {
     const folder = join(mkdtempSync(join(tmpdir(), 'sessions-')), 'private');
     const file = join(folder, 'sessions.sqlite');
     await api(open(file)).set('s', sessionExpiringIn(60_000));

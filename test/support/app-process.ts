@@ -23,7 +23,11 @@ export interface AppProcess extends ChildService {
 }
 
 /** The settings every instance of one deployment shares: the emulator's app registration and a session secret. */
-export function sharedSettings(emulator: RunningEmulator, clientSecret: string, publicUrl: string): Record<string, string> {
+export function sharedSettings(
+  emulator: RunningEmulator,
+  clientSecret: string,
+  publicUrl: string,
+): Record<string, string> {
   return {
     NODE_ENV: 'test',
     BASE_URL: publicUrl,
@@ -37,7 +41,11 @@ export function sharedSettings(emulator: RunningEmulator, clientSecret: string, 
   };
 }
 
-export async function startAppProcess(name: string, port: number, settings: Record<string, string>): Promise<AppProcess> {
+export async function startAppProcess(
+  name: string,
+  port: number,
+  settings: Record<string, string>,
+): Promise<AppProcess> {
   const dataDir = mkdtempSync(join(tmpdir(), `pat-manager-${name}-`));
   const service = startChild(name, process.execPath, [MAIN], {
     cwd: dataDir,
@@ -61,6 +69,11 @@ export async function startAppProcess(name: string, port: number, settings: Reco
     url: `http://127.0.0.1:${port}`,
     dataDir,
     logs,
-    servedRequestIds: () => new Set(logs().filter((entry) => entry.msg === 'request').map((entry) => String(entry.requestId))),
+    servedRequestIds: () =>
+      new Set(
+        logs()
+          .filter((entry) => entry.msg === 'request')
+          .map((entry) => String(entry.requestId)),
+      ),
   });
 }

@@ -41,7 +41,12 @@ export class TestBrowser {
   }
 
   /** Submits the form whose action ends with `action` on a page, with its hidden fields plus `fields`. */
-  async submit(page: Page, action: string, fields: Record<string, string | string[]> = {}, options: { follow?: boolean } = {}): Promise<Page> {
+  async submit(
+    page: Page,
+    action: string,
+    fields: Record<string, string | string[]> = {},
+    options: { follow?: boolean } = {},
+  ): Promise<Page> {
     const form = findForm(page.body, action);
     if (!form) throw new Error(`no form with action ${action} on ${page.url}`);
     return this.post(new URL(form.action, page.url).href, { ...form.hidden, ...fields }, options);
@@ -70,7 +75,9 @@ export class TestBrowser {
       for (const setCookie of [response.headers['set-cookie'] ?? []].flat()) {
         await this.jar.setCookie(setCookie, current.url, { ignoreError: true });
       }
-      const headers = Object.fromEntries(Object.entries(response.headers).map(([k, v]) => [k.toLowerCase(), String(v)]));
+      const headers = Object.fromEntries(
+        Object.entries(response.headers).map(([k, v]) => [k.toLowerCase(), String(v)]),
+      );
       const location = headers.location;
       if (!follow || !location || response.status < 300 || response.status >= 400) {
         return { url: current.url, status: response.status, headers, body: response.data, trail };
@@ -82,10 +89,19 @@ export class TestBrowser {
 }
 
 const decode = (text: string) =>
-  text.replace(/&quot;/g, '"').replace(/&#39;/g, "'").replace(/&#x27;/g, "'").replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
+  text
+    .replace(/&quot;/g, '"')
+    .replace(/&#39;/g, "'")
+    .replace(/&#x27;/g, "'")
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&amp;/g, '&');
 
 /** The first form whose action ends with `action`, with its hidden inputs. */
-function findForm(html: string, action: string): { action: string; hidden: Record<string, string | string[]> } | undefined {
+function findForm(
+  html: string,
+  action: string,
+): { action: string; hidden: Record<string, string | string[]> } | undefined {
   for (const match of html.matchAll(/<form\b([^>]*)>([\s\S]*?)<\/form>/gi)) {
     const formAction = decode(/\baction="([^"]*)"/i.exec(match[1]!)?.[1] ?? '');
     if (!formAction.split('?')[0]!.endsWith(action) && formAction !== action) continue;

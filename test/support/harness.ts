@@ -57,7 +57,14 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     port: 0,
     dataDir: join(dataDir, 'emulator'),
     seed: 'demo',
-    clients: [{ clientId: TEST_CLIENT_ID, clientSecret, redirectUris: [`${appUrl}/getAToken`], postLogoutRedirectUris: [`${appUrl}/`] }],
+    clients: [
+      {
+        clientId: TEST_CLIENT_ID,
+        clientSecret,
+        redirectUris: [`${appUrl}/getAToken`],
+        postLogoutRedirectUris: [`${appUrl}/`],
+      },
+    ],
     ...options.emulator,
   });
   const settings = {
@@ -102,7 +109,10 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     async close() {
       await app.close();
       // No access, refresh or ID token, PAT secret or client secret may ever reach the log.
-      const leaked = secretsInLog(logLines, [...emulator.control.issuedSecrets(), { kind: 'client secret', value: clientSecret }]);
+      const leaked = secretsInLog(logLines, [
+        ...emulator.control.issuedSecrets(),
+        { kind: 'client secret', value: clientSecret },
+      ]);
       await emulator.close();
       if (leaked.length > 0) throw new Error(`secrets in the app's log: ${leaked.join(', ')}`);
     },

@@ -95,7 +95,11 @@ export async function startNginx(port: number, upstreamPorts: number[]): Promise
         .filter(Boolean)
         .map((line) => {
           const [method = '', path = '', status = '0', ...upstreams] = line.split(' ');
-          const last = upstreams.join(' ').split(/[ ,:]+/).filter((part) => /^\d+$/.test(part)).at(-1);
+          const last = upstreams
+            .join(' ')
+            .split(/[ ,:]+/)
+            .filter((part) => /^\d+$/.test(part))
+            .at(-1);
           return { method, path, status: Number(status), upstreamPort: last ? Number(last) : undefined };
         }),
     close: async () => {

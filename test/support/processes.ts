@@ -54,11 +54,20 @@ export function startChild(name: string, command: string, args: string[], option
     exited,
     waitForLine(pattern, timeoutMs) {
       return new Promise((resolve, reject) => {
-        const timer = setTimeout(() => finish(new Error(`${name}: no line matching ${pattern} within ${timeoutMs} ms; output:\n${lines.slice(-20).join('\n')}`)), timeoutMs);
+        const timer = setTimeout(
+          () =>
+            finish(
+              new Error(
+                `${name}: no line matching ${pattern} within ${timeoutMs} ms; output:\n${lines.slice(-20).join('\n')}`,
+              ),
+            ),
+          timeoutMs,
+        );
         const check = () => {
           const line = lines.find((candidate) => pattern.test(candidate));
           if (line !== undefined) finish(undefined, line);
-          else if (hasExited) finish(new Error(`${name} exited before printing ${pattern}; output:\n${lines.slice(-20).join('\n')}`));
+          else if (hasExited)
+            finish(new Error(`${name} exited before printing ${pattern}; output:\n${lines.slice(-20).join('\n')}`));
         };
         function finish(error?: Error, line?: string) {
           clearTimeout(timer);
@@ -84,7 +93,12 @@ export function startChild(name: string, command: string, args: string[], option
 }
 
 /** Polls `check` until it returns true, or fails after `timeoutMs` saying what was awaited. */
-export async function eventually(what: string, check: () => Promise<boolean>, timeoutMs: number, intervalMs = 100): Promise<number> {
+export async function eventually(
+  what: string,
+  check: () => Promise<boolean>,
+  timeoutMs: number,
+  intervalMs = 100,
+): Promise<number> {
   const started = performance.now();
   for (;;) {
     if (await check().catch(() => false)) return Math.round(performance.now() - started);

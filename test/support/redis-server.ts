@@ -53,7 +53,9 @@ export async function startRedis(): Promise<TestRedis> {
       const gone = service.child.pid === undefined || service.child.exitCode !== null;
       if (gone || performance.now() - started > READY_TIMEOUT_MS) {
         await stop();
-        throw new Error(`redis-server did not start (is Debian's redis-server package installed?):\n${lines.join('\n')}`);
+        throw new Error(
+          `redis-server did not start (is Debian's redis-server package installed?):\n${lines.join('\n')}`,
+        );
       }
       await new Promise((resolve) => setTimeout(resolve, 50));
     }

@@ -18,6 +18,8 @@ export function microsoftScopeList(): Array<{ category: string; name: string }> 
 /** The `patTokenError` enum of PatTokenResult in Microsoft's tokens OpenAPI file (7.2, the version the app calls). */
 export function patTokenErrorEnum(): string[] {
   const text = readFileSync(new URL('azure-devops-specs/7.2/tokens/tokens.json', REFERENCE), 'utf8');
-  const spec = JSON.parse(text.replace(/^\uFEFF/, '')) as { definitions: { PatTokenResult: { properties: { patTokenError: { enum: string[] } } } } };
+  const spec = JSON.parse(text.replace(/^\uFEFF/, '')) as {
+    definitions: { PatTokenResult: { properties: { patTokenError: { enum: string[] } } } };
+  };
   return spec.definitions.PatTokenResult.properties.patTokenError.enum;
 }

@@ -11,16 +11,27 @@ export const ALAN = demoDirectory().people.find((person) => person.displayName =
 export async function openSignInPage(browser: TestBrowser, appUrl: string, returnTo?: string): Promise<Page> {
   const path = returnTo === undefined ? '/login' : `/login?returnTo=${encodeURIComponent(returnTo)}`;
   const page = await browser.get(`${appUrl}${path}`);
-  if (!page.url.includes('/oauth2/v2.0/authorize')) throw new Error(`expected the emulator's sign-in page, got ${page.status} ${page.url}`);
+  if (!page.url.includes('/oauth2/v2.0/authorize'))
+    throw new Error(`expected the emulator's sign-in page, got ${page.status} ${page.url}`);
   return page;
 }
 
 /** Picks a person on the emulator's page; returns the page the app finally shows. */
-export async function pickPerson(browser: TestBrowser, signInPage: Page, person: Person, options: { follow?: boolean } = {}): Promise<Page> {
+export async function pickPerson(
+  browser: TestBrowser,
+  signInPage: Page,
+  person: Person,
+  options: { follow?: boolean } = {},
+): Promise<Page> {
   return browser.submit(signInPage, 'authorize', { person: person.objectId }, options);
 }
 
-export async function signIn(browser: TestBrowser, appUrl: string, person: Person = ADA, returnTo?: string): Promise<Page> {
+export async function signIn(
+  browser: TestBrowser,
+  appUrl: string,
+  person: Person = ADA,
+  returnTo?: string,
+): Promise<Page> {
   return pickPerson(browser, await openSignInPage(browser, appUrl, returnTo), person);
 }
 

@@ -29,8 +29,16 @@ let actor: Actor;
 beforeAll(async () => {
   emulator = await startEmulator({ clients: [], seed: 'empty' });
   // As demo mode builds it: vault names under .localhost reach the emulator's port.
-  agent = createHttpsAgent({ ca: emulator.caCertificatePem, localhostNamesToPort: Number(new URL(emulator.origin).port) });
-  devops = createDevOpsClient({ patsBaseUrl: emulator.urls.pats, profileBaseUrl: emulator.urls.profile, timeoutMs: 5000, httpsAgent: agent });
+  agent = createHttpsAgent({
+    ca: emulator.caCertificatePem,
+    localhostNamesToPort: Number(new URL(emulator.origin).port),
+  });
+  devops = createDevOpsClient({
+    patsBaseUrl: emulator.urls.pats,
+    profileBaseUrl: emulator.urls.profile,
+    timeoutMs: 5000,
+    httpsAgent: agent,
+  });
 });
 afterAll(async () => {
   records?.close();
@@ -46,24 +54,48 @@ beforeEach(() => {
   records = createSqlitePersonRecords(':memory:');
   activity = createSqliteActivityLog(':memory:', createLogger('silent'));
   const hostSuffixes = [emulator.urls.keyVaultHostSuffix];
-  lifecycle = createTokenLifecycle({ devops, activity, vaultSecrets: createVaultSecrets({ agent, timeoutMs: 5000 }), vaultLinks: createVaultLinks(records), hostSuffixes });
+  lifecycle = createTokenLifecycle({
+    devops,
+    activity,
+    vaultSecrets: createVaultSecrets({ agent, timeoutMs: 5000 }),
+    vaultLinks: createVaultLinks(records),
+    hostSuffixes,
+  });
   // What a job holds instead of a session: who, a way to get their tokens, the organization.
   const vaultCredential: TokenCredential = {
     async getToken() {
-      return { token: await emulator.control.issueAccessToken(ADA.objectId, { scope: 'https://vault.azure.net/user_impersonation' }), expiresOnTimestamp: Date.now() + 3_600_000 };
+      return {
+        token: await emulator.control.issueAccessToken(ADA.objectId, {
+          scope: 'https://vault.azure.net/user_impersonation',
+        }),
+        expiresOnTimestamp: Date.now() + 3_600_000,
+      };
     },
   };
-  actor = { person: 'ada-home-account', accessToken: tokenSourceFor(emulator, ADA.objectId).source, vaultCredential, organization: 'contoso' };
+  actor = {
+    person: 'ada-home-account',
+    accessToken: tokenSourceFor(emulator, ADA.objectId).source,
+    vaultCredential,
+    organization: 'contoso',
+  };
 });
 
-const request = { displayName: 'nightly-build', scope: 'vso.build vso.code', validTo: new Date(Date.now() + 10 * 86_400_000), allOrgs: false };
+const request = {
+  displayName: 'nightly-build',
+  scope: 'vso.build vso.code',
+  validTo: new Date(Date.now() + 10 * 86_400_000),
+  allOrgs: false,
+};
 
 describe('the token lifecycle, with nobody signed in', () => {
   it('regenerates: a new token like the old one, the old one revoked, the steps and the activity recorded', async () => {
     const { token: old } = await lifecycle.create(actor, request);
     const outcome = await lifecycle.regenerate(actor, old, 30);
     expect(outcome.oldRevoked).toBe(true);
-    expect(outcome.steps.map((step) => [step.label, step.ok])).toEqual([['Create the new token', true], ['Revoke the old token', true]]);
+    expect(outcome.steps.map((step) => [step.label, step.ok])).toEqual([
+      ['Create the new token', true],
+      ['Revoke the old token', true],
+    ]);
     expect(outcome.created.token).toMatchObject({ displayName: 'nightly-build', scopes: ['vso.build', 'vso.code'] });
     expect((await lifecycle.getToken(actor, old.authorizationId)).revoked).toBe(true);
     expect((await lifecycle.getToken(actor, outcome.created.token.authorizationId)).revoked).toBe(false);
@@ -72,7 +104,7 @@ describe('the token lifecycle, with nobody signed in', () => {
     expect(entries[0]!.changes).toContain(`replaces ${old.authorizationId}`);
   });
 
-  it('rotates a token kept in Key Vault: the new secret becomes the secret\'s new version, the link follows, the old token is revoked', async () => {
+  it("rotates a token kept in Key Vault: the new secret becomes the secret's new version, the link follows, the old token is revoked", async () => {
     const vault = parseVaultAddress(emulator.control.keyVault.vaultUrl('ada-pats'), [emulator.urls.keyVaultHostSuffix]);
     if (!vault.ok) throw new Error(vault.message);
     const { created, stored } = await lifecycle.createIntoVault(actor, request, vault.address, 'nightly-build-pat');
@@ -91,10 +123,18 @@ describe('the token lifecycle, with nobody signed in', () => {
   it('when the vault refuses the write, revokes the token it just created and says so in its steps', async () => {
     const vault = parseVaultAddress(emulator.control.keyVault.vaultUrl('ada-pats'), [emulator.urls.keyVaultHostSuffix]);
     if (!vault.ok) throw new Error(vault.message);
-    emulator.control.injectFault({ target: 'keyvault', method: 'PUT', status: 500, body: { error: { code: 'InternalError', message: 'boom' } } });
+    emulator.control.injectFault({
+      target: 'keyvault',
+      method: 'PUT',
+      status: 500,
+      body: { error: { code: 'InternalError', message: 'boom' } },
+    });
     const { created, stored } = await lifecycle.createIntoVault(actor, request, vault.address, 'nightly-build-pat');
     expect(stored.ok).toBe(false);
-    expect(stored.steps.map((step) => [step.label, step.ok])).toEqual([['Store the secret in Key Vault', false], ['Revoke the token just created', true]]);
+    expect(stored.steps.map((step) => [step.label, step.ok])).toEqual([
+      ['Store the secret in Key Vault', false],
+      ['Revoke the token just created', true],
+    ]);
     expect((await lifecycle.getToken(actor, created.token.authorizationId)).revoked).toBe(true);
   });
 });

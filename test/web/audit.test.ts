@@ -13,7 +13,6 @@ let browser: TestBrowser;
 // A fresh browser for each test; each test signs in as the person it is about.
 signedIn({ person: null }, (session) => ({ h, browser } = session));
 
-
 const GRAPH_USERS = 'GET /vssps/:organization/_apis/graph/users';
 const TOKEN_LIST = 'GET /vssps/:organization/_apis/tokenadmin/personalaccesstokens/:subjectDescriptor';
 const REVOCATIONS = 'POST /vssps/:organization/_apis/tokenadmin/revocations';
@@ -41,18 +40,29 @@ async function exported(query = ''): Promise<ExportRow[]> {
 /** What token administration should show: every person's unrevoked tokens that work in contoso. */
 function expectedTokenIds(): string[] {
   const contoso = 'f9424e7c-ea71-44cb-aa51-cae3213c1e15';
-  return h.emulator.control.devops
-    .members('contoso')
-    .filter((member) => member.origin !== 'vsts')
-    .flatMap((member) => member.tokens)
-    // What the audit shows by default: usable tokens and global ones (to revoke); not revoked or expired ones.
-    // (An expired token reads isValid false whether it was revoked or not: a global one of those is still listed as global.)
-    .filter((token) => (token.targetAccounts === null ? !token.revoked || Date.parse(token.validTo) <= Date.now() : token.targetAccounts.includes(contoso) && token.status === 'active'))
-    .map((token) => token.authorizationId)
-    .sort();
+  return (
+    h.emulator.control.devops
+      .members('contoso')
+      .filter((member) => member.origin !== 'vsts')
+      .flatMap((member) => member.tokens)
+      // What the audit shows by default: usable tokens and global ones (to revoke); not revoked or expired ones.
+      // (An expired token reads isValid false whether it was revoked or not: a global one of those is still listed as global.)
+      .filter((token) =>
+        token.targetAccounts === null
+          ? !token.revoked || Date.parse(token.validTo) <= Date.now()
+          : token.targetAccounts.includes(contoso) && token.status === 'active',
+      )
+      .map((token) => token.authorizationId)
+      .sort()
+  );
 }
 
-const tokenStates = () => new Map(h.emulator.control.devops.members('contoso').flatMap((member) => member.tokens.map((token) => [token.authorizationId, token.revoked] as const)));
+const tokenStates = () =>
+  new Map(
+    h.emulator.control.devops
+      .members('contoso')
+      .flatMap((member) => member.tokens.map((token) => [token.authorizationId, token.revoked] as const)),
+  );
 
 describe('who may audit', () => {
   it("shows the Audit link to the organization's administrator and no one else", async () => {
@@ -110,7 +120,14 @@ describe('the audit', () => {
     expect(rows.slice(0, globalCount).every((row) => row.status!.startsWith('Global'))).toBe(true);
     const scores = rows.slice(globalCount).map((row) => Number(row.risk));
     expect(scores).toEqual([...scores].sort((a, b) => b - a));
-    expect(rows.some((row) => row.person === 'Ada Lovelace' && row.displayName === 'admin-break-glass' && row.flags!.includes('Full access'))).toBe(true);
+    expect(
+      rows.some(
+        (row) =>
+          row.person === 'Ada Lovelace' &&
+          row.displayName === 'admin-break-glass' &&
+          row.flags!.includes('Full access'),
+      ),
+    ).toBe(true);
     // The export and the filters work on the gathered audit: no second gathering, only the check
     // (one token-administration list of Grace's own) that she is still an administrator, each time.
     await browser.get(`${h.appUrl}/audit?flag=fullAccess&page=2`);
@@ -125,45 +142,110 @@ describe('the audit', () => {
         principalName: 'zed@contoso.example',
         deletedInOrigin: true,
         tokens: [
-          { displayName: 'gone-full-all', scope: 'app_token', validFrom: new Date(Date.now() - 10 * DAY), validTo: new Date(Date.now() + 170 * DAY), targetAccounts: ['f9424e7c-ea71-44cb-aa51-cae3213c1e15'] },
-          { displayName: 'gone-narrow', scope: 'vso.code', validFrom: new Date(Date.now() - 1 * DAY), validTo: new Date(Date.now() + 20 * DAY), targetAccounts: ['f9424e7c-ea71-44cb-aa51-cae3213c1e15'] },
+          {
+            displayName: 'gone-full-all',
+            scope: 'app_token',
+            validFrom: new Date(Date.now() - 10 * DAY),
+            validTo: new Date(Date.now() + 170 * DAY),
+            targetAccounts: ['f9424e7c-ea71-44cb-aa51-cae3213c1e15'],
+          },
+          {
+            displayName: 'gone-narrow',
+            scope: 'vso.code',
+            validFrom: new Date(Date.now() - 1 * DAY),
+            validTo: new Date(Date.now() + 20 * DAY),
+            targetAccounts: ['f9424e7c-ea71-44cb-aa51-cae3213c1e15'],
+          },
         ],
       },
       {
         displayName: 'Yara Crafted',
         principalName: 'yara@contoso.example',
         tokens: [
-          { displayName: 'plain', scope: 'vso.work', validFrom: new Date(Date.now() - 1 * DAY), validTo: new Date(Date.now() + 30 * DAY), targetAccounts: ['f9424e7c-ea71-44cb-aa51-cae3213c1e15'] },
-          { displayName: 'expired-full', scope: 'app_token', validFrom: new Date(Date.now() - 200 * DAY), validTo: new Date(Date.now() - 1 * DAY), targetAccounts: ['f9424e7c-ea71-44cb-aa51-cae3213c1e15'] },
-          { displayName: 'revoked-full', scope: 'app_token', validFrom: new Date(Date.now() - 20 * DAY), validTo: new Date(Date.now() + 100 * DAY), targetAccounts: ['f9424e7c-ea71-44cb-aa51-cae3213c1e15'], revoked: true },
-          { displayName: 'global-full', scope: 'app_token', validFrom: new Date(Date.now() - 20 * DAY), validTo: new Date(Date.now() + 100 * DAY), targetAccounts: null },
+          {
+            displayName: 'plain',
+            scope: 'vso.work',
+            validFrom: new Date(Date.now() - 1 * DAY),
+            validTo: new Date(Date.now() + 30 * DAY),
+            targetAccounts: ['f9424e7c-ea71-44cb-aa51-cae3213c1e15'],
+          },
+          {
+            displayName: 'expired-full',
+            scope: 'app_token',
+            validFrom: new Date(Date.now() - 200 * DAY),
+            validTo: new Date(Date.now() - 1 * DAY),
+            targetAccounts: ['f9424e7c-ea71-44cb-aa51-cae3213c1e15'],
+          },
+          {
+            displayName: 'revoked-full',
+            scope: 'app_token',
+            validFrom: new Date(Date.now() - 20 * DAY),
+            validTo: new Date(Date.now() + 100 * DAY),
+            targetAccounts: ['f9424e7c-ea71-44cb-aa51-cae3213c1e15'],
+            revoked: true,
+          },
+          {
+            displayName: 'global-full',
+            scope: 'app_token',
+            validFrom: new Date(Date.now() - 20 * DAY),
+            validTo: new Date(Date.now() + 100 * DAY),
+            targetAccounts: null,
+          },
         ],
       },
     ]);
     await openAudit();
-    const rows = await exported('&state=all&person=crafted&expiresAfter=' + new Date(Date.now() + 60 * DAY).toISOString().slice(0, 10));
+    const rows = await exported(
+      '&state=all&person=crafted&expiresAfter=' + new Date(Date.now() + 60 * DAY).toISOString().slice(0, 10),
+    );
     const byName = Object.fromEntries(rows.map((row) => [row.displayName, row]));
-    expect(Object.keys(byName).sort()).toEqual(['expired-full', 'global-full', 'gone-full-all', 'gone-narrow', 'plain', 'revoked-full']);
-    expect(byName['gone-full-all']!.flags).toBe('Person no longer in the directory; Full access; Lifetime over 90 days; Expires after the chosen date');
+    expect(Object.keys(byName).sort()).toEqual([
+      'expired-full',
+      'global-full',
+      'gone-full-all',
+      'gone-narrow',
+      'plain',
+      'revoked-full',
+    ]);
+    expect(byName['gone-full-all']!.flags).toBe(
+      'Person no longer in the directory; Full access; Lifetime over 90 days; Expires after the chosen date',
+    );
     expect(byName['gone-narrow']!.flags).toBe('Person no longer in the directory');
     expect(byName['plain']!.flags).toBe('');
     // Only valid tokens carry flags: token administration says a revoked one is not (isValid false).
     expect(byName['expired-full']!).toMatchObject({ status: 'expired', risk: '0', flags: '' });
     expect(byName['revoked-full']!).toMatchObject({ status: 'revoked', risk: '0', flags: '' });
-    expect(byName['global-full']!).toMatchObject({ status: 'Global: stopped working on 1 December 2026', risk: '0', flags: '' });
+    expect(byName['global-full']!).toMatchObject({
+      status: 'Global: stopped working on 1 December 2026',
+      risk: '0',
+      flags: '',
+    });
     // Global tokens first (none of them works any more), then the riskiest.
     expect(rows.slice(0, 3).map((row) => row.displayName)).toEqual(['global-full', 'gone-full-all', 'gone-narrow']);
     // By default revoked and expired tokens are left out, and counted apart.
-    expect((await exported('&person=crafted')).map((row) => row.displayName).sort()).toEqual(['global-full', 'gone-full-all', 'gone-narrow', 'plain']);
-    expect((await exported('&person=crafted&state=notValid')).map((row) => row.displayName).sort()).toEqual(['expired-full', 'revoked-full']);
-    expect((await exported('&person=crafted&flag=personGone')).map((row) => row.displayName).sort()).toEqual(['gone-full-all', 'gone-narrow']);
+    expect((await exported('&person=crafted')).map((row) => row.displayName).sort()).toEqual([
+      'global-full',
+      'gone-full-all',
+      'gone-narrow',
+      'plain',
+    ]);
+    expect((await exported('&person=crafted&state=notValid')).map((row) => row.displayName).sort()).toEqual([
+      'expired-full',
+      'revoked-full',
+    ]);
+    expect((await exported('&person=crafted&flag=personGone')).map((row) => row.displayName).sort()).toEqual([
+      'gone-full-all',
+      'gone-narrow',
+    ]);
     expect((await exported('&person=crafted&scope=vso.work')).map((row) => row.displayName)).toEqual(['plain']);
     const page = await browser.get(`${h.appUrl}/audit?person=crafted`);
     expect(page.body).toContain('Person no longer in the directory');
     expect(page.body).toContain('Cannot be known');
     const csv = await browser.get(`${h.appUrl}/audit/export?format=csv&person=crafted`);
     expect(csv.headers['content-type']).toContain('text/csv');
-    expect(csv.body.split('\r\n')[0]).toBe('person,principalName,personInDirectory,authorizationId,displayName,status,risk,flags,scopes,organizations,validFrom,validTo');
+    expect(csv.body.split('\r\n')[0]).toBe(
+      'person,principalName,personInDirectory,authorizationId,displayName,status,risk,flags,scopes,organizations,validFrom,validTo',
+    );
   });
 
   it('shows a "gathering" page that reloads itself without script while a slow audit is gathered', async () => {
@@ -180,15 +262,21 @@ describe('the audit', () => {
 
   it('"Gather again" shows a revocation made a moment ago: the token is counted apart, without flags, and no longer usable', async () => {
     const audit = await openAudit();
-    const cobol = h.emulator.control.devops.tokens(GRACE.objectId).find((token) => token.displayName === 'compiler-release')!;
-    expect((await exported('&person=grace')).find((row) => row.authorizationId === cobol.authorizationId)).toMatchObject({ status: 'active', flags: 'Full access' });
+    const cobol = h.emulator.control.devops
+      .tokens(GRACE.objectId)
+      .find((token) => token.displayName === 'compiler-release')!;
+    expect(
+      (await exported('&person=grace')).find((row) => row.authorizationId === cobol.authorizationId),
+    ).toMatchObject({ status: 'active', flags: 'Full access' });
     const confirm = await browser.get(`${h.appUrl}/tokens/${cobol.authorizationId}/revoke`);
     await browser.submit(confirm, `/tokens/${cobol.authorizationId}/revoke`);
     const again = await browser.submit(audit, '/audit/gather-again', {});
     expect(again.status).toBe(200);
     await openAudit();
     expect((await exported('&person=grace')).some((row) => row.authorizationId === cobol.authorizationId)).toBe(false);
-    expect((await exported('&person=grace&state=notValid')).find((row) => row.authorizationId === cobol.authorizationId)).toMatchObject({ status: 'revoked', risk: '0', flags: '' });
+    expect(
+      (await exported('&person=grace&state=notValid')).find((row) => row.authorizationId === cobol.authorizationId),
+    ).toMatchObject({ status: 'revoked', risk: '0', flags: '' });
   });
 
   it('refuses unknown filters with a clear page', async () => {
@@ -209,10 +297,18 @@ describe('revoking on behalf', () => {
 
   it('revokes exactly the selected tokens, after one confirmation naming people and tokens, and logs the reason', async () => {
     const members = h.emulator.control.devops.members('contoso');
-    const crowd = members.filter((member) => member.origin === 'aad' && member.tokens.some((token) => !token.revoked && token.targetAccounts !== null));
-    const picks = [crowd[0]!, crowd[1]!].map((member) => ({ member, token: member.tokens.find((token) => !token.revoked && token.targetAccounts !== null)! }));
+    const crowd = members.filter(
+      (member) =>
+        member.origin === 'aad' && member.tokens.some((token) => !token.revoked && token.targetAccounts !== null),
+    );
+    const picks = [crowd[0]!, crowd[1]!].map((member) => ({
+      member,
+      token: member.tokens.find((token) => !token.revoked && token.targetAccounts !== null)!,
+    }));
     const before = tokenStates();
-    const confirm = await browser.get(`${h.appUrl}/audit/revoke?${picks.map(({ token }) => `ids=${token.authorizationId}`).join('&')}`);
+    const confirm = await browser.get(
+      `${h.appUrl}/audit/revoke?${picks.map(({ token }) => `ids=${token.authorizationId}`).join('&')}`,
+    );
     expect(confirm.status).toBe(200);
     expect(confirm.body).toContain('Revoke 2 tokens on behalf of 2 people?');
     for (const { member, token } of picks) {
@@ -260,7 +356,9 @@ describe('revoking on behalf', () => {
     const audit = await openAudit();
     expect(audit.body).toContain(`Revoke every global token (${globalIds.length})…`);
     const before = tokenStates();
-    expect(audit.body).toMatch(/<form method="get" action="\/audit\/revoke" class="actions">\s*<input type="hidden" name="global" value="1">/);
+    expect(audit.body).toMatch(
+      /<form method="get" action="\/audit\/revoke" class="actions">\s*<input type="hidden" name="global" value="1">/,
+    );
     const confirm = await browser.get(`${h.appUrl}/audit/revoke?global=1`);
     expect(confirm.body).toContain(`Revoke ${globalIds.length} token`);
     const refused = await browser.submit(confirm, '/audit/revoke', { reason: '' });
@@ -277,23 +375,43 @@ describe('revoking on behalf', () => {
     const ada = h.emulator.control.devops.members('contoso').find((member) => member.displayName === 'Ada Lovelace')!;
     const contoso = 'f9424e7c-ea71-44cb-aa51-cae3213c1e15';
     // Her revoked and expired ones are listed too (isValid false), and left alone: only valid ones are revoked.
-    const hers = ada.tokens.filter((token) => token.status === 'active' && (token.targetAccounts === null || token.targetAccounts.includes(contoso))).map((token) => token.authorizationId);
+    const hers = ada.tokens
+      .filter(
+        (token) =>
+          token.status === 'active' && (token.targetAccounts === null || token.targetAccounts.includes(contoso)),
+      )
+      .map((token) => token.authorizationId);
     expect(hers.length).toBeGreaterThan(15);
     const before = tokenStates();
     const confirm = await browser.get(`${h.appUrl}/audit/revoke?person=${encodeURIComponent(ada.descriptor)}`);
-    expect(confirm.body).toContain("Revoke all of Ada Lovelace&#39;s tokens?");
+    expect(confirm.body).toContain('Revoke all of Ada Lovelace&#39;s tokens?');
     const result = await browser.submit(confirm, '/audit/revoke', { reason: 'left the company' });
     expect(result.body).toContain(`${hers.length} of ${hers.length} revoked`);
     for (const [id, revoked] of tokenStates()) expect(revoked).toBe(hers.includes(id) ? true : before.get(id));
     // Her fabrikam-only token is not contoso's to revoke.
-    expect(h.emulator.control.devops.tokens(ADA.objectId).find((token) => token.displayName === 'fabrikam-deploy')!.revoked).toBe(false);
+    expect(
+      h.emulator.control.devops.tokens(ADA.objectId).find((token) => token.displayName === 'fabrikam-deploy')!.revoked,
+    ).toBe(false);
   });
 
   it('gives a result per token: one refused by Azure DevOps is said so, the other is revoked', async () => {
-    const member = h.emulator.control.devops.members('contoso').find((candidate) => candidate.origin === 'aad' && candidate.tokens.filter((token) => !token.revoked && token.targetAccounts !== null).length >= 2)!;
+    const member = h.emulator.control.devops
+      .members('contoso')
+      .find(
+        (candidate) =>
+          candidate.origin === 'aad' &&
+          candidate.tokens.filter((token) => !token.revoked && token.targetAccounts !== null).length >= 2,
+      )!;
     const [one, two] = member.tokens.filter((token) => !token.revoked && token.targetAccounts !== null);
-    const confirm = await browser.get(`${h.appUrl}/audit/revoke?ids=${one!.authorizationId}&ids=${two!.authorizationId}`);
-    h.emulator.control.injectFault({ path: '/vssps/contoso/_apis/tokenadmin/revocations', method: 'POST', status: 500, times: 1 });
+    const confirm = await browser.get(
+      `${h.appUrl}/audit/revoke?ids=${one!.authorizationId}&ids=${two!.authorizationId}`,
+    );
+    h.emulator.control.injectFault({
+      path: '/vssps/contoso/_apis/tokenadmin/revocations',
+      method: 'POST',
+      status: 500,
+      times: 1,
+    });
     const result = await browser.submit(confirm, '/audit/revoke', { reason: 'rotation' });
     expect(result.body).toContain('1 of 2 revoked; 1 could not be revoked');
     const states = tokenStates();
@@ -309,10 +427,20 @@ describe('revoking on behalf', () => {
     const before = tokenStates();
     const unknown = await browser.get(`${h.appUrl}/audit/revoke?ids=5b0d4c3e-2a1f-4e6d-9c8b-7a6f5e4d3c2b`);
     expect(unknown.status).toBe(400);
-    const confirm = await browser.get(`${h.appUrl}/audit/revoke?person=${encodeURIComponent(h.emulator.control.devops.members('contoso')[5]!.descriptor)}`);
-    const forged = await browser.post(`${h.appUrl}/audit/revoke`, { _csrf: 'forged', person: h.emulator.control.devops.members('contoso')[5]!.descriptor, reason: 'because' });
+    const confirm = await browser.get(
+      `${h.appUrl}/audit/revoke?person=${encodeURIComponent(h.emulator.control.devops.members('contoso')[5]!.descriptor)}`,
+    );
+    const forged = await browser.post(`${h.appUrl}/audit/revoke`, {
+      _csrf: 'forged',
+      person: h.emulator.control.devops.members('contoso')[5]!.descriptor,
+      reason: 'because',
+    });
     expect(forged.status).toBe(403);
-    const wrongId = await browser.post(`${h.appUrl}/audit/revoke`, { _csrf: csrf(confirm), ids: 'not-a-guid', reason: 'because' });
+    const wrongId = await browser.post(`${h.appUrl}/audit/revoke`, {
+      _csrf: csrf(confirm),
+      ids: 'not-a-guid',
+      reason: 'because',
+    });
     expect(wrongId.status).toBe(400);
     expect(tokenStates()).toEqual(before);
   });
@@ -321,10 +449,17 @@ describe('revoking on behalf', () => {
 describe('when Azure DevOps fails for some people', () => {
   it('names the people whose tokens could not be read (429, 5xx, timeout) and lists everyone else', async () => {
     await signIn(browser, h.appUrl, GRACE);
-    const people = h.emulator.control.devops.members('contoso').filter((member) => member.origin === 'aad' && member.tokens.some((token) => !token.revoked));
+    const people = h.emulator.control.devops
+      .members('contoso')
+      .filter((member) => member.origin === 'aad' && member.tokens.some((token) => !token.revoked));
     const [throttled, failing, slow] = [people[10]!, people[20]!, people[30]!];
     const listOf = (descriptor: string) => `/vssps/contoso/_apis/tokenadmin/personalaccesstokens/${descriptor}`;
-    h.emulator.control.injectFault({ path: listOf(throttled.descriptor), method: 'GET', status: 429, headers: { 'Retry-After': '30' } });
+    h.emulator.control.injectFault({
+      path: listOf(throttled.descriptor),
+      method: 'GET',
+      status: 429,
+      headers: { 'Retry-After': '30' },
+    });
     h.emulator.control.injectFault({ path: listOf(failing.descriptor), method: 'GET', status: 500 });
     h.emulator.control.injectFault({ path: listOf(slow.descriptor), method: 'GET', delayMs: 5000 });
     const page = await openAudit();
@@ -338,9 +473,13 @@ describe('when Azure DevOps fails for some people', () => {
     expect(unread).toContain(`<strong>${slow.displayName}</strong>`);
     expect(unread).toContain('took too long');
     const rows = await exported();
-    const missing = new Set([throttled, failing, slow].flatMap((member) => member.tokens.map((token) => token.authorizationId)));
+    const missing = new Set(
+      [throttled, failing, slow].flatMap((member) => member.tokens.map((token) => token.authorizationId)),
+    );
     expect(rows.map((row) => row.authorizationId).sort()).toEqual(expectedTokenIds().filter((id) => !missing.has(id)));
-    expect(page.body).toContain(`<strong>${h.emulator.control.devops.members('contoso').filter((member) => member.origin !== 'vsts').length}</strong> people`);
+    expect(page.body).toContain(
+      `<strong>${h.emulator.control.devops.members('contoso').filter((member) => member.origin !== 'vsts').length}</strong> people`,
+    );
   });
 
   it('a failure to list the people themselves is a clear error page, not a partial audit', async () => {

@@ -14,7 +14,8 @@ let browser: TestBrowser;
 signedIn({}, (session) => ({ h, browser } = session));
 
 const DAY = 86_400_000;
-const namesOn = (page: Page) => [...page.body.matchAll(/<td data-label="Name"><a href="\/tokens\/[0-9a-f-]+[^"]*">([^<]*)<\/a>/g)].map((m) => m[1]!);
+const namesOn = (page: Page) =>
+  [...page.body.matchAll(/<td data-label="Name"><a href="\/tokens\/[0-9a-f-]+[^"]*">([^<]*)<\/a>/g)].map((m) => m[1]!);
 const tokens = () => h.emulator.control.devops.tokens(ADA.objectId);
 const byName = (name: string) => tokens().find((token) => token.displayName === name)!;
 
@@ -45,7 +46,9 @@ describe('all organizations', () => {
   });
 
   it('opens a token of another organization through that organization', async () => {
-    const page = await browser.get(`${h.appUrl}/tokens/${byName('northwind-boards').authorizationId}?organization=northwind`);
+    const page = await browser.get(
+      `${h.appUrl}/tokens/${byName('northwind-boards').authorizationId}?organization=northwind`,
+    );
     expect(page.status).toBe(200);
     expect(page.body).toContain('<h1>northwind-boards</h1>');
   });
@@ -69,7 +72,10 @@ describe('expiry watch', () => {
     const page = await browser.submit(week, `/tokens/${token.authorizationId}/extend`, { days: '30' });
     expect(page.url).toBe(`${h.appUrl}/expiring?within=7`);
     expect(page.body).toContain('Extended &#34;sonar-scanner&#34; to');
-    expect(new Date(byName('sonar-scanner').validTo).getTime()).toBeCloseTo(new Date(token.validTo).getTime() + 30 * DAY, -5);
+    expect(new Date(byName('sonar-scanner').validTo).getTime()).toBeCloseTo(
+      new Date(token.validTo).getTime() + 30 * DAY,
+      -5,
+    );
   });
 
   it('offers no extension on an expired token; a forged one is refused with the reason, and the token stays expired', async () => {
@@ -78,7 +84,11 @@ describe('expiry watch', () => {
     const expiredRow = week.body.slice(week.body.indexOf('<h2>Expired'));
     expect(expiredRow).toContain('legacy-jenkins');
     expect(expiredRow).not.toContain('days<span class="visually-hidden"> for legacy-jenkins');
-    const page = await browser.post(`${h.appUrl}/tokens/${token.authorizationId}/extend`, { _csrf: csrfOf(week), days: '90', returnTo: '/expiring' });
+    const page = await browser.post(`${h.appUrl}/tokens/${token.authorizationId}/extend`, {
+      _csrf: csrfOf(week),
+      days: '90',
+      returnTo: '/expiring',
+    });
     expect(page.status).toBe(409);
     expect(page.body).toContain('no longer lets an expired token be changed or extended');
     expect(byName('legacy-jenkins').validTo).toBe(token.validTo);
@@ -100,13 +110,19 @@ describe('expiry watch', () => {
     const page = await browser.submit(week, `/tokens/${token.authorizationId}/extend`, { days: '90' });
     const after = byName('sonar-scanner');
     expect(Date.parse(after.validTo)).toBe(Date.parse(after.validFrom) + 30 * DAY);
-    expect(page.body).toContain(`Your organization allows tokens of at most 30 days; this one expires on ${formatDate(new Date(after.validTo))}.`);
+    expect(page.body).toContain(
+      `Your organization allows tokens of at most 30 days; this one expires on ${formatDate(new Date(after.validTo))}.`,
+    );
   });
 
   it('lists global tokens under their own heading as stopped, with no extension', async () => {
     const week = await browser.get(`${h.appUrl}/expiring?within=30`);
-    const global = week.body.slice(week.body.indexOf('<h2>Global: stopped working on 1 December 2026'), week.body.indexOf('<h2>Expiring within'));
-    for (const name of ['npm-registry-read', 'helm-chart-publish', 'vscode-azure-repos', 'az-cli-local', 'old-laptop']) expect(global).toContain(name);
+    const global = week.body.slice(
+      week.body.indexOf('<h2>Global: stopped working on 1 December 2026'),
+      week.body.indexOf('<h2>Expiring within'),
+    );
+    for (const name of ['npm-registry-read', 'helm-chart-publish', 'vscode-azure-repos', 'az-cli-local', 'old-laptop'])
+      expect(global).toContain(name);
     expect(global).toContain('Global: stopped<span class="visually-hidden"> working on 1 December 2026</span></span>');
     expect(global).not.toContain('/extend');
     const rest = week.body.slice(week.body.indexOf('<h2>Expiring within'));
@@ -121,7 +137,10 @@ describe('global tokens', () => {
     const stopped = 'Global: stopped working on 1 December 2026</span>';
     for (const path of ['/', '/all']) {
       const page = await browser.get(`${h.appUrl}${path}`);
-      const row = page.body.slice(page.body.lastIndexOf('<tr', page.body.indexOf('npm-registry-read')), page.body.indexOf('</tr>', page.body.indexOf('npm-registry-read')));
+      const row = page.body.slice(
+        page.body.lastIndexOf('<tr', page.body.indexOf('npm-registry-read')),
+        page.body.indexOf('</tr>', page.body.indexOf('npm-registry-read')),
+      );
       expect(row, path).toContain(stopped);
       expect(row, path).not.toContain('>Active<');
     }
@@ -135,7 +154,11 @@ describe('global tokens', () => {
       expect(refused.status, path).toBe(409);
       expect(refused.body, path).toContain('stopped working on 1 December 2026');
     }
-    const forged = await browser.post(`${h.appUrl}/tokens/${token.authorizationId}/extend`, { _csrf: csrfOf(details), days: '30', returnTo: '/' });
+    const forged = await browser.post(`${h.appUrl}/tokens/${token.authorizationId}/extend`, {
+      _csrf: csrfOf(details),
+      days: '30',
+      returnTo: '/',
+    });
     expect(forged.status).toBe(409);
     expect(byName('npm-registry-read').validTo).toBe(token.validTo);
   });
@@ -162,15 +185,31 @@ describe('regenerate', () => {
 
   it("offers the old token's own lifetime first, and makes the new one last as long", async () => {
     const DAY = 86_400_000;
-    h.emulator.control.devops.addTokens(ADA.objectId, [{ displayName: 'quarterly-export', scope: 'vso.code', validFrom: new Date(Date.now() - 20 * DAY), validTo: new Date(Date.now() + 100 * DAY), targetAccounts: [CONTOSO_ID] }]);
+    h.emulator.control.devops.addTokens(ADA.objectId, [
+      {
+        displayName: 'quarterly-export',
+        scope: 'vso.code',
+        validFrom: new Date(Date.now() - 20 * DAY),
+        validTo: new Date(Date.now() + 100 * DAY),
+        targetAccounts: [CONTOSO_ID],
+      },
+    ]);
     const old = byName('quarterly-export');
     const form = await browser.get(`${h.appUrl}/tokens/${old.authorizationId}/regenerate`);
-    expect(form.body.replace(/\s+/g, " ")).toContain(`id="expiry-120" name="expiry" value="120" checked><label for="expiry-120">120 days from now, as long as the old token was made to last</label>`);
+    expect(form.body.replace(/\s+/g, ' ')).toContain(
+      `id="expiry-120" name="expiry" value="120" checked><label for="expiry-120">120 days from now, as long as the old token was made to last</label>`,
+    );
     const page = await browser.submit(form, `/tokens/${old.authorizationId}/regenerate`, { expiry: '120' });
     expect(page.status).toBe(200);
-    const fresh = tokens().find((token) => token.displayName === 'quarterly-export' && token.authorizationId !== old.authorizationId)!;
+    const fresh = tokens().find(
+      (token) => token.displayName === 'quarterly-export' && token.authorizationId !== old.authorizationId,
+    )!;
     expect(Math.round((Date.parse(fresh.validTo) - Date.now()) / DAY)).toBe(120);
-    const refused = await browser.submit(await browser.get(`${h.appUrl}/tokens/${fresh.authorizationId}/regenerate`), `/tokens/${fresh.authorizationId}/regenerate`, { expiry: '121' });
+    const refused = await browser.submit(
+      await browser.get(`${h.appUrl}/tokens/${fresh.authorizationId}/regenerate`),
+      `/tokens/${fresh.authorizationId}/regenerate`,
+      { expiry: '121' },
+    );
     expect(refused.status).toBe(400);
   });
 
@@ -203,11 +242,19 @@ describe('regenerate', () => {
 describe('bulk revoke', () => {
   it('confirms the selection by name, then reports a result per token', async () => {
     const chosen = ['release-bot', 'wiki-export', 'backlog-report'].map(byName);
-    const confirm = await browser.get(`${h.appUrl}/tokens/bulk?${chosen.map((t) => `ids=${t.authorizationId}`).join('&')}`);
+    const confirm = await browser.get(
+      `${h.appUrl}/tokens/bulk?${chosen.map((t) => `ids=${t.authorizationId}`).join('&')}`,
+    );
     expect(confirm.body).toContain('Revoke 3 tokens?');
     expect(confirm.body).toContain(', in contoso, expires');
     for (const token of chosen) expect(confirm.body).toContain(`<strong>${token.displayName}</strong>`);
-    h.emulator.control.injectFault({ path: '/vssps/*/_apis/tokens/pats', method: 'DELETE', status: 503, skip: 1, times: 1 });
+    h.emulator.control.injectFault({
+      path: '/vssps/*/_apis/tokens/pats',
+      method: 'DELETE',
+      status: 503,
+      skip: 1,
+      times: 1,
+    });
     const result = await browser.submit(confirm, '/tokens/bulk/revoke');
     expect(result.url).toBe(`${h.appUrl}/tokens/bulk/result`);
     expect(result.body).toContain('2 of 3 revoked; 1 could not be revoked.');
@@ -236,17 +283,36 @@ describe('bulk revoke', () => {
 
 describe('export', () => {
   it('downloads the filtered list as CSV and JSON, without secrets, formulas defused', async () => {
-    h.emulator.control.devops.addTokens(ADA.objectId, [{ displayName: '=HYPERLINK("http://evil.example")', scope: 'vso.code', validTo: new Date(Date.now() + 5 * DAY), targetAccounts: null }]);
+    h.emulator.control.devops.addTokens(ADA.objectId, [
+      {
+        displayName: '=HYPERLINK("http://evil.example")',
+        scope: 'vso.code',
+        validTo: new Date(Date.now() + 5 * DAY),
+        targetAccounts: null,
+      },
+    ]);
     const csv = await browser.get(`${h.appUrl}/export?format=csv&status=expired`);
     expect(csv.status).toBe(200);
     expect(csv.headers['content-type']).toContain('text/csv');
-    expect(csv.headers["content-disposition"]).toMatch(/attachment; filename="?pat-tokens-contoso-expired-\d{4}-\d{2}-\d{2}\.csv"?$/);
+    expect(csv.headers['content-disposition']).toMatch(
+      /attachment; filename="?pat-tokens-contoso-expired-\d{4}-\d{2}-\d{2}\.csv"?$/,
+    );
     const lines = csv.body.trim().split('\r\n');
     expect(lines[0]).toBe('authorizationId,displayName,status,scopes,organizations,validFrom,validTo');
     // A global token is exported for what it is, whatever its date says.
-    expect(lines.slice(1).every((line) => line.includes(',expired,') || line.includes(',Global: stopped working on 1 December 2026,'))).toBe(true);
+    expect(
+      lines
+        .slice(1)
+        .every((line) => line.includes(',expired,') || line.includes(',Global: stopped working on 1 December 2026,')),
+    ).toBe(true);
     expect(lines.some((line) => line.includes('old-laptop,Global: stopped working on 1 December 2026,'))).toBe(true);
-    expect(lines.length - 1).toBe(tokens().filter((t) => t.status === 'expired' && (t.targetAccounts === null || t.targetAccounts.includes('f9424e7c-ea71-44cb-aa51-cae3213c1e15'))).length);
+    expect(lines.length - 1).toBe(
+      tokens().filter(
+        (t) =>
+          t.status === 'expired' &&
+          (t.targetAccounts === null || t.targetAccounts.includes('f9424e7c-ea71-44cb-aa51-cae3213c1e15')),
+      ).length,
+    );
 
     const json = await browser.get(`${h.appUrl}/export?format=json&status=active`);
     const rows = JSON.parse(json.body) as Array<Record<string, string>>;
@@ -267,11 +333,23 @@ describe('export', () => {
 describe('activity log', () => {
   it('records create, edit, regenerate and revoke for the person who did them, newest first, without secrets', async () => {
     const form = await browser.get(`${h.appUrl}/tokens/new`);
-    const created = await browser.submit(form, '/tokens', { displayName: 'audit-me', expiry: '30', organizations: 'this', access: 'custom', scopes: ['vso.code'] });
+    const created = await browser.submit(form, '/tokens', {
+      displayName: 'audit-me',
+      expiry: '30',
+      organizations: 'this',
+      access: 'custom',
+      scopes: ['vso.code'],
+    });
     const secret = secretShownOn(created.body)!;
     const token = byName('audit-me');
     const edit = await browser.get(`${h.appUrl}/tokens/${token.authorizationId}/edit`);
-    await browser.submit(edit, `/tokens/${token.authorizationId}`, { displayName: 'audit-me-2', expiry: 'keep', organizations: 'this', access: 'custom', scopes: ['vso.code', 'vso.build'] });
+    await browser.submit(edit, `/tokens/${token.authorizationId}`, {
+      displayName: 'audit-me-2',
+      expiry: 'keep',
+      organizations: 'this',
+      access: 'custom',
+      scopes: ['vso.code', 'vso.build'],
+    });
     const regen = await browser.get(`${h.appUrl}/tokens/${token.authorizationId}/regenerate`);
     await browser.submit(regen, `/tokens/${token.authorizationId}/regenerate`, { expiry: '7' });
     const fresh = tokens().find((t) => t.displayName === 'audit-me-2' && t.status === 'active')!;
@@ -287,17 +365,30 @@ describe('activity log', () => {
 
   it('says scopes in words and links the token a regenerate replaced, never showing a raw scope or token id', async () => {
     const form = await browser.get(`${h.appUrl}/tokens/new`);
-    await browser.submit(form, '/tokens', { displayName: 'in-words', expiry: '30', organizations: 'this', access: 'custom', scopes: ['vso.code'] });
+    await browser.submit(form, '/tokens', {
+      displayName: 'in-words',
+      expiry: '30',
+      organizations: 'this',
+      access: 'custom',
+      scopes: ['vso.code'],
+    });
     const old = byName('in-words');
     const edit = await browser.get(`${h.appUrl}/tokens/${old.authorizationId}/edit`);
-    await browser.submit(edit, `/tokens/${old.authorizationId}`, { displayName: 'in-words', expiry: 'keep', organizations: 'this', access: 'full' });
+    await browser.submit(edit, `/tokens/${old.authorizationId}`, {
+      displayName: 'in-words',
+      expiry: 'keep',
+      organizations: 'this',
+      access: 'full',
+    });
     const regen = await browser.get(`${h.appUrl}/tokens/${old.authorizationId}/regenerate`);
     await browser.submit(regen, `/tokens/${old.authorizationId}/regenerate`, { expiry: '7' });
 
     const page = await browser.get(`${h.appUrl}/activity`);
     expect(page.body).toContain('<li>scopes: Code: Read → Full access</li>');
     expect(page.body).toContain('<li>scopes: Code: Read</li>');
-    expect(page.body).toContain(`replaces <a href="/tokens/${old.authorizationId}?organization=contoso">the earlier token</a>`);
+    expect(page.body).toContain(
+      `replaces <a href="/tokens/${old.authorizationId}?organization=contoso">the earlier token</a>`,
+    );
     // Ids only inside links' addresses; no scope id anywhere in the text.
     const text = page.body.replace(/<[^>]+>/g, ' ');
     expect(text).not.toMatch(/[0-9a-f]{8}-[0-9a-f]{4}-/);

@@ -7,8 +7,23 @@ import { VaultError, type VaultErrorKind } from '../../src/keyvault/errors.ts';
 import { StoreUnavailableError } from '../../src/storage/store-unavailable.ts';
 import { PageError } from '../../src/web/errors.ts';
 
-const VAULT_KINDS: VaultErrorKind[] = ['forbidden', 'notFound', 'secretNotFound', 'deleted', 'throttled', 'unavailable', 'rejected'];
-const DEVOPS_KINDS: DevOpsErrorKind[] = ['unauthorized', 'forbidden', 'notFound', 'throttled', 'rejected', 'unavailable'];
+const VAULT_KINDS: VaultErrorKind[] = [
+  'forbidden',
+  'notFound',
+  'secretNotFound',
+  'deleted',
+  'throttled',
+  'unavailable',
+  'rejected',
+];
+const DEVOPS_KINDS: DevOpsErrorKind[] = [
+  'unauthorized',
+  'forbidden',
+  'notFound',
+  'throttled',
+  'rejected',
+  'unavailable',
+];
 
 describe('the error base class', () => {
   it.each(VAULT_KINDS)('a Key Vault %s error is an AppError titled for Key Vault, never for Azure DevOps', (kind) => {
@@ -21,8 +36,14 @@ describe('the error base class', () => {
   });
 
   it('gives a missing secret 404 and a deleted one 409, with words of their own', () => {
-    expect(new VaultError({ kind: 'secretNotFound', userMessage: 'w', message: 'l' })).toMatchObject({ pageStatus: 404, title: 'Secret not found in Key Vault' });
-    expect(new VaultError({ kind: 'deleted', userMessage: 'w', message: 'l' })).toMatchObject({ pageStatus: 409, title: 'The Key Vault secret is deleted' });
+    expect(new VaultError({ kind: 'secretNotFound', userMessage: 'w', message: 'l' })).toMatchObject({
+      pageStatus: 404,
+      title: 'Secret not found in Key Vault',
+    });
+    expect(new VaultError({ kind: 'deleted', userMessage: 'w', message: 'l' })).toMatchObject({
+      pageStatus: 409,
+      title: 'The Key Vault secret is deleted',
+    });
   });
 
   it.each(DEVOPS_KINDS)('an Azure DevOps %s error names Azure DevOps', (kind) => {
@@ -35,11 +56,27 @@ describe('the error base class', () => {
   });
 
   it('identity, store and page errors share it, each with its service and the words a person reads', () => {
-    expect(new SignInFailedError('unavailable', 'timeout')).toMatchObject({ service: 'Microsoft identity platform', pageStatus: 503, title: 'Sign-in service unavailable' });
-    expect(new SignInRequiredError('not signed in')).toMatchObject({ service: 'Microsoft identity platform', pageStatus: 401 });
-    expect(new StoreUnavailableError('get', new Error('ECONNREFUSED'))).toMatchObject({ service: 'session store', pageStatus: 503, title: 'Temporarily unavailable' });
+    expect(new SignInFailedError('unavailable', 'timeout')).toMatchObject({
+      service: 'Microsoft identity platform',
+      pageStatus: 503,
+      title: 'Sign-in service unavailable',
+    });
+    expect(new SignInRequiredError('not signed in')).toMatchObject({
+      service: 'Microsoft identity platform',
+      pageStatus: 401,
+    });
+    expect(new StoreUnavailableError('get', new Error('ECONNREFUSED'))).toMatchObject({
+      service: 'session store',
+      pageStatus: 503,
+      title: 'Temporarily unavailable',
+    });
     const page = new PageError(404, 'Token not found', 'There is no token at this address.');
-    expect(page).toMatchObject({ service: 'PAT Manager', pageStatus: 404, userMessage: 'There is no token at this address.' });
-    for (const error of [new SignInFailedError('declined', 'd'), new StoreUnavailableError('get', 'x'), page]) expect(error).toBeInstanceOf(AppError);
+    expect(page).toMatchObject({
+      service: 'PAT Manager',
+      pageStatus: 404,
+      userMessage: 'There is no token at this address.',
+    });
+    for (const error of [new SignInFailedError('declined', 'd'), new StoreUnavailableError('get', 'x'), page])
+      expect(error).toBeInstanceOf(AppError);
   });
 });

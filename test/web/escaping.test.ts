@@ -5,8 +5,23 @@ import { describe, expect, it } from 'vitest';
 import { escapeHtml } from '../../src/web/view-engine.ts';
 
 const VALUES: unknown[] = [
-  '', 'Build pipeline', `<script>alert("x")</script>`, `a & b's "c" > d < e`, '&amp; already escaped', 'ünïcödé ✓ <b>',
-  0, 42, -1.5, Number.NaN, true, false, null, undefined, ['<a>', 'b'], { toString: () => '<object>' }, new Date(0),
+  '',
+  'Build pipeline',
+  `<script>alert("x")</script>`,
+  `a & b's "c" > d < e`,
+  '&amp; already escaped',
+  'ünïcödé ✓ <b>',
+  0,
+  42,
+  -1.5,
+  Number.NaN,
+  true,
+  false,
+  null,
+  undefined,
+  ['<a>', 'b'],
+  { toString: () => '<object>' },
+  new Date(0),
 ];
 
 describe('escapeHtml', () => {

@@ -7,7 +7,11 @@ import type { Harness } from '../support/harness.ts';
 import { signedIn } from '../support/signed-in.ts';
 import { ADA } from '../support/sign-in.ts';
 
-const ORGANIZATION_IDS = { contoso: 'f9424e7c-ea71-44cb-aa51-cae3213c1e15', fabrikam: 'c7b8a8a6-6171-4dec-9a05-413c358c644b', northwind: '704c460d-ac4c-4c2c-98a1-c040598f633b' } as const;
+const ORGANIZATION_IDS = {
+  contoso: 'f9424e7c-ea71-44cb-aa51-cae3213c1e15',
+  fabrikam: 'c7b8a8a6-6171-4dec-9a05-413c358c644b',
+  northwind: '704c460d-ac4c-4c2c-98a1-c040598f633b',
+} as const;
 let h: Harness;
 let browser: TestBrowser;
 let adaVault: string;
@@ -18,9 +22,14 @@ beforeAll(() => {
 
 const tokens = () => h.emulator.control.devops.tokens(ADA.objectId);
 const named = (name: string) => tokens().filter((token) => token.displayName === name);
-const issuedPats = () => h.emulator.control.issuedSecrets().filter((issued) => issued.kind === 'pat').map((issued) => issued.value);
+const issuedPats = () =>
+  h.emulator.control
+    .issuedSecrets()
+    .filter((issued) => issued.kind === 'pat')
+    .map((issued) => issued.value);
 /** The emulator's pats target, the nth create (from 0) failing with a 500. */
-const failCreate = (nth: number) => h.emulator.control.injectFault({ target: 'pats', method: 'POST', status: 500, skip: nth, times: 1 });
+const failCreate = (nth: number) =>
+  h.emulator.control.injectFault({ target: 'pats', method: 'POST', status: 500, skip: nth, times: 1 });
 
 /** Submits a form, going through the Key Vault consent sign-in first when the emulator asks for it. */
 async function submitConsenting(page: Page, action: string, fields: Record<string, string | string[]>): Promise<Page> {
@@ -32,10 +41,25 @@ async function submitConsenting(page: Page, action: string, fields: Record<strin
 
 /** Links a global token of Ada's to a fresh secret in her vault, as the link form does. */
 async function linkToVault(authorizationId: string, secretName: string) {
-  const fields = { displayName: `${secretName}-holder`, expiry: '30', organizations: 'this', access: 'custom', scopes: ['vso.code'], destination: 'vault', vaultUrl: adaVault, secretName };
-  expect((await submitConsenting(await browser.get(`${h.appUrl}/tokens/new`), '/tokens', fields)).body).toContain('created and stored in Key Vault');
+  const fields = {
+    displayName: `${secretName}-holder`,
+    expiry: '30',
+    organizations: 'this',
+    access: 'custom',
+    scopes: ['vso.code'],
+    destination: 'vault',
+    vaultUrl: adaVault,
+    secretName,
+  };
+  expect((await submitConsenting(await browser.get(`${h.appUrl}/tokens/new`), '/tokens', fields)).body).toContain(
+    'created and stored in Key Vault',
+  );
   // The secret holds the holder token, so linking asks first, naming both (issue 22); the test confirms.
-  const asked = await browser.submit(await browser.get(`${h.appUrl}/tokens/${authorizationId}/vault`), `/tokens/${authorizationId}/vault`, { vaultUrl: adaVault, secretName });
+  const asked = await browser.submit(
+    await browser.get(`${h.appUrl}/tokens/${authorizationId}/vault`),
+    `/tokens/${authorizationId}/vault`,
+    { vaultUrl: adaVault, secretName },
+  );
   expect(asked.body).toContain(`The secret "${secretName}" is in use`);
   const linked = await browser.submit(asked, `/tokens/${authorizationId}/vault`);
   expect(linked.body).toContain('is linked to the secret');
@@ -44,14 +68,24 @@ async function linkToVault(authorizationId: string, secretName: string) {
 const globalNamed = (name: string) => named(name).find((token) => token.targetAccounts === null)!;
 
 describe('several organizations on the new-token form', () => {
-  const fields = { displayName: 'multi-org-build', expiry: '30', organizations: 'several', targetOrganizations: ['contoso', 'fabrikam'], access: 'custom', scopes: ['vso.code'] };
+  const fields = {
+    displayName: 'multi-org-build',
+    expiry: '30',
+    organizations: 'several',
+    targetOrganizations: ['contoso', 'fabrikam'],
+    access: 'custom',
+    scopes: ['vso.code'],
+  };
 
   it('creates one organization-scoped token per chosen organization, shows every secret once on one page, and logs none', async () => {
     const page = await browser.submit(await browser.get(`${h.appUrl}/tokens/new`), '/tokens', fields);
     expect(page.status).toBe(200);
     expect(page.headers['cache-control']).toBe('no-store');
     const made = named('multi-org-build');
-    expect(made.map((token) => token.targetAccounts)).toEqual([[ORGANIZATION_IDS.contoso], [ORGANIZATION_IDS.fabrikam]]);
+    expect(made.map((token) => token.targetAccounts)).toEqual([
+      [ORGANIZATION_IDS.contoso],
+      [ORGANIZATION_IDS.fabrikam],
+    ]);
     expect(made.every((token) => token.scope === 'vso.code' && !token.revoked)).toBe(true);
     expect(Math.abs(new Date(made[0]!.validTo).getTime() - new Date(made[1]!.validTo).getTime())).toBeLessThan(60_000);
     const secrets = issuedPats().slice(-2);
@@ -62,7 +96,12 @@ describe('several organizations on the new-token form', () => {
   });
 
   it('stores one secret per organization in Key Vault, named after the token and the organization', async () => {
-    const page = await submitConsenting(await browser.get(`${h.appUrl}/tokens/new`), '/tokens', { ...fields, destination: 'vault', vaultUrl: adaVault, secretName: '' });
+    const page = await submitConsenting(await browser.get(`${h.appUrl}/tokens/new`), '/tokens', {
+      ...fields,
+      destination: 'vault',
+      vaultUrl: adaVault,
+      secretName: '',
+    });
     expect(page.status).toBe(200);
     const made = named('multi-org-build');
     expect(made).toHaveLength(2);
@@ -74,24 +113,33 @@ describe('several organizations on the new-token form', () => {
     }
   });
 
-  it('says which token exists when the second organization\'s create fails', async () => {
+  it("says which token exists when the second organization's create fails", async () => {
     failCreate(1);
-    const page = await browser.submit(await browser.get(`${h.appUrl}/tokens/new`), '/tokens', { ...fields, targetOrganizations: ['contoso', 'fabrikam', 'northwind'] });
+    const page = await browser.submit(await browser.get(`${h.appUrl}/tokens/new`), '/tokens', {
+      ...fields,
+      targetOrganizations: ['contoso', 'fabrikam', 'northwind'],
+    });
     expect(page.status).toBe(502);
     const made = named('multi-org-build');
     expect(made).toHaveLength(1);
-    expect(page.body).toContain(`Nothing was tried for northwind. New tokens that exist now: &#34;multi-org-build&#34; in contoso (${made[0]!.authorizationId})`);
+    expect(page.body).toContain(
+      `Nothing was tried for northwind. New tokens that exist now: &#34;multi-org-build&#34; in contoso (${made[0]!.authorizationId})`,
+    );
     expect(page.body).toContain(issuedPats().at(-1)!);
   });
 });
 
 describe('replacing a global token', () => {
-  it('creates a token per organization (every one of the person\'s by default) with the same scopes, then revokes the global token, and logs it all', async () => {
+  it("creates a token per organization (every one of the person's by default) with the same scopes, then revokes the global token, and logs it all", async () => {
     const old = globalNamed('helm-chart-publish');
     const form = await browser.get(`${h.appUrl}/tokens/${old.authorizationId}/replace`);
     expect(form.status).toBe(200);
-    for (const organization of Object.keys(ORGANIZATION_IDS)) expect(form.body).toMatch(new RegExp(`value="${organization}" checked`));
-    const page = await browser.submit(form, `/tokens/${old.authorizationId}/replace`, { expiry: '60', targetOrganizations: Object.keys(ORGANIZATION_IDS) });
+    for (const organization of Object.keys(ORGANIZATION_IDS))
+      expect(form.body).toMatch(new RegExp(`value="${organization}" checked`));
+    const page = await browser.submit(form, `/tokens/${old.authorizationId}/replace`, {
+      expiry: '60',
+      targetOrganizations: Object.keys(ORGANIZATION_IDS),
+    });
     expect(page.status).toBe(200);
     expect(page.body).toContain('replaced, and the global token revoked');
     const fresh = named('helm-chart-publish').filter((token) => token.targetAccounts !== null);
@@ -104,24 +152,34 @@ describe('replacing a global token', () => {
     expect(activity.body).toContain(`fabrikam: ${fresh[1]!.authorizationId}`);
   });
 
-  it('keeps the global token when the second organization\'s create fails, and names the first new token', async () => {
+  it("keeps the global token when the second organization's create fails, and names the first new token", async () => {
     const old = globalNamed('vscode-azure-repos');
     failCreate(1);
-    const page = await browser.submit(await browser.get(`${h.appUrl}/tokens/${old.authorizationId}/replace`), `/tokens/${old.authorizationId}/replace`, { expiry: '30', targetOrganizations: Object.keys(ORGANIZATION_IDS) });
+    const page = await browser.submit(
+      await browser.get(`${h.appUrl}/tokens/${old.authorizationId}/replace`),
+      `/tokens/${old.authorizationId}/replace`,
+      { expiry: '30', targetOrganizations: Object.keys(ORGANIZATION_IDS) },
+    );
     expect(page.status).toBe(502);
     expect(page.body).toContain('global token kept');
     const fresh = named('vscode-azure-repos').filter((token) => token.targetAccounts !== null);
     expect(fresh).toHaveLength(1);
-    expect(page.body).toContain(`New tokens that exist now: &#34;vscode-azure-repos&#34; in contoso (${fresh[0]!.authorizationId})`);
+    expect(page.body).toContain(
+      `New tokens that exist now: &#34;vscode-azure-repos&#34; in contoso (${fresh[0]!.authorizationId})`,
+    );
     expect(page.body).toContain('Create the token for fabrikam:</strong> not created');
     expect(globalNamed('vscode-azure-repos').revoked).toBe(false);
     expect((await browser.get(`${h.appUrl}/activity`)).body).toContain('global token NOT revoked');
   });
 
-  it('writes the first organization\'s token as the linked secret\'s new version and the others beside it, named on the page', async () => {
+  it("writes the first organization's token as the linked secret's new version and the others beside it, named on the page", async () => {
     const old = globalNamed('npm-registry-read');
     await linkToVault(old.authorizationId, 'npm-read');
-    const page = await submitConsenting(await browser.get(`${h.appUrl}/tokens/${old.authorizationId}/replace`), `/tokens/${old.authorizationId}/replace`, { expiry: '30', targetOrganizations: ['contoso', 'northwind'] });
+    const page = await submitConsenting(
+      await browser.get(`${h.appUrl}/tokens/${old.authorizationId}/replace`),
+      `/tokens/${old.authorizationId}/replace`,
+      { expiry: '30', targetOrganizations: ['contoso', 'northwind'] },
+    );
     expect(page.status).toBe(200);
     const [contoso, northwind] = named('npm-registry-read').filter((token) => token.targetAccounts !== null);
     const versions = h.emulator.control.keyVault.secretVersions('ada-pats', 'npm-read');
@@ -141,19 +199,32 @@ describe('replacing a global token', () => {
     const globals = tokens().filter((token) => token.targetAccounts === null && !token.revoked);
     const confirm = await browser.get(`${h.appUrl}/tokens/replace-global`);
     expect(confirm.body).toContain(`Replace these ${globals.length} global tokens`);
-    const page = await browser.submit(confirm, '/tokens/replace-global', { expiry: '30', targetOrganizations: ['contoso'] });
+    const page = await browser.submit(confirm, '/tokens/replace-global', {
+      expiry: '30',
+      targetOrganizations: ['contoso'],
+    });
     expect(page.status).toBe(200);
     expect(tokens().filter((token) => token.targetAccounts === null && !token.revoked)).toHaveLength(0);
-    for (const old of globals) expect(named(old.displayName).some((token) => token.targetAccounts?.[0] === ORGANIZATION_IDS.contoso && !token.revoked)).toBe(true);
-    const again = await browser.submit(confirm, '/tokens/replace-global', { expiry: '30', targetOrganizations: ['contoso'] });
+    for (const old of globals)
+      expect(
+        named(old.displayName).some(
+          (token) => token.targetAccounts?.[0] === ORGANIZATION_IDS.contoso && !token.revoked,
+        ),
+      ).toBe(true);
+    const again = await browser.submit(confirm, '/tokens/replace-global', {
+      expiry: '30',
+      targetOrganizations: ['contoso'],
+    });
     const count = tokens().length;
     expect(again.body).toContain('already replaced');
     expect(tokens()).toHaveLength(count);
   });
 
-  it('is offered on the global token\'s page and the expiry watch, and refused for a token of named organizations', async () => {
+  it("is offered on the global token's page and the expiry watch, and refused for a token of named organizations", async () => {
     const old = globalNamed('helm-chart-publish');
-    expect((await browser.get(`${h.appUrl}/tokens/${old.authorizationId}`)).body).toContain(`/tokens/${old.authorizationId}/replace`);
+    expect((await browser.get(`${h.appUrl}/tokens/${old.authorizationId}`)).body).toContain(
+      `/tokens/${old.authorizationId}/replace`,
+    );
     const watch = await browser.get(`${h.appUrl}/expiring`);
     expect(watch.body).toContain('href="/tokens/replace-global"');
     const scoped = named('ci-pipeline')[0]!;
@@ -169,8 +240,14 @@ describe('renewing an expired token', () => {
     const details = await browser.get(`${h.appUrl}/tokens/${old.authorizationId}`);
     expect(details.body).toContain(`/tokens/${old.authorizationId}/renew`);
     expect(details.body).not.toContain('/extend');
-    expect((await browser.get(`${h.appUrl}/expiring`)).body).toContain(`href="/tokens/${old.authorizationId}/renew?organization=contoso"`);
-    const page = await browser.submit(await browser.get(`${h.appUrl}/tokens/${old.authorizationId}/renew`), `/tokens/${old.authorizationId}/renew`, { expiry: '90' });
+    expect((await browser.get(`${h.appUrl}/expiring`)).body).toContain(
+      `href="/tokens/${old.authorizationId}/renew?organization=contoso"`,
+    );
+    const page = await browser.submit(
+      await browser.get(`${h.appUrl}/tokens/${old.authorizationId}/renew`),
+      `/tokens/${old.authorizationId}/renew`,
+      { expiry: '90' },
+    );
     expect(page.status).toBe(200);
     expect(page.headers['cache-control']).toBe('no-store');
     expect(page.body).toContain('The expired token stays expired');
@@ -181,10 +258,14 @@ describe('renewing an expired token', () => {
     expect(named('legacy-jenkins')[0]).toEqual(old);
   });
 
-  it('puts the new token into the expired token\'s vault secret as a new version', async () => {
+  it("puts the new token into the expired token's vault secret as a new version", async () => {
     const old = named('hackathon-2024')[0]!;
     await linkToVault(old.authorizationId, 'hackathon');
-    const page = await submitConsenting(await browser.get(`${h.appUrl}/tokens/${old.authorizationId}/renew`), `/tokens/${old.authorizationId}/renew`, { expiry: '30' });
+    const page = await submitConsenting(
+      await browser.get(`${h.appUrl}/tokens/${old.authorizationId}/renew`),
+      `/tokens/${old.authorizationId}/renew`,
+      { expiry: '30' },
+    );
     expect(page.status).toBe(200);
     const fresh = named('hackathon-2024').find((token) => token.authorizationId !== old.authorizationId)!;
     const versions = h.emulator.control.keyVault.secretVersions('ada-pats', 'hackathon');

@@ -26,7 +26,12 @@ describe('a registration without vso.pats_manage', () => {
   it('issues Azure DevOps tokens whose scp is what was asked and consented, without vso.pats_manage', () => {
     const issued = h.emulator.control.issuedSecrets().filter((secret) => secret.kind === 'access_token');
     const scopes = issued.map((secret) => String(decodeJwt(secret.value).scp ?? ''));
-    expect(scopes.at(-1)!.split(' ').sort()).toEqual(['vso.graph', 'vso.pats', 'vso.profile', 'vso.tokenadministration']);
+    expect(scopes.at(-1)!.split(' ').sort()).toEqual([
+      'vso.graph',
+      'vso.pats',
+      'vso.profile',
+      'vso.tokenadministration',
+    ]);
   });
 
   it('still lists the tokens (vso.pats reads them)', async () => {
@@ -38,7 +43,13 @@ describe('a registration without vso.pats_manage', () => {
   it('cannot create: the page names vso.pats_manage, says signing in again will not help, and nothing is created', async () => {
     const before = h.emulator.control.devops.tokens(ADA.objectId).length;
     const form = await browser.get(`${h.appUrl}/tokens/new`);
-    const page = await browser.submit(form, '/tokens', { displayName: 'no-permission', expiry: '30', organizations: 'this', access: 'custom', scopes: ['vso.code'] });
+    const page = await browser.submit(form, '/tokens', {
+      displayName: 'no-permission',
+      expiry: '30',
+      organizations: 'this',
+      access: 'custom',
+      scopes: ['vso.code'],
+    });
     expect(page.status).toBe(403);
     expect(page.trail.some((url) => url.includes('/login'))).toBe(false);
     expect(page.body).toContain('PAT Manager lacks a permission');

@@ -28,12 +28,21 @@ const adaTokens = () => h.emulator.control.devops.tokens(ADA.objectId);
 
 async function create(fields: Record<string, string | string[]> = {}): Promise<Page> {
   const form = await browser.get(`${h.appUrl}/tokens/new`);
-  return browser.submit(form, '/tokens', { displayName: 'policy-check', expiry: '30', organizations: 'this', access: 'custom', scopes: ['vso.code'], ...fields });
+  return browser.submit(form, '/tokens', {
+    displayName: 'policy-check',
+    expiry: '30',
+    organizations: 'this',
+    access: 'custom',
+    scopes: ['vso.code'],
+    ...fields,
+  });
 }
 
 describe('the restrict-creation policy', () => {
   it('off the allowlist: a page on the policy, whom to ask, and the packaging exception; nothing is created', async () => {
-    h.emulator.control.devops.setPolicies('contoso', { restrictPatCreation: { allowlist: [GRACE.objectId], allowPackagingScopes: true } });
+    h.emulator.control.devops.setPolicies('contoso', {
+      restrictPatCreation: { allowlist: [GRACE.objectId], allowPackagingScopes: true },
+    });
     const before = adaTokens().length;
     const page = await create();
     expect(page.status).toBe(400);
@@ -44,7 +53,9 @@ describe('the restrict-creation policy', () => {
   });
 
   it('its packaging exception still lets a packaging-only token be made', async () => {
-    h.emulator.control.devops.setPolicies('contoso', { restrictPatCreation: { allowlist: [], allowPackagingScopes: true } });
+    h.emulator.control.devops.setPolicies('contoso', {
+      restrictPatCreation: { allowlist: [], allowPackagingScopes: true },
+    });
     const page = await create({ displayName: 'feed-reader', scopes: ['vso.packaging'] });
     expect(page.status).toBe(200);
     expect(adaTokens().some((token) => token.displayName === 'feed-reader')).toBe(true);
@@ -66,7 +77,17 @@ describe('refusals in words', () => {
   });
 
   it("Azure DevOps's own patTokenErrorMessage is shown beneath ours, escaped", async () => {
-    h.emulator.control.injectFault({ target: 'pats', method: 'POST', status: 400, body: { patToken: null, patTokenError: 'disablePatCreationPolicyViolation', patTokenErrorMessage: 'Ask <b>Contoso IT</b> for access.' }, times: 1 });
+    h.emulator.control.injectFault({
+      target: 'pats',
+      method: 'POST',
+      status: 400,
+      body: {
+        patToken: null,
+        patTokenError: 'disablePatCreationPolicyViolation',
+        patTokenErrorMessage: 'Ask <b>Contoso IT</b> for access.',
+      },
+      times: 1,
+    });
     const page = await create();
     expect(page.body).toContain('Restrict personal access token (PAT) creation');
     expect(page.body).toContain('Azure DevOps said: <q>Ask &lt;b&gt;Contoso IT&lt;/b&gt; for access.</q>');
@@ -77,9 +98,17 @@ describe('refusals in words', () => {
     const token = adaTokens().find((candidate) => candidate.displayName === 'ci-pipeline')!;
     h.emulator.control.devops.failNext('update', 'expiredPatCannotBeExtended');
     const edit = await browser.get(`${h.appUrl}/tokens/${token.authorizationId}/edit`);
-    const page = await browser.submit(edit, `/tokens/${token.authorizationId}`, { displayName: 'ci-pipeline-renamed', expiry: 'keep', organizations: 'this', access: 'custom', scopes: token.scope.split(' ') });
+    const page = await browser.submit(edit, `/tokens/${token.authorizationId}`, {
+      displayName: 'ci-pipeline-renamed',
+      expiry: 'keep',
+      organizations: 'this',
+      access: 'custom',
+      scopes: token.scope.split(' '),
+    });
     expect(page.body).toContain('no longer lets an expired token be changed or extended');
-    expect(adaTokens().find((candidate) => candidate.authorizationId === token.authorizationId)!.displayName).toBe('ci-pipeline');
+    expect(adaTokens().find((candidate) => candidate.authorizationId === token.authorizationId)!.displayName).toBe(
+      'ci-pipeline',
+    );
   });
 });
 
@@ -90,7 +119,9 @@ describe('the maximum-lifetime policy', () => {
     expect(page.status).toBe(200);
     const created = adaTokens().find((token) => token.displayName === 'shortened')!;
     expect(Math.abs(Date.parse(created.validTo) - (Date.now() + 7 * DAY))).toBeLessThan(60_000);
-    expect(page.body).toContain(`Your organization allows tokens of at most 7 days; this one expires on ${formatDate(new Date(created.validTo))}.`);
+    expect(page.body).toContain(
+      `Your organization allows tokens of at most 7 days; this one expires on ${formatDate(new Date(created.validTo))}.`,
+    );
   });
 
   it('says nothing when the token expires when asked', async () => {

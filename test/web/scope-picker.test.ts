@@ -9,7 +9,13 @@ const names = (scopes: ReadonlyArray<{ name: string }>) => scopes.map((scope) =>
 describe('scopePicker', () => {
   it('offers every scope of the catalogue exactly once: the common ones first, the rest in their areas', () => {
     const picker = scopePicker([]);
-    expect(names(picker.common)).toEqual(['vso.code', 'vso.code_write', 'vso.build_execute', 'vso.packaging', 'vso.work_write']);
+    expect(names(picker.common)).toEqual([
+      'vso.code',
+      'vso.code_write',
+      'vso.build_execute',
+      'vso.packaging',
+      'vso.work_write',
+    ]);
     const offered = [...names(picker.common), ...picker.areas.flatMap((area) => names(area.scopes))];
     expect(offered).toHaveLength(new Set(offered).size);
     expect([...offered].sort()).toEqual(SCOPE_AREAS.flatMap((area) => names(area.scopes)).sort());
@@ -26,7 +32,13 @@ describe('scopePicker', () => {
   it('collapses every area, except those holding a chosen scope that is not a common one', () => {
     expect(scopePicker([]).areas.filter((area) => area.open)).toEqual([]);
     expect(scopePicker(COMMON_SCOPES.map((scope) => scope.name)).areas.filter((area) => area.open)).toEqual([]);
-    const open = scopePicker(['vso.code_write', 'vso.wiki', 'vso.code_status', 'vso.not_a_scope', 'app_token']).areas.filter((area) => area.open);
+    const open = scopePicker([
+      'vso.code_write',
+      'vso.wiki',
+      'vso.code_status',
+      'vso.not_a_scope',
+      'app_token',
+    ]).areas.filter((area) => area.open);
     expect(open.map((area) => area.area)).toEqual(['Code', 'Wiki']);
   });
 });

@@ -78,8 +78,17 @@ describe('sign-in', () => {
     expect(params.get('nonce')).toBeTruthy();
     expect(params.get('redirect_uri')).toBe(`${h.appUrl}/getAToken`);
     // Least privilege: Azure DevOps permission by permission, never .default or user_impersonation (full access).
-    const devOpsScopes = params.get('scope')!.split(' ').filter((scope) => scope.startsWith('499b84ac-1321-427f-aa17-267ca6975798/'));
-    expect(devOpsScopes.map((scope) => scope.split('/')[1])).toEqual(['vso.pats', 'vso.pats_manage', 'vso.profile', 'vso.tokenadministration', 'vso.graph']);
+    const devOpsScopes = params
+      .get('scope')!
+      .split(' ')
+      .filter((scope) => scope.startsWith('499b84ac-1321-427f-aa17-267ca6975798/'));
+    expect(devOpsScopes.map((scope) => scope.split('/')[1])).toEqual([
+      'vso.pats',
+      'vso.pats_manage',
+      'vso.profile',
+      'vso.tokenadministration',
+      'vso.graph',
+    ]);
   });
 
   it('signs in, shows the name, and gives a session only once signed in (a planted one is replaced)', async () => {
@@ -113,15 +122,23 @@ describe('sign-in', () => {
     expect(gracePage.body).not.toContain('Ada Lovelace');
   });
 
-  it.each(['//evil.example', 'https://evil.example/', '/\\evil.example', '%2F%2Fevil.example', '/%5Cevil.example', '\t//evil.example'])(
-    'refuses to return off-site after sign-in: %s',
-    async (returnTo) => {
-      const browser = h.browser();
-      const page = await signIn(browser, h.appUrl, ADA, returnTo);
-      expect(page.url).toBe(`${h.appUrl}/`);
-      expect(page.trail.some((url) => url.includes('evil.example') && !url.startsWith(h.appUrl) && !url.startsWith(h.emulator.origin))).toBe(false);
-    },
-  );
+  it.each([
+    '//evil.example',
+    'https://evil.example/',
+    '/\\evil.example',
+    '%2F%2Fevil.example',
+    '/%5Cevil.example',
+    '\t//evil.example',
+  ])('refuses to return off-site after sign-in: %s', async (returnTo) => {
+    const browser = h.browser();
+    const page = await signIn(browser, h.appUrl, ADA, returnTo);
+    expect(page.url).toBe(`${h.appUrl}/`);
+    expect(
+      page.trail.some(
+        (url) => url.includes('evil.example') && !url.startsWith(h.appUrl) && !url.startsWith(h.emulator.origin),
+      ),
+    ).toBe(false);
+  });
 
   it('refuses an answer whose state matches no sign-in in progress', async () => {
     const browser = h.browser();
@@ -133,14 +150,18 @@ describe('sign-in', () => {
     expect(page.body).not.toMatch(/at .*\.ts:\d+/);
   });
 
-  it('refuses a code redeemed with another sign-in\'s PKCE verifier (code injection)', async () => {
+  it("refuses a code redeemed with another sign-in's PKCE verifier (code injection)", async () => {
     const victim = h.browser();
     const attacker = h.browser();
     const victimPage = await openSignInPage(victim, h.appUrl);
     const victimState = new URL(victimPage.url).searchParams.get('state')!;
-    const attackerRedirect = await pickPerson(attacker, await openSignInPage(attacker, h.appUrl), GRACE, { follow: false });
+    const attackerRedirect = await pickPerson(attacker, await openSignInPage(attacker, h.appUrl), GRACE, {
+      follow: false,
+    });
     const attackerCode = new URL(attackerRedirect.headers.location!).searchParams.get('code')!;
-    const page = await victim.get(`${h.appUrl}/getAToken?code=${encodeURIComponent(attackerCode)}&state=${encodeURIComponent(victimState)}`);
+    const page = await victim.get(
+      `${h.appUrl}/getAToken?code=${encodeURIComponent(attackerCode)}&state=${encodeURIComponent(victimState)}`,
+    );
     expect(page.status).toBe(400);
     expect(page.body).toContain('Sign-in failed');
     expect((await victim.get(`${h.appUrl}/`)).body).not.toContain('Grace Hopper');
@@ -154,7 +175,9 @@ describe('sign-in', () => {
     const replayer = h.browser();
     const fresh = await openSignInPage(replayer, h.appUrl);
     const state = new URL(fresh.url).searchParams.get('state')!;
-    const page = await replayer.get(`${h.appUrl}/getAToken?code=${encodeURIComponent(code)}&state=${encodeURIComponent(state)}`);
+    const page = await replayer.get(
+      `${h.appUrl}/getAToken?code=${encodeURIComponent(code)}&state=${encodeURIComponent(state)}`,
+    );
     expect(page.status).toBe(400);
     expect(page.body).toContain('Sign-in failed');
   });

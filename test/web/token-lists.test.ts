@@ -12,12 +12,25 @@ let h: Harness;
 let browser: TestBrowser;
 signedIn({}, (session) => ({ h, browser } = session));
 
-const namesOn = (page: Page) => [...page.body.matchAll(/<td data-label="Name"><a href="\/tokens\/[0-9a-f-]+[^"]*">([^<]*)<\/a>/g)].map((m) => m[1]!);
-const linkOf = (page: Page, name: string) => new RegExp(`<a class="button secondary" href="([^"]+)"[^>]*>${name}</a>`).exec(page.body)?.[1]?.replace(/&amp;/g, '&');
+const namesOn = (page: Page) =>
+  [...page.body.matchAll(/<td data-label="Name"><a href="\/tokens\/[0-9a-f-]+[^"]*">([^<]*)<\/a>/g)].map((m) => m[1]!);
+const linkOf = (page: Page, name: string) =>
+  new RegExp(`<a class="button secondary" href="([^"]+)"[^>]*>${name}</a>`)
+    .exec(page.body)?.[1]
+    ?.replace(/&amp;/g, '&');
 const summaryOf = (page: Page) => /<p class="list-summary"[^>]*>([^<]*)<\/p>/.exec(page.body)?.[1];
-const contosoTokens = () => h.emulator.control.devops.tokens(ADA.objectId).filter((token) => token.targetAccounts === null || token.targetAccounts.length > 0);
-const sortOptions = (page: Page) => [.../<select id="sort" name="sort">([\s\S]*?)<\/select>/.exec(page.body)![1]!.matchAll(/>([^<]+)<\/option>/g)].map((m) => m[1]);
-const headers = (page: Page) => [.../<thead>([\s\S]*?)<\/thead>/.exec(page.body)![1]!.matchAll(/<th scope="col"[^>]*>(?:<a [^>]*>)?([^<]*)/g)].map((m) => m[1]).filter((text) => text !== '');
+const contosoTokens = () =>
+  h.emulator.control.devops
+    .tokens(ADA.objectId)
+    .filter((token) => token.targetAccounts === null || token.targetAccounts.length > 0);
+const sortOptions = (page: Page) =>
+  [.../<select id="sort" name="sort">([\s\S]*?)<\/select>/.exec(page.body)![1]!.matchAll(/>([^<]+)<\/option>/g)].map(
+    (m) => m[1],
+  );
+const headers = (page: Page) =>
+  [.../<thead>([\s\S]*?)<\/thead>/.exec(page.body)![1]!.matchAll(/<th scope="col"[^>]*>(?:<a [^>]*>)?([^<]*)/g)]
+    .map((m) => m[1])
+    .filter((text) => text !== '');
 
 describe('paging the organization list', () => {
   it('numbers its pages without a total and goes back a page at a time with Previous', async () => {
@@ -52,9 +65,17 @@ describe('paging the organization list', () => {
 
   it('keeps the address bounded: Previous carries one continuation token, however far the person pages', async () => {
     let page = await browser.get(`${h.appUrl}/?status=all&size=10`);
-    for (let next = linkOf(page, 'Next page'); next; next = linkOf(page, 'Next page')) page = await browser.get(`${h.appUrl}${next}`);
+    for (let next = linkOf(page, 'Next page'); next; next = linkOf(page, 'Next page'))
+      page = await browser.get(`${h.appUrl}${next}`);
     const previous = linkOf(page, 'Previous page')!;
-    expect([...new URLSearchParams(previous.slice(2)).keys()].sort()).toEqual(['after', 'order', 'page', 'size', 'sort', 'status']);
+    expect([...new URLSearchParams(previous.slice(2)).keys()].sort()).toEqual([
+      'after',
+      'order',
+      'page',
+      'size',
+      'sort',
+      'status',
+    ]);
   });
 });
 
@@ -67,7 +88,9 @@ describe('sorting by creation', () => {
     const pageCount = Math.ceil(total / 10);
     expect(summaryOf(page)).toBe(`Page 1 of ${pageCount}, ${total} tokens in all.`);
     expect(pageCount).toBeGreaterThanOrEqual(2);
-    expect(page.body).toContain('aria-sort="ascending"><a href="/?status=active&amp;sort=created&amp;order=desc&amp;size=10">Created</a>');
+    expect(page.body).toContain(
+      'aria-sort="ascending"><a href="/?status=active&amp;sort=created&amp;order=desc&amp;size=10">Created</a>',
+    );
     for (let n = 1; ; n++) {
       expect(summaryOf(page)).toBe(`Page ${n} of ${pageCount}, ${total} tokens in all.`);
       ascending.push(...namesOn(page));
@@ -77,7 +100,8 @@ describe('sorting by creation', () => {
     }
     expect(ascending).toHaveLength(total);
     expect(new Set(ascending).size).toBe(total);
-    const created = (name: string) => Date.parse(String(contosoTokens().find((token) => token.displayName === name)!.validFrom));
+    const created = (name: string) =>
+      Date.parse(String(contosoTokens().find((token) => token.displayName === name)!.validFrom));
     expect(ascending.map(created)).toEqual([...ascending.map(created)].sort((a, b) => a - b));
 
     const back = await browser.get(`${h.appUrl}${linkOf(page, 'Previous page')}`);
@@ -115,9 +139,13 @@ describe('the same words and controls on every list', () => {
 
   it('numbers the activity log the same way, with Previous and Next', async () => {
     // 26 revokes at once: one page of 25 entries and a second one.
-    const chosen = contosoTokens().filter((token) => token.status !== 'revoked').slice(0, 26);
+    const chosen = contosoTokens()
+      .filter((token) => token.status !== 'revoked')
+      .slice(0, 26);
     expect(chosen).toHaveLength(26);
-    const confirm = await browser.get(`${h.appUrl}/tokens/bulk?${chosen.map((t) => `ids=${t.authorizationId}`).join('&')}`);
+    const confirm = await browser.get(
+      `${h.appUrl}/tokens/bulk?${chosen.map((t) => `ids=${t.authorizationId}`).join('&')}`,
+    );
     await browser.submit(confirm, '/tokens/bulk/revoke');
     const first = await browser.get(`${h.appUrl}/activity`);
     expect(summaryOf(first)).toBe('Page 1, 25 entries on this page.');
@@ -130,7 +158,7 @@ describe('the same words and controls on every list', () => {
 });
 
 describe('scopes in the list', () => {
-  it('says a token\'s scopes in words, counting a scope outside the catalogue instead of printing its id', async () => {
+  it("says a token's scopes in words, counting a scope outside the catalogue instead of printing its id", async () => {
     const page = await browser.get(`${h.appUrl}/?status=all&size=100`);
     const scopes = /service-hook-relay<\/a>[\s\S]*?<td data-label="Scopes">([\s\S]*?)<\/td>/.exec(page.body)?.[1];
     expect(scopes?.replace(/<[^>]+>/g, '')).toBe('Work Items: Read; 1 other scope PAT Manager does not know');

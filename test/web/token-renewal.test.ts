@@ -28,7 +28,10 @@ function identityCalls() {
 /** Calls to Azure DevOps's PAT API: refused at authentication (before any route), and answered. */
 function patCalls(): { refused: number; answered: number } {
   const { requests } = h.emulator.control.stats();
-  return { refused: requests['GET [pats]'] ?? 0, answered: requests['GET /vssps/:organization/_apis/tokens/pats'] ?? 0 };
+  return {
+    refused: requests['GET [pats]'] ?? 0,
+    answered: requests['GET /vssps/:organization/_apis/tokens/pats'] ?? 0,
+  };
 }
 
 describe('an expired access token', () => {
@@ -50,13 +53,17 @@ describe('an expired access token', () => {
     // The renewal takes a while, so that every page meets the expired token while it runs.
     h.emulator.control.injectFault({ target: 'token', delayMs: 400 });
     h.emulator.control.resetStats();
-    const pages = await Promise.all([`/all?status=all&size=100`, '/expiring?within=30', '/?status=expired', '/'].map((path) => browser.get(`${h.appUrl}${path}`)));
+    const pages = await Promise.all(
+      [`/all?status=all&size=100`, '/expiring?within=30', '/?status=expired', '/'].map((path) =>
+        browser.get(`${h.appUrl}${path}`),
+      ),
+    );
     expect(pages.map((page) => page.status)).toEqual([200, 200, 200, 200]);
     expect(pages[2]!.body).toContain('legacy-jenkins');
     expect(identityCalls()).toEqual({ tokenEndpoint: 1, refreshGrants: 1 });
   });
 
-  it('gives the renewed token to a page that waited for another page\'s renewal, and that page saves it', async () => {
+  it("gives the renewed token to a page that waited for another page's renewal, and that page saves it", async () => {
     h.emulator.control.expireAccessTokens(ADA.objectId);
     const slowRenewal = h.emulator.control.injectFault({ target: 'token', delayMs: 400 });
     // The waiting page lists the organizations again (profile, then a slow accounts call), so it
@@ -65,7 +72,10 @@ describe('an expired access token', () => {
     h.emulator.control.resetStats();
     const renewing = browser.get(`${h.appUrl}/`);
     // The second page starts once the emulator holds the first page's renewal (its delay has begun).
-    await vi.waitFor(() => expect(h.emulator.control.faults().find((fault) => fault.id === slowRenewal.id)?.matched).toBe(1), { timeout: 5_000, interval: 5 });
+    await vi.waitFor(
+      () => expect(h.emulator.control.faults().find((fault) => fault.id === slowRenewal.id)?.matched).toBe(1),
+      { timeout: 5_000, interval: 5 },
+    );
     const waiting = browser.get(`${h.appUrl}/?refreshOrganizations=1`);
     expect((await renewing).status).toBe(200);
     expect((await waiting).status).toBe(200);

@@ -13,17 +13,26 @@ let browser: TestBrowser;
 let home: Page;
 signedIn({}, (session) => ({ h, browser, home } = session));
 
-const namesOn = (page: Page) => [...page.body.matchAll(/<td data-label="Name"><a href="\/tokens\/[0-9a-f-]+">([^<]*)<\/a>/g)].map((m) => m[1]!);
+const namesOn = (page: Page) =>
+  [...page.body.matchAll(/<td data-label="Name"><a href="\/tokens\/[0-9a-f-]+">([^<]*)<\/a>/g)].map((m) => m[1]!);
 const tokensOf = () => h.emulator.control.devops.tokens(ADA.objectId);
 const byName = (name: string) => tokensOf().find((token) => token.displayName === name)!;
-const nextLink = (page: Page) => /<a class="button secondary" href="([^"]+)" rel="next">/.exec(page.body)?.[1]?.replace(/&amp;/g, '&');
+const nextLink = (page: Page) =>
+  /<a class="button secondary" href="([^"]+)" rel="next">/.exec(page.body)?.[1]?.replace(/&amp;/g, '&');
 
 async function newTokenForm(): Promise<Page> {
   return browser.get(`${h.appUrl}/tokens/new`);
 }
 
 async function create(fields: Record<string, string | string[]>, form?: Page): Promise<Page> {
-  return browser.submit(form ?? (await newTokenForm()), '/tokens', { displayName: 'deploy-bot', expiry: '30', organizations: 'this', access: 'custom', scopes: ['vso.code', 'vso.build'], ...fields });
+  return browser.submit(form ?? (await newTokenForm()), '/tokens', {
+    displayName: 'deploy-bot',
+    expiry: '30',
+    organizations: 'this',
+    access: 'custom',
+    scopes: ['vso.code', 'vso.build'],
+    ...fields,
+  });
 }
 
 describe('the token list', () => {
@@ -52,7 +61,8 @@ describe('the token list', () => {
 
   it('marks each status in the list of all tokens', async () => {
     const page = await browser.get(`${h.appUrl}/?status=all&size=100`);
-    const row = (name: string) => new RegExp(`>${name}</a></td>\\s*<td data-label="Status"><span class="status status-(\\w+)`).exec(page.body)?.[1];
+    const row = (name: string) =>
+      new RegExp(`>${name}</a></td>\\s*<td data-label="Status"><span class="status status-(\\w+)`).exec(page.body)?.[1];
     expect(row('ci-pipeline')).toBe('active');
     expect(row('legacy-jenkins')).toBe('expired');
     expect(row('leaked-in-ci-logs')).toBe('revoked');
@@ -67,9 +77,12 @@ describe('the token list', () => {
     expect(names).toEqual(order === 'asc' ? sorted : sorted.reverse());
   });
 
-  it('sorts by date and status both ways, the two orders being each other\'s reverse', async () => {
+  it("sorts by date and status both ways, the two orders being each other's reverse", async () => {
     const rank = { active: 0, expired: 1, revoked: 2 } as const;
-    const keyOf = { displayDate: (name: string) => Date.parse(byName(name).validTo), status: (name: string) => rank[byName(name).status as keyof typeof rank] };
+    const keyOf = {
+      displayDate: (name: string) => Date.parse(byName(name).validTo),
+      status: (name: string) => rank[byName(name).status as keyof typeof rank],
+    };
     for (const sort of ['displayDate', 'status'] as const) {
       const upPage = await browser.get(`${h.appUrl}/?status=all&sort=${sort}&order=asc&size=100`);
       const up = namesOn(upPage);
@@ -123,7 +136,13 @@ describe('the token list', () => {
   it('counts days by calendar day in UTC: tokens expiring on one day read alike, and a revoked one has no countdown', async () => {
     const today = Math.floor(Date.now() / 86_400_000) * 86_400_000;
     const at = (days: number, hour: number) => new Date(today + days * 86_400_000 + hour * 3_600_000);
-    const token = (displayName: string, validTo: Date, revoked = false) => ({ displayName, scope: 'vso.code', validTo, targetAccounts: [CONTOSO_ID], revoked });
+    const token = (displayName: string, validTo: Date, revoked = false) => ({
+      displayName,
+      scope: 'vso.code',
+      validTo,
+      targetAccounts: [CONTOSO_ID],
+      revoked,
+    });
     h.emulator.control.devops.replaceTokens(ADA.objectId, [
       token('early-on-day-5', at(5, 0.1)),
       token('late-on-day-5', at(5, 23.9)),
@@ -132,7 +151,11 @@ describe('the token list', () => {
       token('day-31', at(31, 23)),
       token('revoked-on-day-30', at(30, 12), true),
     ]);
-    const textOf = (page: Page, name: string) => new RegExp(`>${name}</a>[\\s\\S]*?<td data-label="Expiry date">([\\s\\S]*?)</td>`).exec(page.body)?.[1]?.replace(/<[^>]+>/g, '').trim();
+    const textOf = (page: Page, name: string) =>
+      new RegExp(`>${name}</a>[\\s\\S]*?<td data-label="Expiry date">([\\s\\S]*?)</td>`)
+        .exec(page.body)?.[1]
+        ?.replace(/<[^>]+>/g, '')
+        .trim();
     const active = await browser.get(`${h.appUrl}/?size=100`);
     expect(textOf(active, 'early-on-day-5')).toMatch(/\(in 5 days\)$/);
     expect(textOf(active, 'late-on-day-5')).toMatch(/\(in 5 days\)$/);
@@ -146,8 +169,18 @@ describe('the token list', () => {
 
   it('renders hostile token names as text', async () => {
     h.emulator.control.devops.addTokens(ADA.objectId, [
-      { displayName: '<script>alert(1)</script>', scope: 'vso.code', validTo: new Date(Date.now() + 5 * 86_400_000), targetAccounts: null },
-      { displayName: '"><img src=x onerror=alert(1)>', scope: 'vso.code', validTo: new Date(Date.now() + 5 * 86_400_000), targetAccounts: null },
+      {
+        displayName: '<script>alert(1)</script>',
+        scope: 'vso.code',
+        validTo: new Date(Date.now() + 5 * 86_400_000),
+        targetAccounts: null,
+      },
+      {
+        displayName: '"><img src=x onerror=alert(1)>',
+        scope: 'vso.code',
+        validTo: new Date(Date.now() + 5 * 86_400_000),
+        targetAccounts: null,
+      },
     ]);
     const page = await browser.get(`${h.appUrl}/?size=100`);
     expect(page.body).not.toContain('<script>alert(1)</script>');
@@ -175,10 +208,13 @@ describe('token details', () => {
     expect(page.body).not.toContain('/edit"');
   });
 
-  it.each(['00000000-0000-4000-8000-000000000000', 'not-a-guid'])('answers 404 for an unknown token: %s', async (id) => {
-    const page = await browser.get(`${h.appUrl}/tokens/${id}`);
-    expect(page.status).toBe(404);
-  });
+  it.each(['00000000-0000-4000-8000-000000000000', 'not-a-guid'])(
+    'answers 404 for an unknown token: %s',
+    async (id) => {
+      const page = await browser.get(`${h.appUrl}/tokens/${id}`);
+      expect(page.status).toBe(404);
+    },
+  );
 });
 
 describe('creating a token', () => {
@@ -231,7 +267,10 @@ describe('creating a token', () => {
     // first is in flight: on a busy machine it could otherwise come after the first had finished,
     // and be sent to the created token instead (right too, but not what this test is about).
     h.emulator.control.injectFault({ target: 'pats', method: 'POST', delayMs: 1000, times: 1 });
-    const pages = await Promise.all([create({ displayName: 'double-click' }, form), create({ displayName: 'double-click' }, form)]);
+    const pages = await Promise.all([
+      create({ displayName: 'double-click' }, form),
+      create({ displayName: 'double-click' }, form),
+    ]);
     expect(pages.map((page) => page.status).sort()).toEqual([200, 409]);
     expect(pages.find((page) => page.status === 409)!.body).toContain('being created from your first click');
     expect(tokensOf()).toHaveLength(before + 1);
@@ -284,7 +323,13 @@ describe('creating a token', () => {
 
   it('refuses a create without its CSRF token and creates nothing', async () => {
     const before = tokensOf().length;
-    const page = await browser.post(`${h.appUrl}/tokens`, { displayName: 'csrf-less', expiry: '30', organizations: 'this', access: 'full', formKey: '3f1c2d3e-4f50-4a6b-8c7d-8e9fa0b1c2d3' });
+    const page = await browser.post(`${h.appUrl}/tokens`, {
+      displayName: 'csrf-less',
+      expiry: '30',
+      organizations: 'this',
+      access: 'full',
+      formKey: '3f1c2d3e-4f50-4a6b-8c7d-8e9fa0b1c2d3',
+    });
     expect(page.status).toBe(403);
     expect(tokensOf()).toHaveLength(before);
   });
@@ -297,8 +342,16 @@ describe('editing a token', () => {
     expect(form.body).toContain('value="wiki-export"');
     expect(form.body).toMatch(/value="vso.wiki" checked/);
     // Its one scope outside the common ones keeps the Wiki area open; every other area is collapsed.
-    expect([...form.body.matchAll(/<details class="scope-area" data-area="([^"]+)" open>/g)].map((m) => m[1])).toEqual(['Wiki']);
-    const page = await browser.submit(form, `/tokens/${token.authorizationId}`, { displayName: 'wiki-export-2', expiry: '90', organizations: 'this', access: 'custom', scopes: ['vso.wiki_write'] });
+    expect([...form.body.matchAll(/<details class="scope-area" data-area="([^"]+)" open>/g)].map((m) => m[1])).toEqual([
+      'Wiki',
+    ]);
+    const page = await browser.submit(form, `/tokens/${token.authorizationId}`, {
+      displayName: 'wiki-export-2',
+      expiry: '90',
+      organizations: 'this',
+      access: 'custom',
+      scopes: ['vso.wiki_write'],
+    });
     expect(page.url).toBe(`${h.appUrl}/tokens/${token.authorizationId}`);
     expect(page.body).toContain('Saved the changes to &#34;wiki-export-2&#34;.');
     const updated = byName('wiki-export-2');
@@ -309,7 +362,13 @@ describe('editing a token', () => {
   it('keeps the expiry when asked to', async () => {
     const token = byName('wiki-export');
     const form = await browser.get(`${h.appUrl}/tokens/${token.authorizationId}/edit`);
-    await browser.submit(form, `/tokens/${token.authorizationId}`, { displayName: 'wiki-renamed', expiry: 'keep', organizations: 'this', access: 'custom', scopes: ['vso.wiki'] });
+    await browser.submit(form, `/tokens/${token.authorizationId}`, {
+      displayName: 'wiki-renamed',
+      expiry: 'keep',
+      organizations: 'this',
+      access: 'custom',
+      scopes: ['vso.wiki'],
+    });
     expect(new Date(byName('wiki-renamed').validTo).getTime()).toBe(new Date(token.validTo).getTime());
   });
 
@@ -322,7 +381,14 @@ describe('editing a token', () => {
   it('keeps what was typed when the form is rejected', async () => {
     const token = byName('wiki-export');
     const form = await browser.get(`${h.appUrl}/tokens/${token.authorizationId}/edit`);
-    const page = await browser.submit(form, `/tokens/${token.authorizationId}`, { displayName: 'new name', expiry: 'custom', customDate: '2001-01-01', organizations: 'this', access: 'custom', scopes: ['vso.wiki'] });
+    const page = await browser.submit(form, `/tokens/${token.authorizationId}`, {
+      displayName: 'new name',
+      expiry: 'custom',
+      customDate: '2001-01-01',
+      organizations: 'this',
+      access: 'custom',
+      scopes: ['vso.wiki'],
+    });
     expect(page.status).toBe(422);
     expect(page.body).toContain('value="new name"');
     expect(page.body).toContain('value="2001-01-01"');
@@ -350,14 +416,16 @@ describe('revoking a token', () => {
   });
 
   it('says so when the token does not exist', async () => {
-    const page = await browser.post(`${h.appUrl}/tokens/00000000-0000-4000-8000-000000000000/revoke`, { _csrf: csrfOf(home) });
+    const page = await browser.post(`${h.appUrl}/tokens/00000000-0000-4000-8000-000000000000/revoke`, {
+      _csrf: csrfOf(home),
+    });
     expect(page.url).toBe(`${h.appUrl}/`);
     expect(page.body).toContain('no longer exists');
   });
 });
 
 describe('organizations', () => {
-  it('lists the person\'s organizations and switches between them', async () => {
+  it("lists the person's organizations and switches between them", async () => {
     const choose = await browser.get(`${h.appUrl}/organizations`);
     for (const name of ['contoso', 'fabrikam', 'northwind']) expect(choose.body).toContain(`value="${name}"`);
     const page = await browser.submit(choose, '/organizations', { organization: 'fabrikam', returnTo: '/' });
@@ -380,7 +448,9 @@ describe('organizations', () => {
     expect(page.status).toBe(404);
     expect(page.body).toContain('belongs to no organization');
     expect(page.body).toContain('signed in as <strong>Alan Turing</strong> (alan@contoso.example)');
-    expect(page.body).toContain('Ask an administrator of your organization to add <strong>alan@contoso.example</strong>');
+    expect(page.body).toContain(
+      'Ask an administrator of your organization to add <strong>alan@contoso.example</strong>',
+    );
     expect(page.body).not.toContain('<nav aria-label="Main"');
     const signOut = await alan.submit(page, '/logout', {});
     expect(signOut.url).toBe(`${h.appUrl}/`);

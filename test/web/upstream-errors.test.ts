@@ -38,7 +38,13 @@ describe('the list page meets upstream trouble', () => {
   });
 
   it('429 with a long Retry-After: says how long to wait', async () => {
-    h.emulator.control.injectFault({ target: 'pats', method: 'GET', status: 429, headers: { 'Retry-After': '30' }, times: 2 });
+    h.emulator.control.injectFault({
+      target: 'pats',
+      method: 'GET',
+      status: 429,
+      headers: { 'Retry-After': '30' },
+      times: 2,
+    });
     const page = await browser.get(`${h.appUrl}/?status=expired`);
     expectCleanErrorPage(page, 429, /Too many requests/);
     expect(page.headers['retry-after']).toBe('30');
@@ -46,7 +52,13 @@ describe('the list page meets upstream trouble', () => {
   });
 
   it('429 with a short Retry-After on a read: retried once, and the page works', async () => {
-    h.emulator.control.injectFault({ target: 'pats', method: 'GET', status: 429, headers: { 'Retry-After': '1' }, times: 1 });
+    h.emulator.control.injectFault({
+      target: 'pats',
+      method: 'GET',
+      status: 429,
+      headers: { 'Retry-After': '1' },
+      times: 1,
+    });
     const page = await browser.get(`${h.appUrl}/?status=expired`);
     expect(page.status).toBe(200);
     expect(page.body).toContain('legacy-jenkins');
@@ -71,7 +83,13 @@ describe('writes meet upstream trouble and change nothing', () => {
     const before = h.emulator.control.devops.tokens(ADA.objectId).length;
     h.emulator.control.injectFault({ target: 'pats', method: 'POST', status: 500 });
     const form = await browser.get(`${h.appUrl}/tokens/new`);
-    const page = await browser.submit(form, '/tokens', { displayName: 'x', expiry: '7', organizations: 'this', access: 'custom', scopes: 'vso.code' });
+    const page = await browser.submit(form, '/tokens', {
+      displayName: 'x',
+      expiry: '7',
+      organizations: 'this',
+      access: 'custom',
+      scopes: 'vso.code',
+    });
     expectCleanErrorPage(page, 502, /Azure DevOps is unavailable/);
     expect(h.emulator.control.faults()[0]!.triggered).toBe(1);
     expect(h.emulator.control.devops.tokens(ADA.objectId)).toHaveLength(before);

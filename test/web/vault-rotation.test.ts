@@ -17,16 +17,29 @@ beforeAll(() => {
   adaVault = h.emulator.control.keyVault.vaultUrl('ada-pats');
 });
 
-
 const tokens = () => h.emulator.control.devops.tokens(ADA.objectId);
 const named = (name: string) => tokens().filter((token) => token.displayName === name);
-const lastIssuedPat = () => h.emulator.control.issuedSecrets().filter((issued) => issued.kind === 'pat').at(-1)!.value;
+const lastIssuedPat = () =>
+  h.emulator.control
+    .issuedSecrets()
+    .filter((issued) => issued.kind === 'pat')
+    .at(-1)!.value;
 
 /** Creates a token into Ada's vault (consenting first if the emulator asks); returns its state. */
 async function createIntoVault(name: string, expiry = '30') {
-  const fields = { displayName: name, expiry, organizations: 'this', access: 'custom', scopes: ['vso.code'], destination: 'vault', vaultUrl: adaVault, secretName: `${name}-pat` };
+  const fields = {
+    displayName: name,
+    expiry,
+    organizations: 'this',
+    access: 'custom',
+    scopes: ['vso.code'],
+    destination: 'vault',
+    vaultUrl: adaVault,
+    secretName: `${name}-pat`,
+  };
   let page = await browser.submit(await browser.get(`${h.appUrl}/tokens/new`), '/tokens', fields);
-  if (page.url.includes('/oauth2/v2.0/authorize')) page = await browser.submit(await browser.submit(page, 'authorize', { person: ADA.objectId }), '/tokens', fields);
+  if (page.url.includes('/oauth2/v2.0/authorize'))
+    page = await browser.submit(await browser.submit(page, 'authorize', { person: ADA.objectId }), '/tokens', fields);
   expect(page.body).toContain('created and stored in Key Vault');
   return named(name).find((token) => !token.revoked)!;
 }
@@ -40,14 +53,27 @@ async function rotate(authorizationId: string, fields: Record<string, string>): 
 describe('link and rotate', () => {
   it('links a token to an existing secret, shows where it lives, and unlinks it', async () => {
     const token = await createIntoVault('linked');
-    await browser.submit(await browser.get(`${h.appUrl}/tokens/${token.authorizationId}/vault`), `/tokens/${token.authorizationId}/vault/unlink`);
-    expect((await browser.get(`${h.appUrl}/tokens/${token.authorizationId}`)).body).toContain('not linked to a Key Vault secret');
+    await browser.submit(
+      await browser.get(`${h.appUrl}/tokens/${token.authorizationId}/vault`),
+      `/tokens/${token.authorizationId}/vault/unlink`,
+    );
+    expect((await browser.get(`${h.appUrl}/tokens/${token.authorizationId}`)).body).toContain(
+      'not linked to a Key Vault secret',
+    );
 
-    const missing = await browser.submit(await browser.get(`${h.appUrl}/tokens/${token.authorizationId}/vault`), `/tokens/${token.authorizationId}/vault`, { vaultUrl: adaVault, secretName: 'no-such-secret' });
+    const missing = await browser.submit(
+      await browser.get(`${h.appUrl}/tokens/${token.authorizationId}/vault`),
+      `/tokens/${token.authorizationId}/vault`,
+      { vaultUrl: adaVault, secretName: 'no-such-secret' },
+    );
     expect(missing.status).toBe(404);
     expect(missing.body).toContain('is not in');
 
-    const linked = await browser.submit(await browser.get(`${h.appUrl}/tokens/${token.authorizationId}/vault`), `/tokens/${token.authorizationId}/vault`, { vaultUrl: adaVault, secretName: 'linked-pat' });
+    const linked = await browser.submit(
+      await browser.get(`${h.appUrl}/tokens/${token.authorizationId}/vault`),
+      `/tokens/${token.authorizationId}/vault`,
+      { vaultUrl: adaVault, secretName: 'linked-pat' },
+    );
     expect(linked.url).toMatch(new RegExp(`/tokens/${token.authorizationId}$`));
     expect(linked.body).toContain('is linked to the secret');
     expect(linked.body).toContain(adaVault);
@@ -73,12 +99,16 @@ describe('link and rotate', () => {
     const before = tokens().map((token) => `${token.authorizationId}:${token.revoked}`);
     const otherForm = (await browser.get(`${h.appUrl}/tokens/${other.authorizationId}/regenerate`)).body;
     const hidden = (name: string) => new RegExp(`name="${name}" value="([^"]+)"`).exec(otherForm)![1]!;
-    const sent = await browser.post(`${h.appUrl}/tokens/${kept.authorizationId}/regenerate`, { _csrf: hidden('_csrf'), formKey: hidden('formKey'), expiry: '30' });
+    const sent = await browser.post(`${h.appUrl}/tokens/${kept.authorizationId}/regenerate`, {
+      _csrf: hidden('_csrf'),
+      formKey: hidden('formKey'),
+      expiry: '30',
+    });
     expect(sent.status).toBe(409);
     expect(tokens().map((token) => `${token.authorizationId}:${token.revoked}`)).toEqual(before);
   });
 
-  it('rotates: a new token with the same name, scopes and organizations becomes the secret\'s new version, and the old token is revoked', async () => {
+  it("rotates: a new token with the same name, scopes and organizations becomes the secret's new version, and the old token is revoked", async () => {
     const old = await createIntoVault('svc');
     const result = await rotate(old.authorizationId, { expiry: '60', old: 'revoke' });
     expect(result.status).toBe(200);
@@ -134,16 +164,32 @@ describe('link and rotate', () => {
 
   it('says "rotation due" once three quarters of a linked token\'s lifetime have passed', async () => {
     await createIntoVault('holder');
-    h.emulator.control.devops.addTokens(ADA.objectId, [{ displayName: 'aged', scope: 'vso.code', validFrom: new Date(Date.now() - 80 * DAY_MS), validTo: new Date(Date.now() + 20 * DAY_MS), targetAccounts: [CONTOSO] }]);
+    h.emulator.control.devops.addTokens(ADA.objectId, [
+      {
+        displayName: 'aged',
+        scope: 'vso.code',
+        validFrom: new Date(Date.now() - 80 * DAY_MS),
+        validTo: new Date(Date.now() + 20 * DAY_MS),
+        targetAccounts: [CONTOSO],
+      },
+    ]);
     const [aged] = named('aged');
     // holder-pat holds "holder": linking "aged" to it asks first, naming both, and unlinks "holder".
-    const asked = await browser.submit(await browser.get(`${h.appUrl}/tokens/${aged!.authorizationId}/vault`), `/tokens/${aged!.authorizationId}/vault`, { vaultUrl: adaVault, secretName: 'holder-pat' });
+    const asked = await browser.submit(
+      await browser.get(`${h.appUrl}/tokens/${aged!.authorizationId}/vault`),
+      `/tokens/${aged!.authorizationId}/vault`,
+      { vaultUrl: adaVault, secretName: 'holder-pat' },
+    );
     expect(asked.body).toContain('is in use');
     await browser.submit(asked, `/tokens/${aged!.authorizationId}/vault`);
     const list = await browser.get(`${h.appUrl}/`);
     expect(list.body).toMatch(new RegExp(`href="/tokens/${aged!.authorizationId}/rotate">Rotation due`));
-    expect(list.body).not.toMatch(/href="\/tokens\/[0-9a-f-]+\/rotate">Rotation due[\s\S]*href="\/tokens\/[0-9a-f-]+\/rotate">Rotation due/);
-    expect((await browser.get(`${h.appUrl}/tokens/${aged!.authorizationId}`)).body).toContain('Due: three quarters of its lifetime have passed');
+    expect(list.body).not.toMatch(
+      /href="\/tokens\/[0-9a-f-]+\/rotate">Rotation due[\s\S]*href="\/tokens\/[0-9a-f-]+\/rotate">Rotation due/,
+    );
+    expect((await browser.get(`${h.appUrl}/tokens/${aged!.authorizationId}`)).body).toContain(
+      'Due: three quarters of its lifetime have passed',
+    );
   });
 });
 
@@ -153,7 +199,12 @@ describe('bulk rotation', () => {
     const b = await createIntoVault('bulk-b', '7');
     const c = await createIntoVault('bulk-c', '7');
     await createIntoVault('bulk-later', '90');
-    h.emulator.control.injectFault({ path: '/secrets/bulk-b-pat', method: 'PUT', status: 500, body: { error: { code: 'InternalError', message: 'boom' } } });
+    h.emulator.control.injectFault({
+      path: '/secrets/bulk-b-pat',
+      method: 'PUT',
+      status: 500,
+      body: { error: { code: 'InternalError', message: 'boom' } },
+    });
 
     const confirm = await browser.get(`${h.appUrl}/vault/rotate?within=7`);
     expect(confirm.body).toContain('Rotate 3 tokens');
@@ -162,7 +213,10 @@ describe('bulk rotation', () => {
     expect(result.body).toContain('2 of 3 rotated; 1 not rotated');
     expect(result.body).toContain('bulk-b: not rotated');
     expect(result.body).toContain('the old token still works and the vault still holds it');
-    for (const [old, name] of [[a, 'bulk-a'], [c, 'bulk-c']] as const) {
+    for (const [old, name] of [
+      [a, 'bulk-a'],
+      [c, 'bulk-c'],
+    ] as const) {
       expect(named(name).find((token) => token.authorizationId === old.authorizationId)!.revoked).toBe(true);
       expect(h.emulator.control.keyVault.secretVersions('ada-pats', `${name}-pat`)).toHaveLength(2);
     }

@@ -16,9 +16,21 @@ beforeAll(() => {
   adaVault = h.emulator.control.keyVault.vaultUrl('ada-pats');
 });
 
-const form = (fields: Record<string, string | string[]> = {}) => ({ displayName: 'deploy bot (prod)', expiry: '30', organizations: 'this', access: 'custom', scopes: ['vso.code', 'vso.build'], destination: 'vault', vaultUrl: adaVault, secretName: '', ...fields });
-const activeNamed = (objectId: string, name: string) => h.emulator.control.devops.tokens(objectId).filter((token) => token.displayName === name && !token.revoked);
-const allNamed = (objectId: string, name: string) => h.emulator.control.devops.tokens(objectId).filter((token) => token.displayName === name);
+const form = (fields: Record<string, string | string[]> = {}) => ({
+  displayName: 'deploy bot (prod)',
+  expiry: '30',
+  organizations: 'this',
+  access: 'custom',
+  scopes: ['vso.code', 'vso.build'],
+  destination: 'vault',
+  vaultUrl: adaVault,
+  secretName: '',
+  ...fields,
+});
+const activeNamed = (objectId: string, name: string) =>
+  h.emulator.control.devops.tokens(objectId).filter((token) => token.displayName === name && !token.revoked);
+const allNamed = (objectId: string, name: string) =>
+  h.emulator.control.devops.tokens(objectId).filter((token) => token.displayName === name);
 
 /** Sends the new-token form. A person who has not consented to Key Vault is sent to sign in for it first, then back to the form. */
 async function createIntoVault(fields: Record<string, string | string[]> = {}): Promise<Page> {
@@ -58,7 +70,10 @@ describe('create into a vault', () => {
     expect(secret.exp).toBe(Math.floor(new Date(token!.validTo).getTime() / 1000));
     expect(secret.tags).toMatchObject({ authorizationId: token!.authorizationId, organization: 'contoso' });
     // The vault holds the PAT's value (the one the emulator issued for this token)...
-    const issuedPats = h.emulator.control.issuedSecrets().filter((issued) => issued.kind === 'pat').map((issued) => issued.value);
+    const issuedPats = h.emulator.control
+      .issuedSecrets()
+      .filter((issued) => issued.kind === 'pat')
+      .map((issued) => issued.value);
     expect(issuedPats).toContain(secret.value);
     // ...and the page names the vault, the secret and its version, but never the value.
     expect(done.body).toContain('deploy-bot-prod-pat');
@@ -66,10 +81,13 @@ describe('create into a vault', () => {
     expect(done.body).not.toContain(secret.value);
     expect(done.headers['cache-control']).toContain('no-store');
     // Nor the details page, the list, the activity log, the app's log or its store on disk.
-    for (const path of [`/tokens/${token!.authorizationId}`, '/', '/activity']) expect((await browser.get(`${h.appUrl}${path}`)).body).not.toContain(secret.value);
+    for (const path of [`/tokens/${token!.authorizationId}`, '/', '/activity'])
+      expect((await browser.get(`${h.appUrl}${path}`)).body).not.toContain(secret.value);
     expect(h.logLines.join('\n')).not.toContain(secret.value);
     // SQLite in WAL mode: recent writes are in the -wal file until a checkpoint.
-    for (const file of [h.config.activityFile, h.config.session.sqliteFile].flatMap((base) => [base, `${base}-wal`]).filter((path) => existsSync(path))) {
+    for (const file of [h.config.activityFile, h.config.session.sqliteFile]
+      .flatMap((base) => [base, `${base}-wal`])
+      .filter((path) => existsSync(path))) {
       expect(readFileSync(file).toString('latin1')).not.toContain(secret.value);
     }
     const details = await browser.get(`${h.appUrl}/tokens/${token!.authorizationId}`);
@@ -96,40 +114,83 @@ describe('when the vault refuses, nothing is left behind', () => {
   it.each([
     ['no permission (403)', () => {}, { person: GRACE }, 403, 'Key Vault Secrets Officer'],
     ['vault not found (404 from the vault host)', () => {}, { vault: 'nosuch-vault' }, 404, 'There is no key vault at'],
-    ['a soft-deleted secret name (409)', (): string => {
-      h.emulator.control.keyVault.putVault('ada-pats', { [ADA.objectId]: 'Key Vault Secrets Officer' });
-      return 'gone-pat';
-    }, { secretName: 'gone-pat' }, 409, 'deleted from'],
-    ['throttled (429)', () => void h.emulator.control.injectFault({ target: 'keyvault', method: 'PUT', status: 429, headers: { 'Retry-After': '7' }, body: { error: { code: 'Throttled', message: 'Too many requests.' } } }), {}, 429, 'asked PAT Manager to wait 7 seconds'],
-    ['a timeout', () => void h.emulator.control.injectFault({ target: 'keyvault', method: 'PUT', delayMs: 4000 }), {}, 502, 'could not be reached, or did not answer within 2 seconds'],
-  ] as Array<[string, () => string | void, Record<string, unknown>, number, string]>)('%s: a clear page, and the token just created is revoked', async (_name, arrange, fields, status, message) => {
-    const name = `vault-fail-${status}`;
-    let page: Page;
-    if ('person' in fields) {
-      // Grace has a vault but no role on it.
-      browser = h.browser();
-      await signIn(browser, h.appUrl, GRACE);
-      page = await browser.submit(await browser.get(`${h.appUrl}/tokens/new`), '/tokens', form({ displayName: name, vaultUrl: h.emulator.control.keyVault.vaultUrl('grace-pats') }));
-      if (page.url.includes('/oauth2/v2.0/authorize')) page = await browser.submit(await consent(page, GRACE), '/tokens', form({ displayName: name, vaultUrl: h.emulator.control.keyVault.vaultUrl('grace-pats') }));
-    } else {
-      const secretName = arrange();
-      if (secretName) {
-        h.emulator.control.keyVault.purgeSecret('ada-pats', secretName);
-        await createIntoVault({ displayName: 'to-delete', secretName });
-        expect(h.emulator.control.keyVault.softDeleteSecret('ada-pats', secretName)).toBe(true);
+    [
+      'a soft-deleted secret name (409)',
+      (): string => {
+        h.emulator.control.keyVault.putVault('ada-pats', { [ADA.objectId]: 'Key Vault Secrets Officer' });
+        return 'gone-pat';
+      },
+      { secretName: 'gone-pat' },
+      409,
+      'deleted from',
+    ],
+    [
+      'throttled (429)',
+      () =>
+        void h.emulator.control.injectFault({
+          target: 'keyvault',
+          method: 'PUT',
+          status: 429,
+          headers: { 'Retry-After': '7' },
+          body: { error: { code: 'Throttled', message: 'Too many requests.' } },
+        }),
+      {},
+      429,
+      'asked PAT Manager to wait 7 seconds',
+    ],
+    [
+      'a timeout',
+      () => void h.emulator.control.injectFault({ target: 'keyvault', method: 'PUT', delayMs: 4000 }),
+      {},
+      502,
+      'could not be reached, or did not answer within 2 seconds',
+    ],
+  ] as Array<[string, () => string | void, Record<string, unknown>, number, string]>)(
+    '%s: a clear page, and the token just created is revoked',
+    async (_name, arrange, fields, status, message) => {
+      const name = `vault-fail-${status}`;
+      let page: Page;
+      if ('person' in fields) {
+        // Grace has a vault but no role on it.
+        browser = h.browser();
+        await signIn(browser, h.appUrl, GRACE);
+        page = await browser.submit(
+          await browser.get(`${h.appUrl}/tokens/new`),
+          '/tokens',
+          form({ displayName: name, vaultUrl: h.emulator.control.keyVault.vaultUrl('grace-pats') }),
+        );
+        if (page.url.includes('/oauth2/v2.0/authorize'))
+          page = await browser.submit(
+            await consent(page, GRACE),
+            '/tokens',
+            form({ displayName: name, vaultUrl: h.emulator.control.keyVault.vaultUrl('grace-pats') }),
+          );
+      } else {
+        const secretName = arrange();
+        if (secretName) {
+          h.emulator.control.keyVault.purgeSecret('ada-pats', secretName);
+          await createIntoVault({ displayName: 'to-delete', secretName });
+          expect(h.emulator.control.keyVault.softDeleteSecret('ada-pats', secretName)).toBe(true);
+        }
+        // A vault the emulator does not have, on its own port (the address is known only once it runs).
+        const vaultUrl: Record<string, string> = fields.vault
+          ? { vaultUrl: h.emulator.control.keyVault.vaultUrl(String(fields.vault)) }
+          : {};
+        page = await createIntoVault({
+          displayName: name,
+          ...(fields.secretName ? { secretName: String(fields.secretName) } : {}),
+          ...vaultUrl,
+        });
       }
-      // A vault the emulator does not have, on its own port (the address is known only once it runs).
-      const vaultUrl: Record<string, string> = fields.vault ? { vaultUrl: h.emulator.control.keyVault.vaultUrl(String(fields.vault)) } : {};
-      page = await createIntoVault({ displayName: name, ...(fields.secretName ? { secretName: String(fields.secretName) } : {}), ...vaultUrl });
-    }
-    expect(page.status).toBe(status);
-    expect(page.body).toContain(message);
-    expect(page.body).toContain('Nothing was left behind');
-    expect(page.body).not.toMatch(/at .*\.ts:\d+/);
-    const owner = 'person' in fields ? GRACE : ADA;
-    expect(allNamed(owner.objectId, name)).toHaveLength(1);
-    expect(activeNamed(owner.objectId, name)).toHaveLength(0);
-  });
+      expect(page.status).toBe(status);
+      expect(page.body).toContain(message);
+      expect(page.body).toContain('Nothing was left behind');
+      expect(page.body).not.toMatch(/at .*\.ts:\d+/);
+      const owner = 'person' in fields ? GRACE : ADA;
+      expect(allNamed(owner.objectId, name)).toHaveLength(1);
+      expect(activeNamed(owner.objectId, name)).toHaveLength(0);
+    },
+  );
 });
 
 it('when the vault refuses and the revoke of the new token fails too, the page says exactly which token exists', async () => {
@@ -146,7 +207,7 @@ it('when the vault refuses and the revoke of the new token fails too, the page s
   expect(page.body).not.toContain('Nothing was left behind');
 });
 
-it('writes through the app\'s shared keep-alive agent: the second vault write opens no new connection, and each costs the challenge and one PUT', async () => {
+it("writes through the app's shared keep-alive agent: the second vault write opens no new connection, and each costs the challenge and one PUT", async () => {
   await createIntoVault({ displayName: 'warm-up-2' });
   h.emulator.control.resetStats();
   await createIntoVault({ displayName: 'keep-alive-1' });
@@ -158,5 +219,7 @@ it('writes through the app\'s shared keep-alive agent: the second vault write op
   expect([first.requests['PUT [keyvault]'], first.requests['PUT /secrets/:name']]).toEqual([1, 1]);
   expect([second.requests['PUT [keyvault]'], second.requests['PUT /secrets/:name']]).toEqual([2, 2]);
   expect(second.connections.accepted).toBe(first.connections.accepted);
-  console.log(`vault: ${second.requests['PUT [keyvault]']} challenges and ${second.requests['PUT /secrets/:name']} writes for 2 tokens; TLS connections opened to the emulator: ${first.connections.accepted} during the first create, ${second.connections.accepted - first.connections.accepted} during the second`);
+  console.log(
+    `vault: ${second.requests['PUT [keyvault]']} challenges and ${second.requests['PUT /secrets/:name']} writes for 2 tokens; TLS connections opened to the emulator: ${first.connections.accepted} during the first create, ${second.connections.accepted - first.connections.accepted} during the second`,
+  );
 });

@@ -15,7 +15,10 @@ export default tseslint.config(
     },
   },
   // The pages' few scripts run in the browser.
-  { files: ['public/**/*.js'], languageOptions: { globals: { document: 'readonly', navigator: 'readonly', window: 'readonly' } } },
+  {
+    files: ['public/**/*.js'],
+    languageOptions: { globals: { document: 'readonly', navigator: 'readonly', window: 'readonly' } },
+  },
   // Tests read JSON answers whose shape the assertions themselves check.
   { files: ['test/**/*.ts'], rules: { '@typescript-eslint/no-explicit-any': 'off' } },
 );

@@ -10,7 +10,9 @@ import type { Request, RequestHandler, Response } from 'express';
 import { findOrganization, findPerson, type Directory, type Organization, type Person } from '../directory.ts';
 import { DevOpsApiError } from './devops-errors.ts';
 
-export type VerifyAccessToken = (authorizationHeader?: string) => Promise<{ objectId: string; tenantId: string; scopes: string[] } | null>;
+export type VerifyAccessToken = (
+  authorizationHeader?: string,
+) => Promise<{ objectId: string; tenantId: string; scopes: string[] } | null>;
 
 export interface AccessOptions {
   directory: Directory;
@@ -24,10 +26,17 @@ export function authenticate(options: AccessOptions): RequestHandler {
   const { directory, verifyAccessToken } = options;
   return async (req, res, next) => {
     const verified = await verifyAccessToken(req.get('authorization'));
-    if (!verified) throw unauthorized(options, 'TF400813: Resource not available for anonymous access. Client authentication required.');
+    if (!verified)
+      throw unauthorized(
+        options,
+        'TF400813: Resource not available for anonymous access. Client authentication required.',
+      );
     const person = verified.tenantId === directory.tenantId ? findPerson(directory, verified.objectId) : undefined;
     if (!person) {
-      throw unauthorized(options, `TF400813: The user '${verified.tenantId}\\${verified.objectId}' is not authorized to access this resource.`);
+      throw unauthorized(
+        options,
+        `TF400813: The user '${verified.tenantId}\\${verified.objectId}' is not authorized to access this resource.`,
+      );
     }
     res.locals.caller = person;
     res.locals.scopes = verified.scopes;
@@ -47,9 +56,14 @@ export function requirePermission(anyOf: (req: Request) => readonly string[]): R
     const carried = (res.locals.scopes as string[] | undefined) ?? [];
     if (wanted.some((scope) => carried.includes(scope))) return next();
     const needed = wanted[0]!;
-    throw new DevOpsApiError(403, 'UnauthorizedRequestException', `The access token does not carry the scope ${needed} that this request requires.`, {
-      headers: { 'WWW-Authenticate': `Bearer error="insufficient_scope", scope="${needed}"` },
-    });
+    throw new DevOpsApiError(
+      403,
+      'UnauthorizedRequestException',
+      `The access token does not carry the scope ${needed} that this request requires.`,
+      {
+        headers: { 'WWW-Authenticate': `Bearer error="insufficient_scope", scope="${needed}"` },
+      },
+    );
   };
 }
 
@@ -59,7 +73,11 @@ export function resolveOrganization(directory: Directory): RequestHandler {
     const name = String(req.params.organization);
     const organization = findOrganization(directory, name);
     if (!organization) {
-      throw new DevOpsApiError(404, 'HostDoesNotExistException', `The organization '${name}' does not exist or is not available.`);
+      throw new DevOpsApiError(
+        404,
+        'HostDoesNotExistException',
+        `The organization '${name}' does not exist or is not available.`,
+      );
     }
     res.locals.organization = organization;
     next();
@@ -73,13 +91,19 @@ export function requireMembership(options: Pick<AccessOptions, 'directory' | 'or
     const organization = organizationOf(res);
     const member = person.organizations.some((name) => name.toLowerCase() === organization.accountName.toLowerCase());
     if (!member) {
-      throw unauthorized(options, `TF400813: The user '${options.directory.tenantId}\\${person.username}' is not authorized to access this resource.`);
+      throw unauthorized(
+        options,
+        `TF400813: The user '${options.directory.tenantId}\\${person.username}' is not authorized to access this resource.`,
+      );
     }
     next();
   };
 }
 
-export function unauthorized({ directory, origin }: Pick<AccessOptions, 'directory' | 'origin'>, message: string): DevOpsApiError {
+export function unauthorized(
+  { directory, origin }: Pick<AccessOptions, 'directory' | 'origin'>,
+  message: string,
+): DevOpsApiError {
   return new DevOpsApiError(401, 'UnauthorizedRequestException', message, {
     headers: {
       'WWW-Authenticate': `Bearer authorization_uri=${origin}/${directory.tenantId}`,

@@ -75,7 +75,9 @@ export function requireApiVersion(policy: ApiVersionPolicy): RequestHandler {
         `The requested resource version ${version.resourceVersion} is out of range for this resource. The latest resource version this server supports is ${policy.resourceVersion}.`,
       );
     }
-    const served = version.preview ? `${version.text}-preview.${version.resourceVersion ?? policy.resourceVersion}` : version.text;
+    const served = version.preview
+      ? `${version.text}-preview.${version.resourceVersion ?? policy.resourceVersion}`
+      : version.text;
     res.set('Content-Type', `application/json; charset=utf-8; api-version=${served}`);
     next();
   };

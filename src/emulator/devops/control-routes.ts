@@ -58,7 +58,8 @@ export function createControlRouter(control: DevOpsControl): Router {
   });
   router.put('/organizations/:organization/administrators', (req, res) => {
     const objectIds = (req.body as { objectIds?: unknown } | undefined)?.objectIds;
-    if (!Array.isArray(objectIds) || !objectIds.every((id) => typeof id === 'string')) throw new ControlError(400, 'Expected a body { "objectIds": [...] }');
+    if (!Array.isArray(objectIds) || !objectIds.every((id) => typeof id === 'string'))
+      throw new ControlError(400, 'Expected a body { "objectIds": [...] }');
     control.setAdministrators(req.params.organization, objectIds);
     res.status(204).send();
   });

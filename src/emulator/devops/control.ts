@@ -56,7 +56,9 @@ const policiesSchema = z
     restrictFullScopePats: z.boolean(),
     maxPatLifespanDays: z.number().int().positive().nullable(),
     /** Object ids of the people still allowed to create; allowPackagingScopes: the policy's packaging exception. */
-    restrictPatCreation: z.object({ allowlist: z.array(z.string()), allowPackagingScopes: z.boolean().default(false) }).nullable(),
+    restrictPatCreation: z
+      .object({ allowlist: z.array(z.string()), allowPackagingScopes: z.boolean().default(false) })
+      .nullable(),
   })
   .partial()
   .strict();
@@ -114,7 +116,14 @@ export interface ControlDependencies {
   reset: () => void;
 }
 
-export function createDevOpsControl({ directory, tokens, policies, faults, members, reset }: ControlDependencies): DevOpsControl {
+export function createDevOpsControl({
+  directory,
+  tokens,
+  policies,
+  faults,
+  members,
+  reset,
+}: ControlDependencies): DevOpsControl {
   const personOf = (objectId: string): Person => {
     const person = findPerson(directory, objectId);
     if (!person) throw new ControlError(404, `No person with objectId ${objectId} in the directory`);
@@ -175,19 +184,23 @@ export function createDevOpsControl({ directory, tokens, policies, faults, membe
       const parsed = seeds.map((seed) => parse(memberSeedSchema, seed));
       const added = parsed.map((seed) => {
         const objectId = stableUuid(`member-object:${target.accountId}:${seed.principalName}`);
-        if (tokens.tokensOf(objectId).length > 0 || findPerson(directory, objectId)) throw new ControlError(409, `${seed.principalName} is already a member`);
+        if (tokens.tokensOf(objectId).length > 0 || findPerson(directory, objectId))
+          throw new ControlError(409, `${seed.principalName} is already a member`);
         return { seed, objectId };
       });
       for (const { seed, objectId } of added) tokens.setTokens(objectId, recordsFrom(seed.tokens, objectId));
-      members.add(target, added.map(({ seed, objectId }) => ({
-        objectId,
-        displayName: seed.displayName,
-        principalName: seed.principalName,
-        origin: seed.origin,
-        metaType: 'member' as const,
-        storageKey: stableUuid(`member-storage:${target.accountId}:${seed.principalName}`),
-        deletedInOrigin: seed.deletedInOrigin,
-      })));
+      members.add(
+        target,
+        added.map(({ seed, objectId }) => ({
+          objectId,
+          displayName: seed.displayName,
+          principalName: seed.principalName,
+          origin: seed.origin,
+          metaType: 'member' as const,
+          storageKey: stableUuid(`member-storage:${target.accountId}:${seed.principalName}`),
+          deletedInOrigin: seed.deletedInOrigin,
+        })),
+      );
       return memberStates(organization);
     },
     setAdministrators(organization, objectIds) {
@@ -199,7 +212,11 @@ export function createDevOpsControl({ directory, tokens, policies, faults, membe
       faults.enqueue(fault.operation, fault.patTokenError, fault.times);
     },
     wouldAuthenticate(value, organization) {
-      const refused = refusalOf(tokens.bySecret(z.string().min(1).max(200).parse(value)), accountIdOf(organization), new Date());
+      const refused = refusalOf(
+        tokens.bySecret(z.string().min(1).max(200).parse(value)),
+        accountIdOf(organization),
+        new Date(),
+      );
       return { authenticates: refused === null, refused };
     },
     reset,

@@ -12,15 +12,78 @@ import { seededRandom } from '../seeded-random.ts';
 
 export const DEMO_CROWD = { organization: 'contoso', people: 320, seed: 13 } as const;
 
-const FIRST = ['Amara', 'Bo', 'Chidi', 'Dana', 'Eero', 'Fatima', 'Goran', 'Hana', 'Ines', 'Jonas', 'Kavya', 'Liam', 'Mei', 'Nadia', 'Omar', 'Priya', 'Quinn', 'Rosa', 'Sven', 'Tariq'];
-const LAST = ['Okafor', 'Lindqvist', 'Nakamura', 'Haddad', 'Moreau', 'Kowalski', 'Silva', 'Novak', 'Mensah', 'Fischer', 'Oyelaran', 'Duarte', 'Rahman', 'Ivanova', 'Brennan', 'Takahashi'];
-const PURPOSES = ['ci', 'deploy', 'nuget', 'npm', 'backup', 'mirror', 'report', 'sync', 'scanner', 'bot', 'cli', 'migration', 'dashboard', 'import', 'audit'];
+const FIRST = [
+  'Amara',
+  'Bo',
+  'Chidi',
+  'Dana',
+  'Eero',
+  'Fatima',
+  'Goran',
+  'Hana',
+  'Ines',
+  'Jonas',
+  'Kavya',
+  'Liam',
+  'Mei',
+  'Nadia',
+  'Omar',
+  'Priya',
+  'Quinn',
+  'Rosa',
+  'Sven',
+  'Tariq',
+];
+const LAST = [
+  'Okafor',
+  'Lindqvist',
+  'Nakamura',
+  'Haddad',
+  'Moreau',
+  'Kowalski',
+  'Silva',
+  'Novak',
+  'Mensah',
+  'Fischer',
+  'Oyelaran',
+  'Duarte',
+  'Rahman',
+  'Ivanova',
+  'Brennan',
+  'Takahashi',
+];
+const PURPOSES = [
+  'ci',
+  'deploy',
+  'nuget',
+  'npm',
+  'backup',
+  'mirror',
+  'report',
+  'sync',
+  'scanner',
+  'bot',
+  'cli',
+  'migration',
+  'dashboard',
+  'import',
+  'audit',
+];
 const SCOPES = [
-  'vso.code', 'vso.code_write', 'vso.build_execute', 'vso.build', 'vso.packaging', 'vso.packaging_write',
-  'vso.work', 'vso.work_write', 'vso.release_execute', 'vso.analytics', 'vso.variablegroups_read', 'vso.graph',
+  'vso.code',
+  'vso.code_write',
+  'vso.build_execute',
+  'vso.build',
+  'vso.packaging',
+  'vso.packaging_write',
+  'vso.work',
+  'vso.work_write',
+  'vso.release_execute',
+  'vso.analytics',
+  'vso.variablegroups_read',
+  'vso.graph',
 ];
 const LIFETIMES_DAYS = [7, 30, 30, 60, 90, 90, 180, 365];
-
 
 export function seedDemoCrowd(members: MemberStore, tokens: TokenStore, organization: Organization, now: Date): void {
   const next = seededRandom(DEMO_CROWD.seed);
@@ -62,8 +125,24 @@ export function seedDemoCrowd(members: MemberStore, tokens: TokenStore, organiza
   }
   // Two of the service's own identities, as every organization has (Graph lists them; they hold no PATs).
   crowd.push(
-    { objectId: stableUuid('crowd-service:build'), displayName: `Project Collection Build Service (${organization.accountName})`, principalName: stableUuid('crowd-service:build-principal'), origin: 'vsts', metaType: undefined, storageKey: stableUuid('crowd-service:build-key'), deletedInOrigin: false },
-    { objectId: stableUuid('crowd-service:tfs'), displayName: 'TeamFoundationService (TEAM FOUNDATION)', principalName: 'TeamFoundationService (TEAM FOUNDATION)', origin: 'vsts', metaType: 'member', storageKey: stableUuid('crowd-service:tfs-key'), deletedInOrigin: false },
+    {
+      objectId: stableUuid('crowd-service:build'),
+      displayName: `Project Collection Build Service (${organization.accountName})`,
+      principalName: stableUuid('crowd-service:build-principal'),
+      origin: 'vsts',
+      metaType: undefined,
+      storageKey: stableUuid('crowd-service:build-key'),
+      deletedInOrigin: false,
+    },
+    {
+      objectId: stableUuid('crowd-service:tfs'),
+      displayName: 'TeamFoundationService (TEAM FOUNDATION)',
+      principalName: 'TeamFoundationService (TEAM FOUNDATION)',
+      origin: 'vsts',
+      metaType: 'member',
+      storageKey: stableUuid('crowd-service:tfs-key'),
+      deletedInOrigin: false,
+    },
   );
   members.add(organization, crowd);
 }

@@ -29,7 +29,13 @@ const DEMO_TOKENS: Record<string, readonly DemoToken[]> = {
     { name: 'nuget-feed-publish', scope: 'vso.packaging_write', created: 20, expires: 70, org: 'contoso' },
     { name: 'npm-registry-read', scope: 'vso.packaging', created: 100, expires: 265, org: 'all' },
     { name: 'release-bot', scope: 'vso.release_execute vso.build', created: 10, expires: 80, org: 'contoso' },
-    { name: 'terraform-state', scope: 'vso.code_write vso.variablegroups_read', created: 60, expires: 30, org: 'contoso' },
+    {
+      name: 'terraform-state',
+      scope: 'vso.code_write vso.variablegroups_read',
+      created: 60,
+      expires: 30,
+      org: 'contoso',
+    },
     { name: 'sonar-scanner', scope: 'vso.code vso.code_status', created: 25, expires: 5, org: 'contoso' },
     { name: 'work-item-sync', scope: 'vso.work_write', created: 84, expires: 6, org: 'contoso' },
     { name: 'wiki-export', scope: 'vso.wiki', created: 3, expires: 27, org: 'contoso' },
@@ -50,12 +56,25 @@ const DEMO_TOKENS: Record<string, readonly DemoToken[]> = {
     { name: 'legacy-jenkins', scope: 'vso.build_execute vso.code', created: 400, expires: -35, org: 'contoso' },
     { name: 'old-laptop', scope: 'app_token', created: 380, expires: -15, org: 'all' },
     { name: 'hackathon-2024', scope: 'vso.work_write vso.code_write', created: 95, expires: -5, org: 'contoso' },
-    { name: 'onboarding-script', scope: 'vso.memberentitlementmanagement_write vso.graph', created: 200, expires: -110, org: 'contoso' },
+    {
+      name: 'onboarding-script',
+      scope: 'vso.memberentitlementmanagement_write vso.graph',
+      created: 200,
+      expires: -110,
+      org: 'contoso',
+    },
     { name: 'docker-build-cache', scope: 'vso.packaging', created: 31, expires: -1, org: 'contoso' },
     { name: 'leaked-in-ci-logs', scope: 'app_token', created: 30, expires: 60, org: 'contoso', revoked: true },
     { name: 'contractor-access', scope: 'vso.code vso.work', created: 150, expires: 30, org: 'contoso', revoked: true },
     { name: 'security-scan-trial', scope: 'vso.advsec vso.code', created: 60, expires: -20, org: 'all', revoked: true },
-    { name: 'pipeline-migration', scope: 'vso.build_execute vso.release_manage', created: 10, expires: 20, org: 'contoso', revoked: true },
+    {
+      name: 'pipeline-migration',
+      scope: 'vso.build_execute vso.release_manage',
+      created: 10,
+      expires: 20,
+      org: 'contoso',
+      revoked: true,
+    },
     { name: 'fabrikam-deploy', scope: 'vso.release_manage', created: 5, expires: 85, org: 'fabrikam' },
     { name: 'fabrikam-nuget', scope: 'vso.packaging_write', created: 200, expires: -10, org: 'fabrikam' },
     { name: 'northwind-boards', scope: 'vso.work_write', created: 15, expires: 45, org: 'northwind' },
@@ -84,7 +103,13 @@ export function seedDemoTokens(store: TokenStore, directory: Directory, now: Dat
   }
 }
 
-function demoRecord(directory: Directory, username: string, token: DemoToken, index: number, now: Date): PatRecord | undefined {
+function demoRecord(
+  directory: Directory,
+  username: string,
+  token: DemoToken,
+  index: number,
+  now: Date,
+): PatRecord | undefined {
   const organization = directory.organizations.find((org) => org.accountName === token.org);
   if (token.org !== 'all' && !organization) return undefined;
   // A few hours' spread so that tokens made "the same day" still differ in time.

@@ -12,7 +12,8 @@ const EXCEPTION_TYPE_NAMES = {
   JsonReaderException: 'Newtonsoft.Json.JsonReaderException, Newtonsoft.Json',
   UnauthorizedRequestException:
     'Microsoft.TeamFoundation.Framework.Server.UnauthorizedRequestException, Microsoft.TeamFoundation.Framework.Server',
-  AccessCheckException: 'Microsoft.VisualStudio.Services.Security.AccessCheckException, Microsoft.VisualStudio.Services.WebApi',
+  AccessCheckException:
+    'Microsoft.VisualStudio.Services.Security.AccessCheckException, Microsoft.VisualStudio.Services.WebApi',
   HostDoesNotExistException:
     'Microsoft.TeamFoundation.Framework.Server.HostDoesNotExistException, Microsoft.TeamFoundation.Framework.Server',
   ProfileDoesNotExistException:
@@ -82,9 +83,14 @@ export function invalidArgument(message: string): DevOpsApiError {
  * (reported in MicrosoftDocs/vsts-rest-api-specs#636).
  */
 export function unreadableBody(): DevOpsApiError {
-  return new DevOpsApiError(400, 'JsonReaderException', `TF400898: An Internal Error Occurred. Activity Id: ${randomUUID()}.`, {
-    eventId: 0,
-  });
+  return new DevOpsApiError(
+    400,
+    'JsonReaderException',
+    `TF400898: An Internal Error Occurred. Activity Id: ${randomUUID()}.`,
+    {
+      eventId: 0,
+    },
+  );
 }
 
 /** Writes DevOpsApiErrors and body-parser failures in the Azure DevOps shape; passes anything else on. */
@@ -94,7 +100,10 @@ export const answerDevOpsErrors: ErrorRequestHandler = (error: unknown, _req, re
     next(error);
     return;
   }
-  res.status(known.status).set(known.headers).json(devOpsErrorBody(known.typeKey, known.message, known.eventId));
+  res
+    .status(known.status)
+    .set(known.headers)
+    .json(devOpsErrorBody(known.typeKey, known.message, known.eventId));
 };
 
 function isBodyParseFailure(error: unknown): boolean {

@@ -10,7 +10,14 @@
 
 import express, { type Request, type Router } from 'express';
 import type { Directory, Organization } from '../directory.ts';
-import { authenticate, organizationOf, requireMembership, requirePermission, resolveOrganization, type AccessOptions } from './access.ts';
+import {
+  authenticate,
+  organizationOf,
+  requireMembership,
+  requirePermission,
+  resolveOrganization,
+  type AccessOptions,
+} from './access.ts';
 import { requireApiVersion } from './api-version.ts';
 import { answerDevOpsErrors, DevOpsApiError, invalidArgument } from './devops-errors.ts';
 import { isGuid } from './identifiers.ts';
@@ -22,7 +29,12 @@ const GRAPH_USERS_PAGE_SIZE = 100;
 export function createGraphRouter(access: AccessOptions, members: MemberStore): Router {
   const router = express.Router();
   // graph-7.1.json: the reads need vso.graph (user_impersonation, full access, still covers them).
-  const inOrganization = [resolveOrganization(access.directory), authenticate(access), requireMembership(access), requirePermission(() => ['vso.graph', 'user_impersonation'])];
+  const inOrganization = [
+    resolveOrganization(access.directory),
+    authenticate(access),
+    requireMembership(access),
+    requirePermission(() => ['vso.graph', 'user_impersonation']),
+  ];
 
   router.get(
     '/:organization/_apis/graph/users',
@@ -31,7 +43,9 @@ export function createGraphRouter(access: AccessOptions, members: MemberStore): 
     (req, res) => {
       const organization = organizationOf(res);
       const origins = subjectTypesOf(req);
-      const listed = members.membersOf(organization).filter((member) => origins === undefined || origins.has(member.origin));
+      const listed = members
+        .membersOf(organization)
+        .filter((member) => origins === undefined || origins.has(member.origin));
       const start = offsetOf(queryValue(req, 'continuationToken'), listed.length);
       const page = listed.slice(start, start + GRAPH_USERS_PAGE_SIZE);
       const end = start + page.length;
@@ -48,9 +62,17 @@ export function createGraphRouter(access: AccessOptions, members: MemberStore): 
       const storageKey = String(req.params.storageKey);
       if (!isGuid(storageKey)) throw invalidArgument(`The storage key '${storageKey}' is not a valid Guid.`);
       const member = members.byStorageKey(organizationOf(res), storageKey);
-      if (!member) throw new DevOpsApiError(404, 'GraphSubjectNotFoundException', `The subject with storage key '${storageKey}' could not be found.`);
+      if (!member)
+        throw new DevOpsApiError(
+          404,
+          'GraphSubjectNotFoundException',
+          `The subject with storage key '${storageKey}' could not be found.`,
+        );
       const descriptor = descriptorOf(member);
-      res.json({ value: descriptor, _links: { self: { href: `${graphBase(organizationOf(res), access)}/Descriptors/${storageKey}` } } });
+      res.json({
+        value: descriptor,
+        _links: { self: { href: `${graphBase(organizationOf(res), access)}/Descriptors/${storageKey}` } },
+      });
     },
   );
 
@@ -61,7 +83,12 @@ export function createGraphRouter(access: AccessOptions, members: MemberStore): 
 function subjectTypesOf(req: Request): Set<string> | undefined {
   const raw = queryValue(req, 'subjectTypes');
   if (raw === undefined || raw.trim() === '') return undefined;
-  return new Set(raw.split(',').map((type) => type.trim().toLowerCase()).filter(Boolean));
+  return new Set(
+    raw
+      .split(',')
+      .map((type) => type.trim().toLowerCase())
+      .filter(Boolean),
+  );
 }
 
 function offsetOf(token: string | undefined, total: number): number {

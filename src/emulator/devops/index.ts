@@ -60,7 +60,11 @@ export function createDevOps({ directory, seed, verifyAccessToken, origin }: Dev
   const access = { directory, verifyAccessToken, origin };
   const control = createDevOpsControl({ directory, tokens, policies, faults, members, reset });
   const vssps = express.Router();
-  vssps.use(createPatsRouter({ access, tokens, policies, faults }), createGraphRouter(access, members), createTokenAdminRouter(access, members, tokens));
+  vssps.use(
+    createPatsRouter({ access, tokens, policies, faults }),
+    createGraphRouter(access, members),
+    createTokenAdminRouter(access, members, tokens),
+  );
   return {
     patsRouter: vssps,
     profileRouter: createProfileRouter(access),

@@ -58,7 +58,8 @@ export function listPage(records: readonly PatRecord[], options: ListOptions, no
 
 const STATUS_ORDER: Record<PatStatus, number> = { active: 0, expired: 1, revoked: 2 };
 // SQL Server's default collation orders names without regard to letter case.
-const byName = (a: PatRecord, b: PatRecord) => a.displayName.localeCompare(b.displayName, 'en', { sensitivity: 'accent' });
+const byName = (a: PatRecord, b: PatRecord) =>
+  a.displayName.localeCompare(b.displayName, 'en', { sensitivity: 'accent' });
 
 function comparator(sortBy: SortByOption, ascending: boolean, now: Date) {
   const primary: Record<SortByOption, (a: PatRecord, b: PatRecord) => number> = {
@@ -70,8 +71,7 @@ function comparator(sortBy: SortByOption, ascending: boolean, now: Date) {
   const direction = ascending ? 1 : -1;
   // Ties are broken by name then id so that pages never overlap or skip a token.
   return (a: PatRecord, b: PatRecord) =>
-    direction *
-    (primary[sortBy](a, b) || byName(a, b) || a.authorizationId.localeCompare(b.authorizationId));
+    direction * (primary[sortBy](a, b) || byName(a, b) || a.authorizationId.localeCompare(b.authorizationId));
 }
 
 interface Continuation {
@@ -82,7 +82,12 @@ interface Continuation {
 }
 
 function encodeContinuation(skip: number, options: ListOptions): string {
-  const continuation: Continuation = { skip, filter: options.filter, sortBy: options.sortBy, ascending: options.ascending };
+  const continuation: Continuation = {
+    skip,
+    filter: options.filter,
+    sortBy: options.sortBy,
+    ascending: options.ascending,
+  };
   return Buffer.from(JSON.stringify(continuation)).toString('base64url');
 }
 
@@ -112,7 +117,8 @@ function readEnum<T extends string>(req: Request, name: string, allowed: readonl
   const raw = queryValue(req, name);
   if (raw === undefined || raw === '') return undefined;
   const match = allowed.find((value) => value.toLowerCase() === raw.toLowerCase());
-  if (!match) throw invalidArgument(`The value '${raw}' is not valid for ${name}. Valid values: ${allowed.join(', ')}.`);
+  if (!match)
+    throw invalidArgument(`The value '${raw}' is not valid for ${name}. Valid values: ${allowed.join(', ')}.`);
   return match;
 }
 

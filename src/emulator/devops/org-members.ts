@@ -69,7 +69,8 @@ export function createMemberStore(directory: Directory): MemberStore {
 
   return {
     membersOf,
-    byDescriptor: (organization, descriptor) => (descriptor.startsWith('key:') ? undefined : index(organization).get(descriptor)),
+    byDescriptor: (organization, descriptor) =>
+      descriptor.startsWith('key:') ? undefined : index(organization).get(descriptor),
     byStorageKey: (organization, storageKey) => index(organization).get(`key:${storageKey.toLowerCase()}`),
     add(organization, members) {
       extra.set(organization.accountId, [...(extra.get(organization.accountId) ?? []), ...members]);

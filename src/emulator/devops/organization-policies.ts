@@ -58,14 +58,19 @@ export function mayCreate(policies: OrganizationPolicies, creatorObjectId: strin
 
 /** The latest `validTo` the lifespan policy allows, counted from `from`; undefined when not enforced. */
 export function latestAllowed(policies: OrganizationPolicies, from: Date): Date | undefined {
-  return policies.maxPatLifespanDays === null ? undefined : new Date(from.getTime() + policies.maxPatLifespanDays * 86_400_000);
+  return policies.maxPatLifespanDays === null
+    ? undefined
+    : new Date(from.getTime() + policies.maxPatLifespanDays * 86_400_000);
 }
 
 /**
  * The first policy the token breaks, in the order the service's controller checks its policy
  * errors (global, full scope). `token` is the token as it would be after the call.
  */
-export function policyViolation(policies: OrganizationPolicies, token: { scope: string; targetAccounts: readonly string[] | null }): PatTokenError | undefined {
+export function policyViolation(
+  policies: OrganizationPolicies,
+  token: { scope: string; targetAccounts: readonly string[] | null },
+): PatTokenError | undefined {
   if (policies.restrictGlobalPats && token.targetAccounts === null) return 'globalPatPolicyViolation';
   if (policies.restrictFullScopePats && token.scope === FULL_ACCESS_SCOPE) return 'fullScopePatPolicyViolation';
   return undefined;

@@ -108,9 +108,12 @@ export function prepareCreate(request: CreateRequest, context: RequestContext): 
   const scope = request.scope?.trim() ? normalizeScope(request.scope) : FULL_ACCESS_SCOPE;
   if (scope === undefined) return { error: 'invalidScope' };
   if (request.allOrgs) return { error: 'globalPATCreationBlocked' };
-  if (!mayCreate(context.policies, context.callerObjectId, scope)) return { error: 'disablePatCreationPolicyViolation' };
+  if (!mayCreate(context.policies, context.callerObjectId, scope))
+    return { error: 'disablePatCreationPolicyViolation' };
 
-  const asked = request.validTo ? acceptedValidTo(request.validTo, context.now) : addDays(context.now, DEFAULT_LIFETIME_DAYS);
+  const asked = request.validTo
+    ? acceptedValidTo(request.validTo, context.now)
+    : addDays(context.now, DEFAULT_LIFETIME_DAYS);
   if (asked === undefined) return { error: 'invalidValidTo' };
   const validTo = shortenedToPolicy(asked, latestAllowed(context.policies, context.now));
 

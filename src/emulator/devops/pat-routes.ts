@@ -13,7 +13,15 @@
 //   (client libraries see the typeKey; Azure's secret-rotation tool catches it to ignore "not found").
 
 import express, { type Request, type Response, type Router } from 'express';
-import { authenticate, callerOf, organizationOf, requireMembership, requirePermission, resolveOrganization, type AccessOptions } from './access.ts';
+import {
+  authenticate,
+  callerOf,
+  organizationOf,
+  requireMembership,
+  requirePermission,
+  resolveOrganization,
+  type AccessOptions,
+} from './access.ts';
 import { requireApiVersion } from './api-version.ts';
 import { answerDevOpsErrors, DevOpsApiError, invalidArgument } from './devops-errors.ts';
 import type { FaultableOperation, FaultQueue } from './fault-queue.ts';
@@ -58,7 +66,12 @@ export function createPatsRouter({ access, tokens, policies, faults }: PatsRoute
 
   const contextOf = (res: Response): RequestContext => {
     const { accountId } = organizationOf(res);
-    return { accountId, callerObjectId: callerOf(res).objectId, policies: policies.policiesOf(accountId), now: new Date() };
+    return {
+      accountId,
+      callerObjectId: callerOf(res).objectId,
+      policies: policies.policiesOf(accountId),
+      now: new Date(),
+    };
   };
 
   /** A queued domain fault answers the call in place of the service. */
@@ -79,7 +92,10 @@ export function createPatsRouter({ access, tokens, policies, faults }: PatsRoute
     const { accountId } = organizationOf(res);
     const visible = tokens.tokensOf(callerOf(res).objectId).filter((record) => worksIn(record, accountId));
     const page = listPage(visible, readListOptions(req));
-    res.json({ continuationToken: page.continuationToken, patTokens: page.records.map((record) => wirePatToken(record)) });
+    res.json({
+      continuationToken: page.continuationToken,
+      patTokens: page.records.map((record) => wirePatToken(record)),
+    });
   };
 
   const got = (res: Response, authorizationId: string) => {
@@ -130,10 +146,18 @@ export function createPatsRouter({ access, tokens, policies, faults }: PatsRoute
     const authorizationId = requiredAuthorizationId(queryValue(req, 'authorizationId'));
     const owned = ownToken(res, authorizationId);
     if (owned === 'accessDenied') {
-      throw new DevOpsApiError(403, 'AccessCheckException', `Access Denied: ${callerOf(res).username} does not have permission to revoke the session token ${authorizationId}.`);
+      throw new DevOpsApiError(
+        403,
+        'AccessCheckException',
+        `Access Denied: ${callerOf(res).username} does not have permission to revoke the session token ${authorizationId}.`,
+      );
     }
     if (owned === 'tokenNotFound' || owned.record.revoked) {
-      throw new DevOpsApiError(500, 'SessionTokenNotFoundException', `No valid session token was found for authorization id ${authorizationId}.`);
+      throw new DevOpsApiError(
+        500,
+        'SessionTokenNotFoundException',
+        `No valid session token was found for authorization id ${authorizationId}.`,
+      );
     }
     tokens.put({ ...owned.record, revoked: true });
     res.status(204).send();
@@ -141,7 +165,10 @@ export function createPatsRouter({ access, tokens, policies, faults }: PatsRoute
 
   router.all(PATS_PATH, (req, res) => {
     // Web API's own refusal, which is not in the Azure DevOps error shape.
-    res.status(405).set('Allow', 'GET, POST, PUT, DELETE').json({ $id: '1', Message: `The requested resource does not support http method '${req.method}'.` });
+    res
+      .status(405)
+      .set('Allow', 'GET, POST, PUT, DELETE')
+      .json({ $id: '1', Message: `The requested resource does not support http method '${req.method}'.` });
   });
 
   router.use(answerDevOpsErrors);

@@ -28,7 +28,11 @@ export function createProfileRouter(access: AccessOptions): Router {
       const person = callerOf(res);
       const id = String(req.params.id);
       if (id.toLowerCase() !== 'me' && id.toLowerCase() !== person.memberId) {
-        throw new DevOpsApiError(404, 'ProfileDoesNotExistException', `The profile '${id}' does not exist or you do not have permission to read it.`);
+        throw new DevOpsApiError(
+          404,
+          'ProfileDoesNotExistException',
+          `The profile '${id}' does not exist or you do not have permission to read it.`,
+        );
       }
       res.json(profileOf(person));
     },
@@ -42,7 +46,11 @@ export function createProfileRouter(access: AccessOptions): Router {
       throw invalidArgument('One of the following parameters is required: ownerId, memberId.');
     }
     const accounts = access.directory.organizations
-      .filter((org) => memberId === undefined || person.organizations.some((name) => name.toLowerCase() === org.accountName.toLowerCase()))
+      .filter(
+        (org) =>
+          memberId === undefined ||
+          person.organizations.some((name) => name.toLowerCase() === org.accountName.toLowerCase()),
+      )
       .filter((org) => ownerId === undefined || org.ownerId === ownerId)
       .map((org) => accountOf(org, access.origin));
     res.json({ count: accounts.length, value: accounts });
@@ -57,7 +65,11 @@ function ownId(person: Person, name: string, raw: string | undefined): string | 
   if (raw === undefined || raw === '') return undefined;
   if (!isGuid(raw)) throw invalidArgument(`The ${name} '${raw}' is not a valid Guid.`);
   if (raw.toLowerCase() !== person.memberId) {
-    throw new DevOpsApiError(403, 'AccessCheckException', `Access Denied: ${person.username} needs permission to read the accounts of ${raw}.`);
+    throw new DevOpsApiError(
+      403,
+      'AccessCheckException',
+      `Access Denied: ${person.username} needs permission to read the accounts of ${raw}.`,
+    );
   }
   return raw.toLowerCase();
 }

@@ -22,7 +22,12 @@ export const SCOPE_CATALOG: Readonly<Record<string, readonly string[]>> = {
   'Deployment Groups': ['vso.machinegroup_manage'],
   Marketplace: ['vso.gallery', 'vso.gallery_acquire', 'vso.gallery_publish', 'vso.gallery_manage'],
   'Member Entitlement Management': ['vso.memberentitlementmanagement', 'vso.memberentitlementmanagement_write'],
-  Notifications: ['vso.notification', 'vso.notification_write', 'vso.notification_manage', 'vso.notification_diagnostics'],
+  Notifications: [
+    'vso.notification',
+    'vso.notification_write',
+    'vso.notification_manage',
+    'vso.notification_diagnostics',
+  ],
   Packaging: ['vso.packaging', 'vso.packaging_write', 'vso.packaging_manage'],
   'Pipeline Resources': ['vso.pipelineresources_use', 'vso.pipelineresources_manage'],
   'Project and Team': ['vso.project', 'vso.project_write', 'vso.project_manage'],

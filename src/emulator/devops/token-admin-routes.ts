@@ -18,7 +18,16 @@
 //   silently (a guess: the documents only name 400 for a body without ids).
 
 import express, { type Request, type RequestHandler, type Router } from 'express';
-import { authenticate, callerOf, organizationOf, requireMembership, requirePermission, resolveOrganization, unauthorized, type AccessOptions } from './access.ts';
+import {
+  authenticate,
+  callerOf,
+  organizationOf,
+  requireMembership,
+  requirePermission,
+  resolveOrganization,
+  unauthorized,
+  type AccessOptions,
+} from './access.ts';
 import { requireApiVersion } from './api-version.ts';
 import { answerDevOpsErrors, DevOpsApiError, invalidArgument } from './devops-errors.ts';
 import { isGuid } from './identifiers.ts';
@@ -46,20 +55,32 @@ export function createTokenAdminRouter(access: AccessOptions, members: MemberSto
   const listable = (member: OrgMember, accountId: string): PatRecord[] =>
     tokens.tokensOf(member.objectId).filter((record) => worksIn(record, accountId));
 
-  router.get('/:organization/_apis/tokenadmin/personalaccesstokens/:subjectDescriptor', ...administrators, (req, res) => {
-    const organization = organizationOf(res);
-    const descriptor = String(req.params.subjectDescriptor);
-    const member = members.byDescriptor(organization, descriptor);
-    if (!member) throw new DevOpsApiError(404, 'GraphSubjectNotFoundException', `The user with descriptor '${descriptor}' could not be found.`);
-    const pageSize = pageSizeOf(req);
-    const sshKeys = /^true$/i.test(queryValue(req, 'isPublic') ?? '');
-    const records = sshKeys ? [] : listable(member, organization.accountId);
-    const start = startOf(queryValue(req, 'continuationToken'), records);
-    const page = records.slice(start, start + pageSize);
-    const following = records[start + pageSize];
-    const now = Date.now();
-    res.json({ value: page.map((record) => sessionToken(record, member, now)), continuationToken: following ? following.authorizationId : null });
-  });
+  router.get(
+    '/:organization/_apis/tokenadmin/personalaccesstokens/:subjectDescriptor',
+    ...administrators,
+    (req, res) => {
+      const organization = organizationOf(res);
+      const descriptor = String(req.params.subjectDescriptor);
+      const member = members.byDescriptor(organization, descriptor);
+      if (!member)
+        throw new DevOpsApiError(
+          404,
+          'GraphSubjectNotFoundException',
+          `The user with descriptor '${descriptor}' could not be found.`,
+        );
+      const pageSize = pageSizeOf(req);
+      const sshKeys = /^true$/i.test(queryValue(req, 'isPublic') ?? '');
+      const records = sshKeys ? [] : listable(member, organization.accountId);
+      const start = startOf(queryValue(req, 'continuationToken'), records);
+      const page = records.slice(start, start + pageSize);
+      const following = records[start + pageSize];
+      const now = Date.now();
+      res.json({
+        value: page.map((record) => sessionToken(record, member, now)),
+        continuationToken: following ? following.authorizationId : null,
+      });
+    },
+  );
 
   router.post('/:organization/_apis/tokenadmin/revocations', ...administrators, express.json(), (req, res) => {
     const { accountId } = organizationOf(res);
@@ -67,7 +88,13 @@ export function createTokenAdminRouter(access: AccessOptions, members: MemberSto
     const inOrganization = new Set(members.membersOf(organizationOf(res)).map((member) => member.objectId));
     for (const id of ids) {
       const owned = tokens.find(id);
-      if (!owned || owned.record.revoked || !inOrganization.has(owned.ownerObjectId) || !worksIn(owned.record, accountId)) continue;
+      if (
+        !owned ||
+        owned.record.revoked ||
+        !inOrganization.has(owned.ownerObjectId) ||
+        !worksIn(owned.record, accountId)
+      )
+        continue;
       tokens.put({ ...owned.record, revoked: true });
     }
     res.status(204).send();
@@ -81,7 +108,10 @@ function requireAdministrator(access: AccessOptions): RequestHandler {
   return (_req, res, next) => {
     const person = callerOf(res);
     if (!(organizationOf(res).administrators ?? []).includes(person.objectId)) {
-      throw unauthorized(access, `Access Denied: ${person.username} needs the Project Collection Administrator role to administrate tokens in this organization.`);
+      throw unauthorized(
+        access,
+        `Access Denied: ${person.username} needs the Project Collection Administrator role to administrate tokens in this organization.`,
+      );
     }
     next();
   };
@@ -91,7 +121,8 @@ function pageSizeOf(req: Request): number {
   const raw = queryValue(req, 'pageSize');
   if (raw === undefined || raw === '') return DEFAULT_PAGE_SIZE;
   const size = Number(raw);
-  if (!/^\d+$/.test(raw) || size < 1 || size > MAX_PAGE_SIZE) throw invalidArgument(`The page size '${raw}' is not valid: use 1 to ${MAX_PAGE_SIZE}.`);
+  if (!/^\d+$/.test(raw) || size < 1 || size > MAX_PAGE_SIZE)
+    throw invalidArgument(`The page size '${raw}' is not valid: use 1 to ${MAX_PAGE_SIZE}.`);
   return size;
 }
 

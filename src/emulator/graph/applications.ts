@@ -42,7 +42,12 @@ export interface Application {
   tags: string[];
   notes: string | null;
   identifierUris: string[];
-  web: { redirectUris: string[]; logoutUrl: string | null; homePageUrl: string | null; implicitGrantSettings: { enableAccessTokenIssuance: boolean; enableIdTokenIssuance: boolean } };
+  web: {
+    redirectUris: string[];
+    logoutUrl: string | null;
+    homePageUrl: string | null;
+    implicitGrantSettings: { enableAccessTokenIssuance: boolean; enableIdTokenIssuance: boolean };
+  };
   requiredResourceAccess: ResourceAccess[];
   passwordCredentials: PasswordCredential[];
   keyCredentials: KeyCredential[];
@@ -77,14 +82,21 @@ export interface Applications {
   create(changes: ApplicationChanges & { displayName: string }): Application;
   update(id: string, changes: ApplicationChanges): void;
   remove(id: string): void;
-  addPassword(id: string, request: { displayName?: string | undefined; endDateTime?: string | undefined }): PasswordCredential;
+  addPassword(
+    id: string,
+    request: { displayName?: string | undefined; endDateTime?: string | undefined },
+  ): PasswordCredential;
   createServicePrincipal(appId: string): ServicePrincipal;
   servicePrincipals(): ServicePrincipal[];
 }
 
 const TWO_YEARS_MS = 2 * 365 * 24 * 3600 * 1000;
 
-export function createApplications(options: { tenantId: string; identity: { registerClient(client: EmulatorClient): void; removeClient(clientId: string): void }; onSecretIssued(secret: string): void }): Applications {
+export function createApplications(options: {
+  tenantId: string;
+  identity: { registerClient(client: EmulatorClient): void; removeClient(clientId: string): void };
+  onSecretIssued(secret: string): void;
+}): Applications {
   const applications = new Map<string, Application>();
   /** Secret values and certificates stay here: Graph never shows them again. */
   const secrets = new Map<string, Map<string, string>>();
@@ -115,11 +127,15 @@ export function createApplications(options: { tenantId: string; identity: { regi
     if (changes.signInAudience !== undefined) application.signInAudience = changes.signInAudience;
     if (changes.tags !== undefined) application.tags = changes.tags;
     if (changes.notes !== undefined) application.notes = changes.notes;
-    if (changes.requiredResourceAccess !== undefined) application.requiredResourceAccess = changes.requiredResourceAccess;
+    if (changes.requiredResourceAccess !== undefined)
+      application.requiredResourceAccess = changes.requiredResourceAccess;
     if (changes.web) application.web = { ...application.web, ...definedOnly(changes.web) };
     if (changes.keyCredentials !== undefined) {
       // PATCH replaces the whole collection, as Graph does.
-      const parsed = changes.keyCredentials.map((credential) => ({ credential, certificate: readCertificate(credential.key) }));
+      const parsed = changes.keyCredentials.map((credential) => ({
+        credential,
+        certificate: readCertificate(credential.key),
+      }));
       application.keyCredentials = parsed.map(({ credential, certificate }) => ({
         customKeyIdentifier: Buffer.from(certificate.fingerprint.replace(/:/g, ''), 'hex').toString('base64'),
         displayName: credential.displayName ?? `CN=${certificate.subject.replace(/^CN=/, '')}`,
@@ -139,7 +155,9 @@ export function createApplications(options: { tenantId: string; identity: { regi
   return {
     list(filter) {
       const all = [...applications.values()];
-      return filter ? all.filter((application) => application[filter.property].toLowerCase() === filter.value.toLowerCase()) : all;
+      return filter
+        ? all.filter((application) => application[filter.property].toLowerCase() === filter.value.toLowerCase())
+        : all;
     },
     get: (id) => find(id),
     create(changes) {
@@ -153,7 +171,12 @@ export function createApplications(options: { tenantId: string; identity: { regi
         tags: [],
         notes: null,
         identifierUris: [],
-        web: { redirectUris: [], logoutUrl: null, homePageUrl: null, implicitGrantSettings: { enableAccessTokenIssuance: false, enableIdTokenIssuance: false } },
+        web: {
+          redirectUris: [],
+          logoutUrl: null,
+          homePageUrl: null,
+          implicitGrantSettings: { enableAccessTokenIssuance: false, enableIdTokenIssuance: false },
+        },
         requiredResourceAccess: [],
         passwordCredentials: [],
         keyCredentials: [],
@@ -174,16 +197,21 @@ export function createApplications(options: { tenantId: string; identity: { regi
       secrets.delete(application.id);
       certificates.delete(application.id);
       // Deleting the application removes its service principal in its home tenant.
-      for (const [spId, principal] of servicePrincipals) if (principal.appId === application.appId) servicePrincipals.delete(spId);
+      for (const [spId, principal] of servicePrincipals)
+        if (principal.appId === application.appId) servicePrincipals.delete(spId);
       options.identity.removeClient(application.appId);
     },
     addPassword(id, request) {
       const application = find(id);
       const start = new Date();
       const end = request.endDateTime ? new Date(request.endDateTime) : new Date(start.getTime() + TWO_YEARS_MS);
-      if (Number.isNaN(end.getTime()) || end <= start) throw badRequest('Invalid value specified for property \'endDateTime\' of resource \'PasswordCredential\'.');
+      if (Number.isNaN(end.getTime()) || end <= start)
+        throw badRequest("Invalid value specified for property 'endDateTime' of resource 'PasswordCredential'.");
       // Shaped like the real ones: three characters, a version marker "8Q~", then the rest.
-      const secretText = `${randomBytes(3).toString('base64url').slice(0, 3)}8Q~${randomBytes(28).toString('base64url').replace(/[^A-Za-z0-9]/g, '.').slice(0, 34)}`;
+      const secretText = `${randomBytes(3).toString('base64url').slice(0, 3)}8Q~${randomBytes(28)
+        .toString('base64url')
+        .replace(/[^A-Za-z0-9]/g, '.')
+        .slice(0, 34)}`;
       const credential: PasswordCredential = {
         customKeyIdentifier: null,
         displayName: request.displayName ?? null,
@@ -201,9 +229,15 @@ export function createApplications(options: { tenantId: string; identity: { regi
       return { ...credential, secretText };
     },
     createServicePrincipal(appId) {
-      const application = [...applications.values()].find((candidate) => candidate.appId.toLowerCase() === appId.toLowerCase());
-      if (!application) throw badRequest(`The appId '${appId}' of the service principal does not reference a valid application object.`);
-      if ([...servicePrincipals.values()].some((principal) => principal.appId === application.appId)) throw servicePrincipalExists(application.appId);
+      const application = [...applications.values()].find(
+        (candidate) => candidate.appId.toLowerCase() === appId.toLowerCase(),
+      );
+      if (!application)
+        throw badRequest(
+          `The appId '${appId}' of the service principal does not reference a valid application object.`,
+        );
+      if ([...servicePrincipals.values()].some((principal) => principal.appId === application.appId))
+        throw servicePrincipalExists(application.appId);
       const principal: ServicePrincipal = {
         id: randomUUID(),
         appId: application.appId,
@@ -226,7 +260,7 @@ function readCertificate(base64Der: string): X509Certificate {
   try {
     return new X509Certificate(Buffer.from(base64Der, 'base64'));
   } catch {
-    throw badRequest('Key credential\'s key is not a valid base64-encoded X.509 certificate.');
+    throw badRequest("Key credential's key is not a valid base64-encoded X.509 certificate.");
   }
 }
 

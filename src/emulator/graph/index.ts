@@ -21,8 +21,14 @@ import type { EmulatorClient, VerifiedCaller } from '../identity/index.ts';
 import { MICROSOFT_GRAPH_RESOURCE_ID, resourceByAppId, type Resource } from '../identity/scopes.ts';
 import { stableUuid } from '../devops/identifiers.ts';
 import { createApplications, type Applications } from './applications.ts';
-import { badRequest, emptyToken, graphErrors, insufficientPrivileges, invalidToken, unsupportedQuery } from './graph-errors.ts';
-
+import {
+  badRequest,
+  emptyToken,
+  graphErrors,
+  insufficientPrivileges,
+  invalidToken,
+  unsupportedQuery,
+} from './graph-errors.ts';
 
 export interface GraphOptions {
   directory: Directory;
@@ -43,23 +49,60 @@ const GRAPH_AUDIENCES = [MICROSOFT_GRAPH_RESOURCE_ID, 'https://graph.microsoft.c
 const WRITE_PERMISSIONS = ['Application.ReadWrite.All', 'Directory.AccessAsUser.All'];
 
 const guid = z.guid();
-const resourceAccess = z.object({ resourceAppId: guid, resourceAccess: z.array(z.object({ id: guid, type: z.enum(['Scope', 'Role']) }).strict()) }).strict();
+const resourceAccess = z
+  .object({
+    resourceAppId: guid,
+    resourceAccess: z.array(z.object({ id: guid, type: z.enum(['Scope', 'Role']) }).strict()),
+  })
+  .strict();
 const changesSchema = z
   .object({
     displayName: z.string().min(1).max(256),
-    signInAudience: z.enum(['AzureADMyOrg', 'AzureADMultipleOrgs', 'AzureADandPersonalMicrosoftAccount', 'PersonalMicrosoftAccount']),
+    signInAudience: z.enum([
+      'AzureADMyOrg',
+      'AzureADMultipleOrgs',
+      'AzureADandPersonalMicrosoftAccount',
+      'PersonalMicrosoftAccount',
+    ]),
     tags: z.array(z.string().max(256)),
     notes: z.string().max(1024).nullable(),
-    web: z.object({ redirectUris: z.array(z.url()).max(256), logoutUrl: z.url().nullable(), homePageUrl: z.url().nullable() }).partial().strict(),
+    web: z
+      .object({
+        redirectUris: z.array(z.url()).max(256),
+        logoutUrl: z.url().nullable(),
+        homePageUrl: z.url().nullable(),
+      })
+      .partial()
+      .strict(),
     requiredResourceAccess: z.array(resourceAccess),
-    keyCredentials: z.array(z.object({ type: z.literal('AsymmetricX509Cert'), usage: z.literal('Verify'), key: z.string().min(1), displayName: z.string().optional() }).strict()),
+    keyCredentials: z.array(
+      z
+        .object({
+          type: z.literal('AsymmetricX509Cert'),
+          usage: z.literal('Verify'),
+          key: z.string().min(1),
+          displayName: z.string().optional(),
+        })
+        .strict(),
+    ),
   })
   .partial()
   .strict();
-const addPasswordSchema = z.object({ passwordCredential: z.object({ displayName: z.string().max(256).optional(), endDateTime: z.iso.datetime({ offset: true }).optional() }).strict().optional() }).strict();
+const addPasswordSchema = z
+  .object({
+    passwordCredential: z
+      .object({ displayName: z.string().max(256).optional(), endDateTime: z.iso.datetime({ offset: true }).optional() })
+      .strict()
+      .optional(),
+  })
+  .strict();
 
 export function createGraph(options: GraphOptions): Graph {
-  const applications = createApplications({ tenantId: options.directory.tenantId, identity: options.identity, onSecretIssued: options.onSecretIssued });
+  const applications = createApplications({
+    tenantId: options.directory.tenantId,
+    identity: options.identity,
+    onSecretIssued: options.onSecretIssued,
+  });
   const router = express.Router();
   const v1 = express.Router();
   router.use('/v1.0', v1);
@@ -72,23 +115,39 @@ export function createGraph(options: GraphOptions): Graph {
     const resource = resourceByAppId(filter.value);
     const found = resource
       ? [resourcePrincipal(resource, options.directory.tenantId)]
-      : applications.servicePrincipals().filter((principal) => principal.appId.toLowerCase() === filter.value.toLowerCase()).map((principal) => ({ ...principal, oauth2PermissionScopes: [] }));
+      : applications
+          .servicePrincipals()
+          .filter((principal) => principal.appId.toLowerCase() === filter.value.toLowerCase())
+          .map((principal) => ({ ...principal, oauth2PermissionScopes: [] }));
     res.json({ '@odata.context': 'https://graph.microsoft.com/v1.0/$metadata#servicePrincipals', value: found });
   });
   v1.get('/applications', (req, res) => {
     const filter = typeof req.query.$filter === 'string' ? parseFilter(req.query.$filter) : undefined;
-    res.json({ '@odata.context': 'https://graph.microsoft.com/v1.0/$metadata#applications', value: applications.list(filter) });
+    res.json({
+      '@odata.context': 'https://graph.microsoft.com/v1.0/$metadata#applications',
+      value: applications.list(filter),
+    });
   });
   v1.get('/applications/:id', (req, res) => {
-    res.json({ '@odata.context': 'https://graph.microsoft.com/v1.0/$metadata#applications/$entity', ...applications.get(req.params.id) });
+    res.json({
+      '@odata.context': 'https://graph.microsoft.com/v1.0/$metadata#applications/$entity',
+      ...applications.get(req.params.id),
+    });
   });
   v1.post('/applications', (req, res) => {
     const caller = res.locals.person as Person;
     if (caller.canRegisterApplications === false) throw insufficientPrivileges();
     const changes = parse(changesSchema, req.body, 'application');
-    if (!changes.displayName) throw badRequest("Property 'displayName' is required on type 'microsoft.graph.application'.");
+    if (!changes.displayName)
+      throw badRequest("Property 'displayName' is required on type 'microsoft.graph.application'.");
     const created = applications.create({ ...changes, displayName: changes.displayName });
-    res.status(201).set('Location', `https://graph.microsoft.com/v2/${options.directory.tenantId}/directoryObjects/${created.id}/Microsoft.DirectoryServices.Application`).json({ '@odata.context': 'https://graph.microsoft.com/v1.0/$metadata#applications/$entity', ...created });
+    res
+      .status(201)
+      .set(
+        'Location',
+        `https://graph.microsoft.com/v2/${options.directory.tenantId}/directoryObjects/${created.id}/Microsoft.DirectoryServices.Application`,
+      )
+      .json({ '@odata.context': 'https://graph.microsoft.com/v1.0/$metadata#applications/$entity', ...created });
   });
   v1.patch('/applications/:id', (req, res) => {
     applications.update(req.params.id, parse(changesSchema, req.body, 'application'));
@@ -100,12 +159,21 @@ export function createGraph(options: GraphOptions): Graph {
   });
   v1.post('/applications/:id/addPassword', (req, res) => {
     const { passwordCredential } = parse(addPasswordSchema, req.body ?? {}, 'passwordCredential');
-    const credential = applications.addPassword(req.params.id, { displayName: passwordCredential?.displayName, endDateTime: passwordCredential?.endDateTime });
-    res.json({ '@odata.context': 'https://graph.microsoft.com/v1.0/$metadata#microsoft.graph.passwordCredential', ...credential });
+    const credential = applications.addPassword(req.params.id, {
+      displayName: passwordCredential?.displayName,
+      endDateTime: passwordCredential?.endDateTime,
+    });
+    res.json({
+      '@odata.context': 'https://graph.microsoft.com/v1.0/$metadata#microsoft.graph.passwordCredential',
+      ...credential,
+    });
   });
   v1.post('/servicePrincipals', (req, res) => {
     const { appId } = parse(z.object({ appId: guid }).strict(), req.body, 'servicePrincipal');
-    res.status(201).json({ '@odata.context': 'https://graph.microsoft.com/v1.0/$metadata#servicePrincipals/$entity', ...applications.createServicePrincipal(appId) });
+    res.status(201).json({
+      '@odata.context': 'https://graph.microsoft.com/v1.0/$metadata#servicePrincipals/$entity',
+      ...applications.createServicePrincipal(appId),
+    });
   });
   v1.use(graphErrors);
   return { router, applications };
@@ -149,7 +217,20 @@ function resourcePrincipal(resource: Resource, tenantId: string) {
     appOwnerOrganizationId: 'f8cdef31-a31e-4b4a-93e4-5f571e91255a',
     oauth2PermissionScopes: Object.entries(resource.permissions).flatMap(([value, description]) => {
       const id = resource.permissionIds?.[value];
-      return id ? [{ id, value, type: 'User', isEnabled: true, adminConsentDisplayName: description, adminConsentDescription: description, userConsentDisplayName: description, userConsentDescription: description }] : [];
+      return id
+        ? [
+            {
+              id,
+              value,
+              type: 'User',
+              isEnabled: true,
+              adminConsentDisplayName: description,
+              adminConsentDescription: description,
+              userConsentDisplayName: description,
+              userConsentDescription: description,
+            },
+          ]
+        : [];
     }),
   };
 }
@@ -166,7 +247,9 @@ function parse<T>(schema: z.ZodType<T>, body: unknown, type: string): T {
   if (result.success) return result.data;
   const issue = result.error.issues[0]!;
   if (issue.code === 'unrecognized_keys') {
-    throw badRequest(`Property '${issue.keys[0]}' does not exist on type 'microsoft.graph.${type}'. Make sure to only use property names that are defined by the type.`);
+    throw badRequest(
+      `Property '${issue.keys[0]}' does not exist on type 'microsoft.graph.${type}'. Make sure to only use property names that are defined by the type.`,
+    );
   }
   throw badRequest(`Invalid value specified for property '${issue.path.join('.') || type}' of resource '${type}'.`);
 }

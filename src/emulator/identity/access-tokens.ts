@@ -62,7 +62,11 @@ function v1Issuer(tenantId: string): string {
   return `https://sts.windows.net/${tenantId}/`;
 }
 
-export function createAccessTokens(options: { signingKey: SigningKey; tenantId: string; lifetimeSeconds: number }): AccessTokens {
+export function createAccessTokens(options: {
+  signingKey: SigningKey;
+  tenantId: string;
+  lifetimeSeconds: number;
+}): AccessTokens {
   const { signingKey, tenantId } = options;
   let lifetime = options.lifetimeSeconds;
   // JWT times are whole seconds; revocation needs finer: remember when each token (by `uti`) was
@@ -155,7 +159,15 @@ export function createAccessTokens(options: { signingKey: SigningKey; tenantId: 
           audience: audiences,
           requiredClaims: ['exp', 'iat', 'oid', 'tid', 'uti'],
         });
-        const { oid, tid, uti, iat, appid, scp, idtyp } = payload as { oid: unknown; tid: unknown; uti: unknown; iat: number; appid: unknown; scp: unknown; idtyp: unknown };
+        const { oid, tid, uti, iat, appid, scp, idtyp } = payload as {
+          oid: unknown;
+          tid: unknown;
+          uti: unknown;
+          iat: number;
+          appid: unknown;
+          scp: unknown;
+          idtyp: unknown;
+        };
         if (typeof oid !== 'string' || typeof uti !== 'string' || tid !== tenantId) return null;
         if (isRevoked(oid, uti, iat)) return null;
         return {
@@ -175,7 +187,8 @@ export function createAccessTokens(options: { signingKey: SigningKey; tenantId: 
     },
     lifetimeSeconds: () => lifetime,
     setLifetimeSeconds(seconds) {
-      if (!Number.isInteger(seconds) || seconds < 1) throw new RangeError('access token lifetime must be a whole number of seconds, at least 1');
+      if (!Number.isInteger(seconds) || seconds < 1)
+        throw new RangeError('access token lifetime must be a whole number of seconds, at least 1');
       lifetime = seconds;
     },
   };

@@ -6,7 +6,9 @@ import { describe, type ErrorContext, type IdentityError } from './errors.ts';
 import { sendFormPostPage } from './pages.ts';
 
 export function sendReply(res: Response, target: ReplyTarget, fields: Record<string, string | undefined>): void {
-  const parameters = Object.entries({ ...fields, state: target.state }).filter((entry): entry is [string, string] => entry[1] !== undefined);
+  const parameters = Object.entries({ ...fields, state: target.state }).filter(
+    (entry): entry is [string, string] => entry[1] !== undefined,
+  );
   res.set('Cache-Control', 'no-store');
   if (target.responseMode === 'form_post') {
     sendFormPostPage(res, target.redirectUri, Object.fromEntries(parameters));

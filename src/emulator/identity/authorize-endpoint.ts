@@ -29,7 +29,9 @@ export function authorizeEndpoint(options: AuthorizeEndpointOptions): Router {
   const router = express.Router();
   const path = '/:tenant/oauth2/v2.0/authorize';
   router.get(path, (req, res) => handle(req, res, firstValues(req.query)));
-  router.post(path, express.urlencoded({ extended: false, limit: '64kb' }), (req, res) => handle(req, res, firstValues(req.body)));
+  router.post(path, express.urlencoded({ extended: false, limit: '64kb' }), (req, res) =>
+    handle(req, res, firstValues(req.body)),
+  );
 
   function handle(req: Request, res: Response, received: Record<string, string>): void {
     const { person: chosen, decline, ...parameters } = received;
@@ -41,7 +43,8 @@ export function authorizeEndpoint(options: AuthorizeEndpointOptions): Router {
       return;
     }
     const request = check.request;
-    if (req.method === 'POST' && decline) return sendReply(res, request.reply, errorFields(userDeclinedConsent(), context));
+    if (req.method === 'POST' && decline)
+      return sendReply(res, request.reply, errorFields(userDeclinedConsent(), context));
     if (req.method === 'POST' && chosen) return signIn(res, request, chosen, context);
     const signedIn = signedInPerson(req);
     if (request.prompt === 'none') {
@@ -79,7 +82,8 @@ export function authorizeEndpoint(options: AuthorizeEndpointOptions): Router {
     });
     options.sessions.start(res, person.objectId);
     // Signing in with a resource's scopes is consenting to them (the emulator shows no separate step).
-    for (const { resource } of request.requested.resources) options.consents.grant(person.objectId, request.client.clientId, resource.appId);
+    for (const { resource } of request.requested.resources)
+      options.consents.grant(person.objectId, request.client.clientId, resource.appId);
     sendReply(res, request.reply, {
       code,
       client_info: request.wantsClientInfo ? clientInfo(person, request.tenant.tenantId) : undefined,
@@ -94,4 +98,3 @@ export function authorizeEndpoint(options: AuthorizeEndpointOptions): Router {
 
   return router;
 }
-

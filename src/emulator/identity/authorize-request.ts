@@ -43,7 +43,8 @@ export interface AuthorizeRequest {
   parameters: Record<string, string>;
 }
 
-export type AuthorizeCheck = { ok: true; request: AuthorizeRequest } | { ok: false; error: IdentityError; reply: ReplyTarget | undefined };
+export type AuthorizeCheck =
+  { ok: true; request: AuthorizeRequest } | { ok: false; error: IdentityError; reply: ReplyTarget | undefined };
 
 const RESPONSE_MODES: ResponseMode[] = ['query', 'fragment', 'form_post'];
 
@@ -59,7 +60,11 @@ export function checkAuthorizeRequest(
     if (tenant.multiTenant && client.signInAudience === 'AzureADMyOrg') throw singleTenantApplication(client.clientId);
     const redirectUri = registeredRedirectUri(parameters.redirect_uri, client);
     const responseMode = parameters.response_mode ?? 'query';
-    reply = { redirectUri, responseMode: isResponseMode(responseMode) ? responseMode : 'query', state: parameters.state };
+    reply = {
+      redirectUri,
+      responseMode: isResponseMode(responseMode) ? responseMode : 'query',
+      state: parameters.state,
+    };
     if (!isResponseMode(responseMode)) throw unsupportedResponseMode(responseMode);
     return { ok: true, request: checkProtocol(parameters, { tenant, client, reply }) };
   } catch (error) {
@@ -85,7 +90,10 @@ function isResponseMode(value: string): value is ResponseMode {
   return (RESPONSE_MODES as string[]).includes(value);
 }
 
-function checkProtocol(parameters: Record<string, string>, known: { tenant: TenantSegment; client: EmulatorClient; reply: ReplyTarget }): AuthorizeRequest {
+function checkProtocol(
+  parameters: Record<string, string>,
+  known: { tenant: TenantSegment; client: EmulatorClient; reply: ReplyTarget },
+): AuthorizeRequest {
   const responseType = parameters.response_type;
   if (!responseType) throw missingParameter('response_type');
   // Only the code flow: the implicit and hybrid grants are not enabled for emulated applications.
@@ -112,7 +120,10 @@ function checkProtocol(parameters: Record<string, string>, known: { tenant: Tena
  * PKCE is optional for confidential clients. With a challenge and no method the challenge is
  * plain (RFC 7636); both plain and S256 are supported, as Microsoft documents.
  */
-function checkPkce(parameters: Record<string, string>): { codeChallenge: string | undefined; codeChallengeMethod: 'plain' | 'S256' | undefined } {
+function checkPkce(parameters: Record<string, string>): {
+  codeChallenge: string | undefined;
+  codeChallengeMethod: 'plain' | 'S256' | undefined;
+} {
   const challenge = parameters.code_challenge;
   const method = parameters.code_challenge_method;
   if (method !== undefined && method !== 'plain' && method !== 'S256') throw invalidParameter('code_challenge_method');

@@ -37,9 +37,14 @@ export interface AuthenticatedClient {
 }
 
 /** Credentials from the form body, or from `Authorization: Basic` (form-encoded id and secret). */
-export function readClientCredentials(body: Record<string, string | undefined>, authorizationHeader: string | undefined): ClientCredentials {
+export function readClientCredentials(
+  body: Record<string, string | undefined>,
+  authorizationHeader: string | undefined,
+): ClientCredentials {
   const basic = /^Basic\s+(\S+)$/i.exec(authorizationHeader ?? '')?.[1];
-  const [basicId, basicSecret] = basic ? splitBasic(Buffer.from(basic, 'base64').toString('utf8')) : [undefined, undefined];
+  const [basicId, basicSecret] = basic
+    ? splitBasic(Buffer.from(basic, 'base64').toString('utf8'))
+    : [undefined, undefined];
   return {
     clientId: body.client_id ?? basicId,
     clientSecret: body.client_secret ?? basicSecret,
@@ -68,7 +73,8 @@ export async function authenticateClient(
     return { client, method: 'certificate' };
   }
   if (credentials.clientSecret !== undefined) {
-    if (!secretsOf(client).some((secret) => sameSecret(credentials.clientSecret!, secret))) throw invalidClientSecret(client.clientId);
+    if (!secretsOf(client).some((secret) => sameSecret(credentials.clientSecret!, secret)))
+      throw invalidClientSecret(client.clientId);
     return { client, method: 'secret' };
   }
   // A public client (device code flow) proves nothing: it has nothing to prove with.
@@ -88,8 +94,15 @@ async function verifyClientAssertion(assertion: string, client: EmulatorClient, 
   const presented = header['x5t#S256'] ?? header.x5t;
   const registered = client.certificatePem;
   const thumbprintAlgorithm = header['x5t#S256'] !== undefined ? 'sha256' : 'sha1';
-  if (typeof presented !== 'string' || !registered || certificateThumbprint(registered, thumbprintAlgorithm) !== presented) {
-    throw unregisteredAssertionCertificate(typeof presented === 'string' ? hexThumbprint(presented) : 'none', client.clientId);
+  if (
+    typeof presented !== 'string' ||
+    !registered ||
+    certificateThumbprint(registered, thumbprintAlgorithm) !== presented
+  ) {
+    throw unregisteredAssertionCertificate(
+      typeof presented === 'string' ? hexThumbprint(presented) : 'none',
+      client.clientId,
+    );
   }
   let payload: JWTPayload;
   try {
@@ -99,7 +112,9 @@ async function verifyClientAssertion(assertion: string, client: EmulatorClient, 
       clockTolerance: Number.MAX_SAFE_INTEGER,
     }));
   } catch (error) {
-    throw error instanceof joseErrors.JWSSignatureVerificationFailed ? assertionSignatureInvalid() : assertionMalformed();
+    throw error instanceof joseErrors.JWSSignatureVerificationFailed
+      ? assertionSignatureInvalid()
+      : assertionMalformed();
   }
   if (payload.iss !== client.clientId) throw assertionClientMismatch();
   if (payload.sub !== payload.iss) throw assertionSubjectMismatch();

@@ -3,18 +3,31 @@
 import { createHash } from 'node:crypto';
 import type { AccessTokens } from './access-tokens.ts';
 import type { AuthenticatedClient } from './client-authentication.ts';
-import { clientCredentialsNeedDefaultScope, missingClientCredential, missingParameter, noTenantForClientCredentials } from './errors.ts';
+import {
+  clientCredentialsNeedDefaultScope,
+  missingClientCredential,
+  missingParameter,
+  noTenantForClientCredentials,
+} from './errors.ts';
 import { parseScopes } from './scopes.ts';
 import type { TenantSegment } from './tenants.ts';
 import type { TokenResponseBody } from './token-response.ts';
 
-export async function grantClientCredentials(accessTokens: AccessTokens, form: Record<string, string | undefined>, caller: AuthenticatedClient, tenant: TenantSegment): Promise<TokenResponseBody> {
+export async function grantClientCredentials(
+  accessTokens: AccessTokens,
+  form: Record<string, string | undefined>,
+  caller: AuthenticatedClient,
+  tenant: TenantSegment,
+): Promise<TokenResponseBody> {
   if (caller.method === 'none') throw missingClientCredential();
   if (tenant.multiTenant) throw noTenantForClientCredentials();
   if (!form.scope) throw missingParameter('scope');
   const requested = parseScopes(form.scope, tenant.tenantId);
   const [only, ...others] = requested.resources;
-  const allDefault = form.scope.split(' ').filter(Boolean).every((scope) => scope.endsWith('/.default'));
+  const allDefault = form.scope
+    .split(' ')
+    .filter(Boolean)
+    .every((scope) => scope.endsWith('/.default'));
   if (!only || others.length || !allDefault) {
     throw clientCredentialsNeedDefaultScope(form.scope);
   }

@@ -51,5 +51,7 @@ export function hasRedirectUri(client: EmulatorClient, uri: string): boolean {
 
 /** Where sign-out may return: any redirect URI the application registered, as Entra allows. */
 export function isRegisteredPostLogoutUri(clients: EmulatorClient[], uri: string): boolean {
-  return clients.some((client) => client.redirectUris.includes(uri) || (client.postLogoutRedirectUris ?? []).includes(uri));
+  return clients.some(
+    (client) => client.redirectUris.includes(uri) || (client.postLogoutRedirectUris ?? []).includes(uri),
+  );
 }

@@ -17,7 +17,8 @@ export function createConsents(): Consents {
   const granted = new Set<string>();
   const notGranted = new Map<string, Set<string>>();
   const appKey = (clientId: string, resourceAppId: string) => `${clientId.toLowerCase()}|${resourceAppId}`;
-  const key = (objectId: string, clientId: string, resourceAppId: string) => `${objectId}|${clientId.toLowerCase()}|${resourceAppId}`;
+  const key = (objectId: string, clientId: string, resourceAppId: string) =>
+    `${objectId}|${clientId.toLowerCase()}|${resourceAppId}`;
   return {
     grant: (objectId, clientId, resourceAppId) => void granted.add(key(objectId, clientId, resourceAppId)),
     has: (objectId, clientId, resourceAppId) => granted.has(key(objectId, clientId, resourceAppId)),

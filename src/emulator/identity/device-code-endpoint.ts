@@ -14,7 +14,12 @@ import { resolveTenant } from './tenants.ts';
 
 const DEVICE_LOGIN_PATH = '/devicelogin';
 
-export function deviceCodeEndpoint(options: { origin: string; directory: Directory; clients: ClientRegistry; deviceCodes: DeviceCodes }): Router {
+export function deviceCodeEndpoint(options: {
+  origin: string;
+  directory: Directory;
+  clients: ClientRegistry;
+  deviceCodes: DeviceCodes;
+}): Router {
   const { origin, directory, clients, deviceCodes } = options;
   const router = express.Router();
   const verificationUri = `${origin}${DEVICE_LOGIN_PATH}`;
@@ -48,19 +53,38 @@ export function deviceCodeEndpoint(options: { origin: string; directory: Directo
   router.post(DEVICE_LOGIN_PATH, express.urlencoded({ extended: false, limit: '16kb' }), (req, res) => {
     const { otc, person: chosen, decline } = firstValues(req.body);
     const grant = otc ? deviceCodes.byUserCode(otc) : undefined;
-    if (!grant) return sendCodeForm(res, otc ? 'That code is not valid, or it has expired. Check it and try again.' : 'Enter the code your device shows.');
+    if (!grant)
+      return sendCodeForm(
+        res,
+        otc
+          ? 'That code is not valid, or it has expired. Check it and try again.'
+          : 'Enter the code your device shows.',
+      );
     if (decline) {
       grant.state = { status: 'declined' };
-      return sendPage(res, { heading: 'You declined', body: html`<p>You did not sign in to the application on your device. You may now close this window.</p>` });
+      return sendPage(res, {
+        heading: 'You declined',
+        body: html`<p>You did not sign in to the application on your device. You may now close this window.</p>`,
+      });
     }
     const person = chosen ? findPerson(directory, chosen) : undefined;
     if (person) {
       const now = Date.now();
       grant.state = {
         status: 'approved',
-        signIn: { objectId: person.objectId, tenantId: grant.tenantId, clientId: grant.clientId, scope: grant.scope, authTimeSeconds: Math.floor(now / 1000), grantedAtMs: now },
+        signIn: {
+          objectId: person.objectId,
+          tenantId: grant.tenantId,
+          clientId: grant.clientId,
+          scope: grant.scope,
+          authTimeSeconds: Math.floor(now / 1000),
+          grantedAtMs: now,
+        },
       };
-      return sendPage(res, { heading: 'You have signed in', body: html`<p>${person.displayName} signed in to the application on your device. You may now close this window.</p>` });
+      return sendPage(res, {
+        heading: 'You have signed in',
+        body: html`<p>${person.displayName} signed in to the application on your device. You may now close this window.</p>`,
+      });
     }
     sendSignInPage(res, {
       action: DEVICE_LOGIN_PATH,

@@ -4,10 +4,7 @@
 import { randomBytes, randomInt } from 'node:crypto';
 import type { SignIn } from './sign-in.ts';
 
-type DeviceCodeState =
-  | { status: 'pending' }
-  | { status: 'approved'; signIn: SignIn }
-  | { status: 'declined' };
+type DeviceCodeState = { status: 'pending' } | { status: 'approved'; signIn: SignIn } | { status: 'declined' };
 
 interface DeviceCodeGrant {
   deviceCode: string;
@@ -46,7 +43,9 @@ export function createDeviceCodes(options: { lifetimeSeconds: number; intervalSe
   return {
     issue(request) {
       forgetLongExpired();
-      const userCode = Array.from({ length: 9 }, () => USER_CODE_ALPHABET[randomInt(USER_CODE_ALPHABET.length)]).join('');
+      const userCode = Array.from({ length: 9 }, () => USER_CODE_ALPHABET[randomInt(USER_CODE_ALPHABET.length)]).join(
+        '',
+      );
       const grant: DeviceCodeGrant = {
         ...request,
         deviceCode: `DAQABAAEAAA${randomBytes(96).toString('base64url')}`,
@@ -60,7 +59,9 @@ export function createDeviceCodes(options: { lifetimeSeconds: number; intervalSe
     byDeviceCode: (deviceCode) => codes.get(deviceCode),
     byUserCode(userCode) {
       const wanted = userCode.trim().toUpperCase();
-      return [...codes.values()].find((grant) => grant.userCode === wanted && grant.expiresAt > Date.now() && grant.state.status === 'pending');
+      return [...codes.values()].find(
+        (grant) => grant.userCode === wanted && grant.expiresAt > Date.now() && grant.state.status === 'pending',
+      );
     },
     forget: (deviceCode) => void codes.delete(deviceCode),
     expireAll() {

@@ -13,7 +13,8 @@ export function discoveryEndpoints(options: { origin: string; directory: Directo
   const router = express.Router();
   const { origin } = options;
 
-  const issuerFor = (tenant: TenantSegment) => (tenant.multiTenant ? v2Issuer(origin, '{tenantid}') : v2Issuer(origin, tenant.tenantId));
+  const issuerFor = (tenant: TenantSegment) =>
+    tenant.multiTenant ? v2Issuer(origin, '{tenantid}') : v2Issuer(origin, tenant.tenantId);
 
   router.get('/:tenant/v2.0/.well-known/openid-configuration', (req, res) => {
     void withTenant(res, String(req.params.tenant), (tenant) => {
@@ -34,7 +35,27 @@ export function discoveryEndpoints(options: { origin: string; directory: Directo
         frontchannel_logout_supported: true,
         end_session_endpoint: `${base}/oauth2/v2.0/logout`,
         device_authorization_endpoint: `${base}/oauth2/v2.0/devicecode`,
-        claims_supported: ['sub', 'iss', 'cloud_instance_name', 'cloud_instance_host_name', 'cloud_graph_host_name', 'msgraph_host', 'aud', 'exp', 'iat', 'auth_time', 'acr', 'nonce', 'preferred_username', 'name', 'tid', 'ver', 'at_hash', 'c_hash', 'email'],
+        claims_supported: [
+          'sub',
+          'iss',
+          'cloud_instance_name',
+          'cloud_instance_host_name',
+          'cloud_graph_host_name',
+          'msgraph_host',
+          'aud',
+          'exp',
+          'iat',
+          'auth_time',
+          'acr',
+          'nonce',
+          'preferred_username',
+          'name',
+          'tid',
+          'ver',
+          'at_hash',
+          'c_hash',
+          'email',
+        ],
         tenant_region_scope: tenant.multiTenant ? null : 'NA',
         cloud_instance_name: 'microsoftonline.com',
         cloud_graph_host_name: 'graph.windows.net',
@@ -49,13 +70,20 @@ export function discoveryEndpoints(options: { origin: string; directory: Directo
     }));
   });
 
-  async function withTenant(res: Response, segment: string, document: (tenant: TenantSegment) => object | Promise<object>): Promise<void> {
+  async function withTenant(
+    res: Response,
+    segment: string,
+    document: (tenant: TenantSegment) => object | Promise<object>,
+  ): Promise<void> {
     res.set({ 'Access-Control-Allow-Origin': '*', 'Cache-Control': 'max-age=86400, private' });
     try {
       res.json(await document(resolveTenant(segment, options.directory)));
     } catch (error) {
       if (!(error instanceof IdentityError)) throw error;
-      res.status(error.status).set('Cache-Control', 'no-store').json(tokenErrorBody(error, errorContext(origin, undefined)));
+      res
+        .status(error.status)
+        .set('Cache-Control', 'no-store')
+        .json(tokenErrorBody(error, errorContext(origin, undefined)));
     }
   }
 

@@ -31,7 +31,10 @@ export function errorContext(origin: string, clientRequestId: string | undefined
 
 /** "2016-01-09 02:02:12Z", the service's timestamp format. */
 function timestamp(): string {
-  return new Date().toISOString().replace('T', ' ').replace(/\.\d+Z$/, 'Z');
+  return new Date()
+    .toISOString()
+    .replace('T', ' ')
+    .replace(/\.\d+Z$/, 'Z');
 }
 
 /** The description carries the trace and correlation ids after the message, as on the real service. */
@@ -102,7 +105,11 @@ export const unsupportedResponseType = (responseType: string) =>
     : new IdentityError('unsupported_response_type', 70005, `The response_type '${responseType}' is not supported.`);
 
 export const unsupportedResponseMode = (responseMode: string) =>
-  new IdentityError('invalid_request', 70007, `The application returned an unsupported value '${responseMode}' of 'response_mode' when requesting a token.`);
+  new IdentityError(
+    'invalid_request',
+    70007,
+    `The application returned an unsupported value '${responseMode}' of 'response_mode' when requesting a token.`,
+  );
 
 export const invalidCodeChallengeSize = () =>
   new IdentityError('invalid_request', 501491, 'Invalid size of Code_Challenge parameter.');
@@ -111,10 +118,11 @@ export const loginRequired = () =>
   new IdentityError(
     'login_required',
     50058,
-    'A silent sign-in request was sent but no user is signed in. The cookies used to represent the user\'s session were not sent in the request to Azure AD.',
+    "A silent sign-in request was sent but no user is signed in. The cookies used to represent the user's session were not sent in the request to Azure AD.",
   );
 
-export const userDeclinedConsent = () => new IdentityError('access_denied', 65004, 'User declined to consent to access the app.');
+export const userDeclinedConsent = () =>
+  new IdentityError('access_denied', 65004, 'User declined to consent to access the app.');
 
 export const userNotInDirectory = (who: string, tenantId: string) =>
   new IdentityError(
@@ -132,7 +140,11 @@ export const resourceNotFound = (resource: string, tenantId: string) =>
   );
 
 export const invalidScope = (scope: string) =>
-  new IdentityError('invalid_scope', 70011, `The provided value for the input parameter 'scope' is not valid. The scope ${scope} is not valid.`);
+  new IdentityError(
+    'invalid_scope',
+    70011,
+    `The provided value for the input parameter 'scope' is not valid. The scope ${scope} is not valid.`,
+  );
 
 export const multipleResources = (scope: string) =>
   new IdentityError(
@@ -145,12 +157,21 @@ export const unsupportedGrantType = (grantType: string) =>
   new IdentityError('unsupported_grant_type', 70003, `The app requested an unsupported grant type '${grantType}'.`);
 
 export const onlyPostAccepted = (method: string) =>
-  new IdentityError('invalid_request', 900561, `The endpoint only accepts POST, OPTIONS requests. Received a ${method} request.`);
+  new IdentityError(
+    'invalid_request',
+    900561,
+    `The endpoint only accepts POST, OPTIONS requests. Received a ${method} request.`,
+  );
 
 // Client authentication (HTTP 401 for a wrong credential, as the real token endpoint answers).
 
 export const missingClientCredential = () =>
-  new IdentityError('invalid_client', 7000218, "The request body must contain the following parameter: 'client_assertion' or 'client_secret'.", { status: 401 });
+  new IdentityError(
+    'invalid_client',
+    7000218,
+    "The request body must contain the following parameter: 'client_assertion' or 'client_secret'.",
+    { status: 401 },
+  );
 
 export const invalidClientSecret = (clientId: string) =>
   new IdentityError(
@@ -175,13 +196,25 @@ export const assertionMalformed = () =>
   new IdentityError('invalid_client', 50027, 'JWT token is invalid or is malformed.', { status: 401 });
 
 export const assertionClientMismatch = () =>
-  new IdentityError('invalid_client', 700021, "Client assertion application identifier doesn't match 'client_id' parameter.", { status: 401 });
+  new IdentityError(
+    'invalid_client',
+    700021,
+    "Client assertion application identifier doesn't match 'client_id' parameter.",
+    { status: 401 },
+  );
 
 export const assertionSubjectMismatch = () =>
-  new IdentityError('invalid_client', 50048, 'Subject mismatches Issuer claim in the client assertion.', { status: 401 });
+  new IdentityError('invalid_client', 50048, 'Subject mismatches Issuer claim in the client assertion.', {
+    status: 401,
+  });
 
 export const assertionAudienceInvalid = (audience: string) =>
-  new IdentityError('invalid_client', 50013, `Assertion audience claim does not match the required value. Audience: '${audience}'.`, { status: 401 });
+  new IdentityError(
+    'invalid_client',
+    50013,
+    `Assertion audience claim does not match the required value. Audience: '${audience}'.`,
+    { status: 401 },
+  );
 
 export const assertionOutsideValidTime = (now: number, notBefore: number | undefined, expiry: number | undefined) =>
   new IdentityError(
@@ -197,13 +230,22 @@ function isoOrUnknown(seconds: number | undefined): string {
 
 // Grants (authorization codes and refresh tokens).
 
-export const malformedGrant = () => new IdentityError('invalid_grant', 9002313, 'Invalid request. Request is malformed or invalid.');
+export const malformedGrant = () =>
+  new IdentityError('invalid_grant', 9002313, 'Invalid request. Request is malformed or invalid.');
 
 export const grantNotForThisClient = () =>
-  new IdentityError('invalid_grant', 70000, "The provided value for the input parameter 'refresh_token' or 'assertion' is not valid.");
+  new IdentityError(
+    'invalid_grant',
+    70000,
+    "The provided value for the input parameter 'refresh_token' or 'assertion' is not valid.",
+  );
 
 export const codeAlreadyRedeemed = () =>
-  new IdentityError('invalid_grant', 54005, 'OAuth2 Authorization code was already redeemed, please retry with a new valid code or use an existing refresh token.');
+  new IdentityError(
+    'invalid_grant',
+    54005,
+    'OAuth2 Authorization code was already redeemed, please retry with a new valid code or use an existing refresh token.',
+  );
 
 export const codeExpired = () =>
   new IdentityError(
@@ -227,7 +269,11 @@ export const codeRedirectUriMismatch = (redirectUri: string, original: string) =
   );
 
 export const codeVerifierMismatch = () =>
-  new IdentityError('invalid_grant', 501481, "The Code_Verifier doesn't match the code_challenge supplied in the authorization request.");
+  new IdentityError(
+    'invalid_grant',
+    501481,
+    "The Code_Verifier doesn't match the code_challenge supplied in the authorization request.",
+  );
 
 export const refreshTokenRevoked = (grantedAt: Date, validFrom: Date) =>
   new IdentityError(
@@ -249,7 +295,11 @@ export const refreshTokenExpired = (issuedAt: Date, inactiveDays: number) =>
 // Microsoft's documented ones; the AADSTS numbers for a declined or unknown device code are a guess.
 
 export const authorizationPending = () =>
-  new IdentityError('authorization_pending', 70016, 'OAuth 2.0 device flow error. Authorization is pending. Continue polling.');
+  new IdentityError(
+    'authorization_pending',
+    70016,
+    'OAuth 2.0 device flow error. Authorization is pending. Continue polling.',
+  );
 
 export const authorizationDeclined = () =>
   new IdentityError('authorization_declined', 70000, 'The end user denied the authorization request.');
@@ -257,7 +307,11 @@ export const authorizationDeclined = () =>
 export const deviceCodeExpired = () => new IdentityError('expired_token', 70019, 'Verification code expired.');
 
 export const badVerificationCode = () =>
-  new IdentityError('bad_verification_code', 70000, "The provided value for the input parameter 'device_code' is not valid.");
+  new IdentityError(
+    'bad_verification_code',
+    70000,
+    "The provided value for the input parameter 'device_code' is not valid.",
+  );
 
 export const clientCredentialsNeedDefaultScope = (scope: string) =>
   new IdentityError(
@@ -268,7 +322,11 @@ export const clientCredentialsNeedDefaultScope = (scope: string) =>
 
 // A guess: the documented failure for an app-only request that names no tenant.
 export const noTenantForClientCredentials = () =>
-  new IdentityError('invalid_request', 50059, 'No tenant-identifying information found in either the request or implied by any provided credentials.');
+  new IdentityError(
+    'invalid_request',
+    50059,
+    'No tenant-identifying information found in either the request or implied by any provided credentials.',
+  );
 /** A refresh for a resource the person never consented to (incremental consent): msal asks for interaction. */
 export const consentRequired = (clientId: string, resource: string) =>
   new IdentityError(

@@ -22,13 +22,19 @@ import type { TokenRequest } from './token-response.ts';
 
 export type TokenForm = Record<string, string | undefined>;
 
-export function redeemAuthorizationCode(codes: AuthorizationCodes, form: TokenForm, caller: AuthenticatedClient, tenant: TenantSegment): TokenRequest {
+export function redeemAuthorizationCode(
+  codes: AuthorizationCodes,
+  form: TokenForm,
+  caller: AuthenticatedClient,
+  tenant: TenantSegment,
+): TokenRequest {
   if (!form.code) throw missingParameter('code');
   if (!form.redirect_uri) throw missingParameter('redirect_uri');
   const grant = codes.redeem(form.code);
   if (grant.clientId.toLowerCase() !== caller.client.clientId.toLowerCase()) throw grantNotForThisClient();
   // A code from a tenant-specific authority must be redeemed there; one from organizations/common anywhere.
-  if (!grant.tenantSegment.match(/^(organizations|common)$/) && grant.tenantSegment !== tenant.segment) throw codeForOtherTenant();
+  if (!grant.tenantSegment.match(/^(organizations|common)$/) && grant.tenantSegment !== tenant.segment)
+    throw codeForOtherTenant();
   if (form.redirect_uri !== grant.redirectUri) throw codeRedirectUriMismatch(form.redirect_uri, grant.redirectUri);
   checkCodeVerifier(grant, form.code_verifier);
   return {
@@ -45,11 +51,16 @@ export function redeemAuthorizationCode(codes: AuthorizationCodes, form: TokenFo
 function checkCodeVerifier(grant: CodeGrant, verifier: string | undefined): void {
   if (!grant.codeChallenge) return;
   if (!verifier) throw missingParameter('code_verifier');
-  const derived = grant.codeChallengeMethod === 'S256' ? createHash('sha256').update(verifier).digest('base64url') : verifier;
+  const derived =
+    grant.codeChallengeMethod === 'S256' ? createHash('sha256').update(verifier).digest('base64url') : verifier;
   if (derived !== grant.codeChallenge) throw codeVerifierMismatch();
 }
 
-export async function redeemRefreshToken(refreshTokens: RefreshTokens, form: TokenForm, caller: AuthenticatedClient): Promise<TokenRequest> {
+export async function redeemRefreshToken(
+  refreshTokens: RefreshTokens,
+  form: TokenForm,
+  caller: AuthenticatedClient,
+): Promise<TokenRequest> {
   if (!form.refresh_token) throw missingParameter('refresh_token');
   const signIn = await refreshTokens.redeem(form.refresh_token, caller.client.clientId);
   return {

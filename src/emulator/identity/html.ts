@@ -23,13 +23,18 @@ function render(value: unknown): string {
 }
 
 export function html(strings: TemplateStringsArray, ...values: unknown[]): SafeHtml {
-  return new SafeHtml(strings.reduce((out, text, index) => out + text + (index < values.length ? render(values[index]) : ''), ''));
+  return new SafeHtml(
+    strings.reduce((out, text, index) => out + text + (index < values.length ? render(values[index]) : ''), ''),
+  );
 }
 
 const PAGE_TITLE = 'Local Microsoft identity platform emulator — demo people, fake data';
 export const STYLESHEET_PATH = '/emulator-assets/emulator.css';
 
-export function sendPage(res: Response, page: { status?: number; heading: string; body: SafeHtml; formTargets?: string[] }): void {
+export function sendPage(
+  res: Response,
+  page: { status?: number; heading: string; body: SafeHtml; formTargets?: string[] },
+): void {
   const formAction = ["'self'", ...(page.formTargets ?? [])].join(' ');
   res
     .status(page.status ?? 200)

@@ -68,14 +68,25 @@ const CONTROL_CLIENT_ID = '00000000-0000-0000-0000-00000000e1e1';
  * Microsoft Graph Command Line Tools: a public client Microsoft publishes in every tenant, which
  * scripts use to sign a person in with the device code flow (as `npm run register` does).
  */
-const GRAPH_COMMAND_LINE_TOOLS: EmulatorClient = { clientId: '14d82eec-204b-4c2f-b7e8-296a70dab67e', redirectUris: [], publicClient: true };
+const GRAPH_COMMAND_LINE_TOOLS: EmulatorClient = {
+  clientId: '14d82eec-204b-4c2f-b7e8-296a70dab67e',
+  redirectUris: [],
+  publicClient: true,
+};
 
 export function createIdentityPlatform(options: IdentityPlatformOptions): IdentityPlatform {
   const { origin, directory, signingKey } = options;
   // Microsoft's own client last: the control's default application is the first one registered.
   const clients = createClientRegistry([...options.clients, GRAPH_COMMAND_LINE_TOOLS]);
-  const deviceCodes = createDeviceCodes({ intervalSeconds: options.deviceCodeIntervalSeconds ?? 5, lifetimeSeconds: options.deviceCodeLifetimeSeconds ?? 900 });
-  const accessTokens = createAccessTokens({ signingKey, tenantId: directory.tenantId, lifetimeSeconds: options.accessTokenLifetimeSeconds });
+  const deviceCodes = createDeviceCodes({
+    intervalSeconds: options.deviceCodeIntervalSeconds ?? 5,
+    lifetimeSeconds: options.deviceCodeLifetimeSeconds ?? 900,
+  });
+  const accessTokens = createAccessTokens({
+    signingKey,
+    tenantId: directory.tenantId,
+    lifetimeSeconds: options.accessTokenLifetimeSeconds,
+  });
   const refreshTokens = createRefreshTokens({ dataDir: options.dataDir });
   const codes = createAuthorizationCodes();
   const sessions = createSsoSessions();
@@ -89,7 +100,20 @@ export function createIdentityPlatform(options: IdentityPlatformOptions): Identi
   router.use(discoveryEndpoints({ origin, directory, signingKey }));
   router.use(authorizeEndpoint({ origin, directory, clients, codes, sessions, consents }));
   router.use(deviceCodeEndpoint({ origin, directory, clients, deviceCodes }));
-  router.use(tokenEndpoint({ origin, directory, signingKey, accessTokens, refreshTokens, consents, clients, codes, deviceCodes, onGrant: options.onGrant }));
+  router.use(
+    tokenEndpoint({
+      origin,
+      directory,
+      signingKey,
+      accessTokens,
+      refreshTokens,
+      consents,
+      clients,
+      codes,
+      deviceCodes,
+      onGrant: options.onGrant,
+    }),
+  );
   router.use(logoutEndpoint({ origin, directory, clients, sessions }));
 
   return {

@@ -9,11 +9,18 @@ import { firstValues } from './request-parameters.ts';
 import type { SsoSessions } from './sso-session.ts';
 import { resolveTenant } from './tenants.ts';
 
-export function logoutEndpoint(options: { origin: string; directory: Directory; clients: ClientRegistry; sessions: SsoSessions }): Router {
+export function logoutEndpoint(options: {
+  origin: string;
+  directory: Directory;
+  clients: ClientRegistry;
+  sessions: SsoSessions;
+}): Router {
   const router = express.Router();
   const path = '/:tenant/oauth2/v2.0/logout';
   router.get(path, (req, res) => signOut(req, res, firstValues(req.query)));
-  router.post(path, express.urlencoded({ extended: false, limit: '16kb' }), (req, res) => signOut(req, res, firstValues(req.body)));
+  router.post(path, express.urlencoded({ extended: false, limit: '16kb' }), (req, res) =>
+    signOut(req, res, firstValues(req.body)),
+  );
 
   function signOut(req: Request, res: Response, parameters: Record<string, string>): void {
     try {

@@ -22,9 +22,10 @@ export interface SignInPage {
 export function sendSignInPage(res: Response, page: SignInPage): void {
   const hint = page.loginHint?.toLowerCase();
   const people = page.people.map(
-    (person) => html`<li><button type="submit" name="person" value="${person.objectId}"${person.username.toLowerCase() === hint ? html` autofocus` : ''}>${person.displayName}${
-      person.objectId === page.signedInObjectId ? ' (signed in)' : ''
-    }<span class="username">${person.username}</span>${person.demoRole ? html`<span class="role">${person.demoRole}</span>` : ''}</button></li>`,
+    (person) =>
+      html`<li><button type="submit" name="person" value="${person.objectId}"${person.username.toLowerCase() === hint ? html` autofocus` : ''}>${person.displayName}${
+        person.objectId === page.signedInObjectId ? ' (signed in)' : ''
+      }<span class="username">${person.username}</span>${person.demoRole ? html`<span class="role">${person.demoRole}</span>` : ''}</button></li>`,
   );
   sendPage(res, {
     heading: 'Pick an account',

@@ -50,7 +50,15 @@ async function decrypt(token: string, key: Uint8Array): Promise<SignIn> {
   try {
     const { payload } = await jwtDecrypt(token, key);
     const { objectId, tenantId, clientId, scope, authTimeSeconds, grantedAtMs } = payload as Partial<SignIn>;
-    if (!objectId || !tenantId || !clientId || scope === undefined || authTimeSeconds === undefined || grantedAtMs === undefined) throw malformedGrant();
+    if (
+      !objectId ||
+      !tenantId ||
+      !clientId ||
+      scope === undefined ||
+      authTimeSeconds === undefined ||
+      grantedAtMs === undefined
+    )
+      throw malformedGrant();
     return { objectId, tenantId, clientId, scope, authTimeSeconds, grantedAtMs };
   } catch (error) {
     if (error instanceof errors.JWTExpired) {

@@ -32,8 +32,10 @@ const AZURE_DEVOPS: Resource = {
     user_impersonation: 'Have full access to the Azure DevOps REST APIs as you',
     'vso.pats': 'Read your personal access tokens',
     'vso.pats_manage': 'Read, create, change and revoke your personal access tokens',
-    'vso.profile': 'Read your profile, accounts, collections, projects, teams and other top-level organizational artifacts',
-    'vso.tokenadministration': "Manage (view and revoke) the organization's existing tokens, for organization administrators",
+    'vso.profile':
+      'Read your profile, accounts, collections, projects, teams and other top-level organizational artifacts',
+    'vso.tokenadministration':
+      "Manage (view and revoke) the organization's existing tokens, for organization administrators",
     'vso.graph': 'Read user, group, scope and group membership information',
   },
   permissionIds: {
@@ -77,7 +79,11 @@ export function resourceByAppId(appId: string): Resource | undefined {
  */
 export function withoutWithheld(target: TokenTarget, withheld: ReadonlySet<string>): TokenTarget {
   if (withheld.size === 0) return target;
-  const kept = (names: string) => names.split(' ').filter((name) => !withheld.has(name.slice(name.lastIndexOf('/') + 1))).join(' ');
+  const kept = (names: string) =>
+    names
+      .split(' ')
+      .filter((name) => !withheld.has(name.slice(name.lastIndexOf('/') + 1)))
+      .join(' ');
   return { ...target, scp: kept(target.scp), scope: kept(target.scope) };
 }
 
@@ -116,7 +122,9 @@ export function parseScopes(scope: string, tenantId: string): RequestedScopes {
       entry.asksDefault = true;
       addPermissions(entry, Object.keys(resource.permissions));
     } else {
-      const canonical = Object.keys(resource.permissions).find((known) => known.toLowerCase() === permission.toLowerCase());
+      const canonical = Object.keys(resource.permissions).find(
+        (known) => known.toLowerCase() === permission.toLowerCase(),
+      );
       if (!canonical) throw invalidScope(name);
       addPermissions(entry, [canonical]);
     }
@@ -130,7 +138,9 @@ function splitScope(name: string, tenantId: string): { resource: Resource; prefi
   if (slash === -1) return { resource: MICROSOFT_GRAPH, prefix: MICROSOFT_GRAPH.identifierUri!, permission: name };
   const prefix = name.slice(0, slash);
   const resource = RESOURCES.find(
-    (candidate) => candidate.appId === prefix.toLowerCase() || (candidate.identifierUri && candidate.identifierUri === prefix.replace(/\/$/, '')),
+    (candidate) =>
+      candidate.appId === prefix.toLowerCase() ||
+      (candidate.identifierUri && candidate.identifierUri === prefix.replace(/\/$/, '')),
   );
   if (!resource) throw resourceNotFound(prefix, tenantId);
   return { resource, prefix, permission: name.slice(slash + 1) };
@@ -162,7 +172,11 @@ export interface TokenTarget {
  * Graph (`User.Read`), as on the real service. Code redemption takes one resource only; a refresh
  * names several at its peril and gets the first (Microsoft's documented behaviour for each grant).
  */
-export function tokenTarget(requested: RequestedScopes, rawScope: string, options: { singleResource: boolean }): TokenTarget {
+export function tokenTarget(
+  requested: RequestedScopes,
+  rawScope: string,
+  options: { singleResource: boolean },
+): TokenTarget {
   if (options.singleResource && requested.resources.length > 1) throw multipleResources(rawScope);
   const first = requested.resources[0];
   if (!first || first.resource === MICROSOFT_GRAPH) {
@@ -172,14 +186,21 @@ export function tokenTarget(requested: RequestedScopes, rawScope: string, option
     return {
       resource: MICROSOFT_GRAPH,
       scp: [...oidc, ...permissions].join(' '),
-      scope: [...oidc, ...permissions.map((permission) => `${prefix}/${permission}`), ...(first?.asksDefault ? [`${prefix}/.default`] : [])].join(' '),
+      scope: [
+        ...oidc,
+        ...permissions.map((permission) => `${prefix}/${permission}`),
+        ...(first?.asksDefault ? [`${prefix}/.default`] : []),
+      ].join(' '),
     };
   }
   // Other resources' answers leave out the OpenID Connect scopes (they are Graph's).
   return {
     resource: first.resource,
     scp: first.permissions.join(' '),
-    scope: [...first.permissions.map((permission) => `${first.prefix}/${permission}`), ...(first.asksDefault ? [`${first.prefix}/.default`] : [])].join(' '),
+    scope: [
+      ...first.permissions.map((permission) => `${first.prefix}/${permission}`),
+      ...(first.asksDefault ? [`${first.prefix}/.default`] : []),
+    ].join(' '),
   };
 }
 

@@ -17,6 +17,7 @@ const MULTI_TENANT = new Set(['organizations', 'common']);
 export function resolveTenant(segment: string, directory: Directory): TenantSegment {
   const lower = segment.toLowerCase();
   if (MULTI_TENANT.has(lower)) return { segment: lower, multiTenant: true, tenantId: directory.tenantId };
-  if (lower === directory.tenantId.toLowerCase()) return { segment: directory.tenantId, multiTenant: false, tenantId: directory.tenantId };
+  if (lower === directory.tenantId.toLowerCase())
+    return { segment: directory.tenantId, multiTenant: false, tenantId: directory.tenantId };
   throw tenantNotFound(segment);
 }

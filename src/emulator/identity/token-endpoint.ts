@@ -4,7 +4,15 @@ import express, { type Response, type Router } from 'express';
 import type { AuthorizationCodes } from './authorization-codes.ts';
 import { authenticateClient, readClientCredentials } from './client-authentication.ts';
 import type { ClientRegistry } from './clients.ts';
-import { errorContext, IdentityError, missingParameter, onlyPostAccepted, tokenErrorBody, unsupportedGrantType, type ErrorContext } from './errors.ts';
+import {
+  errorContext,
+  IdentityError,
+  missingParameter,
+  onlyPostAccepted,
+  tokenErrorBody,
+  unsupportedGrantType,
+  type ErrorContext,
+} from './errors.ts';
 import { grantClientCredentials } from './client-credentials.ts';
 import type { DeviceCodes } from './device-codes.ts';
 import { redeemAuthorizationCode, redeemDeviceCode, redeemRefreshToken } from './grants.ts';
@@ -66,13 +74,21 @@ export function tokenEndpoint(options: TokenEndpointOptions): Router {
 
 /** Client assertions name the token endpoint they are for: the path's tenant or the tenant id. */
 function assertionAudiences(origin: string, tenant: TenantSegment): string[] {
-  return [tenant.segment, tenant.tenantId].flatMap((segment) => [`${origin}/${segment}/oauth2/v2.0/token`, `${origin}/${segment}/oauth2/token`]);
+  return [tenant.segment, tenant.tenantId].flatMap((segment) => [
+    `${origin}/${segment}/oauth2/v2.0/token`,
+    `${origin}/${segment}/oauth2/token`,
+  ]);
 }
 
 function answer(res: Response, status: number, body: object, context: ErrorContext): void {
   res
     .status(status)
-    .set({ 'Cache-Control': 'no-store, no-cache', Pragma: 'no-cache', Expires: '-1', 'x-ms-request-id': context.traceId })
+    .set({
+      'Cache-Control': 'no-store, no-cache',
+      Pragma: 'no-cache',
+      Expires: '-1',
+      'x-ms-request-id': context.traceId,
+    })
     .json(body);
 }
 
@@ -83,5 +99,13 @@ function answerError(res: Response, error: unknown, context: ErrorContext): void
   }
   // Anything else is the emulator's own fault: answer as the service would, and keep the cause visible.
   console.error('emulator: token endpoint failed', error);
-  answer(res, 500, tokenErrorBody(new IdentityError('server_error', 50000, 'There was an error issuing a token.', { status: 500 }), context), context);
+  answer(
+    res,
+    500,
+    tokenErrorBody(
+      new IdentityError('server_error', 50000, 'There was an error issuing a token.', { status: 500 }),
+      context,
+    ),
+    context,
+  );
 }

@@ -45,7 +45,8 @@ export function createKeyVaultControl(vaults: Vaults, vaultUrl: (name: string) =
       vaults.put(name, rolesSchema.parse(roles));
       return summary(name);
     },
-    secretVersions: (vault, secret) => structuredClone(vaults.get(vault)?.secrets.get(secret.toLowerCase())?.versions ?? []),
+    secretVersions: (vault, secret) =>
+      structuredClone(vaults.get(vault)?.secrets.get(secret.toLowerCase())?.versions ?? []),
     softDeleteSecret(vault, secret) {
       const stored = vaults.get(vault)?.secrets.get(secret.toLowerCase());
       if (!stored) return false;

@@ -19,18 +19,33 @@ export interface KeyVault {
   controlRouter: Router;
 }
 
-export function createKeyVault(options: { directory: Directory; origin: string; verifyAccessToken: KeyVaultRouteOptions['verifyAccessToken'] }): KeyVault {
+export function createKeyVault(options: {
+  directory: Directory;
+  origin: string;
+  verifyAccessToken: KeyVaultRouteOptions['verifyAccessToken'];
+}): KeyVault {
   // A vault's address has no port, as Key Vault's; the demo's HTTPS agent takes `*.localhost:443`
   // to the emulator's port (src/http/https-agent.ts).
   const vaultUrl = (name: string) => `https://${name.toLowerCase()}.vault.localhost`;
   const vaults = createVaults();
   for (const person of options.directory.people) {
-    const name = `${person.username.split('@')[0]!.toLowerCase().replace(/[^a-z0-9-]/g, '-').slice(0, 19)}-pats`;
-    if (name.length >= 3 && !vaults.get(name)) vaults.put(name, person.objectId === WITHOUT_ROLE ? {} : { [person.objectId]: 'Key Vault Secrets Officer' });
+    const name = `${person.username
+      .split('@')[0]!
+      .toLowerCase()
+      .replace(/[^a-z0-9-]/g, '-')
+      .slice(0, 19)}-pats`;
+    if (name.length >= 3 && !vaults.get(name))
+      vaults.put(name, person.objectId === WITHOUT_ROLE ? {} : { [person.objectId]: 'Key Vault Secrets Officer' });
   }
   const control = createKeyVaultControl(vaults, vaultUrl);
   return {
-    router: createKeyVaultRouter({ vaults, directory: options.directory, origin: options.origin, verifyAccessToken: options.verifyAccessToken, vaultUrl }),
+    router: createKeyVaultRouter({
+      vaults,
+      directory: options.directory,
+      origin: options.origin,
+      verifyAccessToken: options.verifyAccessToken,
+      vaultUrl,
+    }),
     control,
     controlRouter: createKeyVaultControlRouter(control),
   };

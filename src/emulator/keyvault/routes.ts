@@ -19,7 +19,10 @@ export interface KeyVaultRouteOptions {
   vaults: Vaults;
   directory: Directory;
   origin: string;
-  verifyAccessToken(authorizationHeader: string | undefined, audiences: string[]): Promise<{ objectId: string; tenantId: string } | null>;
+  verifyAccessToken(
+    authorizationHeader: string | undefined,
+    audiences: string[],
+  ): Promise<{ objectId: string; tenantId: string } | null>;
   vaultUrl(name: string): string;
 }
 
@@ -30,12 +33,27 @@ const ALLOWED: Record<VaultRole, readonly Action[]> = {
   'Key Vault Secrets User': ['getSecret', 'readMetadata'],
 };
 
-const attributesSchema = z.object({ enabled: z.boolean().optional(), nbf: z.number().int().optional(), exp: z.number().int().optional() }).passthrough();
+const attributesSchema = z
+  .object({ enabled: z.boolean().optional(), nbf: z.number().int().optional(), exp: z.number().int().optional() })
+  .passthrough();
 const tagsSchema = z
   .record(z.string().max(512), z.string().max(256))
   .refine((tags) => Object.keys(tags).length <= 15, { message: 'at most 15 tags' });
-const setSchema = z.object({ value: z.string(), contentType: z.string().max(255).optional(), tags: tagsSchema.optional(), attributes: attributesSchema.optional() }).passthrough();
-const updateSchema = z.object({ contentType: z.string().max(255).optional(), tags: tagsSchema.optional(), attributes: attributesSchema.optional() }).passthrough();
+const setSchema = z
+  .object({
+    value: z.string(),
+    contentType: z.string().max(255).optional(),
+    tags: tagsSchema.optional(),
+    attributes: attributesSchema.optional(),
+  })
+  .passthrough();
+const updateSchema = z
+  .object({
+    contentType: z.string().max(255).optional(),
+    tags: tagsSchema.optional(),
+    attributes: attributesSchema.optional(),
+  })
+  .passthrough();
 
 interface Caller {
   vault: Vault;
@@ -54,20 +72,44 @@ export function createKeyVaultRouter(options: KeyVaultRouteOptions): RequestHand
     const vault = vaults.get(name);
     // Guess: a vault that does not exist has no DNS name on the real service (the client fails
     // to resolve it); here every .localhost name resolves, so the emulator answers 404 instead.
-    if (!vault) return sendKeyVaultError(res, new KeyVaultApiError(404, 'VaultNotFound', `The vault '${name}' does not exist.`));
+    if (!vault)
+      return sendKeyVaultError(res, new KeyVaultApiError(404, 'VaultNotFound', `The vault '${name}' does not exist.`));
     res.locals.vault = vault;
     next();
   });
 
   router.use(async (req, res, next) => {
     if (!API_VERSION.test(String(req.query['api-version'] ?? ''))) {
-      return sendKeyVaultError(res, new KeyVaultApiError(400, 'BadParameter', 'The request URI contains an invalid or missing api-version query parameter.'));
+      return sendKeyVaultError(
+        res,
+        new KeyVaultApiError(
+          400,
+          'BadParameter',
+          'The request URI contains an invalid or missing api-version query parameter.',
+        ),
+      );
     }
     const header = req.get('authorization');
-    if (!header) return sendKeyVaultError(res, new KeyVaultApiError(401, 'Unauthorized', 'AKV10000: Request is missing a Bearer or PoP token.', { headers: { 'WWW-Authenticate': challenge } }));
+    if (!header)
+      return sendKeyVaultError(
+        res,
+        new KeyVaultApiError(401, 'Unauthorized', 'AKV10000: Request is missing a Bearer or PoP token.', {
+          headers: { 'WWW-Authenticate': challenge },
+        }),
+      );
     const verified = await options.verifyAccessToken(header, [KEY_VAULT_AUDIENCE]);
-    const person = verified && verified.tenantId === directory.tenantId ? findPerson(directory, verified.objectId) : undefined;
-    if (!person) return sendKeyVaultError(res, new KeyVaultApiError(401, 'Unauthorized', 'AKV10032: Invalid issuer, audience or signature, or the token has expired.', { headers: { 'WWW-Authenticate': challenge } }));
+    const person =
+      verified && verified.tenantId === directory.tenantId ? findPerson(directory, verified.objectId) : undefined;
+    if (!person)
+      return sendKeyVaultError(
+        res,
+        new KeyVaultApiError(
+          401,
+          'Unauthorized',
+          'AKV10032: Invalid issuer, audience or signature, or the token has expired.',
+          { headers: { 'WWW-Authenticate': challenge } },
+        ),
+      );
     const vault = res.locals.vault as Vault;
     res.locals.caller = { vault, person, vaultUrl: options.vaultUrl(vault.name) } satisfies Caller;
     next();
@@ -90,72 +132,115 @@ export function createKeyVaultRouter(options: KeyVaultRouteOptions): RequestHand
 
   function secretName(req: Request): string {
     const name = String(req.params.name);
-    if (!SECRET_NAME.test(name)) throw new KeyVaultApiError(400, 'BadParameter', `The request URI contains an invalid name: ${name}`);
+    if (!SECRET_NAME.test(name))
+      throw new KeyVaultApiError(400, 'BadParameter', `The request URI contains an invalid name: ${name}`);
     return name;
   }
 
   function existing(caller: Caller, name: string): StoredSecret {
     const secret = caller.vault.secrets.get(name.toLowerCase());
     if (!secret || secret.deletedAt !== undefined || secret.versions.length === 0) {
-      throw new KeyVaultApiError(404, 'SecretNotFound', `A secret with (name/id) ${name} was not found in this key vault. If you recently deleted this secret you may be able to recover it using the correct recovery command. For help resolving this issue, please see https://go.microsoft.com/fwlink/?linkid=2125182`);
+      throw new KeyVaultApiError(
+        404,
+        'SecretNotFound',
+        `A secret with (name/id) ${name} was not found in this key vault. If you recently deleted this secret you may be able to recover it using the correct recovery command. For help resolving this issue, please see https://go.microsoft.com/fwlink/?linkid=2125182`,
+      );
     }
     return secret;
   }
 
   function versionOf(secret: StoredSecret, version: string | undefined) {
     if (!version) return secret.versions.at(-1)!;
-    const found = VERSION.test(version) ? secret.versions.find((candidate) => candidate.version === version.toLowerCase()) : undefined;
-    if (!found) throw new KeyVaultApiError(404, 'SecretNotFound', `A secret with (name/id) ${secret.name}/${version} was not found in this key vault.`);
+    const found = VERSION.test(version)
+      ? secret.versions.find((candidate) => candidate.version === version.toLowerCase())
+      : undefined;
+    if (!found)
+      throw new KeyVaultApiError(
+        404,
+        'SecretNotFound',
+        `A secret with (name/id) ${secret.name}/${version} was not found in this key vault.`,
+      );
     return found;
   }
 
   function parse<T>(schema: z.ZodType<T>, body: unknown): T {
     const parsed = schema.safeParse(body);
-    if (!parsed.success) throw new KeyVaultApiError(400, 'BadParameter', `The request body is not valid: ${parsed.error.issues[0]?.message ?? 'unreadable'}.`);
+    if (!parsed.success)
+      throw new KeyVaultApiError(
+        400,
+        'BadParameter',
+        `The request body is not valid: ${parsed.error.issues[0]?.message ?? 'unreadable'}.`,
+      );
     return parsed.data;
   }
 
   function page<T>(req: Request, res: Response, items: T[], path: string): void {
     const maxResults = Number(req.query.maxresults ?? 25);
-    if (!Number.isInteger(maxResults) || maxResults < 1 || maxResults > 25) throw new KeyVaultApiError(400, 'BadParameter', 'maxresults must be between 1 and 25.');
+    if (!Number.isInteger(maxResults) || maxResults < 1 || maxResults > 25)
+      throw new KeyVaultApiError(400, 'BadParameter', 'maxresults must be between 1 and 25.');
     const skip = Number(req.query.$skiptoken ?? 0) || 0;
     const rest = items.slice(skip + maxResults);
     const next = new URL(`${(res.locals.caller as Caller).vaultUrl}${path}`);
     next.searchParams.set('api-version', String(req.query['api-version']));
     next.searchParams.set('$skiptoken', String(skip + maxResults));
     next.searchParams.set('maxresults', String(maxResults));
-    sendKeyVaultJson(res, 200, { value: items.slice(skip, skip + maxResults), nextLink: rest.length > 0 ? next.href : null });
+    sendKeyVaultJson(res, 200, {
+      value: items.slice(skip, skip + maxResults),
+      nextLink: rest.length > 0 ? next.href : null,
+    });
   }
 
   router.put('/secrets/:name', (req, res) => {
     const caller = allow(res, 'setSecret');
     const name = secretName(req);
     const body = parse(setSchema, req.body);
-    if (Buffer.byteLength(body.value) > MAX_VALUE_BYTES) throw new KeyVaultApiError(400, 'BadParameter', 'The secret value is larger than 25 KB.');
+    if (Buffer.byteLength(body.value) > MAX_VALUE_BYTES)
+      throw new KeyVaultApiError(400, 'BadParameter', 'The secret value is larger than 25 KB.');
     const stored = caller.vault.secrets.get(name.toLowerCase());
     if (stored?.deletedAt !== undefined) {
-      throw new KeyVaultApiError(409, 'Conflict', `Secret ${stored.name} is currently in a deleted but recoverable state, and its name cannot be reused; in this state, the secret can only be recovered or purged.`, { innerCode: 'ObjectIsDeletedButRecoverable' });
+      throw new KeyVaultApiError(
+        409,
+        'Conflict',
+        `Secret ${stored.name} is currently in a deleted but recoverable state, and its name cannot be reused; in this state, the secret can only be recovered or purged.`,
+        { innerCode: 'ObjectIsDeletedButRecoverable' },
+      );
     }
-    const { secret, version } = vaults.setSecret(caller.vault, name, { value: body.value, contentType: body.contentType, tags: body.tags, ...body.attributes });
+    const { secret, version } = vaults.setSecret(caller.vault, name, {
+      value: body.value,
+      contentType: body.contentType,
+      tags: body.tags,
+      ...body.attributes,
+    });
     sendKeyVaultJson(res, 200, secretBundle(caller.vaultUrl, secret, version));
   });
 
   router.get('/secrets', (req, res) => {
     const caller = allow(res, 'readMetadata');
-    const items = [...caller.vault.secrets.values()].filter((secret) => secret.deletedAt === undefined).map((secret) => secretItem(caller.vaultUrl, secret, secret.versions.at(-1)!));
+    const items = [...caller.vault.secrets.values()]
+      .filter((secret) => secret.deletedAt === undefined)
+      .map((secret) => secretItem(caller.vaultUrl, secret, secret.versions.at(-1)!));
     page(req, res, items, '/secrets');
   });
 
   router.get('/secrets/:name/versions', (req, res) => {
     const caller = allow(res, 'readMetadata');
     const secret = existing(caller, secretName(req));
-    page(req, res, secret.versions.map((version) => secretItem(caller.vaultUrl, secret, version)), `/secrets/${secret.name}/versions`);
+    page(
+      req,
+      res,
+      secret.versions.map((version) => secretItem(caller.vaultUrl, secret, version)),
+      `/secrets/${secret.name}/versions`,
+    );
   });
 
   router.get(['/secrets/:name', '/secrets/:name/:version'], (req, res) => {
     const caller = allow(res, 'getSecret');
     const secret = existing(caller, secretName(req));
-    sendKeyVaultJson(res, 200, secretBundle(caller.vaultUrl, secret, versionOf(secret, req.params.version as string | undefined)));
+    sendKeyVaultJson(
+      res,
+      200,
+      secretBundle(caller.vaultUrl, secret, versionOf(secret, req.params.version as string | undefined)),
+    );
   });
 
   router.patch(['/secrets/:name', '/secrets/:name/:version'], (req, res) => {
@@ -172,10 +257,16 @@ export function createKeyVaultRouter(options: KeyVaultRouteOptions): RequestHand
     sendKeyVaultJson(res, 200, secretItem(caller.vaultUrl, secret, version));
   });
 
-  router.use((_req, res) => sendKeyVaultError(res, new KeyVaultApiError(404, 'NotFound', 'The requested operation is not supported by this vault.')));
+  router.use((_req, res) =>
+    sendKeyVaultError(
+      res,
+      new KeyVaultApiError(404, 'NotFound', 'The requested operation is not supported by this vault.'),
+    ),
+  );
   router.use((error: unknown, _req: Request, res: Response, next: NextFunction) => {
     if (error instanceof KeyVaultApiError) return sendKeyVaultError(res, error);
-    if ((error as { type?: string }).type === 'entity.parse.failed') return sendKeyVaultError(res, new KeyVaultApiError(400, 'BadParameter', 'The request body is not valid JSON.'));
+    if ((error as { type?: string }).type === 'entity.parse.failed')
+      return sendKeyVaultError(res, new KeyVaultApiError(400, 'BadParameter', 'The request body is not valid JSON.'));
     next(error);
   });
   return (req, res, next) => (VAULT_HOST.test(req.hostname) ? router(req, res, next) : next());

@@ -42,7 +42,12 @@ export class KeyVaultApiError extends Error {
   readonly code: string;
   readonly innerCode: string | undefined;
   readonly headers: Record<string, string>;
-  constructor(status: number, code: string, message: string, options: { innerCode?: string; headers?: Record<string, string> } = {}) {
+  constructor(
+    status: number,
+    code: string,
+    message: string,
+    options: { innerCode?: string; headers?: Record<string, string> } = {},
+  ) {
     super(message);
     this.status = status;
     this.code = code;
@@ -54,11 +59,21 @@ export class KeyVaultApiError extends Error {
 export function sendKeyVaultJson(res: Response, status: number, body: unknown): void {
   res
     .status(status)
-    .set({ 'Cache-Control': 'no-cache', 'x-ms-keyvault-service-version': '1.9.2800.1', 'x-ms-request-id': randomUUID() })
+    .set({
+      'Cache-Control': 'no-cache',
+      'x-ms-keyvault-service-version': '1.9.2800.1',
+      'x-ms-request-id': randomUUID(),
+    })
     .json(body);
 }
 
 export function sendKeyVaultError(res: Response, error: KeyVaultApiError): void {
   res.set(error.headers);
-  sendKeyVaultJson(res, error.status, { error: { code: error.code, message: error.message, ...(error.innerCode ? { innererror: { code: error.innerCode } } : {}) } });
+  sendKeyVaultJson(res, error.status, {
+    error: {
+      code: error.code,
+      message: error.message,
+      ...(error.innerCode ? { innererror: { code: error.innerCode } } : {}),
+    },
+  });
 }

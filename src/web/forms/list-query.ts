@@ -15,7 +15,12 @@ export type ListQuery = z.infer<typeof listQuerySchema>;
 export type ListSort = ListQuery['sort'];
 
 /** The sort choices, in the words every list uses (its select and its column headers). */
-export const SORT_LABELS: Record<ListSort, string> = { displayName: 'Name', status: 'Status', created: 'Created', displayDate: 'Expiry date' };
+export const SORT_LABELS: Record<ListSort, string> = {
+  displayName: 'Name',
+  status: 'Status',
+  created: 'Created',
+  displayDate: 'Expiry date',
+};
 
 /**
  * The sort Azure DevOps can do itself (its `sortByOption`: displayName, displayDate, status), or

@@ -24,7 +24,12 @@ export function scopePicker(chosen: readonly string[]): ScopePicker {
   const wanted = new Set(chosen);
   const areas = SCOPE_AREAS.map(({ area, scopes }) => {
     const others = scopes.filter((scope) => !COMMON_NAMES.has(scope.name));
-    return { area, scopes: others, listedAsCommon: scopes.filter((scope) => COMMON_NAMES.has(scope.name)), open: others.some((scope) => wanted.has(scope.name)) };
+    return {
+      area,
+      scopes: others,
+      listedAsCommon: scopes.filter((scope) => COMMON_NAMES.has(scope.name)),
+      open: others.some((scope) => wanted.has(scope.name)),
+    };
   });
   return { common: COMMON_SCOPES, areas: areas.filter((area) => area.scopes.length > 0) };
 }

@@ -12,7 +12,12 @@ import { EXPIRY_PRESETS, emptyTokenForm, type TokenFormField, type TokenFormValu
 import { emptyVaultForm, type VaultFormField, type VaultFormValues } from './vault-form.ts';
 
 /** Where a rejection from Azure DevOps belongs on the form. */
-export const FORM_FIELD_OF: Record<PatTokenField, TokenFormField> = { displayName: 'displayName', scope: 'scopes', validTo: 'customDate', allOrgs: 'organizations' };
+export const FORM_FIELD_OF: Record<PatTokenField, TokenFormField> = {
+  displayName: 'displayName',
+  scope: 'scopes',
+  validTo: 'customDate',
+  allOrgs: 'organizations',
+};
 
 export interface TokenFormPage {
   mode: 'create' | 'edit';
@@ -32,7 +37,9 @@ export function renderTokenForm(res: Response, status: number, page: TokenFormPa
   const now = new Date();
   res.status(status).render('tokens/form', {
     ...page,
-    ...(page.mode === 'create' ? { vaultValues: page.vaultValues ?? emptyVaultForm(), vaultErrors: page.vaultErrors ?? {} } : {}),
+    ...(page.mode === 'create'
+      ? { vaultValues: page.vaultValues ?? emptyVaultForm(), vaultErrors: page.vaultErrors ?? {} }
+      : {}),
     values: page.values,
     errors,
     scopePicker: scopePicker(page.values.scopes),
@@ -49,5 +56,12 @@ export function renderTokenForm(res: Response, status: number, page: TokenFormPa
 /** The edit form filled in from the token as it is. */
 export function valuesOf(token: PatToken): TokenFormValues {
   const fullAccess = token.scopes.includes(FULL_ACCESS);
-  return { ...emptyTokenForm(), displayName: token.displayName, expiry: 'keep', organizations: 'this', access: fullAccess ? 'full' : 'custom', scopes: fullAccess ? [] : token.scopes };
+  return {
+    ...emptyTokenForm(),
+    displayName: token.displayName,
+    expiry: 'keep',
+    organizations: 'this',
+    access: fullAccess ? 'full' : 'custom',
+    scopes: fullAccess ? [] : token.scopes,
+  };
 }

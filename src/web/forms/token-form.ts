@@ -16,7 +16,8 @@ const MAX_NAME_LENGTH = 100;
  * byte-order mark): a name with them can show as something else than it is ("invoice\u202Efdp.exe"
  * reads "invoiceexe.pdf"), or as two names that look the same.
  */
-export const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f-\u009f\u00ad\u061c\u180e\u200b\u200e\u200f\u2028-\u202e\u2060-\u2064\u2066-\u2069\ufeff]/;
+export const CONTROL_CHARACTERS =
+  /[\u0000-\u001f\u007f-\u009f\u00ad\u061c\u180e\u200b\u200e\u200f\u2028-\u202e\u2060-\u2064\u2066-\u2069\ufeff]/;
 /**
  * The zero-width joiner and non-joiner have a job only inside a word of a script that needs them
  * (Persian, Indic scripts) or an emoji sequence; anywhere else (at an end, beside ASCII or a space)
@@ -53,7 +54,12 @@ interface TokenFormResult {
 }
 
 export type ParsedTokenForm =
-  | { ok: true; values: TokenFormValues; result: TokenFormResult; /** With `several`: one token for each of these. */ organizations: string[] | undefined }
+  | {
+      ok: true;
+      values: TokenFormValues;
+      result: TokenFormResult;
+      /** With `several`: one token for each of these. */ organizations: string[] | undefined;
+    }
   | { ok: false; values: TokenFormValues; errors: Partial<Record<TokenFormField, string>> };
 
 function text(value: unknown): string {
@@ -65,7 +71,15 @@ function list(value: unknown): string[] {
 }
 
 export function emptyTokenForm(): TokenFormValues {
-  return { displayName: '', expiry: '30', customDate: '', organizations: 'this', targetOrganizations: [], access: 'custom', scopes: [] };
+  return {
+    displayName: '',
+    expiry: '30',
+    customDate: '',
+    organizations: 'this',
+    targetOrganizations: [],
+    access: 'custom',
+    scopes: [],
+  };
 }
 
 /** A custom date means "valid through that whole day" (UTC), as the Azure DevOps page does. */
@@ -83,7 +97,10 @@ export class GlobalTokenRequested extends PageError {
 }
 
 /** `known`: the person's organizations, by name (the only ones "several organizations" may name). */
-export function parseTokenForm(body: Record<string, unknown>, options: { now: Date; editing: boolean; known?: readonly string[] }): ParsedTokenForm {
+export function parseTokenForm(
+  body: Record<string, unknown>,
+  options: { now: Date; editing: boolean; known?: readonly string[] },
+): ParsedTokenForm {
   // The form no longer offers it; a forged one (the old field, or the API's own name) gets the reason.
   if (body.allOrgs !== undefined || text(body.organizations) === 'all') throw new GlobalTokenRequested();
   const values: TokenFormValues = {
@@ -98,13 +115,21 @@ export function parseTokenForm(body: Record<string, unknown>, options: { now: Da
   const errors: Partial<Record<TokenFormField, string>> = {};
   if (values.organizations === 'several') {
     const strangers = values.targetOrganizations.filter((name) => !(options.known ?? []).includes(name));
-    if (values.targetOrganizations.length === 0) errors.organizations = 'Choose at least one organization for the tokens.';
-    else if (strangers.length > 0) errors.organizations = `You are not a member of ${strangers.map((name) => `"${name.slice(0, 100)}"`).join(', ')}: choose among your own organizations.`;
-  } else if (text(body.organizations) !== 'this') errors.organizations = options.editing ? 'A token is made for this organization only: choose it.' : 'Choose this organization, or several of yours.';
+    if (values.targetOrganizations.length === 0)
+      errors.organizations = 'Choose at least one organization for the tokens.';
+    else if (strangers.length > 0)
+      errors.organizations = `You are not a member of ${strangers.map((name) => `"${name.slice(0, 100)}"`).join(', ')}: choose among your own organizations.`;
+  } else if (text(body.organizations) !== 'this')
+    errors.organizations = options.editing
+      ? 'A token is made for this organization only: choose it.'
+      : 'Choose this organization, or several of yours.';
 
   if (values.displayName === '') errors.displayName = 'Give the token a name, so you can recognise it later.';
-  else if (values.displayName.length > MAX_NAME_LENGTH) errors.displayName = `Keep the name to ${MAX_NAME_LENGTH} characters or fewer.`;
-  else if (hasHiddenCharacters(values.displayName)) errors.displayName = 'The name cannot contain control characters such as tabs, line breaks, invisible (zero-width) characters or text-direction marks.';
+  else if (values.displayName.length > MAX_NAME_LENGTH)
+    errors.displayName = `Keep the name to ${MAX_NAME_LENGTH} characters or fewer.`;
+  else if (hasHiddenCharacters(values.displayName))
+    errors.displayName =
+      'The name cannot contain control characters such as tabs, line breaks, invisible (zero-width) characters or text-direction marks.';
 
   let validTo: Date | undefined;
   const latest = new Date(options.now.getTime() + MAX_LIFETIME_DAYS * DAY_MS);
@@ -112,10 +137,13 @@ export function parseTokenForm(body: Record<string, unknown>, options: { now: Da
     validTo = new Date(options.now.getTime() + Number(values.expiry) * DAY_MS);
   } else if (values.expiry === 'custom') {
     validTo = endOfDay(values.customDate);
-    if (body.customDate === undefined || body.customDate === '') errors.customDate = 'Choose the date the token should expire on.';
+    if (body.customDate === undefined || body.customDate === '')
+      errors.customDate = 'Choose the date the token should expire on.';
     else if (!validTo) errors.customDate = 'Enter the date as year-month-day, for example 2027-03-31.';
-    else if (validTo.getTime() <= options.now.getTime()) errors.customDate = 'Choose a date after today: a token cannot expire in the past.';
-    else if (validTo.getTime() > latest.getTime() + DAY_MS) errors.customDate = `Azure DevOps allows at most one year: choose ${formatDate(latest)} or earlier.`;
+    else if (validTo.getTime() <= options.now.getTime())
+      errors.customDate = 'Choose a date after today: a token cannot expire in the past.';
+    else if (validTo.getTime() > latest.getTime() + DAY_MS)
+      errors.customDate = `Azure DevOps allows at most one year: choose ${formatDate(latest)} or earlier.`;
     else if (validTo.getTime() > latest.getTime()) validTo = latest;
   } else if (!(options.editing && values.expiry === 'keep')) {
     errors.expiry = 'Choose when the token expires.';
@@ -126,5 +154,10 @@ export function parseTokenForm(body: Record<string, unknown>, options: { now: Da
   if (!selection.ok) errors.scopes = selection.message;
 
   if (Object.keys(errors).length > 0 || !selection.ok) return { ok: false, values, errors };
-  return { ok: true, values, result: { displayName: values.displayName, scope: selection.scope, validTo, allOrgs: false }, organizations: values.organizations === 'several' ? values.targetOrganizations : undefined };
+  return {
+    ok: true,
+    values,
+    result: { displayName: values.displayName, scope: selection.scope, validTo, allOrgs: false },
+    organizations: values.organizations === 'several' ? values.targetOrganizations : undefined,
+  };
 }

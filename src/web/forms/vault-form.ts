@@ -1,6 +1,11 @@
 // The "store it in Azure Key Vault" part of the new-token form, and the link form: a vault address
 // the configuration allows and a secret name Key Vault accepts (suggested from the token's name).
-import { parseVaultAddress, secretNameProblem, suggestSecretName, type VaultAddress } from '../../keyvault/vault-address.ts';
+import {
+  parseVaultAddress,
+  secretNameProblem,
+  suggestSecretName,
+  type VaultAddress,
+} from '../../keyvault/vault-address.ts';
 
 export type VaultFormField = 'destination' | 'vaultUrl' | 'secretName';
 
@@ -22,7 +27,10 @@ export function emptyVaultForm(): VaultFormValues {
 }
 
 /** `requireVault`: the link form, where there is no "show it" choice. */
-export function parseVaultForm(body: Record<string, unknown>, options: { displayName: string; hostSuffixes: readonly string[]; requireVault?: boolean }): ParsedVaultForm {
+export function parseVaultForm(
+  body: Record<string, unknown>,
+  options: { displayName: string; hostSuffixes: readonly string[]; requireVault?: boolean },
+): ParsedVaultForm {
   const values: VaultFormValues = {
     destination: options.requireVault || text(body.destination) === 'vault' ? 'vault' : 'show',
     vaultUrl: text(body.vaultUrl).slice(0, 300),

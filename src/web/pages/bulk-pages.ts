@@ -12,20 +12,41 @@ import { viewOf } from '../token-view.ts';
 const MAX_TOKENS = 100;
 
 function selectedIds(value: unknown): string[] {
-  const ids = [...new Set((Array.isArray(value) ? value : [value]).filter((id): id is string => typeof id === 'string'))];
-  if (ids.length === 0) throw new PageError(400, 'No tokens selected', 'Tick the tokens you want to revoke in the list, then choose "Revoke the selected tokens".');
-  if (ids.length > MAX_TOKENS) throw new PageError(400, 'Too many tokens', `Revoke at most ${MAX_TOKENS} tokens at a time.`);
-  if (!ids.every((id) => GUID.test(id))) throw new PageError(400, 'Unknown tokens', 'The selection names tokens that do not exist, so nothing was changed.');
+  const ids = [
+    ...new Set((Array.isArray(value) ? value : [value]).filter((id): id is string => typeof id === 'string')),
+  ];
+  if (ids.length === 0)
+    throw new PageError(
+      400,
+      'No tokens selected',
+      'Tick the tokens you want to revoke in the list, then choose "Revoke the selected tokens".',
+    );
+  if (ids.length > MAX_TOKENS)
+    throw new PageError(400, 'Too many tokens', `Revoke at most ${MAX_TOKENS} tokens at a time.`);
+  if (!ids.every((id) => GUID.test(id)))
+    throw new PageError(400, 'Unknown tokens', 'The selection names tokens that do not exist, so nothing was changed.');
   return ids;
 }
 
-export function bulkPages({ lifecycle, auth, baseUrl }: { lifecycle: TokenLifecycle; auth: AuthService; baseUrl: URL }) {
+export function bulkPages({
+  lifecycle,
+  auth,
+  baseUrl,
+}: {
+  lifecycle: TokenLifecycle;
+  auth: AuthService;
+  baseUrl: URL;
+}) {
   const actor = (req: Request) => actorOf(req, auth);
 
   const confirm: RequestHandler = async (req, res) => {
     if (req.query.ids === undefined) {
       // Nothing ticked (the button is disabled then, unless the browser runs no script): back to the list.
-      flash(req, 'error', 'No tokens were selected, so nothing was changed. Tick the tokens you want to revoke, then choose "Revoke the selected tokens".');
+      flash(
+        req,
+        'error',
+        'No tokens were selected, so nothing was changed. Tick the tokens you want to revoke, then choose "Revoke the selected tokens".',
+      );
       return res.redirect(303, safeReturnTo(req.query.returnTo, baseUrl));
     }
     const loaded = await lifecycle.getTokens(actor(req), selectedIds(req.query.ids));
@@ -33,13 +54,18 @@ export function bulkPages({ lifecycle, auth, baseUrl }: { lifecycle: TokenLifecy
     const revocable = loaded.flatMap(({ found }) => (found && !found.revoked ? [found.token] : []));
     res.render('tokens/bulk-confirm', {
       title: 'Revoke tokens',
-      tokens: revocable.map((token) => viewOf(token, { now, listedAs: 'all', organizations: req.session.organizations ?? [] })),
+      tokens: revocable.map((token) =>
+        viewOf(token, { now, listedAs: 'all', organizations: req.session.organizations ?? [] }),
+      ),
       skipped: loaded.length - revocable.length,
     });
   };
 
   const revoke: RequestHandler = async (req, res) => {
-    req.session.bulkOutcome = await lifecycle.revokeMany(actor(req), selectedIds((req.body as Record<string, unknown>).ids));
+    req.session.bulkOutcome = await lifecycle.revokeMany(
+      actor(req),
+      selectedIds((req.body as Record<string, unknown>).ids),
+    );
     res.redirect(303, '/tokens/bulk/result');
   };
 

@@ -16,26 +16,50 @@ import { viewOf } from '../token-view.ts';
 
 /** How long the old token was made to last, in days: what the new one is offered first. */
 function lifetimeOf(token: PatToken): number {
-  return Math.min(MAX_LIFETIME_DAYS, Math.max(1, Math.round((token.validTo.getTime() - token.validFrom.getTime()) / DAY_MS)));
+  return Math.min(
+    MAX_LIFETIME_DAYS,
+    Math.max(1, Math.round((token.validTo.getTime() - token.validFrom.getTime()) / DAY_MS)),
+  );
 }
 
 /** The lifetimes offered: the presets, and the old token's own when it is none of them. */
 function lifetimesFor(token: PatToken): string[] {
   const own = String(lifetimeOf(token));
-  return (EXPIRY_PRESETS as readonly string[]).includes(own) ? [...EXPIRY_PRESETS] : [...EXPIRY_PRESETS, own].sort((a, b) => Number(a) - Number(b));
+  return (EXPIRY_PRESETS as readonly string[]).includes(own)
+    ? [...EXPIRY_PRESETS]
+    : [...EXPIRY_PRESETS, own].sort((a, b) => Number(a) - Number(b));
 }
 
-export function regeneratePages({ lifecycle, auth, forms }: { lifecycle: TokenLifecycle; auth: AuthService; forms: OneTimeForms }) {
+export function regeneratePages({
+  lifecycle,
+  auth,
+  forms,
+}: {
+  lifecycle: TokenLifecycle;
+  auth: AuthService;
+  forms: OneTimeForms;
+}) {
   const form: RequestHandler = (_req, res) => {
     const { token, view } = loadedToken(res);
-    res.render('tokens/regenerate', { title: `Regenerate ${view.displayName}`, token: view, presets: lifetimesFor(token), chosen: String(lifetimeOf(token)), formKey: forms.newKey() });
+    res.render('tokens/regenerate', {
+      title: `Regenerate ${view.displayName}`,
+      token: view,
+      presets: lifetimesFor(token),
+      chosen: String(lifetimeOf(token)),
+      formKey: forms.newKey(),
+    });
   };
 
   const regenerate: RequestHandler = async (req: Request, res) => {
     const body = req.body as Record<string, unknown>;
     const formKey = forms.keyOf(body);
     const { token: old, view } = loadedToken(res);
-    if (!lifetimesFor(old).includes(String(body.expiry))) throw new PageError(400, 'Choose an expiry', `Choose how long the new token should last (${lifetimesFor(old).join(', ')} days); nothing was changed.`);
+    if (!lifetimesFor(old).includes(String(body.expiry)))
+      throw new PageError(
+        400,
+        'Choose an expiry',
+        `Choose how long the new token should last (${lifetimesFor(old).join(', ')} days); nothing was changed.`,
+      );
     const outcome = await forms.once(req, formKey, async () => {
       const outcome = await lifecycle.regenerate(actorOf(req, auth), old, Number(body.expiry));
       return { ...outcome, createdId: outcome.created.token.authorizationId };
@@ -43,7 +67,11 @@ export function regeneratePages({ lifecycle, auth, forms }: { lifecycle: TokenLi
     res.set('Cache-Control', 'no-store');
     res.render('tokens/created', {
       title: 'Token regenerated',
-      token: viewOf(outcome.created.token, { now: new Date(), listedAs: 'active', organizations: req.session.organizations ?? [] }),
+      token: viewOf(outcome.created.token, {
+        now: new Date(),
+        listedAs: 'active',
+        organizations: req.session.organizations ?? [],
+      }),
       secret: outcome.created.secret,
       steps: outcome.steps,
       oldToken: outcome.oldRevoked ? undefined : view,

@@ -15,29 +15,59 @@ import { viewOf } from '../token-view.ts';
 
 export const isRenewExpiry = (value: unknown) => (EXPIRY_PRESETS as readonly string[]).includes(String(value));
 
-export function renewPages({ lifecycle, auth, forms }: { lifecycle: TokenLifecycle; auth: AuthService; forms: OneTimeForms }) {
+export function renewPages({
+  lifecycle,
+  auth,
+  forms,
+}: {
+  lifecycle: TokenLifecycle;
+  auth: AuthService;
+  forms: OneTimeForms;
+}) {
   const form: RequestHandler = (req, res) => {
     const { view } = loadedToken(res);
     const expiry = String(takeDraft(req)?.expiry ?? '30');
-    res.render('tokens/renew', { title: `Renew ${view.displayName}`, token: view, link: foundLink(res), presets: EXPIRY_PRESETS, expiry, formKey: forms.newKey() });
+    res.render('tokens/renew', {
+      title: `Renew ${view.displayName}`,
+      token: view,
+      link: foundLink(res),
+      presets: EXPIRY_PRESETS,
+      expiry,
+      formKey: forms.newKey(),
+    });
   };
 
   const renew: RequestHandler = async (req: Request, res) => {
     const body = req.body as Record<string, unknown>;
     const formKey = forms.keyOf(body);
     if (body.allOrgs !== undefined) throw new GlobalTokenRequested();
-    if (!isRenewExpiry(body.expiry)) throw new PageError(400, 'Choose an expiry', 'Choose how long the new token should last (7, 30, 60 or 90 days); nothing was created.');
+    if (!isRenewExpiry(body.expiry))
+      throw new PageError(
+        400,
+        'Choose an expiry',
+        'Choose how long the new token should last (7, 30, 60 or 90 days); nothing was created.',
+      );
     const { token: old, view } = loadedToken(res);
     const outcome = await forms.once(req, formKey, async () => {
       const outcome = await lifecycle.renew(actorOf(req, auth), old, Number(body.expiry));
-      if (!outcome.ok) throw new PageError(502, 'Token not renewed', `${outcome.steps.map((step) => `${step.label}: ${step.detail}`).join(' ')} ${STAYS_EXPIRED}`);
+      if (!outcome.ok)
+        throw new PageError(
+          502,
+          'Token not renewed',
+          `${outcome.steps.map((step) => `${step.label}: ${step.detail}`).join(' ')} ${STAYS_EXPIRED}`,
+        );
       return { ...outcome, createdId: outcome.token.authorizationId };
     });
     if (!outcome.ok) return;
     res.set('Cache-Control', 'no-store');
     res.render('tokens/renewed', {
       title: 'Token renewed',
-      token: viewOf(outcome.token, { now: new Date(), listedAs: 'active', organizations: req.session.organizations ?? [], via: view.via }),
+      token: viewOf(outcome.token, {
+        now: new Date(),
+        listedAs: 'active',
+        organizations: req.session.organizations ?? [],
+        via: view.via,
+      }),
       old: view,
       secret: outcome.secret,
       link: outcome.link,

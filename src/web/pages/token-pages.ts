@@ -33,7 +33,11 @@ export interface TokenPageDependencies {
 }
 
 /** Both forms of the new-token page, as sent: the token's and the "store it in Key Vault" part. */
-export function parseCreateForms(body: Record<string, unknown>, hostSuffixes: readonly string[], known: readonly Organization[]) {
+export function parseCreateForms(
+  body: Record<string, unknown>,
+  hostSuffixes: readonly string[],
+  known: readonly Organization[],
+) {
   const form = parseTokenForm(body, { now: new Date(), editing: false, known: known.map((org) => org.accountName) });
   const vaultForm = parseVaultForm(body, { displayName: form.values.displayName, hostSuffixes });
   return { form, vaultForm };
@@ -41,7 +45,8 @@ export function parseCreateForms(body: Record<string, unknown>, hostSuffixes: re
 
 /** Azure DevOps refused a field: the form again, with its words beside that field. */
 function renderRefusal(res: Response, error: unknown, page: TokenFormPage): void {
-  if (isDevOpsError(error) && error.kind === 'rejected' && error.field) return renderTokenForm(res, 422, { ...page, errors: { [FORM_FIELD_OF[error.field]]: error.userMessage } });
+  if (isDevOpsError(error) && error.kind === 'rejected' && error.field)
+    return renderTokenForm(res, 422, { ...page, errors: { [FORM_FIELD_OF[error.field]]: error.userMessage } });
   throw error;
 }
 
@@ -53,24 +58,42 @@ export function tokenPages({ lifecycle, auth, forms, baseUrl, hostSuffixes }: To
   const newForm: RequestHandler = (req, res) => {
     // Back from the sign-in for Key Vault: the form as the person left it.
     const fields = takeDraft(req);
-    if (!fields) return renderTokenForm(res, 200, { mode: 'create', values: emptyTokenForm(), formKey: forms.newKey() });
+    if (!fields)
+      return renderTokenForm(res, 200, { mode: 'create', values: emptyTokenForm(), formKey: forms.newKey() });
     const { form, vaultForm } = parseCreateForms(fields, hostSuffixes, organizations(req));
     flash(req, 'info', 'You can now use Key Vault. Your form is as you left it: check it and create the token again.');
-    renderTokenForm(res, 200, { mode: 'create', values: form.values, vaultValues: vaultForm.values, formKey: forms.newKey() });
+    renderTokenForm(res, 200, {
+      mode: 'create',
+      values: form.values,
+      vaultValues: vaultForm.values,
+      formKey: forms.newKey(),
+    });
   };
 
   /** The secret goes straight into this one response and nowhere else: not the session, a URL or a log. */
   async function createShown(req: Request, res: Response, formKey: string) {
     const { form } = parseCreateForms(req.body as Record<string, unknown>, hostSuffixes, organizations(req));
-    if (!form.ok) return renderTokenForm(res, 422, { mode: 'create', values: form.values, errors: form.errors, formKey });
-    if (form.organizations) return several.createSeveral(req, res, formKey, form, { ok: true, values: { destination: 'show', vaultUrl: '', secretName: '' }, vault: undefined, secretName: '' });
+    if (!form.ok)
+      return renderTokenForm(res, 422, { mode: 'create', values: form.values, errors: form.errors, formKey });
+    if (form.organizations)
+      return several.createSeveral(req, res, formKey, form, {
+        ok: true,
+        values: { destination: 'show', vaultUrl: '', secretName: '' },
+        vault: undefined,
+        secretName: '',
+      });
     try {
       const { created } = await forms.once(req, formKey, async () => {
         const created = await lifecycle.create(actor(req), { ...form.result, validTo: form.result.validTo! });
         return { created, createdId: created.token.authorizationId };
       });
       res.set('Cache-Control', 'no-store');
-      res.render('tokens/created', { title: 'Token created', token: viewOf(created.token, { now: new Date(), listedAs: 'active', organizations: organizations(req) }), secret: created.secret, shortened: shortenedExpiryNote(form.result.validTo, created.token) });
+      res.render('tokens/created', {
+        title: 'Token created',
+        token: viewOf(created.token, { now: new Date(), listedAs: 'active', organizations: organizations(req) }),
+        secret: created.secret,
+        shortened: shortenedExpiryNote(form.result.validTo, created.token),
+      });
     } catch (error) {
       renderRefusal(res, error, { mode: 'create', values: form.values, formKey });
     }
@@ -80,15 +103,38 @@ export function tokenPages({ lifecycle, auth, forms, baseUrl, hostSuffixes }: To
   async function createIntoVault(req: Request, res: Response, formKey: string) {
     const { form, vaultForm } = parseCreateForms(req.body as Record<string, unknown>, hostSuffixes, organizations(req));
     if (!form.ok || !vaultForm.ok) {
-      return renderTokenForm(res, 422, { mode: 'create', values: form.values, vaultValues: vaultForm.values, errors: form.ok ? {} : form.errors, vaultErrors: vaultForm.ok ? {} : vaultForm.errors, formKey });
+      return renderTokenForm(res, 422, {
+        mode: 'create',
+        values: form.values,
+        vaultValues: vaultForm.values,
+        errors: form.ok ? {} : form.errors,
+        vaultErrors: vaultForm.ok ? {} : vaultForm.errors,
+        formKey,
+      });
     }
     if (form.organizations) return several.createSeveral(req, res, formKey, form, vaultForm);
-    const inUse = await lifecycle.secretInUse(actor(req), vaultForm.vault!, vaultForm.secretName).catch((error: unknown) => (isVaultError(error) ? undefined : Promise.reject(error)));
-    if (inUse) return renderTokenForm(res, 422, { mode: 'create', values: form.values, vaultValues: vaultForm.values, vaultErrors: { secretName: `The secret "${vaultForm.secretName}" already holds ${inUse}. Choose another name; to write a token into that secret, link the token to it from the token's page.` }, formKey });
+    const inUse = await lifecycle
+      .secretInUse(actor(req), vaultForm.vault!, vaultForm.secretName)
+      .catch((error: unknown) => (isVaultError(error) ? undefined : Promise.reject(error)));
+    if (inUse)
+      return renderTokenForm(res, 422, {
+        mode: 'create',
+        values: form.values,
+        vaultValues: vaultForm.values,
+        vaultErrors: {
+          secretName: `The secret "${vaultForm.secretName}" already holds ${inUse}. Choose another name; to write a token into that secret, link the token to it from the token's page.`,
+        },
+        formKey,
+      });
     let outcome;
     try {
       outcome = await forms.once(req, formKey, async () => {
-        const outcome = await lifecycle.createIntoVault(actor(req), { ...form.result, validTo: form.result.validTo! }, vaultForm.vault!, vaultForm.secretName);
+        const outcome = await lifecycle.createIntoVault(
+          actor(req),
+          { ...form.result, validTo: form.result.validTo! },
+          vaultForm.vault!,
+          vaultForm.secretName,
+        );
         return { ...outcome, createdId: outcome.created.token.authorizationId };
       });
     } catch (error) {
@@ -96,18 +142,33 @@ export function tokenPages({ lifecycle, auth, forms, baseUrl, hostSuffixes }: To
     }
     const { created, stored } = outcome;
     const now = new Date();
-    const token = viewOf(created.token, { now, listedAs: stored.ok ? 'active' : 'revoked', organizations: organizations(req) });
+    const token = viewOf(created.token, {
+      now,
+      listedAs: stored.ok ? 'active' : 'revoked',
+      organizations: organizations(req),
+    });
     res.set('Cache-Control', 'no-store');
-    if (stored.ok) return res.render('vault/stored', { title: 'Token created in Key Vault', token, written: stored.written });
+    if (stored.ok)
+      return res.render('vault/stored', { title: 'Token created in Key Vault', token, written: stored.written });
     if (stored.retryAfterSeconds) res.set('Retry-After', String(stored.retryAfterSeconds));
-    res.status(stored.status).render('vault/store-failed', { title: 'Not stored in Key Vault', token, steps: stored.steps, orphan: stored.orphan ? viewOf(stored.orphan, { now, listedAs: 'active', organizations: organizations(req) }) : undefined, vaultUrl: vaultForm.vault!.url });
+    res.status(stored.status).render('vault/store-failed', {
+      title: 'Not stored in Key Vault',
+      token,
+      steps: stored.steps,
+      orphan: stored.orphan
+        ? viewOf(stored.orphan, { now, listedAs: 'active', organizations: organizations(req) })
+        : undefined,
+      vaultUrl: vaultForm.vault!.url,
+    });
   }
 
   const create: RequestHandler = async (req, res) => {
     const body = req.body as Record<string, unknown>;
     const intoVault = body.destination === 'vault';
     const formKey = forms.keyOf(body);
-    const again = intoVault ? 'This form was already sent: the token was created and its secret handled then. It is never shown.' : 'This token was already created. Its secret was shown once and cannot be shown again; if you did not copy it, revoke the token and create another.';
+    const again = intoVault
+      ? 'This form was already sent: the token was created and its secret handled then. It is never shown.'
+      : 'This token was already created. Its secret was shown once and cannot be shown again; if you did not copy it, revoke the token and create another.';
     if (forms.sentToEarlierResult(req, res, formKey, again)) return;
     await (intoVault ? createIntoVault(req, res, formKey) : createShown(req, res, formKey));
   };
@@ -125,7 +186,8 @@ export function tokenPages({ lifecycle, auth, forms, baseUrl, hostSuffixes }: To
   const update: RequestHandler = async (req, res) => {
     const { token, view } = loadedToken(res);
     const form = parseTokenForm(req.body as Record<string, unknown>, { now: new Date(), editing: true });
-    if (!form.ok) return renderTokenForm(res, 422, { mode: 'edit', values: form.values, errors: form.errors, token: view });
+    if (!form.ok)
+      return renderTokenForm(res, 422, { mode: 'edit', values: form.values, errors: form.errors, token: view });
     try {
       const after = await lifecycle.update(actor(req), token, form.result);
       flash(req, 'success', `Saved the changes to "${form.result.displayName}".`);
@@ -141,11 +203,20 @@ export function tokenPages({ lifecycle, auth, forms, baseUrl, hostSuffixes }: To
     const body = req.body as Record<string, unknown>;
     const returnTo = safeReturnTo(body.returnTo, baseUrl);
     const days = Number(body.days);
-    if (!EXTEND_DAYS.includes(days)) throw new PageError(400, 'Unknown extension', 'Tokens can be extended by 30 or 90 days here; use Edit for another date.');
+    if (!EXTEND_DAYS.includes(days))
+      throw new PageError(
+        400,
+        'Unknown extension',
+        'Tokens can be extended by 30 or 90 days here; use Edit for another date.',
+      );
     const { token, view } = loadedToken(res);
     const outcome = await lifecycle.extend(actor(req), token, days);
     if (outcome.ok) {
-      flash(req, 'success', `Extended "${view.displayName}" to ${formatDate(outcome.token.validTo)}${outcome.capped ? ' (the one-year limit Azure DevOps allows)' : ''}.`);
+      flash(
+        req,
+        'success',
+        `Extended "${view.displayName}" to ${formatDate(outcome.token.validTo)}${outcome.capped ? ' (the one-year limit Azure DevOps allows)' : ''}.`,
+      );
       const shortened = shortenedExpiryNote(outcome.asked, outcome.token);
       if (shortened) flash(req, 'info', shortened);
     } else flash(req, 'error', `"${view.displayName}" was not extended: ${outcome.reason}`);
@@ -154,7 +225,8 @@ export function tokenPages({ lifecycle, auth, forms, baseUrl, hostSuffixes }: To
 
   const revokeConfirm: RequestHandler = (req, res) => {
     const { view } = loadedToken(res);
-    if (view.status !== 'revoked') return res.render('tokens/revoke', { title: `Revoke ${view.displayName}`, token: view });
+    if (view.status !== 'revoked')
+      return res.render('tokens/revoke', { title: `Revoke ${view.displayName}`, token: view });
     flash(req, 'info', `"${view.displayName}" is already revoked.`);
     res.redirect(303, `/tokens/${view.authorizationId}`);
   };
@@ -163,7 +235,11 @@ export function tokenPages({ lifecycle, auth, forms, baseUrl, hostSuffixes }: To
   const revoke: RequestHandler = async (req, res) => {
     const id = req.params.tokenId as string;
     const gone = () => {
-      flash(req, 'info', 'That token no longer exists (it may have been revoked and removed already); nothing changed.');
+      flash(
+        req,
+        'info',
+        'That token no longer exists (it may have been revoked and removed already); nothing changed.',
+      );
       res.redirect(303, '/');
     };
     if (!GUID.test(id)) return gone();
@@ -174,7 +250,11 @@ export function tokenPages({ lifecycle, auth, forms, baseUrl, hostSuffixes }: To
         return res.redirect(303, '/');
       }
       await lifecycle.revoke(actor(req), token);
-      flash(req, 'success', `Revoked "${token.displayName}". Anything still using it will now be refused by Azure DevOps.`);
+      flash(
+        req,
+        'success',
+        `Revoked "${token.displayName}". Anything still using it will now be refused by Azure DevOps.`,
+      );
       res.redirect(303, '/');
     } catch (error) {
       if (isDevOpsError(error) && error.kind === 'notFound') return gone();

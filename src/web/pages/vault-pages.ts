@@ -30,32 +30,67 @@ export interface VaultPageDependencies {
 
 export function vaultPages({ lifecycle, auth, vaultLinks, baseUrl, hostSuffixes, signIns }: VaultPageDependencies) {
   const person = (req: Request) => req.session.account!.homeAccountId;
-  const parseLinkForm = (body: Record<string, unknown>, displayName: string) => parseVaultForm(body, { displayName, hostSuffixes, requireVault: true });
+  const parseLinkForm = (body: Record<string, unknown>, displayName: string) =>
+    parseVaultForm(body, { displayName, hostSuffixes, requireVault: true });
 
   const linkForm: RequestHandler = async (req, res) => {
     const { view } = loadedToken(res);
     const fields = takeDraft(req);
     const link = await vaultLinks.link(person(req), view.authorizationId);
-    const values = fields ? parseLinkForm(fields, view.displayName).values : { ...emptyVaultForm(), destination: 'vault' as const, vaultUrl: link?.vaultUrl ?? '', secretName: link?.secretName ?? suggestSecretName(view.displayName) };
-    res.render('vault/link', { title: `Key Vault secret of ${view.displayName}`, token: view, link, values, errors: {} });
+    const values = fields
+      ? parseLinkForm(fields, view.displayName).values
+      : {
+          ...emptyVaultForm(),
+          destination: 'vault' as const,
+          vaultUrl: link?.vaultUrl ?? '',
+          secretName: link?.secretName ?? suggestSecretName(view.displayName),
+        };
+    res.render('vault/link', {
+      title: `Key Vault secret of ${view.displayName}`,
+      token: view,
+      link,
+      values,
+      errors: {},
+    });
   };
 
   const link: RequestHandler = async (req, res) => {
     const { token, view } = loadedToken(res);
     const form = parseLinkForm(req.body as Record<string, unknown>, view.displayName);
     const render = async (status: number, errors: Record<string, string>) =>
-      res.status(status).render('vault/link', { title: `Key Vault secret of ${view.displayName}`, token: view, link: await vaultLinks.link(person(req), view.authorizationId), values: form.values, errors });
+      res.status(status).render('vault/link', {
+        title: `Key Vault secret of ${view.displayName}`,
+        token: view,
+        link: await vaultLinks.link(person(req), view.authorizationId),
+        values: form.values,
+        errors,
+      });
     if (!form.ok) return render(422, form.errors);
     const overwriteVersion = (req.body as Record<string, unknown>).overwriteVersion;
     try {
-      const outcome = await lifecycle.linkToVault(actorOf(req, auth), token, form.vault!, form.secretName, { overwriteVersion: typeof overwriteVersion === 'string' ? overwriteVersion : undefined });
+      const outcome = await lifecycle.linkToVault(actorOf(req, auth), token, form.vault!, form.secretName, {
+        overwriteVersion: typeof overwriteVersion === 'string' ? overwriteVersion : undefined,
+      });
       // Another token's secret (or someone else's value): only once the person has seen both named and agreed.
-      if (!outcome.linked) return res.render('vault/confirm-link', { title: `Link ${view.displayName} to a secret in use?`, token: view, vaultUrl: form.vault!.url, secret: outcome.secret, conflict: outcome.conflict });
+      if (!outcome.linked)
+        return res.render('vault/confirm-link', {
+          title: `Link ${view.displayName} to a secret in use?`,
+          token: view,
+          vaultUrl: form.vault!.url,
+          secret: outcome.secret,
+          conflict: outcome.conflict,
+        });
     } catch (error) {
       if (!isVaultError(error)) throw error;
-      return render(pageStatusOf(error), { [error.kind === 'secretNotFound' || error.kind === 'deleted' ? 'secretName' : 'vaultUrl']: error.userMessage });
+      return render(pageStatusOf(error), {
+        [error.kind === 'secretNotFound' || error.kind === 'deleted' ? 'secretName' : 'vaultUrl']: error.userMessage,
+      });
     }
-    flash(req, 'success', `"${view.displayName}" is linked to the secret "${form.secretName}" in ${form.vault!.url}. Rotate it from here when it is due.`);
+    flash(
+      req,
+      'success',
+      `"${view.displayName}" is linked to the secret "${form.secretName}" in ${form.vault!.url}. Rotate it from here when it is due.`,
+    );
     res.redirect(303, view.href);
   };
 
@@ -64,7 +99,12 @@ export function vaultPages({ lifecycle, auth, vaultLinks, baseUrl, hostSuffixes,
     const id = req.params.tokenId as string;
     if (!GUID.test(id)) throw new PageError(404, 'Token not found', 'There is no token at this address.');
     const link = await lifecycle.unlinkFromVault(actorOf(req, auth), id);
-    if (link) flash(req, 'success', `"${link.tokenName}" is no longer linked to ${link.vaultUrl}. The secret stays in the vault.`);
+    if (link)
+      flash(
+        req,
+        'success',
+        `"${link.tokenName}" is no longer linked to ${link.vaultUrl}. The secret stays in the vault.`,
+      );
     res.redirect(303, `/tokens/${id}`);
   };
 
@@ -80,7 +120,8 @@ export function vaultPages({ lifecycle, auth, vaultLinks, baseUrl, hostSuffixes,
   /** An old token kept after a rotation: revoke it now (from the expiry watch). */
   const revokeRetired: RequestHandler = async (req, res) => {
     const retirement = await lifecycle.revokeRetired(actorOf(req, auth), req.params.authorizationId as string);
-    if (!retirement) throw new PageError(404, 'Nothing to revoke', 'No old token from a rotation is waiting at this address.');
+    if (!retirement)
+      throw new PageError(404, 'Nothing to revoke', 'No old token from a rotation is waiting at this address.');
     flash(req, 'success', `Revoked the old "${retirement.tokenName}" that a rotation had kept.`);
     res.redirect(303, '/expiring');
   };

@@ -14,10 +14,18 @@ export function activityRoutes(signedIn: RequestHandler[], activity: ActivityLog
   router.get('/', async (req, res) => {
     const parsed = querySchema.safeParse(req.query);
     if (!parsed.success) throw new PageError(400, 'Unknown page', 'That page of the activity log does not exist.');
-    const { entries, page, hasMore } = await activity.list(req.session.account!.homeAccountId, parsed.data.page, PAGE_SIZE);
+    const { entries, page, hasMore } = await activity.list(
+      req.session.account!.homeAccountId,
+      parsed.data.page,
+      PAGE_SIZE,
+    );
     // The log counts no entries, so its pages are numbered without a total, as the token list's are.
     const pager = {
-      page, pageCount: null, total: null, shown: entries.length, noun: ['entry', 'entries'],
+      page,
+      pageCount: null,
+      total: null,
+      shown: entries.length,
+      noun: ['entry', 'entries'],
       firstUrl: page > 2 ? '/activity' : undefined,
       previousUrl: page > 1 ? `/activity?page=${page - 1}` : undefined,
       nextUrl: hasMore ? `/activity?page=${page + 1}` : undefined,

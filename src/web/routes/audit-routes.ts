@@ -17,7 +17,16 @@ import { accessTokenOf } from '../devops-context.ts';
 import { PageError } from '../errors.ts';
 import { toCsv } from '../export-format.ts';
 import { CONTROL_CHARACTERS } from '../forms/token-form.ts';
-import { assessedRows, AUDIT_PAGE_SIZE, auditFilterSchema, exportRow, filterQuery, isRevocableGlobal, summaryOf, type AuditFilter } from '../audit-view.ts';
+import {
+  assessedRows,
+  AUDIT_PAGE_SIZE,
+  auditFilterSchema,
+  exportRow,
+  filterQuery,
+  isRevocableGlobal,
+  summaryOf,
+  type AuditFilter,
+} from '../audit-view.ts';
 import { GUID } from '../../identifiers.ts';
 import { viewOf } from '../token-view.ts';
 
@@ -50,7 +59,12 @@ const selectionSchema = z.object({
 
 function parsed<T>(schema: z.ZodType<T>, input: unknown): T {
   const result = schema.safeParse(input);
-  if (!result.success) throw new PageError(400, 'Unknown audit options', 'The address asks for a filter or page the audit does not offer, so nothing was changed. Use the controls on the audit page instead.');
+  if (!result.success)
+    throw new PageError(
+      400,
+      'Unknown audit options',
+      'The address asks for a filter or page the audit does not offer, so nothing was changed. Use the controls on the audit page instead.',
+    );
   return result.data;
 }
 
@@ -70,19 +84,47 @@ function selection(audit: AuditResult, input: unknown): Selected[] {
       // "Revoke all" takes the tokens still valid: revoked and expired ones cannot be used anyway.
       const offboarded = person !== undefined && holder.person.descriptor === person && token.isValid;
       const retired = global !== undefined && isRevocableGlobal(token, now);
-      if (wanted.includes(token.authorizationId) || offboarded || retired) chosen.push({ person: holder.person, token });
+      if (wanted.includes(token.authorizationId) || offboarded || retired)
+        chosen.push({ person: holder.person, token });
     }
   }
-  if (global !== undefined && chosen.length === 0) throw new PageError(400, 'No global tokens', 'Nobody in this organization holds a global token that is not revoked, so there is nothing to revoke.');
-  if (wanted.length === 0 && person === undefined && global === undefined) throw new PageError(400, 'No tokens selected', 'Tick the tokens to revoke in the audit, or choose "Revoke all" beside a person, then try again.');
-  if (!wanted.every((id) => GUID.test(id)) || chosen.filter((item) => wanted.includes(item.token.authorizationId)).length !== wanted.length) {
-    throw new PageError(400, 'Unknown tokens', 'The selection names tokens that are not in this audit (they may have been revoked since), so nothing was changed. Open the audit again.');
+  if (global !== undefined && chosen.length === 0)
+    throw new PageError(
+      400,
+      'No global tokens',
+      'Nobody in this organization holds a global token that is not revoked, so there is nothing to revoke.',
+    );
+  if (wanted.length === 0 && person === undefined && global === undefined)
+    throw new PageError(
+      400,
+      'No tokens selected',
+      'Tick the tokens to revoke in the audit, or choose "Revoke all" beside a person, then try again.',
+    );
+  if (
+    !wanted.every((id) => GUID.test(id)) ||
+    chosen.filter((item) => wanted.includes(item.token.authorizationId)).length !== wanted.length
+  ) {
+    throw new PageError(
+      400,
+      'Unknown tokens',
+      'The selection names tokens that are not in this audit (they may have been revoked since), so nothing was changed. Open the audit again.',
+    );
   }
   if (person !== undefined && !audit.people.some((holder) => holder.person.descriptor === person)) {
-    throw new PageError(400, 'Unknown person', 'That person is not in this audit, so nothing was changed. Open the audit again.');
+    throw new PageError(
+      400,
+      'Unknown person',
+      'That person is not in this audit, so nothing was changed. Open the audit again.',
+    );
   }
-  if (chosen.length === 0) throw new PageError(400, 'Nothing to revoke', 'That person holds no tokens in this organization, so there is nothing to revoke.');
-  if (chosen.length > MAX_REVOKE) throw new PageError(400, 'Too many tokens', `Revoke at most ${MAX_REVOKE} tokens at a time.`);
+  if (chosen.length === 0)
+    throw new PageError(
+      400,
+      'Nothing to revoke',
+      'That person holds no tokens in this organization, so there is nothing to revoke.',
+    );
+  if (chosen.length > MAX_REVOKE)
+    throw new PageError(400, 'Too many tokens', `Revoke at most ${MAX_REVOKE} tokens at a time.`);
   return chosen;
 }
 
@@ -98,9 +140,11 @@ function byPerson(chosen: readonly Selected[]): { person: OrgPerson; tokens: Adm
 }
 
 function reasonError(reason: unknown): string | undefined {
-  if (typeof reason !== 'string' || reason.trim().length < 3) return 'Say why these tokens are being revoked (at least 3 characters): the activity log keeps it.';
+  if (typeof reason !== 'string' || reason.trim().length < 3)
+    return 'Say why these tokens are being revoked (at least 3 characters): the activity log keeps it.';
   if (reason.length > MAX_REASON_LENGTH) return `Keep the reason to ${MAX_REASON_LENGTH} characters or fewer.`;
-  if (CONTROL_CHARACTERS.test(reason.replace(/\r?\n/g, ' '))) return 'The reason contains control characters or marks that reorder text; type it again without them.';
+  if (CONTROL_CHARACTERS.test(reason.replace(/\r?\n/g, ' ')))
+    return 'The reason contains control characters or marks that reorder text; type it again without them.';
   return undefined;
 }
 
@@ -126,7 +170,9 @@ export function auditRoutes(options: AuditRouteDependencies): Router {
   const start = (req: Request): AuditJob => {
     const organization = req.session.organization!;
     const accessToken = accessTokenOf(req, auth);
-    return jobs.start(keyOf(req), { organization, person: req.session.account!.homeAccountId }, (onProgress, signal) => gatherAudit({ client: tokenAdmin, accessToken, organization, limiter: upstream, limits, signal, onProgress }));
+    return jobs.start(keyOf(req), { organization, person: req.session.account!.homeAccountId }, (onProgress, signal) =>
+      gatherAudit({ client: tokenAdmin, accessToken, organization, limiter: upstream, limits, signal, onProgress }),
+    );
   };
 
   /** The finished audit, or undefined after answering with the "gathering" page. */
@@ -143,7 +189,11 @@ export function auditRoutes(options: AuditRouteDependencies): Router {
     if (job.result) return job.result;
     res.set('Refresh', `${REFRESH_SECONDS}; url=/audit`);
     res.set('Cache-Control', 'no-store');
-    res.render('audit/progress', { title: 'Gathering the audit', progress: job.progress, refreshSeconds: REFRESH_SECONDS });
+    res.render('audit/progress', {
+      title: 'Gathering the audit',
+      progress: job.progress,
+      refreshSeconds: REFRESH_SECONDS,
+    });
     return undefined;
   }
 
@@ -167,7 +217,8 @@ export function auditRoutes(options: AuditRouteDependencies): Router {
       summary: summaryOf(audit, assessedRows(audit, { ...filter, flag: 'any', person: '', scope: '' }, organizations)),
       flags: RISK_FLAG_NAMES.map((name) => ({ name, ...RISK_FLAGS[name] })),
       url: (changes: Partial<AuditFilter>) => `/audit?${filterQuery(filter, changes)}`,
-      exportUrl: (format: string) => `/audit/export?${new URLSearchParams([...new URLSearchParams(filterQuery({ ...filter, page: 1 })), ['format', format]]).toString()}`,
+      exportUrl: (format: string) =>
+        `/audit/export?${new URLSearchParams([...new URLSearchParams(filterQuery({ ...filter, page: 1 })), ['format', format]]).toString()}`,
     });
   });
 
@@ -189,13 +240,22 @@ export function auditRoutes(options: AuditRouteDependencies): Router {
   });
 
   /** The one confirmation: who and what, and the reason field (again with its error when refused). */
-  const confirmation = (req: Request, res: Response, audit: AuditResult, chosen: Selected[], values: { offboarding: string | undefined; reason: string; error?: string }) => {
+  const confirmation = (
+    req: Request,
+    res: Response,
+    audit: AuditResult,
+    chosen: Selected[],
+    values: { offboarding: string | undefined; reason: string; error?: string },
+  ) => {
     const now = new Date();
     const organizations = req.session.organizations ?? [];
     res.render('audit/confirm', {
       title: 'Revoke on behalf',
       organization: audit.organization,
-      groups: byPerson(chosen).map(({ person, tokens }) => ({ person, tokens: tokens.map((token) => viewOf(token, { now, listedAs: 'all', organizations })) })),
+      groups: byPerson(chosen).map(({ person, tokens }) => ({
+        person,
+        tokens: tokens.map((token) => viewOf(token, { now, listedAs: 'all', organizations })),
+      })),
       count: chosen.length,
       maxReasonLength: MAX_REASON_LENGTH,
       ...values,
@@ -212,14 +272,23 @@ export function auditRoutes(options: AuditRouteDependencies): Router {
   router.post('/revoke', async (req, res) => {
     const body = req.body as Record<string, unknown>;
     const job = jobs.get(keyOf(req));
-    if (!job?.result) throw new PageError(409, 'Audit no longer open', 'The audit these tokens were chosen from has closed (audits are kept for 15 minutes), so nothing was changed. Open the audit again and choose them there.');
+    if (!job?.result)
+      throw new PageError(
+        409,
+        'Audit no longer open',
+        'The audit these tokens were chosen from has closed (audits are kept for 15 minutes), so nothing was changed. Open the audit again and choose them there.',
+      );
     const audit = job.result;
     const chosen = selection(audit, { ids: body.ids, person: body.person });
     const error = reasonError(body.reason);
     if (error) {
       res.status(422);
       const offboarding = typeof body.person === 'string' ? body.person : undefined;
-      return confirmation(req, res, audit, chosen, { offboarding, reason: typeof body.reason === 'string' ? body.reason.slice(0, MAX_REASON_LENGTH) : '', error });
+      return confirmation(req, res, audit, chosen, {
+        offboarding,
+        reason: typeof body.reason === 'string' ? body.reason.slice(0, MAX_REASON_LENGTH) : '',
+        error,
+      });
     }
     const reason = (body.reason as string).trim();
     const accessToken = accessTokenOf(req, auth);
@@ -232,24 +301,50 @@ export function auditRoutes(options: AuditRouteDependencies): Router {
           try {
             await tokenAdmin.revoke(accessToken, audit.organization, [token.authorizationId]);
           } catch (failure) {
-            const message = isDevOpsError(failure) ? failure.userMessage : failure instanceof SignInRequiredError ? SIGN_IN_AGAIN : undefined;
+            const message = isDevOpsError(failure)
+              ? failure.userMessage
+              : failure instanceof SignInRequiredError
+                ? SIGN_IN_AGAIN
+                : undefined;
             if (message === undefined) throw failure;
-            return { authorizationId: token.authorizationId, displayName: token.displayName, person: person.displayName, revoked: false, message: `not revoked: ${message}` };
+            return {
+              authorizationId: token.authorizationId,
+              displayName: token.displayName,
+              person: person.displayName,
+              revoked: false,
+              message: `not revoked: ${message}`,
+            };
           }
           await activity.record(who.homeAccountId, {
             action: 'revokeOnBehalf',
             organization: audit.organization,
             tokenId: token.authorizationId,
             tokenName: token.displayName,
-            changes: [`for ${person.displayName}${person.principalName ? ` (${person.principalName})` : ''}`, `by ${who.name} (${who.username})`, `reason: ${reason}`],
+            changes: [
+              `for ${person.displayName}${person.principalName ? ` (${person.principalName})` : ''}`,
+              `by ${who.name} (${who.username})`,
+              `reason: ${reason}`,
+            ],
           });
-          return { authorizationId: token.authorizationId, displayName: token.displayName, person: person.displayName, revoked: true, message: 'revoked' };
+          return {
+            authorizationId: token.authorizationId,
+            displayName: token.displayName,
+            person: person.displayName,
+            revoked: true,
+            message: 'revoked',
+          };
         }),
       ),
     );
     // The audit forgets what was revoked, so the page shows what is left.
     const revoked = new Set(outcomes.filter((outcome) => outcome.revoked).map((outcome) => outcome.authorizationId));
-    job.result = { ...audit, people: audit.people.map((holder) => ({ ...holder, tokens: holder.tokens.filter((token) => !revoked.has(token.authorizationId)) })) };
+    job.result = {
+      ...audit,
+      people: audit.people.map((holder) => ({
+        ...holder,
+        tokens: holder.tokens.filter((token) => !revoked.has(token.authorizationId)),
+      })),
+    };
     req.session.auditRevokeOutcome = { organization: audit.organization, reason, outcomes };
     res.redirect(303, '/audit/revoke/result');
   });
@@ -258,7 +353,11 @@ export function auditRoutes(options: AuditRouteDependencies): Router {
     const result = req.session.auditRevokeOutcome;
     if (!result) return res.redirect(303, '/audit');
     delete req.session.auditRevokeOutcome;
-    res.render('audit/result', { title: 'Revoke on behalf: result', ...result, revokedCount: result.outcomes.filter((outcome) => outcome.revoked).length });
+    res.render('audit/result', {
+      title: 'Revoke on behalf: result',
+      ...result,
+      revokedCount: result.outcomes.filter((outcome) => outcome.revoked).length,
+    });
   });
 
   return router;

@@ -38,7 +38,10 @@ export function authRoutes(auth: AuthService, baseUrl: URL, signIns: PendingSign
     signIns.write(res, signInsInProgress);
     const error = queryText(req, 'error');
     if (error) {
-      throw new SignInFailedError(error === 'access_denied' ? 'declined' : 'rejected', `the identity platform answered ${error}`);
+      throw new SignInFailedError(
+        error === 'access_denied' ? 'declined' : 'rejected',
+        `the identity platform answered ${error}`,
+      );
     }
     const code = queryText(req, 'code');
     if (!code) throw new SignInFailedError('rejected', 'the answer carried no authorization code');

@@ -15,7 +15,10 @@ export function healthRoutes(readiness: () => Promise<Readiness>): Router {
   });
   router.get('/readyz', async (_req, res) => {
     const status = await readiness();
-    res.set('Cache-Control', 'no-store').status(status === 'ready' ? 200 : 503).json({ status });
+    res
+      .set('Cache-Control', 'no-store')
+      .status(status === 'ready' ? 200 : 503)
+      .json({ status });
   });
   return router;
 }

@@ -17,7 +17,11 @@ export function organizationRoutes(signedIn: RequestHandler[], baseUrl: URL): Ro
     const wanted = typeof body.organization === 'string' ? body.organization : '';
     const known = req.session.organizations ?? [];
     if (!known.some((org) => org.accountName === wanted)) {
-      throw new PageError(400, 'Unknown organization', 'You are not a member of that organization (or it no longer exists), so nothing changed.');
+      throw new PageError(
+        400,
+        'Unknown organization',
+        'You are not a member of that organization (or it no longer exists), so nothing changed.',
+      );
     }
     req.session.organization = wanted;
     flash(req, 'success', `Now working in ${wanted}.`);

@@ -12,7 +12,16 @@ import { tokensAcrossOrganizations } from '../cross-organization.ts';
 import { accessTokenOf } from '../devops-context.ts';
 import { PageError } from '../errors.ts';
 import { toCsv } from '../export-format.ts';
-import { apiSortOf, listingOf, listQuerySchema, listUrl, previousPage, SORT_LABELS, trailAfter, type ListQuery } from '../forms/list-query.ts';
+import {
+  apiSortOf,
+  listingOf,
+  listQuerySchema,
+  listUrl,
+  previousPage,
+  SORT_LABELS,
+  trailAfter,
+  type ListQuery,
+} from '../forms/list-query.ts';
 import { welcomeSignedOut } from '../welcome-signed-out.ts';
 import { expiryWatchGroups, GLOBAL_STATUS_TEXT, viewOf, type TokenView } from '../token-view.ts';
 
@@ -22,7 +31,8 @@ const MAX_WHOLE_LIST_PAGES = 50;
 const TOKEN_NOUN = ['token', 'tokens'];
 
 function compare(sort: ListQuery['sort']): (a: TokenView, b: TokenView) => number {
-  const byName = (a: TokenView, b: TokenView) => a.displayName.localeCompare(b.displayName, 'en', { sensitivity: 'base' });
+  const byName = (a: TokenView, b: TokenView) =>
+    a.displayName.localeCompare(b.displayName, 'en', { sensitivity: 'base' });
   if (sort === 'displayName') return byName;
   if (sort === 'displayDate') return (a, b) => a.validTo.getTime() - b.validTo.getTime() || byName(a, b);
   if (sort === 'created') return (a, b) => a.validFrom.getTime() - b.validFrom.getTime() || byName(a, b);
@@ -34,11 +44,19 @@ function sortViews(views: TokenView[], query: Pick<ListQuery, 'sort' | 'order'>)
   return query.order === 'asc' ? sorted : sorted.reverse();
 }
 
-const allQuerySchema = listQuerySchema.extend({ page: z.coerce.number().int().min(1).max(10_000).default(1) }).omit({ after: true });
+const allQuerySchema = listQuerySchema
+  .extend({ page: z.coerce.number().int().min(1).max(10_000).default(1) })
+  .omit({ after: true });
 const expiringQuerySchema = z.object({ within: z.enum(['7', '14', '30']).default('7').transform(Number) });
-const exportQuerySchema = listQuerySchema.omit({ after: true, page: true, size: true }).extend({ format: z.enum(['csv', 'json']), scope: z.enum(['organization', 'all']).default('organization') });
+const exportQuerySchema = listQuerySchema
+  .omit({ after: true, page: true, size: true })
+  .extend({ format: z.enum(['csv', 'json']), scope: z.enum(['organization', 'all']).default('organization') });
 
-function parse<T>(schema: z.ZodType<T, unknown>, req: Request, words = 'The address asks for a filter, sort or page PAT Manager does not offer. Use the controls on the page instead.'): T {
+function parse<T>(
+  schema: z.ZodType<T, unknown>,
+  req: Request,
+  words = 'The address asks for a filter, sort or page PAT Manager does not offer. Use the controls on the page instead.',
+): T {
   const parsed = schema.safeParse(req.query);
   if (!parsed.success) throw new PageError(400, 'Unknown list options', words);
   return parsed.data;
@@ -57,16 +75,31 @@ function exportRow(view: TokenView) {
   };
 }
 
-export function overviewRoutes(options: { signedIn: RequestHandler[]; devops: DevOpsClient; lifecycle: TokenLifecycle; auth: AuthService }): Router {
+export function overviewRoutes(options: {
+  signedIn: RequestHandler[];
+  devops: DevOpsClient;
+  lifecycle: TokenLifecycle;
+  auth: AuthService;
+}): Router {
   const { signedIn, devops, lifecycle, auth } = options;
   const router = Router();
 
   /** One organization's whole list, as Azure DevOps sorts it (by name where it cannot sort as asked), up to the cap. */
-  async function wholeList(accessToken: AccessTokenSource, organization: string, query: Pick<ListQuery, 'status' | 'sort' | 'order'>) {
+  async function wholeList(
+    accessToken: AccessTokenSource,
+    organization: string,
+    query: Pick<ListQuery, 'status' | 'sort' | 'order'>,
+  ) {
     const tokens: PatToken[] = [];
     let continuationToken: string | undefined;
     for (let page = 0; page < MAX_WHOLE_LIST_PAGES; page++) {
-      const result = await devops.listTokens(accessToken, organization, { filter: query.status, sortBy: apiSortOf(query.sort) ?? 'displayName', ascending: query.order === 'asc', top: 100, continuationToken });
+      const result = await devops.listTokens(accessToken, organization, {
+        filter: query.status,
+        sortBy: apiSortOf(query.sort) ?? 'displayName',
+        ascending: query.order === 'asc',
+        top: 100,
+        continuationToken,
+      });
       tokens.push(...result.tokens);
       if (!result.continuationToken) return { tokens, truncated: false };
       continuationToken = result.continuationToken;
@@ -86,7 +119,13 @@ export function overviewRoutes(options: { signedIn: RequestHandler[]; devops: De
       const { tokens, truncated } = await wholeList(actor.accessToken, actor.organization, query);
       return { tokens, truncated, numbered: true as const };
     }
-    const page = await devops.listTokens(actor.accessToken, actor.organization, { filter: query.status, sortBy, ascending: query.order === 'asc', top: query.size, continuationToken: query.after });
+    const page = await devops.listTokens(actor.accessToken, actor.organization, {
+      filter: query.status,
+      sortBy,
+      ascending: query.order === 'asc',
+      top: query.size,
+      continuationToken: query.after,
+    });
     // The first page needs no token to come back to: opening it leaves the session as it was.
     let previous: Partial<ListQuery> | undefined;
     if (query.after) {
@@ -98,19 +137,30 @@ export function overviewRoutes(options: { signedIn: RequestHandler[]; devops: De
       tokens: page.tokens,
       truncated: false,
       numbered: false as const,
-      nextUrl: page.continuationToken ? listUrl(query, { after: page.continuationToken, page: query.page + 1 }) : undefined,
+      nextUrl: page.continuationToken
+        ? listUrl(query, { after: page.continuationToken, page: query.page + 1 })
+        : undefined,
       previousUrl: previous ? listUrl(query, previous) : undefined,
     };
   }
 
   // The signed-in home page: this organization's tokens, a page at a time.
   router.get('/', welcomeSignedOut, ...signedIn, async (req, res) => {
-    const query = parse(listQuerySchema, req, 'The address asks for a filter, sort or page size PAT Manager does not offer. Use the controls above the list instead.');
+    const query = parse(
+      listQuerySchema,
+      req,
+      'The address asks for a filter, sort or page size PAT Manager does not offer. Use the controls above the list instead.',
+    );
     const actor = actorOf(req, auth);
-    const [listed, revoked] = await Promise.all([homePage(req, query, actor), query.status === 'all' ? lifecycle.revokedIds(actor) : Promise.resolve(new Set<string>())]);
+    const [listed, revoked] = await Promise.all([
+      homePage(req, query, actor),
+      query.status === 'all' ? lifecycle.revokedIds(actor) : Promise.resolve(new Set<string>()),
+    ]);
     const now = new Date();
     const organizations = req.session.organizations ?? [];
-    const views = listed.tokens.map((token) => viewOf(token, { now, listedAs: query.status, organizations, revokedIds: revoked }));
+    const views = listed.tokens.map((token) =>
+      viewOf(token, { now, listedAs: query.status, organizations, revokedIds: revoked }),
+    );
     const first = listUrl(query, { after: undefined, page: 1 });
     let tokens = views;
     let pager;
@@ -120,17 +170,26 @@ export function overviewRoutes(options: { signedIn: RequestHandler[]; devops: De
       tokens = sortViews(views, query).slice((page - 1) * query.size, page * query.size);
       query.page = page;
       pager = {
-        page, pageCount, total: views.length, shown: tokens.length, noun: TOKEN_NOUN,
+        page,
+        pageCount,
+        total: views.length,
+        shown: tokens.length,
+        noun: TOKEN_NOUN,
         firstUrl: page > 2 ? first : undefined,
         previousUrl: page > 1 ? listUrl(query, { page: page - 1 }) : undefined,
         nextUrl: page < pageCount ? listUrl(query, { page: page + 1 }) : undefined,
       };
     } else {
       pager = {
-        page: query.page, pageCount: null, total: null, shown: tokens.length, noun: TOKEN_NOUN,
+        page: query.page,
+        pageCount: null,
+        total: null,
+        shown: tokens.length,
+        noun: TOKEN_NOUN,
         // Without the page before, the first page is the way back.
         firstUrl: query.after && (query.page > 2 || !listed.previousUrl) ? first : undefined,
-        previousUrl: listed.previousUrl, nextUrl: listed.nextUrl,
+        previousUrl: listed.previousUrl,
+        nextUrl: listed.nextUrl,
       };
     }
     res.render('tokens/list', {
@@ -140,17 +199,30 @@ export function overviewRoutes(options: { signedIn: RequestHandler[]; devops: De
       pager,
       truncated: listed.truncated,
       sortLabels: SORT_LABELS,
-      sortUrl: (sort: ListQuery['sort']) => listUrl(query, { sort, order: query.sort === sort && query.order === 'asc' ? 'desc' : 'asc', after: undefined, page: 1 }),
-      exportUrl: (format: 'csv' | 'json') => `/export?format=${format}&status=${query.status}&sort=${query.sort}&order=${query.order}`,
+      sortUrl: (sort: ListQuery['sort']) =>
+        listUrl(query, {
+          sort,
+          order: query.sort === sort && query.order === 'asc' ? 'desc' : 'asc',
+          after: undefined,
+          page: 1,
+        }),
+      exportUrl: (format: 'csv' | 'json') =>
+        `/export?format=${format}&status=${query.status}&sort=${query.sort}&order=${query.order}`,
     });
   });
 
   async function everyOrganization(req: Request, filter: ListQuery['status']) {
     const organizations = req.session.organizations ?? [];
-    const known = organizations.length > 0 ? organizations : [{ accountId: '', accountName: req.session.organization! }];
+    const known =
+      organizations.length > 0 ? organizations : [{ accountId: '', accountName: req.session.organization! }];
     const list = await tokensAcrossOrganizations(devops, accessTokenOf(req, auth), known, filter);
     const now = new Date();
-    return { ...list, views: list.tokens.map(({ token, seenIn }) => viewOf(token, { now, listedAs: filter, organizations, revokedIds: list.revokedIds, via: seenIn[0] })) };
+    return {
+      ...list,
+      views: list.tokens.map(({ token, seenIn }) =>
+        viewOf(token, { now, listedAs: filter, organizations, revokedIds: list.revokedIds, via: seenIn[0] }),
+      ),
+    };
   }
 
   router.get('/all', ...signedIn, async (req, res) => {
@@ -168,15 +240,21 @@ export function overviewRoutes(options: { signedIn: RequestHandler[]; devops: De
       query: { ...query, page },
       tokens: sorted.slice((page - 1) * query.size, page * query.size),
       pager: {
-        page, pageCount, total: sorted.length, shown: Math.min(query.size, sorted.length - (page - 1) * query.size), noun: TOKEN_NOUN,
+        page,
+        pageCount,
+        total: sorted.length,
+        shown: Math.min(query.size, sorted.length - (page - 1) * query.size),
+        noun: TOKEN_NOUN,
         firstUrl: page > 2 ? url({ page: 1 }) : undefined,
         previousUrl: page > 1 ? url({ page: page - 1 }) : undefined,
         nextUrl: page < pageCount ? url({ page: page + 1 }) : undefined,
       },
       truncated,
       sortLabels: SORT_LABELS,
-      sortUrl: (sort: ListQuery['sort']) => url({ sort, order: query.sort === sort && query.order === 'asc' ? 'desc' : 'asc', page: 1 }),
-      exportUrl: (format: string) => `/export?${new URLSearchParams({ format, scope: 'all', status: query.status, sort: query.sort, order: query.order }).toString()}`,
+      sortUrl: (sort: ListQuery['sort']) =>
+        url({ sort, order: query.sort === sort && query.order === 'asc' ? 'desc' : 'asc', page: 1 }),
+      exportUrl: (format: string) =>
+        `/export?${new URLSearchParams({ format, scope: 'all', status: query.status, sort: query.sort, order: query.order }).toString()}`,
     });
   });
 
@@ -202,7 +280,9 @@ export function overviewRoutes(options: { signedIn: RequestHandler[]; devops: De
     } else {
       const { tokens } = await wholeList(accessTokenOf(req, auth), req.session.organization!, query);
       const now = new Date();
-      views = tokens.map((token) => viewOf(token, { now, listedAs: query.status, organizations: req.session.organizations ?? [] }));
+      views = tokens.map((token) =>
+        viewOf(token, { now, listedAs: query.status, organizations: req.session.organizations ?? [] }),
+      );
     }
     const rows = sortViews(views, query).map(exportRow);
     const name = `pat-tokens-${query.scope === 'all' ? 'all-organizations' : req.session.organization}-${query.status}-${new Date().toISOString().slice(0, 10)}`;

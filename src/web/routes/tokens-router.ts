@@ -12,7 +12,20 @@ import type { PageDependencies } from '../pages/page-dependencies.ts';
 import { parseReplaceForm, perOrganizationPages, REPLACE_ALL_PATH } from '../pages/per-organization-pages.ts';
 import { isRenewExpiry, renewPages } from '../pages/renew-pages.ts';
 import { vaultPages } from '../pages/vault-pages.ts';
-import { findVaultLink, foundLink, loadedLink, loadedToken, loadToken, refuseGlobal, refuseInVault, refuseRevoked, refuseUnchangeable, requireExpired, requireGlobal, requireVaultLink } from '../token-guards.ts';
+import {
+  findVaultLink,
+  foundLink,
+  loadedLink,
+  loadedToken,
+  loadToken,
+  refuseGlobal,
+  refuseInVault,
+  refuseRevoked,
+  refuseUnchangeable,
+  requireExpired,
+  requireGlobal,
+  requireVaultLink,
+} from '../token-guards.ts';
 
 export function tokensRouter(deps: PageDependencies): Router {
   const { forms, vaultLinks, hostSuffixes } = deps;
@@ -67,8 +80,21 @@ export function tokensRouter(deps: PageDependencies): Router {
   router.post('/:tokenId/revoke', tokens.revoke);
 
   const regenerated = 'This token was already regenerated. The new secret was shown once and cannot be shown again.';
-  router.get('/:authorizationId/regenerate', refuseRevoked('Revoked tokens cannot be regenerated', '. Create a new token instead.'), refuseGlobal, refuseInVault(vaultLinks), regenerate.form);
-  router.post('/:authorizationId/regenerate', forms.sentBefore(regenerated), refuseRevoked('Revoked tokens cannot be regenerated', ', so nothing was changed.'), refuseGlobal, refuseInVault(vaultLinks), regenerate.regenerate);
+  router.get(
+    '/:authorizationId/regenerate',
+    refuseRevoked('Revoked tokens cannot be regenerated', '. Create a new token instead.'),
+    refuseGlobal,
+    refuseInVault(vaultLinks),
+    regenerate.form,
+  );
+  router.post(
+    '/:authorizationId/regenerate',
+    forms.sentBefore(regenerated),
+    refuseRevoked('Revoked tokens cannot be regenerated', ', so nothing was changed.'),
+    refuseGlobal,
+    refuseInVault(vaultLinks),
+    regenerate.regenerate,
+  );
 
   router.get('/:authorizationId/vault', vault.linkForm);
   router.post(
@@ -110,7 +136,13 @@ export function tokensRouter(deps: PageDependencies): Router {
     renew.renew,
   );
 
-  router.get('/:authorizationId/rotate', requireVaultLink(vaultLinks), refuseRevoked('Revoked tokens cannot be rotated', '. Create a new token instead.'), refuseGlobal, rotate.form);
+  router.get(
+    '/:authorizationId/rotate',
+    requireVaultLink(vaultLinks),
+    refuseRevoked('Revoked tokens cannot be rotated', '. Create a new token instead.'),
+    refuseGlobal,
+    rotate.form,
+  );
   router.post(
     '/:authorizationId/rotate',
     forms.sentBefore('This token was already rotated; the new one is in the vault.'),

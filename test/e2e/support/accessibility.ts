@@ -24,16 +24,28 @@ export async function scanAccessibility(page: Page): Promise<Violation[]> {
   if (!(await page.evaluate('typeof globalThis.axe === "object"'))) await page.evaluate(`${AXE_SOURCE}\n;undefined`);
   return page.evaluate(async (tags) => {
     interface AxeResult {
-      violations: Array<{ id: string; impact: Impact; help: string; helpUrl: string; nodes: Array<{ target: unknown[]; failureSummary?: string }> }>;
+      violations: Array<{
+        id: string;
+        impact: Impact;
+        help: string;
+        helpUrl: string;
+        nodes: Array<{ target: unknown[]; failureSummary?: string }>;
+      }>;
     }
     const { axe } = globalThis as unknown as { axe: { run(context: unknown, options: unknown): Promise<AxeResult> } };
-    const result = await axe.run((globalThis as unknown as { document: unknown }).document, { runOnly: { type: 'tag', values: tags }, resultTypes: ['violations'] });
+    const result = await axe.run((globalThis as unknown as { document: unknown }).document, {
+      runOnly: { type: 'tag', values: tags },
+      resultTypes: ['violations'],
+    });
     return result.violations.map((violation) => ({
       id: violation.id,
       impact: violation.impact,
       help: violation.help,
       helpUrl: violation.helpUrl,
-      nodes: violation.nodes.map((node) => ({ target: node.target.map(String).join(' '), summary: node.failureSummary ?? '' })),
+      nodes: violation.nodes.map((node) => ({
+        target: node.target.map(String).join(' '),
+        summary: node.failureSummary ?? '',
+      })),
     }));
   }, RULE_TAGS);
 }
@@ -42,6 +54,9 @@ export const isBlocking = (violation: Violation) => violation.impact === 'seriou
 
 export function describeViolations(violations: Violation[]): string {
   return violations
-    .map((violation) => `${violation.impact}: ${violation.id} (${violation.help}) at ${violation.nodes.map((node) => node.target).join(', ')}\n  ${violation.nodes[0]?.summary.replace(/\n/g, '\n  ') ?? ''}`)
+    .map(
+      (violation) =>
+        `${violation.impact}: ${violation.id} (${violation.help}) at ${violation.nodes.map((node) => node.target).join(', ')}\n  ${violation.nodes[0]?.summary.replace(/\n/g, '\n  ') ?? ''}`,
+    )
     .join('\n');
 }

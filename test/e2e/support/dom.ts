@@ -61,4 +61,3 @@ export interface BrowserGlobals {
   innerHeight: number;
   getComputedStyle(element: DomElement, pseudo?: string): DomStyle;
 }
-

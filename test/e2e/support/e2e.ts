@@ -36,7 +36,9 @@ export async function startE2E(options: HarnessOptions = {}): Promise<E2E> {
   const h = await startHarness(options);
   let browser: Browser;
   try {
-    browser = await launchChromium({ trustedSpkiHashes: [await spkiHashOf(h.emulator.origin, h.emulator.caCertificatePem)] });
+    browser = await launchChromium({
+      trustedSpkiHashes: [await spkiHashOf(h.emulator.origin, h.emulator.caCertificatePem)],
+    });
   } catch (error) {
     await h.close();
     throw error;
@@ -46,7 +48,13 @@ export async function startE2E(options: HarnessOptions = {}): Promise<E2E> {
     h,
     browser,
     async newSession({ width = 'desktop', clipboard = false, script = true } = {}) {
-      const context = await browser.newContext({ ...VIEWPORTS[width], locale: 'en-GB', timezoneId: 'UTC', reducedMotion: 'reduce', javaScriptEnabled: script });
+      const context = await browser.newContext({
+        ...VIEWPORTS[width],
+        locale: 'en-GB',
+        timezoneId: 'UTC',
+        reducedMotion: 'reduce',
+        javaScriptEnabled: script,
+      });
       context.setDefaultTimeout(ACTION_TIMEOUT_MS);
       context.setDefaultNavigationTimeout(ACTION_TIMEOUT_MS);
       if (clipboard) await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: h.appUrl });

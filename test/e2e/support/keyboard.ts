@@ -38,20 +38,27 @@ export async function focused(page: Page): Promise<Focused | null> {
     const style = getComputedStyle(element);
     const rect = element.getBoundingClientRect();
     const path: number[] = [];
-    for (let node: typeof element | null = element; node?.parentElement; node = node.parentElement) path.unshift(Array.prototype.indexOf.call(node.parentElement.children, node));
+    for (let node: typeof element | null = element; node?.parentElement; node = node.parentElement)
+      path.unshift(Array.prototype.indexOf.call(node.parentElement.children, node));
     return {
       path: path.join('/'),
       tag: element.tagName.toLowerCase(),
       id: element.id,
       // When a field holds focus without matching :focus, a part the browser draws inside it has it
       // (a date field's calendar button), and the browser rings that part itself.
-      indicated: (element.matches('input') && !element.matches(':focus')) || (style.outlineStyle !== 'none' && Number.parseFloat(style.outlineWidth) > 0) || style.boxShadow !== 'none',
+      indicated:
+        (element.matches('input') && !element.matches(':focus')) ||
+        (style.outlineStyle !== 'none' && Number.parseFloat(style.outlineWidth) > 0) ||
+        style.boxShadow !== 'none',
       onScreen: rect.width > 1 && rect.height > 1 && rect.right > 0 && rect.bottom > 0,
     };
   }, FOCUS_MARKER);
   if (!facts) return null;
   const snapshot = (await page.locator(`[${FOCUS_MARKER}]`).ariaSnapshotJSON({ depth: 0, timeout: 2_000 })) as unknown;
-  const node = facts.tag === 'summary' ? await chromiumAriaNode(page, `[${FOCUS_MARKER}]`) : ((Array.isArray(snapshot) ? snapshot[0] : snapshot) as AriaNode | undefined);
+  const node =
+    facts.tag === 'summary'
+      ? await chromiumAriaNode(page, `[${FOCUS_MARKER}]`)
+      : ((Array.isArray(snapshot) ? snapshot[0] : snapshot) as AriaNode | undefined);
   return { role: node?.role ?? '', name: node?.name ?? '', ...facts };
 }
 
@@ -85,9 +92,15 @@ export async function startAtTop(page: Page): Promise<void> {
 export const describeFocus = (stop: Focused | null) => (stop ? `${stop.role} "${stop.name}"` : 'the page');
 
 /** Presses Tab until focus is on the element with this role and name; returns every stop, that one last. */
-export async function tabTo(page: Page, role: string, name: string | RegExp, options: { maxPresses?: number; shift?: boolean } = {}): Promise<Focused[]> {
+export async function tabTo(
+  page: Page,
+  role: string,
+  name: string | RegExp,
+  options: { maxPresses?: number; shift?: boolean } = {},
+): Promise<Focused[]> {
   const stops: Focused[] = [];
-  const matches = (stop: Focused) => stop.role === role && (typeof name === 'string' ? stop.name === name : name.test(stop.name));
+  const matches = (stop: Focused) =>
+    stop.role === role && (typeof name === 'string' ? stop.name === name : name.test(stop.name));
   for (let press = 0; press < (options.maxPresses ?? 150); press++) {
     await page.keyboard.press(options.shift ? 'Shift+Tab' : 'Tab');
     const stop = await focused(page);
@@ -95,7 +108,9 @@ export async function tabTo(page: Page, role: string, name: string | RegExp, opt
     stops.push(stop);
     if (matches(stop)) return stops;
   }
-  throw new Error(`Tab never reached ${role} "${name}" on ${page.url()}; it went through:\n${stops.map(describeFocus).join('\n')}`);
+  throw new Error(
+    `Tab never reached ${role} "${name}" on ${page.url()}; it went through:\n${stops.map(describeFocus).join('\n')}`,
+  );
 }
 
 /**
@@ -127,7 +142,11 @@ export async function tabStops(page: Page, maxPresses = 200): Promise<Focused[]>
 export async function expectedTabStopCount(page: Page): Promise<number> {
   return page.evaluate(() => {
     const { document } = globalThis as unknown as BrowserGlobals;
-    const candidates = Array.from(document.querySelectorAll('a[href], button, input:not([type="hidden"]), select, textarea, details > summary:first-of-type, [tabindex]:not([tabindex="-1"])'));
+    const candidates = Array.from(
+      document.querySelectorAll(
+        'a[href], button, input:not([type="hidden"]), select, textarea, details > summary:first-of-type, [tabindex]:not([tabindex="-1"])',
+      ),
+    );
     const radioGroups = new Set<string>();
     return candidates.filter((element) => {
       if (element.matches(':disabled') || !element.checkVisibility()) return false;

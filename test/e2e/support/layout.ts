@@ -32,7 +32,10 @@ export async function layoutOf(page: Page): Promise<Layout> {
     const viewportWidth = Math.min(innerWidth, document.documentElement.clientWidth);
     const describe = (element: DomElement) => {
       const id = element.id ? `#${element.id}` : '';
-      const classes = typeof element.className === 'string' && element.className ? `.${element.className.trim().split(/\s+/).join('.')}` : '';
+      const classes =
+        typeof element.className === 'string' && element.className
+          ? `.${element.className.trim().split(/\s+/).join('.')}`
+          : '';
       return `${element.tagName.toLowerCase()}${id}${classes}`;
     };
     const visible = (element: DomElement) => {
@@ -44,28 +47,50 @@ export async function layoutOf(page: Page): Promise<Layout> {
     };
     // Inside an ancestor that clips its overflow (a visually hidden table header, say) and itself fits.
     const clipped = (element: DomElement) => {
-      for (let ancestor = element.parentElement; ancestor && ancestor !== document.body; ancestor = ancestor.parentElement) {
-        if (getComputedStyle(ancestor).overflowX !== 'visible' && ancestor.getBoundingClientRect().right <= viewportWidth + 0.5) return true;
+      for (
+        let ancestor = element.parentElement;
+        ancestor && ancestor !== document.body;
+        ancestor = ancestor.parentElement
+      ) {
+        if (
+          getComputedStyle(ancestor).overflowX !== 'visible' &&
+          ancestor.getBoundingClientRect().right <= viewportWidth + 0.5
+        )
+          return true;
       }
       return false;
     };
     const stickingOut: string[] = [];
     for (const element of Array.from(document.body.querySelectorAll('*'))) {
-      if (!visible(element) || element.getBoundingClientRect().right <= viewportWidth + 0.5 || clipped(element)) continue;
+      if (!visible(element) || element.getBoundingClientRect().right <= viewportWidth + 0.5 || clipped(element))
+        continue;
       // Report the outermost offender only: its children stick out because it does.
       const parent = element.parentElement;
-      if (parent && parent !== document.body && visible(parent) && parent.getBoundingClientRect().right > viewportWidth + 0.5) continue;
+      if (
+        parent &&
+        parent !== document.body &&
+        visible(parent) &&
+        parent.getBoundingClientRect().right > viewportWidth + 0.5
+      )
+        continue;
       stickingOut.push(`${describe(element)} (right edge ${Math.round(element.getBoundingClientRect().right)}px)`);
     }
     const tables = Array.from(document.querySelectorAll('table')).map((table) => {
       const rows = Array.from(table.querySelectorAll('tbody tr'));
       const head = table.querySelectorAll('thead')[0];
       const cards = rows.length > 0 && getComputedStyle(rows[0]!).display !== 'table-row';
-      const cells = cards ? rows.flatMap((row) => Array.from(row.children)).filter((cell) => visible(cell) && (cell.textContent ?? '').trim() !== '') : [];
-      const unlabelledCells = cells.filter((cell) => ['none', 'normal', '""'].includes(getComputedStyle(cell, '::before').content)).length;
+      const cells = cards
+        ? rows
+            .flatMap((row) => Array.from(row.children))
+            .filter((cell) => visible(cell) && (cell.textContent ?? '').trim() !== '')
+        : [];
+      const unlabelledCells = cells.filter((cell) =>
+        ['none', 'normal', '""'].includes(getComputedStyle(cell, '::before').content),
+      ).length;
       // The label is the cell's ::before; a range over the cell's contents leaves it out.
       const overlappingCells = cells.filter((cell) => {
-        const labelRight = cell.getBoundingClientRect().left + (Number.parseFloat(getComputedStyle(cell, '::before').width) || 0);
+        const labelRight =
+          cell.getBoundingClientRect().left + (Number.parseFloat(getComputedStyle(cell, '::before').width) || 0);
         const range = document.createRange();
         range.selectNodeContents(cell);
         return Array.from(range.getClientRects()).some((rect) => rect.width > 0 && rect.left < labelRight - 0.5);

@@ -74,14 +74,30 @@ async function chooseInAudit(page: Page, w: World): Promise<void> {
  * sign-in page that asks for Key Vault (`'stop'`) or picks the person there and stops back on the form
  * (`'back'`); without, goes through that sign-in if asked, and sends the form again.
  */
-async function createInVault(page: Page, w: World, options: { name: string; vault?: string; vaultUrl?: string; expiry?: string; person?: typeof ADA; consent?: 'stop' | 'back' }): Promise<void> {
+async function createInVault(
+  page: Page,
+  w: World,
+  options: {
+    name: string;
+    vault?: string;
+    vaultUrl?: string;
+    expiry?: string;
+    person?: typeof ADA;
+    consent?: 'stop' | 'back';
+  },
+): Promise<void> {
   const person = options.person ?? ADA;
   const fill = async () => {
     await page.getByLabel('Name', { exact: true }).fill(options.name);
     await page.getByRole('radio', { name: `${options.expiry ?? '30'} days from now` }).check();
-    await page.getByRole('group', { name: 'Common scopes' }).getByRole('checkbox', { name: /^Code: Read —/ }).check();
+    await page
+      .getByRole('group', { name: 'Common scopes' })
+      .getByRole('checkbox', { name: /^Code: Read —/ })
+      .check();
     await page.getByRole('radio', { name: 'Store it in Azure Key Vault (it is never shown)' }).check();
-    await page.getByLabel('Vault address').fill(options.vaultUrl ?? w.emulator.control.keyVault.vaultUrl(options.vault ?? 'ada-pats'));
+    await page
+      .getByLabel('Vault address')
+      .fill(options.vaultUrl ?? w.emulator.control.keyVault.vaultUrl(options.vault ?? 'ada-pats'));
   };
   if (options.consent) w.emulator.control.revokeConsents(person.objectId);
   // Each visit creates a new token into a new secret: the app refuses a secret name that already
@@ -94,7 +110,10 @@ async function createInVault(page: Page, w: World, options: { name: string; vaul
   await page.getByRole('button', { name: new RegExp(`^${person.displayName}`) }).click();
   await page.waitForURL(/\/tokens\/new\?draft=/);
   if (options.consent === 'back') return;
-  await page.getByRole('group', { name: 'Common scopes' }).getByRole('checkbox', { name: /^Code: Read —/ }).check();
+  await page
+    .getByRole('group', { name: 'Common scopes' })
+    .getByRole('checkbox', { name: /^Code: Read —/ })
+    .check();
   await page.getByRole('button', { name: 'Create token' }).click();
   await page.waitForLoadState();
 }
@@ -102,7 +121,9 @@ async function createInVault(page: Page, w: World, options: { name: string; vaul
 /** A token of Ada's whose secret is in her vault, by name (creating it through the form). */
 async function tokenInVault(page: Page, w: World, name: string, expiry = '30'): Promise<string> {
   await createInVault(page, w, { name, expiry });
-  const token = w.emulator.control.devops.tokens(ADA.objectId).find((candidate) => candidate.displayName === name && !candidate.revoked);
+  const token = w.emulator.control.devops
+    .tokens(ADA.objectId)
+    .find((candidate) => candidate.displayName === name && !candidate.revoked);
   if (!token) throw new Error(`no token ${name} was created in the vault`);
   return token.authorizationId;
 }
@@ -122,16 +143,34 @@ export const PAGE_CATALOGUE: readonly PageVisit[] = [
     },
   },
   { name: 'page-not-found', who: 'nobody', status: 404, open: (page, w) => page.goto(`${w.appUrl}/no-such-page`) },
-  { name: 'emulator-signed-out', who: 'nobody', status: 200, open: (page, w) => page.goto(`${w.emulator.origin}/${w.emulator.tenantId}/oauth2/v2.0/logout`) },
+  {
+    name: 'emulator-signed-out',
+    who: 'nobody',
+    status: 200,
+    open: (page, w) => page.goto(`${w.emulator.origin}/${w.emulator.tenantId}/oauth2/v2.0/logout`),
+  },
   {
     name: 'emulator-error',
     who: 'nobody',
     status: 400,
-    open: (page, w) => page.goto(`${w.emulator.origin}/${w.emulator.tenantId}/oauth2/v2.0/authorize?client_id=${ABSENT_TOKEN}&response_type=code&scope=openid&redirect_uri=${encodeURIComponent(`${w.appUrl}/getAToken`)}`),
+    open: (page, w) =>
+      page.goto(
+        `${w.emulator.origin}/${w.emulator.tenantId}/oauth2/v2.0/authorize?client_id=${ABSENT_TOKEN}&response_type=code&scope=openid&redirect_uri=${encodeURIComponent(`${w.appUrl}/getAToken`)}`,
+      ),
   },
   // The emulator's device code pages (npm run register signs a person in there).
-  { name: 'emulator-device-code', who: 'nobody', status: 200, open: (page, w) => page.goto(`${w.emulator.origin}/devicelogin`) },
-  { name: 'emulator-device-code-wrong', who: 'nobody', status: 400, open: (page, w) => enterDeviceCode(page, w, 'WRONGCODE') },
+  {
+    name: 'emulator-device-code',
+    who: 'nobody',
+    status: 200,
+    open: (page, w) => page.goto(`${w.emulator.origin}/devicelogin`),
+  },
+  {
+    name: 'emulator-device-code-wrong',
+    who: 'nobody',
+    status: 400,
+    open: (page, w) => enterDeviceCode(page, w, 'WRONGCODE'),
+  },
   {
     name: 'emulator-device-code-accounts',
     who: 'nobody',
@@ -141,7 +180,10 @@ export const PAGE_CATALOGUE: readonly PageVisit[] = [
         method: 'POST',
         caCertificatePem: w.emulator.caCertificatePem,
         headers: { 'content-type': 'application/x-www-form-urlencoded' },
-        body: new URLSearchParams({ client_id: '14d82eec-204b-4c2f-b7e8-296a70dab67e', scope: 'https://graph.microsoft.com/Application.ReadWrite.All offline_access' }).toString(),
+        body: new URLSearchParams({
+          client_id: '14d82eec-204b-4c2f-b7e8-296a70dab67e',
+          scope: 'https://graph.microsoft.com/Application.ReadWrite.All offline_access',
+        }).toString(),
       });
       await enterDeviceCode(page, w, (JSON.parse(answer.body) as { user_code: string }).user_code);
     },
@@ -172,7 +214,12 @@ export const PAGE_CATALOGUE: readonly PageVisit[] = [
       }
     },
   },
-  { name: 'tokens-by-created', who: 'ada', status: 200, open: (page, w) => page.goto(`${w.appUrl}/?status=all&sort=created&order=desc&size=10`) },
+  {
+    name: 'tokens-by-created',
+    who: 'ada',
+    status: 200,
+    open: (page, w) => page.goto(`${w.appUrl}/?status=all&sort=created&order=desc&size=10`),
+  },
   {
     name: 'tokens-empty',
     who: 'ada',
@@ -200,7 +247,11 @@ export const PAGE_CATALOGUE: readonly PageVisit[] = [
     status: 422,
     open: async (page, w) => {
       await page.goto(`${w.appUrl}/tokens/new`);
-      await submitTokenForm(page, (form) => form.getByRole('radio', { name: 'On a date of my choice' }).check(), 'Create token');
+      await submitTokenForm(
+        page,
+        (form) => form.getByRole('radio', { name: 'On a date of my choice' }).check(),
+        'Create token',
+      );
     },
   },
   {
@@ -220,12 +271,37 @@ export const PAGE_CATALOGUE: readonly PageVisit[] = [
       );
     },
   },
-  { name: 'token-details', who: 'ada', status: 200, open: (page, w) => page.goto(`${w.appUrl}/tokens/${w.tokenId('ci-pipeline')}`) },
-  { name: 'token-details-full-access', who: 'ada', status: 200, open: (page, w) => page.goto(`${w.appUrl}/tokens/${w.tokenId('admin-break-glass')}`) },
-  { name: 'token-details-revoked', who: 'ada', status: 200, open: (page, w) => page.goto(`${w.appUrl}/tokens/${w.tokenId('leaked-in-ci-logs')}`) },
-  { name: 'token-edit', who: 'ada', status: 200, open: (page, w) => page.goto(`${w.appUrl}/tokens/${w.tokenId('ci-pipeline')}/edit`) },
+  {
+    name: 'token-details',
+    who: 'ada',
+    status: 200,
+    open: (page, w) => page.goto(`${w.appUrl}/tokens/${w.tokenId('ci-pipeline')}`),
+  },
+  {
+    name: 'token-details-full-access',
+    who: 'ada',
+    status: 200,
+    open: (page, w) => page.goto(`${w.appUrl}/tokens/${w.tokenId('admin-break-glass')}`),
+  },
+  {
+    name: 'token-details-revoked',
+    who: 'ada',
+    status: 200,
+    open: (page, w) => page.goto(`${w.appUrl}/tokens/${w.tokenId('leaked-in-ci-logs')}`),
+  },
+  {
+    name: 'token-edit',
+    who: 'ada',
+    status: 200,
+    open: (page, w) => page.goto(`${w.appUrl}/tokens/${w.tokenId('ci-pipeline')}/edit`),
+  },
   // A scope outside the common ones (vso.wiki): its area is open.
-  { name: 'token-edit-area-open', who: 'ada', status: 200, open: (page, w) => page.goto(`${w.appUrl}/tokens/${w.tokenId('wiki-export')}/edit`) },
+  {
+    name: 'token-edit-area-open',
+    who: 'ada',
+    status: 200,
+    open: (page, w) => page.goto(`${w.appUrl}/tokens/${w.tokenId('wiki-export')}/edit`),
+  },
   {
     name: 'token-edit-errors',
     who: 'ada',
@@ -235,8 +311,18 @@ export const PAGE_CATALOGUE: readonly PageVisit[] = [
       await submitTokenForm(page, (form) => form.getByLabel('Name').fill(''), 'Save changes');
     },
   },
-  { name: 'token-revoke', who: 'ada', status: 200, open: (page, w) => page.goto(`${w.appUrl}/tokens/${w.tokenId('ci-pipeline')}/revoke`) },
-  { name: 'token-regenerate', who: 'ada', status: 200, open: (page, w) => page.goto(`${w.appUrl}/tokens/${w.tokenId('sonar-scanner')}/regenerate`) },
+  {
+    name: 'token-revoke',
+    who: 'ada',
+    status: 200,
+    open: (page, w) => page.goto(`${w.appUrl}/tokens/${w.tokenId('ci-pipeline')}/revoke`),
+  },
+  {
+    name: 'token-regenerate',
+    who: 'ada',
+    status: 200,
+    open: (page, w) => page.goto(`${w.appUrl}/tokens/${w.tokenId('sonar-scanner')}/regenerate`),
+  },
   {
     name: 'token-regenerated',
     who: 'ada',
@@ -256,11 +342,25 @@ export const PAGE_CATALOGUE: readonly PageVisit[] = [
       await page.goto(`${w.appUrl}/tokens/new`);
       await page.getByLabel('Name', { exact: true }).fill('cross-org-reader');
       await page.getByRole('radio', { name: /^Several organizations/ }).check();
-      for (const organization of ['contoso', 'fabrikam']) await page.getByRole('checkbox', { name: organization, exact: true }).check();
-      await submitTokenForm(page, (form) => form.getByRole('group', { name: 'Common scopes' }).getByRole('checkbox', { name: /^Code: Read —/ }).check(), 'Create token');
+      for (const organization of ['contoso', 'fabrikam'])
+        await page.getByRole('checkbox', { name: organization, exact: true }).check();
+      await submitTokenForm(
+        page,
+        (form) =>
+          form
+            .getByRole('group', { name: 'Common scopes' })
+            .getByRole('checkbox', { name: /^Code: Read —/ })
+            .check(),
+        'Create token',
+      );
     },
   },
-  { name: 'token-replace', who: 'ada', status: 200, open: (page, w) => page.goto(`${w.appUrl}/tokens/${w.tokenId('helm-chart-publish')}/replace`) },
+  {
+    name: 'token-replace',
+    who: 'ada',
+    status: 200,
+    open: (page, w) => page.goto(`${w.appUrl}/tokens/${w.tokenId('helm-chart-publish')}/replace`),
+  },
   {
     name: 'token-replace-stopped-halfway',
     who: 'ada',
@@ -272,8 +372,18 @@ export const PAGE_CATALOGUE: readonly PageVisit[] = [
       await page.waitForLoadState();
     },
   },
-  { name: 'tokens-replace-all', who: 'ada', status: 200, open: (page, w) => page.goto(`${w.appUrl}/tokens/replace-global`) },
-  { name: 'token-renew', who: 'ada', status: 200, open: (page, w) => page.goto(`${w.appUrl}/tokens/${w.tokenId('legacy-jenkins')}/renew`) },
+  {
+    name: 'tokens-replace-all',
+    who: 'ada',
+    status: 200,
+    open: (page, w) => page.goto(`${w.appUrl}/tokens/replace-global`),
+  },
+  {
+    name: 'token-renew',
+    who: 'ada',
+    status: 200,
+    open: (page, w) => page.goto(`${w.appUrl}/tokens/${w.tokenId('legacy-jenkins')}/renew`),
+  },
   {
     name: 'token-renewed',
     who: 'ada',
@@ -295,7 +405,8 @@ export const PAGE_CATALOGUE: readonly PageVisit[] = [
     status: 200,
     open: async (page, w) => {
       await page.goto(w.appUrl);
-      for (const name of ['wiki-export', 'release-bot']) await page.getByRole('checkbox', { name: `Select ${name}` }).check();
+      for (const name of ['wiki-export', 'release-bot'])
+        await page.getByRole('checkbox', { name: `Select ${name}` }).check();
       await page.getByRole('button', { name: /^Revoke the selected tokens/ }).click();
       await page.waitForURL(/\/tokens\/bulk\?/);
     },
@@ -306,7 +417,8 @@ export const PAGE_CATALOGUE: readonly PageVisit[] = [
     status: 200,
     open: async (page, w) => {
       await page.goto(w.appUrl);
-      for (const name of ['wiki-export', 'release-bot']) await page.getByRole('checkbox', { name: `Select ${name}` }).check();
+      for (const name of ['wiki-export', 'release-bot'])
+        await page.getByRole('checkbox', { name: `Select ${name}` }).check();
       await page.getByRole('button', { name: /^Revoke the selected tokens/ }).click();
       await page.getByRole('button', { name: 'Revoke these 2 tokens' }).click();
       await page.waitForURL(/\/tokens\/bulk\/result/);
@@ -324,9 +436,19 @@ export const PAGE_CATALOGUE: readonly PageVisit[] = [
   },
 
   // Signed in: error pages
-  { name: 'token-not-found', who: 'ada', status: 404, open: (page, w) => page.goto(`${w.appUrl}/tokens/${ABSENT_TOKEN}`) },
+  {
+    name: 'token-not-found',
+    who: 'ada',
+    status: 404,
+    open: (page, w) => page.goto(`${w.appUrl}/tokens/${ABSENT_TOKEN}`),
+  },
   { name: 'unknown-list-options', who: 'ada', status: 400, open: (page, w) => page.goto(`${w.appUrl}/?sort=sideways`) },
-  { name: 'revoked-cannot-be-edited', who: 'ada', status: 409, open: (page, w) => page.goto(`${w.appUrl}/tokens/${w.tokenId('leaked-in-ci-logs')}/edit`) },
+  {
+    name: 'revoked-cannot-be-edited',
+    who: 'ada',
+    status: 409,
+    open: (page, w) => page.goto(`${w.appUrl}/tokens/${w.tokenId('leaked-in-ci-logs')}/edit`),
+  },
   {
     name: 'devops-throttled',
     who: 'ada',
@@ -366,20 +488,58 @@ export const PAGE_CATALOGUE: readonly PageVisit[] = [
     status: 422,
     open: async (page, w) => {
       await openAudit(page, w);
-      await page.getByRole('link', { name: /^Revoke all of / }).first().click();
+      await page
+        .getByRole('link', { name: /^Revoke all of / })
+        .first()
+        .click();
       await page.getByLabel(/^Reason/).fill('  ');
       await page.getByRole('button', { name: /^Revoke (this token|these \d+ tokens)$/ }).click();
       await page.waitForLoadState();
     },
   },
   // Signed in: Azure Key Vault
-  { name: 'vault-consent-sign-in', who: 'ada', status: 200, open: (page, w) => createInVault(page, w, { name: 'agent on build-07', consent: 'stop' }) },
-  { name: 'vault-form-after-consent', who: 'ada', status: 200, open: (page, w) => createInVault(page, w, { name: 'agent on build-07', consent: 'back' }) },
-  { name: 'vault-form-errors', who: 'ada', status: 422, open: (page, w) => createInVault(page, w, { name: 'agent on build-07', vaultUrl: 'https://vault.example.com' }) },
-  { name: 'vault-token-stored', who: 'ada', status: 200, open: (page, w) => createInVault(page, w, { name: 'agent on build-07' }) },
-  { name: 'vault-store-forbidden', who: 'grace', status: 403, open: (page, w) => createInVault(page, w, { name: 'grace release bot', vault: 'grace-pats', person: GRACE }) },
-  { name: 'vault-link', who: 'ada', status: 200, open: (page, w) => page.goto(`${w.appUrl}/tokens/${w.tokenId('ci-pipeline')}/vault`) },
-  { name: 'vault-rotate', who: 'ada', status: 200, open: async (page, w) => page.goto(`${w.appUrl}/tokens/${await tokenInVault(page, w, 'deploy agent')}/rotate`) },
+  {
+    name: 'vault-consent-sign-in',
+    who: 'ada',
+    status: 200,
+    open: (page, w) => createInVault(page, w, { name: 'agent on build-07', consent: 'stop' }),
+  },
+  {
+    name: 'vault-form-after-consent',
+    who: 'ada',
+    status: 200,
+    open: (page, w) => createInVault(page, w, { name: 'agent on build-07', consent: 'back' }),
+  },
+  {
+    name: 'vault-form-errors',
+    who: 'ada',
+    status: 422,
+    open: (page, w) => createInVault(page, w, { name: 'agent on build-07', vaultUrl: 'https://vault.example.com' }),
+  },
+  {
+    name: 'vault-token-stored',
+    who: 'ada',
+    status: 200,
+    open: (page, w) => createInVault(page, w, { name: 'agent on build-07' }),
+  },
+  {
+    name: 'vault-store-forbidden',
+    who: 'grace',
+    status: 403,
+    open: (page, w) => createInVault(page, w, { name: 'grace release bot', vault: 'grace-pats', person: GRACE }),
+  },
+  {
+    name: 'vault-link',
+    who: 'ada',
+    status: 200,
+    open: (page, w) => page.goto(`${w.appUrl}/tokens/${w.tokenId('ci-pipeline')}/vault`),
+  },
+  {
+    name: 'vault-rotate',
+    who: 'ada',
+    status: 200,
+    open: async (page, w) => page.goto(`${w.appUrl}/tokens/${await tokenInVault(page, w, 'deploy agent')}/rotate`),
+  },
   {
     name: 'vault-rotated',
     who: 'ada',

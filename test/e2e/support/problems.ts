@@ -40,7 +40,9 @@ export async function recordProblems(context: BrowserContext, origins: string[])
   const navigationAtStart = new WeakMap<Request, number>();
 
   await context.exposeBinding(CSP_BINDING, (_source, violation: CspViolation) => {
-    problems.push(`CSP violation on ${violation.page}: ${violation.directive} blocked ${violation.blocked || 'inline code'} (${violation.source}:${violation.line})`);
+    problems.push(
+      `CSP violation on ${violation.page}: ${violation.directive} blocked ${violation.blocked || 'inline code'} (${violation.source}:${violation.line})`,
+    );
   });
   await context.addInitScript({ content: CSP_LISTENER });
 
@@ -57,7 +59,11 @@ export async function recordProblems(context: BrowserContext, origins: string[])
   };
   context.pages().forEach(watchPage);
   context.on('page', watchPage);
-  context.on('weberror', (error) => problems.push(`uncaught error on ${error.page()?.url() ?? 'a page'}: ${error.error().stack ?? error.error().message}`));
+  context.on('weberror', (error) =>
+    problems.push(
+      `uncaught error on ${error.page()?.url() ?? 'a page'}: ${error.error().stack ?? error.error().message}`,
+    ),
+  );
   context.on('request', (request) => {
     const page = request.frame().page();
     navigationAtStart.set(request, navigations.get(page) ?? 0);
@@ -75,7 +81,8 @@ export async function recordProblems(context: BrowserContext, origins: string[])
     const request = response.request();
     if (!watched(response.url()) || response.status() < 400) return;
     if (request.isNavigationRequest()) errorDocuments.add(response.url());
-    else problems.push(`${request.resourceType()} answered ${response.status()}: ${request.method()} ${response.url()}`);
+    else
+      problems.push(`${request.resourceType()} answered ${response.status()}: ${request.method()} ${response.url()}`);
   });
 
   return {

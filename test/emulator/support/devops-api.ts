@@ -35,11 +35,15 @@ export interface DevOpsApi {
 export function devOpsApi(emulator: RunningEmulator): DevOpsApi {
   return {
     patsUrl: (organization, query = {}) =>
-      withQuery(`${emulator.urls.pats}/${organization}/_apis/tokens/pats`, { 'api-version': PATS_API_VERSION, ...query }),
+      withQuery(`${emulator.urls.pats}/${organization}/_apis/tokens/pats`, {
+        'api-version': PATS_API_VERSION,
+        ...query,
+      }),
     profileUrl: (path, query = {}) => withQuery(`${emulator.urls.profile}${path}`, { 'api-version': '7.1', ...query }),
     async call(method, url, options = {}) {
       const body = options.rawBody ?? (options.body === undefined ? undefined : JSON.stringify(options.body));
-      const authorization = options.authorization ?? (options.token === undefined ? undefined : `Bearer ${options.token}`);
+      const authorization =
+        options.authorization ?? (options.token === undefined ? undefined : `Bearer ${options.token}`);
       const answer = await httpsRequest(url, {
         method,
         caCertificatePem: emulator.caCertificatePem,
@@ -51,7 +55,12 @@ export function devOpsApi(emulator: RunningEmulator): DevOpsApi {
         },
         ...(body === undefined ? {} : { body }),
       });
-      return { status: answer.status, headers: answer.headers, text: answer.body, body: answer.body === '' ? undefined : JSON.parse(answer.body) };
+      return {
+        status: answer.status,
+        headers: answer.headers,
+        text: answer.body,
+        body: answer.body === '' ? undefined : JSON.parse(answer.body),
+      };
     },
   };
 }

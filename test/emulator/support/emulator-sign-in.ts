@@ -23,15 +23,24 @@ export interface SignInForm {
 }
 
 /** Signs in and returns the redirect Location the emulator sends back to the application. */
-export async function signInThroughEmulator(authorizeUrl: string, who: SignInChoice, options: EmulatorSignInOptions): Promise<string> {
+export async function signInThroughEmulator(
+  authorizeUrl: string,
+  who: SignInChoice,
+  options: EmulatorSignInOptions,
+): Promise<string> {
   const answer = await submitSignIn(authorizeUrl, who, options);
   const location = answer.headers.location;
-  if (answer.status !== 302 || !location) throw new Error(`expected a redirect to the application, got HTTP ${answer.status}: ${pageText(answer.body)}`);
+  if (answer.status !== 302 || !location)
+    throw new Error(`expected a redirect to the application, got HTTP ${answer.status}: ${pageText(answer.body)}`);
   return location;
 }
 
 /** The same, returning the raw answer (a redirect, the form_post page, or an error page). */
-export async function submitSignIn(authorizeUrl: string, who: SignInChoice, options: EmulatorSignInOptions): Promise<HttpsAnswer> {
+export async function submitSignIn(
+  authorizeUrl: string,
+  who: SignInChoice,
+  options: EmulatorSignInOptions,
+): Promise<HttpsAnswer> {
   const page = await send(authorizeUrl, options);
   const form = readSignInForm(page.body);
   if (page.status !== 200 || !form) return page;
@@ -53,7 +62,9 @@ async function send(url: string, options: EmulatorSignInOptions, body?: string):
     for (const line of answer.setCookies) {
       const [pair] = line.split(';');
       const [name] = (pair ?? '').split('=');
-      const others = (options.session.cookie ?? '').split('; ').filter((cookie) => cookie && !cookie.startsWith(`${name}=`));
+      const others = (options.session.cookie ?? '')
+        .split('; ')
+        .filter((cookie) => cookie && !cookie.startsWith(`${name}=`));
       options.session.cookie = (/max-age=0/i.test(line) ? others : [...others, pair]).join('; ');
     }
   }
@@ -62,14 +73,21 @@ async function send(url: string, options: EmulatorSignInOptions, body?: string):
 
 function chooseButton(form: SignInForm, who: { objectId: string } | { username: string }): string {
   const person = form.people.find((candidate) =>
-    'objectId' in who ? candidate.objectId === who.objectId : candidate.username.toLowerCase() === who.username.toLowerCase(),
+    'objectId' in who
+      ? candidate.objectId === who.objectId
+      : candidate.username.toLowerCase() === who.username.toLowerCase(),
   );
   if (!person) throw new Error(`the sign-in page offers no button for ${JSON.stringify(who)}`);
   return person.objectId;
 }
 
 const decode = (text: string) =>
-  text.replace(/&quot;/g, '"').replace(/&#39;/g, "'").replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
+  text
+    .replace(/&quot;/g, '"')
+    .replace(/&#39;/g, "'")
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&amp;/g, '&');
 
 /** Reads the emulator's sign-in form; undefined when the page has none (an error page). */
 export function readSignInForm(html: string): SignInForm | undefined {
@@ -77,13 +95,19 @@ export function readSignInForm(html: string): SignInForm | undefined {
   if (!form) return undefined;
   const inner = form[2]!;
   const hidden: Record<string, string> = {};
-  for (const input of inner.matchAll(/<input type="hidden" name="([^"]*)" value="([^"]*)">/g)) hidden[decode(input[1]!)] = decode(input[2]!);
-  const people = [...inner.matchAll(/<button type="submit" name="person" value="([^"]*)"[^>]*>[\s\S]*?<span class="username">([^<]*)<\/span>[\s\S]*?<\/button>/g)].map(
-    (button) => ({ objectId: decode(button[1]!), username: decode(button[2]!) }),
-  );
+  for (const input of inner.matchAll(/<input type="hidden" name="([^"]*)" value="([^"]*)">/g))
+    hidden[decode(input[1]!)] = decode(input[2]!);
+  const people = [
+    ...inner.matchAll(
+      /<button type="submit" name="person" value="([^"]*)"[^>]*>[\s\S]*?<span class="username">([^<]*)<\/span>[\s\S]*?<\/button>/g,
+    ),
+  ].map((button) => ({ objectId: decode(button[1]!), username: decode(button[2]!) }));
   return { action: decode(form[1]!), hidden, people };
 }
 
 function pageText(html: string): string {
-  return decode(html.replace(/<[^>]+>/g, ' ')).replace(/\s+/g, ' ').trim().slice(0, 500);
+  return decode(html.replace(/<[^>]+>/g, ' '))
+    .replace(/\s+/g, ' ')
+    .trim()
+    .slice(0, 500);
 }

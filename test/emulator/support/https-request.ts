@@ -25,7 +25,10 @@ export function httpsRequest(url: string, options: HttpsRequestOptions = {}): Pr
       url,
       {
         method: options.method ?? 'GET',
-        headers: { ...(options.body === undefined ? {} : { 'content-length': Buffer.byteLength(options.body).toString() }), ...options.headers },
+        headers: {
+          ...(options.body === undefined ? {} : { 'content-length': Buffer.byteLength(options.body).toString() }),
+          ...options.headers,
+        },
         ...(options.agent ? { agent: options.agent } : { ca: options.caCertificatePem, agent: false }),
       },
       (response) => {
@@ -34,12 +37,21 @@ export function httpsRequest(url: string, options: HttpsRequestOptions = {}): Pr
         response.on('error', reject);
         response.on('end', () => {
           const headers: Record<string, string> = {};
-          for (const [name, value] of Object.entries(response.headers)) if (name !== 'set-cookie' && value !== undefined) headers[name] = String(value);
-          resolve({ status: response.statusCode ?? 0, headers, setCookies: response.headers['set-cookie'] ?? [], body: Buffer.concat(chunks).toString('utf8') });
+          for (const [name, value] of Object.entries(response.headers))
+            if (name !== 'set-cookie' && value !== undefined) headers[name] = String(value);
+          resolve({
+            status: response.statusCode ?? 0,
+            headers,
+            setCookies: response.headers['set-cookie'] ?? [],
+            body: Buffer.concat(chunks).toString('utf8'),
+          });
         });
       },
     );
-    if (options.timeoutMs) call.setTimeout(options.timeoutMs, () => call.destroy(new Error(`no answer from ${new URL(url).pathname} within ${options.timeoutMs} ms`)));
+    if (options.timeoutMs)
+      call.setTimeout(options.timeoutMs, () =>
+        call.destroy(new Error(`no answer from ${new URL(url).pathname} within ${options.timeoutMs} ms`)),
+      );
     call.on('error', reject);
     call.end(options.body);
   });

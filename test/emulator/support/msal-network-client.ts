@@ -8,11 +8,19 @@ export interface TestNetworkClient extends INetworkModule {
   agent: Agent;
 }
 
-export function emulatorNetworkClient(caCertificatePem: string, options: { timeoutMs?: number } = {}): TestNetworkClient {
+export function emulatorNetworkClient(
+  caCertificatePem: string,
+  options: { timeoutMs?: number } = {},
+): TestNetworkClient {
   const agent = new Agent({ ca: caCertificatePem, keepAlive: true });
   const timeoutMs = options.timeoutMs ?? 10_000;
 
-  async function send<T>(method: 'GET' | 'POST', url: string, request: NetworkRequestOptions | undefined, timeout?: number): Promise<NetworkResponse<T>> {
+  async function send<T>(
+    method: 'GET' | 'POST',
+    url: string,
+    request: NetworkRequestOptions | undefined,
+    timeout?: number,
+  ): Promise<NetworkResponse<T>> {
     const answer = await httpsRequest(url, {
       method,
       agent,

@@ -1,7 +1,13 @@
 // An emulator for identity tests: two registered applications (one with a secret, one with a
 // certificate) and real msal-node apps pointed at it, with a network client that trusts its CA.
 import { randomBytes, X509Certificate, createHash } from 'node:crypto';
-import { ConfidentialClientApplication, CryptoProvider, LogLevel, type AuthenticationResult, type Configuration } from '@azure/msal-node';
+import {
+  ConfidentialClientApplication,
+  CryptoProvider,
+  LogLevel,
+  type AuthenticationResult,
+  type Configuration,
+} from '@azure/msal-node';
 import { demoDirectory } from '../../../src/emulator/directory.ts';
 import { startEmulator, type RunningEmulator, type StartEmulatorOptions } from '../../../src/emulator/index.ts';
 import { createCertificate, generateRsaKeyPair } from '../../../src/emulator/x509.ts';
@@ -34,9 +40,17 @@ export function makeClientCertificate(): ClientCertificate {
   return { certificatePem, privateKeyPem: keys.privateKeyPem, thumbprintSha256 };
 }
 
-export const SECRET_CLIENT = { clientId: '6a1f0c1e-3a43-4a5e-9b0e-1f3c9d7e2b11', clientSecret: randomBytes(24).toString('base64url'), redirectUris: [REDIRECT_URI] };
+export const SECRET_CLIENT = {
+  clientId: '6a1f0c1e-3a43-4a5e-9b0e-1f3c9d7e2b11',
+  clientSecret: randomBytes(24).toString('base64url'),
+  redirectUris: [REDIRECT_URI],
+};
 export const CERTIFICATE = makeClientCertificate();
-export const CERTIFICATE_CLIENT = { clientId: 'f2d6c4b8-8e1a-4c3b-a9d7-5e6f7a8b9c0d', certificatePem: CERTIFICATE.certificatePem, redirectUris: [REDIRECT_URI] };
+export const CERTIFICATE_CLIENT = {
+  clientId: 'f2d6c4b8-8e1a-4c3b-a9d7-5e6f7a8b9c0d',
+  certificatePem: CERTIFICATE.certificatePem,
+  redirectUris: [REDIRECT_URI],
+};
 
 export async function startTestEmulator(options: Partial<StartEmulatorOptions> = {}): Promise<RunningEmulator> {
   return startEmulator({ clients: [SECRET_CLIENT, CERTIFICATE_CLIENT], seed: 'empty', ...options });
@@ -52,23 +66,40 @@ export interface TestApp {
 
 export function msalApp(
   emulator: RunningEmulator,
-  options: { authority?: Authority; credential?: { clientSecret: string } | { certificate: ClientCertificate }; clientId?: string; timeoutMs?: number } = {},
+  options: {
+    authority?: Authority;
+    credential?: { clientSecret: string } | { certificate: ClientCertificate };
+    clientId?: string;
+    timeoutMs?: number;
+  } = {},
 ): TestApp {
-  const network = emulatorNetworkClient(emulator.caCertificatePem, options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs });
+  const network = emulatorNetworkClient(
+    emulator.caCertificatePem,
+    options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs },
+  );
   const segment = (options.authority ?? 'tenant') === 'tenant' ? emulator.tenantId : options.authority!;
   const authority = `${emulator.urls.identity}/${segment}`;
   const credential = options.credential ?? { clientSecret: SECRET_CLIENT.clientSecret };
   const config: Configuration = {
     auth: {
-      clientId: options.clientId ?? ('certificate' in credential ? CERTIFICATE_CLIENT.clientId : SECRET_CLIENT.clientId),
+      clientId:
+        options.clientId ?? ('certificate' in credential ? CERTIFICATE_CLIENT.clientId : SECRET_CLIENT.clientId),
       authority,
       // msal-node compares knownAuthorities with the authority's host and port.
       knownAuthorities: [new URL(authority).host],
       ...('certificate' in credential
-        ? { clientCertificate: { thumbprintSha256: credential.certificate.thumbprintSha256, privateKey: credential.certificate.privateKeyPem } }
+        ? {
+            clientCertificate: {
+              thumbprintSha256: credential.certificate.thumbprintSha256,
+              privateKey: credential.certificate.privateKeyPem,
+            },
+          }
         : { clientSecret: credential.clientSecret }),
     },
-    system: { networkClient: network, loggerOptions: { logLevel: LogLevel.Error, piiLoggingEnabled: false, loggerCallback: () => {} } },
+    system: {
+      networkClient: network,
+      loggerOptions: { logLevel: LogLevel.Error, piiLoggingEnabled: false, loggerCallback: () => {} },
+    },
   };
   return { msal: new ConfidentialClientApplication(config), network, authority };
 }
@@ -81,24 +112,51 @@ export interface AuthorizedCode {
 }
 
 /** The first leg: msal-node's authorize URL (PKCE S256), a person picked on the emulator's page, the code. */
-export async function authorizeCode(app: TestApp, emulator: RunningEmulator, who: SignInChoice = { objectId: ADA.objectId }, signInOptions: Partial<EmulatorSignInOptions> = {}): Promise<AuthorizedCode> {
+export async function authorizeCode(
+  app: TestApp,
+  emulator: RunningEmulator,
+  who: SignInChoice = { objectId: ADA.objectId },
+  signInOptions: Partial<EmulatorSignInOptions> = {},
+): Promise<AuthorizedCode> {
   const crypto = new CryptoProvider();
   const { verifier, challenge } = await crypto.generatePkceCodes();
   const state = crypto.createNewGuid();
   const nonce = crypto.createNewGuid();
-  const url = await app.msal.getAuthCodeUrl({ scopes: [AZURE_DEVOPS_SCOPE], redirectUri: REDIRECT_URI, codeChallenge: challenge, codeChallengeMethod: 'S256', state, nonce, prompt: 'select_account' });
-  const location = new URL(await signInThroughEmulator(url, who, { caCertificatePem: emulator.caCertificatePem, ...signInOptions }));
+  const url = await app.msal.getAuthCodeUrl({
+    scopes: [AZURE_DEVOPS_SCOPE],
+    redirectUri: REDIRECT_URI,
+    codeChallenge: challenge,
+    codeChallengeMethod: 'S256',
+    state,
+    nonce,
+    prompt: 'select_account',
+  });
+  const location = new URL(
+    await signInThroughEmulator(url, who, { caCertificatePem: emulator.caCertificatePem, ...signInOptions }),
+  );
   const code = location.searchParams.get('code');
-  if (!code || location.searchParams.get('state') !== state) throw new Error(`no code for this state in ${location.href}`);
+  if (!code || location.searchParams.get('state') !== state)
+    throw new Error(`no code for this state in ${location.href}`);
   return { code, verifier, nonce, state };
 }
 
 /** The second leg, as PAT Manager does it. */
-export function redeemCode(app: TestApp, authorized: AuthorizedCode, overrides: { codeVerifier?: string; redirectUri?: string } = {}): Promise<AuthenticationResult> {
+export function redeemCode(
+  app: TestApp,
+  authorized: AuthorizedCode,
+  overrides: { codeVerifier?: string; redirectUri?: string } = {},
+): Promise<AuthenticationResult> {
   const { code, state, nonce } = authorized;
   return app.msal.acquireTokenByCode(
     // msal-node 7 takes the expected nonce from the request; the payload's is ignored.
-    { code, codeVerifier: overrides.codeVerifier ?? authorized.verifier, redirectUri: overrides.redirectUri ?? REDIRECT_URI, scopes: [AZURE_DEVOPS_SCOPE], state, nonce },
+    {
+      code,
+      codeVerifier: overrides.codeVerifier ?? authorized.verifier,
+      redirectUri: overrides.redirectUri ?? REDIRECT_URI,
+      scopes: [AZURE_DEVOPS_SCOPE],
+      state,
+      nonce,
+    },
     { code, state },
   );
 }
@@ -109,7 +167,12 @@ export interface SignInResult {
 }
 
 /** The whole authorization code flow with PKCE, choosing a person on the emulator's page. */
-export async function signIn(app: TestApp, emulator: RunningEmulator, who: SignInChoice = { objectId: ADA.objectId }, signInOptions: Partial<EmulatorSignInOptions> = {}): Promise<SignInResult> {
+export async function signIn(
+  app: TestApp,
+  emulator: RunningEmulator,
+  who: SignInChoice = { objectId: ADA.objectId },
+  signInOptions: Partial<EmulatorSignInOptions> = {},
+): Promise<SignInResult> {
   const authorized = await authorizeCode(app, emulator, who, signInOptions);
   return { result: await redeemCode(app, authorized), nonce: authorized.nonce };
 }

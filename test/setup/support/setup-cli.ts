@@ -41,7 +41,11 @@ export function emulatorEnvLines(emulator: RunningEmulator, baseUrl: string): st
 
 export type DeviceLogin = SignInChoice | 'let-expire' | 'none';
 
-export async function runRegister(dir: string, args: string[], options: { emulator: RunningEmulator; login: DeviceLogin; pathPrefix?: string }): Promise<CommandRun> {
+export async function runRegister(
+  dir: string,
+  args: string[],
+  options: { emulator: RunningEmulator; login: DeviceLogin; pathPrefix?: string },
+): Promise<CommandRun> {
   const child = startChild('register', process.execPath, [join(SRC, 'setup', 'register.ts'), ...args], {
     cwd: dir,
     env: { PATH: `${options.pathPrefix ? `${options.pathPrefix}:` : ''}${process.env.PATH ?? ''}` },
@@ -63,7 +67,10 @@ export async function runRegister(dir: string, args: string[], options: { emulat
 }
 
 export async function runDoctor(dir: string, env: Record<string, string> = {}): Promise<CommandRun> {
-  const child = startChild('doctor', process.execPath, [join(SRC, 'setup', 'doctor.ts')], { cwd: dir, env: { PATH: process.env.PATH ?? '', ...env } });
+  const child = startChild('doctor', process.execPath, [join(SRC, 'setup', 'doctor.ts')], {
+    cwd: dir,
+    env: { PATH: process.env.PATH ?? '', ...env },
+  });
   const timer = setTimeout(() => void child.stop(1000), COMMAND_TIMEOUT_MS);
   const { code } = await child.exited;
   clearTimeout(timer);
