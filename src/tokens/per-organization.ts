@@ -8,8 +8,7 @@ import type { CreateTokenRequest, CreatedToken, DevOpsClient, PatToken } from '.
 import { parseVaultAddress, type VaultAddress } from '../keyvault/vault-address.ts';
 import type { VaultLinks } from '../keyvault/vault-links.ts';
 import type { WrittenSecret } from '../keyvault/vault-secrets.ts';
-import type { ActivityAction } from '../storage/activity-log.ts';
-import type { Actor, Step } from './types.ts';
+import type { Actor, LifecycleBasics, Step } from './types.ts';
 import { requestLike } from './like.ts';
 import type { StoreOutcome } from './vault-lifecycle.ts';
 
@@ -43,26 +42,16 @@ export interface VaultTarget {
 /** "Replace all my global tokens" reads at most this many pages of the organization's tokens. */
 const MAX_PAGES = 10;
 
-interface PerOrganizationDependencies {
+interface PerOrganizationDependencies extends LifecycleBasics {
   devops: DevOpsClient;
   vaultLinks: VaultLinks;
   hostSuffixes: readonly string[];
-  create(actor: Actor, request: CreateTokenRequest): Promise<CreatedToken>;
   createIntoVault(
     actor: Actor,
     request: CreateTokenRequest,
     vault: VaultAddress,
     secretName: string,
   ): Promise<{ created: CreatedToken; stored: StoreOutcome }>;
-  record(
-    actor: Actor,
-    action: ActivityAction,
-    token: Pick<PatToken, 'authorizationId' | 'displayName'>,
-    changes: string[],
-    organization?: string,
-  ): Promise<void>;
-  revokeAsStep(actor: Actor, old: PatToken): Promise<{ step: Step; error?: string }>;
-  revokedIds(actor: Actor): Promise<Set<string>>;
 }
 
 /** "Tokens that exist now: …", for a page to say after a failure halfway. */

@@ -5,8 +5,7 @@ import { formatDate, isoDay } from '../days.ts';
 import type { CreatedToken, DevOpsClient, PatToken } from '../devops/types.ts';
 import { parseVaultAddress, type VaultAddress } from '../keyvault/vault-address.ts';
 import type { VaultLink, VaultLinks } from '../keyvault/vault-links.ts';
-import type { ActivityAction } from '../storage/activity-log.ts';
-import type { Actor, Step } from './types.ts';
+import type { Actor, LifecycleBasics, Step } from './types.ts';
 import { requestLike } from './like.ts';
 import type { StoreOutcome } from './vault-lifecycle.ts';
 
@@ -23,18 +22,11 @@ export type RenewOutcome =
     }
   | { ok: false; steps: Step[] };
 
-interface RenewDependencies {
+interface RenewDependencies extends Pick<LifecycleBasics, 'record'> {
   devops: DevOpsClient;
   vaultLinks: VaultLinks;
   hostSuffixes: readonly string[];
   storeOrUndo(actor: Actor, created: CreatedToken, vault: VaultAddress, secretName: string): Promise<StoreOutcome>;
-  record(
-    actor: Actor,
-    action: ActivityAction,
-    token: Pick<PatToken, 'authorizationId' | 'displayName'>,
-    changes: string[],
-    organization?: string,
-  ): Promise<void>;
 }
 
 export function renewLifecycle(deps: RenewDependencies) {

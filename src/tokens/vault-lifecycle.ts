@@ -2,7 +2,6 @@
 // create the token, write its secret as a new version, and only then retire the token it replaces.
 // When the write fails, the token just created is revoked (its secret is lost anyway); when that
 // revoke fails too, the outcome names exactly which token exists.
-import type { ActivityAction } from '../storage/activity-log.ts';
 import { daysAfter, formatDate, isoDay } from '../days.ts';
 import { isDevOpsError } from '../devops/errors.ts';
 import type { CreateTokenRequest, CreatedToken, DevOpsClient, PatToken } from '../devops/types.ts';
@@ -19,7 +18,7 @@ import {
 } from '../keyvault/secret-holders.ts';
 import type { Retirement, VaultLink, VaultLinks } from '../keyvault/vault-links.ts';
 import type { SecretSummary, VaultSecrets, WrittenSecret } from '../keyvault/vault-secrets.ts';
-import type { Actor, Step } from './types.ts';
+import type { Actor, LifecycleBasics, Step } from './types.ts';
 import { requestLike } from './like.ts';
 
 export type StoreOutcome =
@@ -42,21 +41,11 @@ export interface RotateOutcome {
 }
 
 /** What the lifecycle's other half lends this one. */
-interface VaultLifecycleDependencies {
+interface VaultLifecycleDependencies extends LifecycleBasics {
   devops: DevOpsClient;
   vaultSecrets: VaultSecrets;
   vaultLinks: VaultLinks;
   hostSuffixes: readonly string[];
-  create(actor: Actor, request: CreateTokenRequest): Promise<CreatedToken>;
-  record(
-    actor: Actor,
-    action: ActivityAction,
-    token: Pick<PatToken, 'authorizationId' | 'displayName'>,
-    changes: string[],
-    organization?: string,
-  ): Promise<void>;
-  revokeAsStep(actor: Actor, old: PatToken): Promise<{ step: Step; error?: string }>;
-  revokedIds(actor: Actor): Promise<Set<string>>;
 }
 
 export function vaultLifecycle(deps: VaultLifecycleDependencies) {
