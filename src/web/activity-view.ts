@@ -35,15 +35,20 @@ function daysInWords(line: string): string {
   });
 }
 
-/** Another token named by its id (the one a regenerate or rotation replaced) becomes a link to it. */
+/**
+ * Another token named by its id becomes a link to it: "the earlier token" where a regenerate or
+ * rotation replaced it, else "its token" after the organization it was made in ("fabrikam: …").
+ */
 function withTokenLinks(line: string, organization: string): LinePart[] {
   const parts: LinePart[] = [];
   let from = 0;
   for (const match of line.matchAll(UUID)) {
-    if (match.index > from) parts.push({ text: line.slice(from, match.index) });
+    const before = line.slice(from, match.index);
+    const madeIn = /([A-Za-z0-9][A-Za-z0-9_.-]*): $/.exec(before)?.[1];
+    if (match.index > from) parts.push({ text: before });
     parts.push({
-      text: 'the earlier token',
-      href: `/tokens/${match[0].toLowerCase()}?organization=${encodeURIComponent(organization)}`,
+      text: madeIn ? 'its token' : 'the earlier token',
+      href: `/tokens/${match[0].toLowerCase()}?organization=${encodeURIComponent(madeIn ?? organization)}`,
     });
     from = match.index + match[0].length;
   }

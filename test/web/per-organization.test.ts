@@ -149,7 +149,10 @@ describe('replacing a global token', () => {
     for (const secret of issuedPats().slice(-3)) expect(page.body).toContain(secret);
     const activity = await browser.get(`${h.appUrl}/activity`);
     expect(activity.body).toContain('global token replaced');
-    expect(activity.body).toContain(`fabrikam: ${fresh[1]!.authorizationId}`);
+    // Each new token is named by its organization and linked (ids stay on the tokens' own pages).
+    expect(activity.body).toContain(
+      `fabrikam: <a href="/tokens/${fresh[1]!.authorizationId}?organization=fabrikam">its token</a>`,
+    );
   });
 
   it("keeps the global token when the second organization's create fails, and names the first new token", async () => {
