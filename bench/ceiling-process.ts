@@ -62,6 +62,7 @@ app.get('/', async (req, res) => {
     organizations,
     flash: [],
     currentPath: '/',
+    currentUrl: req.originalUrl,
     csrfToken: () => 'ceiling',
   });
 });
