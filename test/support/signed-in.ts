@@ -47,3 +47,30 @@ export function signedIn(options: SignedInOptions, use: (session: SignedIn) => v
   });
   if (!options.once) beforeEach(fresh);
 }
+
+/** The same, for the Key Vault tests: Ada's vault address too, and what the emulator holds for her. */
+export interface SignedInWithVault extends SignedIn {
+  adaVault: string;
+  /** Ada's tokens as the emulator holds them, all or by name. */
+  tokens(): ReturnType<Harness['emulator']['control']['devops']['tokens']>;
+  named(name: string): ReturnType<Harness['emulator']['control']['devops']['tokens']>;
+  /** Every PAT value the emulator has issued, oldest first. */
+  issuedPats(): string[];
+}
+
+export function signedInWithVault(use: (session: SignedInWithVault) => void): void {
+  signedIn({}, (session) => {
+    const tokens = () => session.h.emulator.control.devops.tokens(ADA.objectId);
+    use({
+      ...session,
+      adaVault: session.h.emulator.control.keyVault.vaultUrl('ada-pats'),
+      tokens,
+      named: (name) => tokens().filter((token) => token.displayName === name),
+      issuedPats: () =>
+        session.h.emulator.control
+          .issuedSecrets()
+          .filter((issued) => issued.kind === 'pat')
+          .map((issued) => issued.value),
+    });
+  });
+}

@@ -1,10 +1,10 @@
 // The lifecycle steps that followed the end of global PATs, through the real app, msal-node, the
 // Key Vault SDK and the emulator: a token per organization from the new-token form, replacing a
 // global token (one, or all of them) with one per organization, and renewing an expired token.
-import { beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Page, TestBrowser } from '../support/browser.ts';
 import type { Harness } from '../support/harness.ts';
-import { signedIn } from '../support/signed-in.ts';
+import { signedInWithVault, type SignedInWithVault } from '../support/signed-in.ts';
 import { ADA } from '../support/sign-in.ts';
 
 const ORGANIZATION_IDS = {
@@ -15,18 +15,10 @@ const ORGANIZATION_IDS = {
 let h: Harness;
 let browser: TestBrowser;
 let adaVault: string;
-signedIn({}, (session) => ({ h, browser } = session));
-beforeAll(() => {
-  adaVault = h.emulator.control.keyVault.vaultUrl('ada-pats');
-});
-
-const tokens = () => h.emulator.control.devops.tokens(ADA.objectId);
-const named = (name: string) => tokens().filter((token) => token.displayName === name);
-const issuedPats = () =>
-  h.emulator.control
-    .issuedSecrets()
-    .filter((issued) => issued.kind === 'pat')
-    .map((issued) => issued.value);
+let tokens: SignedInWithVault['tokens'];
+let named: SignedInWithVault['named'];
+let issuedPats: SignedInWithVault['issuedPats'];
+signedInWithVault((session) => ({ h, browser, adaVault, tokens, named, issuedPats } = session));
 /** The emulator's pats target, the nth create (from 0) failing with a 500. */
 const failCreate = (nth: number) =>
   h.emulator.control.injectFault({ target: 'pats', method: 'POST', status: 500, skip: nth, times: 1 });

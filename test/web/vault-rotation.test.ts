@@ -1,10 +1,10 @@
 // Linking tokens to Key Vault secrets and rotating them, through the real app, msal-node, the
 // official Key Vault SDK and the emulator: the new version holds the new token's secret, the old
 // token is revoked or kept as chosen, and a bulk rotation reports each token, one failure included.
-import { beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Page, TestBrowser } from '../support/browser.ts';
 import type { Harness } from '../support/harness.ts';
-import { signedIn } from '../support/signed-in.ts';
+import { signedInWithVault, type SignedInWithVault } from '../support/signed-in.ts';
 import { ADA, signIn } from '../support/sign-in.ts';
 
 const DAY_MS = 86_400_000;
@@ -12,18 +12,11 @@ const CONTOSO = 'f9424e7c-ea71-44cb-aa51-cae3213c1e15';
 let h: Harness;
 let browser: TestBrowser;
 let adaVault: string;
-signedIn({}, (session) => ({ h, browser } = session));
-beforeAll(() => {
-  adaVault = h.emulator.control.keyVault.vaultUrl('ada-pats');
-});
-
-const tokens = () => h.emulator.control.devops.tokens(ADA.objectId);
-const named = (name: string) => tokens().filter((token) => token.displayName === name);
-const lastIssuedPat = () =>
-  h.emulator.control
-    .issuedSecrets()
-    .filter((issued) => issued.kind === 'pat')
-    .at(-1)!.value;
+let tokens: SignedInWithVault['tokens'];
+let named: SignedInWithVault['named'];
+let issuedPats: SignedInWithVault['issuedPats'];
+signedInWithVault((session) => ({ h, browser, adaVault, tokens, named, issuedPats } = session));
+const lastIssuedPat = () => issuedPats().at(-1)!;
 
 /** Creates a token into Ada's vault (consenting first if the emulator asks); returns its state. */
 async function createIntoVault(name: string, expiry = '30') {

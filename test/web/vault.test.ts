@@ -2,19 +2,16 @@
 // @azure/keyvault-secrets SDK and the emulator: consent first, what the vault holds, that the
 // secret reaches no page, log or store, and that every vault failure leaves no token behind.
 import { existsSync, readFileSync } from 'node:fs';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Page, TestBrowser } from '../support/browser.ts';
 import type { Harness } from '../support/harness.ts';
-import { signedIn } from '../support/signed-in.ts';
+import { signedInWithVault } from '../support/signed-in.ts';
 import { ADA, GRACE, signIn } from '../support/sign-in.ts';
 
 let h: Harness;
 let browser: TestBrowser;
 let adaVault: string;
-signedIn({}, (session) => ({ h, browser } = session));
-beforeAll(() => {
-  adaVault = h.emulator.control.keyVault.vaultUrl('ada-pats');
-});
+signedInWithVault((session) => ({ h, browser, adaVault } = session));
 
 const form = (fields: Record<string, string | string[]> = {}) => ({
   displayName: 'deploy bot (prod)',
