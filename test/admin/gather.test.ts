@@ -6,6 +6,7 @@ import { gatherAudit, type AuditProgress } from '../../src/admin/gather.ts';
 import { createTokenAdminClient, type TokenAdminClient } from '../../src/admin/token-admin-client.ts';
 import type { RunningEmulator } from '../../src/emulator/index.ts';
 import { GRACE, startTestEmulator } from '../emulator/support/test-emulator.ts';
+import { countingTokenAdmin } from '../support/counting-token-admin.ts';
 
 let emulator: RunningEmulator;
 let client: TokenAdminClient;
@@ -18,28 +19,10 @@ beforeAll(async () => {
 });
 afterAll(() => emulator.close());
 
-/** The real client, counting how many of its calls are in flight at once. */
-function counting(inner: TokenAdminClient) {
-  const seen = { inFlight: 0, peak: 0, calls: 0 };
-  const wrap =
-    <A extends unknown[], R>(call: (...args: A) => Promise<R>) =>
-    async (...args: A): Promise<R> => {
-      seen.calls += 1;
-      seen.inFlight += 1;
-      seen.peak = Math.max(seen.peak, seen.inFlight);
-      try {
-        return await call(...args);
-      } finally {
-        seen.inFlight -= 1;
-      }
-    };
-  return { seen, client: { ...inner, listPeople: wrap(inner.listPeople), listTokensOf: wrap(inner.listTokensOf) } };
-}
-
 describe('gathering an audit', () => {
   it('reads every person and token with at most `concurrency` calls in flight', async () => {
     emulator.control.injectFault({ path: '/vssps/*/_apis/tokenadmin/*', delayMs: 15 });
-    const { seen, client: watched } = counting(client);
+    const { seen, client: watched } = countingTokenAdmin(client);
     const progress: AuditProgress[] = [];
     let audit: Awaited<ReturnType<typeof gatherAudit>>;
     try {

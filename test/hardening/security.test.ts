@@ -17,7 +17,8 @@ import { SecretClient } from '@azure/keyvault-secrets';
 import { createAuditJobs } from '../../src/admin/audit-jobs.ts';
 import { boundedConcurrency } from '../../src/admin/bounded.ts';
 import { gatherAudit } from '../../src/admin/gather.ts';
-import { createTokenAdminClient, type TokenAdminClient } from '../../src/admin/token-admin-client.ts';
+import { createTokenAdminClient } from '../../src/admin/token-admin-client.ts';
+import { countingTokenAdmin } from '../support/counting-token-admin.ts';
 
 const RATE_LIMIT = 40;
 const AUDIT_MAX_PEOPLE = 25;
@@ -403,30 +404,13 @@ describe('audit work is started only by a form, one at a time, within process-wi
     expect(people.size).toBeLessThanOrEqual(AUDIT_MAX_PEOPLE);
   });
 
-  /** The real client, counting its calls and how many are in flight at once. */
-  function counting(inner: TokenAdminClient) {
-    const seen = { inFlight: 0, peak: 0, calls: 0 };
-    const wrap =
-      <A extends unknown[], R>(call: (...args: A) => Promise<R>) =>
-      async (...args: A): Promise<R> => {
-        seen.calls += 1;
-        seen.inFlight += 1;
-        seen.peak = Math.max(seen.peak, seen.inFlight);
-        try {
-          return await call(...args);
-        } finally {
-          seen.inFlight -= 1;
-        }
-      };
-    return { seen, client: { ...inner, listPeople: wrap(inner.listPeople), listTokensOf: wrap(inner.listTokensOf) } };
-  }
   const adminClient = () =>
     createTokenAdminClient({ baseUrl: h.emulator.urls.pats, timeoutMs: 2000, ca: h.emulator.caCertificatePem });
 
   it('two gatherings at once share one process-wide limit of upstream calls', async () => {
     const token = await h.emulator.control.issueAccessToken(GRACE.objectId);
     h.emulator.control.injectFault({ path: '/vssps/*/_apis/tokenadmin/*', delayMs: 10 });
-    const { seen, client } = counting(adminClient());
+    const { seen, client } = countingTokenAdmin(adminClient());
     const limiter = boundedConcurrency(4);
     try {
       await Promise.all(
@@ -440,7 +424,7 @@ describe('audit work is started only by a form, one at a time, within process-wi
 
   it('a gathering replaced by a newer one of the same administrator and organization (from any session) is cancelled: it starts no further call', async () => {
     const token = await h.emulator.control.issueAccessToken(GRACE.objectId);
-    const { seen, client } = counting(adminClient());
+    const { seen, client } = countingTokenAdmin(adminClient());
     const jobs = createAuditJobs();
     const signals: AbortSignal[] = [];
     let firstCallsWhenReplaced = 0;
