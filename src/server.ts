@@ -13,24 +13,47 @@ import type { Logger } from './logging.ts';
 import { createSealer } from './storage/sealing.ts';
 import { createStorage } from './storage/storage.ts';
 import { createApp } from './web/app.ts';
+import { systemClock, type Clock } from './clock.ts';
+import { createAutomations } from './automation/automations.ts';
+import { createAutomationService } from './automation/automation-service.ts';
+import { rotationRun } from './automation/rotation-run.ts';
+import { createJobEngine } from './jobs/create-job-engine.ts';
+import { offlineTokenCaches } from './storage/offline-token-caches.ts';
+import { createTokenLifecycle } from './tokens/lifecycle.ts';
 import type { Readiness } from './web/routes/health-routes.ts';
 
 export interface RunningServer {
   server: Server;
   url: string;
+  /** Runs every job due now and waits for them (the tests' and the demo's "the poll came"). */
+  runDueJobs(): Promise<number>;
   close(): Promise<void>;
 }
 
 export async function startServer(
   config: AppConfig,
   logger: Logger,
-  options: { port?: number } = {},
+  options: {
+    port?: number;
+    /** What jobs take for now: the tests' and the demo's movable clock. */
+    clock?: Clock;
+    /** Called after each phase of an automatic rotation is saved (the tests' crash point). */
+    afterRotationPhase?: (phase: string) => void | Promise<void>;
+  } = {},
 ): Promise<RunningServer> {
+  const clock = options.clock ?? systemClock;
   const agent = createHttpsAgent({ ca: config.upstream.ca, localhostNamesToPort: config.demoEmulatorPort });
   const networkClient = createIdentityNetworkClient({ agent, timeoutMs: config.upstream.timeoutMs, logger });
   const sealer = createSealer(config.tokenCacheKeys);
   const storage = createStorage(config, logger, sealer);
-  const auth = createAuthService({ config, networkClient, tokenCache: storage.tokenCache, sealer, logger });
+  const auth = createAuthService({
+    config,
+    networkClient,
+    tokenCache: storage.tokenCache,
+    sealer,
+    logger,
+    offlineCaches: offlineTokenCaches(storage.offlineCaches, sealer, logger),
+  });
   const readiness = async (): Promise<Readiness> => {
     if (closer.closing) return 'stopping';
     return storage.ping().then(
@@ -52,6 +75,43 @@ export async function startServer(
     logger,
   });
   const vaultSecrets = createVaultSecrets({ agent, timeoutMs: config.upstream.timeoutMs });
+  const vaultLinks = createVaultLinks(storage.records);
+  const lifecycle = createTokenLifecycle({
+    devops,
+    activity: storage.activity,
+    vaultSecrets,
+    vaultLinks,
+    hostSuffixes: config.keyVault.hostSuffixes,
+  });
+  const automations = createAutomations(storage.records);
+  const engine = createJobEngine(storage.jobs, { clock, pollSeconds: config.automation.pollSeconds, logger });
+  const automation = createAutomationService({
+    automations,
+    engine,
+    auth,
+    clock,
+    logger,
+    run: rotationRun({
+      devops,
+      vaultSecrets,
+      vaultLinks,
+      lifecycle,
+      automations,
+      sealer,
+      clock,
+      hostSuffixes: config.keyVault.hostSuffixes,
+      afterPhase: options.afterRotationPhase,
+    }),
+    record: (person, item, changes) =>
+      storage.activity.record(person, {
+        action: 'edit',
+        organization: item.organization,
+        tokenId: item.authorizationId,
+        tokenName: item.tokenName,
+        changes,
+      }),
+  });
+  if (config.automation.enabled) engine.start(automation.handler);
   const app = createApp({
     config,
     logger,
@@ -63,7 +123,9 @@ export async function startServer(
     claims: storage.claims,
     readiness,
     vaultSecrets,
-    vaultLinks: createVaultLinks(storage.records),
+    vaultLinks,
+    lifecycle,
+    automation: config.automation.enabled ? automation : undefined,
     rateLimitStore: storage.rateLimitStore,
   });
 
@@ -74,6 +136,7 @@ export async function startServer(
     );
   }).catch(async (error: unknown) => {
     // Not serving after all: don't leave a Redis connection retrying in the background.
+    await engine.close();
     await storage.close();
     agent.destroy();
     throw error;
@@ -85,10 +148,12 @@ export async function startServer(
   return {
     server,
     url: `http://localhost:${port}`,
+    runDueJobs: () => engine.runDue(),
     // Stop accepting, let requests in flight finish (until the deadline), then release the store
     // and upstream sockets.
     async close() {
       await closer.close(config.shutdownTimeoutMs);
+      await engine.close();
       await storage.close();
       agent.destroy();
     },

@@ -23,6 +23,8 @@ import { SIGN_IN_FAILURES } from './sign-in-words.ts';
 import { rememberedAccessTokens } from './remembered-access-token.ts';
 import type { AppSession, PendingSignIn, PendingSignInHolder, SignedInAccount } from '../session/session-types.ts';
 import type { TokenCacheStore } from '../session/token-cache-store.ts';
+import type { OfflineTokenCaches } from '../storage/offline-token-caches.ts';
+import { offlineRefusalWords } from './offline-refusals.ts';
 import { singleFlight } from './single-flight.ts';
 
 /**
@@ -70,6 +72,19 @@ export class SignInFailedError extends AppError {
   }
 }
 
+/**
+ * A background job could not get a token from the person's offline access: the refresh token was
+ * refused (password changed, sessions revoked, unused for 90 days, account disabled, consent
+ * withdrawn). Retrying cannot help; the person must sign in and turn automation on again.
+ */
+export class OfflineAccessRefusedError extends AppError {
+  override name = 'OfflineAccessRefusedError';
+  readonly service = 'Microsoft identity platform';
+  constructor(words: string, detail: string) {
+    super({ pageStatus: 401, title: 'Sign in again', userMessage: words, message: detail });
+  }
+}
+
 export interface AuthService {
   /** `extraScopes`: other resources' scopes to consent to in the same sign-in (incremental consent). */
   /** Adds the new sign-in to `pending` (kept by the caller until the answer comes back); returns the authorize URL. */
@@ -81,6 +96,11 @@ export interface AuthService {
   /** A token for another resource's scope (e.g. Key Vault), from the person's cache; ConsentRequiredError when they must sign in for it. */
   acquireTokenForScope(session: AppSession, scope: string): Promise<{ token: string; expiresOnMs: number }>;
   signOutUrl(): string;
+  /** Copies the signed-in person's token cache into their offline cache, which only background jobs use. */
+  keepOfflineAccess(session: AppSession): Promise<void>;
+  /** A token for Azure DevOps (`scope` undefined) or another resource's scope, from the person's offline cache, renewed with its refresh token. */
+  acquireOffline(account: SignedInAccount, scope?: string): Promise<{ token: string; expiresOnMs: number }>;
+  forgetOfflineAccess(person: string): Promise<void>;
 }
 
 /** The redirect URI sign-in sends (and the app registration must list): `/getAToken` on the base URL's host. */
@@ -106,8 +126,9 @@ export function createAuthService(options: {
   tokenCache: TokenCacheStore;
   sealer: Sealer;
   logger: Logger;
+  offlineCaches?: OfflineTokenCaches | undefined;
 }): AuthService {
-  const { config, networkClient, tokenCache, sealer, logger } = options;
+  const { config, networkClient, tokenCache, sealer, logger, offlineCaches } = options;
   const accessTokens = rememberedAccessTokens(sealer, logger);
   const authority = `${config.identity.authorityHost}/${config.identity.tenant}`;
   const redirectUri = redirectUriFor(config.baseUrl);
@@ -134,7 +155,10 @@ export function createAuthService(options: {
    * A client per operation, bound to one person's cache: nothing is shared between sessions, and
    * msal-node's in-memory cache dies with the client, so no process accumulates anyone's tokens.
    */
-  async function clientFor(session: AppSession | undefined): Promise<ConfidentialClientApplication> {
+  async function clientFor(
+    session: AppSession | undefined,
+    plugin = session && tokenCache.pluginFor(session),
+  ): Promise<ConfidentialClientApplication> {
     return new ConfidentialClientApplication({
       auth: {
         clientId: config.identity.clientId,
@@ -144,7 +168,7 @@ export function createAuthService(options: {
         ...msalCredential(config.identity.credential),
       },
       // No session yet when a sign-in starts: building the authorize URL reads no cache.
-      ...(session ? { cache: { cachePlugin: tokenCache.pluginFor(session) } } : {}),
+      ...(plugin ? { cache: { cachePlugin: plugin } } : {}),
       system: {
         networkClient,
         loggerOptions: {
@@ -300,6 +324,46 @@ export function createAuthService(options: {
         }
         throw error;
       }
+    },
+
+    async keepOfflineAccess(session) {
+      if (!offlineCaches || !session.account) throw new SignInRequiredError('no offline cache, or not signed in');
+      const cache = (await clientFor(session)).getTokenCache();
+      // Reading the accounts loads the cache through the session's plugin; then it is copied, sealed anew.
+      await cache.getAllAccounts();
+      await offlineCaches.keep(session.account.homeAccountId, cache.serialize());
+    },
+
+    async acquireOffline(account, scope) {
+      if (!offlineCaches)
+        throw new OfflineAccessRefusedError('Offline access is not available here.', 'no offline cache');
+      const client = await clientFor(undefined, offlineCaches.pluginFor(account.homeAccountId)).catch(
+        (error: unknown) => {
+          throw unavailableOr(error, () => error as Error);
+        },
+      );
+      try {
+        // Azure DevOps's token is renewed on every run, so the refresh token is used (and renewed) each time.
+        const result = await client.acquireTokenSilent({
+          account: account as AccountInfo,
+          scopes: scope ? [scope] : SCOPES,
+          forceRefresh: scope === undefined,
+        });
+        if (!result.accessToken || !result.expiresOn)
+          throw new SignInFailedError('rejected', 'the token response carried no access token');
+        return { token: result.accessToken, expiresOnMs: result.expiresOn.getTime() };
+      } catch (error) {
+        if (error instanceof IdentityUnavailableError) throw new SignInFailedError('unavailable', error.message);
+        if (error instanceof InteractionRequiredAuthError || error instanceof AuthError) {
+          logger.info({ errorCode: error.errorCode }, 'offline access refused');
+          throw new OfflineAccessRefusedError(offlineRefusalWords(error.errorMessage), error.errorCode);
+        }
+        throw error;
+      }
+    },
+
+    async forgetOfflineAccess(person) {
+      await offlineCaches?.forget(person);
     },
 
     signOutUrl() {

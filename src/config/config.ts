@@ -73,6 +73,14 @@ export interface AppConfig {
   auditConcurrency: number;
   /** The most people and tokens one audit keeps; the page says so when a limit is reached. */
   auditLimits: { people: number; tokens: number };
+  /** Rotation while nobody is signed in (AUTOMATION=false hides the feature). */
+  automation: {
+    enabled: boolean;
+    /** How often the job engine looks for due jobs. */
+    pollSeconds: number;
+    /** The embedded job engine's SQLite file (jobs, and each person's sealed offline token cache); Redis holds both when instances share it. */
+    jobsFile: string;
+  };
 }
 
 export interface RedisSettings {
@@ -193,6 +201,9 @@ const schema = z.object({
   TOKEN_CACHE_KEYS: optionalText,
   ACTIVITY_SQLITE_FILE: z.string().trim().min(1).default('.data/activity.sqlite'),
   VAULT_LINKS_SQLITE_FILE: z.string().trim().min(1).default('.data/vault-links.sqlite'),
+  JOBS_SQLITE_FILE: z.string().trim().min(1).default('.data/jobs.sqlite'),
+  JOBS_POLL_SECONDS: z.coerce.number({ error: 'seconds, e.g. 60' }).min(0.05).max(3600).default(60),
+  AUTOMATION: flag.default(true),
   AUDIT_MAX_PEOPLE: z.coerce
     .number({ error: 'a whole number of people, e.g. 5000' })
     .int()
@@ -348,6 +359,11 @@ export function loadConfig(env: Environment): AppConfig {
     shutdownTimeoutMs: settings.SHUTDOWN_TIMEOUT_MS,
     auditConcurrency: settings.AUDIT_CONCURRENCY,
     auditLimits: { people: settings.AUDIT_MAX_PEOPLE, tokens: settings.AUDIT_MAX_TOKENS },
+    automation: {
+      enabled: settings.AUTOMATION,
+      pollSeconds: settings.JOBS_POLL_SECONDS,
+      jobsFile: settings.JOBS_SQLITE_FILE,
+    },
   };
 }
 

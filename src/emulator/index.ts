@@ -39,6 +39,8 @@ export interface StartEmulatorOptions {
   /** The device code flow's polling interval (default 5 s, as the real service) and code lifetime (900 s). */
   deviceCodeIntervalSeconds?: number;
   deviceCodeLifetimeSeconds?: number;
+  /** The time its services count with (default: the real time); tests pass the clock they move. */
+  now?: () => number;
 }
 
 export interface RunningEmulator {
@@ -77,6 +79,7 @@ export async function startEmulator(options: StartEmulatorOptions): Promise<Runn
   const issued = createIssuedSecrets();
   const faults = createFaults({ exemptPathPrefix: CONTROL_PATH });
   const server = await listenHttps({ port: options.port ?? 0, tls, stats });
+  const clock = createClock(options.now);
   const origin = `https://localhost:${server.port}`;
 
   const identity = createIdentityPlatform({
@@ -93,19 +96,20 @@ export async function startEmulator(options: StartEmulatorOptions): Promise<Runn
       ? {}
       : { deviceCodeLifetimeSeconds: options.deviceCodeLifetimeSeconds }),
     onGrant: (grantType) => stats.grant(grantType),
+    now: clock.now,
   });
   const devops = createDevOps({
     directory,
     seed: options.seed ?? 'demo',
     verifyAccessToken: identity.verifyAccessToken,
     origin,
+    now: clock.now,
   });
   const graph = createGraph({
     directory,
     identity,
     onSecretIssued: (secret) => issued.record('client_secret', secret),
   });
-  const clock = createClock();
   const keyVault = createKeyVault({ directory, origin, verifyAccessToken: identity.verifyAccessToken });
   const control = createEmulatorControl({
     directory,

@@ -87,7 +87,8 @@ export function createVaultSecrets(options: { agent: Agent; timeoutMs: number })
       if (
         (error as Error)?.name === 'ConsentRequiredError' ||
         (error as Error)?.name === 'SignInRequiredError' ||
-        (error as Error)?.name === 'SignInFailedError'
+        (error as Error)?.name === 'SignInFailedError' ||
+        (error as Error)?.name === 'OfflineAccessRefusedError'
       )
         throw error;
       throw vaultErrorOf(error, { operation, vaultUrl: vault.url, secretName, timeoutMs });

@@ -12,6 +12,8 @@ export interface RedisKeys {
   activity(person: string): string;
   /** A person's records of one kind (see person-records.ts). */
   records(person: string, kind: string): string;
+  /** A person's sealed offline token cache (background jobs only; no expiry). */
+  offlineCache(person: string): string;
 }
 
 export function redisKeys(prefix: string): RedisKeys {
@@ -23,5 +25,6 @@ export function redisKeys(prefix: string): RedisKeys {
     claim: (name) => `${prefix}claim:${name}`,
     activity: (person) => `${prefix}activity:${person}`,
     records: (person, kind) => `${prefix}records:${kind}:${person}`,
+    offlineCache: (person) => `${prefix}offline:${person}`,
   };
 }

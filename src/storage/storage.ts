@@ -4,7 +4,7 @@
 // (shared by every instance) under a key of its own, and the memory store inside the session.
 import session from 'express-session';
 import type { TokenCacheStore } from '../session/token-cache-store.ts';
-import type { AppConfig } from '../config/config.ts';
+import type { AppConfig, RedisSettings } from '../config/config.ts';
 import type { Logger } from '../logging.ts';
 import { createSqliteActivityLog, type ActivityLog } from './activity-log.ts';
 import { inProcessClaims, redisClaims, type Claims } from './claims.ts';
@@ -21,6 +21,10 @@ import { inSessionSlot, sealedTokenCache } from './sealed-token-cache.ts';
 import type { Sealer } from './sealing.ts';
 import { SqliteSessionStore } from './sqlite-session-store.ts';
 import { storeUnavailable } from './store-unavailable.ts';
+import type { DatabaseSync } from 'node:sqlite';
+import { redisOfflineCacheSlots, sqliteOfflineCacheSlots, type OfflineCacheSlots } from './offline-token-caches.ts';
+import { claimSqliteFile, openSqliteFile } from './sqlite-file.ts';
+import type { RedisConnection } from './redis-connection.ts';
 
 export interface Storage {
   sessionStore: session.Store;
@@ -33,15 +37,36 @@ export interface Storage {
   records: PersonRecords;
   /** Where the sign-in rate limit counts when instances share a store (Redis); in process memory otherwise. */
   rateLimitStore?: RateLimitStore;
+  /** Each person's sealed offline token cache (for background jobs): the jobs file, or Redis. */
+  offlineCaches: OfflineCacheSlots;
+  /** Where jobs wait: the embedded engine's SQLite file, or the shared Redis (BullMQ). */
+  jobs:
+    | { kind: 'sqlite'; database: DatabaseSync }
+    | { kind: 'redis'; connection: RedisConnection; settings: RedisSettings };
   /** Readiness: resolves when the store answers, rejects with StoreUnavailableError otherwise. */
   ping(): Promise<void>;
   close(): Promise<void>;
+}
+
+/** The embedded job engine's file: jobs and offline caches, for this process alone. */
+function openJobsFile(file: string): { database: DatabaseSync; close(): void } {
+  const claim = claimSqliteFile(file);
+  const database = openSqliteFile(file);
+  database.exec('PRAGMA journal_mode = WAL; PRAGMA busy_timeout = 2000;');
+  return {
+    database,
+    close() {
+      if (database.isOpen) database.close();
+      claim.release();
+    },
+  };
 }
 
 export function createStorage(config: AppConfig, logger: Logger, sealer: Sealer): Storage {
   const idleSeconds = config.session.idleMinutes * 60;
   switch (config.session.store) {
     case 'sqlite': {
+      const jobsFile = openJobsFile(config.automation.jobsFile);
       const activity = createSqliteActivityLog(config.activityFile, logger);
       const store = new SqliteSessionStore(config.session.sqliteFile, idleSeconds * 1000);
       const records = createSqlitePersonRecords(config.vaultLinksFile, { movedFrom: config.activityFile });
@@ -51,6 +76,8 @@ export function createStorage(config: AppConfig, logger: Logger, sealer: Sealer)
         claims: inProcessClaims(),
         activity,
         records,
+        offlineCaches: sqliteOfflineCacheSlots(jobsFile.database),
+        jobs: { kind: 'sqlite', database: jobsFile.database },
         ping: async () => {
           try {
             store.ping();
@@ -62,10 +89,12 @@ export function createStorage(config: AppConfig, logger: Logger, sealer: Sealer)
           store.close();
           activity.close();
           records.close();
+          jobsFile.close();
         },
       };
     }
     case 'memory': {
+      const jobsFile = openJobsFile(config.automation.jobsFile);
       const activity = createSqliteActivityLog(config.activityFile, logger);
       const records = createSqlitePersonRecords(config.vaultLinksFile, { movedFrom: config.activityFile });
       return {
@@ -74,8 +103,10 @@ export function createStorage(config: AppConfig, logger: Logger, sealer: Sealer)
         claims: inProcessClaims(),
         activity,
         records,
+        offlineCaches: sqliteOfflineCacheSlots(jobsFile.database),
+        jobs: { kind: 'sqlite', database: jobsFile.database },
         ping: async () => {},
-        close: async () => (activity.close(), records.close()),
+        close: async () => (activity.close(), records.close(), jobsFile.close()),
       };
     }
     case 'redis': {
@@ -90,6 +121,8 @@ export function createStorage(config: AppConfig, logger: Logger, sealer: Sealer)
         activity: redisActivityLog(connection, keys, logger),
         records: redisPersonRecords(connection, keys),
         rateLimitStore: redisRateLimitStore(connection, settings.keyPrefix),
+        offlineCaches: redisOfflineCacheSlots(connection, keys.offlineCache),
+        jobs: { kind: 'redis', connection, settings },
         ping: () => connection.ping(),
         close: () => connection.close(),
       };

@@ -253,6 +253,7 @@ export function createTokenLifecycle(deps: LifecycleDependencies) {
   const renewal = renewLifecycle({ ...deps, storeOrUndo: vault.storeOrUndo, record });
 
   return {
+    record,
     revokedIds,
     getToken,
     getTokens,

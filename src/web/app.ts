@@ -37,7 +37,9 @@ import { pendingSignInCookie } from './pending-sign-in-cookie.ts';
 import { signInRateLimit } from './rate-limit.ts';
 import type { Store as RateLimitStore } from 'express-rate-limit';
 import { vaultLocals } from './vault-locals.ts';
-import { createTokenLifecycle } from '../tokens/lifecycle.ts';
+import type { TokenLifecycle } from '../tokens/lifecycle.ts';
+import type { AutomationService } from '../automation/automation-service.ts';
+import { automationRoutes } from './routes/automation-routes.ts';
 
 const VIEWS_DIR = fileURLToPath(new URL('../../views', import.meta.url));
 const PUBLIC_DIR = fileURLToPath(new URL('../../public', import.meta.url));
@@ -56,6 +58,10 @@ export interface AppDependencies {
   /** Key Vault, through the official SDK with the person's own token; and which tokens live where. */
   vaultSecrets: VaultSecrets;
   vaultLinks: VaultLinks;
+  /** What pages and background jobs do to tokens (see src/tokens/). */
+  lifecycle: TokenLifecycle;
+  /** Rotation while nobody is signed in; undefined when AUTOMATION=false. */
+  automation: AutomationService | undefined;
   /** Where the sign-in rate limit counts (Redis when instances share it); process memory when absent. */
   rateLimitStore?: RateLimitStore | undefined;
   /** For /readyz: whether the session store answers and the instance is not stopping. */
@@ -88,6 +94,8 @@ export function createApp({
   readiness,
   vaultSecrets,
   vaultLinks,
+  lifecycle,
+  automation,
   rateLimitStore,
 }: AppDependencies): Express {
   const app = express();
@@ -136,17 +144,10 @@ export function createApp({
   const inOrganization = [
     requireSignIn,
     organizationContext({ devops, auth, config, logger }),
-    vaultLocals({ vaultLinks, config }),
+    vaultLocals({ vaultLinks, config, automation }),
   ];
   const administrators = administratorStatus({ tokenAdmin, devops, auth, logger });
   const signedIn = [...inOrganization, administrators.navigation];
-  const lifecycle = createTokenLifecycle({
-    devops,
-    activity,
-    vaultSecrets,
-    vaultLinks,
-    hostSuffixes: config.keyVault.hostSuffixes,
-  });
   const pages = {
     signedIn,
     lifecycle,
@@ -157,11 +158,13 @@ export function createApp({
     baseUrl: config.baseUrl,
     hostSuffixes: config.keyVault.hostSuffixes,
     signIns,
+    automation,
   };
   app.use(overviewRoutes({ signedIn, devops, lifecycle, auth }));
   app.use('/tokens', tokensRouter(pages));
   app.use('/vault', vaultRouter(pages));
   app.use('/activity', activityRoutes(signedIn, activity));
+  if (automation) app.use('/automation', automationRoutes(signedIn, automation));
   app.use('/organizations', organizationRoutes(signedIn, config.baseUrl));
   app.use(
     '/audit',

@@ -9,6 +9,7 @@ import { takeFlash } from './flash.ts';
 export function baseLocals(config: AppConfig): RequestHandler {
   return (req, res, next) => {
     res.locals.demo = config.demo;
+    res.locals.automationEnabled = config.automation.enabled;
     res.locals.account = undefined;
     res.locals.organization = undefined;
     res.locals.flash = [];

@@ -14,6 +14,7 @@ import { startServer, type RunningServer } from '../../src/server.ts';
 import { TestBrowser } from './browser.ts';
 import { collectLogLines } from './log-lines.ts';
 import { secretsInLog } from './log-secrets.ts';
+import { movableClock, type MovableClock } from './clock.ts';
 
 export const TEST_CLIENT_ID = '0b1c2d3e-4f50-4a6b-8c7d-8e9fa0b1c2d3';
 
@@ -27,6 +28,8 @@ export interface Harness {
   browser(): TestBrowser;
   /** The data folder of this run (session and activity files, the emulator's CA). */
   dataDir: string;
+  /** The one clock the app's jobs and the emulator's token times read; tests move it instead of waiting. */
+  clock: MovableClock;
   /** Restarts the app (same session file; the same settings but for `changes`) as a deployment would. */
   restartApp(changes?: Record<string, string>): Promise<void>;
   close(): Promise<void>;
@@ -46,6 +49,8 @@ export async function freePort(): Promise<number> {
 export interface HarnessOptions {
   emulator?: Partial<StartEmulatorOptions>;
   env?: Record<string, string>;
+  /** Called after each phase of an automatic rotation is saved: a throw there plays a process that dies. */
+  afterRotationPhase?: (phase: string) => void | Promise<void>;
 }
 
 export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
@@ -53,7 +58,9 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   const port = await freePort();
   const appUrl = `http://localhost:${port}`;
   const clientSecret = randomBytes(24).toString('base64url');
+  const clock = movableClock();
   const emulator = await startEmulator({
+    now: clock.now,
     port: 0,
     dataDir: join(dataDir, 'emulator'),
     seed: 'demo',
@@ -78,6 +85,9 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     SESSION_SQLITE_FILE: join(dataDir, 'sessions.sqlite'),
     ACTIVITY_SQLITE_FILE: join(dataDir, 'activity.sqlite'),
     VAULT_LINKS_SQLITE_FILE: join(dataDir, 'vault-links.sqlite'),
+    JOBS_SQLITE_FILE: join(dataDir, 'jobs.sqlite'),
+    // Jobs run when a test says so (runDueJobs), never behind its back.
+    JOBS_POLL_SECONDS: '3600',
     // Suites sign in hundreds of times from one address; the security suite tests the limit itself.
     SIGN_IN_RATE_LIMIT: '100000',
     LOG_LEVEL: 'info',
@@ -86,7 +96,8 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   let config = loadConfig(settings);
   const { lines: logLines, sink } = collectLogLines();
   const logger = createLogger(config.logLevel, sink);
-  let app = await startServer(config, logger);
+  const serverOptions = { clock, afterRotationPhase: (phase: string) => options.afterRotationPhase?.(phase) };
+  let app = await startServer(config, logger, serverOptions);
 
   return {
     emulator,
@@ -99,12 +110,13 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     },
     dataDir,
     clientSecret,
+    clock,
     logLines,
     browser: () => new TestBrowser(emulator.caCertificatePem),
     async restartApp(changes = {}) {
       await app.close();
       config = loadConfig({ ...settings, ...changes });
-      app = await startServer(config, logger);
+      app = await startServer(config, logger, serverOptions);
     },
     async close() {
       await app.close();

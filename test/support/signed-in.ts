@@ -32,6 +32,7 @@ export function signedIn(options: SignedInOptions, use: (session: SignedIn) => v
   const session = {} as SignedIn;
   const fresh = async () => {
     session.h.emulator.control.clearFaults();
+    session.h.clock.reset();
     if (options.resetTokens !== false) session.h.emulator.control.devops.reset();
     session.browser = session.h.browser();
     if (person) session.home = await signIn(session.browser, session.h.appUrl, person);
@@ -58,8 +59,11 @@ export interface SignedInWithVault extends SignedIn {
   issuedPats(): string[];
 }
 
-export function signedInWithVault(use: (session: SignedInWithVault) => void): void {
-  signedIn({}, (session) => {
+export function signedInWithVault(
+  use: (session: SignedInWithVault) => void,
+  options: Pick<SignedInOptions, 'harness'> = {},
+): void {
+  signedIn(options, (session) => {
     const tokens = () => session.h.emulator.control.devops.tokens(ADA.objectId);
     use({
       ...session,

@@ -114,6 +114,7 @@ export interface ControlDependencies {
   faults: FaultQueue;
   members: MemberStore;
   reset: () => void;
+  now: () => Date;
 }
 
 export function createDevOpsControl({
@@ -123,6 +124,7 @@ export function createDevOpsControl({
   faults,
   members,
   reset,
+  now,
 }: ControlDependencies): DevOpsControl {
   const personOf = (objectId: string): Person => {
     const person = findPerson(directory, objectId);
@@ -143,10 +145,10 @@ export function createDevOpsControl({
       displayName: member.displayName,
       origin: member.origin,
       deletedInOrigin: member.deletedInOrigin,
-      tokens: tokens.tokensOf(member.objectId).map((record) => tokenState(record)),
+      tokens: tokens.tokensOf(member.objectId).map((record) => tokenState(record, now())),
     }));
 
-  const statesOf = (objectId: string) => tokens.tokensOf(objectId).map((record) => tokenState(record));
+  const statesOf = (objectId: string) => tokens.tokensOf(objectId).map((record) => tokenState(record, now()));
 
   const recordsFrom = (seeds: readonly TokenSeed[], replacing: string | undefined): PatRecord[] => {
     const parsed = seeds.map((seed) => parse(tokenSeedSchema, seed));
@@ -215,7 +217,7 @@ export function createDevOpsControl({
       const refused = refusalOf(
         tokens.bySecret(z.string().min(1).max(200).parse(value)),
         accountIdOf(organization),
-        new Date(),
+        now(),
       );
       return { authenticates: refused === null, refused };
     },

@@ -27,6 +27,8 @@ export interface DevOpsOptions {
   verifyAccessToken: VerifyAccessToken;
   /** The emulator's own origin (https://host:port). */
   origin: string;
+  /** The emulator's clock: token lifetimes and expiry are counted from it (tests move it). */
+  now: () => Date;
 }
 
 export interface DevOps {
@@ -40,13 +42,13 @@ export interface DevOps {
   controlRouter: Router;
 }
 
-export function createDevOps({ directory, seed, verifyAccessToken, origin }: DevOpsOptions): DevOps {
+export function createDevOps({ directory, seed, verifyAccessToken, origin, now: clockNow }: DevOpsOptions): DevOps {
   const tokens = createTokenStore();
   const policies = createPolicyStore();
   const faults = createFaultQueue();
   const members = createMemberStore(directory);
   const reset = () => {
-    const now = new Date();
+    const now = clockNow();
     tokens.clearAll();
     policies.clearAll();
     faults.clear();
@@ -58,12 +60,12 @@ export function createDevOps({ directory, seed, verifyAccessToken, origin }: Dev
   reset();
 
   const access = { directory, verifyAccessToken, origin };
-  const control = createDevOpsControl({ directory, tokens, policies, faults, members, reset });
+  const control = createDevOpsControl({ directory, tokens, policies, faults, members, reset, now: clockNow });
   const vssps = express.Router();
   vssps.use(
-    createPatsRouter({ access, tokens, policies, faults }),
+    createPatsRouter({ access, tokens, policies, faults, now: clockNow }),
     createGraphRouter(access, members),
-    createTokenAdminRouter(access, members, tokens),
+    createTokenAdminRouter(access, members, tokens, clockNow),
   );
   return {
     patsRouter: vssps,

@@ -47,11 +47,13 @@ export interface PatsRouterDependencies {
   tokens: TokenStore;
   policies: PolicyStore;
   faults: FaultQueue;
+  /** The emulator's clock (tests move it). */
+  now: () => Date;
 }
 
 const PATS_PATH = '/:organization/_apis/tokens/pats';
 
-export function createPatsRouter({ access, tokens, policies, faults }: PatsRouterDependencies): Router {
+export function createPatsRouter({ access, tokens, policies, faults, now }: PatsRouterDependencies): Router {
   const router = express.Router();
   router.use(
     PATS_PATH,
@@ -70,7 +72,7 @@ export function createPatsRouter({ access, tokens, policies, faults }: PatsRoute
       accountId,
       callerObjectId: callerOf(res).objectId,
       policies: policies.policiesOf(accountId),
-      now: new Date(),
+      now: now(),
     };
   };
 
@@ -91,7 +93,7 @@ export function createPatsRouter({ access, tokens, policies, faults }: PatsRoute
   const list = (req: Request, res: Response) => {
     const { accountId } = organizationOf(res);
     const visible = tokens.tokensOf(callerOf(res).objectId).filter((record) => worksIn(record, accountId));
-    const page = listPage(visible, readListOptions(req));
+    const page = listPage(visible, readListOptions(req), now());
     res.json({
       continuationToken: page.continuationToken,
       patTokens: page.records.map((record) => wirePatToken(record)),

@@ -40,7 +40,12 @@ const DEFAULT_PAGE_SIZE = 20;
 const MAX_PAGE_SIZE = 100;
 const NO_GUID = '00000000-0000-0000-0000-000000000000';
 
-export function createTokenAdminRouter(access: AccessOptions, members: MemberStore, tokens: TokenStore): Router {
+export function createTokenAdminRouter(
+  access: AccessOptions,
+  members: MemberStore,
+  tokens: TokenStore,
+  now: () => Date,
+): Router {
   const router = express.Router();
   const administrators = [
     resolveOrganization(access.directory),
@@ -74,9 +79,8 @@ export function createTokenAdminRouter(access: AccessOptions, members: MemberSto
       const start = startOf(queryValue(req, 'continuationToken'), records);
       const page = records.slice(start, start + pageSize);
       const following = records[start + pageSize];
-      const now = Date.now();
       res.json({
-        value: page.map((record) => sessionToken(record, member, now)),
+        value: page.map((record) => sessionToken(record, member, now().getTime())),
         continuationToken: following ? following.authorizationId : null,
       });
     },

@@ -17,6 +17,8 @@ import { describeScopes } from './scopes.ts';
 import type { SsoSessions } from './sso-session.ts';
 
 export interface AuthorizeEndpointOptions {
+  /** The emulator's clock: when a grant was made, for revocations counted by it. */
+  now: () => Date;
   origin: string;
   directory: Directory;
   clients: ClientRegistry;
@@ -73,7 +75,7 @@ export function authorizeEndpoint(options: AuthorizeEndpointOptions): Router {
       clientId: request.client.clientId,
       scope: request.scope,
       authTimeSeconds: Math.floor(Date.now() / 1000),
-      grantedAtMs: Date.now(),
+      grantedAtMs: options.now().getTime(),
       redirectUri: request.reply.redirectUri,
       nonce: request.nonce,
       codeChallenge: request.codeChallenge,

@@ -33,6 +33,8 @@ export interface IdentityPlatformOptions {
   deviceCodeIntervalSeconds?: number;
   deviceCodeLifetimeSeconds?: number;
   onGrant(grantType: string): void;
+  /** The emulator's clock: a refresh token's idle lifetime is counted from it. */
+  now: () => Date;
 }
 
 export interface IssueAccessTokenOptions {
@@ -87,7 +89,7 @@ export function createIdentityPlatform(options: IdentityPlatformOptions): Identi
     tenantId: directory.tenantId,
     lifetimeSeconds: options.accessTokenLifetimeSeconds,
   });
-  const refreshTokens = createRefreshTokens({ dataDir: options.dataDir });
+  const refreshTokens = createRefreshTokens({ dataDir: options.dataDir, now: options.now });
   const codes = createAuthorizationCodes();
   const sessions = createSsoSessions();
   const consents = createConsents();
@@ -98,7 +100,7 @@ export function createIdentityPlatform(options: IdentityPlatformOptions): Identi
   });
   router.get('/error', (req, res) => sendErrorCodePage(res, String(req.query.code ?? '').replace(/\D/g, '')));
   router.use(discoveryEndpoints({ origin, directory, signingKey }));
-  router.use(authorizeEndpoint({ origin, directory, clients, codes, sessions, consents }));
+  router.use(authorizeEndpoint({ origin, directory, clients, codes, sessions, consents, now: options.now }));
   router.use(deviceCodeEndpoint({ origin, directory, clients, deviceCodes }));
   router.use(
     tokenEndpoint({

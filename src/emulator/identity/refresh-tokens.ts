@@ -17,21 +17,22 @@ export interface RefreshTokens {
 const INACTIVITY_DAYS = 90;
 const KEY_FILE = 'refresh-token-key';
 
-export function createRefreshTokens(options: { dataDir: string }): RefreshTokens {
+export function createRefreshTokens(options: { dataDir: string; now: () => Date }): RefreshTokens {
   const key = loadOrCreateKey(options.dataDir);
   const tokensValidFromMs = new Map<string, number>();
 
   return {
     issue(signIn) {
+      const issuedAt = Math.floor(options.now().getTime() / 1000);
       return new EncryptJWT({ ...signIn })
         .setProtectedHeader({ alg: 'dir', enc: 'A256GCM' })
-        .setIssuedAt()
-        .setExpirationTime(`${INACTIVITY_DAYS}d`)
+        .setIssuedAt(issuedAt)
+        .setExpirationTime(issuedAt + INACTIVITY_DAYS * 86_400)
         .encrypt(key);
     },
 
     async redeem(token, clientId) {
-      const signIn = await decrypt(token, key);
+      const signIn = await decrypt(token, key, options.now());
       if (signIn.clientId.toLowerCase() !== clientId.toLowerCase()) throw grantNotForThisClient();
       const validFrom = tokensValidFromMs.get(signIn.objectId);
       if (validFrom !== undefined && signIn.grantedAtMs <= validFrom) {
@@ -41,14 +42,14 @@ export function createRefreshTokens(options: { dataDir: string }): RefreshTokens
     },
 
     revokeFor(objectId) {
-      tokensValidFromMs.set(objectId, Date.now());
+      tokensValidFromMs.set(objectId, options.now().getTime());
     },
   };
 }
 
-async function decrypt(token: string, key: Uint8Array): Promise<SignIn> {
+async function decrypt(token: string, key: Uint8Array, now: Date): Promise<SignIn> {
   try {
-    const { payload } = await jwtDecrypt(token, key);
+    const { payload } = await jwtDecrypt(token, key, { currentDate: now });
     const { objectId, tenantId, clientId, scope, authTimeSeconds, grantedAtMs } = payload as Partial<SignIn>;
     if (
       !objectId ||

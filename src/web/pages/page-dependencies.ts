@@ -2,6 +2,7 @@
 // routers put in front of every address.
 import type { RequestHandler } from 'express';
 import type { AuthService } from '../../auth/auth-service.ts';
+import type { AutomationService } from '../../automation/automation-service.ts';
 import type { VaultLinks } from '../../keyvault/vault-links.ts';
 import type { VaultSecrets } from '../../keyvault/vault-secrets.ts';
 import type { TokenLifecycle } from '../../tokens/lifecycle.ts';
@@ -19,4 +20,6 @@ export interface PageDependencies {
   hostSuffixes: readonly string[];
   /** Where a sign-in in progress is kept (the Key Vault consent sign-in is one). */
   signIns: PendingSignInCookie;
+  /** Rotation while nobody is signed in; undefined when AUTOMATION=false. */
+  automation: AutomationService | undefined;
 }

@@ -12,6 +12,8 @@ import type { PageDependencies } from '../pages/page-dependencies.ts';
 import { parseReplaceForm, perOrganizationPages, REPLACE_ALL_PATH } from '../pages/per-organization-pages.ts';
 import { isRenewExpiry, renewPages } from '../pages/renew-pages.ts';
 import { vaultPages } from '../pages/vault-pages.ts';
+import { automationPages } from '../pages/automation-pages.ts';
+import { parseAutomationForm } from '../forms/automation-form.ts';
 import {
   findVaultLink,
   foundLink,
@@ -108,6 +110,20 @@ export function tokensRouter(deps: PageDependencies): Router {
     vault.link,
   );
   router.post('/:tokenId/vault/unlink', vault.unlink);
+
+  // Turning automatic rotation on asks Key Vault consent first: the offline access it keeps must hold it.
+  if (deps.automation)
+    router.post(
+      '/:authorizationId/automation',
+      refuseUnchangeable,
+      requireVaultLink(vaultLinks),
+      requireConsent(KEY_VAULT, {
+        returnTo: (_req, res) => `/tokens/${loadedToken(res).view.authorizationId}`,
+        resource: (_req, res) => resourceOf(loadedLink(res).vaultUrl),
+        skip: (req) => !parseAutomationForm(body(req)).ok,
+      }),
+      automationPages(deps.automation).turnOn,
+    );
 
   // A global or expired token linked to a vault secret is replaced or renewed into that vault: consent first, if needed.
   const requireConsentIfLinked = (page: string, formOk: (req: Request) => boolean) =>

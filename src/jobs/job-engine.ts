@@ -1,0 +1,51 @@
+// What every job engine offers the jobs that run on it: the embedded one (SQLite, in this process)
+// and BullMQ (Redis, shared by instances). A job is an id, a little data and a time it is due; its
+// handler says what comes next. Retries, backoff and "gave up" are the engine's.
+
+export interface JobData {
+  person: string;
+  automationId: string;
+}
+
+export interface DueJob {
+  id: string;
+  data: JobData;
+  /** 1 on the first run, counted up by every retry (and by every run a crash interrupted). */
+  attempt: number;
+}
+
+export type JobResult =
+  /** Finished: nothing more to run. */
+  | { next: 'done' }
+  /** Run again at this time (a new step, or the next rotation). */
+  | { next: 'at'; runAt: number }
+  /** Could not run now (429, 5xx, a timeout): again later, at least `afterMs` from now. */
+  | { next: 'retry'; afterMs: number; reason: string };
+
+export interface JobHandler {
+  run(job: DueJob): Promise<JobResult>;
+  /** The engine stopped retrying: the handler tells the person. */
+  gaveUp(job: DueJob, reason: string): Promise<void>;
+}
+
+export interface JobEngine {
+  /** Makes `id` due at `runAt`, replacing any schedule it had; a run in progress finishes but cannot undo it. */
+  schedule(id: string, data: JobData, runAt: number): Promise<void>;
+  cancel(id: string): Promise<void>;
+  /** Runs every job due now, as each poll does; resolves with how many ran once they have finished. */
+  runDue(): Promise<number>;
+  /** Starts polling (every JOBS_POLL_SECONDS) with this handler. */
+  start(handler: JobHandler): void;
+  /** Stops polling and waits for runs in progress. */
+  close(): Promise<void>;
+}
+
+/** Tries before a job is given up: with backoff from 30 s doubling, about an hour in all. */
+export const MAX_ATTEMPTS = 6;
+const FIRST_BACKOFF_MS = 30_000;
+const MAX_BACKOFF_MS = 60 * 60_000;
+
+/** Exponential backoff, never sooner than the service asked (Retry-After). */
+export function retryDelayMs(attempt: number, atLeastMs: number): number {
+  return Math.max(atLeastMs, Math.min(FIRST_BACKOFF_MS * 2 ** Math.max(0, attempt - 1), MAX_BACKOFF_MS));
+}
