@@ -62,7 +62,7 @@ export function createBullmqJobEngine(options: {
   const generationKey = `${settings.keyPrefix}jobs:generation`;
 
   let handler: JobHandler | undefined;
-  let parts: { queue: Queue; worker: Worker | undefined; events: QueueEvents } | undefined;
+  let parts: { queue: Queue; worker: Worker | undefined; events: QueueEvents; raw: { destroy(): void } } | undefined;
 
   /** BullMQ's own connection (blocking commands want no socket timeout), created on first use. */
   function bullmq() {
@@ -76,7 +76,7 @@ export function createBullmqJobEngine(options: {
     raw.on('error', (error: Error) => logger.warn({ errorName: error.name }, 'bullmq: redis connection error'));
     const redis = createNodeRedisClient(raw as never);
     const common = { connection: redis, prefix: `${settings.keyPrefix}bull` };
-    parts = { queue: new Queue(QUEUE, common), worker: undefined, events: new QueueEvents(QUEUE, common) };
+    parts = { queue: new Queue(QUEUE, common), worker: undefined, events: new QueueEvents(QUEUE, common), raw };
     return parts;
   }
 
@@ -111,7 +111,8 @@ export function createBullmqJobEngine(options: {
           name: 'run',
           data: queued,
           opts: {
-            jobId: `${item.value}:${queued.generation}:${item.score}`,
+            // BullMQ refuses ":" in an id (it separates its own key parts).
+            jobId: `${item.value.replaceAll(':', '_')}_${queued.generation}_${item.score}`,
             attempts: MAX_ATTEMPTS,
             backoff: { type: 'retryAfter' },
             removeOnComplete: { age: KEEP_FINISHED_SECONDS },
@@ -203,6 +204,8 @@ export function createBullmqJobEngine(options: {
       await parts.worker?.close();
       await parts.events.close();
       await parts.queue.close();
+      // Passed in, so BullMQ leaves it open: it is ours to close.
+      parts.raw.destroy();
       parts = undefined;
     },
   };
