@@ -43,9 +43,7 @@ document.addEventListener('DOMContentLoaded', () => {
     const count = () => {
       const length = name.value.trim().length;
       counter.textContent =
-        length > max
-          ? `${length} of ${max} characters: ${length - max} too many.`
-          : `${length} of ${max} characters`;
+        length > max ? `${length} of ${max} characters: ${length - max} too many.` : `${length} of ${max} characters`;
       counter.classList.toggle('too-long', length > max);
     };
     name.addEventListener('input', count);

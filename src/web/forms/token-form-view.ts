@@ -8,7 +8,13 @@ import type { PatToken } from '../../devops/types.ts';
 import { MAX_LIFETIME_DAYS } from '../../tokens/lifecycle.ts';
 import type { TokenView } from '../token-view.ts';
 import { scopePicker } from './scope-picker.ts';
-import { EXPIRY_PRESETS, MAX_NAME_LENGTH, emptyTokenForm, type TokenFormField, type TokenFormValues } from './token-form.ts';
+import {
+  EXPIRY_PRESETS,
+  MAX_NAME_LENGTH,
+  emptyTokenForm,
+  type TokenFormField,
+  type TokenFormValues,
+} from './token-form.ts';
 import { emptyVaultForm, type VaultFormField, type VaultFormValues } from './vault-form.ts';
 
 /** Where a rejection from Azure DevOps belongs on the form. */
