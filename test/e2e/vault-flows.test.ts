@@ -52,6 +52,9 @@ it('creates a token into Key Vault after consenting, rotates it with a grace per
   await page.getByText('Azure Key Vault: Have full access to the Azure Key Vault service').waitFor();
   await page.getByRole('button', { name: /^Ada Lovelace/ }).click();
   await page.waitForURL(/\/tokens\/new\?draft=/);
+  await page
+    .getByText('Nothing was created yet: your form is as you left it. Check it, then choose Create token.')
+    .waitFor();
   expect(await page.getByLabel('Name', { exact: true }).inputValue()).toBe('Release agent (prod)');
   expect(await page.getByLabel('Vault address').inputValue()).toBe(vaultUrl);
   expect(await page.getByRole('radio', { name: 'Store it in Azure Key Vault (it is never shown)' }).isChecked()).toBe(

@@ -10,8 +10,8 @@ import type { Organization } from '../../devops/types.ts';
 import { GUID } from '../../identifiers.ts';
 import type { TokenLifecycle } from '../../tokens/lifecycle.ts';
 import { actorOf } from '../actor.ts';
-import { flash } from '../flash.ts';
-import { takeDraft } from '../form-drafts.ts';
+import { flash, flashNow } from '../flash.ts';
+import { saveDraft, takeDraft } from '../form-drafts.ts';
 import { emptyTokenForm, parseTokenForm } from '../forms/token-form.ts';
 import { FORM_FIELD_OF, renderTokenForm, valuesOf, type TokenFormPage } from '../forms/token-form-view.ts';
 import { parseVaultForm } from '../forms/vault-form.ts';
@@ -56,12 +56,18 @@ export function tokenPages({ lifecycle, auth, forms, baseUrl, hostSuffixes }: To
   const organizations = (req: Request) => req.session.organizations ?? [];
 
   const newForm: RequestHandler = (req, res) => {
-    // Back from the sign-in for Key Vault: the form as the person left it.
+    // Back from the sign-in for Key Vault, or "Try again" after the vault failed: the form as the person left it.
     const fields = takeDraft(req);
     if (!fields)
       return renderTokenForm(res, 200, { mode: 'create', values: emptyTokenForm(), formKey: forms.newKey() });
     const { form, vaultForm } = parseCreateForms(fields, hostSuffixes, organizations(req));
-    flash(req, 'info', 'You can now use Key Vault. Your form is as you left it: check it and create the token again.');
+    flashNow(
+      res,
+      'info',
+      req.query.again === '1'
+        ? 'Your form is as you sent it. Nothing was created: the token from that attempt was revoked. Check the vault address, then choose Create token to try again.'
+        : 'You can now use Key Vault. Nothing was created yet: your form is as you left it. Check it, then choose Create token.',
+    );
     renderTokenForm(res, 200, {
       mode: 'create',
       values: form.values,
@@ -159,6 +165,8 @@ export function tokenPages({ lifecycle, auth, forms, baseUrl, hostSuffixes }: To
         ? viewOf(stored.orphan, { now, listedAs: 'active', organizations: organizations(req) })
         : undefined,
       vaultUrl: vaultForm.vault!.url,
+      // "Try again" opens the form as it was sent (never the secret: the form holds none).
+      tryAgainHref: `/tokens/new?draft=${saveDraft(req, req.body as Record<string, unknown>)}&again=1`,
     });
   }
 
