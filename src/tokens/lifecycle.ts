@@ -138,6 +138,8 @@ export function createTokenLifecycle(deps: LifecycleDependencies) {
     organization = actor.organization,
   ): Promise<void> {
     await devops.revokeToken(actor.accessToken, organization, token.authorizationId);
+    // An old token a rotation kept is waiting on the expiry watch: revoked, it waits no more.
+    await deps.vaultLinks.retired(actor.person, token.authorizationId);
     await record(actor, 'revoke', token, changes, organization);
   }
 

@@ -1,13 +1,31 @@
 // For every signed-in page: which tokens live in a vault, and whether their rotation is due.
 import type { RequestHandler } from 'express';
 import type { AppConfig } from '../config/config.ts';
-import { rotationDue, type VaultLinks } from '../keyvault/vault-links.ts';
+import { formatDate, isoDay } from '../days.ts';
+import { rotationDue, type Retirement, type VaultLinks } from '../keyvault/vault-links.ts';
 import type { TokenView } from './token-view.ts';
+
+/** A kept old token in words: "Replaced; kept until 9 Dec 2026", and whether that day has passed. */
+function keptView(retirement: Retirement, now: Date) {
+  const until = formatDate(new Date(`${retirement.revokeAfter}T00:00:00Z`));
+  const due = retirement.revokeAfter <= isoDay(now);
+  return {
+    replacedBy: retirement.replacedBy,
+    until,
+    due,
+    text: due ? `Replaced; kept until ${until}, revoke it now` : `Replaced; kept until ${until}`,
+  };
+}
 
 export function vaultLocals(options: { vaultLinks: VaultLinks; config: AppConfig }): RequestHandler {
   return async (req, res, next) => {
     const person = req.session.account!.homeAccountId;
-    const links = new Map((await options.vaultLinks.links(person)).map((link) => [link.authorizationId, link]));
+    const [linkList, retirements] = await Promise.all([
+      options.vaultLinks.links(person),
+      options.vaultLinks.retirements(person),
+    ]);
+    const links = new Map(linkList.map((link) => [link.authorizationId, link]));
+    const kept = new Map(retirements.map((retirement) => [retirement.authorizationId, retirement]));
     const now = new Date();
     res.locals.vaultHostSuffixes = options.config.keyVault.hostSuffixes;
     res.locals.vaultOf = (token: TokenView) => {
@@ -21,8 +39,15 @@ export function vaultLocals(options: { vaultLinks: VaultLinks; config: AppConfig
         }
       );
     };
+    // An old token a rotation (or a regenerate) kept for a while: its row and page say so, beside the new one.
+    res.locals.keptOf = (token: TokenView) => {
+      const retirement = token.status === 'revoked' ? undefined : kept.get(token.authorizationId);
+      return retirement && keptView(retirement, now);
+    };
     res.locals.vaultRetirements =
-      req.originalUrl.split('?')[0] === '/expiring' ? await options.vaultLinks.retirements(person) : [];
+      req.originalUrl.split('?')[0] === '/expiring'
+        ? retirements.map((retirement) => ({ ...retirement, kept: keptView(retirement, now) }))
+        : [];
     next();
   };
 }

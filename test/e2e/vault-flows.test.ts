@@ -92,9 +92,11 @@ it('creates a token into Key Vault after consenting, rotates it with a grace per
   // The expiry watch lists the old token to revoke after rotation.
   await page.getByRole('link', { name: 'Expiry watch' }).first().click();
   await page.getByRole('heading', { name: 'Revoke after rotation (1)' }).waitFor();
-  await page.getByRole('button', { name: 'Revoke the old Release agent (prod)' }).click();
-  await expect(page.locator('.flash').first().textContent()).resolves.toContain(
-    'Revoked the old "Release agent (prod)"',
-  );
+  await page.getByRole('link', { name: 'Revoke the old Release agent (prod)' }).click();
+  await page.getByRole('heading', { name: 'Revoke "Release agent (prod)"?' }).waitFor();
+  await page.getByText('This is the old token a replacement kept').waitFor();
+  await page.getByRole('button', { name: 'Revoke this token' }).click();
+  await page.waitForURL(/\/expiring$/);
+  await expect(page.locator('.flash').first().textContent()).resolves.toContain('Revoked "Release agent (prod)"');
   expect(tokensNamed('Release agent (prod)').filter((token) => !token.revoked)).toHaveLength(1);
 });

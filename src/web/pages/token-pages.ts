@@ -233,8 +233,16 @@ export function tokenPages({ lifecycle, auth, forms, baseUrl, hostSuffixes }: To
 
   const revokeConfirm: RequestHandler = (req, res) => {
     const { view } = loadedToken(res);
+    const keptOf = res.locals.keptOf as ((token: typeof view) => unknown) | undefined;
     if (view.status !== 'revoked')
-      return res.render('tokens/revoke', { title: `Revoke ${view.displayName}`, token: view });
+      return res.render('tokens/revoke', {
+        title: `Revoke ${view.displayName}`,
+        token: view,
+        kept: keptOf?.(view),
+        // A token listed from another organization is revoked there; back to the page it was listed on.
+        organization: actor(req).organization === req.session.organization ? undefined : actor(req).organization,
+        returnTo: safeReturnTo(req.query.returnTo, baseUrl),
+      });
     flash(req, 'info', `"${view.displayName}" is already revoked.`);
     res.redirect(303, `/tokens/${view.authorizationId}`);
   };
@@ -242,20 +250,22 @@ export function tokenPages({ lifecycle, auth, forms, baseUrl, hostSuffixes }: To
   /** Loads its token itself: one already gone is not an error here, only "nothing changed". */
   const revoke: RequestHandler = async (req, res) => {
     const id = req.params.tokenId as string;
+    const returnTo = safeReturnTo((req.body as Record<string, unknown>).returnTo, baseUrl);
     const gone = () => {
       flash(
         req,
         'info',
         'That token no longer exists (it may have been revoked and removed already); nothing changed.',
       );
-      res.redirect(303, '/');
+      res.redirect(303, returnTo);
     };
     if (!GUID.test(id)) return gone();
     try {
       const { token, revoked } = await lifecycle.getToken(actor(req), id);
       if (revoked) {
+        await lifecycle.forgetKept(actor(req), id);
         flash(req, 'info', `"${token.displayName}" was already revoked; nothing changed.`);
-        return res.redirect(303, '/');
+        return res.redirect(303, returnTo);
       }
       await lifecycle.revoke(actor(req), token);
       flash(
@@ -263,9 +273,12 @@ export function tokenPages({ lifecycle, auth, forms, baseUrl, hostSuffixes }: To
         'success',
         `Revoked "${token.displayName}". Anything still using it will now be refused by Azure DevOps.`,
       );
-      res.redirect(303, '/');
+      res.redirect(303, returnTo);
     } catch (error) {
-      if (isDevOpsError(error) && error.kind === 'notFound') return gone();
+      if (isDevOpsError(error) && error.kind === 'notFound') {
+        await lifecycle.forgetKept(actor(req), id);
+        return gone();
+      }
       throw error;
     }
   };
