@@ -91,7 +91,7 @@ it('creates a token into Key Vault after consenting, rotates it with a grace per
 
   // The expiry watch lists the old token to revoke after rotation.
   await page.getByRole('link', { name: 'Expiry watch' }).first().click();
-  await page.getByRole('heading', { name: 'Revoke after rotation (1)' }).waitFor();
+  await page.getByRole('heading', { name: 'Revoke after rotation or regenerate (1)' }).waitFor();
   await page.getByRole('link', { name: 'Revoke the old Release agent (prod)' }).click();
   await page.getByRole('heading', { name: 'Revoke "Release agent (prod)"?' }).waitFor();
   await page.getByText('This is the old token a replacement kept').waitFor();

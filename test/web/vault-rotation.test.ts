@@ -135,7 +135,7 @@ describe('link and rotate', () => {
     expect(named('grace-period').filter((token) => !token.revoked)).toHaveLength(2);
     const until = formatDate(new Date(`${keepUntil}T00:00:00Z`));
     const watch = await browser.get(`${h.appUrl}/expiring`);
-    expect(watch.body).toContain('Revoke after rotation (1)');
+    expect(watch.body).toContain('Revoke after rotation or regenerate (1)');
     expect(watch.body).toContain(`Replaced; kept until ${until}.`);
 
     // The list tells the two tokens of one name apart: the old one is kept until that day, the new one is in the vault.
