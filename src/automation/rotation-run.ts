@@ -196,7 +196,17 @@ export function rotationRun(deps: RotationRunDependencies) {
       await automations.save(automation);
       return { next: 'at', runAt: revokeAfter };
     }
-    await lifecycle.revokeRetired(actor, automation.authorizationId);
+    try {
+      await lifecycle.revoke(
+        actor,
+        { authorizationId: automation.authorizationId, displayName: automation.tokenName },
+        ['revoked after rotation'],
+      );
+    } catch (error) {
+      // Revoked (or gone) already, by hand or by Azure DevOps: what this step wanted.
+      if (!isDevOpsError(error) || error.kind !== 'notFound') throw error;
+      await vaultLinks.retired(actor.person, automation.authorizationId);
+    }
     automation.authorizationId = saga.newToken.authorizationId;
     automation.tokenName = saga.newToken.displayName;
     automation.tokenValidTo = saga.newToken.validTo;

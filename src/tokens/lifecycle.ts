@@ -18,6 +18,8 @@ import { vaultLifecycle } from './vault-lifecycle.ts';
 
 /** The service refuses a PAT valid for more than a year. */
 export const MAX_LIFETIME_DAYS = 365;
+/** Regenerate may keep the old token this many days at most, for what uses it to move to the new one. */
+export const MAX_KEEP_OLD_DAYS = 14;
 /** Tokens revoked are looked up (at most this many) to tell a revoked token from an active one. */
 const REVOKED_LOOKUP_SIZE = 100;
 
@@ -48,6 +50,8 @@ export type ExtendOutcome =
 export interface RegenerateOutcome {
   created: CreatedToken;
   oldRevoked: boolean;
+  /** Kept on purpose until this day (listed on the expiry watch), rather than revoked. */
+  oldKeptUntil: Date | undefined;
   steps: Step[];
 }
 
@@ -138,6 +142,8 @@ export function createTokenLifecycle(deps: LifecycleDependencies) {
     organization = actor.organization,
   ): Promise<void> {
     await devops.revokeToken(actor.accessToken, organization, token.authorizationId);
+    // An old token a rotation kept is waiting on the expiry watch: revoked, it waits no more.
+    await deps.vaultLinks.retired(actor.person, token.authorizationId);
     await record(actor, 'revoke', token, changes, organization);
   }
 
@@ -164,12 +170,36 @@ export function createTokenLifecycle(deps: LifecycleDependencies) {
   /**
    * A new token like `old` first, then `old` revoked, so a failure can never leave the person with
    * neither: if the create fails nothing changed (it throws); if the revoke fails they have both.
+   * With `keepOldDays`, `old` is kept that many days instead, recorded as a rotation's kept token is
+   * (the expiry watch lists it to revoke, and the list marks it as replaced).
    */
-  async function regenerate(actor: Actor, old: PatToken, days: number): Promise<RegenerateOutcome> {
+  async function regenerate(actor: Actor, old: PatToken, days: number, keepOldDays = 0): Promise<RegenerateOutcome> {
     const created = await devops.createToken(actor.accessToken, actor.organization, requestLike(old, days));
     const steps: Step[] = [
       { label: 'Create the new token', ok: true, detail: `created, valid until ${formatDate(created.token.validTo)}` },
     ];
+    if (keepOldDays > 0) {
+      // Never past the old token's own expiry: after that there is nothing to revoke.
+      const oldKeptUntil = new Date(Math.min(daysAfter(keepOldDays).getTime(), old.validTo.getTime()));
+      await deps.vaultLinks.retire(actor.person, {
+        authorizationId: old.authorizationId,
+        tokenName: old.displayName,
+        organization: actor.organization,
+        replacedBy: created.token.authorizationId,
+        revokeAfter: isoDay(oldKeptUntil),
+      });
+      steps.push({
+        label: 'Keep the old token for now',
+        ok: true,
+        detail: `kept until ${formatDate(oldKeptUntil)}; the expiry watch lists it to revoke after that`,
+      });
+      await record(actor, 'regenerate', created.token, [
+        `replaces ${old.authorizationId}`,
+        `expires: ${isoDay(created.token.validTo)}`,
+        `old token kept until ${isoDay(oldKeptUntil)}`,
+      ]);
+      return { created, oldRevoked: false, oldKeptUntil, steps };
+    }
     const revoked = await revokeAsStep(actor, old);
     steps.push(
       revoked.error === undefined
@@ -185,7 +215,7 @@ export function createTokenLifecycle(deps: LifecycleDependencies) {
       `expires: ${isoDay(created.token.validTo)}`,
       oldRevoked ? 'old token revoked' : 'old token NOT revoked',
     ]);
-    return { created, oldRevoked, steps };
+    return { created, oldRevoked, oldKeptUntil: undefined, steps };
   }
 
   /** Several tokens, each with its status, from one lookup of the revoked ones; missing ones are `undefined`. */

@@ -16,7 +16,7 @@ import {
   splitByConflict,
   type LinkConflict,
 } from '../keyvault/secret-holders.ts';
-import type { Retirement, VaultLink, VaultLinks } from '../keyvault/vault-links.ts';
+import type { VaultLink, VaultLinks } from '../keyvault/vault-links.ts';
 import type { SecretSummary, VaultSecrets, WrittenSecret } from '../keyvault/vault-secrets.ts';
 import type { Actor, LifecycleBasics, Step } from './types.ts';
 import { requestLike } from './like.ts';
@@ -218,27 +218,8 @@ export function vaultLifecycle(deps: VaultLifecycleDependencies) {
     return link;
   }
 
-  /** Revokes an old token a rotation kept; the retirement, or undefined when none waits under this id. */
-  async function revokeRetired(actor: Actor, authorizationId: string): Promise<Retirement | undefined> {
-    const retirement = (await vaultLinks.retirements(actor.person)).find(
-      (item) => item.authorizationId === authorizationId,
-    );
-    if (!retirement) return undefined;
-    try {
-      await devops.revokeToken(actor.accessToken, retirement.organization, authorizationId);
-    } catch (error) {
-      if (!isDevOpsError(error) || error.kind !== 'notFound') throw error;
-    }
-    await vaultLinks.retired(actor.person, authorizationId);
-    await record(
-      actor,
-      'revoke',
-      { authorizationId, displayName: retirement.tokenName },
-      ['revoked after rotation'],
-      retirement.organization,
-    );
-    return retirement;
-  }
+  /** An old token a rotation kept is no longer waiting to be revoked (it is revoked, or gone). */
+  const forgetKept = (actor: Actor, authorizationId: string) => vaultLinks.retired(actor.person, authorizationId);
 
   const retire = (actor: Actor, old: PatToken, replacedBy: string, revokeAfter: Date) =>
     vaultLinks.retire(actor.person, {
@@ -415,7 +396,7 @@ export function vaultLifecycle(deps: VaultLifecycleDependencies) {
     secretInUse,
     linkToVault,
     unlinkFromVault,
-    revokeRetired,
+    forgetKept,
     rotate,
     dueForRotation,
     conflictingLinks,

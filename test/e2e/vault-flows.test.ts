@@ -52,6 +52,9 @@ it('creates a token into Key Vault after consenting, rotates it with a grace per
   await page.getByText('Azure Key Vault: Have full access to the Azure Key Vault service').waitFor();
   await page.getByRole('button', { name: /^Ada Lovelace/ }).click();
   await page.waitForURL(/\/tokens\/new\?draft=/);
+  await page
+    .getByText('Nothing was created yet: your form is as you left it. Check it, then choose Create token.')
+    .waitFor();
   expect(await page.getByLabel('Name', { exact: true }).inputValue()).toBe('Release agent (prod)');
   expect(await page.getByLabel('Vault address').inputValue()).toBe(vaultUrl);
   expect(await page.getByRole('radio', { name: 'Store it in Azure Key Vault (it is never shown)' }).isChecked()).toBe(
@@ -88,10 +91,12 @@ it('creates a token into Key Vault after consenting, rotates it with a grace per
 
   // The expiry watch lists the old token to revoke after rotation.
   await page.getByRole('link', { name: 'Expiry watch' }).first().click();
-  await page.getByRole('heading', { name: 'Revoke after rotation (1)' }).waitFor();
-  await page.getByRole('button', { name: 'Revoke the old Release agent (prod)' }).click();
-  await expect(page.locator('.flash').first().textContent()).resolves.toContain(
-    'Revoked the old "Release agent (prod)"',
-  );
+  await page.getByRole('heading', { name: 'Revoke after rotation or regenerate (1)' }).waitFor();
+  await page.getByRole('link', { name: 'Revoke the old Release agent (prod)' }).click();
+  await page.getByRole('heading', { name: 'Revoke "Release agent (prod)"?' }).waitFor();
+  await page.getByText('This is the old token a replacement kept').waitFor();
+  await page.getByRole('button', { name: 'Revoke this token' }).click();
+  await page.waitForURL(/\/expiring$/);
+  await expect(page.locator('.flash').first().textContent()).resolves.toContain('Revoked "Release agent (prod)"');
   expect(tokensNamed('Release agent (prod)').filter((token) => !token.revoked)).toHaveLength(1);
 });

@@ -130,7 +130,6 @@ describe('CSRF: every state-changing form refuses a missing, forged or borrowed 
     ['/tokens/replace-global', { formKey: FORM_KEY, expiry: '30', targetOrganizations: ['contoso'] }],
     [`/tokens/${expiredId}/renew`, { formKey: FORM_KEY, expiry: '30' }],
     ['/vault/rotate', { formKey: FORM_KEY, expiry: '30', within: '7' }],
-    [`/vault/retirements/${tokenId}/revoke`, {}],
     ['/organizations', { organization: 'fabrikam', returnTo: '/' }],
     ['/logout', {}],
   ];

@@ -230,6 +230,38 @@ describe('regenerate', () => {
     expect(tokens().filter((token) => token.displayName === 'ci-pipeline')).toHaveLength(2);
   });
 
+  it('keeps the old token for the days asked (0 to 14), marked as replaced and listed on the expiry watch to revoke', async () => {
+    const old = byName('ci-pipeline');
+    const form = await browser.get(`${h.appUrl}/tokens/${old.authorizationId}/regenerate`);
+    expect(form.body).toMatch(/id="keepOldDays" name="keepOldDays" type="number"[^>]*min="0" max="14"[^>]*value="0"/);
+    const refused = await browser.submit(form, `/tokens/${old.authorizationId}/regenerate`, {
+      expiry: '30',
+      keepOldDays: '15',
+    });
+    expect(refused.status).toBe(400);
+    expect(tokens().filter((token) => token.displayName === 'ci-pipeline')).toHaveLength(1);
+
+    const page = await browser.submit(form, `/tokens/${old.authorizationId}/regenerate`, {
+      expiry: '30',
+      keepOldDays: '5',
+    });
+    expect(page.status).toBe(200);
+    expect(secretShownOn(page.body)).toMatch(/^\w{20,}$/);
+    const until = formatDate(new Date(Date.now() + 5 * 86_400_000));
+    expect(page.body).toContain(`Keep the old token for now:</strong> kept until ${until}`);
+    expect(page.body).not.toContain('The old token still works.');
+    expect(tokens().find((token) => token.authorizationId === old.authorizationId)!.status).toBe('active');
+    const list = await browser.get(`${h.appUrl}/`);
+    expect(list.body).toMatch(
+      new RegExp(
+        `<a href="/tokens/${old.authorizationId}">ci-pipeline</a><br><span class="kept-badge">Replaced; kept until ${until}</span>`,
+      ),
+    );
+    const watch = await browser.get(`${h.appUrl}/expiring`);
+    expect(watch.body).toContain('Revoke after rotation or regenerate (1)');
+    expect(watch.body).toContain(`<strong>ci-pipeline</strong> in contoso: Replaced; kept until ${until}.`);
+  });
+
   it('changes nothing when the create step fails', async () => {
     const before = tokens().length;
     const old = byName('ci-pipeline');

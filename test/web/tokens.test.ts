@@ -312,6 +312,45 @@ describe('creating a token', () => {
     expect(tokensOf()).toHaveLength(before);
   });
 
+  it('treats a date typed while the expiry radio was left at its default (30 days) as choosing that date', async () => {
+    const day = new Date(Date.now() + 45 * 86_400_000).toISOString().slice(0, 10);
+    const page = await create({ displayName: 'dated-not-ticked', expiry: '30', customDate: day });
+    expect(page.status).toBe(200);
+    expect(byName('dated-not-ticked').validTo).toBe(`${day}T23:59:59Z`);
+  });
+
+  it('asks which was meant when a date is typed beside a number of days someone chose, and creates nothing', async () => {
+    const before = tokensOf().length;
+    const day = new Date(Date.now() + 45 * 86_400_000).toISOString().slice(0, 10);
+    const page = await create({ displayName: 'two-expiries', expiry: '60', customDate: day });
+    expect(page.status).toBe(422);
+    expect(page.body).toContain(`You chose 60 days from now and also typed the date ${day}`);
+    expect(page.body).toContain(`value="${day}"`);
+    expect(tokensOf()).toHaveLength(before);
+  });
+
+  it('sends Full access with ticked scopes back with a message, keeping the ticks, and creates nothing', async () => {
+    const before = tokensOf().length;
+    const page = await create({ displayName: 'full-and-scopes', access: 'full', scopes: ['vso.code', 'vso.build'] });
+    expect(page.status).toBe(422);
+    expect(page.body).toContain('You chose Full access and also ticked 2 scopes.');
+    expect(page.body).toMatch(/value="vso.code" checked/);
+    expect(page.body).toMatch(/id="access-full" name="access" value="full" checked/);
+    expect(tokensOf()).toHaveLength(before);
+  });
+
+  it('refuses a name over 100 characters whole, never cut: the field has no maxlength, and comes back as typed', async () => {
+    const form = await newTokenForm();
+    expect(form.body).not.toMatch(/id="displayName"[^>]*maxlength/);
+    expect(form.body).toMatch(/id="displayName-count" aria-live="polite"/);
+    const name = `${'pasted-name-'.repeat(12)}end`;
+    const page = await create({ displayName: name }, form);
+    expect(page.status).toBe(422);
+    expect(page.body).toContain(`Keep the name to 100 characters or fewer: this one has ${name.length}.`);
+    expect(page.body).toContain(`value="${name}"`);
+    expect(tokensOf().some((token) => token.displayName.startsWith('pasted-name-'))).toBe(false);
+  });
+
   it('shows an organization policy violation next to the field it concerns', async () => {
     h.emulator.control.devops.failNext('create', 'patLifespanPolicyViolation');
     const page = await create({ displayName: 'too-long-lived' });
@@ -370,6 +409,22 @@ describe('editing a token', () => {
       scopes: ['vso.wiki'],
     });
     expect(new Date(byName('wiki-renamed').validTo).getTime()).toBe(new Date(token.validTo).getTime());
+  });
+
+  it('changes the expiry to a date typed while "Keep the current expiry" was left chosen', async () => {
+    const token = byName('wiki-export');
+    const day = new Date(Date.now() + 20 * 86_400_000).toISOString().slice(0, 10);
+    const form = await browser.get(`${h.appUrl}/tokens/${token.authorizationId}/edit`);
+    const page = await browser.submit(form, `/tokens/${token.authorizationId}`, {
+      displayName: 'wiki-export',
+      expiry: 'keep',
+      customDate: day,
+      organizations: 'this',
+      access: 'custom',
+      scopes: ['vso.wiki'],
+    });
+    expect(page.url).toBe(`${h.appUrl}/tokens/${token.authorizationId}`);
+    expect(byName('wiki-export').validTo).toBe(`${day}T23:59:59Z`);
   });
 
   it('says why a revoked token cannot be edited', async () => {

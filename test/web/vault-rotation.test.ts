@@ -6,6 +6,7 @@ import type { Page, TestBrowser } from '../support/browser.ts';
 import type { Harness } from '../support/harness.ts';
 import { signedInWithVault, type SignedInWithVault } from '../support/signed-in.ts';
 import { ADA, signIn } from '../support/sign-in.ts';
+import { formatDate } from '../../src/days.ts';
 
 const DAY_MS = 86_400_000;
 const CONTOSO = 'f9424e7c-ea71-44cb-aa51-cae3213c1e15';
@@ -132,12 +133,50 @@ describe('link and rotate', () => {
     const result = await rotate(old.authorizationId, { expiry: '30', old: 'keep', keepUntil });
     expect(result.body).toContain(`kept until`);
     expect(named('grace-period').filter((token) => !token.revoked)).toHaveLength(2);
+    const until = formatDate(new Date(`${keepUntil}T00:00:00Z`));
     const watch = await browser.get(`${h.appUrl}/expiring`);
-    expect(watch.body).toContain('Revoke after rotation (1)');
-    expect(watch.body).toContain(`kept until ${keepUntil}`);
-    await browser.submit(watch, `/vault/retirements/${old.authorizationId}/revoke`);
-    expect(named('grace-period').find((token) => token.authorizationId === old.authorizationId)!.revoked).toBe(true);
-    expect((await browser.get(`${h.appUrl}/expiring`)).body).not.toContain('Revoke after rotation');
+    expect(watch.body).toContain('Revoke after rotation or regenerate (1)');
+    expect(watch.body).toContain(`Replaced; kept until ${until}.`);
+
+    // The list tells the two tokens of one name apart: the old one is kept until that day, the new one is in the vault.
+    const fresh = named('grace-period').find((token) => token.authorizationId !== old.authorizationId)!;
+    const list = await browser.get(`${h.appUrl}/?status=all&size=100`);
+    const rowOf = (id: string) =>
+      new RegExp(`<a href="/tokens/${id}">grace-period</a>(.*?)</td>`, 's').exec(list.body)?.[1];
+    expect(rowOf(old.authorizationId)).toContain(`<span class="kept-badge">Replaced; kept until ${until}</span>`);
+    expect(rowOf(old.authorizationId)).not.toContain('vault-badge');
+    expect(rowOf(fresh.authorizationId)).toContain(
+      '<span class="vault-badge">Key Vault: ada-pats/grace-period-pat</span>',
+    );
+    expect(rowOf(fresh.authorizationId)).not.toContain('kept-badge');
+    const details = await browser.get(`${h.appUrl}/tokens/${old.authorizationId}`);
+    expect(details.body).toContain(`Replaced; kept until ${until}.`);
+    expect(details.body).toContain(`href="/tokens/${fresh.authorizationId}">the new token</a>`);
+    expect((await browser.get(`${h.appUrl}/tokens/${fresh.authorizationId}`)).body).not.toContain('kept-badge');
+  });
+
+  it('revokes a kept old token from the expiry watch through the revoke confirmation every other revoke has, back to the watch', async () => {
+    const old = await createIntoVault('kept-then-revoked');
+    const keepUntil = new Date(Date.now() + 5 * DAY_MS).toISOString().slice(0, 10);
+    await rotate(old.authorizationId, { expiry: '30', old: 'keep', keepUntil });
+    const watch = await browser.get(`${h.appUrl}/expiring`);
+    // No form that revokes in one click: a link to the confirmation page.
+    expect(watch.body).not.toMatch(/<form[^>]*action="[^"]*retirements/);
+    const href = new RegExp(`href="(/tokens/${old.authorizationId}/revoke\\?[^"]+)"`)
+      .exec(watch.body)?.[1]
+      ?.replace(/&amp;/g, '&');
+    expect(href).toBeDefined();
+    const confirm = await browser.get(`${h.appUrl}${href}`);
+    expect(confirm.body).toContain('<h1>Revoke "kept-then-revoked"?</h1>');
+    expect(confirm.body).toContain('This is the old token a replacement kept');
+    expect(named('kept-then-revoked').filter((token) => !token.revoked)).toHaveLength(2);
+    const done = await browser.submit(confirm, `/tokens/${old.authorizationId}/revoke`);
+    expect(done.url).toBe(`${h.appUrl}/expiring`);
+    expect(done.body).toContain('Revoked &#34;kept-then-revoked&#34;.');
+    expect(named('kept-then-revoked').find((token) => token.authorizationId === old.authorizationId)!.revoked).toBe(
+      true,
+    );
+    expect(done.body).not.toContain('<strong>kept-then-revoked</strong>');
   });
 
   it('sends a person whose Key Vault consent is gone through the sign-in for it, back to the rotation as they chose it', async () => {

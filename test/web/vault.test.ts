@@ -53,6 +53,10 @@ describe('create into a vault', () => {
     expect(back.body).toContain('value="deploy bot (prod)"');
     expect(back.body).toMatch(/id="destination-vault" name="destination" value="vault" checked/);
     expect(back.body).toContain(`value="${adaVault}"`);
+    // The form back from consent says what happened and what is next, on this page (not the next one).
+    expect(back.body).toContain(
+      'You can now use Key Vault. Nothing was created yet: your form is as you left it. Check it, then choose Create token.',
+    );
     expect(activeNamed(ADA.objectId, 'deploy bot (prod)')).toHaveLength(0);
 
     const done = await browser.submit(back, '/tokens', form());
@@ -188,6 +192,31 @@ describe('when the vault refuses, nothing is left behind', () => {
       expect(activeNamed(owner.objectId, name)).toHaveLength(0);
     },
   );
+});
+
+it('"Try again" after an unreachable vault opens the form filled with what was sent, saying nothing was created', async () => {
+  await createIntoVault({ displayName: 'warm-up-again' });
+  h.emulator.control.injectFault({ target: 'keyvault', method: 'PUT', delayMs: 4000 });
+  const failed = await createIntoVault({ displayName: 'try-me-again', secretName: 'try-me-again-pat', expiry: '60' });
+  expect(failed.status).toBe(502);
+  const href = /<a class="button primary" href="([^"]+)">Try again<\/a>/.exec(failed.body)?.[1]?.replace(/&amp;/g, '&');
+  expect(href).toMatch(/^\/tokens\/new\?draft=[0-9a-f-]{36}&again=1$/);
+  const again = await browser.get(`${h.appUrl}${href}`);
+  expect(again.status).toBe(200);
+  expect(again.body).toContain('value="try-me-again"');
+  expect(again.body).toContain('value="try-me-again-pat"');
+  expect(again.body).toContain(`value="${adaVault}"`);
+  expect(again.body).toMatch(/id="expiry-60" name="expiry" value="60" checked/);
+  expect(again.body).toMatch(/value="vso.code" checked/);
+  expect(again.body).toMatch(/id="destination-vault" name="destination" value="vault" checked/);
+  expect(again.body).toContain('Your form is as you sent it. Nothing was created');
+  h.emulator.control.clearFaults();
+  const done = await browser.submit(
+    again,
+    '/tokens',
+    form({ displayName: 'try-me-again', secretName: 'try-me-again-pat' }),
+  );
+  expect(done.body).toContain('created and stored in Key Vault');
 });
 
 it('when the vault refuses and the revoke of the new token fails too, the page says exactly which token exists', async () => {

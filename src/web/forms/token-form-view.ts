@@ -8,7 +8,13 @@ import type { PatToken } from '../../devops/types.ts';
 import { MAX_LIFETIME_DAYS } from '../../tokens/lifecycle.ts';
 import type { TokenView } from '../token-view.ts';
 import { scopePicker } from './scope-picker.ts';
-import { EXPIRY_PRESETS, emptyTokenForm, type TokenFormField, type TokenFormValues } from './token-form.ts';
+import {
+  EXPIRY_PRESETS,
+  MAX_NAME_LENGTH,
+  emptyTokenForm,
+  type TokenFormField,
+  type TokenFormValues,
+} from './token-form.ts';
 import { emptyVaultForm, type VaultFormField, type VaultFormValues } from './vault-form.ts';
 
 /** Where a rejection from Azure DevOps belongs on the form. */
@@ -47,6 +53,7 @@ export function renderTokenForm(res: Response, status: number, page: TokenFormPa
     maxDate: isoDay(daysAfter(MAX_LIFETIME_DAYS, now)),
     minDate: isoDay(daysAfter(1, now)),
     maxLifetimeDays: MAX_LIFETIME_DAYS,
+    maxNameLength: MAX_NAME_LENGTH,
     // "Several organizations" offers the person's own, as listed after sign-in.
     knownOrganizations: (res.req.session.organizations ?? []).map((org) => org.accountName),
     title: page.mode === 'create' ? 'New token' : `Edit ${page.token?.displayName ?? 'token'}`,

@@ -7,7 +7,7 @@ import { MAX_LIFETIME_DAYS } from '../../tokens/lifecycle.ts';
 import { PageError } from '../errors.ts';
 
 export const EXPIRY_PRESETS = ['7', '30', '60', '90'] as const;
-const MAX_NAME_LENGTH = 100;
+export const MAX_NAME_LENGTH = 100;
 
 /**
  * C0 and C1 controls, the marks that reorder text (bidi embeddings, overrides, isolates and the
@@ -126,14 +126,24 @@ export function parseTokenForm(
 
   if (values.displayName === '') errors.displayName = 'Give the token a name, so you can recognise it later.';
   else if (values.displayName.length > MAX_NAME_LENGTH)
-    errors.displayName = `Keep the name to ${MAX_NAME_LENGTH} characters or fewer.`;
+    errors.displayName = `Keep the name to ${MAX_NAME_LENGTH} characters or fewer: this one has ${values.displayName.length}. It is below as you typed it, to shorten.`;
   else if (hasHiddenCharacters(values.displayName))
     errors.displayName =
       'The name cannot contain control characters such as tabs, line breaks, invisible (zero-width) characters or text-direction marks.';
 
+  // A date typed while the expiry radio was left at the form's default means that date: the box is
+  // what was chosen, not the radio nobody touched. Beside a preset someone did pick, it is a question.
+  if (values.customDate !== '' && values.expiry !== 'custom') {
+    if (values.expiry === (options.editing ? 'keep' : emptyTokenForm().expiry)) values.expiry = 'custom';
+    else if ((EXPIRY_PRESETS as readonly string[]).includes(values.expiry))
+      errors.expiry = `You chose ${values.expiry} days from now and also typed the date ${values.customDate}: choose "On a date of my choice" for the date, or clear the date box.`;
+  }
+
   let validTo: Date | undefined;
   const latest = new Date(options.now.getTime() + MAX_LIFETIME_DAYS * DAY_MS);
-  if ((EXPIRY_PRESETS as readonly string[]).includes(values.expiry)) {
+  if (errors.expiry) {
+    // Asked above which of the two was meant.
+  } else if ((EXPIRY_PRESETS as readonly string[]).includes(values.expiry)) {
     validTo = new Date(options.now.getTime() + Number(values.expiry) * DAY_MS);
   } else if (values.expiry === 'custom') {
     validTo = endOfDay(values.customDate);
@@ -151,7 +161,9 @@ export function parseTokenForm(
 
   const chosen = values.access === 'full' ? [FULL_ACCESS] : values.scopes;
   const selection = validateScopeSelection(chosen);
-  if (!selection.ok) errors.scopes = selection.message;
+  if (values.access === 'full' && values.scopes.length > 0)
+    errors.scopes = `You chose Full access and also ticked ${values.scopes.length === 1 ? 'a scope' : `${values.scopes.length} scopes`}. Full access already allows everything: choose "Only the scopes I choose below" to give the token just those, or untick them.`;
+  else if (!selection.ok) errors.scopes = selection.message;
 
   if (Object.keys(errors).length > 0 || !selection.ok) return { ok: false, values, errors };
   return {

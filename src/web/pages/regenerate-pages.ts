@@ -8,7 +8,7 @@ import { actorOf } from '../actor.ts';
 import { PageError } from '../errors.ts';
 import { DAY_MS } from '../../days.ts';
 import type { PatToken } from '../../devops/types.ts';
-import { MAX_LIFETIME_DAYS } from '../../tokens/lifecycle.ts';
+import { MAX_KEEP_OLD_DAYS, MAX_LIFETIME_DAYS } from '../../tokens/lifecycle.ts';
 import { EXPIRY_PRESETS } from '../forms/token-form.ts';
 import type { OneTimeForms } from '../one-time-forms.ts';
 import { loadedToken } from '../token-guards.ts';
@@ -46,6 +46,7 @@ export function regeneratePages({
       token: view,
       presets: lifetimesFor(token),
       chosen: String(lifetimeOf(token)),
+      maxKeepOldDays: MAX_KEEP_OLD_DAYS,
       formKey: forms.newKey(),
     });
   };
@@ -60,8 +61,16 @@ export function regeneratePages({
         'Choose an expiry',
         `Choose how long the new token should last (${lifetimesFor(old).join(', ')} days); nothing was changed.`,
       );
+    // Absent or empty: revoke at once, as before the choice existed.
+    const keepOld = body.keepOldDays === undefined || body.keepOldDays === '' ? '0' : String(body.keepOldDays);
+    if (!/^\d{1,2}$/.test(keepOld) || Number(keepOld) > MAX_KEEP_OLD_DAYS)
+      throw new PageError(
+        400,
+        'Choose how long to keep the old token',
+        `Keep the old token for 0 to ${MAX_KEEP_OLD_DAYS} days (0 revokes it at once); nothing was changed.`,
+      );
     const outcome = await forms.once(req, formKey, async () => {
-      const outcome = await lifecycle.regenerate(actorOf(req, auth), old, Number(body.expiry));
+      const outcome = await lifecycle.regenerate(actorOf(req, auth), old, Number(body.expiry), Number(keepOld));
       return { ...outcome, createdId: outcome.created.token.authorizationId };
     });
     res.set('Cache-Control', 'no-store');
@@ -74,7 +83,7 @@ export function regeneratePages({
       }),
       secret: outcome.created.secret,
       steps: outcome.steps,
-      oldToken: outcome.oldRevoked ? undefined : view,
+      oldToken: outcome.oldRevoked || outcome.oldKeptUntil ? undefined : view,
     });
   };
 

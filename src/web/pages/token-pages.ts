@@ -10,8 +10,8 @@ import type { Organization } from '../../devops/types.ts';
 import { GUID } from '../../identifiers.ts';
 import type { TokenLifecycle } from '../../tokens/lifecycle.ts';
 import { actorOf } from '../actor.ts';
-import { flash } from '../flash.ts';
-import { takeDraft } from '../form-drafts.ts';
+import { flash, flashNow } from '../flash.ts';
+import { saveDraft, takeDraft } from '../form-drafts.ts';
 import { emptyTokenForm, parseTokenForm } from '../forms/token-form.ts';
 import { FORM_FIELD_OF, renderTokenForm, valuesOf, type TokenFormPage } from '../forms/token-form-view.ts';
 import { parseVaultForm } from '../forms/vault-form.ts';
@@ -56,12 +56,18 @@ export function tokenPages({ lifecycle, auth, forms, baseUrl, hostSuffixes }: To
   const organizations = (req: Request) => req.session.organizations ?? [];
 
   const newForm: RequestHandler = (req, res) => {
-    // Back from the sign-in for Key Vault: the form as the person left it.
+    // Back from the sign-in for Key Vault, or "Try again" after the vault failed: the form as the person left it.
     const fields = takeDraft(req);
     if (!fields)
       return renderTokenForm(res, 200, { mode: 'create', values: emptyTokenForm(), formKey: forms.newKey() });
     const { form, vaultForm } = parseCreateForms(fields, hostSuffixes, organizations(req));
-    flash(req, 'info', 'You can now use Key Vault. Your form is as you left it: check it and create the token again.');
+    flashNow(
+      res,
+      'info',
+      req.query.again === '1'
+        ? 'Your form is as you sent it. Nothing was created: the token from that attempt was revoked. Check the vault address, then choose Create token to try again.'
+        : 'You can now use Key Vault. Nothing was created yet: your form is as you left it. Check it, then choose Create token.',
+    );
     renderTokenForm(res, 200, {
       mode: 'create',
       values: form.values,
@@ -159,6 +165,8 @@ export function tokenPages({ lifecycle, auth, forms, baseUrl, hostSuffixes }: To
         ? viewOf(stored.orphan, { now, listedAs: 'active', organizations: organizations(req) })
         : undefined,
       vaultUrl: vaultForm.vault!.url,
+      // "Try again" opens the form as it was sent (never the secret: the form holds none).
+      tryAgainHref: `/tokens/new?draft=${saveDraft(req, req.body as Record<string, unknown>)}&again=1`,
     });
   }
 
@@ -225,8 +233,16 @@ export function tokenPages({ lifecycle, auth, forms, baseUrl, hostSuffixes }: To
 
   const revokeConfirm: RequestHandler = (req, res) => {
     const { view } = loadedToken(res);
+    const keptOf = res.locals.keptOf as ((token: typeof view) => unknown) | undefined;
     if (view.status !== 'revoked')
-      return res.render('tokens/revoke', { title: `Revoke ${view.displayName}`, token: view });
+      return res.render('tokens/revoke', {
+        title: `Revoke ${view.displayName}`,
+        token: view,
+        kept: keptOf?.(view),
+        // A token listed from another organization is revoked there; back to the page it was listed on.
+        organization: actor(req).organization === req.session.organization ? undefined : actor(req).organization,
+        returnTo: safeReturnTo(req.query.returnTo, baseUrl),
+      });
     flash(req, 'info', `"${view.displayName}" is already revoked.`);
     res.redirect(303, `/tokens/${view.authorizationId}`);
   };
@@ -234,20 +250,22 @@ export function tokenPages({ lifecycle, auth, forms, baseUrl, hostSuffixes }: To
   /** Loads its token itself: one already gone is not an error here, only "nothing changed". */
   const revoke: RequestHandler = async (req, res) => {
     const id = req.params.tokenId as string;
+    const returnTo = safeReturnTo((req.body as Record<string, unknown>).returnTo, baseUrl);
     const gone = () => {
       flash(
         req,
         'info',
         'That token no longer exists (it may have been revoked and removed already); nothing changed.',
       );
-      res.redirect(303, '/');
+      res.redirect(303, returnTo);
     };
     if (!GUID.test(id)) return gone();
     try {
       const { token, revoked } = await lifecycle.getToken(actor(req), id);
       if (revoked) {
+        await lifecycle.forgetKept(actor(req), id);
         flash(req, 'info', `"${token.displayName}" was already revoked; nothing changed.`);
-        return res.redirect(303, '/');
+        return res.redirect(303, returnTo);
       }
       await lifecycle.revoke(actor(req), token);
       flash(
@@ -255,9 +273,12 @@ export function tokenPages({ lifecycle, auth, forms, baseUrl, hostSuffixes }: To
         'success',
         `Revoked "${token.displayName}". Anything still using it will now be refused by Azure DevOps.`,
       );
-      res.redirect(303, '/');
+      res.redirect(303, returnTo);
     } catch (error) {
-      if (isDevOpsError(error) && error.kind === 'notFound') return gone();
+      if (isDevOpsError(error) && error.kind === 'notFound') {
+        await lifecycle.forgetKept(actor(req), id);
+        return gone();
+      }
       throw error;
     }
   };

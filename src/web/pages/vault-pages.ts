@@ -117,14 +117,5 @@ export function vaultPages({ lifecycle, auth, vaultLinks, baseUrl, hostSuffixes,
     res.redirect(303, authorizeUrl);
   };
 
-  /** An old token kept after a rotation: revoke it now (from the expiry watch). */
-  const revokeRetired: RequestHandler = async (req, res) => {
-    const retirement = await lifecycle.revokeRetired(actorOf(req, auth), req.params.authorizationId as string);
-    if (!retirement)
-      throw new PageError(404, 'Nothing to revoke', 'No old token from a rotation is waiting at this address.');
-    flash(req, 'success', `Revoked the old "${retirement.tokenName}" that a rotation had kept.`);
-    res.redirect(303, '/expiring');
-  };
-
-  return { linkForm, link, unlink, consent, revokeRetired, parseLinkForm };
+  return { linkForm, link, unlink, consent, parseLinkForm };
 }

@@ -1,5 +1,5 @@
-// Every address under /vault: the consent sign-in, rotating several tokens, and revoking the old
-// tokens a rotation kept. The sign-in guard is the router's own.
+// Every address under /vault: the consent sign-in and rotating several tokens (the old tokens a
+// rotation kept are revoked through /tokens/:id/revoke, like any other). The sign-in guard is the router's own.
 import { Router } from 'express';
 import { consentGuard, KEY_VAULT } from '../consent.ts';
 import { EXPIRY_PRESETS } from '../forms/token-form.ts';
@@ -29,6 +29,5 @@ export function vaultRouter(deps: PageDependencies): Router {
     }),
     rotate.bulkRotate,
   );
-  router.post('/retirements/:authorizationId/revoke', vault.revokeRetired);
   return router;
 }
