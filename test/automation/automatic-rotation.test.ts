@@ -138,4 +138,60 @@ describe('automatic rotation while nobody is signed in', () => {
     expect(await h.app.runDueJobs()).toBe(0);
     expect(live('stopped').map((t) => t.authorizationId)).toEqual([old.authorizationId]);
   });
+
+  /** Turns rotation on for a new vault token, signs out, makes `refuse` true, moves past the due day and runs. */
+  async function dueWhileRefused(name: string, refuse: () => void) {
+    const old = await createIntoVault(name);
+    await turnOn(old.authorizationId, { whenDaysLeft: '7', lifetimeDays: '30', keepOldDays: '0' });
+    await signOut();
+    refuse();
+    h.clock.advanceDays(23.01);
+    expect(await h.app.runDueJobs()).toBe(1);
+    expect(h.emulator.control.keyVault.secretVersions('ada-pats', `${name}-pat`)).toHaveLength(1);
+    await signIn(browser, h.appUrl, ADA);
+    const automation = (await browser.get(`${h.appUrl}/automation`)).body;
+    expect(automation).toContain('Needs you');
+    return { old, automation };
+  }
+
+  it('Key Vault refusing the new version (403): "needs you" names the role, the new token is revoked, the old one kept', async () => {
+    const { old, automation } = await dueWhileRefused('vault-refused', () =>
+      h.emulator.control.keyVault.putVault('ada-pats', { [ADA.objectId]: 'Key Vault Secrets User' }),
+    );
+    h.emulator.control.keyVault.putVault('ada-pats', { [ADA.objectId]: 'Key Vault Secrets Officer' });
+    expect(automation).toContain('Key Vault Secrets Officer');
+    expect(
+      named('vault-refused')
+        .map((t) => [t.authorizationId === old.authorizationId, t.revoked])
+        .sort(),
+    ).toEqual([
+      [false, true],
+      [true, false],
+    ]);
+  });
+
+  it('an organization policy refusing creation: "needs you" in the policy’s words, nothing made or revoked', async () => {
+    const { old, automation } = await dueWhileRefused('policy-refused', () =>
+      h.emulator.control.devops.setPolicies('contoso', {
+        restrictPatCreation: { allowlist: [], allowPackagingScopes: false },
+      }),
+    );
+    h.emulator.control.devops.setPolicies('contoso', { restrictPatCreation: null });
+    expect(automation).toMatch(/Restrict personal access token|restrict/i);
+    expect(named('policy-refused').map((t) => [t.authorizationId, t.revoked])).toEqual([[old.authorizationId, false]]);
+  });
+
+  it('offline access unused for 90 days (the refresh token’s idle lifetime): "needs you" with AADSTS700082, nothing revoked', async () => {
+    const old = await createIntoVault('idle');
+    // Due only after 91 days: a long-lived token, rotated when 7 days are left.
+    await turnOn(old.authorizationId, { whenDaysLeft: '7', lifetimeDays: '30', keepOldDays: '0' });
+    await signOut();
+    h.clock.advanceDays(91);
+    expect(await h.app.runDueJobs()).toBe(1);
+    expect(named('idle').map((t) => [t.authorizationId, t.revoked])).toEqual([[old.authorizationId, false]]);
+    await signIn(browser, h.appUrl, ADA);
+    const automation = (await browser.get(`${h.appUrl}/automation`)).body;
+    expect(automation).toContain('expired after 90 days without use');
+    expect(automation).toContain('AADSTS700082');
+  });
 });

@@ -100,3 +100,38 @@ it('creates a token into Key Vault after consenting, rotates it with a grace per
   await expect(page.locator('.flash').first().textContent()).resolves.toContain('Revoked "Release agent (prod)"');
   expect(tokensNamed('Release agent (prod)').filter((token) => !token.revoked)).toHaveLength(1);
 });
+
+it('turns automatic rotation on from a vault token’s page, sees it rotate on the Automation page after the clock moves, and stops it', async () => {
+  const vaultUrl = e2e.h.emulator.control.keyVault.vaultUrl('ada-pats');
+  await page.goto(`${e2e.h.appUrl}/tokens/new`);
+  await page.getByLabel('Name', { exact: true }).fill('nightly sync');
+  await page
+    .getByRole('group', { name: 'Common scopes' })
+    .getByRole('checkbox', { name: /^Code: Read —/ })
+    .check();
+  await page.getByRole('radio', { name: 'Store it in Azure Key Vault (it is never shown)' }).check();
+  await page.getByLabel('Vault address').fill(vaultUrl);
+  await page.getByRole('button', { name: 'Create token' }).click();
+  if (await page.getByRole('button', { name: /^Ada Lovelace/ }).count()) {
+    await page.getByRole('button', { name: /^Ada Lovelace/ }).click();
+    await page.getByRole('button', { name: 'Create token' }).click();
+  }
+  await page.getByRole('heading', { level: 1, name: /created and stored in Key Vault/ }).waitFor();
+  const [old] = tokensNamed('nightly sync');
+
+  await page.goto(`${e2e.h.appUrl}/tokens/${old!.authorizationId}`);
+  await page.getByLabel('Keep the old token for this many days').fill('1');
+  await page.getByRole('button', { name: 'Rotate automatically' }).click();
+  await page.waitForURL(/\/automation$/);
+  await page.getByText('"nightly sync" rotates itself from now on').waitFor();
+
+  e2e.h.clock.advanceDays(23.01);
+  await e2e.h.app.runDueJobs();
+  await page.reload();
+  await page.getByText(/Rotated; the old token is revoked on/).waitFor();
+  expect(tokensNamed('nightly sync').filter((token) => !token.revoked)).toHaveLength(2);
+
+  await page.getByRole('button', { name: 'Stop: nightly sync' }).click();
+  await page.getByText('"nightly sync" no longer rotates itself.').waitFor();
+  e2e.h.clock.reset();
+});

@@ -8,6 +8,7 @@ import type { Page, TestBrowser } from '../support/browser.ts';
 import type { Harness } from '../support/harness.ts';
 import { signedIn } from '../support/signed-in.ts';
 import { ADA, GRACE, csrfOf, openSignInPage, pickPerson, signIn } from '../support/sign-in.ts';
+import { createIntoVault } from '../support/vault-tokens.ts';
 
 const COOKIE = 'patmanager.sid';
 const UNKNOWN_ID = '00000000-0000-4000-8000-000000000000';
@@ -131,6 +132,9 @@ describe('CSRF: every state-changing form refuses a missing, forged or borrowed 
     [`/tokens/${expiredId}/renew`, { formKey: FORM_KEY, expiry: '30' }],
     ['/vault/rotate', { formKey: FORM_KEY, expiry: '30', within: '7' }],
     ['/organizations', { organization: 'fabrikam', returnTo: '/' }],
+    [`/tokens/${tokenId}/automation`, { whenDaysLeft: '7', lifetimeDays: '30', keepOldDays: '0' }],
+    [`/automation/${UNKNOWN_ID}/run`, {}],
+    [`/automation/${UNKNOWN_ID}/stop`, {}],
     ['/logout', {}],
   ];
 
@@ -514,6 +518,79 @@ describe('the other forms', () => {
 function validEditFields() {
   return { displayName: 'wiki-export', expiry: 'keep', organizations: 'this', access: 'custom', scopes: ['vso.wiki'] };
 }
+
+describe('automatic rotation', () => {
+  const settings = { whenDaysLeft: '7', lifetimeDays: '30', keepOldDays: '0' };
+  const noneYet = async () =>
+    expect((await send('GET', '/automation')).body).toContain('No token rotates automatically yet');
+
+  it('turning it on for a token that is not in Key Vault: 409, nothing kept', async () => {
+    expectClearRefusal(
+      await unchanged(() => post(`/tokens/${tokenId}/automation`, { _csrf: csrf, ...settings })),
+      409,
+      /not linked to a Key Vault secret/,
+    );
+    await noneYet();
+  });
+
+  it.each<[string, Record<string, string | string[]>, RegExp]>([
+    ['no days left', { whenDaysLeft: '0' }, /Days left must be a whole number of days from 1 to 60/],
+    ['61 days left', { whenDaysLeft: '61' }, /from 1 to 60/],
+    ['days left in words', { whenDaysLeft: 'seven' }, /from 1 to 60/],
+    ['a fraction', { whenDaysLeft: '7.5' }, /from 1 to 60/],
+    ['two values', { whenDaysLeft: ['7', '8'] }, /from 1 to 60/],
+    ['a lifetime of 500 days', { lifetimeDays: '500' }, /New lifetime must be a whole number of days from 1 to 365/],
+    [
+      'a lifetime no longer than the days left',
+      { whenDaysLeft: '30', lifetimeDays: '30' },
+      /fewer than the new lifetime/,
+    ],
+    ['the old one kept 15 days', { keepOldDays: '15' }, /from 0 to 14/],
+    ['a 60 KB value', { keepOldDays: '1'.repeat(60 * KB) }, /from 0 to 14/],
+  ])('%s: 400 with the reason, nothing kept', async (_name, fields, reason) => {
+    const linked = await createIntoVault(
+      {
+        h,
+        browser,
+        adaVault: h.emulator.control.keyVault.vaultUrl('ada-pats'),
+        named: (name) => h.emulator.control.devops.tokens(ADA.objectId).filter((token) => token.displayName === name),
+      },
+      `bad-automation-${crypto.randomUUID().slice(0, 8)}`,
+    );
+    csrf = csrfOf(await browser.get(`${h.appUrl}/`));
+    const answer = await unchanged(() =>
+      post(`/tokens/${linked.authorizationId}/automation`, { _csrf: csrf, ...settings, ...fields }),
+    );
+    expectClearRefusal(answer, 400, reason);
+    expect(answer.body).toContain('Please correct this');
+    await noneYet();
+  });
+
+  it("someone else's automatic rotation, or an id that is none: 404, and it goes on", async () => {
+    const adaVault = h.emulator.control.keyVault.vaultUrl('ada-pats');
+    const named = (name: string) =>
+      h.emulator.control.devops.tokens(ADA.objectId).filter((token) => token.displayName === name);
+    const linked = await createIntoVault({ h, browser, adaVault, named }, 'automation-owned');
+    csrf = csrfOf(await browser.get(`${h.appUrl}/`));
+    expect((await post(`/tokens/${linked.authorizationId}/automation`, { _csrf: csrf, ...settings })).status).toBe(303);
+    const id = /action="\/automation\/([0-9a-f-]{36})\/stop"/.exec((await send('GET', '/automation')).body)![1]!;
+
+    const grace = h.browser();
+    const graceCsrf = csrfOf(await signIn(grace, h.appUrl, GRACE));
+    const graceCookie = await grace.jar.getCookieString(h.appUrl);
+    for (const action of ['run', 'stop'])
+      expectClearRefusal(
+        await post(`/automation/${id}/${action}`, { _csrf: graceCsrf }, graceCookie),
+        404,
+        /no automatic rotation of yours/,
+      );
+    for (const bad of [UNKNOWN_ID, 'not-an-id', '..%2F..%2Factivity'])
+      expect((await post(`/automation/${bad}/stop`, { _csrf: csrf })).status).toBe(404);
+    expect((await send('GET', '/automation')).body).toContain('automation-owned');
+    // Tidy: this suite's later tests expect no rotation of Ada's.
+    expect((await post(`/automation/${id}/stop`, { _csrf: csrf })).status).toBe(303);
+  });
+});
 
 describe('addresses and query strings', () => {
   it.each([

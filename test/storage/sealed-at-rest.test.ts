@@ -12,6 +12,8 @@ import { createClient } from 'redis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { IssuedSecret } from '../../src/emulator/index.ts';
 import { createSealer } from '../../src/storage/sealing.ts';
+import { offlineCacheContext } from '../../src/storage/offline-token-caches.ts';
+import { createIntoVault, turnOnAutomation } from '../support/vault-tokens.ts';
 import type { TestBrowser } from '../support/browser.ts';
 import { startHarness, type Harness } from '../support/harness.ts';
 import { startRedis, type TestRedis } from '../support/redis-server.ts';
@@ -27,9 +29,25 @@ const base64 = (key: Buffer) => key.toString('base64');
  */
 const JWT = /eyJ[A-Za-z0-9_-]{8,}\.eyJ/;
 
+/** Ada turns automatic rotation on for a token in her vault: her offline token cache is written. */
+async function turnOnAutomationFor(h: Harness, browser: TestBrowser): Promise<void> {
+  const adaVault = h.emulator.control.keyVault.vaultUrl('ada-pats');
+  const named = (name: string) =>
+    h.emulator.control.devops.tokens(ADA.objectId).filter((token) => token.displayName === name);
+  const token = await createIntoVault({ h, browser, adaVault, named }, 'sealed-automation');
+  const on = await turnOnAutomation({ h, browser }, token.authorizationId, {
+    whenDaysLeft: '7',
+    lifetimeDays: '30',
+    keepOldDays: '0',
+  });
+  expect(on.url).toMatch(/\/automation$/);
+}
+
 /** Everything that would give a token away: JWTs, msal-node's cache sections, and each issued secret. */
 function tokensIn(bytes: Buffer, issued: IssuedSecret[]): string[] {
-  const found = ['RefreshToken', 'refresh_token', 'AccessToken', 'IdToken', 'secret'].filter((marker) =>
+  // `"secret":` is the field of msal-node's serialized cache that holds a token (vault links and the
+  // activity log name secrets, `secretName`, which is no token).
+  const found = ['RefreshToken', 'refresh_token', 'AccessToken', 'IdToken', '"secret":'].filter((marker) =>
     bytes.includes(marker),
   );
   if (JWT.test(bytes.toString('latin1'))) found.push('a JWT (eyJ...eyJ)');
@@ -109,6 +127,28 @@ describe('tokens sealed at rest, SQLite', () => {
     const issued = h.emulator.control.issuedSecrets();
     expect(issued.filter((secret) => secret.kind === 'refresh_token').length).toBeGreaterThanOrEqual(2);
     for (const file of files)
+      expect({ file, found: tokensIn(readFileSync(file), issued) }).toEqual({ file, found: [] });
+  });
+
+  it('seals the offline token cache of automatic rotation for its person: no token in the jobs file, and it opens for nobody else', async () => {
+    await turnOnAutomationFor(h, ada);
+    const jobs = new DatabaseSync(join(h.dataDir, 'jobs.sqlite'), { readOnly: true });
+    const rows = jobs.prepare('SELECT person, sealed FROM offline_token_caches').all() as Array<{
+      person: string;
+      sealed: string;
+    }>;
+    jobs.close();
+    expect(rows).toHaveLength(1);
+    const [row] = rows;
+    expect(row!.person).toContain(ADA.objectId);
+    expect(opensWith([KEY_OLD], row!.sealed, offlineCacheContext(row!.person))).toBe(true);
+    expect(opensWith([KEY_OLD], row!.sealed, offlineCacheContext(`${GRACE.objectId}.${h.emulator.tenantId}`))).toBe(
+      false,
+    );
+    expect(opensWith([KEY_OLD], row!.sealed, `token-cache:${sessionOf(h, ADA.displayName).id}`)).toBe(false);
+    const issued = h.emulator.control.issuedSecrets();
+    expect(appFiles(h).some((file) => file.endsWith('jobs.sqlite'))).toBe(true);
+    for (const file of appFiles(h))
       expect({ file, found: tokensIn(readFileSync(file), issued) }).toEqual({ file, found: [] });
   });
 
@@ -212,19 +252,24 @@ describe('tokens sealed at rest, Redis', () => {
     await signIn(browser, h.appUrl, ADA);
     await signIn(h.browser(), h.appUrl, GRACE);
     expect((await listPage(browser, h)).status).toBe(200);
+    await turnOnAutomationFor(h, browser);
 
     const keys = await inspector.keys('*');
+    expect(keys).toContain(`${PREFIX}offline:${ADA.objectId}.${h.emulator.tenantId}`);
     expect(keys.filter((key) => key.startsWith(`${PREFIX}msal:`))).toHaveLength(2);
     expect(keys.filter((key) => !key.startsWith(PREFIX))).toEqual([]);
     const issued = h.emulator.control.issuedSecrets();
     for (const key of keys) {
       const type = await inspector.type(key);
-      const value =
-        type === 'list'
-          ? (await inspector.lRange(key, 0, -1)).join('\n')
-          : type === 'string'
-            ? ((await inspector.get(key)) ?? '')
-            : JSON.stringify(await inspector.hGetAll(key));
+      const readers: Record<string, () => Promise<unknown>> = {
+        list: () => inspector.lRange(key, 0, -1),
+        string: () => inspector.get(key),
+        hash: () => inspector.hGetAll(key),
+        zset: () => inspector.zRange(key, 0, -1),
+        set: () => inspector.sMembers(key),
+        stream: () => inspector.xRange(key, '-', '+'),
+      };
+      const value = JSON.stringify(await readers[type]!());
       expect({ key, type, found: tokensIn(Buffer.from(value), issued) }).toEqual({ key, type, found: [] });
     }
   });

@@ -570,4 +570,37 @@ export const PAGE_CATALOGUE: readonly PageVisit[] = [
       return page.goto(`${w.appUrl}/vault/rotate?within=7`);
     },
   },
+  {
+    name: 'automation-empty',
+    who: 'ada',
+    status: 200,
+    open: (page, w) => page.goto(`${w.appUrl}/automation`),
+  },
+  {
+    name: 'automation-token-form',
+    who: 'ada',
+    status: 200,
+    open: async (page, w) => page.goto(`${w.appUrl}/tokens/${await tokenInVault(page, w, 'night build 1')}`),
+  },
+  {
+    name: 'automation-form-errors',
+    who: 'ada',
+    status: 400,
+    open: async (page, w) => {
+      await page.goto(`${w.appUrl}/tokens/${await tokenInVault(page, w, 'night build 2')}`);
+      await page.getByLabel('Rotate when this many days are left').fill('90');
+      await page.getByRole('button', { name: 'Rotate automatically' }).click();
+      await page.waitForLoadState();
+    },
+  },
+  {
+    name: 'automation-list',
+    who: 'ada',
+    status: 200,
+    open: async (page, w) => {
+      await page.goto(`${w.appUrl}/tokens/${await tokenInVault(page, w, 'night build 3')}`);
+      await page.getByRole('button', { name: 'Rotate automatically' }).click();
+      await page.waitForURL(/\/automation$/);
+    },
+  },
 ];
