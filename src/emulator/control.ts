@@ -84,6 +84,7 @@ const personSchema = z
     memberId: z.string().min(1),
     organizations: z.array(z.string()),
     canRegisterApplications: z.boolean().optional(),
+    accountEnabled: z.boolean().optional(),
     demoRole: z.string().min(1).optional(),
   })
   .strict();

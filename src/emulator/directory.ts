@@ -25,6 +25,8 @@ export interface Person {
   organizations: string[];
   /** False for a person the tenant does not let register applications (Graph answers 403). */
   canRegisterApplications?: boolean;
+  /** False once an administrator disabled the account (Graph's `accountEnabled`): no sign-in, no refresh. */
+  accountEnabled?: boolean;
   /** For the sign-in page of a demo: what this person lets someone try. */
   demoRole?: string;
 }

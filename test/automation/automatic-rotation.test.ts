@@ -194,4 +194,23 @@ describe('automatic rotation while nobody is signed in', () => {
     expect(automation).toContain('expired after 90 days without use');
     expect(automation).toContain('AADSTS700082');
   });
+
+  it('an account an administrator disabled (AADSTS50057): "needs you" in words, nothing revoked', async () => {
+    const old = await createIntoVault('disabled');
+    await turnOn(old.authorizationId, { whenDaysLeft: '7', lifetimeDays: '30', keepOldDays: '0' });
+    await signOut();
+    const ada = h.emulator.control.directory().people.find((person) => person.objectId === ADA.objectId)!;
+    h.emulator.control.addPerson({ ...ada, accountEnabled: false });
+    try {
+      h.clock.advanceDays(23.01);
+      expect(await h.app.runDueJobs()).toBe(1);
+      expect(named('disabled').map((t) => [t.authorizationId, t.revoked])).toEqual([[old.authorizationId, false]]);
+    } finally {
+      h.emulator.control.addPerson(ada);
+    }
+    await signIn(browser, h.appUrl, ADA);
+    const automation = (await browser.get(`${h.appUrl}/automation`)).body;
+    expect(automation).toContain('Your account is disabled.');
+    expect(automation).toContain('AADSTS50057');
+  });
 });

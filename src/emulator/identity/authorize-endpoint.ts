@@ -9,7 +9,14 @@ import { errorFields, sendReply } from './authorization-response.ts';
 import { checkAuthorizeRequest, type AuthorizeRequest } from './authorize-request.ts';
 import type { ClientRegistry } from './clients.ts';
 import type { Consents } from './consents.ts';
-import { errorContext, loginRequired, userDeclinedConsent, userNotInDirectory, type ErrorContext } from './errors.ts';
+import {
+  errorContext,
+  loginRequired,
+  userDeclinedConsent,
+  userNotInDirectory,
+  accountDisabled,
+  type ErrorContext,
+} from './errors.ts';
 import { clientInfo } from './id-tokens.ts';
 import { sendErrorPage, sendSignInPage } from './pages.ts';
 import { firstValues } from './request-parameters.ts';
@@ -69,6 +76,7 @@ export function authorizeEndpoint(options: AuthorizeEndpointOptions): Router {
   function signIn(res: Response, request: AuthorizeRequest, objectId: string, context: ErrorContext): void {
     const person = findPerson(options.directory, objectId);
     if (!person) return sendErrorPage(res, userNotInDirectory(objectId, request.tenant.tenantId), context);
+    if (person.accountEnabled === false) return sendErrorPage(res, accountDisabled(), context);
     const code = options.codes.issue({
       objectId: person.objectId,
       tenantId: request.tenant.tenantId,

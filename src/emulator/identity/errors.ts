@@ -283,6 +283,9 @@ export const refreshTokenRevoked = (grantedAt: Date, validFrom: Date) =>
     { suberror: 'bad_token' },
   );
 
+export const accountDisabled = () =>
+  new IdentityError('invalid_grant', 50057, 'The user account is disabled.', { suberror: 'user_account_disabled' });
+
 export const refreshTokenExpired = (issuedAt: Date, inactiveDays: number) =>
   new IdentityError(
     'invalid_grant',

@@ -6,6 +6,7 @@ import type { AuthorizationCodes, CodeGrant } from './authorization-codes.ts';
 import type { AuthenticatedClient } from './client-authentication.ts';
 import type { DeviceCodes } from './device-codes.ts';
 import {
+  accountDisabled,
   authorizationDeclined,
   authorizationPending,
   badVerificationCode,
@@ -17,6 +18,7 @@ import {
   missingParameter,
 } from './errors.ts';
 import type { RefreshTokens } from './refresh-tokens.ts';
+import type { Directory } from '../directory.ts';
 import type { TenantSegment } from './tenants.ts';
 import type { TokenRequest } from './token-response.ts';
 
@@ -60,9 +62,13 @@ export async function redeemRefreshToken(
   refreshTokens: RefreshTokens,
   form: TokenForm,
   caller: AuthenticatedClient,
+  directory: Pick<Directory, 'people'>,
 ): Promise<TokenRequest> {
   if (!form.refresh_token) throw missingParameter('refresh_token');
   const signIn = await refreshTokens.redeem(form.refresh_token, caller.client.clientId);
+  // A refresh token outlives nothing: a disabled account's is refused as its sign-in would be.
+  if (directory.people.find((person) => person.objectId === signIn.objectId)?.accountEnabled === false)
+    throw accountDisabled();
   return {
     signIn,
     scope: form.scope ?? signIn.scope,

@@ -57,7 +57,7 @@ export function tokenEndpoint(options: TokenEndpointOptions): Router {
                 ? redeemAuthorizationCode(options.codes, form, caller, tenant)
                 : DEVICE_CODE_GRANTS.includes(grantType)
                   ? redeemDeviceCode(options.deviceCodes, form, caller)
-                  : await redeemRefreshToken(options.refreshTokens, form, caller),
+                  : await redeemRefreshToken(options.refreshTokens, form, caller, options.directory),
             );
       options.onGrant(grantType);
       answer(res, 200, body, context);
