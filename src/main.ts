@@ -41,7 +41,8 @@ async function main(): Promise<void> {
         `Port ${DEMO_EMULATOR_PORT} is taken (another demo?), so this demo's emulator is at ${demo.emulator.origin}.`,
       );
     }
-    env = { ...env, ...demo.settings };
+    // A demo's automatic rotations are looked for every 10 s (unless set), so "Run now" shows soon.
+    env = { JOBS_POLL_SECONDS: '10', ...env, ...demo.settings };
     stops.push(() => demo.emulator.close());
   }
 
