@@ -3,6 +3,7 @@
 import { enableCompileCache } from 'node:module';
 import { join } from 'node:path';
 import { DATA_DIR, keepDataPrivate } from './storage/private-data.ts';
+import type { RunningEmulator } from './emulator/index.ts';
 
 keepDataPrivate(DATA_DIR);
 // V8's compiled code is kept between starts, beside the sessions: a start then skips compiling
@@ -21,6 +22,7 @@ const FORCED_EXIT_AFTER_DEADLINE_MS = 5000;
 async function main(): Promise<void> {
   let env = readEnvironment();
   const stops: Array<() => Promise<void>> = [];
+  let demoEmulator: RunningEmulator | undefined;
 
   if (wantsDemo(env)) {
     const { startDemoEmulator } = await import('./demo/demo-environment.ts');
@@ -44,10 +46,15 @@ async function main(): Promise<void> {
     // A demo's automatic rotations are looked for every 10 s (unless set), so "Run now" shows soon.
     env = { JOBS_POLL_SECONDS: '10', ...env, ...demo.settings };
     stops.push(() => demo.emulator.close());
+    demoEmulator = demo.emulator;
   }
 
   const config = loadConfig(env);
   const logger = createLogger(config.logLevel);
+  if (demoEmulator && config.session.store === 'sqlite') {
+    const { linkDemoVaultSecrets } = await import('./demo/demo-environment.ts');
+    await linkDemoVaultSecrets(demoEmulator, config.vaultLinksFile);
+  }
   const running = await startServer(config, logger);
   stops.unshift(() => running.close());
   logger.info(

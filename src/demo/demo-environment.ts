@@ -75,3 +75,41 @@ export async function startDemoEmulator(options: {
     },
   };
 }
+
+/**
+ * The demo emulator keeps each person's first global token in their vault (a secret tagged with it,
+ * src/emulator/keyvault/demo-secrets.ts); this links the two in PAT Manager's own records, as the
+ * person would have with "Link it to the secret that holds it", so replacing that global token shows
+ * its secret following. Written afresh at every start: the emulator's vaults start afresh too.
+ */
+export async function linkDemoVaultSecrets(emulator: RunningEmulator, vaultLinksFile: string): Promise<void> {
+  const { createSqlitePersonRecords } = await import('../storage/person-records.ts');
+  const { createVaultLinks } = await import('../keyvault/vault-links.ts');
+  const records = createSqlitePersonRecords(vaultLinksFile);
+  try {
+    const links = createVaultLinks(records);
+    const { control, tenantId } = emulator;
+    for (const vault of control.keyVault.vaults()) {
+      for (const person of control.directory().people) {
+        const global = control.devops
+          .tokens(person.objectId)
+          .find((token) => token.targetAccounts === null && !token.revoked);
+        const secretName = global && `${global.displayName}-pat`;
+        const version = secretName && control.keyVault.secretVersions(vault.name, secretName).at(-1);
+        const organization = person.organizations[0];
+        if (!global || !version || !organization || version.tags?.authorizationId !== global.authorizationId) continue;
+        await links.save(`${person.objectId}.${tenantId}`, {
+          authorizationId: global.authorizationId,
+          tokenName: global.displayName,
+          organization,
+          vaultUrl: vault.url,
+          secretName: secretName!,
+          version: version.version,
+          linkedAt: new Date().toISOString(),
+        });
+      }
+    }
+  } finally {
+    records.close();
+  }
+}

@@ -12,6 +12,7 @@ import { createGraph } from './graph/index.ts';
 import { createIdentityPlatform, type EmulatorClient } from './identity/index.ts';
 import { createIssuedSecrets } from './issued-secrets.ts';
 import { createKeyVault } from './keyvault/index.ts';
+import { seedDemoVaultSecrets } from './keyvault/demo-secrets.ts';
 import { CONTROL_PATH, createEmulatorApp, listenHttps } from './server.ts';
 import { loadOrCreateSigningKey } from './signing-keys.ts';
 import { createStats } from './stats.ts';
@@ -111,6 +112,7 @@ export async function startEmulator(options: StartEmulatorOptions): Promise<Runn
     onSecretIssued: (secret) => issued.record('client_secret', secret),
   });
   const keyVault = createKeyVault({ directory, origin, verifyAccessToken: identity.verifyAccessToken });
+  if ((options.seed ?? 'demo') === 'demo') seedDemoVaultSecrets(directory, devops.control, keyVault.control);
   const control = createEmulatorControl({
     directory,
     identity,

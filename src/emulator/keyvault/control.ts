@@ -25,6 +25,12 @@ export interface KeyVaultControl {
   putVault(name: string, roles: Record<string, VaultRole>): VaultSummary;
   /** A secret's versions, oldest first, with their values; [] when there is none. */
   secretVersions(vault: string, secret: string): SecretVersion[];
+  /** Writes a new version of a secret, as a client's PUT would (the demo's seeded secrets). */
+  putSecret(
+    vault: string,
+    secret: string,
+    write: { value: string; contentType?: string; tags?: Record<string, string>; exp?: number },
+  ): SecretVersion;
   softDeleteSecret(vault: string, secret: string): boolean;
   purgeSecret(vault: string, secret: string): boolean;
 }
@@ -47,6 +53,11 @@ export function createKeyVaultControl(vaults: Vaults, vaultUrl: (name: string) =
     },
     secretVersions: (vault, secret) =>
       structuredClone(vaults.get(vault)?.secrets.get(secret.toLowerCase())?.versions ?? []),
+    putSecret(vault, secret, write) {
+      const stored = vaults.get(vault);
+      if (!stored) throw new Error(`no vault named ${vault}`);
+      return structuredClone(vaults.setSecret(stored, secret, write).version);
+    },
     softDeleteSecret(vault, secret) {
       const stored = vaults.get(vault)?.secrets.get(secret.toLowerCase());
       if (!stored) return false;

@@ -12,6 +12,15 @@ export type { KeyVaultControl } from './control.ts';
 /** The demo person who has a vault but no role on it, so the 403 can be clicked through: Grace Hopper. */
 const WITHOUT_ROLE = 'bdfc34ea-84a9-48ad-bcff-534a79e7b0d5';
 
+/** A demo person's vault: `ada-pats` for ada@..., made for everyone at start. */
+export function vaultNameOf(person: Pick<Directory['people'][number], 'username'>): string {
+  return `${person.username
+    .split('@')[0]!
+    .toLowerCase()
+    .replace(/[^a-z0-9-]/g, '-')
+    .slice(0, 19)}-pats`;
+}
+
 export interface KeyVault {
   /** Answers requests whose host is a vault's; passes the others on. Mounted before the other services. */
   router: RequestHandler;
@@ -29,11 +38,7 @@ export function createKeyVault(options: {
   const vaultUrl = (name: string) => `https://${name.toLowerCase()}.vault.localhost`;
   const vaults = createVaults();
   for (const person of options.directory.people) {
-    const name = `${person.username
-      .split('@')[0]!
-      .toLowerCase()
-      .replace(/[^a-z0-9-]/g, '-')
-      .slice(0, 19)}-pats`;
+    const name = vaultNameOf(person);
     if (name.length >= 3 && !vaults.get(name))
       vaults.put(name, person.objectId === WITHOUT_ROLE ? {} : { [person.objectId]: 'Key Vault Secrets Officer' });
   }
