@@ -3,7 +3,13 @@
 // reads only these. `message` stays for the log and is never shown.
 
 export type ServiceName =
-  'Azure DevOps' | 'Azure Key Vault' | 'Microsoft identity platform' | 'session store' | 'PAT Manager';
+  | 'Azure DevOps'
+  | 'Azure Key Vault'
+  | 'Microsoft identity platform'
+  | 'Microsoft Graph'
+  | 'Webhook'
+  | 'session store'
+  | 'PAT Manager';
 
 export interface AppErrorDetails {
   /** The status of the page that reports it (not an upstream status). */

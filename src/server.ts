@@ -18,6 +18,10 @@ import { createAutomations } from './automation/automations.ts';
 import { createAutomationService } from './automation/automation-service.ts';
 import { rotationRun } from './automation/rotation-run.ts';
 import { createJobEngine } from './jobs/create-job-engine.ts';
+import { handlerByKind } from './jobs/job-engine.ts';
+import { notificationSettings } from './notifications/notification-settings.ts';
+import { createReminderService } from './notifications/reminder-service.ts';
+import { createSenders } from './notifications/senders.ts';
 import { offlineTokenCaches } from './storage/offline-token-caches.ts';
 import { createTokenLifecycle } from './tokens/lifecycle.ts';
 import type { Readiness } from './web/routes/health-routes.ts';
@@ -85,6 +89,21 @@ export async function startServer(
   });
   const automations = createAutomations(storage.records);
   const engine = createJobEngine(storage.jobs, { clock, pollSeconds: config.automation.pollSeconds, logger });
+  const reminderSettings = notificationSettings(storage.records);
+  const reminders = createReminderService({
+    settings: reminderSettings,
+    deliveries: storage.deliveries,
+    engine,
+    auth,
+    devops,
+    automations,
+    senders: createSenders({ graphBaseUrl: config.graph.baseUrl, agent, timeoutMs: config.upstream.timeoutMs }),
+    sealer,
+    clock,
+    baseUrl: config.baseUrl,
+    at: config.reminders.at,
+    record: (person, entry) => storage.activity.record(person, { action: 'remind', ...entry }),
+  });
   const automation = createAutomationService({
     automations,
     engine,
@@ -102,6 +121,7 @@ export async function startServer(
       hostSuffixes: config.keyVault.hostSuffixes,
       afterPhase: options.afterRotationPhase,
     }),
+    offlineAccessNeeded: async (person) => (await reminderSettings.get(person)) !== undefined,
     record: (person, item, changes) =>
       storage.activity.record(person, {
         action: 'edit',
@@ -111,7 +131,8 @@ export async function startServer(
         changes,
       }),
   });
-  if (config.automation.enabled) engine.start(automation.handler);
+  if (config.automation.enabled)
+    engine.start(handlerByKind({ rotation: automation.handler, reminders: reminders.handler }));
   const app = createApp({
     config,
     logger,
@@ -126,6 +147,7 @@ export async function startServer(
     vaultLinks,
     lifecycle,
     automation: config.automation.enabled ? automation : undefined,
+    reminders: config.automation.enabled ? reminders : undefined,
     rateLimitStore: storage.rateLimitStore,
   });
 

@@ -25,6 +25,8 @@ export interface AutomationServiceDependencies {
   auth: AuthService;
   run: ReturnType<typeof rotationRun>;
   record(person: string, automation: Automation, changes: string[]): Promise<void>;
+  /** Whether something else (reminders) still needs the person's offline access when their last rotation stops. */
+  offlineAccessNeeded(person: string): Promise<boolean>;
   clock: Clock;
   logger: Logger;
 }
@@ -83,7 +85,7 @@ export function createAutomationService(deps: AutomationServiceDependencies) {
 
   const handler: JobHandler = {
     async run(job): Promise<JobResult> {
-      const automation = await automations.get(job.data.person, job.data.automationId);
+      const automation = await automations.get(job.data.person, job.data.id);
       if (!automation || automation.status === 'needsYou' || automation.status === 'failed') return { next: 'done' };
       try {
         const outcome = await deps.run(offlineActor(auth, automation), automation);
@@ -102,7 +104,7 @@ export function createAutomationService(deps: AutomationServiceDependencies) {
       }
     },
     async gaveUp(job, reason) {
-      const automation = await automations.get(job.data.person, job.data.automationId);
+      const automation = await automations.get(job.data.person, job.data.id);
       if (!automation) return;
       automation.status = 'failed';
       automation.problem = `Gave up after several tries: ${reason}`;
@@ -119,7 +121,7 @@ export function createAutomationService(deps: AutomationServiceDependencies) {
     await automations.save(automation);
     await engine.schedule(
       jobIdOf(automation),
-      { person: automation.account.homeAccountId, automationId: automation.id },
+      { kind: 'rotation', person: automation.account.homeAccountId, id: automation.id },
       runAt,
     );
   }
@@ -183,7 +185,7 @@ export function createAutomationService(deps: AutomationServiceDependencies) {
       await automations.remove(person, automation.id);
       await deps.record(person, automation, ['automatic rotation stopped']);
       const others = await automations.forPerson(person);
-      if (others.length > 0) return { offlineAccessDeleted: false };
+      if (others.length > 0 || (await deps.offlineAccessNeeded(person))) return { offlineAccessDeleted: false };
       await auth.forgetOfflineAccess(person);
       return { offlineAccessDeleted: true };
     },

@@ -73,6 +73,10 @@ export interface AppConfig {
   auditConcurrency: number;
   /** The most people and tokens one audit keeps; the page says so when a limit is reached. */
   auditLimits: { people: number; tokens: number };
+  /** Microsoft Graph (https://graph.microsoft.com): reminders by mail go to `${baseUrl}/v1.0/me/sendMail`. */
+  graph: { baseUrl: string };
+  /** Reminders: the webhook hosts people may give (a host, or a suffix starting with a dot), and the time of day (UTC) they are sent. */
+  reminders: { webhookHosts: string[]; at: { hour: number; minute: number } };
   /** Rotation while nobody is signed in (AUTOMATION=false hides the feature). */
   automation: {
     enabled: boolean;
@@ -165,6 +169,31 @@ const schema = z.object({
         .min(1, 'host suffixes starting with a dot, comma-separated, e.g. .vault.azure.net'),
     )
     .default(['.vault.azure.net']),
+  WEBHOOK_HOSTS: z
+    .string()
+    .transform((v) =>
+      v
+        .split(',')
+        .map((host) => host.trim().toLowerCase())
+        .filter(Boolean),
+    )
+    .pipe(
+      z
+        .array(
+          z
+            .string()
+            .regex(
+              /^\.?[a-z0-9-]+(\.[a-z0-9-]+)+$/,
+              'hosts (hooks.slack.com) or host suffixes starting with a dot (.logic.azure.com), comma-separated',
+            ),
+        )
+        .min(1, 'hosts or host suffixes, comma-separated, e.g. hooks.slack.com,.logic.azure.com'),
+    )
+    .default(['.webhook.office.com', '.logic.azure.com', '.environment.api.powerplatform.com', 'hooks.slack.com']),
+  REMINDERS_AT: z
+    .string()
+    .regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'a time of day in UTC, HH:MM, e.g. 08:00')
+    .default('08:00'),
   SESSION_SECRET: z.string().min(32, 'at least 32 random characters, e.g. from `openssl rand -base64 48`').optional(),
   SESSION_STORE: z.enum(['sqlite', 'memory', 'redis'], { error: 'one of sqlite, memory, redis' }).default('sqlite'),
   SESSION_SQLITE_FILE: z.string().trim().min(1).default('.data/sessions.sqlite'),
@@ -359,6 +388,11 @@ export function loadConfig(env: Environment): AppConfig {
     shutdownTimeoutMs: settings.SHUTDOWN_TIMEOUT_MS,
     auditConcurrency: settings.AUDIT_CONCURRENCY,
     auditLimits: { people: settings.AUDIT_MAX_PEOPLE, tokens: settings.AUDIT_MAX_TOKENS },
+    graph: { baseUrl: settings.GRAPH_BASE_URL },
+    reminders: {
+      webhookHosts: settings.WEBHOOK_HOSTS,
+      at: { hour: Number(settings.REMINDERS_AT.slice(0, 2)), minute: Number(settings.REMINDERS_AT.slice(3)) },
+    },
     automation: {
       enabled: settings.AUTOMATION,
       pollSeconds: settings.JOBS_POLL_SECONDS,

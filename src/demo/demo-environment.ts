@@ -36,6 +36,9 @@ export function settingsForEmulator(
     AZURE_DEVOPS_PROFILE_BASE_URL: emulator.urls.profile,
     UPSTREAM_CA_FILE: emulator.caCertificateFile,
     KEY_VAULT_HOST_SUFFIXES: emulator.urls.keyVaultHostSuffix,
+    GRAPH_BASE_URL: emulator.urls.graph,
+    // The emulator's webhook sink stands for Teams' and Slack's hosts.
+    WEBHOOK_HOSTS: '.hooks.localhost',
     // Its vaults' addresses have no port: the app's HTTPS agent sends `*.localhost` there (demo mode only).
     DEMO_EMULATOR_PORT: new URL(emulator.origin).port,
   };

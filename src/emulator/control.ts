@@ -23,6 +23,8 @@
 //   PUT    /_emulator/clock-offset                           { seconds }: the Date header runs ahead (or behind)
 //   *      /_emulator/devops/*                              the Azure DevOps half's control
 //   *      /_emulator/keyvault/*                            the Key Vault half's control
+import type { Outbox } from './graph/mail.ts';
+import type { WebhookControl } from './webhooks.ts';
 import { timingSafeEqual } from 'node:crypto';
 import express, { type ErrorRequestHandler, type RequestHandler, type Router } from 'express';
 import { z, ZodError } from 'zod';
@@ -74,6 +76,10 @@ export interface EmulatorControl {
   setClockOffset(seconds: number): void;
   devops: DevOpsControl;
   keyVault: KeyVaultControl;
+  /** Mails sent through Microsoft Graph's /me/sendMail, oldest first. */
+  outbox: Outbox;
+  /** What the webhook sink (`*.hooks.localhost`) received, and failures to answer with. */
+  webhooks: WebhookControl;
 }
 
 const personSchema = z
@@ -112,6 +118,8 @@ export function createEmulatorControl(parts: {
   graph: Applications;
   clock: EmulatorClock;
   keyVault: KeyVaultControl;
+  outbox: Outbox;
+  webhooks: WebhookControl;
 }): EmulatorControl {
   const { directory, identity, faults, stats, issued } = parts;
   // The directory object is shared with both halves: change its arrays in place, never replace them.
@@ -175,6 +183,8 @@ export function createEmulatorControl(parts: {
     setClockOffset: (seconds) => parts.clock.setOffsetSeconds(seconds),
     devops: parts.devops,
     keyVault: parts.keyVault,
+    outbox: parts.outbox,
+    webhooks: parts.webhooks,
   };
 }
 

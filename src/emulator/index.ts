@@ -12,6 +12,7 @@ import { createGraph } from './graph/index.ts';
 import { createIdentityPlatform, type EmulatorClient } from './identity/index.ts';
 import { createIssuedSecrets } from './issued-secrets.ts';
 import { createKeyVault } from './keyvault/index.ts';
+import { createWebhookSink } from './webhooks.ts';
 import { seedDemoVaultSecrets } from './keyvault/demo-secrets.ts';
 import { CONTROL_PATH, createEmulatorApp, listenHttps } from './server.ts';
 import { loadOrCreateSigningKey } from './signing-keys.ts';
@@ -110,9 +111,11 @@ export async function startEmulator(options: StartEmulatorOptions): Promise<Runn
     directory,
     identity,
     onSecretIssued: (secret) => issued.record('client_secret', secret),
+    now: clock.now,
   });
   const keyVault = createKeyVault({ directory, origin, verifyAccessToken: identity.verifyAccessToken });
   if ((options.seed ?? 'demo') === 'demo') seedDemoVaultSecrets(directory, devops.control, keyVault.control);
+  const webhooks = createWebhookSink(clock.now);
   const control = createEmulatorControl({
     directory,
     identity,
@@ -123,6 +126,8 @@ export async function startEmulator(options: StartEmulatorOptions): Promise<Runn
     graph: graph.applications,
     clock,
     keyVault: keyVault.control,
+    outbox: graph.outbox,
+    webhooks: webhooks.control,
   });
   const controlKey = randomBytes(24).toString('base64url');
   const controlRouter = createControlRouter(control, {
@@ -140,6 +145,7 @@ export async function startEmulator(options: StartEmulatorOptions): Promise<Runn
         control: controlRouter,
         graph: graph.router,
         keyVault: keyVault.router,
+        webhooks: webhooks.handler,
       },
       { faults, stats, issued, clock },
     ),

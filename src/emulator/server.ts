@@ -22,6 +22,8 @@ export interface EmulatorRoutes {
   graph: Router;
   /** Answers for vault hosts only (by the Host header), so it goes first. */
   keyVault: RequestHandler;
+  /** Answers requests whose host is under `.hooks.localhost` (the webhook sink). */
+  webhooks: RequestHandler;
 }
 
 export function createEmulatorApp(
@@ -37,6 +39,7 @@ export function createEmulatorApp(
   app.use(parts.faults.middleware);
   app.use(CONTROL_PATH, routes.control);
   app.use(routes.keyVault);
+  app.use(routes.webhooks);
   app.use('/vssps', routes.pats);
   app.use('/app-vssps', routes.profile);
   app.use('/graph', routes.graph);

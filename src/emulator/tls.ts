@@ -19,9 +19,9 @@ const FILES = {
   serverCertificate: 'server-certificate.pem',
   serverKey: 'server-key.pem',
 };
-const HOST_NAMES = ['localhost', '*.vault.localhost'];
-/** Names the certificate must cover: a vault host stands for every one. */
-const CHECKED_NAMES = ['localhost', 'any-vault.vault.localhost'];
+const HOST_NAMES = ['localhost', '*.vault.localhost', '*.hooks.localhost'];
+/** Names the certificate must cover: a vault host and a webhook host stand for every one. */
+const CHECKED_NAMES = ['localhost', 'any-vault.vault.localhost', 'any-hook.hooks.localhost'];
 const IP_ADDRESSES = ['127.0.0.1', '::1'];
 // Browsers reject server certificates valid for more than 398 days, even from a local CA.
 const SERVER_CERTIFICATE_DAYS = 397;

@@ -2,9 +2,11 @@
 // and BullMQ (Redis, shared by instances). A job is an id, a little data and a time it is due; its
 // handler says what comes next. Retries, backoff and "gave up" are the engine's.
 
+/** Whose job it is, what kind (which handler runs it), and the id of what it works on. */
 export interface JobData {
+  kind: 'rotation' | 'reminders';
   person: string;
-  automationId: string;
+  id: string;
 }
 
 export interface DueJob {
@@ -26,6 +28,14 @@ export interface JobHandler {
   run(job: DueJob): Promise<JobResult>;
   /** The engine stopped retrying: the handler tells the person. */
   gaveUp(job: DueJob, reason: string): Promise<void>;
+}
+
+/** One engine, several kinds of job: each goes to the handler of its kind. */
+export function handlerByKind(handlers: Record<JobData['kind'], JobHandler>): JobHandler {
+  return {
+    run: (job) => handlers[job.data.kind].run(job),
+    gaveUp: (job, reason) => handlers[job.data.kind].gaveUp(job, reason),
+  };
 }
 
 export interface JobEngine {

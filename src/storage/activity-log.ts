@@ -7,7 +7,7 @@ import { openSqliteFile } from './sqlite-file.ts';
 import type { Logger } from '../logging.ts';
 
 /** `revokeOnBehalf`: an administrator revoked someone else's token from the organization audit. */
-export type ActivityAction = 'create' | 'edit' | 'regenerate' | 'revoke' | 'revokeOnBehalf';
+export type ActivityAction = 'create' | 'edit' | 'regenerate' | 'revoke' | 'revokeOnBehalf' | 'remind';
 
 export interface ActivityEntry {
   at: Date;

@@ -14,6 +14,8 @@ export interface RedisKeys {
   records(person: string, kind: string): string;
   /** A person's sealed offline token cache (background jobs only; no expiry). */
   offlineCache(person: string): string;
+  /** A person's reminder deliveries (see notifications/deliveries.ts). */
+  deliveries(person: string): string;
 }
 
 export function redisKeys(prefix: string): RedisKeys {
@@ -26,5 +28,6 @@ export function redisKeys(prefix: string): RedisKeys {
     activity: (person) => `${prefix}activity:${person}`,
     records: (person, kind) => `${prefix}records:${kind}:${person}`,
     offlineCache: (person) => `${prefix}offline:${person}`,
+    deliveries: (person) => `${prefix}deliveries:${person}`,
   };
 }

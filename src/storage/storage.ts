@@ -25,6 +25,7 @@ import type { DatabaseSync } from 'node:sqlite';
 import { redisOfflineCacheSlots, sqliteOfflineCacheSlots, type OfflineCacheSlots } from './offline-token-caches.ts';
 import { claimSqliteFile, openSqliteFile } from './sqlite-file.ts';
 import type { RedisConnection } from './redis-connection.ts';
+import { redisDeliveries, sqliteDeliveries, type Deliveries } from '../notifications/deliveries.ts';
 
 export interface Storage {
   sessionStore: session.Store;
@@ -39,6 +40,8 @@ export interface Storage {
   rateLimitStore?: RateLimitStore;
   /** Each person's sealed offline token cache (for background jobs): the jobs file, or Redis. */
   offlineCaches: OfflineCacheSlots;
+  /** What reminders were sent to whom (one record per message's key and channel). */
+  deliveries: Deliveries;
   /** Where jobs wait: the embedded engine's SQLite file, or the shared Redis (BullMQ). */
   jobs:
     | { kind: 'sqlite'; database: DatabaseSync }
@@ -77,6 +80,7 @@ export function createStorage(config: AppConfig, logger: Logger, sealer: Sealer)
         activity,
         records,
         offlineCaches: sqliteOfflineCacheSlots(jobsFile.database),
+        deliveries: sqliteDeliveries(jobsFile.database),
         jobs: { kind: 'sqlite', database: jobsFile.database },
         ping: async () => {
           try {
@@ -104,6 +108,7 @@ export function createStorage(config: AppConfig, logger: Logger, sealer: Sealer)
         activity,
         records,
         offlineCaches: sqliteOfflineCacheSlots(jobsFile.database),
+        deliveries: sqliteDeliveries(jobsFile.database),
         jobs: { kind: 'sqlite', database: jobsFile.database },
         ping: async () => {},
         close: async () => (activity.close(), records.close(), jobsFile.close()),
@@ -122,6 +127,7 @@ export function createStorage(config: AppConfig, logger: Logger, sealer: Sealer)
         records: redisPersonRecords(connection, keys),
         rateLimitStore: redisRateLimitStore(connection, settings.keyPrefix),
         offlineCaches: redisOfflineCacheSlots(connection, keys.offlineCache),
+        deliveries: redisDeliveries(connection, keys.deliveries),
         jobs: { kind: 'redis', connection, settings },
         ping: () => connection.ping(),
         close: () => connection.close(),

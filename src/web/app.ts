@@ -40,6 +40,8 @@ import { vaultLocals } from './vault-locals.ts';
 import type { TokenLifecycle } from '../tokens/lifecycle.ts';
 import type { AutomationService } from '../automation/automation-service.ts';
 import { automationRoutes } from './routes/automation-routes.ts';
+import { notificationRoutes } from './routes/notification-routes.ts';
+import type { ReminderService } from '../notifications/reminder-service.ts';
 
 const VIEWS_DIR = fileURLToPath(new URL('../../views', import.meta.url));
 const PUBLIC_DIR = fileURLToPath(new URL('../../public', import.meta.url));
@@ -62,6 +64,8 @@ export interface AppDependencies {
   lifecycle: TokenLifecycle;
   /** Rotation while nobody is signed in; undefined when AUTOMATION=false. */
   automation: AutomationService | undefined;
+  /** Reminders by mail and webhook; undefined when AUTOMATION=false (they run on the same job engine). */
+  reminders: ReminderService | undefined;
   /** Where the sign-in rate limit counts (Redis when instances share it); process memory when absent. */
   rateLimitStore?: RateLimitStore | undefined;
   /** For /readyz: whether the session store answers and the instance is not stopping. */
@@ -96,6 +100,7 @@ export function createApp({
   vaultLinks,
   lifecycle,
   automation,
+  reminders,
   rateLimitStore,
 }: AppDependencies): Express {
   const app = express();
@@ -137,7 +142,10 @@ export function createApp({
   app.use(express.urlencoded({ extended: false, limit: '64kb', parameterLimit: 200 }));
   app.use(csrfProtection);
   app.use(pageLocals(config));
-  app.use(['/login', '/getAToken', '/vault/consent'], signInRateLimit(config, logger, rateLimitStore));
+  app.use(
+    ['/login', '/getAToken', '/vault/consent', '/notifications/consent'],
+    signInRateLimit(config, logger, rateLimitStore),
+  );
   const signIns = pendingSignInCookie(config);
   app.use(authRoutes(auth, config.baseUrl, signIns));
   // Every signed-in page: the sign-in guard, the organization it works in, which tokens are in a vault.
@@ -165,6 +173,17 @@ export function createApp({
   app.use('/vault', vaultRouter(pages));
   app.use('/activity', activityRoutes(signedIn, activity));
   if (automation) app.use('/automation', automationRoutes(signedIn, automation));
+  if (reminders)
+    app.use(
+      '/notifications',
+      notificationRoutes(signedIn, {
+        reminders,
+        auth,
+        webhookHosts: config.reminders.webhookHosts,
+        baseUrl: config.baseUrl,
+        signIns,
+      }),
+    );
   app.use('/organizations', organizationRoutes(signedIn, config.baseUrl));
   app.use(
     '/audit',

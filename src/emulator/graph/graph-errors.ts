@@ -25,6 +25,11 @@ export const resourceNotFound = (id: string) =>
     'Request_ResourceNotFound',
     `Resource '${id}' does not exist or one of its queried reference-property objects are not present.`,
   );
+// Outlook's codes, as Graph's mail API returns them.
+export const mailAccessDenied = () =>
+  new GraphError(403, 'ErrorAccessDenied', 'Access is denied. Check credentials and try again.');
+export const invalidRecipients = () =>
+  new GraphError(400, 'ErrorInvalidRecipients', 'At least one recipient is not valid.');
 export const unsupportedQuery = () => new GraphError(400, 'Request_UnsupportedQuery', 'Unsupported Query.');
 export const badRequest = (message: string) => new GraphError(400, 'Request_BadRequest', message);
 // A guess at the status: the code and message are what Graph documents for a second service principal.

@@ -21,6 +21,7 @@ import type { EmulatorClient, VerifiedCaller } from '../identity/index.ts';
 import { MICROSOFT_GRAPH_RESOURCE_ID, resourceByAppId, type Resource } from '../identity/scopes.ts';
 import { stableUuid } from '../devops/identifiers.ts';
 import { createApplications, type Applications } from './applications.ts';
+import { createOutbox, sendMail, type Outbox } from './mail.ts';
 import {
   badRequest,
   emptyToken,
@@ -38,11 +39,15 @@ export interface GraphOptions {
     removeClient(clientId: string): void;
   };
   onSecretIssued(secret: string): void;
+  /** The emulator's clock: when a mail was sent. */
+  now: () => Date;
 }
 
 export interface Graph {
   router: Router;
   applications: Applications;
+  /** Every mail sent through `POST /me/sendMail`, oldest first. */
+  outbox: Outbox;
 }
 
 const GRAPH_AUDIENCES = [MICROSOFT_GRAPH_RESOURCE_ID, 'https://graph.microsoft.com'];
@@ -107,6 +112,8 @@ export function createGraph(options: GraphOptions): Graph {
   const v1 = express.Router();
   router.use('/v1.0', v1);
   v1.use(express.json({ limit: '1mb' }));
+  const outbox = createOutbox();
+  v1.post('/me/sendMail', sendMail(options, outbox));
   v1.use(requireWritePermission(options));
 
   v1.get('/servicePrincipals', (req, res) => {
@@ -176,7 +183,7 @@ export function createGraph(options: GraphOptions): Graph {
     });
   });
   v1.use(graphErrors);
-  return { router, applications };
+  return { router, applications, outbox };
 }
 
 function requireWritePermission(options: GraphOptions): RequestHandler {

@@ -16,8 +16,11 @@ export interface Resource {
   permissions: Record<string, string>;
   /** The access token's `aud`, when it is not the app id. */
   audience?: string;
-  /** Not consented for the tenant: each person consents once, by signing in with one of its scopes. */
-  needsUserConsent?: boolean;
+  /**
+   * Not consented for the tenant: each person consents once, by signing in with one of its scopes.
+   * A list names the only permissions that need it (Graph's Mail.Send; User.Read is the tenant's).
+   */
+  needsUserConsent?: boolean | readonly string[];
   /** Each delegated permission's id, as its service principal's `oauth2PermissionScopes` list them. */
   permissionIds?: Record<string, string>;
 }
@@ -54,7 +57,9 @@ const MICROSOFT_GRAPH: Resource = {
   permissions: {
     'User.Read': 'Sign you in and read your profile',
     'Application.ReadWrite.All': 'Read and write all applications',
+    'Mail.Send': 'Send mail as you',
   },
+  needsUserConsent: ['Mail.Send'],
 };
 // Key Vault tokens carry its identifier URI as `aud` (what Key Vault checks); consent is per person
 // here, so that incremental consent can be shown (a guess at a typical tenant: no admin consent).

@@ -38,10 +38,10 @@ export async function issueTokens(issuers: TokenIssuers, request: TokenRequest):
   const requested = parseScopes(request.scope, signIn.tenantId);
   const asked = tokenTarget(requested, request.scope, { singleResource: request.singleResource });
   const target = withoutWithheld(asked, issuers.consents.withheld(signIn.clientId, asked.resource.appId));
-  if (
-    target.resource.needsUserConsent &&
-    !issuers.consents.has(person.objectId, signIn.clientId, target.resource.appId)
-  ) {
+  const needs = target.resource.needsUserConsent;
+  const needsConsent =
+    needs === true || (Array.isArray(needs) && target.scp.split(' ').some((permission) => needs.includes(permission)));
+  if (needsConsent && !issuers.consents.has(person.objectId, signIn.clientId, target.resource.appId)) {
     throw consentRequired(signIn.clientId, target.resource.displayName);
   }
   const access = await issuers.accessTokens.issue({
