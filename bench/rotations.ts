@@ -19,7 +19,7 @@ import type { EmulatorReady, TokenSummary } from './emulator-process.ts';
 import { startInstances, type Instances } from './environment.ts';
 import { createHttpClient, form, setCookie, type HttpClient } from './http-client.ts';
 import { ADA_ID } from './people.ts';
-import { mb, verdicts, type Verdict } from './report.ts';
+import { load, machine, mb, verdicts, type Verdict } from './report.ts';
 import { signIn } from './sessions.ts';
 
 const VAULT = 'ada-pats';
@@ -98,7 +98,7 @@ export async function measureRotations(options: {
     {
       target: 'two instances on BullMQ against one on SQLite',
       pass: undefined,
-      detail: `${speedUp.toFixed(2)}x faster (${one.seconds.toFixed(1)} s -> ${two.seconds.toFixed(1)} s for ${count} rotations)`,
+      detail: `${speedUp.toFixed(2)}x the rotations per second (${one.seconds.toFixed(1)} s -> ${two.seconds.toFixed(1)} s for ${count} rotations)`,
     },
   ];
   return { lines, verdicts };
@@ -121,9 +121,9 @@ function describe(run: Measured, count: number): string[] {
   const routes = run.upstream.byRoute.map(([route, calls]) => `${(calls / count).toFixed(2)} ${route}`).join(', ');
   const each = (values: number[], format: (value: number) => string) => values.map(format).join(' and ');
   return [
-    `  ${run.label}: ${run.seconds.toFixed(1)} s, ${(count / run.seconds).toFixed(1)} rotations/s (${run.sweeps} sweeps)`,
+    `  ${run.label}: ${run.seconds.toFixed(1)} s, ${(count / run.seconds).toFixed(1)} rotations/s (${run.sweeps} sweeps, the last finding nothing)`,
     `    upstream calls per rotation: ${perRotation.toFixed(2)} (${routes})`,
-    `    app CPU per rotation ${each(run.cpuMsPerRotation, (ms) => `${ms.toFixed(1)} ms`)}, the emulator's ${run.emulatorCpuMsPerRotation.toFixed(1)} ms`,
+    `    CPU per rotation: the app's ${each(run.cpuMsPerRotation, (ms) => `${ms.toFixed(1)} ms`)}${run.instances > 1 ? ` (${run.cpuMsPerRotation.reduce((sum, ms) => sum + ms, 0).toFixed(1)} ms in all)` : ''}, the emulator's ${run.emulatorCpuMsPerRotation.toFixed(1)} ms`,
     `    peak RSS during the run ${each(run.peakRssBytes, mb)} (most since start, setup included: ${each(run.maxRssSinceStartBytes, mb)})`,
   ];
 }
@@ -338,10 +338,20 @@ const errorsOn = (body: string) =>
 
 if (import.meta.main) {
   const began = performance.now();
+  const startLoad = load();
   const { lines, verdicts: targets } = await measureRotations({
     count: Number(process.env.BENCH_ROTATIONS ?? 1000),
     delayMs: Number(process.env.BENCH_UPSTREAM_DELAY_MS ?? 20),
     progress: (line) => console.log(`${line} [${((performance.now() - began) / 1000).toFixed(0)} s]`),
   });
-  console.log(['', 'Automatic rotation (bench/rotations.ts)', ...lines, '', verdicts(targets)].join('\n'));
+  console.log(
+    [
+      '',
+      `Automatic rotation (bench/rotations.ts), ${new Date().toISOString().slice(0, 16)}Z`,
+      `Machine: ${machine()}; ${startLoad} at the start, ${load()} at the end`,
+      ...lines,
+      '',
+      verdicts(targets),
+    ].join('\n'),
+  );
 }
