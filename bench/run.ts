@@ -1,6 +1,6 @@
 // `npm run bench`: PAT Manager against the emulator on loopback, with an injected upstream delay,
 // measured against two baselines (the same page from a bare Express + EJS server, and the upstream
-// call alone). Prints the figures, the ratios and a verdict per target. About four minutes on two
+// call alone). Prints the figures, the ratios and a verdict per target. About seven minutes on two
 // cores. Settings (environment): BENCH_SESSIONS (10000), BENCH_UPSTREAM_DELAY_MS (20),
 // BENCH_SECONDS per measurement window (6), BENCH_ROUNDS of the list page against the ceiling (5),
 // BENCH_MEMORY_SECONDS (60), BENCH_ROTATIONS (1000, 0 leaves them out); BENCH_PROFILE=file.cpuprofile
