@@ -1,6 +1,7 @@
 // The emulator in a process of its own, for the benchmark: the demo directory plus one person who
 // belongs to five organizations with tokens in each. The parent drives it over IPC, so the control
-// calls do not show up in the emulator's request counters.
+// calls do not show up in the emulator's request counters. With BENCH_MOVABLE_CLOCK=1 its services
+// count with the real time plus an offset the parent moves (`advanceClock`), as the app's jobs do.
 import { tmpdir } from 'node:os';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
@@ -14,7 +15,14 @@ export interface EmulatorReady {
   tenantId: string;
   caCertificatePem: string;
   caCertificateFile: string;
-  urls: { identity: string; pats: string; profile: string };
+  urls: { identity: string; pats: string; profile: string; keyVaultHostSuffix: string };
+}
+
+/** A token as the emulator holds it, as much of it as the benchmark checks. */
+export interface TokenSummary {
+  displayName: string;
+  authorizationId: string;
+  revoked: boolean;
 }
 
 function benchDirectory(): Directory {
@@ -28,7 +36,10 @@ function benchDirectory(): Directory {
 }
 
 const dataDir = mkdtempSync(join(tmpdir(), 'pat-manager-bench-emulator-'));
+let clockOffsetMs = 0;
 const emulator = await startEmulator({
+  // Passed only when asked for: with a `now` of its own the emulator sets a Date header on every answer.
+  ...(process.env.BENCH_MOVABLE_CLOCK === '1' ? { now: () => Date.now() + clockOffsetMs } : {}),
   port: 0,
   dataDir,
   seed: 'demo',
@@ -68,6 +79,20 @@ serveParent(
     issueAccessToken: (objectId: string, clientId: string) => control.issueAccessToken(objectId, { clientId }),
     expireAccessTokens: (objectId: string) => control.expireAccessTokens(objectId),
     tokenCount: (objectId: string) => control.devops.tokens(objectId).length,
+    tokens: (objectId: string): TokenSummary[] =>
+      control.devops.tokens(objectId).map(({ displayName, authorizationId, revoked }) => ({
+        displayName,
+        authorizationId,
+        revoked,
+      })),
+    vaultUrl: (vault: string) => control.keyVault.vaultUrl(vault),
+    secretVersionCounts: (vault: string, secrets: string[]) =>
+      secrets.map((secret) => control.keyVault.secretVersions(vault, secret).length),
+    advanceClock: (ms: number) => {
+      if (process.env.BENCH_MOVABLE_CLOCK !== '1') throw new Error('started without BENCH_MOVABLE_CLOCK=1');
+      clockOffsetMs += ms;
+      return clockOffsetMs;
+    },
   },
   async () => {
     await emulator.close();

@@ -25,6 +25,9 @@ export interface Environment extends RunningApp {
   stop(): Promise<void>;
 }
 
+/** Every app started, the first also as `app` and `appUrl`. */
+export type Instances = Omit<Environment, 'other'> & { apps: RunningApp[] };
+
 /** The Node options `npm start` runs the app with (package.json), so the measured app has them too. */
 function startOptions(): string[] {
   const manifest = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as {
@@ -42,6 +45,28 @@ export async function startEnvironment(options: { otherTree?: string } = {}): Pr
     new URL('./app-process.ts', import.meta.url).pathname,
     ...(options.otherTree ? [resolve(options.otherTree, 'bench/app-process.ts')] : []),
   ];
+  const env = await start(scripts, { movableClock: false, settings: () => ({}) });
+  return { ...env, other: env.apps[1] };
+}
+
+/** The emulator and `instances` of this checkout's app, with settings of their own added (e.g. Redis). */
+export async function startInstances(options: {
+  instances: number;
+  /** The emulator's clock moves with `advanceClock` (the apps' always can). */
+  movableClock: boolean;
+  settings(context: { index: number; files: string; emulator: EmulatorReady }): Record<string, string>;
+}): Promise<Instances> {
+  const script = new URL('./app-process.ts', import.meta.url).pathname;
+  return start(
+    Array.from({ length: options.instances }, () => script),
+    options,
+  );
+}
+
+async function start(
+  scripts: string[],
+  options: Omit<Parameters<typeof startInstances>[0], 'instances'>,
+): Promise<Instances> {
   const ports = await Promise.all(scripts.map(() => freePort()));
   const baseUrls = ports.map((port) => `http://localhost:${port}`);
   const clientSecret = randomBytes(24).toString('base64url');
@@ -53,7 +78,10 @@ export async function startEnvironment(options: { otherTree?: string } = {}): Pr
   };
   const children: Array<Child<unknown>> = [];
   const dataDir = mkdtempSync(join(tmpdir(), 'pat-manager-bench-'));
-  const emulator = await startChild<EmulatorReady>('./emulator-process.ts', { BENCH_CLIENT: JSON.stringify(client) });
+  const emulator = await startChild<EmulatorReady>('./emulator-process.ts', {
+    BENCH_CLIENT: JSON.stringify(client),
+    ...(options.movableClock ? { BENCH_MOVABLE_CLOCK: '1' } : {}),
+  });
   children.push(emulator);
   const apps: RunningApp[] = [];
   for (const [index, script] of scripts.entries()) {
@@ -83,6 +111,7 @@ export async function startEnvironment(options: { otherTree?: string } = {}): Pr
         LOG_LEVEL: 'info',
         // Thousands of sign-ins from one address are what the bench does, not what it measures.
         SIGN_IN_RATE_LIMIT: '100000',
+        ...options.settings({ index, files, emulator: emulator.ready }),
       },
       // BENCH_APP_LOG=1 shows the app's log; BENCH_APP_NODE_OPTIONS=--cpu-prof profiles it (after npm start's own).
       {
@@ -97,7 +126,7 @@ export async function startEnvironment(options: { otherTree?: string } = {}): Pr
   return {
     emulator,
     ...apps[0]!,
-    other: apps[1],
+    apps,
     async startCeiling(organizations) {
       const ceiling = await startChild<{ url: string }>(
         './ceiling-process.ts',

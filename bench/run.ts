@@ -1,9 +1,9 @@
 // `npm run bench`: PAT Manager against the emulator on loopback, with an injected upstream delay,
 // measured against two baselines (the same page from a bare Express + EJS server, and the upstream
-// call alone). Prints the figures, the ratios and a verdict per target. About four minutes on two
+// call alone). Prints the figures, the ratios and a verdict per target. About seven minutes on two
 // cores. Settings (environment): BENCH_SESSIONS (10000), BENCH_UPSTREAM_DELAY_MS (20),
 // BENCH_SECONDS per measurement window (6), BENCH_ROUNDS of the list page against the ceiling (5),
-// BENCH_MEMORY_SECONDS (60); BENCH_PROFILE=file.cpuprofile
+// BENCH_MEMORY_SECONDS (60), BENCH_ROTATIONS (1000, 0 leaves them out); BENCH_PROFILE=file.cpuprofile
 // keeps the CPU profile of the app whose top functions are printed (a window of its own at 10
 // sessions, apart from the timed ones).
 import { rmSync } from 'node:fs';
@@ -22,6 +22,7 @@ import { load, machine, MB, mb, ms, percent, table, verdicts, type Row, type Ver
 import { alternate, cpuOf, median, medianWindow } from './paired.ts';
 import { topSelfTime } from './profile-summary.ts';
 import { renewals } from './renewals.ts';
+import { measureRotations } from './rotations.ts';
 import { signInMany } from './sessions.ts';
 import type { SqlTraffic, StoreTraffic } from './store-traffic.ts';
 import { runUpstream } from './upstream.ts';
@@ -35,6 +36,8 @@ const SECONDS = setting('BENCH_SECONDS', 6);
 /** Rounds of back-to-back windows of the list page and the ceiling (bench/paired.ts). */
 const ROUNDS = setting('BENCH_ROUNDS', 5);
 const MEMORY_SECONDS = setting('BENCH_MEMORY_SECONDS', 60);
+/** Due automatic rotations, run by one instance and then by two (bench/rotations.ts). */
+const ROTATIONS = setting('BENCH_ROTATIONS', 1000);
 const WARM_UP_SECONDS = 2;
 /**
  * Right after the burst of sign-ins, the app's heap and its CPU per page take about 40 s of pages at
@@ -72,6 +75,17 @@ const coldStart = [...coldStarts].sort((a, b) => a - b)[Math.floor(COLD_STARTS /
 log(
   `Cold start (npm start, demo mode, to the first 200 on /healthz): ${coldStarts.map((value) => value.toFixed(0)).join(', ')} ms [${elapsed()}]`,
 );
+
+// Then automatic rotation, in environments of its own (one instance on SQLite, two on BullMQ), stopped
+// before the main one starts.
+const rotations =
+  ROTATIONS > 0
+    ? await measureRotations({
+        count: ROTATIONS,
+        delayMs: DELAY_MS,
+        progress: (line) => log(`${line} [${elapsed()}]`),
+      })
+    : undefined;
 
 const env = await startEnvironment();
 try {
@@ -351,6 +365,11 @@ try {
   log('Organization audit (bench/audit.ts)');
   log(audit.map((line) => `  ${line}`).join('\n'));
   log('');
+  if (rotations) {
+    log('Automatic rotation (bench/rotations.ts)');
+    log(rotations.lines.map((line) => `  ${line}`).join('\n'));
+    log('');
+  }
 
   const listRatio = median(throughputRatios.many);
   const overheadFew = list.few.p50 - upstream.few.p50;
@@ -405,6 +424,7 @@ try {
       pass: patCalls >= MIN_CALLS_PER_CONNECTION * Math.max(connections, 1),
       detail: `${patCalls} PAT calls over ${connections} TLS connections, at least ${MIN_CALLS_PER_CONNECTION} per connection (one each without keep-alive)`,
     },
+    ...(rotations?.verdicts ?? []),
   ];
   log('Verdicts');
   log(verdicts(targets));
