@@ -76,7 +76,10 @@ export function createBullmqJobEngine(options: {
     raw.on('error', (error: Error) => logger.warn({ errorName: error.name }, 'bullmq: redis connection error'));
     const redis = createNodeRedisClient(raw as never);
     const common = { connection: redis, prefix: `${settings.keyPrefix}bull` };
-    parts = { queue: new Queue(QUEUE, common), worker: undefined, events: new QueueEvents(QUEUE, common), raw };
+    const events = new QueueEvents(QUEUE, common);
+    // runDue waits on every job of a sweep at once, one listener each (BullMQ removes each when its job ends).
+    events.setMaxListeners(2 * SWEEP_BATCH + 10);
+    parts = { queue: new Queue(QUEUE, common), worker: undefined, events, raw };
     return parts;
   }
 
