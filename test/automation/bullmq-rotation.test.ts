@@ -119,4 +119,43 @@ describe('BullMQ on Redis, two instances', () => {
       }
     },
   );
+
+  it(
+    'sends a reminder once when both instances run the day’s reminder job at the same moment',
+    { timeout: 60_000 },
+    async () => {
+      const browser = new TestBrowser(emulator.caCertificatePem);
+      await signIn(browser, appUrl, ADA);
+      const now = clock.now();
+      emulator.control.devops.replaceTokens(ADA.objectId, [
+        {
+          displayName: 'due-soon',
+          scope: 'vso.code',
+          validTo: new Date(now + 5 * 86_400_000),
+          targetAccounts: ['f9424e7c-ea71-44cb-aa51-cae3213c1e15'],
+        },
+      ]);
+      emulator.control.outbox.clear();
+      emulator.control.webhooks.clear();
+      const fields = {
+        thresholds: '7',
+        mail: 'on',
+        webhookUrl: 'https://teams.hooks.localhost/workflows/pair',
+        webhookFormat: 'teams',
+      };
+      let page = await browser.submit(await browser.get(`${appUrl}/notifications`), '/notifications', fields);
+      if (page.url.includes('/oauth2/v2.0/authorize')) {
+        page = await browser.submit(page, 'authorize', { person: ADA.objectId });
+        page = await browser.submit(page, '/notifications', fields);
+      }
+      expect(page.body).toContain('Reminders saved');
+
+      clock.advance(86_400_000 + 60_000);
+      await Promise.all(instances.map((instance) => instance.runDueJobs()));
+      expect(emulator.control.outbox.sent().filter((mail) => mail.content.includes('due-soon'))).toHaveLength(1);
+      expect(
+        emulator.control.webhooks.received().filter((hook) => JSON.stringify(hook.body).includes('due-soon')),
+      ).toHaveLength(1);
+    },
+  );
 });
