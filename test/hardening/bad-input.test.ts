@@ -135,6 +135,9 @@ describe('CSRF: every state-changing form refuses a missing, forged or borrowed 
     [`/tokens/${tokenId}/automation`, { whenDaysLeft: '7', lifetimeDays: '30', keepOldDays: '0' }],
     [`/automation/${UNKNOWN_ID}/run`, {}],
     [`/automation/${UNKNOWN_ID}/stop`, {}],
+    ['/notifications', { thresholds: '14, 3', mail: 'on' }],
+    ['/notifications/test', {}],
+    ['/notifications/off', {}],
     ['/logout', {}],
   ];
 
@@ -589,6 +592,71 @@ describe('automatic rotation', () => {
     expect((await send('GET', '/automation')).body).toContain('automation-owned');
     // Tidy: this suite's later tests expect no rotation of Ada's.
     expect((await post(`/automation/${id}/stop`, { _csrf: csrf })).status).toBe(303);
+  });
+});
+
+describe('the notifications form', () => {
+  const off = async () => expect((await send('GET', '/notifications')).body).toContain('Reminders are off.');
+
+  it.each<[string, Record<string, string | string[]>, RegExp]>([
+    ['no days', { thresholds: '', mail: 'on' }, /whole numbers from 1 to 60/],
+    ['0 days', { thresholds: '0', mail: 'on' }, /whole numbers from 1 to 60/],
+    ['61 days', { thresholds: '61', mail: 'on' }, /whole numbers from 1 to 60/],
+    ['days in words', { thresholds: 'fourteen', mail: 'on' }, /whole numbers from 1 to 60/],
+    ['six numbers', { thresholds: '1, 2, 3, 4, 5, 6', mail: 'on' }, /at most 5/],
+    ['two values', { thresholds: ['14', '3'], mail: 'on' }, /whole numbers from 1 to 60/],
+    ['no way to be told', { thresholds: '14' }, /at least one way to be told/],
+    [
+      'a webhook over http',
+      { thresholds: '14', webhookUrl: 'http://teams.hooks.localhost/x', webhookFormat: 'teams' },
+      /https, with no port/,
+    ],
+    [
+      'a webhook with a port',
+      { thresholds: '14', webhookUrl: 'https://teams.hooks.localhost:8443/x', webhookFormat: 'teams' },
+      /no port/,
+    ],
+    [
+      'a webhook with a password',
+      { thresholds: '14', webhookUrl: 'https://u:p@teams.hooks.localhost/x', webhookFormat: 'teams' },
+      /no port, user or password/,
+    ],
+    [
+      'a webhook elsewhere',
+      { thresholds: '14', webhookUrl: 'https://169.254.169.254/latest', webhookFormat: 'teams' },
+      /is not one of them/,
+    ],
+    [
+      'a host that only ends like an allowed one',
+      { thresholds: '14', webhookUrl: 'https://evilhooks.localhost/x', webhookFormat: 'teams' },
+      /is not one of them/,
+    ],
+    [
+      'a 5 KB webhook address',
+      { thresholds: '14', webhookUrl: `https://teams.hooks.localhost/${'a'.repeat(5 * KB)}`, webhookFormat: 'teams' },
+      /at most 2048 characters/,
+    ],
+    [
+      'a webhook of no known kind',
+      { thresholds: '14', webhookUrl: 'https://teams.hooks.localhost/x', webhookFormat: 'irc' },
+      /Teams \(Workflows\) or Slack-compatible/,
+    ],
+  ])('%s: 400 with the reason, nothing kept', async (_name, fields, reason) => {
+    const answer = await unchanged(() => post('/notifications', { _csrf: csrf, ...fields }));
+    expectClearRefusal(answer, 400, reason);
+    expect(answer.body).not.toContain('value="https://');
+    await off();
+  });
+
+  it('"Send a test" and "Turn off" with nothing saved: back to the page, nothing sent', async () => {
+    const before = h.emulator.control.outbox.sent().length;
+    for (const path of ['/notifications/test', '/notifications/off']) {
+      const answer = await post(path, { _csrf: csrf });
+      expect(answer.status).toBe(303);
+      expect(answer.location).toBe('/notifications');
+    }
+    expect(h.emulator.control.outbox.sent()).toHaveLength(before);
+    await off();
   });
 });
 

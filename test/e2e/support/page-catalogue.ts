@@ -603,4 +603,41 @@ export const PAGE_CATALOGUE: readonly PageVisit[] = [
       await page.waitForURL(/\/automation$/);
     },
   },
+  {
+    name: 'notifications-off',
+    who: 'ada',
+    status: 200,
+    open: (page, w) => page.goto(`${w.appUrl}/notifications`),
+  },
+  {
+    name: 'notifications-errors',
+    who: 'ada',
+    status: 400,
+    open: async (page, w) => {
+      await page.goto(`${w.appUrl}/notifications`);
+      await page.getByLabel('Remind me this many days before a token expires').fill('90');
+      await page.getByLabel('Webhook address').fill('https://example.com/hook');
+      await page.getByRole('button', { name: 'Save' }).click();
+      await page.waitForLoadState();
+    },
+  },
+  {
+    name: 'notifications-saved',
+    who: 'ada',
+    status: 200,
+    open: async (page, w) => {
+      await page.goto(`${w.appUrl}/notifications`);
+      await page.getByRole('button', { name: 'Save' }).click();
+      // The first time, mail asks "Send mail as you": the emulator's sign-in, then back to the form.
+      const ada = page.getByRole('button', { name: /^Ada Lovelace/ });
+      const saved = page.getByText('Reminders saved');
+      await ada.or(saved).first().waitFor();
+      if (await ada.count()) {
+        await ada.click();
+        await page.getByText('Nothing was saved yet').waitFor();
+        await page.getByRole('button', { name: 'Save' }).click();
+        await saved.waitFor();
+      }
+    },
+  },
 ];
