@@ -1,7 +1,8 @@
 // Signing people in through the real flow, as a browser does, without a browser: the app's /login,
 // the emulator's authorize endpoint (the person's button), the app's /getAToken. What comes back
 // is the session cookie the app set at the end. The sign-in in progress travels in a cookie of its
-// own between /login and /getAToken.
+// own between /login and /getAToken (in the session cookie, for checkouts older than that cookie,
+// so that bench/versus.ts can sign in to them too).
 import { createHttpClient, form, setCookie, type HttpClient } from './http-client.ts';
 
 const SESSION_COOKIE = 'patmanager.sid';
@@ -9,7 +10,7 @@ const SIGN_IN_COOKIE = 'patmanager.signin';
 
 export async function signIn(client: HttpClient, appUrl: string, objectId: string): Promise<string> {
   const login = await client.send('GET', `${appUrl}/login`);
-  const started = setCookie(login.headers, SIGN_IN_COOKIE);
+  const started = setCookie(login.headers, SIGN_IN_COOKIE) ?? setCookie(login.headers, SESSION_COOKIE);
   if (login.status !== 303 || !started || !login.headers.location) throw new Error(`/login answered ${login.status}`);
   const authorize = new URL(login.headers.location);
   const reply = await client.send('POST', `${authorize.origin}${authorize.pathname}`, {

@@ -2,6 +2,7 @@
 // on every list, "Page N" with Previous on the organization's list (Azure DevOps pages it with a
 // continuation token and gives no total), "Page N of M" where the total is known, and Created
 // sortable although Azure DevOps cannot sort by it.
+import { DatabaseSync } from 'node:sqlite';
 import { describe, expect, it } from 'vitest';
 import type { Page, TestBrowser } from '../support/browser.ts';
 import type { Harness } from '../support/harness.ts';
@@ -76,6 +77,38 @@ describe('paging the organization list', () => {
       'sort',
       'status',
     ]);
+  });
+});
+
+describe('what a list page costs the session store', () => {
+  /**
+   * Changes committed to the session file by the app since the last call: SQLite's data_version,
+   * read on a connection of the test's own, moves whenever another connection commits a write.
+   */
+  function sessionWrites(): () => boolean {
+    const file = new DatabaseSync(h.config.session.sqliteFile, { readOnly: true });
+    const version = () => (file.prepare('PRAGMA data_version').get() as { data_version: number }).data_version;
+    const before = version();
+    return () => {
+      const wrote = version() !== before;
+      file.close();
+      return wrote;
+    };
+  }
+
+  it('a list page view that changes nothing writes nothing: no save, no re-sealed token, no touch within the minute', async () => {
+    await browser.get(`${h.appUrl}/`);
+    const wrote = sessionWrites();
+    for (const address of ['/', '/', '/?status=all&size=10', '/?sort=displayDate&order=desc', '/'])
+      expect((await browser.get(`${h.appUrl}${address}`)).status).toBe(200);
+    expect(wrote()).toBe(false);
+  });
+
+  it('a page opened with a continuation token is kept for Previous, and that is written', async () => {
+    const first = await browser.get(`${h.appUrl}/?status=all&size=10`);
+    const wrote = sessionWrites();
+    await browser.get(`${h.appUrl}${linkOf(first, 'Next page')}`);
+    expect(wrote()).toBe(true);
   });
 });
 
