@@ -209,6 +209,27 @@ export function createAuthService(options: {
     }
   }
 
+  /** A token from msal-node's cache (or its refresh token); a refusal becomes what `refused` makes of it. */
+  async function tokenSilently(
+    client: Promise<ConfidentialClientApplication>,
+    request: Parameters<ConfidentialClientApplication['acquireTokenSilent']>[0],
+    refused: (error: AuthError) => Error,
+  ): Promise<{ token: string; expiresOnMs: number }> {
+    const ready = await client.catch((error: unknown) => {
+      throw unavailableOr(error, () => error as Error);
+    });
+    try {
+      const result = await ready.acquireTokenSilent(request);
+      if (!result.accessToken || !result.expiresOn)
+        throw new SignInFailedError('rejected', 'the token response carried no access token');
+      return { token: result.accessToken, expiresOnMs: result.expiresOn.getTime() };
+    } catch (error) {
+      if (error instanceof IdentityUnavailableError) throw new SignInFailedError('unavailable', error.message);
+      if (error instanceof InteractionRequiredAuthError || error instanceof AuthError) throw refused(error);
+      throw error;
+    }
+  }
+
   function unavailableOr(error: unknown, otherwise: () => Error): Error {
     return error instanceof IdentityUnavailableError
       ? new SignInFailedError('unavailable', error.message)
@@ -304,26 +325,14 @@ export function createAuthService(options: {
     async acquireTokenForScope(session, scope) {
       const account = session.account;
       if (!account) throw new SignInRequiredError('not signed in');
-      const client = await clientFor(session).catch((error: unknown) => {
-        throw unavailableOr(error, () => error as Error);
+      // Consent not given yet (AADSTS65001, consent_required), or a sign-in that must be renewed: either way a sign-in asking for the scope.
+      return tokenSilently(clientFor(session), { account: account as AccountInfo, scopes: [scope] }, (error) => {
+        logger.info(
+          { errorCode: error.errorCode, subError: error.subError },
+          'a token for another resource needs the person to sign in',
+        );
+        return new ConsentRequiredError(scope, error.errorCode);
       });
-      try {
-        const result = await client.acquireTokenSilent({ account: account as AccountInfo, scopes: [scope] });
-        if (!result.accessToken || !result.expiresOn)
-          throw new SignInFailedError('rejected', 'the token response carried no access token');
-        return { token: result.accessToken, expiresOnMs: result.expiresOn.getTime() };
-      } catch (error) {
-        if (error instanceof IdentityUnavailableError) throw new SignInFailedError('unavailable', error.message);
-        // Consent not given yet (AADSTS65001, consent_required), or a sign-in that must be renewed: either way a sign-in asking for the scope.
-        if (error instanceof InteractionRequiredAuthError || error instanceof AuthError) {
-          logger.info(
-            { errorCode: error.errorCode, subError: error.subError },
-            'a token for another resource needs the person to sign in',
-          );
-          throw new ConsentRequiredError(scope, error.errorCode);
-        }
-        throw error;
-      }
     },
 
     async keepOfflineAccess(session) {
@@ -337,29 +346,12 @@ export function createAuthService(options: {
     async acquireOffline(account, scope) {
       if (!offlineCaches)
         throw new OfflineAccessRefusedError('Offline access is not available here.', 'no offline cache');
-      const client = await clientFor(undefined, offlineCaches.pluginFor(account.homeAccountId)).catch(
-        (error: unknown) => {
-          throw unavailableOr(error, () => error as Error);
-        },
-      );
-      try {
-        // Azure DevOps's token is renewed on every run, so the refresh token is used (and renewed) each time.
-        const result = await client.acquireTokenSilent({
-          account: account as AccountInfo,
-          scopes: scope ? [scope] : SCOPES,
-          forceRefresh: scope === undefined,
-        });
-        if (!result.accessToken || !result.expiresOn)
-          throw new SignInFailedError('rejected', 'the token response carried no access token');
-        return { token: result.accessToken, expiresOnMs: result.expiresOn.getTime() };
-      } catch (error) {
-        if (error instanceof IdentityUnavailableError) throw new SignInFailedError('unavailable', error.message);
-        if (error instanceof InteractionRequiredAuthError || error instanceof AuthError) {
-          logger.info({ errorCode: error.errorCode }, 'offline access refused');
-          throw new OfflineAccessRefusedError(offlineRefusalWords(error.errorMessage), error.errorCode);
-        }
-        throw error;
-      }
+      // Azure DevOps's token is renewed on every run, so the refresh token is used (and renewed) each time.
+      const request = { account: account as AccountInfo, scopes: scope ? [scope] : SCOPES, forceRefresh: !scope };
+      return tokenSilently(clientFor(undefined, offlineCaches.pluginFor(account.homeAccountId)), request, (error) => {
+        logger.info({ errorCode: error.errorCode }, 'offline access refused');
+        return new OfflineAccessRefusedError(offlineRefusalWords(error.errorMessage), error.errorCode);
+      });
     },
 
     async forgetOfflineAccess(person) {

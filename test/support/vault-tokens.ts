@@ -8,18 +8,19 @@ import type { SignedInWithVault } from './signed-in.ts';
 export async function createIntoVault(
   session: Pick<SignedInWithVault, 'h' | 'browser' | 'adaVault' | 'named'>,
   name: string,
+  options: { expiry?: string; secretName?: string } = {},
 ): Promise<ReturnType<SignedInWithVault['named']>[number]> {
   const { h, adaVault, named } = session;
   const browser: TestBrowser = session.browser;
   const fields = {
     displayName: name,
-    expiry: '30',
+    expiry: options.expiry ?? '30',
     organizations: 'this',
     access: 'custom',
     scopes: ['vso.code'],
     destination: 'vault',
     vaultUrl: adaVault,
-    secretName: `${name}-pat`,
+    secretName: options.secretName ?? `${name}-pat`,
   };
   let page = await browser.submit(await browser.get(`${h.appUrl}/tokens/new`), '/tokens', fields);
   if (page.url.includes('/oauth2/v2.0/authorize'))

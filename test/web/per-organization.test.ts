@@ -6,6 +6,7 @@ import type { Page, TestBrowser } from '../support/browser.ts';
 import type { Harness } from '../support/harness.ts';
 import { signedInWithVault, type SignedInWithVault } from '../support/signed-in.ts';
 import { ADA } from '../support/sign-in.ts';
+import { createIntoVault } from '../support/vault-tokens.ts';
 
 const ORGANIZATION_IDS = {
   contoso: 'f9424e7c-ea71-44cb-aa51-cae3213c1e15',
@@ -33,19 +34,7 @@ async function submitConsenting(page: Page, action: string, fields: Record<strin
 
 /** Links a global token of Ada's to a fresh secret in her vault, as the link form does. */
 async function linkToVault(authorizationId: string, secretName: string) {
-  const fields = {
-    displayName: `${secretName}-holder`,
-    expiry: '30',
-    organizations: 'this',
-    access: 'custom',
-    scopes: ['vso.code'],
-    destination: 'vault',
-    vaultUrl: adaVault,
-    secretName,
-  };
-  expect((await submitConsenting(await browser.get(`${h.appUrl}/tokens/new`), '/tokens', fields)).body).toContain(
-    'created and stored in Key Vault',
-  );
+  await createIntoVault({ h, browser, adaVault, named }, `${secretName}-holder`, { secretName });
   // The secret holds the holder token, so linking asks first, naming both (issue 22); the test confirms.
   const asked = await browser.submit(
     await browser.get(`${h.appUrl}/tokens/${authorizationId}/vault`),

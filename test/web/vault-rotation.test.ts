@@ -6,6 +6,7 @@ import type { Page, TestBrowser } from '../support/browser.ts';
 import type { Harness } from '../support/harness.ts';
 import { signedInWithVault, type SignedInWithVault } from '../support/signed-in.ts';
 import { ADA, signIn } from '../support/sign-in.ts';
+import { createIntoVault as createIntoVaultFor } from '../support/vault-tokens.ts';
 import { formatDate } from '../../src/days.ts';
 
 const DAY_MS = 86_400_000;
@@ -20,23 +21,8 @@ signedInWithVault((session) => ({ h, browser, adaVault, tokens, named, issuedPat
 const lastIssuedPat = () => issuedPats().at(-1)!;
 
 /** Creates a token into Ada's vault (consenting first if the emulator asks); returns its state. */
-async function createIntoVault(name: string, expiry = '30') {
-  const fields = {
-    displayName: name,
-    expiry,
-    organizations: 'this',
-    access: 'custom',
-    scopes: ['vso.code'],
-    destination: 'vault',
-    vaultUrl: adaVault,
-    secretName: `${name}-pat`,
-  };
-  let page = await browser.submit(await browser.get(`${h.appUrl}/tokens/new`), '/tokens', fields);
-  if (page.url.includes('/oauth2/v2.0/authorize'))
-    page = await browser.submit(await browser.submit(page, 'authorize', { person: ADA.objectId }), '/tokens', fields);
-  expect(page.body).toContain('created and stored in Key Vault');
-  return named(name).find((token) => !token.revoked)!;
-}
+const createIntoVault = (name: string, expiry = '30') =>
+  createIntoVaultFor({ h, browser, adaVault, named }, name, { expiry });
 
 async function rotate(authorizationId: string, fields: Record<string, string>): Promise<Page> {
   const form = await browser.get(`${h.appUrl}/tokens/${authorizationId}/rotate`);

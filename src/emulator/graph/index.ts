@@ -16,20 +16,14 @@
 // service principals (a guess: a real tenant asks for Application.Read.All, or ownership, for that).
 import express, { type Request, type RequestHandler, type Router } from 'express';
 import { z } from 'zod';
-import { findPerson, type Directory, type Person } from '../directory.ts';
+import type { Directory, Person } from '../directory.ts';
 import type { EmulatorClient, VerifiedCaller } from '../identity/index.ts';
-import { MICROSOFT_GRAPH_RESOURCE_ID, resourceByAppId, type Resource } from '../identity/scopes.ts';
+import { resourceByAppId, type Resource } from '../identity/scopes.ts';
 import { stableUuid } from '../devops/identifiers.ts';
 import { createApplications, type Applications } from './applications.ts';
 import { createOutbox, sendMail, type Outbox } from './mail.ts';
-import {
-  badRequest,
-  emptyToken,
-  graphErrors,
-  insufficientPrivileges,
-  invalidToken,
-  unsupportedQuery,
-} from './graph-errors.ts';
+import { graphCallerOf } from './callers.ts';
+import { badRequest, graphErrors, insufficientPrivileges, unsupportedQuery } from './graph-errors.ts';
 
 export interface GraphOptions {
   directory: Directory;
@@ -50,7 +44,6 @@ export interface Graph {
   outbox: Outbox;
 }
 
-const GRAPH_AUDIENCES = [MICROSOFT_GRAPH_RESOURCE_ID, 'https://graph.microsoft.com'];
 const WRITE_PERMISSIONS = ['Application.ReadWrite.All', 'Directory.AccessAsUser.All'];
 
 const guid = z.guid();
@@ -189,11 +182,7 @@ export function createGraph(options: GraphOptions): Graph {
 function requireWritePermission(options: GraphOptions): RequestHandler {
   return async (req, res, next) => {
     try {
-      const header = req.get('authorization');
-      if (!header) throw emptyToken();
-      const caller = await options.identity.verifyAccessToken(header, GRAPH_AUDIENCES);
-      if (!caller) throw invalidToken();
-      const person = caller.application ? undefined : findPerson(options.directory, caller.objectId);
+      const { caller, person } = await graphCallerOf(options, req);
       if (caller.application && req.method === 'GET' && readsItsOwn(req, caller.appId)) return next();
       // An application's own token carries roles, not scopes; PAT Manager's registration has none.
       if (!person || !caller.scopes.some((scope) => WRITE_PERMISSIONS.includes(scope))) throw insufficientPrivileges();

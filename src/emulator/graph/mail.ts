@@ -3,9 +3,9 @@
 // goes to an outbox that tests and the demo read through the control surface (no mail leaves).
 import type { RequestHandler } from 'express';
 import { z } from 'zod';
-import { findPerson } from '../directory.ts';
 import type { GraphOptions } from './index.ts';
-import { badRequest, emptyToken, invalidRecipients, invalidToken, mailAccessDenied } from './graph-errors.ts';
+import { badRequest, invalidRecipients, mailAccessDenied } from './graph-errors.ts';
+import { graphCallerOf } from './callers.ts';
 
 interface SentMail {
   from: string;
@@ -41,17 +41,12 @@ const sendMailSchema = z.object({
   saveToSentItems: z.union([z.boolean(), z.string()]).optional(),
 });
 
-const GRAPH_AUDIENCES = ['00000003-0000-0000-c000-000000000000', 'https://graph.microsoft.com'];
 const ADDRESS = /^[^@\s]+@[^@\s]+\.[^@\s]+$/;
 
 export function sendMail(options: GraphOptions, outbox: Outbox): RequestHandler {
   return async (req, res, next) => {
     try {
-      const header = req.get('authorization');
-      if (!header) throw emptyToken();
-      const caller = await options.identity.verifyAccessToken(header, GRAPH_AUDIENCES);
-      if (!caller) throw invalidToken();
-      const person = caller.application ? undefined : findPerson(options.directory, caller.objectId);
+      const { caller, person } = await graphCallerOf(options, req);
       if (!person || !caller.scopes.includes('Mail.Send')) throw mailAccessDenied();
       const parsed = sendMailSchema.safeParse(req.body);
       if (!parsed.success) throw badRequest('Empty Payload. JSON content expected.');
