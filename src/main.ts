@@ -3,7 +3,7 @@
 import { enableCompileCache } from 'node:module';
 import { join } from 'node:path';
 import { DATA_DIR, keepDataPrivate } from './storage/private-data.ts';
-import type { RunningEmulator } from './emulator/index.ts';
+import type { DemoEmulator } from './demo/demo-environment.ts';
 
 keepDataPrivate(DATA_DIR);
 // V8's compiled code is kept between starts, beside the sessions: a start then skips compiling
@@ -22,7 +22,7 @@ const FORCED_EXIT_AFTER_DEADLINE_MS = 5000;
 async function main(): Promise<void> {
   let env = readEnvironment();
   const stops: Array<() => Promise<void>> = [];
-  let demoEmulator: RunningEmulator | undefined;
+  let demoEmulator: DemoEmulator | undefined;
 
   if (wantsDemo(env)) {
     const { startDemoEmulator } = await import('./demo/demo-environment.ts');

@@ -6,6 +6,9 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { startEmulator, type RunningEmulator } from '../emulator/index.ts';
 
+/** The running demo emulator, as the launcher holds it. */
+export type DemoEmulator = RunningEmulator;
+
 const DEMO_CLIENT_ID = '26dbd09d-f263-4386-8ddd-b82864b1b2e1';
 
 /**

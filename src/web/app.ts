@@ -41,6 +41,7 @@ import type { TokenLifecycle } from '../tokens/lifecycle.ts';
 import type { AutomationService } from '../automation/automation-service.ts';
 import { automationRoutes } from './routes/automation-routes.ts';
 import { notificationRoutes } from './routes/notification-routes.ts';
+import { expiredFormCookie } from './expired-form-cookie.ts';
 import type { ReminderService } from '../notifications/reminder-service.ts';
 
 const VIEWS_DIR = fileURLToPath(new URL('../../views', import.meta.url));
@@ -147,7 +148,8 @@ export function createApp({
     signInRateLimit(config, logger, rateLimitStore),
   );
   const signIns = pendingSignInCookie(config);
-  app.use(authRoutes(auth, config.baseUrl, signIns));
+  const expiredForms = expiredFormCookie(config);
+  app.use(authRoutes(auth, config.baseUrl, signIns, expiredForms));
   // Every signed-in page: the sign-in guard, the organization it works in, which tokens are in a vault.
   const inOrganization = [
     requireSignIn,
@@ -199,6 +201,6 @@ export function createApp({
     }),
   );
   app.use(notFound());
-  app.use(errorHandler(logger));
+  app.use(errorHandler(logger, expiredForms));
   return app;
 }

@@ -6,6 +6,7 @@ import { SignInFailedError, SignInRequiredError } from '../auth/auth-service.ts'
 import { DevOpsError } from '../devops/errors.ts';
 import { AppError, type ServiceName } from '../errors.ts';
 import type { Logger } from '../logging.ts';
+import type { ExpiredFormCookie } from './expired-form-cookie.ts';
 import { StoreUnavailableError } from '../storage/store-unavailable.ts';
 import { flash } from './flash.ts';
 
@@ -28,6 +29,8 @@ interface ErrorPage {
   service?: ServiceName;
   /** The service's own words, beneath ours (escaped by the view). */
   serviceMessage?: string;
+  /** Where the page's "Sign in again" button returns to. */
+  signInTo?: string;
 }
 
 /** Every error of ours says its page itself; anything else is Express's, or a bug. */
@@ -91,7 +94,7 @@ const REFUSED_AFTER_SIGN_IN: ErrorPage = {
     'You signed in, but Azure DevOps refused the access it gave. You may not be a member of this organization, or it may not allow third-party applications to use Microsoft Entra sign-in. Choose another organization, or ask your Azure DevOps administrator.',
 };
 
-export function errorHandler(logger: Logger): ErrorRequestHandler {
+export function errorHandler(logger: Logger, expiredForms?: ExpiredFormCookie): ErrorRequestHandler {
   return (error: unknown, req, res, next) => {
     if (res.headersSent) {
       // The session could not be saved after the page was sent (the store went away meanwhile): the
@@ -110,7 +113,18 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
         flash(req, 'info', 'Your sign-in had expired, so nothing was changed. Please sign in and try again.');
       return res.redirect(303, `/login?returnTo=${encodeURIComponent(pageToReturnTo(req))}`);
     }
-    const page = refusedWhenFresh ? REFUSED_AFTER_SIGN_IN : describe(error);
+    let page = refusedWhenFresh ? REFUSED_AFTER_SIGN_IN : describe(error);
+    // A form sent after its session ended: nothing changes, but what was typed waits for the next sign-in.
+    const sessionEnded =
+      (error as { code?: string })?.code === 'EBADCSRFTOKEN' && req.method === 'POST' && !req.session?.account;
+    if (sessionEnded && expiredForms?.keep(res, pageToReturnTo(req), (req.body ?? {}) as Record<string, unknown>))
+      page = {
+        status: 403,
+        title: 'Your sign-in had ended',
+        message:
+          'Your sign-in had ended, so nothing was changed. What you typed is kept for 15 minutes: sign in again and the form comes back as you left it.',
+        signInTo: pageToReturnTo(req),
+      };
     const requestId = res.locals.requestId as string | undefined;
     const logged = {
       requestId,

@@ -24,7 +24,7 @@ function pendingSignInCookieName(config: AppConfig): string {
   return config.baseUrl.protocol === 'https:' ? '__Host-patmanager.signin' : 'patmanager.signin';
 }
 
-function cookieValue(header: string | undefined, name: string): string | undefined {
+export function cookieValue(header: string | undefined, name: string): string | undefined {
   for (const part of (header ?? '').split(';')) {
     const [key, ...value] = part.trim().split('=');
     if (key === name) return decodeURIComponent(value.join('='));

@@ -34,10 +34,15 @@ export class TestBrowser {
     return this.request('GET', url, undefined, options.follow ?? true);
   }
 
-  async post(url: string, form: Record<string, string | string[]>, options: { follow?: boolean } = {}): Promise<Page> {
+  /** `referer`: the page the form was on, as a browser sends it (same-origin); the URL posted to otherwise. */
+  async post(
+    url: string,
+    form: Record<string, string | string[]>,
+    options: { follow?: boolean; referer?: string } = {},
+  ): Promise<Page> {
     const body = new URLSearchParams();
     for (const [name, value] of Object.entries(form)) for (const item of [value].flat()) body.append(name, item);
-    return this.request('POST', url, body.toString(), options.follow ?? true);
+    return this.request('POST', url, body.toString(), options.follow ?? true, options.referer);
   }
 
   /** Submits the form whose action ends with `action` on a page, with its hidden fields plus `fields`. */
@@ -49,14 +54,23 @@ export class TestBrowser {
   ): Promise<Page> {
     const form = findForm(page.body, action);
     if (!form) throw new Error(`no form with action ${action} on ${page.url}`);
-    return this.post(new URL(form.action, page.url).href, { ...form.hidden, ...fields }, options);
+    const posted = new URL(form.action, page.url);
+    // A browser names the form's page as the referrer, when it is of the same origin (Referrer-Policy: same-origin).
+    const referer = new URL(page.url).origin === posted.origin ? page.url : undefined;
+    return this.post(posted.href, { ...form.hidden, ...fields }, { ...options, ...(referer ? { referer } : {}) });
   }
 
   async cookie(url: string, name: string): Promise<string | undefined> {
     return (await this.jar.getCookies(url)).find((cookie) => cookie.key === name)?.value;
   }
 
-  private async request(method: 'GET' | 'POST', url: string, body: string | undefined, follow: boolean): Promise<Page> {
+  private async request(
+    method: 'GET' | 'POST',
+    url: string,
+    body: string | undefined,
+    follow: boolean,
+    referer?: string,
+  ): Promise<Page> {
     const trail: string[] = [];
     let current = { method, url, body };
     for (let hop = 0; hop < 10; hop++) {
@@ -69,7 +83,7 @@ export class TestBrowser {
         headers: {
           ...(cookie ? { cookie } : {}),
           ...(current.body !== undefined ? { 'content-type': 'application/x-www-form-urlencoded' } : {}),
-          ...(current.method === 'POST' ? { referer: current.url } : {}),
+          ...(current.method === 'POST' ? { referer: referer ?? current.url } : {}),
         },
       });
       for (const setCookie of [response.headers['set-cookie'] ?? []].flat()) {

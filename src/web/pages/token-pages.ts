@@ -66,7 +66,9 @@ export function tokenPages({ lifecycle, auth, forms, baseUrl, hostSuffixes }: To
       'info',
       req.query.again === '1'
         ? 'Your form is as you sent it. Nothing was created: the token from that attempt was revoked. Check the vault address, then choose Create token to try again.'
-        : 'You can now use Key Vault. Nothing was created yet: your form is as you left it. Check it, then choose Create token.',
+        : req.query.resumed === '1'
+          ? 'Your sign-in had ended, so nothing was created: your form is as you left it. Check it, then choose Create token.'
+          : 'You can now use Key Vault. Nothing was created yet: your form is as you left it. Check it, then choose Create token.',
     );
     renderTokenForm(res, 200, {
       mode: 'create',

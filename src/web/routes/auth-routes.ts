@@ -5,6 +5,8 @@ import { SignInFailedError } from '../../auth/auth-service.ts';
 import { safeReturnTo } from '../../auth/return-to.ts';
 import { flash } from '../flash.ts';
 import type { PendingSignInCookie } from '../pending-sign-in-cookie.ts';
+import type { ExpiredFormCookie } from '../expired-form-cookie.ts';
+import { saveDraft } from '../form-drafts.ts';
 
 function queryText(req: Request, name: string): string | undefined {
   const value = req.query[name];
@@ -20,7 +22,12 @@ function saveSession(req: Request): Promise<void> {
   return new Promise((resolve, reject) => req.session.save((error) => (error ? reject(error) : resolve())));
 }
 
-export function authRoutes(auth: AuthService, baseUrl: URL, signIns: PendingSignInCookie): Router {
+export function authRoutes(
+  auth: AuthService,
+  baseUrl: URL,
+  signIns: PendingSignInCookie,
+  expiredForms: ExpiredFormCookie,
+): Router {
   const router = Router();
 
   router.get('/login', async (req, res) => {
@@ -54,8 +61,16 @@ export function authRoutes(auth: AuthService, baseUrl: URL, signIns: PendingSign
     // A form left to consent to more is waiting; it was typed by whoever signs in now (same browser).
     if (carriedDrafts) req.session.formDrafts = carriedDrafts;
     flash(req, 'success', `Signed in as ${req.session.account.name}.`);
+    // A form sent after the last session ended: back to it, filled as it was (form-drafts.ts).
+    const kept = expiredForms.take(req, res, new URL(pending.returnTo, baseUrl).pathname);
+    const draft = kept && saveDraft(req, kept);
     await saveSession(req);
-    res.redirect(303, pending.returnTo);
+    res.redirect(
+      303,
+      draft
+        ? `${pending.returnTo}${pending.returnTo.includes('?') ? '&' : '?'}draft=${draft}&resumed=1`
+        : pending.returnTo,
+    );
   });
 
   router.get('/logout', (req, res) => {
