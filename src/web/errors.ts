@@ -117,13 +117,14 @@ export function errorHandler(logger: Logger, expiredForms?: ExpiredFormCookie): 
     // A form sent after its session ended: nothing changes, but what was typed waits for the next sign-in.
     const sessionEnded =
       (error as { code?: string })?.code === 'EBADCSRFTOKEN' && req.method === 'POST' && !req.session?.account;
-    if (sessionEnded && expiredForms?.keep(res, pageToReturnTo(req), (req.body ?? {}) as Record<string, unknown>))
+    const kept = sessionEnded ? expiredForms?.keep(req, res) : undefined;
+    if (kept)
       page = {
         status: 403,
         title: 'Your sign-in had ended',
         message:
           'Your sign-in had ended, so nothing was changed. What you typed is kept for 15 minutes: sign in again and the form comes back as you left it.',
-        signInTo: pageToReturnTo(req),
+        signInTo: kept,
       };
     const requestId = res.locals.requestId as string | undefined;
     const logged = {

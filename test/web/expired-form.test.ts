@@ -66,4 +66,26 @@ describe('a form sent after the session ended', () => {
     const fresh = await browser.get(`${h.appUrl}/tokens/new`);
     expect(fresh.body).not.toContain('not-for-elsewhere');
   });
+
+  it('keeps nothing sent from another site (its Referer is not this one): "Form expired", and no form comes back filled', async () => {
+    const form = await browser.get(`${h.appUrl}/tokens/new`);
+    const csrf = /name="_csrf" value="([^"]+)"/.exec(form.body)![1]!;
+    vi.useFakeTimers({ toFake: ['Date'] });
+    vi.setSystemTime(Date.now() + 6 * 60_000);
+    let sent;
+    try {
+      sent = await browser.post(
+        `${h.appUrl}/tokens`,
+        { _csrf: csrf, displayName: 'planted-by-another-site', expiry: '30', organizations: 'this', access: 'full' },
+        { referer: 'https://evil.example/tokens/new' },
+      );
+    } finally {
+      vi.useRealTimers();
+    }
+    expect(sent.status).toBe(403);
+    expect(sent.body).toContain('Form expired');
+    const back = await pickPerson(browser, await browser.get(`${h.appUrl}/login?returnTo=%2Ftokens%2Fnew`), ADA);
+    expect(back.url).toMatch(/\/tokens\/new$/);
+    expect(back.body).not.toContain('planted-by-another-site');
+  });
 });
