@@ -22,6 +22,8 @@ import { handlerByKind } from './jobs/job-engine.ts';
 import { notificationSettings } from './notifications/notification-settings.ts';
 import { createReminderService } from './notifications/reminder-service.ts';
 import { createSenders } from './notifications/senders.ts';
+import { createAuditDigest } from './notifications/audit-digest.ts';
+import { boundedConcurrency } from './admin/bounded.ts';
 import { offlineTokenCaches } from './storage/offline-token-caches.ts';
 import { createTokenLifecycle } from './tokens/lifecycle.ts';
 import type { Readiness } from './web/routes/health-routes.ts';
@@ -90,6 +92,7 @@ export async function startServer(
   const automations = createAutomations(storage.records);
   const engine = createJobEngine(storage.jobs, { clock, pollSeconds: config.automation.pollSeconds, logger });
   const reminderSettings = notificationSettings(storage.records);
+  const senders = createSenders({ graphBaseUrl: config.graph.baseUrl, agent, timeoutMs: config.upstream.timeoutMs });
   const reminders = createReminderService({
     settings: reminderSettings,
     deliveries: storage.deliveries,
@@ -97,7 +100,7 @@ export async function startServer(
     auth,
     devops,
     automations,
-    senders: createSenders({ graphBaseUrl: config.graph.baseUrl, agent, timeoutMs: config.upstream.timeoutMs }),
+    senders,
     sealer,
     clock,
     baseUrl: config.baseUrl,
@@ -131,8 +134,25 @@ export async function startServer(
         changes,
       }),
   });
+  const auditLimiter = boundedConcurrency(config.auditConcurrency);
+  const digest = createAuditDigest({
+    settings: reminderSettings,
+    deliveries: storage.deliveries,
+    records: storage.records,
+    engine,
+    auth,
+    devops,
+    tokenAdmin,
+    limiter: auditLimiter,
+    limits: config.auditLimits,
+    senders,
+    sealer,
+    clock,
+    baseUrl: config.baseUrl,
+    at: config.reminders.at,
+  });
   if (config.automation.enabled)
-    engine.start(handlerByKind({ rotation: automation.handler, reminders: reminders.handler }));
+    engine.start(handlerByKind({ rotation: automation.handler, reminders: reminders.handler, digest: digest.handler }));
   const app = createApp({
     config,
     logger,
@@ -148,6 +168,8 @@ export async function startServer(
     lifecycle,
     automation: config.automation.enabled ? automation : undefined,
     reminders: config.automation.enabled ? reminders : undefined,
+    digest: config.automation.enabled ? digest : undefined,
+    auditLimiter,
     rateLimitStore: storage.rateLimitStore,
   });
 

@@ -4,7 +4,7 @@
 
 /** Whose job it is, what kind (which handler runs it), and the id of what it works on. */
 export interface JobData {
-  kind: 'rotation' | 'reminders';
+  kind: 'rotation' | 'reminders' | 'digest';
   person: string;
   id: string;
 }

@@ -11,6 +11,8 @@ export interface NotificationSettings {
   onAutomationNeedsYou: boolean;
   mail: boolean;
   webhook?: { sealedUrl: string; host: string; format: 'teams' | 'slack' } | undefined;
+  /** Administrators only: the organizations whose audit is summed up for them every week. */
+  digest?: { organizations: string[] } | undefined;
   /** Why the last run could not look at the person's tokens (their offline access refused), in words. */
   problem?: string | undefined;
   updatedAt: string;

@@ -42,12 +42,25 @@ export function reminderMessage(items: readonly ReminderItem[], now: Date, setti
   ]
     .filter(Boolean)
     .join('; ');
-  const lines = items.map((item) => lineOf(item, now));
+  return composeMessage(
+    subject,
+    items.map((item) => ({ line: lineOf(item, now), href: item.href, title: item.tokenName })),
+    settingsUrl,
+  );
+}
+
+/** A message of lines, each with a link, said for mail, Teams and Slack alike. */
+export function composeMessage(
+  subject: string,
+  entries: ReadonlyArray<{ line: string; href: string; title: string }>,
+  settingsUrl: string,
+): ReminderMessage {
+  const lines = entries.map((entry) => entry.line);
   const escape = ejs.escapeXML;
   const html = [
     '<p>PAT Manager:</p>',
     '<ul>',
-    ...items.map((item, index) => `<li>${escape(lines[index]!)} <a href="${escape(item.href)}">Open it</a></li>`),
+    ...entries.map((entry) => `<li>${escape(entry.line)} <a href="${escape(entry.href)}">Open it</a></li>`),
     '</ul>',
     `<p>Change what you are told, or stop it: <a href="${escape(settingsUrl)}">${escape(settingsUrl)}</a></p>`,
   ].join('\n');
@@ -64,17 +77,15 @@ export function reminderMessage(items: readonly ReminderItem[], now: Date, setti
             { type: 'TextBlock', size: 'Medium', weight: 'Bolder', text: `PAT Manager: ${subject}`, wrap: true },
             ...lines.map((line) => ({ type: 'TextBlock', text: line, wrap: true })),
           ],
-          actions: items
+          actions: entries
             .slice(0, 5)
-            .map((item) => ({ type: 'Action.OpenUrl', title: `Open ${item.tokenName}`, url: item.href })),
+            .map((entry) => ({ type: 'Action.OpenUrl', title: `Open ${entry.title}`, url: entry.href })),
         },
       },
     ],
   };
   const slack = {
-    text: [`PAT Manager: ${subject}`, ...items.map((item, index) => `• ${lines[index]} <${item.href}|Open it>`)].join(
-      '\n',
-    ),
+    text: [`PAT Manager: ${subject}`, ...entries.map((entry) => `• ${entry.line} <${entry.href}|Open it>`)].join('\n'),
   };
   return { subject: `PAT Manager: ${subject}`, lines, html, teams, slack };
 }

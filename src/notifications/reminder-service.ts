@@ -15,9 +15,8 @@ import type { Channel, Deliveries } from './deliveries.ts';
 import { webhookContext, type NotificationSettings, type NotificationSettingsStore } from './notification-settings.ts';
 import { reminderMessage, type ReminderItem } from './reminder-message.ts';
 import { NotDeliveredError, type Senders } from './senders.ts';
+import { MAIL_SEND_SCOPE, sendThrough } from './channels.ts';
 
-/** Microsoft Graph's delegated permission to send mail as the person. */
-export const MAIL_SEND_SCOPE = 'https://graph.microsoft.com/Mail.Send';
 const MAX_PAGES_PER_ORGANIZATION = 10;
 
 export interface ReminderServiceDependencies {
@@ -160,28 +159,8 @@ export function createReminderService(deps: ReminderServiceDependencies) {
       new URL('/notifications', deps.baseUrl).href,
     );
     const keys = due.flatMap((candidate) => candidate.keys);
-    try {
-      if (channel === 'mail') {
-        const { token } = await auth.acquireOffline(chosen.account, MAIL_SEND_SCOPE);
-        await deps.senders.mail(token, { to: chosen.account.username, subject: message.subject, html: message.html });
-      } else {
-        const opened = chosen.webhook && deps.sealer.open(chosen.webhook.sealedUrl, webhookContext(person));
-        if (!opened?.ok)
-          throw new NotDeliveredError(
-            'Webhook',
-            'the webhook address PAT Manager kept could not be opened; give it again',
-          );
-        await deps.senders.webhook(
-          opened.plaintext,
-          chosen.webhook!.format === 'slack' ? message.slack : message.teams,
-        );
-      }
-    } catch (error) {
-      if (error instanceof NotDeliveredError) return error;
-      if (error instanceof OfflineAccessRefusedError)
-        return new NotDeliveredError(channel === 'mail' ? 'Microsoft Graph' : 'Webhook', error.userMessage);
-      throw error;
-    }
+    const failure = await sendThrough(deps, chosen, channel, message);
+    if (failure) return failure;
     await deliveries.settle(person, channel, keys, { state: 'sent' }, new Date(clock.now()).toISOString());
     const to = channel === 'mail' ? `by mail to ${chosen.account.username}` : `by webhook (${chosen.webhook!.host})`;
     for (const candidate of due)
@@ -270,6 +249,7 @@ export function createReminderService(deps: ReminderServiceDependencies) {
       const saved: NotificationSettings = {
         ...chosen,
         webhook,
+        digest: before?.digest,
         problem: undefined,
         updatedAt: new Date(clock.now()).toISOString(),
       };
@@ -282,6 +262,7 @@ export function createReminderService(deps: ReminderServiceDependencies) {
     async turnOff(person: string): Promise<boolean> {
       await settings.remove(person);
       await engine.cancel(jobId(person));
+      await engine.cancel(`digest:${person}`);
       return (await deps.automations.forPerson(person)).length === 0;
     },
 

@@ -43,6 +43,8 @@ import { automationRoutes } from './routes/automation-routes.ts';
 import { notificationRoutes } from './routes/notification-routes.ts';
 import { expiredFormCookie } from './expired-form-cookie.ts';
 import type { ReminderService } from '../notifications/reminder-service.ts';
+import type { AuditDigest } from '../notifications/audit-digest.ts';
+import type { Limiter } from '../admin/bounded.ts';
 
 const VIEWS_DIR = fileURLToPath(new URL('../../views', import.meta.url));
 const PUBLIC_DIR = fileURLToPath(new URL('../../public', import.meta.url));
@@ -67,6 +69,10 @@ export interface AppDependencies {
   automation: AutomationService | undefined;
   /** Reminders by mail and webhook; undefined when AUTOMATION=false (they run on the same job engine). */
   reminders: ReminderService | undefined;
+  /** Administrators' weekly audit digest; undefined when AUTOMATION=false. */
+  digest: AuditDigest | undefined;
+  /** The process-wide limit on concurrent audit calls, shared by the audit pages and the digest. */
+  auditLimiter: Limiter;
   /** Where the sign-in rate limit counts (Redis when instances share it); process memory when absent. */
   rateLimitStore?: RateLimitStore | undefined;
   /** For /readyz: whether the session store answers and the instance is not stopping. */
@@ -102,6 +108,8 @@ export function createApp({
   lifecycle,
   automation,
   reminders,
+  digest,
+  auditLimiter,
   rateLimitStore,
 }: AppDependencies): Express {
   const app = express();
@@ -180,6 +188,8 @@ export function createApp({
       '/notifications',
       notificationRoutes(signedIn, {
         reminders,
+        digest,
+        administrators,
         auth,
         webhookHosts: config.reminders.webhookHosts,
         baseUrl: config.baseUrl,
@@ -196,7 +206,7 @@ export function createApp({
       jobs: createAuditJobs(),
       auth,
       activity,
-      upstream: boundedConcurrency(config.auditConcurrency),
+      upstream: auditLimiter,
       limits: config.auditLimits,
     }),
   );

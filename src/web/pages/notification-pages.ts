@@ -6,15 +6,21 @@ import { ConsentRequiredError, type AuthService } from '../../auth/auth-service.
 import { safeReturnTo } from '../../auth/return-to.ts';
 import { formatDate } from '../../days.ts';
 import { DEFAULT_THRESHOLDS, type NotificationSettings } from '../../notifications/notification-settings.ts';
-import { MAIL_SEND_SCOPE, type ReminderService } from '../../notifications/reminder-service.ts';
+import { MAIL_SEND_SCOPE } from '../../notifications/channels.ts';
+import type { ReminderService } from '../../notifications/reminder-service.ts';
 import { saveSession } from '../../session/save-session.ts';
 import { flash } from '../flash.ts';
 import { saveDraft, takeDraft } from '../form-drafts.ts';
 import { parseNotificationsForm, type NotificationsForm } from '../forms/notifications-form.ts';
 import type { PendingSignInCookie } from '../pending-sign-in-cookie.ts';
+import type { AuditDigest } from '../../notifications/audit-digest.ts';
+import type { AdministratorStatus } from '../administrator-status.ts';
 
 export interface NotificationPageDependencies {
   reminders: ReminderService;
+  digest: AuditDigest | undefined;
+  /** Administrator rights, asked again before the digest of an organization is turned on. */
+  administrators: AdministratorStatus;
   auth: AuthService;
   webhookHosts: readonly string[];
   baseUrl: URL;
@@ -65,6 +71,8 @@ export function notificationPages(deps: NotificationPageDependencies) {
       deliveries,
       webhookHosts: deps.webhookHosts,
       afterConsent: Boolean(draft),
+      digestOn: Boolean(current?.digest?.organizations.includes(req.session.organization ?? '')),
+      digestNext: deps.digest ? formatDate(new Date(deps.digest.nextRun())) : undefined,
     });
   }
 
@@ -132,5 +140,27 @@ export function notificationPages(deps: NotificationPageDependencies) {
     res.redirect(303, authorizeUrl);
   };
 
-  return { page, save, test, turnOff, consent };
+  const chooseDigest: RequestHandler = async (req, res) => {
+    const organization = req.session.organization!;
+    const wanted = (req.body as Record<string, unknown>).digest === 'on';
+    if (!deps.digest || !(await reminders.get(person(req)))) {
+      flash(req, 'error', 'Save your reminders first: the digest is sent the same ways.');
+      return res.redirect(303, '/notifications');
+    }
+    if (wanted && !(await deps.administrators.check(req, { fresh: true }))) {
+      flash(req, 'error', `Only an administrator of ${organization} can have its audit digest.`);
+      return res.redirect(303, '/notifications');
+    }
+    await deps.digest.choose(person(req), organization, wanted);
+    flash(
+      req,
+      'success',
+      wanted
+        ? `A digest of ${organization}'s audit is sent to you every Monday.`
+        : `No more weekly digest of ${organization}'s audit.`,
+    );
+    res.redirect(303, '/notifications');
+  };
+
+  return { page, save, test, turnOff, consent, chooseDigest };
 }

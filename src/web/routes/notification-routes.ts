@@ -11,6 +11,7 @@ export function notificationRoutes(signedIn: RequestHandler[], deps: Notificatio
   router.post('/', pages.save);
   router.post('/test', pages.test);
   router.post('/off', pages.turnOff);
+  router.post('/digest', pages.chooseDigest);
   router.get('/consent', pages.consent);
   return router;
 }

@@ -1,0 +1,193 @@
+// For administrators who ask for it: a weekly digest of an organization's audit, sent through the
+// same channels as reminders (Mondays at REMINDERS_AT). It counts what an incident would start
+// from: global tokens (they work nowhere, but are still held), full-access tokens, tokens made to
+// last over 90 days, and people no longer in the directory who still hold a valid token; each
+// against last week's count. Administrator rights are asked again before every digest.
+import type { TokenAdminClient } from '../admin/token-admin-client.ts';
+import type { AuditLimits } from '../admin/gather.ts';
+import { gatherAudit } from '../admin/gather.ts';
+import { assess } from '../admin/risk-flags.ts';
+import type { Limiter } from '../admin/bounded.ts';
+import type { AuthService } from '../auth/auth-service.ts';
+import type { Clock } from '../clock.ts';
+import { DAY_MS, isoDay } from '../days.ts';
+import { isDevOpsError } from '../devops/errors.ts';
+import type { DevOpsClient } from '../devops/types.ts';
+import type { JobEngine, JobHandler, JobResult } from '../jobs/job-engine.ts';
+import type { PersonRecords } from '../storage/person-records.ts';
+import type { Sealer } from '../storage/sealing.ts';
+import { sendThrough } from './channels.ts';
+import type { Channel, Deliveries } from './deliveries.ts';
+import type { NotificationSettingsStore } from './notification-settings.ts';
+import { composeMessage } from './reminder-message.ts';
+import type { Senders } from './senders.ts';
+
+export interface DigestCounts {
+  global: number;
+  fullAccess: number;
+  longLived: number;
+  peopleGone: number;
+}
+
+const WORDS: Record<keyof DigestCounts, (count: number) => string> = {
+  global: (n) => `${n} global token${n === 1 ? '' : 's'} (they stopped working on 1 December 2026; revoke them)`,
+  fullAccess: (n) => `${n} full-access token${n === 1 ? '' : 's'}`,
+  longLived: (n) => `${n} token${n === 1 ? '' : 's'} made to last over 90 days`,
+  peopleGone: (n) => `${n} ${n === 1 ? 'person' : 'people'} no longer in the directory still holding a valid token`,
+};
+
+const MONDAY = 1;
+const COUNTS_KIND = 'digest-counts';
+
+export function createAuditDigest(deps: {
+  settings: NotificationSettingsStore;
+  deliveries: Deliveries;
+  records: PersonRecords;
+  engine: JobEngine;
+  auth: AuthService;
+  devops: DevOpsClient;
+  tokenAdmin: TokenAdminClient;
+  limiter: Limiter;
+  limits: AuditLimits;
+  senders: Senders;
+  sealer: Sealer;
+  clock: Clock;
+  baseUrl: URL;
+  at: { hour: number; minute: number };
+}) {
+  const { settings, deliveries, clock } = deps;
+  const jobId = (person: string) => `digest:${person}`;
+
+  /** The next Monday at REMINDERS_AT after `now`. */
+  function nextRun(now: number = clock.now()): number {
+    const day = new Date(now);
+    let at = Date.UTC(day.getUTCFullYear(), day.getUTCMonth(), day.getUTCDate(), deps.at.hour, deps.at.minute);
+    while (at <= now || new Date(at).getUTCDay() !== MONDAY) at += DAY_MS;
+    return at;
+  }
+
+  async function countsOf(account: Parameters<AuthService['acquireOffline']>[0], organization: string) {
+    let token: Promise<string> | undefined;
+    const accessToken = ({ forceRefresh }: { forceRefresh: boolean }) =>
+      forceRefresh || !token ? (token = deps.auth.acquireOffline(account).then((got) => got.token)) : token;
+    const profile = await deps.devops.getMyProfile(accessToken);
+    if (!(await deps.tokenAdmin.isAdministrator(accessToken, organization, profile.id))) return undefined;
+    const audit = await gatherAudit({
+      client: deps.tokenAdmin,
+      accessToken,
+      organization,
+      limiter: deps.limiter,
+      limits: deps.limits,
+    });
+    const now = new Date(clock.now());
+    const counts: DigestCounts = { global: 0, fullAccess: 0, longLived: 0, peopleGone: 0 };
+    for (const { person: holder, tokens } of audit.people) {
+      let gone = false;
+      for (const item of tokens) {
+        const assessed = assess(item, holder, { now });
+        if (assessed.state === 'global') counts.global += 1;
+        if (assessed.state !== 'usable') continue;
+        if (assessed.flags.includes('fullAccess')) counts.fullAccess += 1;
+        if (assessed.flags.includes('longLived')) counts.longLived += 1;
+        if (assessed.flags.includes('personGone')) gone = true;
+      }
+      if (gone) counts.peopleGone += 1;
+    }
+    return counts;
+  }
+
+  const handler: JobHandler = {
+    async run(job): Promise<JobResult> {
+      const person = job.data.person;
+      const chosen = await settings.get(person);
+      const organizations = chosen?.digest?.organizations ?? [];
+      if (!chosen || organizations.length === 0) return { next: 'done' };
+      const week = isoDay(new Date(clock.now()));
+      const entries: Array<{ line: string; href: string; title: string }> = [];
+      for (const organization of organizations) {
+        let counts: DigestCounts | undefined;
+        try {
+          counts = await countsOf(chosen.account, organization);
+        } catch (error) {
+          if (!isDevOpsError(error) || error.kind === 'throttled' || error.kind === 'unavailable') throw error;
+          counts = undefined;
+        }
+        const href = new URL('/audit', deps.baseUrl).href;
+        if (!counts) {
+          entries.push({
+            line: `${organization}: you are no longer its administrator, so its audit was not read.`,
+            href,
+            title: organization,
+          });
+          continue;
+        }
+        const last = await deps.records.get<DigestCounts>(person, COUNTS_KIND, organization);
+        const parts = (Object.keys(WORDS) as Array<keyof DigestCounts>).map(
+          (name) => `${WORDS[name](counts[name])}${last ? ` (last week ${last[name]})` : ''}`,
+        );
+        entries.push({ line: `${organization}: ${parts.join('; ')}.`, href, title: organization });
+        await deps.records.put(person, COUNTS_KIND, organization, counts);
+      }
+      const message = composeMessage(
+        `the weekly audit of ${organizations.join(', ')}`,
+        entries,
+        new URL('/notifications', deps.baseUrl).href,
+      );
+      const channels: Channel[] = [
+        ...(chosen.mail ? ['mail' as const] : []),
+        ...(chosen.webhook ? ['webhook' as const] : []),
+      ];
+      for (const channel of channels) {
+        const key = `digest:${week}`;
+        const claimed = await deliveries.claim(person, {
+          channel,
+          key,
+          summary: `the weekly audit of ${organizations.join(', ')}`,
+          at: new Date(clock.now()).toISOString(),
+        });
+        const pending = (await deliveries.pending(person, channel)).some((item) => item.key === key);
+        if (!claimed && !pending) continue;
+        const failure = await sendThrough(deps, chosen, channel, message);
+        if (failure)
+          return { next: 'retry', afterMs: failure.retryAfterMs, reason: `${failure.service}: ${failure.userMessage}` };
+        await deliveries.settle(person, channel, [key], { state: 'sent' }, new Date(clock.now()).toISOString());
+      }
+      return { next: 'at', runAt: nextRun() };
+    },
+    async gaveUp(job, reason) {
+      const at = new Date(clock.now()).toISOString();
+      for (const channel of ['mail', 'webhook'] as const) {
+        const pending = (await deliveries.pending(job.data.person, channel)).filter((item) =>
+          item.key.startsWith('digest:'),
+        );
+        await deliveries.settle(
+          job.data.person,
+          channel,
+          pending.map((item) => item.key),
+          { state: 'notDelivered', reason },
+          at,
+        );
+      }
+      if ((await settings.get(job.data.person))?.digest?.organizations.length)
+        await deps.engine.schedule(jobId(job.data.person), job.data, nextRun());
+    },
+  };
+
+  return {
+    handler,
+    nextRun,
+    /** Adds or removes one organization from the person's weekly digest; schedules or cancels its job. */
+    async choose(person: string, organization: string, wanted: boolean): Promise<void> {
+      const chosen = await settings.get(person);
+      if (!chosen) return;
+      const others = (chosen.digest?.organizations ?? []).filter((name) => name !== organization);
+      const organizations = wanted ? [...others, organization] : others;
+      await settings.save({ ...chosen, digest: { organizations } });
+      if (organizations.length > 0)
+        await deps.engine.schedule(jobId(person), { kind: 'digest', person, id: person }, nextRun());
+      else await deps.engine.cancel(jobId(person));
+    },
+  };
+}
+
+export type AuditDigest = ReturnType<typeof createAuditDigest>;
