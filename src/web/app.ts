@@ -8,7 +8,6 @@ import type { ActivityLog } from '../storage/activity-log.ts';
 import type { Claims } from '../storage/claims.ts';
 import type { DevOpsClient } from '../devops/types.ts';
 import { createAuditJobs } from '../admin/audit-jobs.ts';
-import { boundedConcurrency } from '../admin/bounded.ts';
 import type { TokenAdminClient } from '../admin/token-admin-client.ts';
 import type { VaultLinks } from '../keyvault/vault-links.ts';
 import type { VaultSecrets } from '../keyvault/vault-secrets.ts';
