@@ -627,7 +627,7 @@ export const PAGE_CATALOGUE: readonly PageVisit[] = [
     status: 200,
     open: async (page, w) => {
       await page.goto(`${w.appUrl}/notifications`);
-      await page.getByRole('button', { name: 'Save' }).click();
+      await page.getByRole('button', { name: 'Save', exact: true }).click();
       // The first time, mail asks "Send mail as you": the emulator's sign-in, then back to the form.
       const ada = page.getByRole('button', { name: /^Ada Lovelace/ });
       const saved = page.getByText('Reminders saved');
@@ -635,9 +635,27 @@ export const PAGE_CATALOGUE: readonly PageVisit[] = [
       if (await ada.count()) {
         await ada.click();
         await page.getByText('Nothing was saved yet').waitFor();
-        await page.getByRole('button', { name: 'Save' }).click();
+        await page.getByRole('button', { name: 'Save', exact: true }).click();
         await saved.waitFor();
       }
+    },
+  },
+  {
+    name: 'notifications-administrator-digest',
+    who: 'grace',
+    status: 200,
+    open: async (page, w) => {
+      await page.goto(`${w.appUrl}/notifications`);
+      await page.getByRole('button', { name: 'Save', exact: true }).click();
+      const grace = page.getByRole('button', { name: /^Grace Hopper/ });
+      const saved = page.getByText('Reminders saved');
+      await grace.or(saved).first().waitFor();
+      if (await grace.count()) {
+        await grace.click();
+        await page.getByRole('button', { name: 'Save', exact: true }).click();
+        await saved.waitFor();
+      }
+      await page.getByRole('heading', { name: 'Weekly audit digest' }).waitFor();
     },
   },
 ];
