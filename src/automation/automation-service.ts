@@ -178,6 +178,16 @@ export function createAutomationService(deps: AutomationServiceDependencies) {
       engine.runDue().catch((error: unknown) => logger.error({ err: error }, 'run now: the job engine failed'));
     },
 
+    /** A token rotated by hand (or in bulk): its automatic rotation follows the new token, due from its expiry. */
+    async followRotation(person: string, oldId: string, newToken: PatToken): Promise<void> {
+      const automation = await automations.forToken(person, oldId);
+      if (!automation || automation.saga) return;
+      automation.authorizationId = newToken.authorizationId;
+      automation.tokenName = newToken.displayName;
+      automation.tokenValidTo = newToken.validTo.toISOString();
+      await schedule(automation, Math.max(clock.now(), dueAt(newToken.validTo, automation.whenDaysLeft)));
+    },
+
     /** Stops it; the last one stopped deletes the person's offline access. A rotation half done is left as it stands. */
     async stop(automation: Automation): Promise<{ offlineAccessDeleted: boolean }> {
       const person = automation.account.homeAccountId;

@@ -3,18 +3,17 @@
 // write the new version, retire the old token) are the token lifecycle's (src/tokens/).
 import type { Request, RequestHandler, Response } from 'express';
 import { z } from 'zod';
-import type { AuthService } from '../../auth/auth-service.ts';
 import { daysAfter, formatDate, isoDay } from '../../days.ts';
-import { MAX_LIFETIME_DAYS, type TokenLifecycle } from '../../tokens/lifecycle.ts';
+import { MAX_LIFETIME_DAYS } from '../../tokens/lifecycle.ts';
 import type { Step } from '../../tokens/types.ts';
 import { actorOf } from '../actor.ts';
 import { PageError } from '../errors.ts';
 import { flash } from '../flash.ts';
 import { takeDraft } from '../form-drafts.ts';
 import { EXPIRY_PRESETS } from '../forms/token-form.ts';
-import type { OneTimeForms } from '../one-time-forms.ts';
 import { loadedLink, loadedToken } from '../token-guards.ts';
 import { viewOf, type TokenView } from '../token-view.ts';
+import type { PageDependencies } from './page-dependencies.ts';
 
 export const BULK_WITHIN_DAYS = ['7', '14', '30'] as const;
 const MAX_BULK = 50;
@@ -75,11 +74,8 @@ export function rotatePages({
   lifecycle,
   auth,
   forms,
-}: {
-  lifecycle: TokenLifecycle;
-  auth: AuthService;
-  forms: OneTimeForms;
-}) {
+  automation,
+}: Pick<PageDependencies, 'lifecycle' | 'auth' | 'forms' | 'automation'>) {
   const actor = (req: Request) => actorOf(req, auth);
 
   const renderRotate = (
@@ -130,6 +126,8 @@ export function rotatePages({
       );
     const result = await forms.once(req, formKey, async () => {
       const rotated = await lifecycle.rotate(actor(req), token, choices);
+      if (rotated.newToken)
+        await automation?.followRotation(actor(req).person, token.authorizationId, rotated.newToken);
       return { ...rotated, createdId: rotated.newToken?.authorizationId ?? token.authorizationId };
     });
     const results: RotationResult[] = [
@@ -186,6 +184,8 @@ export function rotatePages({
           days: Number(body.expiry),
           keepOldUntil: undefined,
         });
+        if (rotated.newToken)
+          await automation?.followRotation(actor(req).person, item.token.authorizationId, rotated.newToken);
         results.push({
           displayName: item.token.displayName,
           authorizationId: rotated.newToken?.authorizationId ?? item.token.authorizationId,
