@@ -77,9 +77,10 @@ export function createBullmqJobEngine(options: {
     const redis = createNodeRedisClient(raw as never);
     const common = { connection: redis, prefix: `${settings.keyPrefix}bull` };
     const events = new QueueEvents(QUEUE, common);
-    // runDue waits on every job of a sweep at once, one listener each (BullMQ removes each when its job ends).
-    events.setMaxListeners(2 * SWEEP_BATCH + 10);
-    parts = { queue: new Queue(QUEUE, common), worker: undefined, events, raw };
+    const queue = new Queue(QUEUE, common);
+    // runDue waits on every job of a sweep at once, one listener each on both (BullMQ removes each when its job ends).
+    for (const emitter of [events, queue]) emitter.setMaxListeners(2 * SWEEP_BATCH + 10);
+    parts = { queue, worker: undefined, events, raw };
     return parts;
   }
 
