@@ -5,6 +5,7 @@
 
 import { z } from 'zod';
 import { findOrganization, findPerson, type Directory, type Person } from '../directory.ts';
+import { organizationsOfToken, SERVICE_ACTOR, type AuditLog } from './audit-log.ts';
 import { FAULTABLE_OPERATIONS, type FaultableOperation, type FaultQueue } from './fault-queue.ts';
 import { isGuid, newAuthorizationId, stableUuid } from './identifiers.ts';
 import type { OrganizationPolicies, PolicyStore } from './organization-policies.ts';
@@ -92,6 +93,18 @@ export interface DevOpsControl {
    * `refused` says why not. Only values this run handed out are known.
    */
   wouldAuthenticate(value: string, organization: string): { authenticates: boolean; refused: RefusedPat | null };
+  /**
+   * Azure DevOps finds the token in a public repository (Token.PatPublicDiscoveryEvent in the
+   * organization's audit log, with `RepositoryUrl`) and, unless `revoke` is false (the organization's
+   * automatic revocation of leaked tokens off), revokes it (Token.PatSystemRevokeEvent).
+   */
+  discoverInPublic(
+    organization: string,
+    authorizationId: string,
+    options?: { repositoryUrl?: string; revoke?: boolean },
+  ): TokenState;
+  /** These administrators of the organization lack "View audit log" (the audit log answers them 403). */
+  denyAuditLog(organization: string, objectIds: readonly string[]): void;
   /** Back to the seed the emulator started with: tokens, no policies, no queued faults. */
   reset(): void;
 }
@@ -113,6 +126,7 @@ export interface ControlDependencies {
   policies: PolicyStore;
   faults: FaultQueue;
   members: MemberStore;
+  audit: AuditLog;
   reset: () => void;
   now: () => Date;
 }
@@ -123,6 +137,7 @@ export function createDevOpsControl({
   policies,
   faults,
   members,
+  audit,
   reset,
   now,
 }: ControlDependencies): DevOpsControl {
@@ -220,6 +235,37 @@ export function createDevOpsControl({
         now(),
       );
       return { authenticates: refused === null, refused };
+    },
+    discoverInPublic(organization, authorizationId, options = {}) {
+      const target = organizationNamed(organization);
+      const owned = tokens.find(parse(z.string().refine(isGuid, 'authorizationId must be a GUID'), authorizationId));
+      const owner = owned && members.membersOf(target).find((member) => member.objectId === owned.ownerObjectId);
+      if (!owned || !owner) throw new ControlError(404, `No token ${authorizationId} of a member of ${organization}`);
+      const at = now();
+      const where = organizationsOfToken(owned.record, target.accountId);
+      const repositoryUrl = parse(z.url().optional(), options.repositoryUrl);
+      audit.record(where, {
+        actionId: 'Token.PatPublicDiscoveryEvent',
+        actor: SERVICE_ACTOR,
+        token: owned.record,
+        owner,
+        at,
+        ...(repositoryUrl ? { extra: { RepositoryUrl: repositoryUrl } } : {}),
+      });
+      if (options.revoke !== false && !owned.record.revoked) {
+        tokens.put({ ...owned.record, revoked: true });
+        audit.record(where, {
+          actionId: 'Token.PatSystemRevokeEvent',
+          actor: SERVICE_ACTOR,
+          token: owned.record,
+          owner,
+          at,
+        });
+      }
+      return tokenState(tokens.find(owned.record.authorizationId)!.record, at);
+    },
+    denyAuditLog(organization, objectIds) {
+      audit.denyReading(organizationNamed(organization).accountId, objectIds);
     },
     reset,
   };

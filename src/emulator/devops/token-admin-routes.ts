@@ -29,6 +29,7 @@ import {
   type AccessOptions,
 } from './access.ts';
 import { requireApiVersion } from './api-version.ts';
+import { actorOf, organizationsOfToken, type AuditLog } from './audit-log.ts';
 import { answerDevOpsErrors, DevOpsApiError, invalidArgument } from './devops-errors.ts';
 import { isGuid } from './identifiers.ts';
 import type { MemberStore, OrgMember } from './org-members.ts';
@@ -45,6 +46,7 @@ export function createTokenAdminRouter(
   members: MemberStore,
   tokens: TokenStore,
   now: () => Date,
+  audit: AuditLog,
 ): Router {
   const router = express.Router();
   const administrators = [
@@ -89,7 +91,10 @@ export function createTokenAdminRouter(
   router.post('/:organization/_apis/tokenadmin/revocations', ...administrators, express.json(), (req, res) => {
     const { accountId } = organizationOf(res);
     const ids = revocationIds(req.body);
-    const inOrganization = new Set(members.membersOf(organizationOf(res)).map((member) => member.objectId));
+    const organizationMembers = new Map(
+      members.membersOf(organizationOf(res)).map((member) => [member.objectId, member]),
+    );
+    const inOrganization = new Set(organizationMembers.keys());
     for (const id of ids) {
       const owned = tokens.find(id);
       if (
@@ -100,6 +105,14 @@ export function createTokenAdminRouter(
       )
         continue;
       tokens.put({ ...owned.record, revoked: true });
+      audit.record(organizationsOfToken(owned.record, accountId), {
+        actionId: 'Token.PatRevokeEvent',
+        actor: actorOf(callerOf(res)),
+        token: owned.record,
+        owner: organizationMembers.get(owned.ownerObjectId)!,
+        at: now(),
+        client: { ipAddress: req.ip ?? null, userAgent: req.get('user-agent') ?? '' },
+      });
     }
     res.status(204).send();
   });
