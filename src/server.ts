@@ -4,6 +4,7 @@ import { createIdentityNetworkClient } from './auth/identity-network-client.ts';
 import { createAuthService } from './auth/auth-service.ts';
 import type { AppConfig } from './config/config.ts';
 import { createDevOpsClient } from './devops/client.ts';
+import { createAuditLogClient } from './admin/audit-log-client.ts';
 import { createTokenAdminClient } from './admin/token-admin-client.ts';
 import { gracefulClose } from './http/graceful-close.ts';
 import { createHttpsAgent } from './http/https-agent.ts';
@@ -74,6 +75,12 @@ export async function startServer(
     httpsAgent: agent,
     logger,
   });
+  const auditLog = createAuditLogClient({
+    baseUrl: config.devops.auditBaseUrl,
+    timeoutMs: config.upstream.timeoutMs,
+    httpsAgent: agent,
+    logger,
+  });
   const vaultSecrets = createVaultSecrets({ agent, timeoutMs: config.upstream.timeoutMs });
   const vaultLinks = createVaultLinks(storage.records);
   const lifecycle = createTokenLifecycle({
@@ -118,6 +125,8 @@ export async function startServer(
     auth,
     devops,
     tokenAdmin,
+    auditLog,
+    clock,
     activity: storage.activity,
     sessionStore: storage.sessionStore,
     claims: storage.claims,

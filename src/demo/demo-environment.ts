@@ -34,6 +34,7 @@ export function settingsForEmulator(
     IDENTITY_BASE_URL: emulator.urls.identity,
     AZURE_DEVOPS_PATS_BASE_URL: emulator.urls.pats,
     AZURE_DEVOPS_PROFILE_BASE_URL: emulator.urls.profile,
+    AZURE_DEVOPS_AUDIT_BASE_URL: emulator.urls.audit,
     UPSTREAM_CA_FILE: emulator.caCertificateFile,
     KEY_VAULT_HOST_SUFFIXES: emulator.urls.keyVaultHostSuffix,
     // Its vaults' addresses have no port: the app's HTTPS agent sends `*.localhost` there (demo mode only).
