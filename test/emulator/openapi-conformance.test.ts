@@ -86,6 +86,12 @@ const OPERATIONS = {
     path: '/{organization}/_apis/graph/descriptors/{storageKey}',
     method: 'get',
   },
+  revocationRules: {
+    spec: 'tokenAdmin',
+    section: 'paths',
+    path: '/{organization}/_apis/tokenadmin/revocationrules',
+    method: 'post',
+  },
   auditLog: { spec: 'audit', section: 'paths', path: '/{organization}/_apis/audit/auditlog', method: 'get' },
 } as const satisfies Record<string, { spec: SpecName; section: string; path: string; method: string }>;
 type OperationName = keyof typeof OPERATIONS;
@@ -327,6 +333,12 @@ describe('live answers of the emulator', () => {
         { token: admin },
       ),
     ]);
+    answers.set('revocationRules', [
+      await api.call('POST', vssps('tokenadmin/revocationrules', 'api-version=7.2-preview.1'), {
+        token: admin,
+        body: { scopes: 'vso.code vso.packaging', createdBefore: new Date().toISOString() },
+      }),
+    ]);
     const listed: string = answers.get('tokenAdminList')![0]!.body.value[0].authorizationId;
     answers.set('revocations', [
       await api.call('POST', vssps('tokenadmin/revocations', 'isPublic=false&api-version=7.2-preview.1'), {
@@ -393,6 +405,15 @@ describe('live answers of the emulator', () => {
     const headers = ((operationOf('graphUsers').responses as JsonObject)['200'] as JsonObject).headers as JsonObject;
     expect(Object.keys(headers)).toEqual(['X-MS-ContinuationToken']);
     expect(answer!.headers['x-ms-continuationtoken']).toMatch(/\S/);
+  });
+
+  it('revocation rules: answers as the file and its example do (201, no body)', () => {
+    const [answer] = answers.get('revocationRules')!;
+    const [example] = examplesOf('revocationRules');
+    expect(example?.status).toBe('201');
+    expect(Object.keys((operationOf('revocationRules').responses as JsonObject) ?? {})).toContain('201');
+    expect(answer!.status).toBe(201);
+    expect(answer!.text).toBe('');
   });
 
   it('revocations: answers as the file and its example do (204, no body)', () => {

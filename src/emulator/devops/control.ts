@@ -6,6 +6,7 @@
 import { z } from 'zod';
 import { findOrganization, findPerson, type Directory, type Person } from '../directory.ts';
 import { organizationsOfToken, SERVICE_ACTOR, type AuditLog } from './audit-log.ts';
+import type { RevocationRules } from './revocation-rules.ts';
 import { FAULTABLE_OPERATIONS, type FaultableOperation, type FaultQueue } from './fault-queue.ts';
 import { isGuid, newAuthorizationId, stableUuid } from './identifiers.ts';
 import type { OrganizationPolicies, PolicyStore } from './organization-policies.ts';
@@ -127,6 +128,7 @@ export interface ControlDependencies {
   faults: FaultQueue;
   members: MemberStore;
   audit: AuditLog;
+  rules: RevocationRules;
   reset: () => void;
   now: () => Date;
 }
@@ -138,6 +140,7 @@ export function createDevOpsControl({
   faults,
   members,
   audit,
+  rules,
   reset,
   now,
 }: ControlDependencies): DevOpsControl {
@@ -229,11 +232,10 @@ export function createDevOpsControl({
       faults.enqueue(fault.operation, fault.patTokenError, fault.times);
     },
     wouldAuthenticate(value, organization) {
-      const refused = refusalOf(
-        tokens.bySecret(z.string().min(1).max(200).parse(value)),
-        accountIdOf(organization),
-        now(),
-      );
+      const owned = tokens.bySecret(z.string().min(1).max(200).parse(value));
+      const accountId = accountIdOf(organization);
+      const refusal = refusalOf(owned, accountId, now());
+      const refused = refusal === null && owned && rules.rejects(accountId, owned.record) ? 'revocationRule' : refusal;
       return { authenticates: refused === null, refused };
     },
     discoverInPublic(organization, authorizationId, options = {}) {

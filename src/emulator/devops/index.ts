@@ -7,6 +7,7 @@ import type { Directory } from '../directory.ts';
 import type { VerifyAccessToken } from './access.ts';
 import { createAuditLog } from './audit-log.ts';
 import { createAuditRouter } from './audit-routes.ts';
+import { createRevocationRules } from './revocation-rules.ts';
 import { createControlRouter } from './control-routes.ts';
 import { createDevOpsControl, type DevOpsControl } from './control.ts';
 import { DEMO_CROWD, seedDemoCrowd } from './demo-crowd.ts';
@@ -52,6 +53,7 @@ export function createDevOps({ directory, seed, verifyAccessToken, origin, now: 
   const faults = createFaultQueue();
   const members = createMemberStore(directory);
   const audit = createAuditLog();
+  const rules = createRevocationRules();
   const reset = () => {
     const now = clockNow();
     tokens.clearAll();
@@ -59,6 +61,7 @@ export function createDevOps({ directory, seed, verifyAccessToken, origin, now: 
     faults.clear();
     members.clearAll();
     audit.clearAll();
+    rules.clearAll();
     if (seed === 'demo') seedDemoTokens(tokens, directory, now);
     if (seed === 'demo') seedDemoAudit(audit, tokens, directory, now);
     const crowdOrganization = directory.organizations.find((org) => org.accountName === DEMO_CROWD.organization);
@@ -74,6 +77,7 @@ export function createDevOps({ directory, seed, verifyAccessToken, origin, now: 
     faults,
     members,
     audit,
+    rules,
     reset,
     now: clockNow,
   });
@@ -81,7 +85,7 @@ export function createDevOps({ directory, seed, verifyAccessToken, origin, now: 
   vssps.use(
     createPatsRouter({ access, tokens, policies, faults, audit, now: clockNow }),
     createGraphRouter(access, members),
-    createTokenAdminRouter(access, members, tokens, clockNow, audit),
+    createTokenAdminRouter(access, members, tokens, clockNow, audit, rules),
   );
   return {
     patsRouter: vssps,

@@ -14,6 +14,8 @@
 //   field the SessionToken documents); global ones are listed as before, `isValid` by revocation and
 //   date only (a guess: the documents do not say whether it reflects their retirement). `token` is
 //   always null.
+// - Revocation rules: 201 with no body (documented); 400 without a scope (documented), or with a
+//   createdBefore that is not a date-time. What a rule does is in revocation-rules.ts.
 // - Revocations: 204 with no body. Ids that name no token of this organization are passed over
 //   silently (a guess: the documents only name 400 for a body without ids).
 
@@ -33,6 +35,7 @@ import { actorOf, organizationsOfToken, type AuditLog } from './audit-log.ts';
 import { answerDevOpsErrors, DevOpsApiError, invalidArgument } from './devops-errors.ts';
 import { isGuid } from './identifiers.ts';
 import type { MemberStore, OrgMember } from './org-members.ts';
+import type { RevocationRules } from './revocation-rules.ts';
 import { queryValue } from './query.ts';
 import { formatServiceTime } from './service-time.ts';
 import { worksIn, type PatRecord, type TokenStore } from './token-store.ts';
@@ -47,6 +50,7 @@ export function createTokenAdminRouter(
   tokens: TokenStore,
   now: () => Date,
   audit: AuditLog,
+  rules: RevocationRules,
 ): Router {
   const router = express.Router();
   const administrators = [
@@ -115,6 +119,20 @@ export function createTokenAdminRouter(
       });
     }
     res.status(204).send();
+  });
+
+  router.post('/:organization/_apis/tokenadmin/revocationrules', ...administrators, express.json(), (req, res) => {
+    const body = (req.body ?? {}) as { scopes?: unknown; createdBefore?: unknown };
+    const scopes = typeof body.scopes === 'string' ? body.scopes.split(' ').filter(Boolean) : [];
+    if (scopes.length === 0) throw invalidArgument('The revocation rule must name at least one scope.');
+    let createdBefore = now();
+    if (body.createdBefore !== undefined && body.createdBefore !== null) {
+      const parsed = typeof body.createdBefore === 'string' ? new Date(body.createdBefore) : new Date(Number.NaN);
+      if (Number.isNaN(parsed.getTime())) throw invalidArgument('createdBefore is not a valid date-time.');
+      createdBefore = parsed;
+    }
+    rules.add(organizationOf(res).accountId, { scopes, createdBefore });
+    res.status(201).send();
   });
 
   router.use(answerDevOpsErrors);
