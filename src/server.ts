@@ -4,6 +4,7 @@ import { createIdentityNetworkClient } from './auth/identity-network-client.ts';
 import { createAuthService } from './auth/auth-service.ts';
 import type { AppConfig } from './config/config.ts';
 import { createDevOpsClient } from './devops/client.ts';
+import { createAuditLogClient } from './admin/audit-log-client.ts';
 import { createTokenAdminClient } from './admin/token-admin-client.ts';
 import { gracefulClose } from './http/graceful-close.ts';
 import { createHttpsAgent } from './http/https-agent.ts';
@@ -76,6 +77,12 @@ export async function startServer(
   });
   const tokenAdmin = createTokenAdminClient({
     baseUrl: config.devops.patsBaseUrl,
+    timeoutMs: config.upstream.timeoutMs,
+    httpsAgent: agent,
+    logger,
+  });
+  const auditLog = createAuditLogClient({
+    baseUrl: config.devops.auditBaseUrl,
     timeoutMs: config.upstream.timeoutMs,
     httpsAgent: agent,
     logger,
@@ -159,6 +166,8 @@ export async function startServer(
     auth,
     devops,
     tokenAdmin,
+    auditLog,
+    clock,
     activity: storage.activity,
     sessionStore: storage.sessionStore,
     claims: storage.claims,

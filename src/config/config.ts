@@ -33,6 +33,8 @@ export interface AppConfig {
   devops: {
     patsBaseUrl: string;
     profileBaseUrl: string;
+    /** The Auditing API's host (https://auditservice.dev.azure.com): the organization's audit log. */
+    auditBaseUrl: string;
     defaultOrganization: string | undefined;
   };
   keyVault: {
@@ -137,6 +139,9 @@ const schema = z.object({
   AZURE_DEVOPS_PATS_BASE_URL: httpsUrl.default('https://vssps.dev.azure.com').transform((v) => v.replace(/\/+$/, '')),
   AZURE_DEVOPS_PROFILE_BASE_URL: httpsUrl
     .default('https://app.vssps.visualstudio.com')
+    .transform((v) => v.replace(/\/+$/, '')),
+  AZURE_DEVOPS_AUDIT_BASE_URL: httpsUrl
+    .default('https://auditservice.dev.azure.com')
     .transform((v) => v.replace(/\/+$/, '')),
   GRAPH_BASE_URL: httpsUrl.default('https://graph.microsoft.com').transform((v) => v.replace(/\/+$/, '')),
   AZURE_DEVOPS_DEFAULT_ORGANIZATION: z
@@ -358,6 +363,7 @@ export function loadConfig(env: Environment): AppConfig {
     devops: {
       patsBaseUrl: settings.AZURE_DEVOPS_PATS_BASE_URL,
       profileBaseUrl: settings.AZURE_DEVOPS_PROFILE_BASE_URL,
+      auditBaseUrl: settings.AZURE_DEVOPS_AUDIT_BASE_URL,
       defaultOrganization: settings.AZURE_DEVOPS_DEFAULT_ORGANIZATION,
     },
     keyVault: { hostSuffixes: settings.KEY_VAULT_HOST_SUFFIXES },

@@ -18,6 +18,7 @@ const FAULT_TARGETS = {
   pats: '/vssps/*/_apis/tokens/pats*',
   profile: '/app-vssps/_apis/profile/*',
   accounts: '/app-vssps/_apis/accounts*',
+  auditlog: '/auditservice/*/_apis/audit/auditlog*',
   /** Only vault hosts serve /secrets. */
   keyvault: '/secrets*',
 } as const;

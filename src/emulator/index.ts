@@ -59,6 +59,8 @@ export interface RunningEmulator {
     pats: string;
     /** Stands for https://app.vssps.visualstudio.com */
     profile: string;
+    /** Stands for https://auditservice.dev.azure.com (the Auditing API). */
+    audit: string;
     /** Stands for https://graph.microsoft.com (calls go to `${graph}/v1.0/...`). */
     graph: string;
     /** Vaults are `https://{name}${keyVaultHostSuffix}` (stands for `.vault.azure.net`), reached on the emulator's port. */
@@ -142,6 +144,7 @@ export async function startEmulator(options: StartEmulatorOptions): Promise<Runn
         identity: identity.router,
         pats: devops.patsRouter,
         profile: devops.profileRouter,
+        audit: devops.auditRouter,
         control: controlRouter,
         graph: graph.router,
         keyVault: keyVault.router,
@@ -160,6 +163,7 @@ export async function startEmulator(options: StartEmulatorOptions): Promise<Runn
       identity: origin,
       pats: `${origin}/vssps`,
       profile: `${origin}/app-vssps`,
+      audit: `${origin}/auditservice`,
       graph: `${origin}/graph`,
       keyVaultHostSuffix: '.vault.localhost',
     },

@@ -18,6 +18,8 @@ export interface EmulatorRoutes {
   identity: Router;
   pats: Router;
   profile: Router;
+  /** Stands for https://auditservice.dev.azure.com (the Auditing API). */
+  audit: Router;
   control: Router;
   graph: Router;
   /** Answers for vault hosts only (by the Host header), so it goes first. */
@@ -42,6 +44,7 @@ export function createEmulatorApp(
   app.use(routes.webhooks);
   app.use('/vssps', routes.pats);
   app.use('/app-vssps', routes.profile);
+  app.use('/auditservice', routes.audit);
   app.use('/graph', routes.graph);
   app.use(routes.identity);
   app.use((_req, res) => {

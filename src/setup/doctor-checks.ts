@@ -282,6 +282,7 @@ const tlsTrust: Check = {
         : [[new URL(config.identity.authorityHost).origin, 'IDENTITY_BASE_URL'] as [string, string]]),
       [new URL(config.devops.patsBaseUrl).origin, 'AZURE_DEVOPS_PATS_BASE_URL'],
       [new URL(config.devops.profileBaseUrl).origin, 'AZURE_DEVOPS_PROFILE_BASE_URL'],
+      [new URL(config.devops.auditBaseUrl).origin, 'AZURE_DEVOPS_AUDIT_BASE_URL'],
     ]);
     for (const [origin, setting] of targets) {
       const outcome = await probeTls(origin, upstream.agent, config.upstream.timeoutMs);

@@ -22,6 +22,8 @@ import { authRoutes } from './routes/auth-routes.ts';
 import { healthRoutes, type Readiness } from './routes/health-routes.ts';
 import { activityRoutes } from './routes/activity-routes.ts';
 import { auditRoutes } from './routes/audit-routes.ts';
+import type { AuditLogClient } from '../admin/audit-log-client.ts';
+import { systemClock, type Clock } from '../clock.ts';
 import { administratorStatus } from './administrator-status.ts';
 import { organizationRoutes } from './routes/organization-routes.ts';
 import { overviewRoutes } from './routes/overview-routes.ts';
@@ -55,6 +57,10 @@ export interface AppDependencies {
   devops: DevOpsClient;
   /** Graph users and token administration, for the organization audit. */
   tokenAdmin: TokenAdminClient;
+  /** The organization's audit log, for the audit's history of tokens. */
+  auditLog: AuditLogClient;
+  /** The app's clock (the history's 90 days are counted from it). */
+  clock?: Clock | undefined;
   activity: ActivityLog;
   sessionStore: session.Store;
   /** Shared with the session store, so a double click is caught whichever instance it reaches. */
@@ -98,6 +104,8 @@ export function createApp({
   auth,
   devops,
   tokenAdmin,
+  auditLog,
+  clock = systemClock,
   activity,
   sessionStore,
   claims,
@@ -201,6 +209,8 @@ export function createApp({
     ...inOrganization,
     auditRoutes({
       tokenAdmin,
+      auditLog,
+      now: () => clock.now(),
       administrators,
       jobs: createAuditJobs(),
       auth,

@@ -63,7 +63,7 @@ describe.each(['tenant', 'organizations'] as const)('sign-in through the %s auth
       upn: ADA.username,
       unique_name: ADA.username,
       name: ADA.displayName,
-      scp: 'user_impersonation vso.pats vso.pats_manage vso.profile vso.tokenadministration vso.graph',
+      scp: 'user_impersonation vso.pats vso.pats_manage vso.profile vso.tokenadministration vso.graph vso.auditlog',
       appidacr: '1',
       ver: '1.0',
     });
@@ -118,6 +118,7 @@ it('answers the token request with the fields msal-node expects, and no-store he
     'vso.profile',
     'vso.tokenadministration',
     'vso.graph',
+    'vso.auditlog',
   ].map((name) => `499b84ac-1321-427f-aa17-267ca6975798/${name}`);
   expect(answer!.body.scope).toBe(`${granted.join(' ')} ${AZURE_DEVOPS_SCOPE}`);
   expect(JSON.parse(Buffer.from(String(answer!.body.client_info), 'base64url').toString())).toEqual({

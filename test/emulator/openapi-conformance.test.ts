@@ -1,5 +1,5 @@
-// The emulator held to Microsoft's OpenAPI files for Tokens, Profile, Accounts, Graph users and token
-// administration (Swagger 2.0, kept
+// The emulator held to Microsoft's OpenAPI files for Tokens, Profile, Accounts, Graph users, token
+// administration and the audit log (Swagger 2.0, kept
 // in test/reference with their MIT licence): live answers must validate against each operation's
 // response schema and carry every property its example carries, with the example's JSON types. The examples are validated too,
 // and a deliberately wrong object must fail, so a validator that accepts everything cannot pass.
@@ -7,6 +7,10 @@
 // Two readings of the files, both forced by the service itself:
 // - Swagger 2.0 cannot say "null", yet the service sends null for absent values (the examples have
 //   `"token": null`, `"targetAccounts": null`), so every property also accepts null.
+// - `additionalProperties: { type: object }` is .NET's `object` (any JSON value): the audit log's
+//   `data` holds strings, numbers and objects in its own example.
+// - The audit 7.2 examples write a single object as `{ "value": { ... } }`; the object is what is
+//   validated (the query's answer is the AuditLogQueryResult itself).
 // - Azure DevOps wraps every list as `{ count, value }` (VssJsonCollectionWrapper, as the Accounts
 //   examples show); for an array response schema, `value` is validated and `count` checked.
 import { readdirSync, readFileSync } from 'node:fs';
@@ -36,9 +40,16 @@ const SPEC_FILES = {
   account: 'account-7.1.json',
   graph: 'graph-7.1.json',
   tokenAdmin: '7.2/tokenAdmin/tokenAdmin.json',
+  audit: '7.2/audit/audit.json',
 } as const;
 /** Where a 7.2 file's `./httpExamples/...` live; the 7.1 files' examples are kept flat in examples/. */
-const EXAMPLE_ROOT: Partial<Record<SpecName, string>> = { tokens: '7.2/tokens/', tokenAdmin: '7.2/tokenAdmin/' };
+const EXAMPLE_ROOT: Partial<Record<SpecName, string>> = {
+  tokens: '7.2/tokens/',
+  tokenAdmin: '7.2/tokenAdmin/',
+  audit: '7.2/audit/',
+};
+/** Files whose examples wrap a single object in `value`. */
+const OBJECT_IN_VALUE: readonly SpecName[] = ['audit'];
 /** Graph and TokenAdmin examples are kept with their area in front of the name the file gives. */
 const EXAMPLE_PREFIX: Partial<Record<SpecName, string>> = { graph: 'Graph_' };
 type SpecName = keyof typeof SPEC_FILES;
@@ -75,6 +86,13 @@ const OPERATIONS = {
     path: '/{organization}/_apis/graph/descriptors/{storageKey}',
     method: 'get',
   },
+  revocationRules: {
+    spec: 'tokenAdmin',
+    section: 'paths',
+    path: '/{organization}/_apis/tokenadmin/revocationrules',
+    method: 'post',
+  },
+  auditLog: { spec: 'audit', section: 'paths', path: '/{organization}/_apis/audit/auditlog', method: 'get' },
 } as const satisfies Record<string, { spec: SpecName; section: string; path: string; method: string }>;
 type OperationName = keyof typeof OPERATIONS;
 
@@ -103,7 +121,9 @@ function examplesOf(name: OperationName): { file: string; status: string; body: 
       : `examples/${EXAMPLE_PREFIX[OPERATIONS[name].spec] ?? ''}${basename($ref)}`;
     const responses = readJson(file).responses as JsonObject;
     const [status, response] = Object.entries(responses)[0]!;
-    return { file, status, body: (response as JsonObject).body ?? null };
+    const body = (response as JsonObject).body ?? null;
+    const unwrapped = OBJECT_IN_VALUE.includes(OPERATIONS[name].spec) ? ((body as JsonObject).value ?? null) : body;
+    return { file, status, body: unwrapped };
   });
 }
 
@@ -116,6 +136,7 @@ function readable(schema: Json, spec: SpecName): Json {
   const copy: JsonObject = {};
   for (const [key, value] of Object.entries(schema)) {
     if (key === '$ref' && typeof value === 'string' && value.startsWith('#/')) copy[key] = `${spec}.json${value}`;
+    else if (key === 'additionalProperties' && JSON.stringify(value) === '{"type":"object"}') copy[key] = {};
     else if (key === 'properties' && value && typeof value === 'object' && !Array.isArray(value)) {
       copy[key] = Object.fromEntries(
         Object.entries(value).map(([property, propertySchema]) => [
@@ -305,6 +326,19 @@ describe('live answers of the emulator', () => {
         { token: admin },
       ),
     ]);
+    answers.set('auditLog', [
+      await api.call(
+        'GET',
+        `${emulator.urls.audit}/contoso/_apis/audit/auditlog?batchSize=50&api-version=7.2-preview.1`,
+        { token: admin },
+      ),
+    ]);
+    answers.set('revocationRules', [
+      await api.call('POST', vssps('tokenadmin/revocationrules', 'api-version=7.2-preview.1'), {
+        token: admin,
+        body: { scopes: 'vso.code vso.packaging', createdBefore: new Date().toISOString() },
+      }),
+    ]);
     const listed: string = answers.get('tokenAdminList')![0]!.body.value[0].authorizationId;
     answers.set('revocations', [
       await api.call('POST', vssps('tokenadmin/revocations', 'isPublic=false&api-version=7.2-preview.1'), {
@@ -325,6 +359,7 @@ describe('live answers of the emulator', () => {
     'graphUsers',
     'tokenAdminList',
     'descriptor',
+    'auditLog',
   ] as const)('%s: validates against the response schema', (name) => {
     for (const answer of answers.get(name)!) {
       expect(answer.status).toBe(200);
@@ -344,6 +379,19 @@ describe('live answers of the emulator', () => {
     },
   );
 
+  it('auditLog: carries every property of the example’s entries, with their types (data is each event’s own)', () => {
+    const [answer] = answers.get('auditLog')!;
+    const [example] = examplesOf('auditLog');
+    expect(answer!.body.decoratedAuditLogEntries.length).toBeGreaterThan(1);
+    const differences = shapeDifferences(answer!.body, example!.body).filter(
+      (difference) => !difference.startsWith('$.decoratedAuditLogEntries[].data.'),
+    );
+    expect(differences).toEqual([]);
+    expect(
+      schemaErrors('auditLog', { decoratedAuditLogEntries: [{ timestamp: 'now', category: 'leak' }] }),
+    ).not.toEqual([]);
+  });
+
   it('revoke: answers as the example does (204, no body; the file’s 200 is also allowed)', () => {
     const [answer] = answers.get('revoke')!;
     const [example] = examplesOf('revoke');
@@ -357,6 +405,15 @@ describe('live answers of the emulator', () => {
     const headers = ((operationOf('graphUsers').responses as JsonObject)['200'] as JsonObject).headers as JsonObject;
     expect(Object.keys(headers)).toEqual(['X-MS-ContinuationToken']);
     expect(answer!.headers['x-ms-continuationtoken']).toMatch(/\S/);
+  });
+
+  it('revocation rules: answers as the file and its example do (201, no body)', () => {
+    const [answer] = answers.get('revocationRules')!;
+    const [example] = examplesOf('revocationRules');
+    expect(example?.status).toBe('201');
+    expect(Object.keys((operationOf('revocationRules').responses as JsonObject) ?? {})).toContain('201');
+    expect(answer!.status).toBe(201);
+    expect(answer!.text).toBe('');
   });
 
   it('revocations: answers as the file and its example do (204, no body)', () => {

@@ -189,3 +189,47 @@ describe('token administration', () => {
     }
   });
 });
+
+describe('revocation rules', () => {
+  const createRule = (body: unknown, token = grace) =>
+    api.call('POST', vssps('tokenadmin/revocationrules', { 'api-version': '7.2-preview.1' }), { token, body });
+  const secret = (name: string) => `${name}-secret-value-long-enough-0123456789`;
+
+  it('rejects at authentication the tokens created before the rule that match any of its scopes (201, no body)', async () => {
+    const hour = 3_600_000;
+    const validTo = new Date(Date.now() + 30 * 86_400_000).toISOString();
+    const contoso = 'f9424e7c-ea71-44cb-aa51-cae3213c1e15';
+    const seed = (name: string, scope: string, createdAgoMs: number) => ({
+      displayName: name,
+      scope,
+      validFrom: new Date(Date.now() - createdAgoMs).toISOString(),
+      validTo,
+      targetAccounts: [contoso],
+      secret: secret(name),
+    });
+    emulator.control.devops.addTokens(ADA.objectId, [
+      seed('old-code', 'vso.code vso.work', 2 * hour),
+      seed('old-full', 'app_token', 2 * hour),
+      seed('old-build', 'vso.build', 2 * hour),
+    ]);
+    const answer = await createRule({
+      scopes: 'vso.code vso.packaging',
+      createdBefore: new Date(Date.now() - hour).toISOString(),
+    });
+    expect(answer.status).toBe(201);
+    expect(answer.text).toBe('');
+    emulator.control.devops.addTokens(ADA.objectId, [seed('new-code', 'vso.code', 0)]);
+    const authenticates = (name: string) => emulator.control.devops.wouldAuthenticate(secret(name), 'contoso');
+    expect(authenticates('old-code')).toEqual({ authenticates: false, refused: 'revocationRule' });
+    expect(authenticates('old-full')).toEqual({ authenticates: false, refused: 'revocationRule' });
+    expect(authenticates('old-build')).toEqual({ authenticates: true, refused: null });
+    expect(authenticates('new-code')).toEqual({ authenticates: true, refused: null });
+  });
+
+  it('refuses a rule without a scope or with a bad date (400), and anyone but an administrator (401)', async () => {
+    expect((await createRule({ createdBefore: new Date().toISOString() })).status).toBe(400);
+    expect((await createRule({ scopes: '  ' })).status).toBe(400);
+    expect((await createRule({ scopes: 'vso.code', createdBefore: 'yesterday' })).status).toBe(400);
+    expect((await createRule({ scopes: 'vso.code' }, ada)).status).toBe(401);
+  });
+});

@@ -97,13 +97,14 @@ describe('npm run register', () => {
             'vso.profile',
             'vso.tokenadministration',
             'vso.graph',
+            'vso.auditlog',
           ])
         ).map((id) => ({ id, type: 'Scope' })),
       },
     ]);
     expect(JSON.stringify(registered!.requiredResourceAccess)).not.toContain(USER_IMPERSONATION_ID);
     expect(run.output).toContain(
-      'Azure DevOps vso.pats, vso.pats_manage, vso.profile, vso.tokenadministration, vso.graph',
+      'Azure DevOps vso.pats, vso.pats_manage, vso.profile, vso.tokenadministration, vso.graph, vso.auditlog',
     );
     expect(registered!.passwordCredentials).toHaveLength(1);
     expect(emulator.control.registrations().servicePrincipals.map((principal) => principal.appId)).toEqual([
@@ -170,7 +171,14 @@ describe('npm run register', () => {
     expect(run.output).toContain('Removed Azure DevOps user_impersonation (full access) from the registration');
     const devOps = applications()[0]!.requiredResourceAccess.find((entry) => entry.resourceAppId === AZURE_DEVOPS)!;
     expect(devOps.resourceAccess.map((access) => access.id)).toEqual(
-      await devOpsPermissionIds(['vso.pats', 'vso.pats_manage', 'vso.profile', 'vso.tokenadministration', 'vso.graph']),
+      await devOpsPermissionIds([
+        'vso.pats',
+        'vso.pats_manage',
+        'vso.profile',
+        'vso.tokenadministration',
+        'vso.graph',
+        'vso.auditlog',
+      ]),
     );
     expect((await runDoctor(dir)).output).toMatch(
       /ok {4}Azure DevOps permissions: the registration lists vso\.pats, vso\.pats_manage/,

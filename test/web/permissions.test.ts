@@ -27,6 +27,7 @@ describe('a registration without vso.pats_manage', () => {
     const issued = h.emulator.control.issuedSecrets().filter((secret) => secret.kind === 'access_token');
     const scopes = issued.map((secret) => String(decodeJwt(secret.value).scp ?? ''));
     expect(scopes.at(-1)!.split(' ').sort()).toEqual([
+      'vso.auditlog',
       'vso.graph',
       'vso.pats',
       'vso.profile',

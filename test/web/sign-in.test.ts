@@ -88,6 +88,7 @@ describe('sign-in', () => {
       'vso.profile',
       'vso.tokenadministration',
       'vso.graph',
+      'vso.auditlog',
     ]);
   });
 

@@ -11,6 +11,8 @@
 //   GET    /organizations/:name/members        everyone Graph lists there, with their tokens
 //   POST   /organizations/:name/members        { members: MemberSeed[] }  adds people who never sign in
 //   PUT    /organizations/:name/administrators { objectIds: string[] }
+//   POST   /organizations/:name/public-discoveries { authorizationId, repositoryUrl?, revoke? }  found in public
+//   PUT    /organizations/:name/audit-log-denied { objectIds: string[] }  administrators without "View audit log"
 //   POST   /faults                             { operation: get|create|update, patTokenError, times? }
 //   POST   /reset                              back to the seed
 
@@ -61,6 +63,23 @@ export function createControlRouter(control: DevOpsControl): Router {
     if (!Array.isArray(objectIds) || !objectIds.every((id) => typeof id === 'string'))
       throw new ControlError(400, 'Expected a body { "objectIds": [...] }');
     control.setAdministrators(req.params.organization, objectIds);
+    res.status(204).send();
+  });
+
+  router.post('/organizations/:organization/public-discoveries', (req, res) => {
+    const body = (req.body ?? {}) as { authorizationId?: unknown; repositoryUrl?: unknown; revoke?: unknown };
+    res.status(201).json(
+      control.discoverInPublic(req.params.organization, String(body.authorizationId ?? ''), {
+        ...(typeof body.repositoryUrl === 'string' ? { repositoryUrl: body.repositoryUrl } : {}),
+        ...(typeof body.revoke === 'boolean' ? { revoke: body.revoke } : {}),
+      }),
+    );
+  });
+  router.put('/organizations/:organization/audit-log-denied', (req, res) => {
+    const objectIds = (req.body as { objectIds?: unknown } | undefined)?.objectIds;
+    if (!Array.isArray(objectIds) || !objectIds.every((id) => typeof id === 'string'))
+      throw new ControlError(400, 'Expected a body { "objectIds": [...] }');
+    control.denyAuditLog(req.params.organization, objectIds);
     res.status(204).send();
   });
 

@@ -5,6 +5,8 @@
 
 import { z } from 'zod';
 import { findOrganization, findPerson, type Directory, type Person } from '../directory.ts';
+import { organizationsOfToken, SERVICE_ACTOR, type AuditLog } from './audit-log.ts';
+import type { RevocationRules } from './revocation-rules.ts';
 import { FAULTABLE_OPERATIONS, type FaultableOperation, type FaultQueue } from './fault-queue.ts';
 import { isGuid, newAuthorizationId, stableUuid } from './identifiers.ts';
 import type { OrganizationPolicies, PolicyStore } from './organization-policies.ts';
@@ -92,6 +94,18 @@ export interface DevOpsControl {
    * `refused` says why not. Only values this run handed out are known.
    */
   wouldAuthenticate(value: string, organization: string): { authenticates: boolean; refused: RefusedPat | null };
+  /**
+   * Azure DevOps finds the token in a public repository (Token.PatPublicDiscoveryEvent in the
+   * organization's audit log, with `RepositoryUrl`) and, unless `revoke` is false (the organization's
+   * automatic revocation of leaked tokens off), revokes it (Token.PatSystemRevokeEvent).
+   */
+  discoverInPublic(
+    organization: string,
+    authorizationId: string,
+    options?: { repositoryUrl?: string; revoke?: boolean },
+  ): TokenState;
+  /** These administrators of the organization lack "View audit log" (the audit log answers them 403). */
+  denyAuditLog(organization: string, objectIds: readonly string[]): void;
   /** Back to the seed the emulator started with: tokens, no policies, no queued faults. */
   reset(): void;
 }
@@ -113,6 +127,8 @@ export interface ControlDependencies {
   policies: PolicyStore;
   faults: FaultQueue;
   members: MemberStore;
+  audit: AuditLog;
+  rules: RevocationRules;
   reset: () => void;
   now: () => Date;
 }
@@ -123,6 +139,8 @@ export function createDevOpsControl({
   policies,
   faults,
   members,
+  audit,
+  rules,
   reset,
   now,
 }: ControlDependencies): DevOpsControl {
@@ -214,12 +232,42 @@ export function createDevOpsControl({
       faults.enqueue(fault.operation, fault.patTokenError, fault.times);
     },
     wouldAuthenticate(value, organization) {
-      const refused = refusalOf(
-        tokens.bySecret(z.string().min(1).max(200).parse(value)),
-        accountIdOf(organization),
-        now(),
-      );
+      const owned = tokens.bySecret(z.string().min(1).max(200).parse(value));
+      const accountId = accountIdOf(organization);
+      const refusal = refusalOf(owned, accountId, now());
+      const refused = refusal === null && owned && rules.rejects(accountId, owned.record) ? 'revocationRule' : refusal;
       return { authenticates: refused === null, refused };
+    },
+    discoverInPublic(organization, authorizationId, options = {}) {
+      const target = organizationNamed(organization);
+      const owned = tokens.find(parse(z.string().refine(isGuid, 'authorizationId must be a GUID'), authorizationId));
+      const owner = owned && members.membersOf(target).find((member) => member.objectId === owned.ownerObjectId);
+      if (!owned || !owner) throw new ControlError(404, `No token ${authorizationId} of a member of ${organization}`);
+      const at = now();
+      const where = organizationsOfToken(owned.record, target.accountId);
+      const repositoryUrl = parse(z.url().optional(), options.repositoryUrl);
+      audit.record(where, {
+        actionId: 'Token.PatPublicDiscoveryEvent',
+        actor: SERVICE_ACTOR,
+        token: owned.record,
+        owner,
+        at,
+        ...(repositoryUrl ? { extra: { RepositoryUrl: repositoryUrl } } : {}),
+      });
+      if (options.revoke !== false && !owned.record.revoked) {
+        tokens.put({ ...owned.record, revoked: true });
+        audit.record(where, {
+          actionId: 'Token.PatSystemRevokeEvent',
+          actor: SERVICE_ACTOR,
+          token: owned.record,
+          owner,
+          at,
+        });
+      }
+      return tokenState(tokens.find(owned.record.authorizationId)!.record, at);
+    },
+    denyAuditLog(organization, objectIds) {
+      audit.denyReading(organizationNamed(organization).accountId, objectIds);
     },
     reset,
   };

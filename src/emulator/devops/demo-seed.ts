@@ -7,6 +7,7 @@
 // derived from the names, so they are the same on every run.
 
 import type { Directory } from '../directory.ts';
+import { actorOf, AUDIT_RETENTION_DAYS, SERVICE_ACTOR, type AuditLog } from './audit-log.ts';
 import { stableUuid } from './identifiers.ts';
 import { addDays, toServiceTime } from './service-time.ts';
 import type { PatRecord, TokenStore } from './token-store.ts';
@@ -123,4 +124,70 @@ function demoRecord(
     validTo: toServiceTime(new Date(addDays(now, token.expires).getTime() + minutes)),
     revoked: token.revoked ?? false,
   };
+}
+
+/**
+ * Contoso's audit log as the demo starts: the creation of every demo token made in the last 90 days,
+ * and two tokens of Ada's that Azure DevOps found in public repositories: one it revoked at once, one
+ * it could not (the organization's automatic revocation of leaked tokens was off), still valid.
+ */
+const DEMO_DISCOVERIES = [
+  {
+    username: 'ada@contoso.example',
+    name: 'leaked-in-ci-logs',
+    daysAgo: 12,
+    repositoryUrl: 'https://github.com/contoso-oss/build-scripts',
+    systemRevoked: true,
+  },
+  {
+    username: 'ada@contoso.example',
+    name: 'dependency-bot',
+    daysAgo: 3,
+    repositoryUrl: 'https://github.com/ada-lovelace/dotfiles',
+    systemRevoked: false,
+  },
+] as const;
+
+export function seedDemoAudit(log: AuditLog, store: TokenStore, directory: Directory, now: Date): void {
+  const contoso = directory.organizations.find((org) => org.accountName === 'contoso');
+  if (!contoso) return;
+  const oldest = addDays(now, -AUDIT_RETENTION_DAYS).getTime();
+  for (const person of directory.people.filter((someone) => someone.organizations.includes('contoso'))) {
+    const owner = { objectId: person.objectId, displayName: person.displayName };
+    for (const token of store.tokensOf(person.objectId)) {
+      if (token.validFrom.getTime() < oldest) continue;
+      if (token.targetAccounts !== null && !token.targetAccounts.includes(contoso.accountId)) continue;
+      log.record([contoso.accountId], {
+        actionId: 'Token.PatCreateEvent',
+        actor: actorOf(person),
+        token,
+        owner,
+        at: token.validFrom,
+        client: { ipAddress: '203.0.113.7', userAgent: 'Mozilla/5.0 (Windows NT 10.0; Win64; x64)' },
+      });
+    }
+  }
+  for (const discovery of DEMO_DISCOVERIES) {
+    const person = directory.people.find((someone) => someone.username === discovery.username);
+    const token = person && store.tokensOf(person.objectId).find((record) => record.displayName === discovery.name);
+    if (!person || !token) continue;
+    const owner = { objectId: person.objectId, displayName: person.displayName };
+    const at = addDays(now, -discovery.daysAgo);
+    log.record([contoso.accountId], {
+      actionId: 'Token.PatPublicDiscoveryEvent',
+      actor: SERVICE_ACTOR,
+      token,
+      owner,
+      at,
+      extra: { RepositoryUrl: discovery.repositoryUrl },
+    });
+    if (discovery.systemRevoked)
+      log.record([contoso.accountId], {
+        actionId: 'Token.PatSystemRevokeEvent',
+        actor: SERVICE_ACTOR,
+        token,
+        owner,
+        at: new Date(at.getTime() + 60_000),
+      });
+  }
 }

@@ -23,6 +23,7 @@ import {
   type AccessOptions,
 } from './access.ts';
 import { requireApiVersion } from './api-version.ts';
+import { actorOf, organizationsOfToken, type AuditLog, type TokenAction } from './audit-log.ts';
 import { answerDevOpsErrors, DevOpsApiError, invalidArgument } from './devops-errors.ts';
 import type { FaultableOperation, FaultQueue } from './fault-queue.ts';
 import { isGuid, newTokenSecret } from './identifiers.ts';
@@ -39,7 +40,7 @@ import {
   type UpdateRequest,
 } from './pat-requests.ts';
 import { queryValue } from './query.ts';
-import { worksIn, type OwnedPat, type TokenStore } from './token-store.ts';
+import { worksIn, type OwnedPat, type PatRecord, type TokenStore } from './token-store.ts';
 import { patTokenFailure, patTokenResult, wirePatToken } from './wire.ts';
 
 export interface PatsRouterDependencies {
@@ -47,14 +48,28 @@ export interface PatsRouterDependencies {
   tokens: TokenStore;
   policies: PolicyStore;
   faults: FaultQueue;
+  /** Where what happens to tokens is recorded (the Auditing API reads it). */
+  audit: AuditLog;
   /** The emulator's clock (tests move it). */
   now: () => Date;
 }
 
 const PATS_PATH = '/:organization/_apis/tokens/pats';
 
-export function createPatsRouter({ access, tokens, policies, faults, now }: PatsRouterDependencies): Router {
+export function createPatsRouter({ access, tokens, policies, faults, audit, now }: PatsRouterDependencies): Router {
   const router = express.Router();
+  /** The caller's own token event, in the organizations the token works in. */
+  const audited = (req: Request, res: Response, actionId: TokenAction, record: PatRecord) => {
+    const caller = callerOf(res);
+    audit.record(organizationsOfToken(record, organizationOf(res).accountId), {
+      actionId,
+      actor: actorOf(caller),
+      token: record,
+      owner: { objectId: caller.objectId, displayName: caller.displayName },
+      at: now(),
+      client: { ipAddress: req.ip ?? null, userAgent: req.get('user-agent') ?? '' },
+    });
+  };
   router.use(
     PATS_PATH,
     resolveOrganization(access.directory),
@@ -113,16 +128,17 @@ export function createPatsRouter({ access, tokens, policies, faults, now }: Pats
     if (!answeredByFault('get', res)) res.json(got(res, id));
   });
 
-  const created = (res: Response, request: CreateRequest) => {
+  const created = (req: Request, res: Response, request: CreateRequest) => {
     const outcome = prepareCreate(request, contextOf(res));
     if (outcome.error) return patTokenFailure(outcome.error);
     tokens.add(callerOf(res).objectId, outcome.record);
+    audited(req, res, 'Token.PatCreateEvent', outcome.record);
     const secret = newTokenSecret();
     tokens.rememberSecret(outcome.record.authorizationId, secret);
     return patTokenResult(outcome.record, secret);
   };
 
-  const updated = (res: Response, request: UpdateRequest) => {
+  const updated = (req: Request, res: Response, request: UpdateRequest) => {
     const authorizationId = namedAuthorizationId(request);
     if (authorizationId === undefined) return patTokenFailure('invalidAuthorizationId');
     const owned = ownToken(res, authorizationId);
@@ -131,17 +147,18 @@ export function createPatsRouter({ access, tokens, policies, faults, now }: Pats
     const outcome = prepareUpdate(owned.record, request, contextOf(res));
     if (outcome.error) return patTokenFailure(outcome.error);
     tokens.put(outcome.record);
+    audited(req, res, 'Token.PatUpdateEvent', outcome.record);
     return patTokenResult(outcome.record);
   };
 
   router.post(PATS_PATH, (req, res) => {
     const request = readCreateRequest(req.body);
-    if (!answeredByFault('create', res)) res.json(created(res, request));
+    if (!answeredByFault('create', res)) res.json(created(req, res, request));
   });
 
   router.put(PATS_PATH, (req, res) => {
     const request = readUpdateRequest(req.body);
-    if (!answeredByFault('update', res)) res.json(updated(res, request));
+    if (!answeredByFault('update', res)) res.json(updated(req, res, request));
   });
 
   router.delete(PATS_PATH, (req, res) => {
@@ -162,6 +179,7 @@ export function createPatsRouter({ access, tokens, policies, faults, now }: Pats
       );
     }
     tokens.put({ ...owned.record, revoked: true });
+    audited(req, res, 'Token.PatRevokeEvent', owned.record);
     res.status(204).send();
   });
 

@@ -14,6 +14,8 @@
 //   field the SessionToken documents); global ones are listed as before, `isValid` by revocation and
 //   date only (a guess: the documents do not say whether it reflects their retirement). `token` is
 //   always null.
+// - Revocation rules: 201 with no body (documented); 400 without a scope (documented), or with a
+//   createdBefore that is not a date-time. What a rule does is in revocation-rules.ts.
 // - Revocations: 204 with no body. Ids that name no token of this organization are passed over
 //   silently (a guess: the documents only name 400 for a body without ids).
 
@@ -29,9 +31,11 @@ import {
   type AccessOptions,
 } from './access.ts';
 import { requireApiVersion } from './api-version.ts';
+import { actorOf, organizationsOfToken, type AuditLog } from './audit-log.ts';
 import { answerDevOpsErrors, DevOpsApiError, invalidArgument } from './devops-errors.ts';
 import { isGuid } from './identifiers.ts';
 import type { MemberStore, OrgMember } from './org-members.ts';
+import type { RevocationRules } from './revocation-rules.ts';
 import { queryValue } from './query.ts';
 import { formatServiceTime } from './service-time.ts';
 import { worksIn, type PatRecord, type TokenStore } from './token-store.ts';
@@ -45,6 +49,8 @@ export function createTokenAdminRouter(
   members: MemberStore,
   tokens: TokenStore,
   now: () => Date,
+  audit: AuditLog,
+  rules: RevocationRules,
 ): Router {
   const router = express.Router();
   const administrators = [
@@ -89,7 +95,10 @@ export function createTokenAdminRouter(
   router.post('/:organization/_apis/tokenadmin/revocations', ...administrators, express.json(), (req, res) => {
     const { accountId } = organizationOf(res);
     const ids = revocationIds(req.body);
-    const inOrganization = new Set(members.membersOf(organizationOf(res)).map((member) => member.objectId));
+    const organizationMembers = new Map(
+      members.membersOf(organizationOf(res)).map((member) => [member.objectId, member]),
+    );
+    const inOrganization = new Set(organizationMembers.keys());
     for (const id of ids) {
       const owned = tokens.find(id);
       if (
@@ -100,8 +109,30 @@ export function createTokenAdminRouter(
       )
         continue;
       tokens.put({ ...owned.record, revoked: true });
+      audit.record(organizationsOfToken(owned.record, accountId), {
+        actionId: 'Token.PatRevokeEvent',
+        actor: actorOf(callerOf(res)),
+        token: owned.record,
+        owner: organizationMembers.get(owned.ownerObjectId)!,
+        at: now(),
+        client: { ipAddress: req.ip ?? null, userAgent: req.get('user-agent') ?? '' },
+      });
     }
     res.status(204).send();
+  });
+
+  router.post('/:organization/_apis/tokenadmin/revocationrules', ...administrators, express.json(), (req, res) => {
+    const body = (req.body ?? {}) as { scopes?: unknown; createdBefore?: unknown };
+    const scopes = typeof body.scopes === 'string' ? body.scopes.split(' ').filter(Boolean) : [];
+    if (scopes.length === 0) throw invalidArgument('The revocation rule must name at least one scope.');
+    let createdBefore = now();
+    if (body.createdBefore !== undefined && body.createdBefore !== null) {
+      const parsed = typeof body.createdBefore === 'string' ? new Date(body.createdBefore) : new Date(Number.NaN);
+      if (Number.isNaN(parsed.getTime())) throw invalidArgument('createdBefore is not a valid date-time.');
+      createdBefore = parsed;
+    }
+    rules.add(organizationOf(res).accountId, { scopes, createdBefore });
+    res.status(201).send();
   });
 
   router.use(answerDevOpsErrors);

@@ -32,7 +32,7 @@ export function worksIn(record: PatRecord, accountId: string): boolean {
 }
 
 /** Why a PAT value would not authenticate now, or null when it would. */
-export type RefusedPat = 'unknown' | 'revoked' | 'expired' | 'global' | 'otherOrganization';
+export type RefusedPat = 'unknown' | 'revoked' | 'expired' | 'global' | 'otherOrganization' | 'revocationRule';
 
 export interface TokenStore {
   /** Remembers which token a secret belongs to (by its SHA-256 only), so that a value can be checked later. */

@@ -40,6 +40,7 @@ const AZURE_DEVOPS: Resource = {
     'vso.tokenadministration':
       "Manage (view and revoke) the organization's existing tokens, for organization administrators",
     'vso.graph': 'Read user, group, scope and group membership information',
+    'vso.auditlog': 'Read the auditing log and audit streams',
   },
   permissionIds: {
     user_impersonation: 'ee69721e-6c3a-468f-a9ec-302d16a4c599',
@@ -48,6 +49,7 @@ const AZURE_DEVOPS: Resource = {
     'vso.profile': '6b2ddc3c-35c8-4e3f-a8b3-3d0b0c1f5a03',
     'vso.tokenadministration': '6b2ddc3c-35c8-4e3f-a8b3-3d0b0c1f5a04',
     'vso.graph': '6b2ddc3c-35c8-4e3f-a8b3-3d0b0c1f5a05',
+    'vso.auditlog': '6b2ddc3c-35c8-4e3f-a8b3-3d0b0c1f5a06',
   },
 };
 const MICROSOFT_GRAPH: Resource = {

@@ -8,7 +8,10 @@ import type { AuditJob, AuditJobs } from '../../admin/audit-jobs.ts';
 import type { Limiter } from '../../admin/bounded.ts';
 import { gatherAudit, type AuditLimits, type AuditResult } from '../../admin/gather.ts';
 import { RISK_FLAGS, RISK_FLAG_NAMES } from '../../admin/risk-flags.ts';
+import type { AuditLogClient } from '../../admin/audit-log-client.ts';
 import type { TokenAdminClient } from '../../admin/token-admin-client.ts';
+import { leakedTokens, timelineOf } from '../../admin/token-history.ts';
+import { AUDIT_LOG_PERMISSION } from '../../auth/devops-permissions.ts';
 import type { AdminToken, OrgPerson } from '../../admin/types.ts';
 import { SignInRequiredError, type AuthService } from '../../auth/auth-service.ts';
 import { isDevOpsError } from '../../devops/errors.ts';
@@ -40,6 +43,9 @@ const SIGN_IN_AGAIN = 'your sign-in has expired; sign in again, then open the au
 
 export interface AuditRouteDependencies {
   tokenAdmin: TokenAdminClient;
+  auditLog: AuditLogClient;
+  /** The app's clock (ms). */
+  now: () => number;
   administrators: AdministratorStatus;
   jobs: AuditJobs;
   auth: AuthService;
@@ -149,7 +155,7 @@ function reasonError(reason: unknown): string | undefined {
 }
 
 export function auditRoutes(options: AuditRouteDependencies): Router {
-  const { tokenAdmin, administrators, jobs, auth, activity, upstream, limits } = options;
+  const { tokenAdmin, auditLog, now, administrators, jobs, auth, activity, upstream, limits } = options;
   const router = Router();
   const keyOf = (req: Request) => `${req.sessionID}:${req.session.organization}`;
 
@@ -171,7 +177,17 @@ export function auditRoutes(options: AuditRouteDependencies): Router {
     const organization = req.session.organization!;
     const accessToken = accessTokenOf(req, auth);
     return jobs.start(keyOf(req), { organization, person: req.session.account!.homeAccountId }, (onProgress, signal) =>
-      gatherAudit({ client: tokenAdmin, accessToken, organization, limiter: upstream, limits, signal, onProgress }),
+      gatherAudit({
+        client: tokenAdmin,
+        auditLog,
+        now,
+        accessToken,
+        organization,
+        limiter: upstream,
+        limits,
+        signal,
+        onProgress,
+      }),
     );
   };
 
@@ -214,11 +230,42 @@ export function auditRoutes(options: AuditRouteDependencies): Router {
       matching: rows.length,
       page,
       pageCount,
+      history: audit.history,
+      leaks: leakedTokens(audit, new Date(now())),
+      auditLogPermission: AUDIT_LOG_PERMISSION,
       summary: summaryOf(audit, assessedRows(audit, { ...filter, flag: 'any', person: '', scope: '' }, organizations)),
       flags: RISK_FLAG_NAMES.map((name) => ({ name, ...RISK_FLAGS[name] })),
       url: (changes: Partial<AuditFilter>) => `/audit?${filterQuery(filter, changes)}`,
       exportUrl: (format: string) =>
         `/audit/export?${new URLSearchParams([...new URLSearchParams(filterQuery({ ...filter, page: 1 })), ['format', format]]).toString()}`,
+    });
+  });
+
+  // One token's history: its audit log events of the last 90 days, oldest first.
+  router.get('/tokens/:authorizationId', async (req, res) => {
+    const audit = await finishedAudit(req, res);
+    if (!audit) return;
+    const wanted = String(req.params.authorizationId).toLowerCase();
+    const holder = GUID.test(wanted)
+      ? audit.people
+          .map(({ person, tokens }) => ({ person, token: tokens.find((token) => token.authorizationId === wanted) }))
+          .find((candidate) => candidate.token !== undefined)
+      : undefined;
+    if (!holder?.token)
+      throw new PageError(404, 'Token not in this audit', 'This audit holds no such token. Open the audit again.');
+    res.set('Cache-Control', 'no-store');
+    res.render('audit/timeline', {
+      title: `History of ${holder.token.displayName || 'a token'}`,
+      organization: audit.organization,
+      person: holder.person,
+      token: holder.token,
+      view: viewOf(holder.token, {
+        now: new Date(now()),
+        listedAs: 'all',
+        organizations: req.session.organizations ?? [],
+      }),
+      history: audit.history,
+      events: timelineOf(audit, holder.person, holder.token),
     });
   });
 

@@ -35,6 +35,7 @@ export function emulatorEnvLines(emulator: RunningEmulator, baseUrl: string): st
     `GRAPH_BASE_URL=${emulator.urls.graph}`,
     `AZURE_DEVOPS_PATS_BASE_URL=${emulator.urls.pats}`,
     `AZURE_DEVOPS_PROFILE_BASE_URL=${emulator.urls.profile}`,
+    `AZURE_DEVOPS_AUDIT_BASE_URL=${emulator.urls.audit}`,
     `UPSTREAM_CA_FILE=${emulator.caCertificateFile}`,
   ];
 }
