@@ -538,4 +538,14 @@ describe('the audit’s filters say what the table shows', () => {
     expect(page.body).toContain('<details class="flag-legend">');
     expect(page.body).toContain("The flags' weights added up, from 0 to 17");
   });
+
+  it('offers "Revoke all" once per person on a page, and breaks an address at its @', async () => {
+    const page = await openAudit();
+    const offers = [...page.body.matchAll(/href="\/audit\/revoke\?person=([^"]+)" class="offboard"/g)].map(
+      (match) => match[1],
+    );
+    expect(offers.length).toBeGreaterThan(0);
+    expect(new Set(offers).size).toBe(offers.length);
+    expect(page.body).toMatch(/<span class="hint principal">[^<@]+<wbr>@[^<]+<\/span>/);
+  });
 });
