@@ -16,8 +16,18 @@ import type { AuditResult } from '../admin/gather.ts';
 import type { Organization } from '../devops/types.ts';
 import type { AdminToken } from '../admin/types.ts';
 import { GLOBAL_STATUS_TEXT, viewOf, type TokenView } from './token-view.ts';
+import { findScope } from '../devops/scopes.ts';
 
 export const AUDIT_PAGE_SIZE = 50;
+/** The highest risk a token can score: every flag's weight. */
+export const MAX_RISK = Object.values(RISK_FLAGS).reduce((sum, flag) => sum + flag.weight, 0);
+
+/** A scope matches what was typed by part of its id (`code`, `vso.code`) or by its words exactly as the table shows them ("Code: Read"). */
+function scopeMatches(name: string, typed: string): boolean {
+  if (name.toLowerCase().includes(typed)) return true;
+  const known = findScope(name);
+  return known !== undefined && `${known.area}: ${known.level}`.toLowerCase() === typed;
+}
 
 const DAY = /^\d{4}-\d{2}-\d{2}$/;
 
@@ -62,7 +72,9 @@ export function assessedRows(
   for (const { person: holder, tokens } of audit.people) {
     if (person && !`${holder.displayName} ${holder.principalName}`.toLowerCase().includes(person)) continue;
     for (const token of tokens) {
-      if (scope && !token.scopes.some((name) => name.toLowerCase().includes(scope))) continue;
+      if (scope && !token.scopes.some((name) => scopeMatches(name, scope))) continue;
+      // The chosen date is a filter too: only tokens that outlive it.
+      if (expiresAfter && token.validTo.getTime() <= expiresAfter.getTime()) continue;
       const assessed = assess(token, holder, { now, expiresAfter });
       if (!(STATES_SHOWN[filter.state] as readonly TokenState[]).includes(assessed.state)) continue;
       if (filter.flag !== 'any' && !assessed.flags.includes(filter.flag as RiskFlag)) continue;

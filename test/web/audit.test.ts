@@ -195,9 +195,7 @@ describe('the audit', () => {
       },
     ]);
     await openAudit();
-    const rows = await exported(
-      '&state=all&person=crafted&expiresAfter=' + new Date(Date.now() + 60 * DAY).toISOString().slice(0, 10),
-    );
+    const rows = await exported('&state=all&person=crafted');
     const byName = Object.fromEntries(rows.map((row) => [row.displayName, row]));
     expect(Object.keys(byName).sort()).toEqual([
       'expired-full',
@@ -208,6 +206,14 @@ describe('the audit', () => {
       'revoked-full',
     ]);
     expect(byName['gone-full-all']!.flags).toBe(
+      'Person no longer in the directory; Full access; Lifetime over 90 days',
+    );
+    // A chosen date keeps the tokens that outlive it, flagged for it.
+    const outliving = await exported(
+      '&state=all&person=crafted&expiresAfter=' + new Date(Date.now() + 60 * DAY).toISOString().slice(0, 10),
+    );
+    expect(outliving.map((row) => row.displayName).sort()).toEqual(['global-full', 'gone-full-all', 'revoked-full']);
+    expect(outliving.find((row) => row.displayName === 'gone-full-all')!.flags).toBe(
       'Person no longer in the directory; Full access; Lifetime over 90 days; Expires after the chosen date',
     );
     expect(byName['gone-narrow']!.flags).toBe('Person no longer in the directory');
@@ -494,5 +500,52 @@ describe('when Azure DevOps fails for some people', () => {
     expect(final.status).toBe(502);
     expect(final.body).toContain('Azure DevOps could not be reached');
     expect(final.body).not.toMatch(/at \w+ \(|node_modules/);
+  });
+});
+
+describe('the audit’s filters say what the table shows', () => {
+  beforeEach(async () => {
+    await signIn(browser, h.appUrl, GRACE);
+  });
+
+  it('finds a scope by the words the table shows ("Code: Read") as by its id (vso.code)', async () => {
+    await openAudit();
+    const byId = await exported('&scope=vso.code');
+    const byWords = await exported(`&scope=${encodeURIComponent('Code: Read')}`);
+    expect(byWords.length).toBeGreaterThan(0);
+    expect(byWords.map((row) => row.authorizationId).sort()).toEqual(
+      byId
+        .filter((row) => row.scopes!.split(' ').includes('vso.code'))
+        .map((row) => row.authorizationId)
+        .sort(),
+    );
+  });
+
+  it('the chosen date keeps only the tokens that outlive it', async () => {
+    await openAudit();
+    const all = await exported('&state=all');
+    const day = new Date(Date.now() + 120 * 86_400_000).toISOString().slice(0, 10);
+    const after = await exported(`&state=all&expiresAfter=${day}`);
+    const end = new Date(`${day}T23:59:59.999Z`).getTime();
+    expect(after.length).toBeGreaterThan(0);
+    expect(after.length).toBeLessThan(all.length);
+    expect(after.every((row) => new Date(row.validTo!).getTime() > end)).toBe(true);
+  });
+
+  it('gives the risk with its scale, and the flags’ meaning folded away until asked for', async () => {
+    const page = await openAudit();
+    expect(page.body).toMatch(/<strong>\d+<\/strong><span class="hint"> of 17<\/span>/);
+    expect(page.body).toContain('<details class="flag-legend">');
+    expect(page.body).toContain("The flags' weights added up, from 0 to 17");
+  });
+
+  it('offers "Revoke all" once per person on a page, and breaks an address at its @', async () => {
+    const page = await openAudit();
+    const offers = [...page.body.matchAll(/href="\/audit\/revoke\?person=([^"]+)" class="offboard"/g)].map(
+      (match) => match[1],
+    );
+    expect(offers.length).toBeGreaterThan(0);
+    expect(new Set(offers).size).toBe(offers.length);
+    expect(page.body).toMatch(/<span class="hint principal">[^<@]+<wbr>@[^<]+<\/span>/);
   });
 });

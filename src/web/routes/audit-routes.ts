@@ -21,6 +21,7 @@ import { PageError } from '../errors.ts';
 import { toCsv } from '../export-format.ts';
 import { CONTROL_CHARACTERS } from '../forms/token-form.ts';
 import {
+  MAX_RISK,
   assessedRows,
   AUDIT_PAGE_SIZE,
   auditFilterSchema,
@@ -235,6 +236,7 @@ export function auditRoutes(options: AuditRouteDependencies): Router {
       auditLogPermission: AUDIT_LOG_PERMISSION,
       summary: summaryOf(audit, assessedRows(audit, { ...filter, flag: 'any', person: '', scope: '' }, organizations)),
       flags: RISK_FLAG_NAMES.map((name) => ({ name, ...RISK_FLAGS[name] })),
+      maxRisk: MAX_RISK,
       url: (changes: Partial<AuditFilter>) => `/audit?${filterQuery(filter, changes)}`,
       exportUrl: (format: string) =>
         `/audit/export?${new URLSearchParams([...new URLSearchParams(filterQuery({ ...filter, page: 1 })), ['format', format]]).toString()}`,
