@@ -17,7 +17,7 @@ import type { JobEngine, JobHandler, JobResult } from '../jobs/job-engine.ts';
 import type { PersonRecords } from '../storage/person-records.ts';
 import type { Sealer } from '../storage/sealing.ts';
 import { sendThrough } from './channels.ts';
-import type { Channel, Deliveries } from './deliveries.ts';
+import { markNotDelivered, type Channel, type Deliveries } from './deliveries.ts';
 import type { NotificationSettingsStore } from './notification-settings.ts';
 import { composeMessage } from './reminder-message.ts';
 import type { Senders } from './senders.ts';
@@ -155,19 +155,9 @@ export function createAuditDigest(deps: {
       return { next: 'at', runAt: nextRun() };
     },
     async gaveUp(job, reason) {
-      const at = new Date(clock.now()).toISOString();
-      for (const channel of ['mail', 'webhook'] as const) {
-        const pending = (await deliveries.pending(job.data.person, channel)).filter((item) =>
-          item.key.startsWith('digest:'),
-        );
-        await deliveries.settle(
-          job.data.person,
-          channel,
-          pending.map((item) => item.key),
-          { state: 'notDelivered', reason },
-          at,
-        );
-      }
+      await markNotDelivered(deliveries, job.data.person, reason, new Date(clock.now()).toISOString(), (key) =>
+        key.startsWith('digest:'),
+      );
       if ((await settings.get(job.data.person))?.digest?.organizations.length)
         await deps.engine.schedule(jobId(job.data.person), job.data, nextRun());
     },

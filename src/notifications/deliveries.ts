@@ -33,6 +33,26 @@ export interface Deliveries {
   recent(person: string, limit: number): Promise<Delivery[]>;
 }
 
+/** After the last try: every pending delivery of the person that `belongs` names reads "not delivered", with the reason. */
+export async function markNotDelivered(
+  deliveries: Deliveries,
+  person: string,
+  reason: string,
+  at: string,
+  belongs: (key: string) => boolean,
+): Promise<void> {
+  for (const channel of ['mail', 'webhook'] as const) {
+    const pending = (await deliveries.pending(person, channel)).filter((item) => belongs(item.key));
+    await deliveries.settle(
+      person,
+      channel,
+      pending.map((item) => item.key),
+      { state: 'notDelivered', reason },
+      at,
+    );
+  }
+}
+
 export function sqliteDeliveries(database: DatabaseSync): Deliveries {
   database.exec(`
     CREATE TABLE IF NOT EXISTS deliveries (

@@ -11,7 +11,7 @@ import type { DevOpsClient, PatToken } from '../devops/types.ts';
 import type { JobEngine, JobHandler, JobResult } from '../jobs/job-engine.ts';
 import type { SignedInAccount } from '../session/session-types.ts';
 import type { Sealer } from '../storage/sealing.ts';
-import type { Channel, Deliveries } from './deliveries.ts';
+import { markNotDelivered, type Channel, type Deliveries } from './deliveries.ts';
 import { webhookContext, type NotificationSettings, type NotificationSettingsStore } from './notification-settings.ts';
 import { reminderMessage, type ReminderItem } from './reminder-message.ts';
 import { NotDeliveredError, type Senders } from './senders.ts';
@@ -206,17 +206,14 @@ export function createReminderService(deps: ReminderServiceDependencies) {
       return { next: 'at', runAt: nextRun(clock.now()) };
     },
     async gaveUp(job, reason) {
-      const at = new Date(clock.now()).toISOString();
-      for (const channel of ['mail', 'webhook'] as const) {
-        const pending = await deliveries.pending(job.data.person, channel);
-        await deliveries.settle(
-          job.data.person,
-          channel,
-          pending.map((item) => item.key),
-          { state: 'notDelivered', reason },
-          at,
-        );
-      }
+      // The digest's deliveries are its own job's to give up.
+      await markNotDelivered(
+        deliveries,
+        job.data.person,
+        reason,
+        new Date(clock.now()).toISOString(),
+        (key) => !key.startsWith('digest:'),
+      );
       // Tomorrow is another day: the reminders go on.
       if (await settings.get(job.data.person))
         await engine.schedule(jobId(job.data.person), job.data, nextRun(clock.now()));

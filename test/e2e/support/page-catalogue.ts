@@ -128,6 +128,25 @@ async function tokenInVault(page: Page, w: World, name: string, expiry = '30'): 
   return token.authorizationId;
 }
 
+/**
+ * Saves the Notifications form as it is. The first time, mail asks "Send mail as you": the
+ * emulator's sign-in (the person's button), then back to the form, saved again.
+ */
+async function saveReminders(page: Page, w: World, person: string): Promise<void> {
+  await page.goto(`${w.appUrl}/notifications`);
+  const save = page.getByRole('button', { name: 'Save', exact: true });
+  await save.click();
+  const consent = page.getByRole('button', { name: new RegExp(`^${person}`) });
+  const saved = page.getByText('Reminders saved');
+  await consent.or(saved).first().waitFor();
+  if (await consent.count()) {
+    await consent.click();
+    await page.getByText('Nothing was saved yet').waitFor();
+    await save.click();
+    await saved.waitFor();
+  }
+}
+
 export const PAGE_CATALOGUE: readonly PageVisit[] = [
   // Signed out
   { name: 'welcome', who: 'nobody', status: 200, open: (page, w) => page.goto(w.appUrl) },
@@ -625,36 +644,14 @@ export const PAGE_CATALOGUE: readonly PageVisit[] = [
     name: 'notifications-saved',
     who: 'ada',
     status: 200,
-    open: async (page, w) => {
-      await page.goto(`${w.appUrl}/notifications`);
-      await page.getByRole('button', { name: 'Save', exact: true }).click();
-      // The first time, mail asks "Send mail as you": the emulator's sign-in, then back to the form.
-      const ada = page.getByRole('button', { name: /^Ada Lovelace/ });
-      const saved = page.getByText('Reminders saved');
-      await ada.or(saved).first().waitFor();
-      if (await ada.count()) {
-        await ada.click();
-        await page.getByText('Nothing was saved yet').waitFor();
-        await page.getByRole('button', { name: 'Save', exact: true }).click();
-        await saved.waitFor();
-      }
-    },
+    open: (page, w) => saveReminders(page, w, 'Ada Lovelace'),
   },
   {
     name: 'notifications-administrator-digest',
     who: 'grace',
     status: 200,
     open: async (page, w) => {
-      await page.goto(`${w.appUrl}/notifications`);
-      await page.getByRole('button', { name: 'Save', exact: true }).click();
-      const grace = page.getByRole('button', { name: /^Grace Hopper/ });
-      const saved = page.getByText('Reminders saved');
-      await grace.or(saved).first().waitFor();
-      if (await grace.count()) {
-        await grace.click();
-        await page.getByRole('button', { name: 'Save', exact: true }).click();
-        await saved.waitFor();
-      }
+      await saveReminders(page, w, 'Grace Hopper');
       await page.getByRole('heading', { name: 'Weekly audit digest' }).waitFor();
     },
   },
