@@ -32,6 +32,7 @@ import {
 } from '../audit-view.ts';
 import { GUID } from '../../identifiers.ts';
 import { viewOf } from '../token-view.ts';
+import { auditRulesRoutes } from './audit-rules-routes.ts';
 
 /** A small organization's audit is shown at once rather than after a "gathering" page. */
 const WAIT_FOR_SMALL_AUDIT_MS = 1500;
@@ -212,6 +213,19 @@ export function auditRoutes(options: AuditRouteDependencies): Router {
     });
     return undefined;
   }
+
+  router.use(
+    '/rules',
+    auditRulesRoutes({
+      tokenAdmin,
+      auth,
+      activity,
+      now,
+      finishedAudit,
+      gatheredAudit: (req) => jobs.get(keyOf(req))?.result,
+      gatherAgain: start,
+    }),
+  );
 
   router.get('/', async (req, res) => {
     const filter = parsed(auditFilterSchema, req.query);
