@@ -24,8 +24,11 @@ import {
   assessedRows,
   AUDIT_PAGE_SIZE,
   auditFilterSchema,
+  EVENT_COLUMNS,
+  exportEvent,
   exportRow,
   filterQuery,
+  historyNote,
   isRevocableGlobal,
   summaryOf,
   type AuditFilter,
@@ -288,10 +291,16 @@ export function auditRoutes(options: AuditRouteDependencies): Router {
     const audit = await finishedAudit(req, res);
     if (!audit) return;
     const rows = assessedRows(audit, filter, req.session.organizations ?? []).map(exportRow);
+    // The audit log's token events of the last 90 days, newest first, whatever the tokens' filter.
+    const events = audit.history.state === 'read' ? audit.history.events.map(exportEvent) : [];
     res.set('Cache-Control', 'no-store');
     res.attachment(`pat-audit-${audit.organization}-${audit.gatheredAt.toISOString().slice(0, 10)}.${format}`);
-    if (format === 'json') res.type('application/json').send(JSON.stringify(rows, null, 2));
-    else res.type('text/csv').send(toCsv(rows));
+    if (format === 'json')
+      res
+        .type('application/json')
+        .send(JSON.stringify({ tokens: rows, events, history: historyNote(audit) }, null, 2));
+    // Two tables, the tokens then (after an empty line) the events, each with its header.
+    else res.type('text/csv').send(`${toCsv(rows)}\r\n${toCsv(events, EVENT_COLUMNS)}`);
   });
 
   // A POST (with its CSRF token), so that no link from another site can start a gathering.
