@@ -20,7 +20,7 @@ export interface RuleMatch {
 }
 
 /** Whether the rule refuses this token: usable, created before the moment, with one of the scopes or full access. */
-export function ruleMatches(token: AdminToken, rule: RevocationRuleChoice, now: Date): boolean {
+function ruleMatches(token: AdminToken, rule: RevocationRuleChoice, now: Date): boolean {
   return (
     stateOf(token, now) === 'usable' &&
     token.validFrom.getTime() < rule.createdBefore.getTime() &&

@@ -11,13 +11,7 @@ import type { Logger } from '../logging.ts';
  * `revocationRule`: an administrator made a rule revoking the organization's tokens by scope and date.
  */
 export type ActivityAction =
-  | 'create'
-  | 'edit'
-  | 'regenerate'
-  | 'revoke'
-  | 'revokeOnBehalf'
-  | 'revocationRule'
-  | 'remind';
+  'create' | 'edit' | 'regenerate' | 'revoke' | 'revokeOnBehalf' | 'revocationRule' | 'remind';
 
 export interface ActivityEntry {
   at: Date;

@@ -73,7 +73,7 @@ function expectedCount(scope: string, before: Date): number {
 
 const moment = (date: Date) => date.toISOString().slice(0, 16);
 const countUrl = (scopes: string[], before: string) =>
-  `${h.appUrl}/audit/rules/count?${new URLSearchParams([...scopes.map((scope) => ['scopes', scope]), ['before', before]]).toString()}`;
+  `${h.appUrl}/audit/rules/count?${new URLSearchParams([...scopes.map((scope): [string, string] => ['scopes', scope]), ['before', before]]).toString()}`;
 
 describe('revoking tokens by scope and date', () => {
   beforeEach(async () => {
@@ -105,7 +105,8 @@ describe('revoking tokens by scope and date', () => {
     expect(count.body).toContain('rule-fullOld');
     expect(count.body).not.toContain('rule-codeOld');
     expect(count.body).not.toContain('rule-buildNew');
-    for (const name of Object.keys(SEEDED) as (keyof typeof SEEDED)[]) expect(authenticates(name).authenticates).toBe(true);
+    for (const name of Object.keys(SEEDED) as (keyof typeof SEEDED)[])
+      expect(authenticates(name).authenticates).toBe(true);
 
     h.emulator.control.resetStats();
     const done = await browser.submit(count, '/audit/rules', {
@@ -156,8 +157,7 @@ describe('revoking tokens by scope and date', () => {
     ['a malformed moment', ['vso.build'], '3 December', 'Give the moment as a date and a time in UTC'],
     ['a moment that does not exist', ['vso.build'], '2026-02-31T10:00', 'Give the moment as a date and a time in UTC'],
   ])('refuses %s with a 400 that says why, counting and changing nothing', async (_case, scopes, when, words) => {
-    const before =
-      when === 'now' ? moment(new Date()) : when === 'future' ? moment(new Date(Date.now() + DAY)) : when;
+    const before = when === 'now' ? moment(new Date()) : when === 'future' ? moment(new Date(Date.now() + DAY)) : when;
     const page = await browser.get(countUrl(scopes, before));
     expect(page.status).toBe(400);
     expect(page.body).toContain(words);

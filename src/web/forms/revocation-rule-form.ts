@@ -18,8 +18,7 @@ export interface RuleFormValues {
 }
 
 export type RuleFormResult =
-  | { ok: true; values: RuleFormValues; createdBefore: Date }
-  | { ok: false; values: RuleFormValues; errors: string[] };
+  { ok: true; values: RuleFormValues; createdBefore: Date } | { ok: false; values: RuleFormValues; errors: string[] };
 
 const listOf = (value: unknown): string[] =>
   (Array.isArray(value) ? value : value === undefined ? [] : [value])
@@ -53,26 +52,30 @@ export function parseRuleForm(input: Record<string, unknown>, now: Date): RuleFo
     );
   const createdBefore = momentOf(before);
   if (!createdBefore)
-    errors.push('Give the moment as a date and a time in UTC, e.g. 2026-12-03T09:30: tokens created before it are revoked.');
+    errors.push(
+      'Give the moment as a date and a time in UTC, e.g. 2026-12-03T09:30: tokens created before it are revoked.',
+    );
   else if (createdBefore.getTime() > now.getTime() + CLOCK_SLACK_MS)
     errors.push(
       'The moment is in the future: a rule reaching beyond now would also revoke tokens made from now until then. Choose now or earlier.',
     );
-  return errors.length > 0 || !createdBefore
-    ? { ok: false, values, errors }
-    : { ok: true, values, createdBefore };
+  return errors.length > 0 || !createdBefore ? { ok: false, values, errors } : { ok: true, values, createdBefore };
 }
 
 export function ruleReasonError(reason: unknown): string | undefined {
   if (typeof reason !== 'string' || reason.trim().length < 3)
     return 'Say why these tokens are being revoked (at least 3 characters): the activity log keeps it.';
-  if (reason.length > MAX_RULE_REASON_LENGTH) return `Keep the reason to ${MAX_RULE_REASON_LENGTH} characters or fewer.`;
+  if (reason.length > MAX_RULE_REASON_LENGTH)
+    return `Keep the reason to ${MAX_RULE_REASON_LENGTH} characters or fewer.`;
   if (CONTROL_CHARACTERS.test(reason.replace(/\r?\n/g, ' ')))
     return 'The reason contains control characters or marks that reorder text; type it again without them.';
   return undefined;
 }
 
-const typedCount = z.string().trim().regex(/^\d{1,6}$/);
+const typedCount = z
+  .string()
+  .trim()
+  .regex(/^\d{1,6}$/);
 
 /** The count as typed, or undefined when it is not a number. */
 export function typedCountOf(value: unknown): number | undefined {

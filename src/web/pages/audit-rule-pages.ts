@@ -96,8 +96,16 @@ export function auditRulePages(deps: AuditRulePageDependencies) {
       if (!parsed.ok) return showForm(res, parsed.values, parsed.errors);
       const audit = await deps.finishedAudit(req, res);
       if (!audit) return;
-      const matches = ruleMatchesIn(audit, { scopes: parsed.values.scopes, createdBefore: parsed.createdBefore }, new Date(now()));
-      showCount(req, res, audit, parsed.values, parsed.createdBefore, matches, { reason: '', confirmCount: '', errors: [] });
+      const matches = ruleMatchesIn(
+        audit,
+        { scopes: parsed.values.scopes, createdBefore: parsed.createdBefore },
+        new Date(now()),
+      );
+      showCount(req, res, audit, parsed.values, parsed.createdBefore, matches, {
+        reason: '',
+        confirmCount: '',
+        errors: [],
+      });
     },
 
     async create(req: Request, res: Response) {

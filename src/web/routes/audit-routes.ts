@@ -296,9 +296,7 @@ export function auditRoutes(options: AuditRouteDependencies): Router {
     res.set('Cache-Control', 'no-store');
     res.attachment(`pat-audit-${audit.organization}-${audit.gatheredAt.toISOString().slice(0, 10)}.${format}`);
     if (format === 'json')
-      res
-        .type('application/json')
-        .send(JSON.stringify({ tokens: rows, events, history: historyNote(audit) }, null, 2));
+      res.type('application/json').send(JSON.stringify({ tokens: rows, events, history: historyNote(audit) }, null, 2));
     // Two tables, the tokens then (after an empty line) the events, each with its header.
     else res.type('text/csv').send(`${toCsv(rows)}\r\n${toCsv(events, EVENT_COLUMNS)}`);
   });
