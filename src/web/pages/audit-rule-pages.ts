@@ -21,19 +21,14 @@ import {
 } from '../forms/revocation-rule-form.ts';
 import { scopePicker } from '../forms/scope-picker.ts';
 import { viewOf } from '../token-view.ts';
+import type { GatheredAuditAccess } from '../routes/audit-routes.ts';
 
-export interface AuditRulePageDependencies {
+export interface AuditRulePageDependencies extends GatheredAuditAccess {
   tokenAdmin: TokenAdminClient;
   auth: AuthService;
   activity: ActivityLog;
   /** The app's clock (ms). */
   now: () => number;
-  /** The finished audit, or undefined after answering with the "gathering" page. */
-  finishedAudit(req: Request, res: Response): Promise<AuditResult | undefined>;
-  /** The audit already gathered for this session and organization, if it is still kept. */
-  gatheredAudit(req: Request): AuditResult | undefined;
-  /** Starts gathering the audit again (replacing the one kept). */
-  gatherAgain(req: Request): void;
 }
 
 /** Over this many tokens the count page names the people and how many each, not every token. */

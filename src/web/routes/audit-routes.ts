@@ -35,7 +35,6 @@ import {
 } from '../audit-view.ts';
 import { GUID } from '../../identifiers.ts';
 import { viewOf } from '../token-view.ts';
-import { auditRulesRoutes } from './audit-rules-routes.ts';
 
 /** A small organization's audit is shown at once rather than after a "gathering" page. */
 const WAIT_FOR_SMALL_AUDIT_MS = 1500;
@@ -57,6 +56,21 @@ export interface AuditRouteDependencies {
   /** Every audit call of the process (gatherings and revocations alike) goes through this one limiter. */
   upstream: Limiter;
   limits: AuditLimits;
+  /**
+   * Pages of their own under /audit/rules (revocation rules), behind the same administrator check,
+   * given the audit this router keeps.
+   */
+  rulesRouter?: (audit: GatheredAuditAccess) => Router;
+}
+
+/** What a router mounted under the audit may do with the audit gathered for the session. */
+export interface GatheredAuditAccess {
+  /** The finished audit, or undefined after answering with the "gathering" page. */
+  finishedAudit(req: Request, res: Response): Promise<AuditResult | undefined>;
+  /** The audit already gathered for this session and organization, if it is still kept. */
+  gatheredAudit(req: Request): AuditResult | undefined;
+  /** Starts gathering the audit again (replacing the one kept). */
+  gatherAgain(req: Request): void;
 }
 
 const exportSchema = auditFilterSchema.extend({ format: z.enum(['csv', 'json']) });
@@ -217,18 +231,11 @@ export function auditRoutes(options: AuditRouteDependencies): Router {
     return undefined;
   }
 
-  router.use(
-    '/rules',
-    auditRulesRoutes({
-      tokenAdmin,
-      auth,
-      activity,
-      now,
-      finishedAudit,
-      gatheredAudit: (req) => jobs.get(keyOf(req))?.result,
-      gatherAgain: start,
-    }),
-  );
+  if (options.rulesRouter)
+    router.use(
+      '/rules',
+      options.rulesRouter({ finishedAudit, gatheredAudit: (req) => jobs.get(keyOf(req))?.result, gatherAgain: start }),
+    );
 
   router.get('/', async (req, res) => {
     const filter = parsed(auditFilterSchema, req.query);
