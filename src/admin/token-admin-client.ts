@@ -3,6 +3,7 @@
 // of it. Same transport (axios over the app's shared keep-alive agent, timeouts, retry rules) and
 // same errors as the PAT client; routes call these and never axios.
 import type { Agent } from 'node:https';
+import { z } from 'zod';
 import { ORGANIZATION_NAME, validated, withoutTrailingSlash } from '../devops/client.ts';
 import { DevOpsError, isDevOpsError } from '../devops/errors.ts';
 import { MESSAGES } from '../devops/messages.ts';
@@ -45,11 +46,23 @@ export interface TokenAdminClient {
   ): Promise<Paged<AdminToken>>;
   /** Revokes the tokens (204, no body, on success). */
   revoke(accessToken: AccessTokenSource, organization: string, authorizationIds: readonly string[]): Promise<void>;
+  /**
+   * A revocation rule (201, no body, on success): Azure DevOps refuses, from now on, every token of
+   * the organization created before `createdBefore` that carries one of the scopes. It cannot be undone.
+   */
+  createRevocationRule(
+    accessToken: AccessTokenSource,
+    organization: string,
+    rule: { scopes: readonly string[]; createdBefore: Date },
+  ): Promise<void>;
 }
 
 const API_VERSION = { graphUsers: '7.1-preview.1', descriptors: '7.1', tokenAdmin: '7.2-preview.1' } as const;
 /** The page size of the TokenAdmin example; larger pages are not documented. */
 const TOKENS_PAGE_SIZE = 20;
+/** The rule's answer: 201 with no body (documented); an empty object is taken as the same. */
+const wireRuleCreated = z.union([z.undefined(), z.object({}).loose()]);
+const SCOPE_NAME = /^[a-z_]+(\.[a-z_]+)+$|^app_token$/;
 const DESCRIPTOR = /^[A-Za-z]{2,8}\.[A-Za-z0-9+/=_-]{1,1024}$/;
 
 export function createTokenAdminClient(options: TokenAdminClientOptions): TokenAdminClient {
@@ -172,6 +185,22 @@ export function createTokenAdminClient(options: TokenAdminClientOptions): TokenA
         params: { isPublic: false, 'api-version': API_VERSION.tokenAdmin },
         body: authorizationIds.map((authorizationId) => ({ authorizationId })),
       });
+    },
+
+    async createRevocationRule(accessToken, organization, { scopes, createdBefore }) {
+      if (scopes.length === 0 || !scopes.every((scope) => SCOPE_NAME.test(scope)))
+        throw new RangeError('a revocation rule takes one or more scope names');
+      if (Number.isNaN(createdBefore.getTime())) throw new RangeError('createdBefore must be a date');
+      const operation = 'createRevocationRule';
+      const answer = await transport.send(accessToken, {
+        operation,
+        method: 'POST',
+        url: `${apis(organization)}/tokenadmin/revocationrules`,
+        params: { 'api-version': API_VERSION.tokenAdmin },
+        // TokenAdminRevocationRule: scopes space-separated, as a token's scope is written.
+        body: { scopes: scopes.join(' '), createdBefore: createdBefore.toISOString() },
+      });
+      validated(operation, answer, wireRuleCreated, true);
     },
   };
 }

@@ -90,6 +90,15 @@ declare module 'express-session' {
         message: string;
       }>;
     };
+    /** The revocation rule just created, shown once on the page after it. */
+    auditRuleOutcome: {
+      organization: string;
+      scopes: string[];
+      createdBefore: string;
+      reason: string;
+      people: Array<{ displayName: string; principalName: string; tokens: string[] }>;
+      tokenCount: number;
+    };
     /** Create forms already handled, so a double submit or a reload creates nothing twice. */
     createdForms: Record<string, string>;
     /** The result of a bulk revoke, shown once on the page after it (POST-redirect-GET). */

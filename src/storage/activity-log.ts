@@ -6,8 +6,12 @@ import type { StatementSync } from 'node:sqlite';
 import { openSqliteFile } from './sqlite-file.ts';
 import type { Logger } from '../logging.ts';
 
-/** `revokeOnBehalf`: an administrator revoked someone else's token from the organization audit. */
-export type ActivityAction = 'create' | 'edit' | 'regenerate' | 'revoke' | 'revokeOnBehalf' | 'remind';
+/**
+ * `revokeOnBehalf`: an administrator revoked someone else's token from the organization audit;
+ * `revocationRule`: an administrator made a rule revoking the organization's tokens by scope and date.
+ */
+export type ActivityAction =
+  'create' | 'edit' | 'regenerate' | 'revoke' | 'revokeOnBehalf' | 'revocationRule' | 'remind';
 
 export interface ActivityEntry {
   at: Date;

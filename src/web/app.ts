@@ -22,6 +22,7 @@ import { authRoutes } from './routes/auth-routes.ts';
 import { healthRoutes, type Readiness } from './routes/health-routes.ts';
 import { activityRoutes } from './routes/activity-routes.ts';
 import { auditRoutes } from './routes/audit-routes.ts';
+import { auditRulesRoutes } from './routes/audit-rules-routes.ts';
 import type { AuditLogClient } from '../admin/audit-log-client.ts';
 import { systemClock, type Clock } from '../clock.ts';
 import { administratorStatus } from './administrator-status.ts';
@@ -217,6 +218,7 @@ export function createApp({
       activity,
       upstream: auditLimiter,
       limits: config.auditLimits,
+      rulesRouter: (audit) => auditRulesRoutes({ tokenAdmin, auth, activity, now: () => clock.now(), ...audit }),
     }),
   );
   app.use(notFound());

@@ -13,6 +13,7 @@ import {
   type TokenState,
 } from '../admin/risk-flags.ts';
 import type { AuditResult } from '../admin/gather.ts';
+import type { TokenEvent } from '../admin/audit-log-client.ts';
 import type { Organization } from '../devops/types.ts';
 import type { AdminToken } from '../admin/types.ts';
 import { GLOBAL_STATUS_TEXT, viewOf, type TokenView } from './token-view.ts';
@@ -138,6 +139,46 @@ export function exportRow(row: AuditRow): Record<string, string> {
     validFrom: row.token.validFrom.toISOString(),
     validTo: row.token.validTo.toISOString(),
   };
+}
+
+/** The columns of a download's token events, in order. */
+export const EVENT_COLUMNS = [
+  'at',
+  'event',
+  'tokenName',
+  'authorizationId',
+  'owner',
+  'by',
+  'byPrincipalName',
+  'ipAddress',
+  'foundAt',
+  'details',
+] as const;
+
+/** A download's token event of the audit log: when, what, whose token, by whom, from where. */
+export function exportEvent(event: TokenEvent): Record<(typeof EVENT_COLUMNS)[number], string> {
+  return {
+    at: event.at.toISOString(),
+    event: event.kind,
+    tokenName: event.tokenName,
+    authorizationId: event.authorizationId ?? '',
+    owner: event.ownerName ?? '',
+    by: event.actor,
+    byPrincipalName: event.actorUpn ?? '',
+    ipAddress: event.ipAddress ?? '',
+    foundAt: event.location ?? '',
+    details: event.details,
+  };
+}
+
+/** Whether a download's events are whole, and why not when they are missing. */
+export function historyNote(audit: AuditResult): Record<string, string | boolean> {
+  const history = audit.history;
+  if (history.state === 'read')
+    return { state: 'read', since: history.since.toISOString(), limitReached: history.limitReached };
+  if (history.state === 'missingPermission') return { state: history.state, permission: history.permission };
+  if (history.state === 'notAsked') return { state: history.state };
+  return { state: history.state, reason: history.reason };
 }
 
 export function filterQuery(filter: AuditFilter, changes: Partial<AuditFilter> = {}): string {

@@ -11,17 +11,19 @@ function cell(value: string): string {
   return /[",\r\n]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
 }
 
-export function toCsv(rows: ReadonlyArray<Record<string, string>>): string {
+/** Rows as CSV with one header line: the first row's keys, else `columns`, else a token's. */
+export function toCsv(rows: ReadonlyArray<Record<string, string>>, columns?: readonly string[]): string {
   const header = Object.keys(
-    rows[0] ?? {
-      authorizationId: '',
-      displayName: '',
-      status: '',
-      scopes: '',
-      organizations: '',
-      validFrom: '',
-      validTo: '',
-    },
+    rows[0] ??
+      (columns ? Object.fromEntries(columns.map((column) => [column, ''])) : undefined) ?? {
+        authorizationId: '',
+        displayName: '',
+        status: '',
+        scopes: '',
+        organizations: '',
+        validFrom: '',
+        validTo: '',
+      },
   );
   return (
     [header.join(','), ...rows.map((row) => header.map((key) => cell(row[key] ?? '')).join(','))].join('\r\n') + '\r\n'

@@ -25,8 +25,11 @@ import {
   assessedRows,
   AUDIT_PAGE_SIZE,
   auditFilterSchema,
+  EVENT_COLUMNS,
+  exportEvent,
   exportRow,
   filterQuery,
+  historyNote,
   isRevocableGlobal,
   summaryOf,
   type AuditFilter,
@@ -54,6 +57,21 @@ export interface AuditRouteDependencies {
   /** Every audit call of the process (gatherings and revocations alike) goes through this one limiter. */
   upstream: Limiter;
   limits: AuditLimits;
+  /**
+   * Pages of their own under /audit/rules (revocation rules), behind the same administrator check,
+   * given the audit this router keeps.
+   */
+  rulesRouter?: (audit: GatheredAuditAccess) => Router;
+}
+
+/** What a router mounted under the audit may do with the audit gathered for the session. */
+export interface GatheredAuditAccess {
+  /** The finished audit, or undefined after answering with the "gathering" page. */
+  finishedAudit(req: Request, res: Response): Promise<AuditResult | undefined>;
+  /** The audit already gathered for this session and organization, if it is still kept. */
+  gatheredAudit(req: Request): AuditResult | undefined;
+  /** Starts gathering the audit again (replacing the one kept). */
+  gatherAgain(req: Request): void;
 }
 
 const exportSchema = auditFilterSchema.extend({ format: z.enum(['csv', 'json']) });
@@ -214,6 +232,12 @@ export function auditRoutes(options: AuditRouteDependencies): Router {
     return undefined;
   }
 
+  if (options.rulesRouter)
+    router.use(
+      '/rules',
+      options.rulesRouter({ finishedAudit, gatheredAudit: (req) => jobs.get(keyOf(req))?.result, gatherAgain: start }),
+    );
+
   router.get('/', async (req, res) => {
     const filter = parsed(auditFilterSchema, req.query);
     const audit = await finishedAudit(req, res);
@@ -276,10 +300,14 @@ export function auditRoutes(options: AuditRouteDependencies): Router {
     const audit = await finishedAudit(req, res);
     if (!audit) return;
     const rows = assessedRows(audit, filter, req.session.organizations ?? []).map(exportRow);
+    // The audit log's token events of the last 90 days, newest first, whatever the tokens' filter.
+    const events = audit.history.state === 'read' ? audit.history.events.map(exportEvent) : [];
     res.set('Cache-Control', 'no-store');
     res.attachment(`pat-audit-${audit.organization}-${audit.gatheredAt.toISOString().slice(0, 10)}.${format}`);
-    if (format === 'json') res.type('application/json').send(JSON.stringify(rows, null, 2));
-    else res.type('text/csv').send(toCsv(rows));
+    if (format === 'json')
+      res.type('application/json').send(JSON.stringify({ tokens: rows, events, history: historyNote(audit) }, null, 2));
+    // Two tables, the tokens then (after an empty line) the events, each with its header.
+    else res.type('text/csv').send(`${toCsv(rows)}\r\n${toCsv(events, EVENT_COLUMNS)}`);
   });
 
   // A POST (with its CSRF token), so that no link from another site can start a gathering.

@@ -500,6 +500,39 @@ export const PAGE_CATALOGUE: readonly PageVisit[] = [
     },
   },
   { name: 'audit-refused', who: 'ada', status: 403, open: (page, w) => page.goto(`${w.appUrl}/audit`) },
+  {
+    name: 'audit-rules',
+    who: 'grace',
+    status: 200,
+    open: async (page, w) => {
+      await openAudit(page, w);
+      await page.getByRole('link', { name: /^Revoke tokens by scope and date/ }).click();
+      await page.getByRole('heading', { level: 1, name: 'Revoke tokens by scope and date' }).waitFor();
+    },
+  },
+  {
+    name: 'audit-rules-count',
+    who: 'grace',
+    status: 200,
+    open: async (page, w) => {
+      await openAudit(page, w);
+      await page.goto(`${w.appUrl}/audit/rules`);
+      await page.getByRole('checkbox', { name: /^Build: Read & execute/ }).check();
+      await page.getByRole('button', { name: 'Count the tokens' }).click();
+      await page.waitForURL(/\/audit\/rules\/count\?/);
+    },
+  },
+  {
+    name: 'audit-rules-errors',
+    who: 'grace',
+    status: 400,
+    open: async (page, w) => {
+      await openAudit(page, w);
+      await page.goto(`${w.appUrl}/audit/rules`);
+      await page.getByRole('button', { name: 'Count the tokens' }).click();
+      await page.waitForURL(/\/audit\/rules\/count/);
+    },
+  },
   { name: 'audit-revoke-confirm', who: 'grace', status: 200, open: chooseInAudit },
   {
     name: 'audit-offboard-errors',
