@@ -8,7 +8,7 @@ import type { Consents } from './consents.ts';
 import { consentRequired, userNotInDirectory } from './errors.ts';
 import { clientInfo, issueIdToken } from './id-tokens.ts';
 import type { RefreshTokens } from './refresh-tokens.ts';
-import { parseScopes, tokenTarget, withoutWithheld } from './scopes.ts';
+import { parseScopes, permissionsNeedingConsent, tokenTarget, withoutWithheld } from './scopes.ts';
 import type { SignIn } from './sign-in.ts';
 
 export interface TokenIssuers {
@@ -38,10 +38,8 @@ export async function issueTokens(issuers: TokenIssuers, request: TokenRequest):
   const requested = parseScopes(request.scope, signIn.tenantId);
   const asked = tokenTarget(requested, request.scope, { singleResource: request.singleResource });
   const target = withoutWithheld(asked, issuers.consents.withheld(signIn.clientId, asked.resource.appId));
-  const needs = target.resource.needsUserConsent;
-  const needsConsent =
-    needs === true || (Array.isArray(needs) && target.scp.split(' ').some((permission) => needs.includes(permission)));
-  if (needsConsent && !issuers.consents.has(person.objectId, signIn.clientId, target.resource.appId)) {
+  const needsConsent = permissionsNeedingConsent(target);
+  if (!issuers.consents.has(person.objectId, signIn.clientId, target.resource.appId, needsConsent)) {
     throw consentRequired(signIn.clientId, target.resource.displayName);
   }
   const access = await issuers.accessTokens.issue({
