@@ -159,7 +159,7 @@ export function createApp({
   app.use(csrfProtection);
   app.use(pageLocals(config));
   app.use(
-    ['/login', '/getAToken', '/vault/consent', '/notifications/consent'],
+    ['/login', '/getAToken', '/vault/consent', '/notifications/consent', '/audit/consent'],
     signInRateLimit(config, logger, rateLimitStore),
   );
   const signIns = pendingSignInCookie(config);
@@ -217,6 +217,8 @@ export function createApp({
       activity,
       upstream: auditLimiter,
       limits: config.auditLimits,
+      baseUrl: config.baseUrl,
+      signIns,
     }),
   );
   app.use(notFound());
