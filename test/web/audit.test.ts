@@ -3,6 +3,7 @@
 // one check; revoking chosen tokens or all of one person's touches exactly those and records why;
 // people whose tokens cannot be read are named, not dropped.
 import { beforeEach, describe, expect, it } from 'vitest';
+import { decodeJwt } from 'jose';
 import type { Page, TestBrowser } from '../support/browser.ts';
 import type { Harness } from '../support/harness.ts';
 import { signedIn } from '../support/signed-in.ts';
@@ -77,7 +78,9 @@ describe('who may audit', () => {
     expect(home.body).not.toContain('href="/audit"');
     // The Organizations page offers the audit to administrators.
     const organizations = await browser.get(`${h.appUrl}/organizations`);
-    expect(organizations.body).toContain('<a class="button secondary" href="/audit">Open the organization audit (administrators)</a>');
+    expect(organizations.body).toContain(
+      '<a class="button secondary" href="/audit">Open the organization audit (administrators)</a>',
+    );
     // Opening it the first time is a sign-in that asks for them, and ends on the audit.
     const consent = await browser.get(`${h.appUrl}/audit`);
     expect(consent.url).toContain('/oauth2/v2.0/authorize');
@@ -91,6 +94,13 @@ describe('who may audit', () => {
       page = await browser.get(`${h.appUrl}/audit`);
     }
     expect(page.body).toContain('<h1>Audit of contoso</h1>');
+    // The audit's calls carry a token for its permissions alone, got with the refresh token.
+    const scps = h.emulator.control
+      .issuedSecrets()
+      .filter((secret) => secret.kind === 'access_token')
+      .map((secret) => String(decodeJwt(secret.value).scp));
+    expect(scps.at(-1)!.split(' ').sort()).toEqual([...AUDIT_PERMISSIONS].sort());
+    expect(scps.at(-2)!.split(' ').sort()).toEqual(['vso.pats', 'vso.pats_manage', 'vso.profile']);
     // Signed in again, later: no consent is asked, and the header has the Audit link.
     const later = h.browser();
     const laterHome = await signIn(later, h.appUrl, GRACE);
