@@ -37,9 +37,14 @@ export async function issueTokens(issuers: TokenIssuers, request: TokenRequest):
   const person = personStillInDirectory(issuers.directory, signIn);
   const requested = parseScopes(request.scope, signIn.tenantId);
   const asked = tokenTarget(requested, request.scope, { singleResource: request.singleResource });
-  const target = withoutWithheld(asked, issuers.consents.withheld(signIn.clientId, asked.resource.appId));
-  const needsConsent = permissionsNeedingConsent(target);
-  if (!issuers.consents.has(person.objectId, signIn.clientId, target.resource.appId, needsConsent)) {
+  let target = withoutWithheld(asked, issuers.consents.withheld(signIn.clientId, asked.resource.appId));
+  const unconsented = permissionsNeedingConsent(target).filter(
+    (permission) => !issuers.consents.has(person.objectId, signIn.clientId, target.resource.appId, [permission]),
+  );
+  // `.default` is what has been consented: it leaves out the rest, unless nothing is left.
+  const asksDefault = requested.resources.find((entry) => entry.resource === target.resource)?.asksDefault === true;
+  if (asksDefault && unconsented.length > 0) target = withoutWithheld(target, new Set(unconsented));
+  if (unconsented.length > 0 && (!asksDefault || target.scp === '')) {
     throw consentRequired(signIn.clientId, target.resource.displayName);
   }
   const access = await issuers.accessTokens.issue({
