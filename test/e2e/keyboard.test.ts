@@ -194,7 +194,8 @@ describe('every page: Tab stops named, visible and in document order', () => {
       session = await newSession();
       if (who !== 'nobody') await signInAs(session.page, e2e.h.appUrl, { ada: ADA, grace: GRACE, alan: ALAN }[who]);
       // Those whose audit page is visited have consented to its permissions (asked when first opened).
-      if (who === 'ada' || who === 'grace') await consentToAudit(session.page, e2e.h.appUrl, who === 'ada' ? ADA : GRACE);
+      if (who === 'ada' || who === 'grace')
+        await consentToAudit(session.page, e2e.h.appUrl, who === 'ada' ? ADA : GRACE);
       signedIn.set(who, session);
     }
     return session;

@@ -51,8 +51,8 @@ async function sessionOf(width: Width, who: Visitor): Promise<Session> {
   if (!session) {
     session = await e2e.newSession({ width });
     if (who !== 'nobody') await signInAs(session.page, e2e.h.appUrl, { ada: ADA, grace: GRACE, alan: ALAN }[who]);
-      // Those whose audit page is visited have consented to its permissions (asked when first opened).
-      if (who === 'ada' || who === 'grace') await consentToAudit(session.page, e2e.h.appUrl, who === 'ada' ? ADA : GRACE);
+    // Those whose audit page is visited have consented to its permissions (asked when first opened).
+    if (who === 'ada' || who === 'grace') await consentToAudit(session.page, e2e.h.appUrl, who === 'ada' ? ADA : GRACE);
     session.problems.assertNone('while signing in');
     sessions.set(key, session);
   }
