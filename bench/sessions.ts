@@ -8,10 +8,19 @@ import { createHttpClient, form, setCookie, type HttpClient } from './http-clien
 const SESSION_COOKIE = 'patmanager.sid';
 const SIGN_IN_COOKIE = 'patmanager.signin';
 
-export async function signIn(client: HttpClient, appUrl: string, objectId: string): Promise<string> {
-  const login = await client.send('GET', `${appUrl}/login`);
+/**
+ * `start`: where the sign-in begins (`/login`, or a consent sign-in such as `/audit/consent`, which
+ * needs the signed-in session's `cookie`).
+ */
+export async function signIn(
+  client: HttpClient,
+  appUrl: string,
+  objectId: string,
+  { start = '/login', cookie }: { start?: string; cookie?: string } = {},
+): Promise<string> {
+  const login = await client.send('GET', `${appUrl}${start}`, cookie ? { headers: { cookie } } : undefined);
   const started = setCookie(login.headers, SIGN_IN_COOKIE) ?? setCookie(login.headers, SESSION_COOKIE);
-  if (login.status !== 303 || !started || !login.headers.location) throw new Error(`/login answered ${login.status}`);
+  if (login.status !== 303 || !started || !login.headers.location) throw new Error(`${start} answered ${login.status}`);
   const authorize = new URL(login.headers.location);
   const reply = await client.send('POST', `${authorize.origin}${authorize.pathname}`, {
     headers: { 'content-type': 'application/x-www-form-urlencoded' },
@@ -19,7 +28,9 @@ export async function signIn(client: HttpClient, appUrl: string, objectId: strin
   });
   if (reply.status !== 302 || !reply.headers.location)
     throw new Error(`the emulator's authorize answered ${reply.status}`);
-  const back = await client.send('GET', reply.headers.location, { headers: { cookie: started } });
+  const back = await client.send('GET', reply.headers.location, {
+    headers: { cookie: [cookie, started].filter(Boolean).join('; ') },
+  });
   const session = setCookie(back.headers, SESSION_COOKIE);
   if (back.status !== 303 || !session) throw new Error(`/getAToken answered ${back.status}`);
   return session;

@@ -13,7 +13,7 @@ import {
   type INetworkModule,
 } from '@azure/msal-node';
 import type { AppConfig, ClientCredential } from '../config/config.ts';
-import { AUDIT_PERMISSIONS, devOpsScope, SIGN_IN_PERMISSIONS } from './devops-permissions.ts';
+import { AUDIT_SCOPES, devOpsScope, SIGN_IN_PERMISSIONS } from './devops-permissions.ts';
 import type { Logger } from '../logging.ts';
 import type { Sealer } from '../storage/sealing.ts';
 import { StoreUnavailableError } from '../storage/store-unavailable.ts';
@@ -29,9 +29,9 @@ import { singleFlight } from './single-flight.ts';
 
 /**
  * Azure DevOps, asked permission by permission (never `.default`, which is whatever the registration
- * lists). The audit's permissions are asked at sign-in too, for now (see devops-permissions.ts).
+ * lists). The audit's permissions are not among them: they are asked when the audit is first opened.
  */
-const SCOPES = [...SIGN_IN_PERMISSIONS, ...AUDIT_PERMISSIONS].map(devOpsScope);
+const SCOPES = SIGN_IN_PERMISSIONS.map(devOpsScope);
 /** A sign-in left unfinished longer than this is forgotten; a few tabs may sign in at once. */
 const PENDING_SIGN_IN_TTL_MS = 15 * 60 * 1000;
 const MAX_PENDING_SIGN_INS = 5;
@@ -95,11 +95,19 @@ export interface AuthService {
   acquireAccessToken(session: AppSession, options: { forceRefresh: boolean; refused?: string }): Promise<string>;
   /** A token for another resource's scope (e.g. Key Vault), from the person's cache; ConsentRequiredError when they must sign in for it. */
   acquireTokenForScope(session: AppSession, scope: string): Promise<{ token: string; expiresOnMs: number }>;
+  /**
+   * A token for the audit's permissions (AUDIT_SCOPES), from the person's cache or their refresh
+   * token; ConsentRequiredError when they have not consented to them yet (or must sign in again).
+   */
+  acquireAuditToken(session: AppSession, options: { forceRefresh: boolean }): Promise<string>;
   signOutUrl(): string;
   /** Copies the signed-in person's token cache into their offline cache, which only background jobs use. */
   keepOfflineAccess(session: AppSession): Promise<void>;
-  /** A token for Azure DevOps (`scope` undefined) or another resource's scope, from the person's offline cache, renewed with its refresh token. */
-  acquireOffline(account: SignedInAccount, scope?: string): Promise<{ token: string; expiresOnMs: number }>;
+  /**
+   * A token for Azure DevOps's sign-in permissions (`scopes` undefined) or other scopes (another
+   * resource's, or the audit's), from the person's offline cache, renewed with its refresh token.
+   */
+  acquireOffline(account: SignedInAccount, scopes?: readonly string[]): Promise<{ token: string; expiresOnMs: number }>;
   forgetOfflineAccess(person: string): Promise<void>;
 }
 
@@ -230,6 +238,25 @@ export function createAuthService(options: {
     }
   }
 
+  /** Scopes beyond sign-in's, from the person's cache: consent not given yet is a sign-in asking for them. */
+  async function scopedToken(
+    session: AppSession,
+    scopes: readonly string[],
+    forceRefresh: boolean,
+  ): Promise<{ token: string; expiresOnMs: number }> {
+    const account = session.account;
+    if (!account) throw new SignInRequiredError('not signed in');
+    const request = { account: account as AccountInfo, scopes: [...scopes], forceRefresh };
+    // Consent not given yet (AADSTS65001, consent_required), or a sign-in that must be renewed: either way a sign-in asking for the scopes.
+    return tokenSilently(clientFor(session), request, (error) => {
+      logger.info(
+        { errorCode: error.errorCode, subError: error.subError },
+        'a token beyond sign-in needs the person to sign in',
+      );
+      return new ConsentRequiredError(scopes.join(' '), error.errorCode);
+    });
+  }
+
   function unavailableOr(error: unknown, otherwise: () => Error): Error {
     return error instanceof IdentityUnavailableError
       ? new SignInFailedError('unavailable', error.message)
@@ -323,16 +350,11 @@ export function createAuthService(options: {
     },
 
     async acquireTokenForScope(session, scope) {
-      const account = session.account;
-      if (!account) throw new SignInRequiredError('not signed in');
-      // Consent not given yet (AADSTS65001, consent_required), or a sign-in that must be renewed: either way a sign-in asking for the scope.
-      return tokenSilently(clientFor(session), { account: account as AccountInfo, scopes: [scope] }, (error) => {
-        logger.info(
-          { errorCode: error.errorCode, subError: error.subError },
-          'a token for another resource needs the person to sign in',
-        );
-        return new ConsentRequiredError(scope, error.errorCode);
-      });
+      return scopedToken(session, [scope], false);
+    },
+
+    async acquireAuditToken(session, { forceRefresh }) {
+      return (await scopedToken(session, AUDIT_SCOPES, forceRefresh)).token;
     },
 
     async keepOfflineAccess(session) {
@@ -343,11 +365,11 @@ export function createAuthService(options: {
       await offlineCaches.keep(session.account.homeAccountId, cache.serialize());
     },
 
-    async acquireOffline(account, scope) {
+    async acquireOffline(account, scopes) {
       if (!offlineCaches)
         throw new OfflineAccessRefusedError('Offline access is not available here.', 'no offline cache');
       // Azure DevOps's token is renewed on every run, so the refresh token is used (and renewed) each time.
-      const request = { account: account as AccountInfo, scopes: scope ? [scope] : SCOPES, forceRefresh: !scope };
+      const request = { account: account as AccountInfo, scopes: scopes ? [...scopes] : SCOPES, forceRefresh: !scopes };
       return tokenSilently(clientFor(undefined, offlineCaches.pluginFor(account.homeAccountId)), request, (error) => {
         logger.info({ errorCode: error.errorCode }, 'offline access refused');
         return new OfflineAccessRefusedError(offlineRefusalWords(error.errorMessage), error.errorCode);

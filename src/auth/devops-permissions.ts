@@ -9,7 +9,10 @@ export const AZURE_DEVOPS_RESOURCE = '499b84ac-1321-427f-aa17-267ca6975798';
 
 /** What every sign-in asks for: the person's own tokens and who they are. */
 export const SIGN_IN_PERMISSIONS = ['vso.pats', 'vso.pats_manage', 'vso.profile'] as const;
-/** What the organization audit needs besides: token administration, Graph users and the audit log. */
+/**
+ * What the organization audit needs besides: token administration, Graph users and the audit log.
+ * Asked on first use, when a person first opens the audit (incremental consent), never at sign-in.
+ */
 export const AUDIT_PERMISSIONS = ['vso.tokenadministration', 'vso.graph', 'vso.auditlog'] as const;
 /** The audit log's permission: without it the audit is shown without the tokens' history. */
 export const AUDIT_LOG_PERMISSION = 'vso.auditlog';
@@ -21,3 +24,6 @@ export const FULL_ACCESS_PERMISSION = 'user_impersonation';
 export function devOpsScope(permission: string): string {
   return `${AZURE_DEVOPS_RESOURCE}/${permission}`;
 }
+
+/** The audit's permissions, as msal-node asks for them: one access token for all three. */
+export const AUDIT_SCOPES = AUDIT_PERMISSIONS.map(devOpsScope);

@@ -42,7 +42,7 @@ function offlineActor(auth: AuthService, automation: Automation): Actor {
   };
   const vaultCredential: TokenCredential = {
     async getToken(scopes): Promise<AccessToken> {
-      const { token, expiresOnMs } = await auth.acquireOffline(automation.account, keyVaultScopeFor(scopes));
+      const { token, expiresOnMs } = await auth.acquireOffline(automation.account, [keyVaultScopeFor(scopes)]);
       return { token, expiresOnTimestamp: expiresOnMs, tokenType: 'Bearer' };
     },
   };

@@ -9,6 +9,7 @@ import { gatherAudit } from '../admin/gather.ts';
 import { assess } from '../admin/risk-flags.ts';
 import type { Limiter } from '../admin/bounded.ts';
 import type { AuthService } from '../auth/auth-service.ts';
+import { AUDIT_SCOPES } from '../auth/devops-permissions.ts';
 import type { Clock } from '../clock.ts';
 import { DAY_MS, isoDay } from '../days.ts';
 import { isDevOpsError } from '../devops/errors.ts';
@@ -67,14 +68,18 @@ export function createAuditDigest(deps: {
   }
 
   async function countsOf(account: Parameters<AuthService['acquireOffline']>[0], organization: string) {
-    let token: Promise<string> | undefined;
-    const accessToken = ({ forceRefresh }: { forceRefresh: boolean }) =>
-      forceRefresh || !token ? (token = deps.auth.acquireOffline(account).then((got) => got.token)) : token;
-    const profile = await deps.devops.getMyProfile(accessToken);
-    if (!(await deps.tokenAdmin.isAdministrator(accessToken, organization, profile.id))) return undefined;
+    // Two tokens, as on the pages: sign-in's permissions for the profile, the audit's for the rest.
+    const offline = (scopes?: readonly string[]) => {
+      let token: Promise<string> | undefined;
+      return ({ forceRefresh }: { forceRefresh: boolean }) =>
+        forceRefresh || !token ? (token = deps.auth.acquireOffline(account, scopes).then((got) => got.token)) : token;
+    };
+    const auditToken = offline(AUDIT_SCOPES);
+    const profile = await deps.devops.getMyProfile(offline());
+    if (!(await deps.tokenAdmin.isAdministrator(auditToken, organization, profile.id))) return undefined;
     const audit = await gatherAudit({
       client: deps.tokenAdmin,
-      accessToken,
+      accessToken: auditToken,
       organization,
       limiter: deps.limiter,
       limits: deps.limits,

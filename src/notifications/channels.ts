@@ -20,7 +20,7 @@ export async function sendThrough(
   const person = chosen.account.homeAccountId;
   try {
     if (channel === 'mail') {
-      const { token } = await deps.auth.acquireOffline(chosen.account, MAIL_SEND_SCOPE);
+      const { token } = await deps.auth.acquireOffline(chosen.account, [MAIL_SEND_SCOPE]);
       await deps.senders.mail(token, { to: chosen.account.username, subject: message.subject, html: message.html });
     } else {
       const opened = chosen.webhook && deps.sealer.open(chosen.webhook.sealedUrl, webhookContext(person));

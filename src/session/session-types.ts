@@ -75,9 +75,11 @@ declare module 'express-session' {
     profileId: string;
     /**
      * Per organization, whether token administration accepts the person (a Project Collection
-     * Administrator): `null` when it could not be asked. Asked again after a few minutes.
+     * Administrator): `null` when it could not be asked, `needsConsent` when it was not asked since
+     * the person has not consented to the audit's permissions yet (not asked again in this session:
+     * consenting is a sign-in, which starts a new one). Asked again after a few minutes.
      */
-    administratorOf: Record<string, { isAdministrator: boolean | null; checkedAt: number }>;
+    administratorOf: Record<string, { isAdministrator: boolean | null; needsConsent?: true; checkedAt: number }>;
     /** The result of a revoke on someone's behalf, shown once on the page after it. */
     auditRevokeOutcome: {
       organization: string;

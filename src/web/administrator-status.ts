@@ -1,13 +1,16 @@
 // Whether the signed-in person administers the current organization: asked once per organization
 // (and again after a few minutes) of token administration itself, the only authority on it. The
 // answer decides whether the navigation shows "Audit" and whether /audit may gather anything.
+// Token administration needs the audit's permissions, which a person consents to when they first
+// open the audit: until then the navigation's check is not made (no Audit link), and /audit itself
+// sends them to consent (ConsentRequiredError from `check`).
 import type { Request, RequestHandler, Response } from 'express';
 import type { TokenAdminClient } from '../admin/token-admin-client.ts';
-import type { AuthService } from '../auth/auth-service.ts';
+import { ConsentRequiredError, type AuthService } from '../auth/auth-service.ts';
 import { isDevOpsError } from '../devops/errors.ts';
 import type { DevOpsClient } from '../devops/types.ts';
 import type { Logger } from '../logging.ts';
-import { accessTokenOf } from './devops-context.ts';
+import { accessTokenOf, auditTokenOf } from './devops-context.ts';
 
 /** An answer is trusted this long for the navigation's link; the audit itself asks again every time (`fresh`). */
 const ANSWER_MS = 10 * 60_000;
@@ -39,24 +42,33 @@ export function administratorStatus(options: {
   const known = (req: Request) => {
     const answer = req.session.administratorOf?.[req.session.organization!];
     if (!answer) return undefined;
+    // Consent is given only through a sign-in, which starts a new session: no need to ask again in this one.
+    if (answer.needsConsent) return answer;
     const age = Date.now() - answer.checkedAt;
     return age < (answer.isAdministrator === null ? RETRY_MS : ANSWER_MS) ? answer : undefined;
   };
 
-  const remember = (req: Request, isAdministrator: boolean | null) => {
+  const remember = (req: Request, isAdministrator: boolean | null, needsConsent = false) => {
     // Only the current organizations are kept, so the session does not grow with every switch.
     const names = new Set((req.session.organizations ?? []).map((org) => org.accountName));
     const kept = Object.entries(req.session.administratorOf ?? {}).filter(([name]) => names.has(name));
     req.session.administratorOf = Object.fromEntries([
       ...kept,
-      [req.session.organization!, { isAdministrator, checkedAt: Date.now() }],
+      [
+        req.session.organization!,
+        { isAdministrator, ...(needsConsent ? { needsConsent: true as const } : {}), checkedAt: Date.now() },
+      ],
     ]);
   };
 
   async function ask(req: Request): Promise<boolean> {
-    const accessToken = accessTokenOf(req, auth);
-    const profileId = req.session.profileId ?? (req.session.profileId = (await devops.getMyProfile(accessToken)).id);
-    const isAdministrator = await tokenAdmin.isAdministrator(accessToken, req.session.organization!, profileId);
+    const profileId =
+      req.session.profileId ?? (req.session.profileId = (await devops.getMyProfile(accessTokenOf(req, auth))).id);
+    const isAdministrator = await tokenAdmin.isAdministrator(
+      auditTokenOf(req, auth),
+      req.session.organization!,
+      profileId,
+    );
     remember(req, isAdministrator);
     return isAdministrator;
   }
@@ -76,6 +88,11 @@ export function administratorStatus(options: {
         return next();
       }
       const asked = ask(req).catch((error: unknown) => {
+        // Not consented to the audit's permissions yet: no link; the audit asks for them when opened.
+        if (error instanceof ConsentRequiredError) {
+          remember(req, null, true);
+          return false;
+        }
         if (!isDevOpsError(error)) throw error;
         logger.warn(
           { kind: error.kind, detail: error.message },

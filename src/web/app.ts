@@ -160,7 +160,7 @@ export function createApp({
   app.use(csrfProtection);
   app.use(pageLocals(config));
   app.use(
-    ['/login', '/getAToken', '/vault/consent', '/notifications/consent'],
+    ['/login', '/getAToken', '/vault/consent', '/notifications/consent', '/audit/consent'],
     signInRateLimit(config, logger, rateLimitStore),
   );
   const signIns = pendingSignInCookie(config);
@@ -219,6 +219,8 @@ export function createApp({
       upstream: auditLimiter,
       limits: config.auditLimits,
       rulesRouter: (audit) => auditRulesRoutes({ tokenAdmin, auth, activity, now: () => clock.now(), ...audit }),
+      baseUrl: config.baseUrl,
+      signIns,
     }),
   );
   app.use(notFound());

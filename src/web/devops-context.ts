@@ -15,37 +15,51 @@ interface Acquisition {
   value?: string;
 }
 
-const requestTokens = new WeakMap<Request, Acquisition>();
+type Acquire = (
+  auth: AuthService,
+  req: Request,
+  options: { forceRefresh: boolean; refused?: string },
+) => Promise<string>;
 
 /**
- * The person's access token for Azure DevOps. Calls made for one request share one silent
- * acquisition (one read of the token cache). A forced refresh goes to msal-node, unless the token
- * it reports refused is one this request has already replaced (or is replacing): then the newer one
- * is handed out, so a page's parallel calls that all meet an expired token renew it once.
+ * A request's token source. Calls made for one request share one silent acquisition (one read of
+ * the token cache). A forced refresh goes to msal-node, unless the token it reports refused is one
+ * this request has already replaced (or is replacing): then the newer one is handed out, so a
+ * page's parallel calls that all meet an expired token renew it once.
  */
-export function accessTokenOf(req: Request, auth: AuthService): AccessTokenSource {
-  return ({ forceRefresh, refused }) => {
-    const known = requestTokens.get(req);
-    if (known && !forceRefresh) return known.token;
-    if (known && refused !== undefined && (known.value === undefined ? known.forced : known.value !== refused))
-      return known.token;
-    const acquisition: Acquisition = {
-      token: auth.acquireAccessToken(req.session, { forceRefresh, refused }),
-      forced: forceRefresh,
+function requestTokenSource(acquire: Acquire) {
+  const requestTokens = new WeakMap<Request, Acquisition>();
+  return (req: Request, auth: AuthService): AccessTokenSource =>
+    ({ forceRefresh, refused }) => {
+      const known = requestTokens.get(req);
+      if (known && !forceRefresh) return known.token;
+      if (known && refused !== undefined && (known.value === undefined ? known.forced : known.value !== refused))
+        return known.token;
+      const acquisition: Acquisition = { token: acquire(auth, req, { forceRefresh, refused }), forced: forceRefresh };
+      requestTokens.set(req, acquisition);
+      acquisition.token.then(
+        (value) => {
+          acquisition.value = value;
+        },
+        () => {
+          // A failed silent acquisition is tried again by the request's next call; a failed forced one stands.
+          if (!forceRefresh && requestTokens.get(req) === acquisition) requestTokens.delete(req);
+        },
+      );
+      return acquisition.token;
     };
-    requestTokens.set(req, acquisition);
-    acquisition.token.then(
-      (value) => {
-        acquisition.value = value;
-      },
-      () => {
-        // A failed silent acquisition is tried again by the request's next call; a failed forced one stands.
-        if (!forceRefresh && requestTokens.get(req) === acquisition) requestTokens.delete(req);
-      },
-    );
-    return acquisition.token;
-  };
 }
+
+/** The person's access token for Azure DevOps, with sign-in's permissions. */
+export const accessTokenOf = requestTokenSource((auth, req, options) => auth.acquireAccessToken(req.session, options));
+
+/**
+ * The person's access token for the organization audit's permissions (token administration, Graph
+ * users, the audit log): ConsentRequiredError until they have consented to them.
+ */
+export const auditTokenOf = requestTokenSource((auth, req, { forceRefresh }) =>
+  auth.acquireAuditToken(req.session, { forceRefresh }),
+);
 
 async function listOrganizations(
   req: Request,

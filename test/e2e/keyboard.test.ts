@@ -5,7 +5,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { COMMON_SCOPES, findScope } from '../../src/devops/scopes.ts';
 import { ADA, ALAN, GRACE } from '../support/sign-in.ts';
-import { signInAs, startE2E, type E2E, type Session } from './support/e2e.ts';
+import { consentToAudit, signInAs, startE2E, type E2E, type Session } from './support/e2e.ts';
 import type { BrowserGlobals } from './support/dom.ts';
 import {
   describeFocus,
@@ -193,6 +193,9 @@ describe('every page: Tab stops named, visible and in document order', () => {
     if (!session) {
       session = await newSession();
       if (who !== 'nobody') await signInAs(session.page, e2e.h.appUrl, { ada: ADA, grace: GRACE, alan: ALAN }[who]);
+      // Those whose audit page is visited have consented to its permissions (asked when first opened).
+      if (who === 'ada' || who === 'grace')
+        await consentToAudit(session.page, e2e.h.appUrl, who === 'ada' ? ADA : GRACE);
       signedIn.set(who, session);
     }
     return session;

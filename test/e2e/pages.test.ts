@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Response } from 'playwright-core';
 import { ADA, ALAN, GRACE } from '../support/sign-in.ts';
 import { describeViolations, isBlocking, scanAccessibility, type Violation } from './support/accessibility.ts';
-import { signInAs, startE2E, type E2E, type Session, type Width } from './support/e2e.ts';
+import { consentToAudit, signInAs, startE2E, type E2E, type Session, type Width } from './support/e2e.ts';
 import { layoutOf } from './support/layout.ts';
 import { PAGE_CATALOGUE, type Visitor, type World } from './support/page-catalogue.ts';
 import { SCREENSHOT_DIR, clearScreenshots, saveScreenshot } from './support/screenshots.ts';
@@ -51,6 +51,8 @@ async function sessionOf(width: Width, who: Visitor): Promise<Session> {
   if (!session) {
     session = await e2e.newSession({ width });
     if (who !== 'nobody') await signInAs(session.page, e2e.h.appUrl, { ada: ADA, grace: GRACE, alan: ALAN }[who]);
+    // Those whose audit page is visited have consented to its permissions (asked when first opened).
+    if (who === 'ada' || who === 'grace') await consentToAudit(session.page, e2e.h.appUrl, who === 'ada' ? ADA : GRACE);
     session.problems.assertNone('while signing in');
     sessions.set(key, session);
   }

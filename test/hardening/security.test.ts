@@ -12,7 +12,7 @@ import { parseVaultAddress } from '../../src/keyvault/vault-address.ts';
 import { sharedSettings, startAppProcess } from '../support/app-process.ts';
 import { freePort, startHarness, type Harness } from '../support/harness.ts';
 import { runDoctor, setupFolder } from '../setup/support/setup-cli.ts';
-import { ADA, GRACE, csrfOf, openSignInPage, pickPerson, signIn } from '../support/sign-in.ts';
+import { ADA, GRACE, csrfOf, openSignInPage, pickPerson, signIn, signInForAudit } from '../support/sign-in.ts';
 import { SecretClient } from '@azure/keyvault-secrets';
 import { createAuditJobs } from '../../src/admin/audit-jobs.ts';
 import { boundedConcurrency } from '../../src/admin/bounded.ts';
@@ -319,7 +319,7 @@ async function openAudit(admin: TestBrowser) {
 describe('administrator rights are checked again before the audit shows or changes anything', () => {
   it('someone removed as administrator loses the audit, its export, revoke and offboard at once, and the gathered audit is dropped', async () => {
     const grace = h.browser();
-    await signIn(grace, h.appUrl, GRACE);
+    await signInForAudit(grace, h.appUrl, GRACE);
     const audit = await openAudit(grace);
     const csrf = csrfOf(audit);
     const exported = (
@@ -375,7 +375,7 @@ describe('administrator rights are checked again before the audit shows or chang
 describe('audit work is started only by a form, one at a time, within process-wide bounds', () => {
   it('"Gather again" is a POST with a CSRF token: the old ?refresh=1 link and a forged form start nothing', async () => {
     const grace = h.browser();
-    await signIn(grace, h.appUrl, GRACE);
+    await signInForAudit(grace, h.appUrl, GRACE);
     const audit = await openAudit(grace);
     expect(audit.body).toMatch(/<form method="post" action="\/audit\/gather-again"/);
     const listed = calls(GRAPH_USERS);
@@ -393,7 +393,7 @@ describe('audit work is started only by a form, one at a time, within process-wi
 
   it(`an audit keeps at most AUDIT_MAX_PEOPLE (${AUDIT_MAX_PEOPLE}) people and says so on the page`, async () => {
     const grace = h.browser();
-    await signIn(grace, h.appUrl, GRACE);
+    await signInForAudit(grace, h.appUrl, GRACE);
     const page = await openAudit(grace);
     expect(page.body).toContain('This audit is incomplete: it reached its limit');
     expect(page.body).toContain(`It holds the first ${AUDIT_MAX_PEOPLE} people Azure DevOps listed`);

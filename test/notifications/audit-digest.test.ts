@@ -10,7 +10,7 @@ import { ADA, GRACE, signIn } from '../support/sign-in.ts';
 const DAY_MS = 86_400_000;
 let h: Harness;
 let browser: TestBrowser;
-signedIn({ person: GRACE }, (session) => ({ h, browser } = session));
+signedIn({ person: GRACE, consentToAudit: true }, (session) => ({ h, browser } = session));
 
 async function saveMailReminders(who: typeof GRACE): Promise<Page> {
   const fields = { thresholds: '14', mail: 'on' };

@@ -35,6 +35,23 @@ export async function signIn(
   return pickPerson(browser, await openSignInPage(browser, appUrl, returnTo), person);
 }
 
+/**
+ * Signs in, then goes once through the consent sign-in the audit asks for the first time it is
+ * opened (its permissions: token administration, Graph users, the audit log); ends on `returnTo`.
+ */
+export async function signInForAudit(
+  browser: TestBrowser,
+  appUrl: string,
+  person: Person,
+  returnTo = '/',
+): Promise<Page> {
+  await signIn(browser, appUrl, person);
+  const consent = await browser.get(`${appUrl}/audit/consent?returnTo=${encodeURIComponent(returnTo)}`);
+  if (!consent.url.includes('/oauth2/v2.0/authorize'))
+    throw new Error(`expected the emulator's sign-in page, got ${consent.status} ${consent.url}`);
+  return pickPerson(browser, consent, person);
+}
+
 /** The `_csrf` value of the first form posting to `action` on a page. */
 export function csrfOf(page: Page): string {
   const match = /name="_csrf" value="([^"]+)"/.exec(page.body);

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, beforeEach } from 'vitest';
 import type { Person } from '../../src/emulator/directory.ts';
 import type { Page, TestBrowser } from './browser.ts';
 import { startHarness, type Harness, type HarnessOptions } from './harness.ts';
-import { ADA, signIn } from './sign-in.ts';
+import { ADA, signIn, signInForAudit } from './sign-in.ts';
 
 export interface SignedIn {
   h: Harness;
@@ -19,6 +19,8 @@ export interface SignedInOptions {
   harness?: HarnessOptions;
   /** Sign in before each test (the default), or once for the whole file. */
   once?: boolean;
+  /** Also go through the consent sign-in the audit asks the first time (for tests of the audit or its digest). */
+  consentToAudit?: boolean;
   /** Put the emulator's tokens back to their seed before each test (the default); faults are always cleared. */
   resetTokens?: boolean;
 }
@@ -35,7 +37,12 @@ export function signedIn(options: SignedInOptions, use: (session: SignedIn) => v
     session.h.clock.reset();
     if (options.resetTokens !== false) session.h.emulator.control.devops.reset();
     session.browser = session.h.browser();
-    if (person) session.home = await signIn(session.browser, session.h.appUrl, person);
+    if (person)
+      session.home = await (options.consentToAudit ? signInForAudit : signIn)(
+        session.browser,
+        session.h.appUrl,
+        person,
+      );
     use(session);
   };
   beforeAll(async () => {

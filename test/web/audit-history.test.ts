@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import type { Page, TestBrowser } from '../support/browser.ts';
 import { TEST_CLIENT_ID, type Harness } from '../support/harness.ts';
 import { signedIn } from '../support/signed-in.ts';
-import { GRACE, signIn } from '../support/sign-in.ts';
+import { GRACE, signInForAudit } from '../support/sign-in.ts';
 
 let h: Harness;
 let browser: TestBrowser;
@@ -39,7 +39,7 @@ function expectRestOfAuditIntact(page: Page) {
 
 describe('tokens found in public or revoked by Azure DevOps', () => {
   it('lists them at the top of the audit, the still-valid one first, with when, whose and where', async () => {
-    await signIn(browser, h.appUrl, GRACE);
+    await signInForAudit(browser, h.appUrl, GRACE);
     const page = await openAudit();
     const section = leakedSection(page);
     expect(section).toContain('Found in public or revoked by Azure DevOps (2)');
@@ -72,7 +72,7 @@ describe('tokens found in public or revoked by Azure DevOps', () => {
       repositoryUrl: 'https://github.com/someone/<script>leak</script>',
     });
     h.emulator.control.resetStats();
-    await signIn(browser, h.appUrl, GRACE);
+    await signInForAudit(browser, h.appUrl, GRACE);
     const page = await openAudit();
     const section = leakedSection(page);
     expect(section).toContain('Found in public or revoked by Azure DevOps (3)');
@@ -87,7 +87,7 @@ describe('tokens found in public or revoked by Azure DevOps', () => {
 
 describe("a token's history", () => {
   it('lists what the audit log says about one token, oldest first: created by its owner, then found in public', async () => {
-    await signIn(browser, h.appUrl, GRACE);
+    await signInForAudit(browser, h.appUrl, GRACE);
     const audit = await openAudit();
     const ada = h.emulator.control.devops.members('contoso').find((member) => member.displayName === 'Ada Lovelace')!;
     const token = ada.tokens.find((candidate) => candidate.displayName === 'dependency-bot')!;
@@ -112,7 +112,7 @@ describe('when the audit log fails', () => {
   ] as const)(
     'HTTP %i on the audit log gives "History unavailable" with the rest of the audit intact',
     async (status, headers) => {
-      await signIn(browser, h.appUrl, GRACE);
+      await signInForAudit(browser, h.appUrl, GRACE);
       h.emulator.control.injectFault({ target: 'auditlog', status, headers: { ...headers } });
       const page = await openAudit();
       expect(page.body).toContain('History unavailable');
@@ -125,7 +125,7 @@ describe('when the audit log fails', () => {
 describe('an administrator who may not read the audit log', () => {
   it('without "View audit log" in the organization: the audit without the history, and a line saying so', async () => {
     h.emulator.control.devops.denyAuditLog('contoso', [GRACE.objectId]);
-    await signIn(browser, h.appUrl, GRACE);
+    await signInForAudit(browser, h.appUrl, GRACE);
     const page = await openAudit();
     expect(page.body).toMatch(
       /history-missing[^>]*>The tokens' history is not shown: Azure DevOps does not let you read contoso/,
@@ -138,7 +138,7 @@ describe('an administrator who may not read the audit log', () => {
   // Last in the file: the registration's missing permission is not given back.
   it('without the vso.auditlog permission: the audit without the history, and a line naming vso.auditlog', async () => {
     h.emulator.control.withholdPermission(TEST_CLIENT_ID, 'vso.auditlog');
-    await signIn(browser, h.appUrl, GRACE);
+    await signInForAudit(browser, h.appUrl, GRACE);
     const page = await openAudit();
     const line = /<p class="flash flash-error history-missing"[\s\S]*?<\/p>/.exec(page.body)?.[0] ?? '';
     expect(line).toContain('PAT Manager lacks the Azure DevOps permission <code>vso.auditlog</code>');

@@ -3,10 +3,12 @@
 // one check; revoking chosen tokens or all of one person's touches exactly those and records why;
 // people whose tokens cannot be read are named, not dropped.
 import { beforeEach, describe, expect, it } from 'vitest';
+import { decodeJwt } from 'jose';
 import type { Page, TestBrowser } from '../support/browser.ts';
 import type { Harness } from '../support/harness.ts';
 import { signedIn } from '../support/signed-in.ts';
-import { ADA, GRACE, signIn } from '../support/sign-in.ts';
+import { ADA, GRACE, openSignInPage, pickPerson, signIn, signInForAudit } from '../support/sign-in.ts';
+import { AUDIT_PERMISSIONS, devOpsScope } from '../../src/auth/devops-permissions.ts';
 
 let h: Harness;
 let browser: TestBrowser;
@@ -65,19 +67,67 @@ const tokenStates = () =>
   );
 
 describe('who may audit', () => {
+  it("asks the audit's permissions only when the audit is first opened, then shows the Audit link to the administrator", async () => {
+    h.emulator.control.revokeConsents(GRACE.objectId);
+    // Sign-in asks for the person's own tokens and profile, not for the audit's permissions.
+    const signInPage = await openSignInPage(browser, h.appUrl);
+    const asked = new URL(signInPage.url).searchParams.get('scope')!.split(' ');
+    expect(asked).toContain(devOpsScope('vso.pats'));
+    for (const permission of AUDIT_PERMISSIONS) expect(asked).not.toContain(devOpsScope(permission));
+    const home = await pickPerson(browser, signInPage, GRACE);
+    expect(home.body).not.toContain('href="/audit"');
+    // The Organizations page offers the audit to administrators.
+    const organizations = await browser.get(`${h.appUrl}/organizations`);
+    expect(organizations.body).toContain(
+      '<a class="button secondary" href="/audit">Open the organization audit (administrators)</a>',
+    );
+    // Opening it the first time is a sign-in that asks for them, and ends on the audit.
+    const consent = await browser.get(`${h.appUrl}/audit`);
+    expect(consent.url).toContain('/oauth2/v2.0/authorize');
+    const consentAsked = new URL(consent.url).searchParams.get('scope')!.split(' ');
+    for (const permission of AUDIT_PERMISSIONS) expect(consentAsked).toContain(devOpsScope(permission));
+    const audit = await pickPerson(browser, consent, GRACE);
+    expect(new URL(audit.url).pathname).toBe('/audit');
+    let page = audit;
+    for (let i = 0; i < 60 && page.headers.refresh; i++) {
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      page = await browser.get(`${h.appUrl}/audit`);
+    }
+    expect(page.body).toContain('<h1>Audit of contoso</h1>');
+    // The audit's calls carry a token for its permissions alone, got with the refresh token.
+    const scps = h.emulator.control
+      .issuedSecrets()
+      .filter((secret) => secret.kind === 'access_token')
+      .map((secret) => String(decodeJwt(secret.value).scp));
+    expect(scps.at(-1)!.split(' ').sort()).toEqual([...AUDIT_PERMISSIONS].sort());
+    expect(scps.at(-2)!.split(' ').sort()).toEqual(['vso.pats', 'vso.pats_manage', 'vso.profile']);
+    // Signed in again, later: no consent is asked, and the header has the Audit link.
+    const later = h.browser();
+    const laterHome = await signIn(later, h.appUrl, GRACE);
+    expect(laterHome.body).toContain('<a href="/audit"');
+    const again = await later.get(`${h.appUrl}/audit`);
+    expect(again.trail.some((url) => url.includes('/oauth2/v2.0/authorize'))).toBe(false);
+    expect(new URL(again.url).pathname).toBe('/audit');
+    expect(again.status).toBe(200);
+  });
+
   it("shows the Audit link to the organization's administrator and no one else", async () => {
-    const home = await signIn(browser, h.appUrl, GRACE);
+    const home = await signInForAudit(browser, h.appUrl, GRACE);
     expect(home.body).toContain('<a href="/audit"');
     const other = h.browser();
-    const adaHome = await signIn(other, h.appUrl, ADA);
+    const adaHome = await signInForAudit(other, h.appUrl, ADA);
     expect(adaHome.status).toBe(200);
     expect(adaHome.body).not.toContain('href="/audit"');
   });
 
-  it('refuses anyone else clearly, with no call on their behalf beyond the check', async () => {
-    h.emulator.control.resetStats();
+  it('refuses anyone else clearly, after the consent the audit asks, with no call on their behalf beyond the check', async () => {
+    h.emulator.control.revokeConsents(ADA.objectId);
     await signIn(browser, h.appUrl, ADA);
-    const page = await browser.get(`${h.appUrl}/audit`);
+    h.emulator.control.resetStats();
+    const consent = await browser.get(`${h.appUrl}/audit`);
+    expect(consent.url).toContain('/oauth2/v2.0/authorize');
+    const page = await pickPerson(browser, consent, ADA);
+    expect(new URL(page.url).pathname).toBe('/audit');
     expect(page.status).toBe(403);
     expect(page.body).toContain('The audit is for organization administrators');
     expect(page.body).toContain('Project Collection Administrators');
@@ -87,7 +137,8 @@ describe('who may audit', () => {
     // (not repeated with a fresh token: Graph had just accepted this one).
     expect(requests['GET /vssps/:organization/_apis/graph/descriptors/:storageKey']).toBe(1);
     expect(requests[TOKEN_LIST]).toBe(1);
-    expect(h.emulator.control.stats().grants.refresh_token).toBeUndefined();
+    // One refresh: the audit's token, got with the refresh token the consent sign-in gave.
+    expect(h.emulator.control.stats().grants.refresh_token).toBe(1);
     expect(requests[GRAPH_USERS]).toBeUndefined();
     expect(requests[REVOCATIONS]).toBeUndefined();
     // And a second visit asks nothing at all.
@@ -99,7 +150,7 @@ describe('who may audit', () => {
 
 describe('the audit', () => {
   beforeEach(async () => {
-    await signIn(browser, h.appUrl, GRACE);
+    await signInForAudit(browser, h.appUrl, GRACE);
     h.emulator.control.resetStats();
   });
 
@@ -295,7 +346,7 @@ describe('the audit', () => {
 
 describe('revoking on behalf', () => {
   beforeEach(async () => {
-    await signIn(browser, h.appUrl, GRACE);
+    await signInForAudit(browser, h.appUrl, GRACE);
     await openAudit();
   });
 
@@ -454,7 +505,7 @@ describe('revoking on behalf', () => {
 
 describe('when Azure DevOps fails for some people', () => {
   it('names the people whose tokens could not be read (429, 5xx, timeout) and lists everyone else', async () => {
-    await signIn(browser, h.appUrl, GRACE);
+    await signInForAudit(browser, h.appUrl, GRACE);
     const people = h.emulator.control.devops
       .members('contoso')
       .filter((member) => member.origin === 'aad' && member.tokens.some((token) => !token.revoked));
@@ -489,7 +540,7 @@ describe('when Azure DevOps fails for some people', () => {
   });
 
   it('a failure to list the people themselves is a clear error page, not a partial audit', async () => {
-    await signIn(browser, h.appUrl, GRACE);
+    await signInForAudit(browser, h.appUrl, GRACE);
     h.emulator.control.injectFault({ path: '/vssps/contoso/_apis/graph/users', method: 'GET', status: 503, skip: 1 });
     const page = await browser.get(`${h.appUrl}/audit`);
     let final = page;

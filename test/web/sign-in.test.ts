@@ -77,19 +77,13 @@ describe('sign-in', () => {
     expect(params.get('state')).toBeTruthy();
     expect(params.get('nonce')).toBeTruthy();
     expect(params.get('redirect_uri')).toBe(`${h.appUrl}/getAToken`);
-    // Least privilege: Azure DevOps permission by permission, never .default or user_impersonation (full access).
+    // Least privilege: Azure DevOps permission by permission, never .default or user_impersonation (full access);
+    // the audit's permissions are asked only when the audit is first opened.
     const devOpsScopes = params
       .get('scope')!
       .split(' ')
       .filter((scope) => scope.startsWith('499b84ac-1321-427f-aa17-267ca6975798/'));
-    expect(devOpsScopes.map((scope) => scope.split('/')[1])).toEqual([
-      'vso.pats',
-      'vso.pats_manage',
-      'vso.profile',
-      'vso.tokenadministration',
-      'vso.graph',
-      'vso.auditlog',
-    ]);
+    expect(devOpsScopes.map((scope) => scope.split('/')[1])).toEqual(['vso.pats', 'vso.pats_manage', 'vso.profile']);
   });
 
   it('signs in, shows the name, and gives a session only once signed in (a planted one is replaced)', async () => {

@@ -92,8 +92,8 @@ export function authorizeEndpoint(options: AuthorizeEndpointOptions): Router {
     });
     options.sessions.start(res, person.objectId);
     // Signing in with a resource's scopes is consenting to them (the emulator shows no separate step).
-    for (const { resource } of request.requested.resources)
-      options.consents.grant(person.objectId, request.client.clientId, resource.appId);
+    for (const { resource, permissions } of request.requested.resources)
+      options.consents.grant(person.objectId, request.client.clientId, resource.appId, permissions);
     sendReply(res, request.reply, {
       code,
       client_info: request.wantsClientInfo ? clientInfo(person, request.tenant.tenantId) : undefined,

@@ -1,9 +1,12 @@
-// Per-person consent, for the resources that are not consented for the whole tenant (Key Vault):
-// a person consents by completing a sign-in that asks for one of the resource's scopes. Kept in
-// memory, so a restart of the emulator forgets it (people then sign in once more).
+// Per-person consent, for the permissions that are not consented for the whole tenant (Key Vault,
+// Graph's Mail.Send, Azure DevOps's audit permissions): a person consents to a permission by
+// completing a sign-in that asks for it. Kept in memory, so a restart of the emulator forgets it
+// (people then sign in once more).
 export interface Consents {
-  grant(objectId: string, clientId: string, resourceAppId: string): void;
-  has(objectId: string, clientId: string, resourceAppId: string): boolean;
+  /** The person consented to these permissions of the resource (the ones their sign-in asked for). */
+  grant(objectId: string, clientId: string, resourceAppId: string, permissions: readonly string[]): void;
+  /** Whether the person consented to every one of these permissions. */
+  has(objectId: string, clientId: string, resourceAppId: string, permissions: readonly string[]): boolean;
   /** Forgets every consent the person gave (as when they remove the app at myapps.microsoft.com). */
   revokeFor(objectId: string): void;
   /** The tenant has not consented to this permission for the application: tokens leave it out. */
@@ -17,11 +20,14 @@ export function createConsents(): Consents {
   const granted = new Set<string>();
   const notGranted = new Map<string, Set<string>>();
   const appKey = (clientId: string, resourceAppId: string) => `${clientId.toLowerCase()}|${resourceAppId}`;
-  const key = (objectId: string, clientId: string, resourceAppId: string) =>
-    `${objectId}|${clientId.toLowerCase()}|${resourceAppId}`;
+  const key = (objectId: string, clientId: string, resourceAppId: string, permission: string) =>
+    `${objectId}|${clientId.toLowerCase()}|${resourceAppId}|${permission}`;
   return {
-    grant: (objectId, clientId, resourceAppId) => void granted.add(key(objectId, clientId, resourceAppId)),
-    has: (objectId, clientId, resourceAppId) => granted.has(key(objectId, clientId, resourceAppId)),
+    grant(objectId, clientId, resourceAppId, permissions) {
+      for (const permission of permissions) granted.add(key(objectId, clientId, resourceAppId, permission));
+    },
+    has: (objectId, clientId, resourceAppId, permissions) =>
+      permissions.every((permission) => granted.has(key(objectId, clientId, resourceAppId, permission))),
     revokeFor(objectId) {
       for (const entry of granted) if (entry.startsWith(`${objectId}|`)) granted.delete(entry);
     },

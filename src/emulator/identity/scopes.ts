@@ -1,7 +1,8 @@
 // Scopes: which resource (API) a request is for, which of its delegated permissions, and which
-// OpenID Connect scopes. The emulator knows two resources, Azure DevOps and Microsoft Graph, and
-// treats their permissions as already consented for the tenant (admin consent), so sign-in never
-// shows a consent step. Unknown resources and permissions are refused as the real service does.
+// OpenID Connect scopes. The emulator knows Azure DevOps, Microsoft Graph and Key Vault; most of
+// their permissions are consented for the tenant (admin consent), the others each person consents
+// to by signing in asking for them (the emulator shows no separate consent step). Unknown resources
+// and permissions are refused as the real service does.
 import { invalidScope, multipleResources, resourceNotFound } from './errors.ts';
 
 export const AZURE_DEVOPS_RESOURCE_ID = '499b84ac-1321-427f-aa17-267ca6975798';
@@ -18,7 +19,8 @@ export interface Resource {
   audience?: string;
   /**
    * Not consented for the tenant: each person consents once, by signing in with one of its scopes.
-   * A list names the only permissions that need it (Graph's Mail.Send; User.Read is the tenant's).
+   * A list names the only permissions that need it (Graph's Mail.Send, Azure DevOps's audit
+   * permissions; the others are the tenant's).
    */
   needsUserConsent?: boolean | readonly string[];
   /** Each delegated permission's id, as its service principal's `oauth2PermissionScopes` list them. */
@@ -28,6 +30,8 @@ export interface Resource {
 // Azure DevOps's delegated permissions: its full access, and the granular ones PAT Manager asks for
 // (the `security` sections of the OpenAPI files; vso.pats and vso.pats_manage since sprint 257).
 // user_impersonation's id is the real one; the others are this emulator's (register looks them up).
+// The tenant consented to what every person's sign-in asks; the organization audit's permissions
+// each person consents to when they first open the audit (a guess at a typical tenant).
 const AZURE_DEVOPS: Resource = {
   appId: AZURE_DEVOPS_RESOURCE_ID,
   displayName: 'Azure DevOps',
@@ -51,6 +55,7 @@ const AZURE_DEVOPS: Resource = {
     'vso.graph': '6b2ddc3c-35c8-4e3f-a8b3-3d0b0c1f5a05',
     'vso.auditlog': '6b2ddc3c-35c8-4e3f-a8b3-3d0b0c1f5a06',
   },
+  needsUserConsent: ['vso.tokenadministration', 'vso.graph', 'vso.auditlog'],
 };
 const MICROSOFT_GRAPH: Resource = {
   appId: MICROSOFT_GRAPH_RESOURCE_ID,
@@ -92,6 +97,14 @@ export function withoutWithheld(target: TokenTarget, withheld: ReadonlySet<strin
       .filter((name) => !withheld.has(name.slice(name.lastIndexOf('/') + 1)))
       .join(' ');
   return { ...target, scp: kept(target.scp), scope: kept(target.scope) };
+}
+
+/** The token's permissions the person must have consented to themselves (none, for most). */
+export function permissionsNeedingConsent(target: TokenTarget): string[] {
+  const needs = target.resource.needsUserConsent;
+  if (!needs) return [];
+  const permissions = target.scp.split(' ').filter((name) => name in target.resource.permissions);
+  return needs === true ? permissions : permissions.filter((permission) => needs.includes(permission));
 }
 
 const OIDC_SCOPES: Record<string, string> = {

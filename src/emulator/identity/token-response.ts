@@ -8,7 +8,7 @@ import type { Consents } from './consents.ts';
 import { consentRequired, userNotInDirectory } from './errors.ts';
 import { clientInfo, issueIdToken } from './id-tokens.ts';
 import type { RefreshTokens } from './refresh-tokens.ts';
-import { parseScopes, tokenTarget, withoutWithheld } from './scopes.ts';
+import { parseScopes, permissionsNeedingConsent, tokenTarget, withoutWithheld } from './scopes.ts';
 import type { SignIn } from './sign-in.ts';
 
 export interface TokenIssuers {
@@ -37,11 +37,14 @@ export async function issueTokens(issuers: TokenIssuers, request: TokenRequest):
   const person = personStillInDirectory(issuers.directory, signIn);
   const requested = parseScopes(request.scope, signIn.tenantId);
   const asked = tokenTarget(requested, request.scope, { singleResource: request.singleResource });
-  const target = withoutWithheld(asked, issuers.consents.withheld(signIn.clientId, asked.resource.appId));
-  const needs = target.resource.needsUserConsent;
-  const needsConsent =
-    needs === true || (Array.isArray(needs) && target.scp.split(' ').some((permission) => needs.includes(permission)));
-  if (needsConsent && !issuers.consents.has(person.objectId, signIn.clientId, target.resource.appId)) {
+  let target = withoutWithheld(asked, issuers.consents.withheld(signIn.clientId, asked.resource.appId));
+  const unconsented = permissionsNeedingConsent(target).filter(
+    (permission) => !issuers.consents.has(person.objectId, signIn.clientId, target.resource.appId, [permission]),
+  );
+  // `.default` is what has been consented: it leaves out the rest, unless nothing is left.
+  const asksDefault = requested.resources.find((entry) => entry.resource === target.resource)?.asksDefault === true;
+  if (asksDefault && unconsented.length > 0) target = withoutWithheld(target, new Set(unconsented));
+  if (unconsented.length > 0 && (!asksDefault || target.scp === '')) {
     throw consentRequired(signIn.clientId, target.resource.displayName);
   }
   const access = await issuers.accessTokens.issue({

@@ -9,7 +9,7 @@ import type { TokenAdminClient } from '../../admin/token-admin-client.ts';
 import type { AuthService } from '../../auth/auth-service.ts';
 import { describeScopes } from '../../devops/scopes.ts';
 import type { ActivityLog } from '../../storage/activity-log.ts';
-import { accessTokenOf } from '../devops-context.ts';
+import { auditTokenOf } from '../devops-context.ts';
 import { PageError } from '../errors.ts';
 import {
   MAX_RULE_REASON_LENGTH,
@@ -136,7 +136,7 @@ export function auditRulePages(deps: AuditRulePageDependencies) {
           errors,
         });
 
-      await tokenAdmin.createRevocationRule(accessTokenOf(req, auth), audit.organization, { scopes, createdBefore });
+      await tokenAdmin.createRevocationRule(auditTokenOf(req, auth), audit.organization, { scopes, createdBefore });
       const who = req.session.account!;
       const people = matches.map(({ person, tokens }) => ({
         displayName: person.displayName,

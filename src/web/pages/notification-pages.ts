@@ -140,6 +140,13 @@ export function notificationPages(deps: NotificationPageDependencies) {
     res.redirect(303, authorizeUrl);
   };
 
+  /** Not consented to the audit's permissions yet: not known as an administrator (the page offered no digest). */
+  const isAdministrator = (req: Request) =>
+    deps.administrators.check(req, { fresh: true }).catch((error: unknown) => {
+      if (error instanceof ConsentRequiredError) return false;
+      throw error;
+    });
+
   const chooseDigest: RequestHandler = async (req, res) => {
     const organization = req.session.organization!;
     const wanted = (req.body as Record<string, unknown>).digest === 'on';
@@ -147,7 +154,7 @@ export function notificationPages(deps: NotificationPageDependencies) {
       flash(req, 'error', 'Save your reminders first: the digest is sent the same ways.');
       return res.redirect(303, '/notifications');
     }
-    if (wanted && !(await deps.administrators.check(req, { fresh: true }))) {
+    if (wanted && !(await isAdministrator(req))) {
       flash(req, 'error', `Only an administrator of ${organization} can have its audit digest.`);
       return res.redirect(303, '/notifications');
     }

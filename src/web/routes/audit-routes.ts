@@ -11,12 +11,13 @@ import { RISK_FLAGS, RISK_FLAG_NAMES } from '../../admin/risk-flags.ts';
 import type { AuditLogClient } from '../../admin/audit-log-client.ts';
 import type { TokenAdminClient } from '../../admin/token-admin-client.ts';
 import { leakedTokens, timelineOf } from '../../admin/token-history.ts';
-import { AUDIT_LOG_PERMISSION } from '../../auth/devops-permissions.ts';
+import { AUDIT_LOG_PERMISSION, AUDIT_SCOPES } from '../../auth/devops-permissions.ts';
+import { safeReturnTo } from '../../auth/return-to.ts';
 import type { AdminToken, OrgPerson } from '../../admin/types.ts';
-import { SignInRequiredError, type AuthService } from '../../auth/auth-service.ts';
+import { ConsentRequiredError, SignInRequiredError, type AuthService } from '../../auth/auth-service.ts';
 import { isDevOpsError } from '../../devops/errors.ts';
 import type { AdministratorStatus } from '../administrator-status.ts';
-import { accessTokenOf } from '../devops-context.ts';
+import { auditTokenOf } from '../devops-context.ts';
 import { PageError } from '../errors.ts';
 import { toCsv } from '../export-format.ts';
 import { CONTROL_CHARACTERS } from '../forms/token-form.ts';
@@ -36,6 +37,7 @@ import {
 } from '../audit-view.ts';
 import { GUID } from '../../identifiers.ts';
 import { viewOf } from '../token-view.ts';
+import type { PendingSignInCookie } from '../pending-sign-in-cookie.ts';
 
 /** A small organization's audit is shown at once rather than after a "gathering" page. */
 const WAIT_FOR_SMALL_AUDIT_MS = 1500;
@@ -57,6 +59,9 @@ export interface AuditRouteDependencies {
   /** Every audit call of the process (gatherings and revocations alike) goes through this one limiter. */
   upstream: Limiter;
   limits: AuditLimits;
+  baseUrl: URL;
+  /** Where a sign-in in progress is kept (the consent sign-in is one). */
+  signIns: PendingSignInCookie;
   /**
    * Pages of their own under /audit/rules (revocation rules), behind the same administrator check,
    * given the audit this router keeps.
@@ -179,11 +184,33 @@ export function auditRoutes(options: AuditRouteDependencies): Router {
   const keyOf = (req: Request) => `${req.sessionID}:${req.session.organization}`;
 
   /**
+   * The sign-in that asks for the audit's permissions (incremental consent, the first time the
+   * audit is opened), then back to the audit page that sent the person here.
+   */
+  router.get('/consent', async (req, res) => {
+    const returnTo = safeReturnTo(req.query.returnTo ?? '/audit', options.baseUrl);
+    const pending = options.signIns.read(req);
+    const authorizeUrl = await auth.beginSignIn(pending, returnTo, { extraScopes: AUDIT_SCOPES });
+    options.signIns.write(res, pending);
+    res.redirect(303, authorizeUrl);
+  });
+
+  /**
    * Only administrators go further, asked afresh on every request (it is one call): someone removed
-   * as administrator loses the audit at once, and the audit gathered for them is dropped.
+   * as administrator loses the audit at once, and the audit gathered for them is dropped. Someone
+   * who has not consented to the audit's permissions yet is sent to do so first.
    */
   router.use(async (req, res, next) => {
-    if (await administrators.check(req, { fresh: true })) {
+    let isAdministrator: boolean;
+    try {
+      isAdministrator = await administrators.check(req, { fresh: true });
+    } catch (error) {
+      if (!(error instanceof ConsentRequiredError)) throw error;
+      // A form cannot be sent again after a sign-in: its audit page is where they come back to.
+      const back = req.method === 'GET' ? req.originalUrl : '/audit';
+      return res.redirect(303, `/audit/consent?returnTo=${encodeURIComponent(back)}`);
+    }
+    if (isAdministrator) {
       res.locals.isAdministrator = true;
       return next();
     }
@@ -194,7 +221,7 @@ export function auditRoutes(options: AuditRouteDependencies): Router {
 
   const start = (req: Request): AuditJob => {
     const organization = req.session.organization!;
-    const accessToken = accessTokenOf(req, auth);
+    const accessToken = auditTokenOf(req, auth);
     return jobs.start(keyOf(req), { organization, person: req.session.account!.homeAccountId }, (onProgress, signal) =>
       gatherAudit({
         client: tokenAdmin,
@@ -368,7 +395,7 @@ export function auditRoutes(options: AuditRouteDependencies): Router {
       });
     }
     const reason = (body.reason as string).trim();
-    const accessToken = accessTokenOf(req, auth);
+    const accessToken = auditTokenOf(req, auth);
     const who = req.session.account!;
     // One call per token, so each gets its own result, whatever happens to the others (an expired
     // sign-in included: some may have been revoked before it, and the page must say which).

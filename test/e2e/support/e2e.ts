@@ -78,3 +78,13 @@ export async function signInAs(page: Page, appUrl: string, person: Person = ADA)
   await page.getByRole('button', { name: new RegExp(`^${person.displayName}`) }).click();
   await page.waitForURL((url) => url.origin === appUrl);
 }
+
+/**
+ * The consent sign-in the audit asks the first time it is opened (its permissions), done once for a
+ * visitor who will open it: a click on the person on the emulator's page, back to the home page.
+ */
+export async function consentToAudit(page: Page, appUrl: string, person: Person): Promise<void> {
+  await page.goto(`${appUrl}/audit/consent?returnTo=%2F`);
+  await page.getByRole('button', { name: new RegExp(`^${person.displayName}`) }).click();
+  await page.waitForURL((url) => url.origin === appUrl);
+}
