@@ -6,7 +6,7 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import type { Page, TestBrowser } from '../support/browser.ts';
 import type { Harness } from '../support/harness.ts';
 import { signedIn } from '../support/signed-in.ts';
-import { ADA, GRACE, signIn } from '../support/sign-in.ts';
+import { ADA, GRACE, signInForAudit } from '../support/sign-in.ts';
 
 let h: Harness;
 let browser: TestBrowser;
@@ -78,7 +78,7 @@ const countUrl = (scopes: string[], before: string) =>
 describe('revoking tokens by scope and date', () => {
   beforeEach(async () => {
     seed();
-    await signIn(browser, h.appUrl, GRACE);
+    await signInForAudit(browser, h.appUrl, GRACE);
     await openAudit();
   });
 
@@ -224,7 +224,7 @@ describe('revoking tokens by scope and date', () => {
 
 describe('someone who is not an administrator', () => {
   it('is refused the page and its count', async () => {
-    await signIn(browser, h.appUrl, ADA);
+    await signInForAudit(browser, h.appUrl, ADA);
     for (const path of ['/audit/rules', `/audit/rules/count?scopes=vso.build&before=${moment(new Date())}`]) {
       const page = await browser.get(`${h.appUrl}${path}`);
       expect(page.status, path).toBe(403);
@@ -240,7 +240,7 @@ describe("the audit's exports", () => {
     h.emulator.control.devops.discoverInPublic('contoso', token.authorizationId, {
       repositoryUrl: 'https://github.com/someone/leak',
     });
-    await signIn(browser, h.appUrl, GRACE);
+    await signInForAudit(browser, h.appUrl, GRACE);
     await openAudit();
     const exported = await browser.get(`${h.appUrl}/audit/export?format=json`);
     expect(exported.status, exported.body.slice(0, 3000)).toBe(200);
@@ -305,7 +305,7 @@ describe("the audit's exports", () => {
     ]);
     const eve = h.emulator.control.devops.members('contoso').find((member) => member.displayName === 'Eve Formula')!;
     h.emulator.control.devops.discoverInPublic('contoso', eve.tokens[0]!.authorizationId);
-    await signIn(browser, h.appUrl, GRACE);
+    await signInForAudit(browser, h.appUrl, GRACE);
     await openAudit();
     const events = (await browser.get(`${h.appUrl}/audit/export?format=csv`)).body.split('\r\n\r\n')[1]!;
     expect(events).toContain(`"'=HYPERLINK(""https://evil.example"")"`);
