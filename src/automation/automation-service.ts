@@ -13,7 +13,7 @@ import { isVaultError } from '../keyvault/errors.ts';
 import { keyVaultScopeFor } from '../keyvault/person-credential.ts';
 import type { VaultLink } from '../keyvault/vault-links.ts';
 import type { Logger } from '../logging.ts';
-import type { SignedInAccount } from '../session/session-types.ts';
+import type { AppSession } from '../session/session-types.ts';
 import { StoreUnavailableError } from '../storage/store-unavailable.ts';
 import type { Actor } from '../tokens/types.ts';
 import { dueAt, type Automation, type Automations, type AutomationSettings } from './automations.ts';
@@ -133,7 +133,7 @@ export function createAutomationService(deps: AutomationServiceDependencies) {
 
     /** Turns automatic rotation on (or changes its settings) for a linked token; keeps the person's offline access. */
     async turnOn(
-      session: Parameters<AuthService['keepOfflineAccess']>[0] & { account?: SignedInAccount },
+      session: AppSession,
       token: PatToken,
       link: VaultLink,
       settings: AutomationSettings,
@@ -167,7 +167,7 @@ export function createAutomationService(deps: AutomationServiceDependencies) {
     },
 
     /** Due now (also after "needs you", once the person has fixed the cause and signed in). */
-    async runNow(session: Parameters<AuthService['keepOfflineAccess']>[0], automation: Automation): Promise<void> {
+    async runNow(session: AppSession, automation: Automation): Promise<void> {
       await auth.keepOfflineAccess(session);
       if (automation.status === 'needsYou' || automation.status === 'failed') {
         automation.status = automation.saga ? 'rotating' : 'scheduled';

@@ -9,7 +9,7 @@ import type { Clock } from '../clock.ts';
 import { DAY_MS } from '../days.ts';
 import type { DevOpsClient, PatToken } from '../devops/types.ts';
 import type { JobEngine, JobHandler, JobResult } from '../jobs/job-engine.ts';
-import type { SignedInAccount } from '../session/session-types.ts';
+import type { AppSession, SignedInAccount } from '../session/session-types.ts';
 import type { Sealer } from '../storage/sealing.ts';
 import { markNotDelivered, type Channel, type Deliveries } from './deliveries.ts';
 import { webhookContext, type NotificationSettings, type NotificationSettingsStore } from './notification-settings.ts';
@@ -227,7 +227,7 @@ export function createReminderService(deps: ReminderServiceDependencies) {
     recent: (person: string) => deliveries.recent(person, 20),
 
     async save(
-      session: Parameters<AuthService['keepOfflineAccess']>[0],
+      session: AppSession,
       chosen: Omit<NotificationSettings, 'updatedAt' | 'webhook'> & {
         webhook?: { url: string; host: string; format: 'teams' | 'slack' } | 'keep' | undefined;
       },

@@ -4,6 +4,7 @@
 // not read leaves the rest of the audit whole and says so.
 import { describe, expect, it } from 'vitest';
 import type { Page, TestBrowser } from '../support/browser.ts';
+import { followGathering } from '../support/audit-page.ts';
 import { TEST_CLIENT_ID, type Harness } from '../support/harness.ts';
 import { signedIn } from '../support/signed-in.ts';
 import { GRACE, signInForAudit } from '../support/sign-in.ts';
@@ -15,11 +16,7 @@ signedIn({ person: null }, (session) => ({ h, browser } = session));
 const AUDIT_LOG = 'GET /auditservice/:organization/_apis/audit/auditlog';
 
 async function openAudit(): Promise<Page> {
-  let page = await browser.get(`${h.appUrl}/audit`);
-  for (let i = 0; i < 60 && page.headers.refresh; i++) {
-    await new Promise((resolve) => setTimeout(resolve, 500));
-    page = await browser.get(`${h.appUrl}/audit`);
-  }
+  const page = await followGathering(browser, h.appUrl);
   expect(page.status).toBe(200);
   return page;
 }

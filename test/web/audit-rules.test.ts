@@ -4,6 +4,7 @@
 // an administrator changes nothing. And the audit's exports carry the audit log's token events.
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { Page, TestBrowser } from '../support/browser.ts';
+import { followGathering } from '../support/audit-page.ts';
 import type { Harness } from '../support/harness.ts';
 import { signedIn } from '../support/signed-in.ts';
 import { ADA, GRACE, signInForAudit } from '../support/sign-in.ts';
@@ -17,15 +18,7 @@ const RULES = 'POST /vssps/:organization/_apis/tokenadmin/revocationrules';
 const DAY = 86_400_000;
 const calls = (label: string) => h.emulator.control.stats().requests[label] ?? 0;
 
-async function openAudit(path = '/audit'): Promise<Page> {
-  let page = await browser.get(`${h.appUrl}${path}`);
-  for (let i = 0; i < 60 && page.headers.refresh; i++) {
-    await new Promise((resolve) => setTimeout(resolve, 500));
-    page = await browser.get(`${h.appUrl}${path}`);
-  }
-  expect(page.headers.refresh).toBeUndefined();
-  return page;
-}
+const openAudit = (path = '/audit'): Promise<Page> => followGathering(browser, h.appUrl, undefined, path);
 
 /** Tokens with known values, so the emulator can say whether each still authenticates. */
 const SEEDED = {

@@ -5,6 +5,7 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { decodeJwt } from 'jose';
 import type { Page, TestBrowser } from '../support/browser.ts';
+import { followGathering } from '../support/audit-page.ts';
 import type { Harness } from '../support/harness.ts';
 import { signedIn } from '../support/signed-in.ts';
 import { ADA, GRACE, openSignInPage, pickPerson, signIn, signInForAudit } from '../support/sign-in.ts';
@@ -88,11 +89,7 @@ describe('who may audit', () => {
     for (const permission of AUDIT_PERMISSIONS) expect(consentAsked).toContain(devOpsScope(permission));
     const audit = await pickPerson(browser, consent, GRACE);
     expect(new URL(audit.url).pathname).toBe('/audit');
-    let page = audit;
-    for (let i = 0; i < 60 && page.headers.refresh; i++) {
-      await new Promise((resolve) => setTimeout(resolve, 500));
-      page = await browser.get(`${h.appUrl}/audit`);
-    }
+    const page = await followGathering(browser, h.appUrl, audit);
     expect(page.body).toContain('<h1>Audit of contoso</h1>');
     // The audit's calls carry a token for its permissions alone, got with the refresh token.
     const scps = h.emulator.control
