@@ -1,8 +1,9 @@
 // The organization audit at the demo's size (contoso: a few hundred people, a few thousand tokens),
 // as its administrator (Grace) opens it: wall time from the first request to the finished page,
-// Azure DevOps calls by kind, and the app's memory while three audits run one after another (each
-// "Gather again" replaces the last, so memory must not grow with them). Every Graph and token
-// administration call is delayed like the PAT calls. `npx node bench/audit.ts` runs it on its own.
+// with the audit log's 90 days of token events, Azure DevOps calls by kind, and the app's memory
+// while three audits run one after another (each "Gather again" replaces the last, so memory must
+// not grow with them). Every Graph, token administration and audit log call is delayed like the PAT
+// calls. `npx node bench/audit.ts` runs it on its own.
 import { performance } from 'node:perf_hooks';
 import type { EmulatorStats } from '../src/emulator/index.ts';
 import type { Child, Memory } from './child.ts';
@@ -20,6 +21,9 @@ interface AuditRun {
   tokens: number;
   graphCalls: number;
   tokenListCalls: number;
+  auditLogCalls: number;
+  /** The audit log's token events the audit read (its JSON export's `events`). */
+  events: number;
   peakRssBytes: number;
   heapAfterBytes: number;
   /** The audit page's CSRF token, for the next run's "Gather again". */
@@ -64,12 +68,16 @@ async function runOnce(
       .filter(([route]) => route.includes(part))
       .reduce((sum, [, n]) => sum + n, 0);
   const memory: Memory = await app.memory();
+  const exported = await client.send('GET', `${appUrl}/audit/export?format=json`, { headers: { cookie } });
+  if (exported.status !== 200) throw new Error(`the audit's export answered ${exported.status}`);
   return {
     wallMs,
     people: Number(summary[1]),
     tokens: Number(summary[2]),
     graphCalls: count('graph/users'),
     tokenListCalls: count('tokenadmin/personalaccesstokens'),
+    auditLogCalls: count('audit/auditlog'),
+    events: (JSON.parse(exported.body) as { events: unknown[] }).events.length,
     peakRssBytes: Math.max(peakRssBytes, memory.rssBytes),
     heapAfterBytes: memory.heapUsedBytes,
     csrf: /name="_csrf" value="([^"]+)"/.exec(page.body)?.[1] ?? '',
@@ -86,7 +94,7 @@ export async function measureAudit(options: {
   const { appUrl, emulator, app } = options;
   const client = createHttpClient({ ca: options.ca, maxSockets: 4 });
   const faults = await Promise.all(
-    ['/vssps/*/_apis/graph/*', '/vssps/*/_apis/tokenadmin/*'].map((path) =>
+    ['/vssps/*/_apis/graph/*', '/vssps/*/_apis/tokenadmin/*', '/auditservice/*'].map((path) =>
       emulator.call<{ id: string }>('injectFault', { path, delayMs: options.delayMs }),
     ),
   );
@@ -98,9 +106,9 @@ export async function measureAudit(options: {
     const runs: AuditRun[] = [];
     for (let i = 0; i < RUNS; i++) runs.push(await runOnce(client, appUrl, cookie, emulator, app, runs.at(-1)?.csrf));
     const first = runs[0]!;
-    const upstream = first.graphCalls + first.tokenListCalls;
+    const upstream = first.graphCalls + first.tokenListCalls + first.auditLogCalls;
     return [
-      `audit of contoso as its administrator: ${first.people} people, ${first.tokens} tokens in ${(first.wallMs / 1000).toFixed(2)} s wall time; ${upstream} upstream calls (${first.graphCalls} Graph users pages, ${first.tokenListCalls} token lists), at most 8 at once, each delayed ${options.delayMs} ms`,
+      `audit of contoso as its administrator: ${first.people} people, ${first.tokens} tokens and ${first.events} audit log events of the last 90 days in ${(first.wallMs / 1000).toFixed(2)} s wall time; ${upstream} upstream calls (${first.graphCalls} Graph users pages, ${first.tokenListCalls} token lists, ${first.auditLogCalls} audit log pages), at most 8 at once, each delayed ${options.delayMs} ms`,
       `again (Gather again): ${runs
         .slice(1)
         .map((run) => `${(run.wallMs / 1000).toFixed(2)} s`)

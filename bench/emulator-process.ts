@@ -15,7 +15,7 @@ export interface EmulatorReady {
   tenantId: string;
   caCertificatePem: string;
   caCertificateFile: string;
-  urls: { identity: string; pats: string; profile: string; keyVaultHostSuffix: string };
+  urls: { identity: string; pats: string; profile: string; audit: string; keyVaultHostSuffix: string };
 }
 
 /** A token as the emulator holds it, as much of it as the benchmark checks. */

@@ -101,6 +101,7 @@ async function start(
         IDENTITY_BASE_URL: emulator.ready.urls.identity,
         AZURE_DEVOPS_PATS_BASE_URL: emulator.ready.urls.pats,
         AZURE_DEVOPS_PROFILE_BASE_URL: emulator.ready.urls.profile,
+        AZURE_DEVOPS_AUDIT_BASE_URL: emulator.ready.urls.audit,
         UPSTREAM_CA_FILE: emulator.ready.caCertificateFile,
         SESSION_SECRET: randomBytes(32).toString('base64url'),
         TOKEN_CACHE_KEYS: randomBytes(32).toString('base64'),
@@ -108,6 +109,7 @@ async function start(
         SESSION_SQLITE_FILE: join(files, 'sessions.sqlite'),
         ACTIVITY_SQLITE_FILE: join(files, 'activity.sqlite'),
         VAULT_LINKS_SQLITE_FILE: join(files, 'vault-links.sqlite'),
+        JOBS_SQLITE_FILE: join(files, 'jobs.sqlite'),
         LOG_LEVEL: 'info',
         // Thousands of sign-ins from one address are what the bench does, not what it measures.
         SIGN_IN_RATE_LIMIT: '100000',

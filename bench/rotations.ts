@@ -9,7 +9,6 @@
 // rotation is checked to have happened exactly once, in the emulator. `npx node bench/rotations.ts`
 // runs it on its own.
 import { randomBytes, randomUUID } from 'node:crypto';
-import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { DAY_MS } from '../src/days.ts';
 import type { EmulatorStats } from '../src/emulator/index.ts';
@@ -105,12 +104,11 @@ export async function measureRotations(options: {
 }
 
 /** Key Vault on the emulator (as the demo sets it up), and jobs run only when the benchmark says. */
-function jobSettings({ files, emulator }: { files: string; emulator: EmulatorReady }): Record<string, string> {
+function jobSettings({ emulator }: { emulator: EmulatorReady }): Record<string, string> {
   return {
     KEY_VAULT_HOST_SUFFIXES: emulator.urls.keyVaultHostSuffix,
     // Its vaults' addresses have no port: the app's HTTPS agent sends `*.localhost` there (demo mode only).
     DEMO_EMULATOR_PORT: new URL(emulator.origin).port,
-    JOBS_SQLITE_FILE: join(files, 'jobs.sqlite'),
     // Only the benchmark's runDueJobs() runs jobs: the poll would otherwise come in the middle.
     JOBS_POLL_SECONDS: '3600',
   };

@@ -19,7 +19,9 @@ import { createAutomations } from './automation/automations.ts';
 import { createAutomationService } from './automation/automation-service.ts';
 import { rotationRun } from './automation/rotation-run.ts';
 import { createJobEngine } from './jobs/create-job-engine.ts';
-import { handlerByKind } from './jobs/job-engine.ts';
+import { handlerByKind, type JobHandler } from './jobs/job-engine.ts';
+import { createAuditGatherings } from './admin/audit-gatherings.ts';
+import { gatherAudit } from './admin/gather.ts';
 import { notificationSettings } from './notifications/notification-settings.ts';
 import { createReminderService } from './notifications/reminder-service.ts';
 import { createSenders } from './notifications/senders.ts';
@@ -36,6 +38,12 @@ export interface RunningServer {
   runDueJobs(): Promise<number>;
   close(): Promise<void>;
 }
+
+/** With AUTOMATION=false, jobs made while it was on wait (a day at a time) until it is on again. */
+const offWhileDisabled = (clock: Clock): JobHandler => ({
+  run: async () => ({ next: 'at', runAt: clock.now() + 24 * 3600_000 }),
+  gaveUp: async () => {},
+});
 
 export async function startServer(
   config: AppConfig,
@@ -158,15 +166,33 @@ export async function startServer(
     baseUrl: config.baseUrl,
     at: config.reminders.at,
   });
-  if (config.automation.enabled)
-    engine.start(handlerByKind({ rotation: automation.handler, reminders: reminders.handler, digest: digest.handler }));
+  const auditGatherings = createAuditGatherings({
+    slots: storage.auditGatherings,
+    sealer,
+    engine,
+    logger,
+    gather: (options) =>
+      gatherAudit({
+        client: tokenAdmin,
+        auditLog,
+        now: () => clock.now(),
+        limiter: auditLimiter,
+        limits: config.auditLimits,
+        ...options,
+      }),
+  });
+  // The audit always runs on the engine; with AUTOMATION=false, nothing else does.
+  const automatic = config.automation.enabled
+    ? { rotation: automation.handler, reminders: reminders.handler, digest: digest.handler }
+    : { rotation: offWhileDisabled(clock), reminders: offWhileDisabled(clock), digest: offWhileDisabled(clock) };
+  engine.start(handlerByKind({ ...automatic, audit: auditGatherings.handler }));
   const app = createApp({
     config,
     logger,
     auth,
     devops,
     tokenAdmin,
-    auditLog,
+    auditGatherings,
     clock,
     activity: storage.activity,
     sessionStore: storage.sessionStore,

@@ -48,6 +48,22 @@ const TAKE_IF_UNCHANGED = `if redis.call('ZSCORE', KEYS[1], ARGV[1]) == ARGV[2] 
 
 const requireAtFirstUse = createRequire(import.meta.url);
 
+/** One run of a job's schedule: added twice (two sweeps, two instances), it is one BullMQ job. */
+function bullmqJob(queued: QueuedJob, when: string) {
+  return {
+    name: 'run',
+    data: queued,
+    opts: {
+      // BullMQ refuses ":" in an id (it separates its own key parts).
+      jobId: `${queued.id.replaceAll(':', '_')}_${queued.generation}_${when}`,
+      attempts: MAX_ATTEMPTS,
+      backoff: { type: 'retryAfter' },
+      removeOnComplete: { age: KEEP_FINISHED_SECONDS },
+      removeOnFail: { age: 7 * KEEP_FINISHED_SECONDS },
+    },
+  };
+}
+
 export function createBullmqJobEngine(options: {
   connection: RedisConnection;
   settings: RedisSettings;
@@ -110,20 +126,7 @@ export function createBullmqJobEngine(options: {
         data: JSON.parse(data) as JobData,
         generation: Number(generations[index] ?? 0),
       };
-      return [
-        {
-          name: 'run',
-          data: queued,
-          opts: {
-            // BullMQ refuses ":" in an id (it separates its own key parts).
-            jobId: `${item.value.replaceAll(':', '_')}_${queued.generation}_${item.score}`,
-            attempts: MAX_ATTEMPTS,
-            backoff: { type: 'retryAfter' },
-            removeOnComplete: { age: KEEP_FINISHED_SECONDS },
-            removeOnFail: { age: 7 * KEEP_FINISHED_SECONDS },
-          },
-        },
-      ];
+      return [bullmqJob(queued, String(item.score))];
     });
     const added = await bullmq().queue.addBulk(jobs);
     for (const item of due)
@@ -167,6 +170,18 @@ export function createBullmqJobEngine(options: {
         await client.zRem(dueKey, id);
         await client.hDel(dataKey, id);
       });
+    },
+    async runNow(id, data) {
+      const generation = await run('run job now', async () => {
+        const next = await client.hIncrBy(generationKey, id, 1);
+        await client.zRem(dueKey, id);
+        await client.hSet(dataKey, id, JSON.stringify(data));
+        return next;
+      });
+      const { queue, events } = bullmq();
+      await events.waitUntilReady();
+      const job = await queue.add('run', { id, data, generation }, bullmqJob({ id, data, generation }, 'now').opts);
+      await job.waitUntilFinished(events).catch(() => undefined);
     },
     async runDue() {
       if (!handler) return 0;

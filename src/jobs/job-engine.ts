@@ -4,7 +4,7 @@
 
 /** Whose job it is, what kind (which handler runs it), and the id of what it works on. */
 export interface JobData {
-  kind: 'rotation' | 'reminders' | 'digest';
+  kind: 'rotation' | 'reminders' | 'digest' | 'audit';
   person: string;
   id: string;
 }
@@ -42,6 +42,11 @@ export interface JobEngine {
   /** Makes `id` due at `runAt`, replacing any schedule it had; a run in progress finishes but cannot undo it. */
   schedule(id: string, data: JobData, runAt: number): Promise<void>;
   cancel(id: string): Promise<void>;
+  /**
+   * Runs `id` at once, on whichever instance's worker takes it, replacing any schedule it had (a run
+   * of its older schedule in progress finishes but cannot undo it); resolves when this run ends.
+   */
+  runNow(id: string, data: JobData): Promise<void>;
   /** Runs every job due now, as each poll does; resolves with how many ran once they have finished. */
   runDue(): Promise<number>;
   /** Starts polling (every JOBS_POLL_SECONDS) with this handler. */

@@ -49,6 +49,10 @@ export function createSqliteJobEngine(options: {
     WHERE id IN (SELECT id FROM jobs WHERE run_at <= :now AND (lease_until IS NULL OR lease_until <= :now)
                  ORDER BY run_at LIMIT :limit)
     RETURNING id, data, attempt, generation`);
+  const claimOne = database.prepare(`
+    UPDATE jobs SET lease_until = :leaseUntil, attempt = attempt + 1
+    WHERE id = :id AND (lease_until IS NULL OR lease_until <= :now)
+    RETURNING id, data, attempt, generation`);
   // A run's outcome applies only to the schedule it ran for: "Run now" or "Stop" meanwhile wins.
   const finish = database.prepare('DELETE FROM jobs WHERE id = ? AND generation = ?');
   const reschedule = database.prepare(
@@ -58,6 +62,8 @@ export function createSqliteJobEngine(options: {
   let handler: JobHandler | undefined;
   let timer: NodeJS.Timeout | undefined;
   let running: Promise<number> | undefined;
+  /** Runs started by runNow, outside the polls' sweeps: close waits for them too. */
+  const runningNow = new Set<Promise<void>>();
 
   async function runOne(job: Claimed): Promise<void> {
     if (job.attempt > MAX_ATTEMPTS) {
@@ -83,18 +89,14 @@ export function createSqliteJobEngine(options: {
     }
   }
 
+  type Row = { id: string; data: string; attempt: number; generation: number };
+  const claimed = (row: Row): Claimed => ({ ...row, data: JSON.parse(row.data) as JobData });
+
   async function runAllDue(): Promise<number> {
     let ran = 0;
     for (;;) {
       const now = clock.now();
-      const batch = (
-        claim.all({ leaseUntil: now + LEASE_MS, now, limit: CLAIM_BATCH }) as Array<{
-          id: string;
-          data: string;
-          attempt: number;
-          generation: number;
-        }>
-      ).map((row) => ({ ...row, data: JSON.parse(row.data) as JobData }));
+      const batch = (claim.all({ leaseUntil: now + LEASE_MS, now, limit: CLAIM_BATCH }) as Row[]).map(claimed);
       if (batch.length === 0) return ran;
       const queue = [...batch];
       await Promise.all(
@@ -112,6 +114,17 @@ export function createSqliteJobEngine(options: {
     },
     async cancel(id) {
       remove.run(id);
+    },
+    async runNow(id, data) {
+      if (!handler) throw new Error('the job engine has not been started');
+      const now = clock.now();
+      upsert.run(id, JSON.stringify(data), now);
+      // Claimed by id (a poll may have taken it meanwhile: then that poll runs it).
+      const row = claimOne.get({ id, leaseUntil: now + LEASE_MS, now }) as Row | undefined;
+      if (!row) return;
+      const run = runOne(claimed(row));
+      runningNow.add(run);
+      await run.finally(() => runningNow.delete(run));
     },
     runDue() {
       if (!handler) return Promise.resolve(0);
@@ -134,7 +147,7 @@ export function createSqliteJobEngine(options: {
     async close() {
       clearTimeout(timer);
       timer = undefined;
-      await running?.catch(() => {});
+      await Promise.allSettled([running, ...runningNow]);
     },
   };
   return engine;

@@ -16,6 +16,8 @@ export interface RedisKeys {
   offlineCache(person: string): string;
   /** A person's reminder deliveries (see notifications/deliveries.ts). */
   deliveries(person: string): string;
+  /** An administrator's audit of one organization, gathered or being gathered (kept 15 minutes). */
+  auditGathering(key: string): string;
 }
 
 export function redisKeys(prefix: string): RedisKeys {
@@ -29,5 +31,6 @@ export function redisKeys(prefix: string): RedisKeys {
     records: (person, kind) => `${prefix}records:${kind}:${person}`,
     offlineCache: (person) => `${prefix}offline:${person}`,
     deliveries: (person) => `${prefix}deliveries:${person}`,
+    auditGathering: (key) => `${prefix}audit:${key}`,
   };
 }

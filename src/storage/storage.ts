@@ -26,6 +26,11 @@ import { redisOfflineCacheSlots, sqliteOfflineCacheSlots, type OfflineCacheSlots
 import { claimSqliteFile, openSqliteFile } from './sqlite-file.ts';
 import type { RedisConnection } from './redis-connection.ts';
 import { redisDeliveries, sqliteDeliveries, type Deliveries } from '../notifications/deliveries.ts';
+import {
+  redisAuditGatheringSlots,
+  sqliteAuditGatheringSlots,
+  type AuditGatheringSlots,
+} from './audit-gathering-slots.ts';
 
 export interface Storage {
   sessionStore: session.Store;
@@ -42,6 +47,8 @@ export interface Storage {
   offlineCaches: OfflineCacheSlots;
   /** What reminders were sent to whom (one record per message's key and channel). */
   deliveries: Deliveries;
+  /** The organization audits gathered and being gathered (sealed): the jobs file, or Redis. */
+  auditGatherings: AuditGatheringSlots;
   /** Where jobs wait: the embedded engine's SQLite file, or the shared Redis (BullMQ). */
   jobs:
     | { kind: 'sqlite'; database: DatabaseSync }
@@ -81,6 +88,7 @@ export function createStorage(config: AppConfig, logger: Logger, sealer: Sealer)
         records,
         offlineCaches: sqliteOfflineCacheSlots(jobsFile.database),
         deliveries: sqliteDeliveries(jobsFile.database),
+        auditGatherings: sqliteAuditGatheringSlots(jobsFile.database),
         jobs: { kind: 'sqlite', database: jobsFile.database },
         ping: async () => {
           try {
@@ -109,6 +117,7 @@ export function createStorage(config: AppConfig, logger: Logger, sealer: Sealer)
         records,
         offlineCaches: sqliteOfflineCacheSlots(jobsFile.database),
         deliveries: sqliteDeliveries(jobsFile.database),
+        auditGatherings: sqliteAuditGatheringSlots(jobsFile.database),
         jobs: { kind: 'sqlite', database: jobsFile.database },
         ping: async () => {},
         close: async () => (activity.close(), records.close(), jobsFile.close()),
@@ -128,6 +137,7 @@ export function createStorage(config: AppConfig, logger: Logger, sealer: Sealer)
         rateLimitStore: redisRateLimitStore(connection, settings.keyPrefix),
         offlineCaches: redisOfflineCacheSlots(connection, keys.offlineCache),
         deliveries: redisDeliveries(connection, keys.deliveries),
+        auditGatherings: redisAuditGatheringSlots(connection, keys.auditGathering),
         jobs: { kind: 'redis', connection, settings },
         ping: () => connection.ping(),
         close: () => connection.close(),

@@ -7,7 +7,7 @@ import type { AuthService } from '../auth/auth-service.ts';
 import type { ActivityLog } from '../storage/activity-log.ts';
 import type { Claims } from '../storage/claims.ts';
 import type { DevOpsClient } from '../devops/types.ts';
-import { createAuditJobs } from '../admin/audit-jobs.ts';
+import type { AuditGatherings } from '../admin/audit-gatherings.ts';
 import type { TokenAdminClient } from '../admin/token-admin-client.ts';
 import type { VaultLinks } from '../keyvault/vault-links.ts';
 import type { VaultSecrets } from '../keyvault/vault-secrets.ts';
@@ -23,7 +23,6 @@ import { healthRoutes, type Readiness } from './routes/health-routes.ts';
 import { activityRoutes } from './routes/activity-routes.ts';
 import { auditRoutes } from './routes/audit-routes.ts';
 import { auditRulesRoutes } from './routes/audit-rules-routes.ts';
-import type { AuditLogClient } from '../admin/audit-log-client.ts';
 import { systemClock, type Clock } from '../clock.ts';
 import { administratorStatus } from './administrator-status.ts';
 import { organizationRoutes } from './routes/organization-routes.ts';
@@ -58,9 +57,9 @@ export interface AppDependencies {
   devops: DevOpsClient;
   /** Graph users and token administration, for the organization audit. */
   tokenAdmin: TokenAdminClient;
-  /** The organization's audit log, for the audit's history of tokens. */
-  auditLog: AuditLogClient;
-  /** The app's clock (the history's 90 days are counted from it). */
+  /** The organization audits, gathered on the job engine and kept where every instance reads them. */
+  auditGatherings: AuditGatherings;
+  /** The app's clock (the audit's dates and the history's 90 days are counted from it). */
   clock?: Clock | undefined;
   activity: ActivityLog;
   sessionStore: session.Store;
@@ -105,7 +104,7 @@ export function createApp({
   auth,
   devops,
   tokenAdmin,
-  auditLog,
+  auditGatherings,
   clock = systemClock,
   activity,
   sessionStore,
@@ -210,14 +209,12 @@ export function createApp({
     ...inOrganization,
     auditRoutes({
       tokenAdmin,
-      auditLog,
       now: () => clock.now(),
       administrators,
-      jobs: createAuditJobs(),
+      gatherings: auditGatherings,
       auth,
       activity,
       upstream: auditLimiter,
-      limits: config.auditLimits,
       rulesRouter: (audit) => auditRulesRoutes({ tokenAdmin, auth, activity, now: () => clock.now(), ...audit }),
       baseUrl: config.baseUrl,
       signIns,

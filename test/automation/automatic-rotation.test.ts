@@ -213,4 +213,23 @@ describe('automatic rotation while nobody is signed in', () => {
     expect(automation).toContain('Your account is disabled.');
     expect(automation).toContain('AADSTS50057');
   });
+
+  it('with AUTOMATION=false a rotation turned on before does not run, and runs when automation is on again', async () => {
+    const old = await createIntoVault('paused');
+    await turnOn(old.authorizationId, { whenDaysLeft: '7', lifetimeDays: '30', keepOldDays: '0' });
+    await signOut();
+    await h.restartApp({ AUTOMATION: 'false' });
+    try {
+      h.clock.advanceDays(23.01);
+      await h.app.runDueJobs();
+      expect(live('paused').map((token) => token.authorizationId)).toEqual([old.authorizationId]);
+    } finally {
+      await h.restartApp();
+    }
+    // Put off a day at a time while automation was off.
+    h.clock.advanceDays(1.01);
+    expect(await h.app.runDueJobs()).toBe(1);
+    expect(live('paused').map((token) => token.authorizationId)).not.toContain(old.authorizationId);
+    expect(live('paused')).toHaveLength(1);
+  });
 });

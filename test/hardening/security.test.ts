@@ -14,7 +14,13 @@ import { freePort, startHarness, type Harness } from '../support/harness.ts';
 import { runDoctor, setupFolder } from '../setup/support/setup-cli.ts';
 import { ADA, GRACE, csrfOf, openSignInPage, pickPerson, signIn, signInForAudit } from '../support/sign-in.ts';
 import { SecretClient } from '@azure/keyvault-secrets';
-import { createAuditJobs } from '../../src/admin/audit-jobs.ts';
+import { randomBytes } from 'node:crypto';
+import { createAuditGatherings } from '../../src/admin/audit-gatherings.ts';
+import { systemClock } from '../../src/clock.ts';
+import { createSqliteJobEngine } from '../../src/jobs/sqlite-job-engine.ts';
+import { createLogger } from '../../src/logging.ts';
+import { sqliteAuditGatheringSlots } from '../../src/storage/audit-gathering-slots.ts';
+import { createSealer } from '../../src/storage/sealing.ts';
 import { boundedConcurrency } from '../../src/admin/bounded.ts';
 import { gatherAudit } from '../../src/admin/gather.ts';
 import { createTokenAdminClient } from '../../src/admin/token-admin-client.ts';
@@ -425,57 +431,52 @@ describe('audit work is started only by a form, one at a time, within process-wi
     expect(seen.peak).toBe(4);
   });
 
-  it('a gathering replaced by a newer one of the same administrator and organization (from any session) is cancelled: it starts no further call', async () => {
+  it('a gathering replaced by a newer one of the same administrator and organization (from any session) is cancelled: it starts no further call, and only the newer one is kept', async () => {
     const token = await h.emulator.control.issueAccessToken(GRACE.objectId);
-    const { seen, client } = countingTokenAdmin(adminClient());
-    const jobs = createAuditJobs();
-    const signals: AbortSignal[] = [];
-    let firstCallsWhenReplaced = 0;
-    const first = jobs.start(
-      'session-1:contoso',
-      { organization: 'contoso', person: 'grace' },
-      (onProgress, signal) => {
-        signals.push(signal);
+    const database = new DatabaseSync(':memory:');
+    const logger = createLogger('silent');
+    const engine = createSqliteJobEngine({ database, clock: systemClock, pollSeconds: 3600, logger });
+    /** Each gathering's own count of calls, in the order they started. */
+    const calls: { calls: number }[] = [];
+    let callsWhenReplaced = 0;
+    let replacement: Promise<unknown> | undefined;
+    const gatherings = createAuditGatherings({
+      slots: sqliteAuditGatheringSlots(database),
+      sealer: createSealer([randomBytes(32)]),
+      engine,
+      logger,
+      gather: (options) => {
+        const { seen, client } = countingTokenAdmin(adminClient());
+        calls.push(seen);
+        const first = calls.length === 1;
         return gatherAudit({
           client,
-          accessToken: async () => token,
-          organization: 'contoso',
           concurrency: 2,
-          signal,
+          ...options,
           onProgress: (progress) => {
-            onProgress(progress);
+            options.onProgress(progress);
             // Replaced as soon as its first people are being read.
-            if (progress.peopleRead === 1 && firstCallsWhenReplaced === 0) {
-              firstCallsWhenReplaced = seen.calls;
-              jobs.start(
-                'session-2:contoso',
-                { organization: 'contoso', person: 'grace' },
-                (again, signal2) => (
-                  signals.push(signal2),
-                  gatherAudit({
-                    client: adminClient(),
-                    accessToken: async () => token,
-                    organization: 'contoso',
-                    concurrency: 2,
-                    signal: signal2,
-                    onProgress: again,
-                  })
-                ),
-              );
+            if (first && progress.peopleRead === 1 && !replacement) {
+              callsWhenReplaced = seen.calls;
+              replacement = gatherings.start('grace', 'contoso', 'session-2', token, { waitMs: 0 });
             }
           },
         });
       },
-    );
-    await first.settled;
-    expect(signals[0]!.aborted).toBe(true);
-    expect(first.failure).toMatchObject({ name: 'AbortError' });
+    });
+    engine.start(gatherings.handler);
+    await gatherings.start('grace', 'contoso', 'session-1', token, { waitMs: 60_000 });
+    await replacement;
+    await engine.close(); // waits for the replacement's run
+    expect(calls).toHaveLength(2);
     // Only the calls already in flight (at most the two slots) finished after the replacement.
-    expect(seen.calls - firstCallsWhenReplaced).toBeLessThanOrEqual(2);
-    // The first session's audit is gone; the second session's gathering finishes.
-    expect(jobs.get('session-1:contoso')).toBeUndefined();
-    await jobs.get('session-2:contoso')!.settled;
-    expect(jobs.get('session-2:contoso')!.result).toBeDefined();
+    expect(calls[0]!.calls - callsWhenReplaced).toBeLessThanOrEqual(2);
+    // The first session's audit is gone; the second session's is kept.
+    expect(await gatherings.get('grace', 'contoso', 'session-1')).toBeUndefined();
+    const kept = await gatherings.get('grace', 'contoso', 'session-2');
+    expect(kept?.state).toBe('done');
+    expect(kept?.result?.upstreamCalls).toBe(calls[1]!.calls);
+    database.close();
   });
 
   it('a gathering keeps at most `limits.tokens` tokens and names the people it did not read', async () => {

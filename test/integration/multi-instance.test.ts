@@ -16,7 +16,8 @@ import { TEST_CLIENT_ID, freePort } from '../support/harness.ts';
 import { startNginx, type TestNginx } from '../support/nginx.ts';
 import { eventually } from '../support/processes.ts';
 import { startRedis, type TestRedis } from '../support/redis-server.ts';
-import { ADA, signIn } from '../support/sign-in.ts';
+import { ADA, GRACE, signIn, signInForAudit } from '../support/sign-in.ts';
+import { followGathering } from '../support/audit-page.ts';
 
 const KEY_PREFIX = 'patmanager-test:';
 const IDLE_MINUTES = 60;
@@ -130,6 +131,10 @@ async function withRedis<T>(work: (client: RedisClientType) => Promise<T>): Prom
 }
 
 const tokensOfAda = () => emulator.control.devops.tokens(ADA.objectId);
+const tokenListCalls = () =>
+  emulator.control.stats().requests[
+    'GET /vssps/:organization/_apis/tokenadmin/personalaccesstokens/:subjectDescriptor'
+  ] ?? 0;
 
 describe('two instances behind nginx, one Redis', () => {
   it('signs in with /login answered by one instance and /getAToken by the other', async () => {
@@ -224,6 +229,26 @@ describe('two instances behind nginx, one Redis', () => {
       expect(page.body).toContain('double-click-bot');
       expect(page.body).toContain('multi-instance-bot');
     }
+  });
+
+  it('gathers the organization audit once on the job engine (BullMQ) and shows it from both instances (kept in Redis)', async () => {
+    const admin = new TestBrowser(emulator.caCertificatePem);
+    await signInForAudit(admin, publicUrl, GRACE);
+    emulator.control.resetStats();
+    await followGathering(admin, publicUrl);
+    const gathered = tokenListCalls();
+    expect(gathered).toBeGreaterThan(10);
+    const served = new Set<'a' | 'b'>();
+    for (let i = 0; i < 4; i++) {
+      const page = await admin.get(`${publicUrl}/audit`);
+      expect(page.status).toBe(200);
+      expect(page.headers.refresh).toBeUndefined();
+      expect(page.body).toContain('<h1>Audit of contoso</h1>');
+      served.add(await servedBy(page));
+    }
+    expect([...served].sort()).toEqual(['a', 'b']);
+    // No gathering again: each page asks token administration once, to check Grace is still an administrator.
+    expect(tokenListCalls()).toBe(gathered + 4);
   });
 
   it('keeps working through the other instance when one stops', async () => {

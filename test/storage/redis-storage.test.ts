@@ -14,6 +14,8 @@ import { freePort } from '../support/harness.ts';
 import { eventually } from '../support/processes.ts';
 import { startRedis, type TestRedis } from '../support/redis-server.ts';
 import { collectLogLines } from '../support/log-lines.ts';
+import { DatabaseSync } from 'node:sqlite';
+import { sqliteAuditGatheringSlots } from '../../src/storage/audit-gathering-slots.ts';
 
 const PREFIX = 'test:';
 const TIMEOUT_MS = 300;
@@ -220,5 +222,33 @@ describe('SESSION_STORE=redis', () => {
 
   it('never logs the Redis URL (it can carry a password)', () => {
     expect(logLines.join('\n')).not.toContain(redis.url);
+  });
+});
+
+describe('the organization audits kept for every instance (same contract in Redis and SQLite)', () => {
+  const backends = () => [
+    { name: 'Redis', slots: storage.auditGatherings },
+    { name: 'SQLite', slots: sqliteAuditGatheringSlots(new DatabaseSync(':memory:')) },
+  ];
+
+  it('refuses a write from a gathering that a newer one replaced, in both', async () => {
+    for (const { name, slots } of backends()) {
+      await slots.replace('grace:contoso', { generation: 'first', sealed: 'progress-1' }, 60_000);
+      expect(await slots.update('grace:contoso', 'first', 'progress-2'), name).toBe(true);
+      await slots.replace('grace:contoso', { generation: 'second', sealed: 'started' }, 60_000);
+      expect(await slots.update('grace:contoso', 'first', 'stale result'), name).toBe(false);
+      expect(await slots.read('grace:contoso'), name).toEqual({ generation: 'second', sealed: 'started' });
+      await slots.remove('grace:contoso');
+      expect(await slots.update('grace:contoso', 'second', 'after removal'), name).toBe(false);
+      expect(await slots.read('grace:contoso'), name).toBeUndefined();
+    }
+  });
+
+  it('keeps an audit in Redis under its own key with the time it is kept as TTL', async () => {
+    await storage.auditGatherings.replace('grace:contoso', { generation: 'g', sealed: 's' }, 15 * 60_000);
+    const ttl = await inspector.pTTL(`${PREFIX}audit:grace:contoso`);
+    expect(ttl).toBeGreaterThan(14 * 60_000);
+    expect(ttl).toBeLessThanOrEqual(15 * 60_000);
+    await storage.auditGatherings.remove('grace:contoso');
   });
 });

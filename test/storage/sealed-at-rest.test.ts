@@ -17,7 +17,8 @@ import { createIntoVault, turnOnAutomation } from '../support/vault-tokens.ts';
 import type { TestBrowser } from '../support/browser.ts';
 import { startHarness, type Harness } from '../support/harness.ts';
 import { startRedis, type TestRedis } from '../support/redis-server.ts';
-import { ADA, GRACE, pickPerson, signIn } from '../support/sign-in.ts';
+import { ADA, GRACE, pickPerson, signIn, signInForAudit } from '../support/sign-in.ts';
+import { followGathering } from '../support/audit-page.ts';
 
 const KEY_OLD = randomBytes(32);
 const KEY_NEW = randomBytes(32);
@@ -218,6 +219,38 @@ describe('tokens sealed at rest, SQLite', () => {
     const issued = h.emulator.control.issuedSecrets();
     for (const file of appFiles(h))
       expect({ file, found: tokensIn(readFileSync(file), issued) }).toEqual({ file, found: [] });
+  });
+  it('seals the organization audit kept for every instance, and the access token its gathering runs with: no token in the jobs file, and it opens for no other administrator or organization', async () => {
+    const admin = h.browser();
+    await signInForAudit(admin, h.appUrl, GRACE);
+    h.emulator.control.injectFault({ path: '/vssps/*/_apis/graph/users', method: 'GET', delayMs: 1500, times: 1 });
+    const gathering = await admin.get(`${h.appUrl}/audit`);
+    expect(gathering.headers.refresh).toBeDefined();
+    const checkFiles = () => {
+      const issued = h.emulator.control.issuedSecrets();
+      for (const file of appFiles(h))
+        expect({ file, found: tokensIn(readFileSync(file), issued) }).toEqual({ file, found: [] });
+    };
+    checkFiles(); // while the gathering runs, with its access token
+    await followGathering(admin, h.appUrl);
+    checkFiles();
+    const jobs = new DatabaseSync(join(h.dataDir, 'jobs.sqlite'), { readOnly: true });
+    const rows = jobs.prepare('SELECT key, sealed FROM audit_gatherings').all() as Array<{
+      key: string;
+      sealed: string;
+    }>;
+    jobs.close();
+    const grace = `${GRACE.objectId}.${h.emulator.tenantId}`;
+    expect(rows.map((row) => row.key)).toEqual([`${grace}:contoso`]);
+    expect(opensWith([...h.config.tokenCacheKeys], rows[0]!.sealed, `audit-gathering:${grace}:contoso`)).toBe(true);
+    expect(opensWith([...h.config.tokenCacheKeys], rows[0]!.sealed, `audit-gathering:${grace}:fabrikam`)).toBe(false);
+    expect(
+      opensWith(
+        [...h.config.tokenCacheKeys],
+        rows[0]!.sealed,
+        `audit-gathering:${ADA.objectId}.${h.emulator.tenantId}:contoso`,
+      ),
+    ).toBe(false);
   });
 });
 

@@ -306,12 +306,41 @@ describe('the audit', () => {
     h.emulator.control.injectFault({ path: '/vssps/*/_apis/graph/users', method: 'GET', delayMs: 2500, times: 1 });
     const first = await browser.get(`${h.appUrl}/audit`);
     expect(first.status).toBe(200);
-    expect(first.headers.refresh).toBe('2; url=/audit');
+    expect(first.headers.refresh).toBe('1; url=/audit');
     expect(first.body).toContain('Gathering the audit of contoso');
     expect(first.body).toContain('Listing the people in the organization: 0 so far');
     expect(first.body).not.toMatch(/<script(?![^>]*\bsrc=)/);
     const done = await openAudit();
     expect(done.body).toContain('<h1>Audit of contoso</h1>');
+  });
+
+  it('keeps the gathered audit across a restart of the app: shown again at once, without asking Azure DevOps about anyone', async () => {
+    const before = await openAudit();
+    expect(before.body).toContain('<h1>Audit of contoso</h1>');
+    // Gathering asks about every person.
+    expect(calls(TOKEN_LIST)).toBeGreaterThan(10);
+    await h.restartApp();
+    h.emulator.control.resetStats();
+    const after = await browser.get(`${h.appUrl}/audit`);
+    expect(after.status).toBe(200);
+    expect(after.headers.refresh).toBeUndefined();
+    expect(after.body).toContain('<h1>Audit of contoso</h1>');
+    // Only the administrator check: its descriptor lookup (not remembered across the restart) and its probe.
+    expect(calls(GRAPH_USERS)).toBeLessThanOrEqual(1);
+    expect(calls(TOKEN_LIST)).toBe(1);
+  });
+
+  it('gathers afresh for a new sign-in of the same administrator, and the audit it replaced is no longer offered to the old session', async () => {
+    await openAudit();
+    const other = h.browser();
+    await signInForAudit(other, h.appUrl, GRACE);
+    h.emulator.control.resetStats();
+    await followGathering(other, h.appUrl);
+    expect(calls(GRAPH_USERS)).toBeGreaterThan(0);
+    // One audit per administrator and organization: the first session's is gone, so it gathers again.
+    h.emulator.control.resetStats();
+    await openAudit();
+    expect(calls(GRAPH_USERS)).toBeGreaterThan(0);
   });
 
   it('"Gather again" shows a revocation made a moment ago: the token is counted apart, without flags, and no longer usable', async () => {

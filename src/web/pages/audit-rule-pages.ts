@@ -107,7 +107,7 @@ export function auditRulePages(deps: AuditRulePageDependencies) {
       const body = req.body as Record<string, unknown>;
       const parsed = parseRuleForm(body, new Date(now()));
       if (!parsed.ok) return showForm(res, parsed.values, parsed.errors);
-      const audit = deps.gatheredAudit(req);
+      const audit = await deps.gatheredAudit(req);
       if (!audit)
         throw new PageError(
           409,
@@ -159,7 +159,7 @@ export function auditRulePages(deps: AuditRulePageDependencies) {
           `reason: ${reason.trim()}`,
         ],
       });
-      deps.gatherAgain(req);
+      await deps.gatherAgain(req);
       req.session.auditRuleOutcome = {
         organization: audit.organization,
         scopes,

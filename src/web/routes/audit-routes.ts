@@ -4,11 +4,10 @@
 import { Router, type Request, type Response } from 'express';
 import { z } from 'zod';
 import type { ActivityLog } from '../../storage/activity-log.ts';
-import type { AuditJob, AuditJobs } from '../../admin/audit-jobs.ts';
+import { errorOf, type AuditGatherings, type Gathering } from '../../admin/audit-gatherings.ts';
 import type { Limiter } from '../../admin/bounded.ts';
-import { gatherAudit, type AuditLimits, type AuditResult } from '../../admin/gather.ts';
+import type { AuditResult } from '../../admin/gather.ts';
 import { RISK_FLAGS, RISK_FLAG_NAMES } from '../../admin/risk-flags.ts';
-import type { AuditLogClient } from '../../admin/audit-log-client.ts';
 import type { TokenAdminClient } from '../../admin/token-admin-client.ts';
 import { leakedTokens, timelineOf } from '../../admin/token-history.ts';
 import { AUDIT_LOG_PERMISSION, AUDIT_SCOPES } from '../../auth/devops-permissions.ts';
@@ -39,26 +38,28 @@ import { GUID } from '../../identifiers.ts';
 import { viewOf } from '../token-view.ts';
 import type { PendingSignInCookie } from '../pending-sign-in-cookie.ts';
 
-/** A small organization's audit is shown at once rather than after a "gathering" page. */
-const WAIT_FOR_SMALL_AUDIT_MS = 1500;
+/**
+ * A small organization's audit is shown at once rather than after a "gathering" page; any longer
+ * and the person would wait on a blank page, so they see its progress instead.
+ */
+const WAIT_FOR_SMALL_AUDIT_MS = 400;
 /** The "gathering" page asks the browser to load it again after this many seconds (the Refresh header). */
-const REFRESH_SECONDS = 2;
+const REFRESH_SECONDS = 1;
 const MAX_REVOKE = 500;
 const MAX_REASON_LENGTH = 500;
 const SIGN_IN_AGAIN = 'your sign-in has expired; sign in again, then open the audit and try again.';
 
 export interface AuditRouteDependencies {
   tokenAdmin: TokenAdminClient;
-  auditLog: AuditLogClient;
   /** The app's clock (ms). */
   now: () => number;
   administrators: AdministratorStatus;
-  jobs: AuditJobs;
+  /** The audits gathered and being gathered, on the job engine, kept where every instance reads them. */
+  gatherings: AuditGatherings;
   auth: AuthService;
   activity: ActivityLog;
   /** Every audit call of the process (gatherings and revocations alike) goes through this one limiter. */
   upstream: Limiter;
-  limits: AuditLimits;
   baseUrl: URL;
   /** Where a sign-in in progress is kept (the consent sign-in is one). */
   signIns: PendingSignInCookie;
@@ -73,10 +74,10 @@ export interface AuditRouteDependencies {
 export interface GatheredAuditAccess {
   /** The finished audit, or undefined after answering with the "gathering" page. */
   finishedAudit(req: Request, res: Response): Promise<AuditResult | undefined>;
-  /** The audit already gathered for this session and organization, if it is still kept. */
-  gatheredAudit(req: Request): AuditResult | undefined;
+  /** The audit already gathered for this administrator and organization, if it is still kept. */
+  gatheredAudit(req: Request): Promise<AuditResult | undefined>;
   /** Starts gathering the audit again (replacing the one kept). */
-  gatherAgain(req: Request): void;
+  gatherAgain(req: Request): Promise<void>;
 }
 
 const exportSchema = auditFilterSchema.extend({ format: z.enum(['csv', 'json']) });
@@ -179,9 +180,13 @@ function reasonError(reason: unknown): string | undefined {
 }
 
 export function auditRoutes(options: AuditRouteDependencies): Router {
-  const { tokenAdmin, auditLog, now, administrators, jobs, auth, activity, upstream, limits } = options;
+  const { tokenAdmin, now, administrators, gatherings, auth, activity, upstream } = options;
   const router = Router();
-  const keyOf = (req: Request) => `${req.sessionID}:${req.session.organization}`;
+  /** Whose audit of which organization: the administrator's, whichever of their sessions asks. */
+  const ownerOf = (req: Request): [person: string, organization: string] => [
+    req.session.account!.homeAccountId,
+    req.session.organization!,
+  ];
 
   /**
    * The sign-in that asks for the audit's permissions (incremental consent, the first time the
@@ -214,55 +219,47 @@ export function auditRoutes(options: AuditRouteDependencies): Router {
       res.locals.isAdministrator = true;
       return next();
     }
-    jobs.forget(keyOf(req));
+    await gatherings.forget(...ownerOf(req));
     res.locals.isAdministrator = false;
     res.status(403).render('audit/refused', { title: 'Audit' });
   });
 
-  const start = (req: Request): AuditJob => {
-    const organization = req.session.organization!;
-    const accessToken = auditTokenOf(req, auth);
-    return jobs.start(keyOf(req), { organization, person: req.session.account!.homeAccountId }, (onProgress, signal) =>
-      gatherAudit({
-        client: tokenAdmin,
-        auditLog,
-        now,
-        accessToken,
-        organization,
-        limiter: upstream,
-        limits,
-        signal,
-        onProgress,
-      }),
-    );
+  /** Gathers the audit afresh with an access token got now (the job has no session to ask). */
+  const start = async (req: Request, waitMs: number): Promise<Gathering> => {
+    const accessToken = await auditTokenOf(req, auth)({ forceRefresh: false });
+    return gatherings.start(...ownerOf(req), req.sessionID, accessToken, { waitMs });
   };
 
   /** The finished audit, or undefined after answering with the "gathering" page. */
   async function finishedAudit(req: Request, res: Response): Promise<AuditResult | undefined> {
-    let job = jobs.get(keyOf(req));
-    if (!job || job.failure !== undefined) {
-      job = start(req);
-      await Promise.race([job.settled, new Promise((resolve) => setTimeout(resolve, WAIT_FOR_SMALL_AUDIT_MS).unref())]);
+    let gathering = await gatherings.get(...ownerOf(req), req.sessionID);
+    if (!gathering || gathering.state === 'failed' || gatherings.stalled(gathering))
+      gathering = await start(req, WAIT_FOR_SMALL_AUDIT_MS);
+    if (gathering.state === 'failed') {
+      await gatherings.forget(...ownerOf(req));
+      throw errorOf(gathering.failure!);
     }
-    if (job.failure !== undefined) {
-      jobs.forget(keyOf(req));
-      throw job.failure;
-    }
-    if (job.result) return job.result;
+    if (gathering.result) return gathering.result;
     res.set('Refresh', `${REFRESH_SECONDS}; url=/audit`);
     res.set('Cache-Control', 'no-store');
     res.render('audit/progress', {
       title: 'Gathering the audit',
-      progress: job.progress,
+      progress: gathering.progress,
       refreshSeconds: REFRESH_SECONDS,
     });
     return undefined;
   }
 
+  const gatheredAudit = async (req: Request) => (await gatherings.get(...ownerOf(req), req.sessionID))?.result;
+
   if (options.rulesRouter)
     router.use(
       '/rules',
-      options.rulesRouter({ finishedAudit, gatheredAudit: (req) => jobs.get(keyOf(req))?.result, gatherAgain: start }),
+      options.rulesRouter({
+        finishedAudit,
+        gatheredAudit,
+        gatherAgain: async (req) => void (await start(req, 0)),
+      }),
     );
 
   router.get('/', async (req, res) => {
@@ -338,8 +335,8 @@ export function auditRoutes(options: AuditRouteDependencies): Router {
   });
 
   // A POST (with its CSRF token), so that no link from another site can start a gathering.
-  router.post('/gather-again', (req, res) => {
-    start(req);
+  router.post('/gather-again', async (req, res) => {
+    await start(req, 0);
     res.redirect(303, '/audit');
   });
 
@@ -375,14 +372,13 @@ export function auditRoutes(options: AuditRouteDependencies): Router {
 
   router.post('/revoke', async (req, res) => {
     const body = req.body as Record<string, unknown>;
-    const job = jobs.get(keyOf(req));
-    if (!job?.result)
+    const audit = await gatheredAudit(req);
+    if (!audit)
       throw new PageError(
         409,
         'Audit no longer open',
         'The audit these tokens were chosen from has closed (audits are kept for 15 minutes), so nothing was changed. Open the audit again and choose them there.',
       );
-    const audit = job.result;
     const chosen = selection(audit, { ids: body.ids, person: body.person });
     const error = reasonError(body.reason);
     if (error) {
@@ -442,13 +438,13 @@ export function auditRoutes(options: AuditRouteDependencies): Router {
     );
     // The audit forgets what was revoked, so the page shows what is left.
     const revoked = new Set(outcomes.filter((outcome) => outcome.revoked).map((outcome) => outcome.authorizationId));
-    job.result = {
+    await gatherings.replaceResult(...ownerOf(req), {
       ...audit,
       people: audit.people.map((holder) => ({
         ...holder,
         tokens: holder.tokens.filter((token) => !revoked.has(token.authorizationId)),
       })),
-    };
+    });
     req.session.auditRevokeOutcome = { organization: audit.organization, reason, outcomes };
     res.redirect(303, '/audit/revoke/result');
   });
