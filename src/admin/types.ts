@@ -10,6 +10,8 @@ export interface OrgPerson {
   principalName: string;
   /** `aad` (Microsoft Entra) or `msa` (Microsoft account). */
   origin: string;
+  /** Graph's `originId`: the Entra object id for `aad` (a PUID in hex for `msa`); null when not sent. */
+  originId: string | null;
   /** Removed from the identity provider but still known to Azure DevOps. */
   deletedInOrigin: boolean;
 }

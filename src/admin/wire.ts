@@ -19,6 +19,7 @@ const wireGraphUser = z.object({
   principalName: z.string().nullish(),
   mailAddress: z.string().nullish(),
   origin: z.string(),
+  originId: z.string().nullish(),
   isDeletedInOrigin: z.boolean().nullish(),
 });
 
@@ -48,6 +49,7 @@ export function toPeople(wire: z.infer<typeof wireGraphUsers>): OrgPerson[] {
     displayName: user.displayName || user.principalName || user.descriptor,
     principalName: user.principalName || user.mailAddress || '',
     origin: user.origin,
+    originId: user.originId || null,
     deletedInOrigin: user.isDeletedInOrigin === true,
   }));
 }

@@ -11,6 +11,7 @@ const person = (deletedInOrigin = false): OrgPerson => ({
   displayName: 'P',
   principalName: 'p@x',
   origin: 'aad',
+  originId: null,
   deletedInOrigin,
 });
 const token = (changes: Partial<AdminToken> = {}): AdminToken => ({

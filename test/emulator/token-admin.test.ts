@@ -73,6 +73,19 @@ describe('Graph users', () => {
     expect(value.filter((user) => user.isDeletedInOrigin === true).length).toBeGreaterThan(0);
   });
 
+  it("gives originId as Graph documents it: an Entra user's object id, a Microsoft account's PUID in hex", async () => {
+    const { value } = await allUsers({ subjectTypes: 'aad,msa' });
+    const members = emulator.control.devops.members('contoso');
+    const ada = value.find((user) => user.principalName === ADA.username);
+    expect(ada.originId).toBe(ADA.objectId);
+    const msa = value.filter((user) => user.origin === 'msa');
+    expect(msa.length).toBeGreaterThan(0);
+    for (const user of msa) {
+      expect(user.originId).toMatch(/^[0-9A-F]{16}$/);
+      expect(members.some((member) => member.objectId === user.originId)).toBe(false);
+    }
+  });
+
   it('a continuation token it did not make is a 400', async () => {
     const answer = await users({ continuationToken: 'bm9uc2Vuc2U' });
     expect(answer.status).toBe(400);

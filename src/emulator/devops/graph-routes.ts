@@ -5,9 +5,13 @@
 // - The page size is not documented: 100 here is a guess, small enough that the demo pages.
 // - `subjectTypes` (`aad,msa`) keeps only those origins; without it every user is listed, service
 //   identities (`vsts`) included, as the example shows.
+// - `originId` (graph-7.1.json: "For MSA this is the PUID in hex notation, for AAD this is the object
+//   id"): the member's Entra object id for `aad`; for `msa` 16 hex digits made from the member (the
+//   PUIDs' length is a guess from ones seen in the wild); for `vsts` its object id.
 // - `isDeletedInOrigin` (AadGraphMember) is only sent when true: the example, which never has it,
 //   suggests that defaults are left out (a guess).
 
+import { createHash } from 'node:crypto';
 import express, { type Request, type Router } from 'express';
 import type { Directory, Organization } from '../directory.ts';
 import {
@@ -109,6 +113,11 @@ function domainOf(member: OrgMember, directory: Directory): string {
   return member.metaType === undefined ? 'Build' : 'LOCAL AUTHORITY';
 }
 
+function originIdOf(member: OrgMember): string {
+  if (member.origin !== 'msa') return member.objectId;
+  return createHash('sha256').update(`puid:${member.objectId}`).digest('hex').slice(0, 16).toUpperCase();
+}
+
 /** A GraphUser with the properties (and their order) of the GetAllUsers example. */
 function graphUser(member: OrgMember, organization: Organization, access: AccessOptions) {
   const descriptor = descriptorOf(member);
@@ -121,7 +130,7 @@ function graphUser(member: OrgMember, organization: Organization, access: Access
     principalName: member.principalName,
     mailAddress: person ? member.principalName : '',
     origin: member.origin,
-    originId: member.objectId,
+    originId: originIdOf(member),
     displayName: member.displayName,
     ...(member.deletedInOrigin ? { isDeletedInOrigin: true } : {}),
     _links: {
