@@ -14,6 +14,8 @@ import type { Logger } from './logging.ts';
 import { createSealer } from './storage/sealing.ts';
 import { createStorage } from './storage/storage.ts';
 import { createApp } from './web/app.ts';
+import { createLeakNotices } from './admin/leak-notices.ts';
+import { leakedTokens } from './admin/token-history.ts';
 import { systemClock, type Clock } from './clock.ts';
 import { createAutomations } from './automation/automations.ts';
 import { createAutomationService } from './automation/automation-service.ts';
@@ -166,11 +168,16 @@ export async function startServer(
     baseUrl: config.baseUrl,
     at: config.reminders.at,
   });
+  const leakNotices = createLeakNotices(storage.records, logger);
   const auditGatherings = createAuditGatherings({
     slots: storage.auditGatherings,
     sealer,
     engine,
     logger,
+    // Leak notices (issue 26): the owners of leaked tokens are told on their token list. Never throws.
+    // The job has no session: the tenant is the administrator's, from their person id (`<object id>.<tenant id>`).
+    onGathered: (person, audit) =>
+      leakNotices.record(audit, leakedTokens(audit, new Date(clock.now())), person.slice(person.lastIndexOf('.') + 1)),
     gather: (options) =>
       gatherAudit({
         client: tokenAdmin,
@@ -195,6 +202,7 @@ export async function startServer(
     auditGatherings,
     clock,
     activity: storage.activity,
+    leakNotices,
     sessionStore: storage.sessionStore,
     claims: storage.claims,
     readiness,

@@ -9,6 +9,7 @@ import type { Claims } from '../storage/claims.ts';
 import type { DevOpsClient } from '../devops/types.ts';
 import type { AuditGatherings } from '../admin/audit-gatherings.ts';
 import type { TokenAdminClient } from '../admin/token-admin-client.ts';
+import type { LeakNotices } from '../admin/leak-notices.ts';
 import type { VaultLinks } from '../keyvault/vault-links.ts';
 import type { VaultSecrets } from '../keyvault/vault-secrets.ts';
 import type { AppConfig } from '../config/config.ts';
@@ -62,6 +63,8 @@ export interface AppDependencies {
   /** The app's clock (the audit's dates and the history's 90 days are counted from it). */
   clock?: Clock | undefined;
   activity: ActivityLog;
+  /** Leaked tokens' owners are told on their token list (recorded when an administrator gathers the audit). */
+  leakNotices: LeakNotices;
   sessionStore: session.Store;
   /** Shared with the session store, so a double click is caught whichever instance it reaches. */
   claims: Claims;
@@ -107,6 +110,7 @@ export function createApp({
   auditGatherings,
   clock = systemClock,
   activity,
+  leakNotices,
   sessionStore,
   claims,
   readiness,
@@ -185,7 +189,7 @@ export function createApp({
     signIns,
     automation,
   };
-  app.use(overviewRoutes({ signedIn, devops, lifecycle, auth }));
+  app.use(overviewRoutes({ signedIn, devops, lifecycle, auth, leakNotices, now: () => clock.now() }));
   app.use('/tokens', tokensRouter(pages));
   app.use('/vault', vaultRouter(pages));
   app.use('/activity', activityRoutes(signedIn, activity));

@@ -3,6 +3,7 @@
 // current list as a download. Each page carries the sign-in guard itself (the router sits at /).
 import { Router, type Request, type RequestHandler } from 'express';
 import { z } from 'zod';
+import type { LeakNotices } from '../../admin/leak-notices.ts';
 import type { AuthService } from '../../auth/auth-service.ts';
 import { daysAfter } from '../../days.ts';
 import type { AccessTokenSource, DevOpsClient, PatToken } from '../../devops/types.ts';
@@ -12,6 +13,7 @@ import { tokensAcrossOrganizations } from '../cross-organization.ts';
 import { accessTokenOf } from '../devops-context.ts';
 import { PageError } from '../errors.ts';
 import { toCsv } from '../export-format.ts';
+import { flash } from '../flash.ts';
 import {
   apiSortOf,
   listingOf,
@@ -29,6 +31,8 @@ const STATUS_ORDER = { active: 0, global: 1, expired: 2, revoked: 3 } as const;
 /** A whole list (an export, or the list sorted by creation) reads at most this many pages of 100 from one organization. */
 const MAX_WHOLE_LIST_PAGES = 50;
 const TOKEN_NOUN = ['token', 'tokens'];
+/** A notice is named by its token's authorizationId (see admin/leak-notices.ts). */
+const dismissSchema = z.object({ id: z.guid().transform((id) => id.toLowerCase()) });
 
 function compare(sort: ListQuery['sort']): (a: TokenView, b: TokenView) => number {
   const byName = (a: TokenView, b: TokenView) =>
@@ -80,8 +84,11 @@ export function overviewRoutes(options: {
   devops: DevOpsClient;
   lifecycle: TokenLifecycle;
   auth: AuthService;
+  leakNotices: LeakNotices;
+  /** The app's clock (ms). */
+  now: () => number;
 }): Router {
-  const { signedIn, devops, lifecycle, auth } = options;
+  const { signedIn, devops, lifecycle, auth, leakNotices } = options;
   const router = Router();
 
   /** One organization's whole list, as Azure DevOps sorts it (by name where it cannot sort as asked), up to the cap. */
@@ -152,9 +159,10 @@ export function overviewRoutes(options: {
       'The address asks for a filter, sort or page size PAT Manager does not offer. Use the controls above the list instead.',
     );
     const actor = actorOf(req, auth);
-    const [listed, revoked] = await Promise.all([
+    const [listed, revoked, notices] = await Promise.all([
       homePage(req, query, actor),
       query.status === 'all' ? lifecycle.revokedIds(actor) : Promise.resolve(new Set<string>()),
+      leakNotices.of(actor.person),
     ]);
     const now = new Date();
     const organizations = req.session.organizations ?? [];
@@ -194,6 +202,7 @@ export function overviewRoutes(options: {
     }
     res.render('tokens/list', {
       title: 'Your tokens',
+      notices,
       query,
       tokens,
       pager,
@@ -209,6 +218,23 @@ export function overviewRoutes(options: {
       exportUrl: (format: 'csv' | 'json') =>
         `/export?format=${format}&status=${query.status}&sort=${query.sort}&order=${query.order}`,
     });
+  });
+
+  // A leak notice's "Dismiss": only the signed-in person's own notices can be dismissed.
+  router.post('/leak-notices/dismiss', ...signedIn, async (req, res) => {
+    const form = dismissSchema.safeParse(req.body);
+    const person = req.session.account!.homeAccountId;
+    const dismissed = form.success
+      ? await leakNotices.dismiss(person, form.data.id, new Date(options.now()))
+      : undefined;
+    if (!dismissed)
+      throw new PageError(
+        404,
+        'Notice not found',
+        'You have no such notice (it may have been dismissed already), so nothing was changed. Your token list shows the ones left.',
+      );
+    flash(req, 'success', `The notice about "${dismissed.tokenName}" is dismissed.`);
+    res.redirect(303, '/');
   });
 
   async function everyOrganization(req: Request, filter: ListQuery['status']) {
