@@ -33,6 +33,8 @@ export interface ActivityLog {
   /** Never fails the request it is part of: a store that cannot write logs a warning instead. */
   record(person: string, entry: Omit<ActivityEntry, 'at'>): Promise<void>;
   list(person: string, page: number, pageSize: number): Promise<ActivityPage>;
+  /** The person's entries about one token, newest first, at most `limit` (a token's history shows them). */
+  forToken(person: string, tokenId: string, limit: number): Promise<ActivityEntry[]>;
   close(): void;
 }
 
@@ -55,6 +57,27 @@ function pageOf(stored: StoredEntry[], page: number, pageSize: number): Activity
   return { page, hasMore: stored.length > pageSize, entries: stored.slice(0, pageSize).map(restore) };
 }
 
+/** An activity row as SQLite gives it (a type, not an interface, so that SQLite's records convert to it). */
+type Row = {
+  at: number;
+  action: ActivityAction;
+  organization: string;
+  token_id: string;
+  token_name: string;
+  changes: string;
+};
+
+function fromRow(row: Row): StoredEntry {
+  return {
+    at: row.at,
+    action: row.action,
+    organization: row.organization,
+    tokenId: row.token_id,
+    tokenName: row.token_name,
+    changes: JSON.parse(row.changes) as string[],
+  };
+}
+
 export function createSqliteActivityLog(file: string, logger: Logger): ActivityLog {
   const database = openSqliteFile(file);
   database.exec(`
@@ -65,12 +88,16 @@ export function createSqliteActivityLog(file: string, logger: Logger): ActivityL
       token_id TEXT NOT NULL, token_name TEXT NOT NULL, changes TEXT NOT NULL
     );
     CREATE INDEX IF NOT EXISTS activity_person_at ON activity (person, at DESC, id DESC);
+    CREATE INDEX IF NOT EXISTS activity_person_token ON activity (person, token_id, at DESC, id DESC);
   `);
   const insert: StatementSync = database.prepare(
     'INSERT INTO activity (person, at, action, organization, token_id, token_name, changes) VALUES (?, ?, ?, ?, ?, ?, ?)',
   );
   const select: StatementSync = database.prepare(
     'SELECT at, action, organization, token_id, token_name, changes FROM activity WHERE person = ? ORDER BY at DESC, id DESC LIMIT ? OFFSET ?',
+  );
+  const selectForToken: StatementSync = database.prepare(
+    'SELECT at, action, organization, token_id, token_name, changes FROM activity WHERE person = ? AND token_id = ? ORDER BY at DESC, id DESC LIMIT ?',
   );
 
   return {
@@ -93,26 +120,10 @@ export function createSqliteActivityLog(file: string, logger: Logger): ActivityL
       }
     },
     async list(person, page, pageSize) {
-      const rows = select.all(person, pageSize + 1, (page - 1) * pageSize) as Array<{
-        at: number;
-        action: ActivityAction;
-        organization: string;
-        token_id: string;
-        token_name: string;
-        changes: string;
-      }>;
-      return pageOf(
-        rows.map((row) => ({
-          at: row.at,
-          action: row.action,
-          organization: row.organization,
-          tokenId: row.token_id,
-          tokenName: row.token_name,
-          changes: JSON.parse(row.changes) as string[],
-        })),
-        page,
-        pageSize,
-      );
+      return pageOf((select.all(person, pageSize + 1, (page - 1) * pageSize) as Row[]).map(fromRow), page, pageSize);
+    },
+    async forToken(person, tokenId, limit) {
+      return (selectForToken.all(person, tokenId, limit) as Row[]).map((row) => restore(fromRow(row)));
     },
     close() {
       if (database.isOpen) database.close();
@@ -120,4 +131,4 @@ export function createSqliteActivityLog(file: string, logger: Logger): ActivityL
   };
 }
 
-export { pageOf, type StoredEntry };
+export { pageOf, restore, type StoredEntry };

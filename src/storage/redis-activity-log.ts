@@ -1,6 +1,6 @@
 // The activity log in Redis, for instances that share one: a list per person, newest first,
 // trimmed to a bounded length so no one's history grows without end.
-import { pageOf, type ActivityLog, type StoredEntry } from './activity-log.ts';
+import { pageOf, restore, type ActivityLog, type StoredEntry } from './activity-log.ts';
 import type { Logger } from '../logging.ts';
 import type { RedisConnection } from './redis-connection.ts';
 import type { RedisKeys } from './redis-keys.ts';
@@ -36,6 +36,19 @@ export function redisActivityLog(connection: RedisConnection, keys: RedisKeys, l
         page,
         pageSize,
       );
+    },
+    async forToken(person, tokenId, limit) {
+      // No index by token: the person's list (at most MAX_ENTRIES_PER_PERSON) is read and filtered,
+      // and only items naming the token are parsed.
+      const items = await connection.run('activity read', () =>
+        connection.client.lRange(keys.activity(person), 0, MAX_ENTRIES_PER_PERSON - 1),
+      );
+      return items
+        .filter((item) => item.includes(tokenId))
+        .map((item) => JSON.parse(item) as StoredEntry)
+        .filter((stored) => stored.tokenId === tokenId)
+        .slice(0, limit)
+        .map(restore);
     },
     close() {},
   };
