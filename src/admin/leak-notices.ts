@@ -6,7 +6,8 @@ import type { Logger } from '../logging.ts';
 import type { PersonRecords } from '../storage/person-records.ts';
 import type { AuditResult } from './gather.ts';
 import type { LeakedToken } from './token-history.ts';
-import type { AdminToken, OrgPerson } from './types.ts';
+import { personIdOf } from './person-id.ts';
+import type { AdminToken } from './types.ts';
 
 const KIND = 'leak-notice';
 
@@ -30,16 +31,6 @@ export interface LeakNotices {
   of(person: string): Promise<LeakNotice[]>;
   /** The notice dismissed; undefined when the person holds no such notice (or dismissed it already), changing nothing. */
   dismiss(person: string, id: string, now: Date): Promise<LeakNotice | undefined>;
-}
-
-/**
- * PAT Manager's person id is msal's homeAccountId, `<Entra object id>.<tenant id>`; Graph gives an
- * Entra user's object id as `originId`. A Microsoft account (`msa`) has no Entra object id (its
- * originId is a PUID), so it maps to no one.
- */
-export function personIdOf(person: OrgPerson, tenantId: string): string | undefined {
-  if (person.origin !== 'aad' || !person.originId) return undefined;
-  return `${person.originId.toLowerCase()}.${tenantId.toLowerCase()}`;
 }
 
 function noticeOf(leak: LeakedToken, token: AdminToken, organization: string): LeakNotice {
