@@ -3,7 +3,7 @@
 // list names them, days in the one date format, and another token as a link to it, not its id.
 import { formatDate } from '../days.ts';
 import { describeScopes, splitScopes } from '../devops/scopes.ts';
-import type { ActivityEntry } from '../storage/activity-log.ts';
+import type { ActivityAction, ActivityEntry } from '../storage/activity-log.ts';
 
 /** A piece of a line: text, or a link to a token's details page. */
 type LinePart = { text: string; href?: string };
@@ -11,8 +11,20 @@ type LinePart = { text: string; href?: string };
 export interface ActivityEntryView extends ActivityEntry {
   /** When, as `2026-12-02 21:25` (UTC, as the column header says). */
   when: string;
+  /** What was done, in words. */
+  what: string;
   lines: LinePart[][];
 }
+
+const WHAT: Record<ActivityAction, string> = {
+  create: 'Created',
+  edit: 'Changed',
+  regenerate: 'Regenerated',
+  revoke: 'Revoked',
+  revokeOnBehalf: 'Revoked on behalf of its holder',
+  revocationRule: 'Revoked by scope and date (a revocation rule)',
+  remind: 'Reminded you',
+};
 
 const UUID = /\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b/gi;
 const ISO_DAY = /\b(\d{4}-\d{2}-\d{2})\b/g;
@@ -56,10 +68,17 @@ function withTokenLinks(line: string, organization: string): LinePart[] {
   return parts;
 }
 
-export function activityEntryView(entry: ActivityEntry): ActivityEntryView {
+/**
+ * `reader`: the person whose entry it is (their activity page), or an administrator reading a token's
+ * history in the audit, for whom the owner's other tokens are named without a link (their pages are
+ * the owner's).
+ */
+export function activityEntryView(entry: ActivityEntry, reader: 'self' | 'administrator' = 'self'): ActivityEntryView {
+  const lines = entry.changes.map((line) => withTokenLinks(daysInWords(scopesInWords(line)), entry.organization));
   return {
     ...entry,
     when: entry.at.toISOString().slice(0, 16).replace('T', ' '),
-    lines: entry.changes.map((line) => withTokenLinks(daysInWords(scopesInWords(line)), entry.organization)),
+    what: reader === 'administrator' && entry.action === 'remind' ? 'Reminded its holder' : WHAT[entry.action],
+    lines: reader === 'self' ? lines : lines.map((parts) => parts.map(({ text }) => ({ text }))),
   };
 }

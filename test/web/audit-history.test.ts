@@ -7,7 +7,7 @@ import type { Page, TestBrowser } from '../support/browser.ts';
 import { followGathering } from '../support/audit-page.ts';
 import { TEST_CLIENT_ID, type Harness } from '../support/harness.ts';
 import { signedIn } from '../support/signed-in.ts';
-import { GRACE, signInForAudit } from '../support/sign-in.ts';
+import { ADA, GRACE, csrfOf, signIn, signInForAudit } from '../support/sign-in.ts';
 
 let h: Harness;
 let browser: TestBrowser;
@@ -99,6 +99,72 @@ describe("a token's history", () => {
     );
     expect((await browser.get(`${h.appUrl}/audit/tokens/00000000-0000-0000-0000-000000000000`)).status).toBe(404);
     expect((await browser.get(`${h.appUrl}/audit/tokens/not-a-guid`)).status).toBe(404);
+  });
+});
+
+describe("PAT Manager's own entries in a token's history", () => {
+  /** The history's items in order: `event-<kind>` for the audit log's, `pat-manager-<action>` for PAT Manager's. */
+  const itemsOf = (page: Page) =>
+    [...page.body.matchAll(/<li class="(?:event event|pat-manager-entry pat-manager)-(\w+)">([\s\S]*?)<\/li>\n/g)].map(
+      (match) => ({ kind: match[1]!, text: match[2]! }),
+    );
+  const adaToken = (name: string) =>
+    h.emulator.control.devops.tokens(ADA.objectId).find((token) => token.displayName === name)!;
+
+  async function gatherAgain(audit: Page): Promise<void> {
+    const posted = await browser.post(
+      `${h.appUrl}/audit/gather-again`,
+      { _csrf: csrfOf(audit) },
+      { referer: audit.url },
+    );
+    expect((await followGathering(browser, h.appUrl, posted)).status).toBe(200);
+  }
+
+  it("shows an administrator's revocation on the owner's behalf, with its reason, right after the audit log's revoke event", async () => {
+    await signInForAudit(browser, h.appUrl, GRACE);
+    const audit = await openAudit();
+    const token = adaToken('ci-pipeline');
+    const confirm = await browser.get(`${h.appUrl}/audit/revoke?ids=${token.authorizationId}`);
+    const result = await browser.submit(confirm, '/audit/revoke', { reason: 'left the <b>team</b>' });
+    expect(result.body).toContain('revoked');
+    await gatherAgain(audit);
+    const page = await browser.get(`${h.appUrl}/audit/tokens/${token.authorizationId}`);
+    expect(page.status).toBe(200);
+    const items = itemsOf(page);
+    const revoked = items.findIndex((item) => item.kind === 'revoked');
+    expect(revoked).toBeGreaterThan(-1);
+    expect(items[revoked]!.text).toContain('by Grace Hopper');
+    const entry = items[revoked + 1]!;
+    expect(entry.kind).toBe('revokeOnBehalf');
+    expect(entry.text).toContain(
+      '<span class="entry-source">PAT Manager</span> <strong>Revoked on behalf of its holder</strong> by Grace Hopper',
+    );
+    expect(entry.text).toContain('<li>reason: left the &lt;b&gt;team&lt;/b&gt;</li>');
+    expect(entry.text).toContain('<li>for Ada Lovelace (ada@contoso.example)</li>');
+  });
+
+  it('shows the owner\'s own "created" entry beside the audit log\'s creation of a token made through PAT Manager', async () => {
+    await signIn(browser, h.appUrl, ADA);
+    const created = await browser.submit(await browser.get(`${h.appUrl}/tokens/new`), '/tokens', {
+      displayName: 'made-here',
+      expiry: '30',
+      organizations: 'this',
+      access: 'custom',
+      scopes: ['vso.code'],
+    });
+    expect(created.status).toBe(200);
+    const token = adaToken('made-here');
+    browser = h.browser();
+    await signInForAudit(browser, h.appUrl, GRACE);
+    await openAudit();
+    const page = await browser.get(`${h.appUrl}/audit/tokens/${token.authorizationId}`);
+    expect(page.status).toBe(200);
+    const items = itemsOf(page);
+    expect(items.map((item) => item.kind)).toEqual(['created', 'create']);
+    expect(items[0]!.text).toContain('by Ada Lovelace');
+    expect(items[1]!.text).toContain(
+      '<span class="entry-source">PAT Manager</span> <strong>Created</strong> by Ada Lovelace',
+    );
   });
 });
 

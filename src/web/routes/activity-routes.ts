@@ -30,7 +30,12 @@ export function activityRoutes(signedIn: RequestHandler[], activity: ActivityLog
       previousUrl: page > 1 ? `/activity?page=${page - 1}` : undefined,
       nextUrl: hasMore ? `/activity?page=${page + 1}` : undefined,
     };
-    res.render('activity', { title: 'Activity', entries: entries.map(activityEntryView), page, pager });
+    res.render('activity', {
+      title: 'Activity',
+      entries: entries.map((entry) => activityEntryView(entry)),
+      page,
+      pager,
+    });
   });
   return router;
 }

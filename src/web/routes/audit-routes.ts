@@ -9,7 +9,7 @@ import type { Limiter } from '../../admin/bounded.ts';
 import type { AuditResult } from '../../admin/gather.ts';
 import { RISK_FLAGS, RISK_FLAG_NAMES } from '../../admin/risk-flags.ts';
 import type { TokenAdminClient } from '../../admin/token-admin-client.ts';
-import { leakedTokens, timelineOf } from '../../admin/token-history.ts';
+import { leakedTokens, tokenTimeline } from '../../admin/token-history.ts';
 import { AUDIT_LOG_PERMISSION, AUDIT_SCOPES } from '../../auth/devops-permissions.ts';
 import { safeReturnTo } from '../../auth/return-to.ts';
 import type { AdminToken, OrgPerson } from '../../admin/types.ts';
@@ -36,6 +36,7 @@ import {
 } from '../audit-view.ts';
 import { GUID } from '../../identifiers.ts';
 import { viewOf } from '../token-view.ts';
+import { activityEntryView } from '../activity-view.ts';
 import type { PendingSignInCookie } from '../pending-sign-in-cookie.ts';
 
 /**
@@ -291,7 +292,7 @@ export function auditRoutes(options: AuditRouteDependencies): Router {
     });
   });
 
-  // One token's history: its audit log events of the last 90 days, oldest first.
+  // One token's history: its audit log events of the last 90 days and PAT Manager's entries about it, oldest first.
   router.get('/tokens/:authorizationId', async (req, res) => {
     const audit = await finishedAudit(req, res);
     if (!audit) return;
@@ -303,6 +304,8 @@ export function auditRoutes(options: AuditRouteDependencies): Router {
       : undefined;
     if (!holder?.token)
       throw new PageError(404, 'Token not in this audit', 'This audit holds no such token. Open the audit again.');
+    const account = req.session.account!;
+    const viewer = { id: account.homeAccountId, name: account.name, tenantId: account.tenantId };
     res.set('Cache-Control', 'no-store');
     res.render('audit/timeline', {
       title: `History of ${holder.token.displayName || 'a token'}`,
@@ -315,7 +318,10 @@ export function auditRoutes(options: AuditRouteDependencies): Router {
         organizations: req.session.organizations ?? [],
       }),
       history: audit.history,
-      events: timelineOf(audit, holder.person, holder.token),
+      items: (await tokenTimeline(activity, audit, { person: holder.person, token: holder.token }, viewer)).map(
+        (item) =>
+          item.source === 'patManager' ? { ...item, entry: activityEntryView(item.entry, 'administrator') } : item,
+      ),
     });
   });
 

@@ -614,6 +614,33 @@ export const PAGE_CATALOGUE: readonly PageVisit[] = [
     },
   },
   {
+    // With PAT Manager's entry (the revocation on Ada's behalf, with its reason) beside the audit log's events.
+    name: 'audit-token-history',
+    who: 'grace',
+    status: 200,
+    open: async (page, w) => {
+      await openAudit(page, w);
+      await page.goto(`${w.appUrl}/audit/revoke?ids=${w.tokenId('dependency-bot')}`);
+      await page.getByLabel(/^Reason/).fill('found in a public repository');
+      await page.getByRole('button', { name: 'Revoke this token' }).click();
+      await page.waitForURL(/\/audit\/revoke\/result/);
+      await openAudit(page, w);
+      await page.getByRole('button', { name: 'Gather again' }).click();
+      await page.getByRole('heading', { level: 1, name: /^Audit of / }).waitFor({ timeout: 60_000 });
+      await page.goto(`${w.appUrl}/audit/tokens/${w.tokenId('dependency-bot')}`);
+    },
+  },
+  {
+    // After Grace has gathered contoso's audit: Ada's tokens Azure DevOps found in public, on her list.
+    name: 'tokens-leak-notices',
+    who: 'ada',
+    status: 200,
+    open: async (page, w) => {
+      await page.goto(w.appUrl);
+      await page.getByRole('alert').filter({ hasText: 'dependency-bot' }).waitFor();
+    },
+  },
+  {
     name: 'vault-rotate-bulk',
     who: 'ada',
     status: 200,
