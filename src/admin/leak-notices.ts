@@ -11,7 +11,7 @@ import type { AdminToken } from './types.ts';
 
 const KIND = 'leak-notice';
 
-export interface LeakNotice {
+interface LeakNotice {
   /** The token's authorizationId. */
   id: string;
   tokenName: string;

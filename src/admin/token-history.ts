@@ -76,7 +76,7 @@ function stateOf(leak: LeakedToken, now: Date): LeakedToken['state'] {
 }
 
 /** One token's events in the last 90 days, oldest first. */
-export function timelineOf(audit: AuditResult, person: OrgPerson, token: AdminToken): TokenEvent[] {
+function timelineOf(audit: AuditResult, person: OrgPerson, token: AdminToken): TokenEvent[] {
   if (audit.history.state !== 'read') return [];
   return audit.history.events
     .filter((event) =>
