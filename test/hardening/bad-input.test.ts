@@ -138,6 +138,7 @@ describe('CSRF: every state-changing form refuses a missing, forged or borrowed 
     ['/notifications', { thresholds: '14, 3', mail: 'on' }],
     ['/notifications/test', {}],
     ['/notifications/off', {}],
+    ['/leak-notices/dismiss', { id: tokenId }],
     ['/logout', {}],
   ];
 
@@ -436,6 +437,19 @@ describe('the other forms', () => {
     ],
   ])('%s', async (_name, fields, status, reason) => {
     expectClearRefusal(await unchanged(() => post(`/tokens/${tokenId}`, { _csrf: csrf, ...fields })), status, reason);
+  });
+
+  it.each<[string, Record<string, string | string[]>]>([
+    ['no id', {}],
+    ['two ids', { id: [tokenId, tokenId] }],
+    ['a 60 KB id', { id: 'x'.repeat(60 * KB) }],
+    ['an id that names no notice', { id: UNKNOWN_ID }],
+  ])('dismissing a leak notice with %s: 404', async (_name, fields) => {
+    expectClearRefusal(
+      await unchanged(() => post('/leak-notices/dismiss', { _csrf: csrf, ...fields })),
+      404,
+      /You have no such notice/,
+    );
   });
 
   it.each([['45'], ['-30'], ['1e9'], ['thirty']])('extend by %s days: 400', async (days) => {
