@@ -15,6 +15,7 @@ import { createSealer } from './storage/sealing.ts';
 import { createStorage } from './storage/storage.ts';
 import { createApp } from './web/app.ts';
 import { createLeakNotices } from './admin/leak-notices.ts';
+import { tenantOf } from './admin/person-id.ts';
 import { leakedTokens } from './admin/token-history.ts';
 import { systemClock, type Clock } from './clock.ts';
 import { createAutomations } from './automation/automations.ts';
@@ -175,9 +176,9 @@ export async function startServer(
     engine,
     logger,
     // Leak notices (issue 26): the owners of leaked tokens are told on their token list. Never throws.
-    // The job has no session: the tenant is the administrator's, from their person id (`<object id>.<tenant id>`).
+    // The job has no session: the tenant is the administrator's, from their person id.
     onGathered: (person, audit) =>
-      leakNotices.record(audit, leakedTokens(audit, new Date(clock.now())), person.slice(person.lastIndexOf('.') + 1)),
+      leakNotices.record(audit, leakedTokens(audit, new Date(clock.now())), tenantOf(person)),
     gather: (options) =>
       gatherAudit({
         client: tokenAdmin,

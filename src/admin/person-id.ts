@@ -10,3 +10,8 @@ export function personIdOf(person: OrgPerson, tenantId: string): string | undefi
   if (person.origin !== 'aad' || !person.originId) return undefined;
   return `${person.originId.toLowerCase()}.${tenantId.toLowerCase()}`;
 }
+
+/** The tenant of a PAT Manager person id (`<object id>.<tenant id>`). */
+export function tenantOf(personId: string): string {
+  return personId.slice(personId.lastIndexOf('.') + 1);
+}
