@@ -540,6 +540,9 @@ export const PAGE_CATALOGUE: readonly PageVisit[] = [
     status: 422,
     open: async (page, w) => {
       await openAudit(page, w);
+      // On a phone "Revoke all" is behind the token's "More".
+      const more = page.locator('details.audit-more > summary').first();
+      if (await more.isVisible()) await more.click();
       await page
         .getByRole('link', { name: /^Revoke all of / })
         .first()
