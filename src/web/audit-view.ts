@@ -56,7 +56,7 @@ export const auditFilterSchema = z.object({
 export type AuditFilter = z.infer<typeof auditFilterSchema>;
 
 /** A flag a token carries, in the words the page shows: its label, and what it means. */
-export interface RaisedFlag {
+interface RaisedFlag {
   label: string;
   explanation: string;
 }
