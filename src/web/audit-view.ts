@@ -55,9 +55,15 @@ export const auditFilterSchema = z.object({
 });
 export type AuditFilter = z.infer<typeof auditFilterSchema>;
 
+/** A flag a token carries, in the words the page shows: its label, and what it means. */
+interface RaisedFlag {
+  label: string;
+  explanation: string;
+}
+
 export interface AuditRow extends AssessedToken {
   view: TokenView;
-  flagLabels: string[];
+  raisedFlags: RaisedFlag[];
 }
 
 export function assessedRows(
@@ -80,7 +86,11 @@ export function assessedRows(
       if (!(STATES_SHOWN[filter.state] as readonly TokenState[]).includes(assessed.state)) continue;
       if (filter.flag !== 'any' && !assessed.flags.includes(filter.flag as RiskFlag)) continue;
       const view = viewOf(token, { now, listedAs: 'all', organizations });
-      rows.push({ ...assessed, view, flagLabels: assessed.flags.map((flag) => RISK_FLAGS[flag].label) });
+      const raisedFlags = assessed.flags.map((flag) => ({
+        label: RISK_FLAGS[flag].label,
+        explanation: RISK_FLAGS[flag].explanation,
+      }));
+      rows.push({ ...assessed, view, raisedFlags });
     }
   }
   // Global tokens first: none of them works any more, so they are the first to revoke.
@@ -133,7 +143,7 @@ export function exportRow(row: AuditRow): Record<string, string> {
     displayName: row.token.displayName,
     status: row.state === 'usable' ? 'active' : row.state === 'global' ? GLOBAL_STATUS_TEXT : row.state,
     risk: String(row.score),
-    flags: row.flagLabels.join('; '),
+    flags: row.raisedFlags.map((flag) => flag.label).join('; '),
     scopes: row.token.scopes.join(' '),
     organizations: row.view.organizations === null ? 'all' : row.view.organizations.join(' '),
     validFrom: row.token.validFrom.toISOString(),

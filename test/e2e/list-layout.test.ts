@@ -6,11 +6,12 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { ADA } from '../support/sign-in.ts';
+import { ADA, GRACE } from '../support/sign-in.ts';
 import { describeViolations, isBlocking, scanAccessibility } from './support/accessibility.ts';
 import type { BrowserGlobals, DomElement } from './support/dom.ts';
-import type { Width } from './support/e2e.ts';
+import { consentToAudit, type Width } from './support/e2e.ts';
 import { layoutOf } from './support/layout.ts';
+import { openAudit } from './support/page-catalogue.ts';
 import { SCREENSHOT_DIR } from './support/screenshots.ts';
 import { browserTestFile } from './support/sessions.ts';
 
@@ -30,6 +31,11 @@ const longestDemoName = () =>
     .emulator.control.devops.tokens(ADA.objectId)
     .map((token) => token.displayName)
     .sort((a, b) => b.length - a.length)[0]!;
+
+const documentHeight = (page: Page) =>
+  page.evaluate(
+    () => (globalThis as unknown as BrowserGlobals).document.documentElement.getBoundingClientRect().height,
+  );
 
 /** How many lines of text each cell of a row takes: its text's boxes, grouped by where they sit. */
 function linesPerCell(page: Page, name: string): Promise<Record<string, number>> {
@@ -138,3 +144,91 @@ const tokenId = (name: string) =>
   app()
     .emulator.control.devops.tokens(ADA.objectId)
     .find((token) => token.displayName === name && token.status === 'active')!.authorizationId;
+
+/**
+ * The audit's height at 390 px with its 50 rows before each token became a compact card (issue 23,
+ * item 7), measured in this test on the commit before: one tall labelled card per token, 24,965 px.
+ */
+const AUDIT_PHONE_HEIGHT_BEFORE = 24_965;
+
+/** Grace, contoso's administrator, on the first page of its audit (its permissions consented to first). */
+async function auditAsGrace(width: Width): Promise<Page> {
+  const page = await file.signedIn(width, { as: GRACE });
+  await consentToAudit(page, app().appUrl, GRACE);
+  await openAudit(page, app());
+  return page;
+}
+
+/** Each row of the audit: whether its token's name, its person, its scopes and organizations and its "More" can be seen. */
+const auditRows = (page: Page) =>
+  page.evaluate(() => {
+    const { document, innerWidth } = globalThis as unknown as BrowserGlobals;
+    const seen = (element: DomElement | undefined) => {
+      const rect = element?.getBoundingClientRect();
+      return element !== undefined && element.checkVisibility() && rect!.height > 0 && rect!.right <= innerWidth;
+    };
+    return Array.from(document.querySelectorAll('table.audit tbody tr')).map((row) => {
+      const one = (selector: string) => row.querySelectorAll(selector)[0];
+      return {
+        token: seen(one('td[data-label="Token"] a.token-history')),
+        person: seen(one('td[data-label="Person"] .person-name')),
+        scopes: seen(one('td[data-label="Scopes"]')),
+        organizations: seen(one('td[data-label="Organizations"]')),
+        more: seen(one('details.audit-more > summary')),
+      };
+    });
+  });
+
+describe('the organization audit', () => {
+  it(`is at most a third of its ${AUDIT_PHONE_HEIGHT_BEFORE} px at 390 px with 50 rows, each token's name and person in sight, scopes and organizations behind "More", axe clean`, async () => {
+    const page = await auditAsGrace('phone');
+    const height = await documentHeight(page);
+    const rows = await auditRows(page);
+    console.info(
+      `audit at 390 px with ${rows.length} rows: ${Math.round(height)} px tall (before: ${AUDIT_PHONE_HEIGHT_BEFORE}, limit ${Math.round(AUDIT_PHONE_HEIGHT_BEFORE / 3)})`,
+    );
+    expect(rows).toHaveLength(50);
+    expect(height).toBeLessThanOrEqual(AUDIT_PHONE_HEIGHT_BEFORE / 3);
+    expect(rows.every((row) => row.token && row.person && row.more && !row.scopes && !row.organizations)).toBe(true);
+    const layout = await layoutOf(page);
+    expect(layout.stickingOut).toEqual([]);
+    expect(layout.tables.find((table) => table.table.includes('.audit'))).toMatchObject({
+      headerHidden: true,
+      unlabelledCells: 0,
+      overlappingCells: 0,
+      overflows: false,
+    });
+
+    // "More" opens without script's help (a <details>): the first token's account, scopes, organizations and "Revoke all".
+    const first = page.locator('table.audit tbody tr').first();
+    const more = first.locator('details.audit-more');
+    expect(await more.locator('dl').isVisible()).toBe(false);
+    await more.locator('summary').click();
+    expect(await more.locator('dl').isVisible()).toBe(true);
+    expect(await more.locator('dt').allTextContents()).toEqual(expect.arrayContaining(['Scopes', 'Organizations']));
+    expect(await more.getByRole('link', { name: /^Revoke all of .+'s tokens$/ }).isVisible()).toBe(true);
+    expect((await layoutOf(page)).stickingOut).toEqual([]);
+    await page.screenshot({
+      path: join(DOCS_DIR, 'audit-phone.png'),
+      clip: { x: 0, y: (await first.boundingBox())!.y - 60, width: 390, height: 900 },
+      animations: 'disabled',
+      caret: 'hide',
+    });
+    const violations = (await scanAccessibility(page)).filter(isBlocking);
+    expect(violations, describeViolations(violations)).toEqual([]);
+  });
+
+  it('is unchanged at 1280 px: a table row per token, its scopes and organizations in their columns, no "More"', async () => {
+    const page = await auditAsGrace('desktop');
+    const rows = await auditRows(page);
+    console.info(`audit at 1280 px with ${rows.length} rows: ${Math.round(await documentHeight(page))} px tall`);
+    expect(rows).toHaveLength(50);
+    expect(rows.every((row) => row.token && row.person && row.scopes && row.organizations && !row.more)).toBe(true);
+    expect((await layoutOf(page)).tables.find((table) => table.table.includes('.audit'))).toMatchObject({
+      rowDisplay: 'table-row',
+      overflows: false,
+    });
+    const violations = (await scanAccessibility(page)).filter(isBlocking);
+    expect(violations, describeViolations(violations)).toEqual([]);
+  });
+});

@@ -616,11 +616,13 @@ describe('the audit’s filters say what the table shows', () => {
     expect(page.body).toContain("The flags' weights added up, from 0 to 17");
   });
 
-  it('offers "Revoke all" once per person on a page, and breaks an address at its @', async () => {
+  it('offers "Revoke all" once per person on a page in the Person column (on a phone, in each token\'s More), and breaks an address at its @', async () => {
     const page = await openAudit();
-    const offers = [...page.body.matchAll(/href="\/audit\/revoke\?person=([^"]+)" class="offboard"/g)].map(
+    const offers = [...page.body.matchAll(/<br><a href="\/audit\/revoke\?person=([^"]+)" class="offboard"/g)].map(
       (match) => match[1],
     );
+    const inMore = page.body.match(/<p><a href="\/audit\/revoke\?person=[^"]+" class="offboard"/g) ?? [];
+    expect(inMore.length).toBe(page.body.match(/<details class="audit-more">/g)?.length);
     expect(offers.length).toBeGreaterThan(0);
     expect(new Set(offers).size).toBe(offers.length);
     expect(page.body).toMatch(/<span class="hint principal">[^<@]+<wbr>@[^<]+<\/span>/);

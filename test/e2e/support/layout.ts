@@ -10,7 +10,7 @@ interface TableLayout {
   rowDisplay: string;
   /** The column headers take no visible room. */
   headerHidden: boolean;
-  /** Body cells without a visible label of their own when shown as cards. */
+  /** Body cells that show text but no visible label of their own when shown as cards. */
   unlabelledCells: number;
   /** Cards whose cell content runs into its label. */
   overlappingCells: number;
@@ -79,10 +79,13 @@ export async function layoutOf(page: Page): Promise<Layout> {
       const rows = Array.from(table.querySelectorAll('tbody tr'));
       const head = table.querySelectorAll('thead')[0];
       const cards = rows.length > 0 && getComputedStyle(rows[0]!).display !== 'table-row';
+      // Text for screen readers alone (.visually-hidden: a checkbox's label, say) shows nothing to label.
+      const shownText = (cell: DomElement) =>
+        Array.from(cell.querySelectorAll('.visually-hidden'))
+          .reduce((text, hidden) => text.replace(hidden.textContent ?? '', ''), cell.textContent ?? '')
+          .trim();
       const cells = cards
-        ? rows
-            .flatMap((row) => Array.from(row.children))
-            .filter((cell) => visible(cell) && (cell.textContent ?? '').trim() !== '')
+        ? rows.flatMap((row) => Array.from(row.children)).filter((cell) => visible(cell) && shownText(cell) !== '')
         : [];
       const unlabelledCells = cells.filter((cell) =>
         ['none', 'normal', '""'].includes(getComputedStyle(cell, '::before').content),

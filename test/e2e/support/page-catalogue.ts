@@ -54,7 +54,7 @@ async function submitTokenForm(page: Page, fill: (page: Page) => Promise<void>, 
  * The organization audit as Grace (contoso's administrator) sees it. On a busy machine its
  * "gathering" page shows first and reloads itself (Refresh header) until the audit is ready.
  */
-async function openAudit(page: Page, w: World): Promise<void> {
+export async function openAudit(page: Page, w: Pick<World, 'appUrl'>): Promise<void> {
   await page.goto(`${w.appUrl}/audit`);
   await page.getByRole('heading', { level: 1, name: /^Audit of / }).waitFor({ timeout: 60_000 });
   await page.waitForLoadState('load');
@@ -540,6 +540,9 @@ export const PAGE_CATALOGUE: readonly PageVisit[] = [
     status: 422,
     open: async (page, w) => {
       await openAudit(page, w);
+      // On a phone "Revoke all" is behind the token's "More".
+      const more = page.locator('details.audit-more > summary').first();
+      if (await more.isVisible()) await more.click();
       await page
         .getByRole('link', { name: /^Revoke all of / })
         .first()

@@ -3,13 +3,15 @@
 // emulator's tokens put back to their seed.
 import { afterAll, afterEach, beforeAll } from 'vitest';
 import type { Page } from 'playwright-core';
+import type { Person } from '../../../src/emulator/directory.ts';
+import { ADA } from '../../support/sign-in.ts';
 import { signInAs, startE2E, type E2E, type Session, type Width } from './e2e.ts';
 
 export interface BrowserTestFile {
   /** The file's world, once its beforeAll has run. */
   world(): E2E;
-  /** A fresh session at this width, signed in as Ada. */
-  signedIn(width: Width, options?: { script?: boolean }): Promise<Page>;
+  /** A fresh session at this width, signed in as Ada unless told whom. */
+  signedIn(width: Width, options?: { script?: boolean; as?: Person }): Promise<Page>;
 }
 
 export function browserTestFile(): BrowserTestFile {
@@ -30,10 +32,10 @@ export function browserTestFile(): BrowserTestFile {
   });
   return {
     world: () => e2e!,
-    async signedIn(width, options = {}) {
+    async signedIn(width, { as = ADA, ...options } = {}) {
       const session = await e2e!.newSession({ width, ...options });
       sessions.push(session);
-      await signInAs(session.page, e2e!.h.appUrl);
+      await signInAs(session.page, e2e!.h.appUrl, as);
       return session.page;
     },
   };
