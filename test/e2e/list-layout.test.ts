@@ -218,7 +218,7 @@ describe('the organization audit', () => {
     expect(violations, describeViolations(violations)).toEqual([]);
   });
 
-  it('is unchanged at 1280 px: a table row per token, its scopes and organizations in their columns, no "More"', async () => {
+  it('at 1280 px keeps a table row per token, a short name and its status each on one line, scopes and organizations in their columns, no "More"', async () => {
     const page = await auditAsGrace('desktop');
     const rows = await auditRows(page);
     console.info(`audit at 1280 px with ${rows.length} rows: ${Math.round(await documentHeight(page))} px tall`);
@@ -228,6 +228,21 @@ describe('the organization audit', () => {
       rowDisplay: 'table-row',
       overflows: false,
     });
+    // Columns as narrow as their content once broke a name and "Global: stopped working on 1
+    // December 2026" letter by letter, 470 px a row: each now takes one line (about 22 px).
+    const tallest = await page.evaluate(() => {
+      const { document } = globalThis as unknown as BrowserGlobals;
+      const height = (selector: string) =>
+        Math.max(...Array.from(document.querySelectorAll(selector)).map((item) => item.getBoundingClientRect().height));
+      return {
+        name: height('table.audit .token-history:not(.long-name)'),
+        status: height('table.audit td[data-label="Token"] .status'),
+        row: height('table.audit tbody tr'),
+      };
+    });
+    expect(tallest.name).toBeLessThan(30);
+    expect(tallest.status).toBeLessThan(30);
+    expect(tallest.row).toBeLessThan(150);
     const violations = (await scanAccessibility(page)).filter(isBlocking);
     expect(violations, describeViolations(violations)).toEqual([]);
   });
