@@ -53,6 +53,7 @@ app.get('/', async (req, res) => {
       nextUrl: page.continuationToken ? '/?next' : undefined,
     },
     truncated: false,
+    notices: [],
     sortLabels: SORT_LABELS,
     sortUrl: (sort: string) => `/?sort=${sort}`,
     exportUrl: (format: string) => `/export?format=${format}`,

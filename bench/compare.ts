@@ -79,8 +79,10 @@ try {
   const client = createHttpClient();
   for (const cookie of cookies) await client.send('GET', `${appUrl}/`, { headers: { cookie } });
   client.close();
-  const ceiling = await env.startCeiling(DEMO_ORGANIZATIONS);
-  await ceiling.call('useAccessToken', await emulator.call<string>('issueAccessToken', ADA_ID, BENCH_CLIENT_ID));
+  const ceiling = await env.startCeiling(
+    DEMO_ORGANIZATIONS,
+    await emulator.call<string>('issueAccessToken', ADA_ID, BENCH_CLIENT_ID),
+  );
   await runLoad({ url: `${appUrl}/`, connections: CONNECTIONS, seconds: WARM_UP_SECONDS.app, cookies });
   await runLoad({ url: `${ceiling.ready.url}/`, connections: CONNECTIONS, seconds: WARM_UP_SECONDS.ceiling });
   const page = await perPage(app, `${appUrl}/`, cookies);

@@ -6,6 +6,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { startChild, type Child } from './child.ts';
+import { createHttpClient } from './http-client.ts';
 import type { EmulatorReady } from './emulator-process.ts';
 import { freePort } from '../test/support/harness.ts';
 
@@ -21,7 +22,11 @@ export interface Environment extends RunningApp {
   emulator: Child<EmulatorReady>;
   /** The app of another checkout (`otherTree`), wired the same way with files of its own. */
   other: RunningApp | undefined;
-  startCeiling(organizations: Array<{ accountId: string; accountName: string }>): Promise<Child<{ url: string }>>;
+  /** The ceiling server, given the access token it lists with; it throws unless its page answers 200. */
+  startCeiling(
+    organizations: Array<{ accountId: string; accountName: string }>,
+    accessToken: string,
+  ): Promise<Child<{ url: string }>>;
   stop(): Promise<void>;
 }
 
@@ -129,7 +134,7 @@ async function start(
     emulator,
     ...apps[0]!,
     apps,
-    async startCeiling(organizations) {
+    async startCeiling(organizations, accessToken) {
       const ceiling = await startChild<{ url: string }>(
         './ceiling-process.ts',
         {
@@ -141,6 +146,12 @@ async function start(
         { execArgv: startOptions() },
       ); // the same runtime (heap sizes) as the app, so their CPU compares
       children.push(ceiling);
+      await ceiling.call('useAccessToken', accessToken);
+      // A baseline that answers with an error page is fast and wrong: refuse to measure it.
+      const client = createHttpClient();
+      const probe = await client.send('GET', `${ceiling.ready.url}/`).finally(() => client.close());
+      if (probe.status !== 200)
+        throw new Error(`the ceiling's page answered ${probe.status}: ${probe.body.slice(0, 300)}`);
       return ceiling;
     },
     async stop() {
