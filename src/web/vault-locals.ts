@@ -25,6 +25,8 @@ export function vaultLocals(options: {
   config: AppConfig;
   automation: AutomationService | undefined;
 }): RequestHandler {
+  // The same on every page: made once (read by the token page's "Rotate automatically" form).
+  const defaults = Object.freeze(automationDefaults());
   return async (req, res, next) => {
     const person = req.session.account!.homeAccountId;
     const [linkList, retirements, automations] = await Promise.all([
@@ -36,7 +38,7 @@ export function vaultLocals(options: {
     const kept = new Map(retirements.map((retirement) => [retirement.authorizationId, retirement]));
     const rotations = new Map(automations.map((item) => [item.authorizationId, automationView(item)]));
     res.locals.automationOf = (token: TokenView) => rotations.get(token.authorizationId);
-    res.locals.automationDefaults = automationDefaults();
+    res.locals.automationDefaults = defaults;
     res.locals.automationsNeedingYou = [...rotations.values()].filter((item) => item.attention);
     const now = new Date();
     res.locals.vaultHostSuffixes = options.config.keyVault.hostSuffixes;
