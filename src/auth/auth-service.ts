@@ -101,6 +101,8 @@ export interface AuthService {
    */
   acquireAuditToken(session: AppSession, options: { forceRefresh: boolean }): Promise<string>;
   signOutUrl(): string;
+  /** Drops what this instance keeps in memory for the session (its opened access token): at sign-out. */
+  forgetSession(sessionId: string): void;
   /** Copies the signed-in person's token cache into their offline cache, which only background jobs use. */
   keepOfflineAccess(session: AppSession): Promise<void>;
   /**
@@ -378,6 +380,10 @@ export function createAuthService(options: {
 
     async forgetOfflineAccess(person) {
       await offlineCaches?.forget(person);
+    },
+
+    forgetSession(sessionId) {
+      accessTokens.forget(sessionId);
     },
 
     signOutUrl() {

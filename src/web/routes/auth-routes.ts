@@ -80,6 +80,7 @@ export function authRoutes(
 
   router.post('/logout', async (req, res) => {
     const signOutUrl = auth.signOutUrl();
+    auth.forgetSession(req.sessionID);
     await new Promise<void>((resolve, reject) => req.session.destroy((error) => (error ? reject(error) : resolve())));
     res.clearCookie(req.app.get('session cookie name') as string, { path: '/' });
     res.redirect(303, signOutUrl);
