@@ -24,7 +24,7 @@ import { rotationRun } from './automation/rotation-run.ts';
 import { createJobEngine } from './jobs/create-job-engine.ts';
 import { handlerByKind, type JobHandler } from './jobs/job-engine.ts';
 import { createAuditGatherings } from './admin/audit-gatherings.ts';
-import { gatherAudit } from './admin/gather.ts';
+import { gatherAudit, type AuditResult } from './admin/gather.ts';
 import { notificationSettings } from './notifications/notification-settings.ts';
 import { createReminderService } from './notifications/reminder-service.ts';
 import { createSenders } from './notifications/senders.ts';
@@ -153,6 +153,12 @@ export async function startServer(
       }),
   });
   const auditLimiter = boundedConcurrency(config.auditConcurrency);
+  // Leak notices (issue 26): after every gathered audit (the page's or the weekly digest's), the owners
+  // of leaked tokens are told on their token list. Never throws. A job has no session: the tenant is
+  // the administrator's, from their person id.
+  const leakNotices = createLeakNotices(storage.records, logger);
+  const recordLeaks = (person: string, audit: AuditResult) =>
+    leakNotices.record(audit, leakedTokens(audit, new Date(clock.now())), tenantOf(person));
   const digest = createAuditDigest({
     settings: reminderSettings,
     deliveries: storage.deliveries,
@@ -161,6 +167,8 @@ export async function startServer(
     auth,
     devops,
     tokenAdmin,
+    auditLog,
+    onGathered: recordLeaks,
     limiter: auditLimiter,
     limits: config.auditLimits,
     senders,
@@ -169,16 +177,12 @@ export async function startServer(
     baseUrl: config.baseUrl,
     at: config.reminders.at,
   });
-  const leakNotices = createLeakNotices(storage.records, logger);
   const auditGatherings = createAuditGatherings({
     slots: storage.auditGatherings,
     sealer,
     engine,
     logger,
-    // Leak notices (issue 26): the owners of leaked tokens are told on their token list. Never throws.
-    // The job has no session: the tenant is the administrator's, from their person id.
-    onGathered: (person, audit) =>
-      leakNotices.record(audit, leakedTokens(audit, new Date(clock.now())), tenantOf(person)),
+    onGathered: recordLeaks,
     gather: (options) =>
       gatherAudit({
         client: tokenAdmin,

@@ -1,12 +1,16 @@
 // For administrators who ask for it: a weekly digest of an organization's audit, sent through the
 // same channels as reminders (Mondays at REMINDERS_AT). It counts what an incident would start
-// from: global tokens (they work nowhere, but are still held), full-access tokens, tokens made to
-// last over 90 days, and people no longer in the directory who still hold a valid token; each
-// against last week's count. Administrator rights are asked again before every digest.
+// from: tokens Azure DevOps found in public that still work (first, as on the audit page), global
+// tokens (they work nowhere, but are still held), full-access tokens, tokens made to last over 90
+// days, and people no longer in the directory who still hold a valid token; each against last
+// week's count. Administrator rights are asked again before every digest. The audit it gathers
+// tells the owners of leaked tokens, as one gathered on the page does (`onGathered`).
+import type { AuditLogClient } from '../admin/audit-log-client.ts';
 import type { TokenAdminClient } from '../admin/token-admin-client.ts';
-import type { AuditLimits } from '../admin/gather.ts';
+import type { AuditLimits, AuditResult } from '../admin/gather.ts';
 import { gatherAudit } from '../admin/gather.ts';
 import { assess } from '../admin/risk-flags.ts';
+import { leakedTokens } from '../admin/token-history.ts';
 import type { Limiter } from '../admin/bounded.ts';
 import type { AuthService } from '../auth/auth-service.ts';
 import { AUDIT_SCOPES } from '../auth/devops-permissions.ts';
@@ -24,6 +28,8 @@ import { composeMessage } from './reminder-message.ts';
 import type { Senders } from './senders.ts';
 
 export interface DigestCounts {
+  /** Null when the audit log could not be read (no permission, auditing off, unavailable). */
+  leaked: number | null;
   global: number;
   fullAccess: number;
   longLived: number;
@@ -31,11 +37,26 @@ export interface DigestCounts {
 }
 
 const WORDS: Record<keyof DigestCounts, (count: number) => string> = {
+  leaked: (n) =>
+    `${n} token${n === 1 ? ' found in public that still works' : 's found in public that still work'}${n === 0 ? '' : ' (revoke them)'}`,
   global: (n) => `${n} global token${n === 1 ? '' : 's'} (they stopped working on 1 December 2026; revoke them)`,
   fullAccess: (n) => `${n} full-access token${n === 1 ? '' : 's'}`,
   longLived: (n) => `${n} token${n === 1 ? '' : 's'} made to last over 90 days`,
   peopleGone: (n) => `${n} ${n === 1 ? 'person' : 'people'} no longer in the directory still holding a valid token`,
 };
+
+/** Each count in words, with last week's beside it when last week had one (older digests lack `leaked`). */
+function describe(counts: DigestCounts, last: Partial<DigestCounts> | undefined): string {
+  return (Object.keys(WORDS) as Array<keyof DigestCounts>)
+    .map((name) => {
+      const count = counts[name];
+      const words =
+        count === null ? 'tokens found in public: unknown (the audit log could not be read)' : WORDS[name](count);
+      const before = last?.[name];
+      return typeof before === 'number' ? `${words} (last week ${before})` : words;
+    })
+    .join('; ');
+}
 
 const MONDAY = 1;
 const COUNTS_KIND = 'digest-counts';
@@ -48,6 +69,8 @@ export function createAuditDigest(deps: {
   auth: AuthService;
   devops: DevOpsClient;
   tokenAdmin: TokenAdminClient;
+  auditLog: AuditLogClient;
+  onGathered: (person: string, audit: AuditResult) => Promise<void>;
   limiter: Limiter;
   limits: AuditLimits;
   senders: Senders;
@@ -67,7 +90,11 @@ export function createAuditDigest(deps: {
     return at;
   }
 
-  async function countsOf(account: Parameters<AuthService['acquireOffline']>[0], organization: string) {
+  async function countsOf(
+    person: string,
+    account: Parameters<AuthService['acquireOffline']>[0],
+    organization: string,
+  ): Promise<DigestCounts | undefined> {
     // Two tokens, as on the pages: sign-in's permissions for the profile, the audit's for the rest.
     const offline = (scopes?: readonly string[]) => {
       let token: Promise<string> | undefined;
@@ -79,13 +106,23 @@ export function createAuditDigest(deps: {
     if (!(await deps.tokenAdmin.isAdministrator(auditToken, organization, profile.id))) return undefined;
     const audit = await gatherAudit({
       client: deps.tokenAdmin,
+      auditLog: deps.auditLog,
+      now: () => clock.now(),
       accessToken: auditToken,
       organization,
       limiter: deps.limiter,
       limits: deps.limits,
     });
+    await deps.onGathered(person, audit);
     const now = new Date(clock.now());
-    const counts: DigestCounts = { global: 0, fullAccess: 0, longLived: 0, peopleGone: 0 };
+    const leaks = audit.history.state === 'read' ? leakedTokens(audit, now) : undefined;
+    const counts: DigestCounts = {
+      leaked: leaks ? leaks.filter((leak) => leak.state === 'stillValid').length : null,
+      global: 0,
+      fullAccess: 0,
+      longLived: 0,
+      peopleGone: 0,
+    };
     for (const { person: holder, tokens } of audit.people) {
       let gone = false;
       for (const item of tokens) {
@@ -112,7 +149,7 @@ export function createAuditDigest(deps: {
       for (const organization of organizations) {
         let counts: DigestCounts | undefined;
         try {
-          counts = await countsOf(chosen.account, organization);
+          counts = await countsOf(person, chosen.account, organization);
         } catch (error) {
           if (!isDevOpsError(error) || error.kind === 'throttled' || error.kind === 'unavailable') throw error;
           counts = undefined;
@@ -126,11 +163,8 @@ export function createAuditDigest(deps: {
           });
           continue;
         }
-        const last = await deps.records.get<DigestCounts>(person, COUNTS_KIND, organization);
-        const parts = (Object.keys(WORDS) as Array<keyof DigestCounts>).map(
-          (name) => `${WORDS[name](counts[name])}${last ? ` (last week ${last[name]})` : ''}`,
-        );
-        entries.push({ line: `${organization}: ${parts.join('; ')}.`, href, title: organization });
+        const last = await deps.records.get<Partial<DigestCounts>>(person, COUNTS_KIND, organization);
+        entries.push({ line: `${organization}: ${describe(counts, last)}.`, href, title: organization });
         await deps.records.put(person, COUNTS_KIND, organization, counts);
       }
       const message = composeMessage(
