@@ -81,7 +81,7 @@ describe('the weekly audit digest', () => {
     for (const mail of digests()) for (const secret of issued) expect(mail.content).not.toContain(secret.value);
   });
 
-  it('says leaked tokens are unknown, and still counts the rest, when Azure DevOps does not let the administrator read the audit log', async () => {
+  it('says leaked tokens are unknown (last week’s count beside it) and still counts global tokens when Azure DevOps does not let the administrator read the audit log', async () => {
     // Past the weeks of the first test: the app's store outlives the clock's reset, and a week has one digest.
     h.clock.advance(21 * DAY_MS);
     await chooseTheDigest();
